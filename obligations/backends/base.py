@@ -1,0 +1,74 @@
+"""What every engine gives the pipeline: words with boxes, grouped into lines.
+
+A backend turns one page raster into a `PageText`. The field locator, the
+classifier and the writers only ever see `PageText`, whichever engine made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Hashable, Protocol
+
+from PIL import Image
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    bbox: Box
+    conf: float  # 0..100
+    line: Hashable  # words sharing this key are one printed line
+
+
+@dataclass
+class PageText:
+    page: int
+    width: int
+    height: int
+    dpi: int | None
+    text_source: str  # "text_layer" | "ocr" | "vlm"
+    words: list[Word]
+    rotation: int = 0  # degrees the raster was turned clockwise to stand upright
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(" ".join(w.text for w in line) for line in group_lines(self.words))
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped by line key, lines in reading order (top to bottom, then left to right)."""
+    lines: dict[Hashable, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    ordered = [sorted(line, key=lambda w: w.bbox[0]) for line in lines.values()]
+    ordered.sort(key=lambda line: (min(w.bbox[1] for w in line), line[0].bbox[0]))
+    return ordered
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    service: str
+    model: str | None
+    device: str
+    precision: str | None
+    reason: str
+
+
+class Backend(Protocol):
+    """An engine that reads page rasters. Instances must pickle: they travel to workers."""
+
+    service: str
+
+    def info(self) -> BackendInfo: ...
+
+    def read(self, image: Image.Image) -> tuple[list[Word], int]:
+        """Words of an upright-or-rotated page and the rotation (0/90/180/270) it applied."""
+        ...
+
+    def read_region(self, image: Image.Image, box: Box, angle: int) -> list[Word]:
+        """Words in `box` of `image` after turning the crop by `angle` degrees
+        counter-clockwise; boxes come back in the page's own pixels."""
+        ...

@@ -1,0 +1,1 @@
+"""Measuring extraction against ground truth."""

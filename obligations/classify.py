@@ -1,0 +1,71 @@
+"""Which document type a page is, by the phrases printed on it, and which pages form one document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .doctypes import DocType
+from .fields.matching import fold, phrase_in_text
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Classification:
+    doc_type: str
+    confidence: float  # 0..1
+    scores: dict[str, float]
+
+    def explain(self) -> str:
+        ranked = sorted(self.scores.items(), key=lambda kv: -kv[1])
+        return ", ".join(f"{name} {score:.1f}" for name, score in ranked)
+
+
+def classify_page(text: str, doctypes: dict[str, DocType]) -> Classification:
+    """Sum the weights of each type's phrases found on the page; the best type over its
+    `min_score` wins. Confidence grows with the margin over the runner-up."""
+    folded = re.sub(r"[^\w№/]+", " ", fold(text))
+    scores = {
+        doctype.id: sum(weight for phrase, weight in doctype.keywords if phrase_in_text(
+            re.sub(r"[^\w№/]+", " ", fold(phrase)).strip(), folded))
+        for doctype in doctypes.values()
+    }
+    if not scores:
+        return Classification(UNKNOWN, 0.0, scores)
+    best = max(scores, key=scores.get)
+    best_score = scores[best]
+    if best_score < doctypes[best].min_score:
+        return Classification(UNKNOWN, 0.0, scores)
+    runner_up = max((s for name, s in scores.items() if name != best), default=0.0)
+    total = sum(weight for _, weight in doctypes[best].keywords)
+    coverage = min(1.0, best_score / max(total * 0.6, 1e-9))
+    margin = (best_score - runner_up) / best_score
+    return Classification(best, round(max(0.05, coverage * (0.5 + 0.5 * margin)), 3), scores)
+
+
+def forced(doc_type: str) -> Classification:
+    return Classification(doc_type, 1.0, {doc_type: float("inf")})
+
+
+def group_pages(
+    labels: list[Classification], doctypes: dict[str, DocType]
+) -> list[tuple[str, list[int], float]]:
+    """Consecutive pages of one type form a document, up to the type's `max_pages`.
+
+    An unrecognised page right after a multi-page document continues it (an invoice's
+    second page of goods rarely repeats the title); elsewhere it stays a document of
+    type 'unknown'. Returns (doc_type, page indexes, confidence) in page order.
+    """
+    documents: list[tuple[str, list[int], float]] = []
+    for index, label in enumerate(labels):
+        doc_type = label.doc_type
+        if documents:
+            last_type, last_pages, last_conf = documents[-1]
+            limit = doctypes[last_type].max_pages if last_type in doctypes else 1
+            continues = doc_type == last_type or (doc_type == UNKNOWN and last_type != UNKNOWN)
+            if continues and len(last_pages) < limit and limit > 1:
+                last_pages.append(index)
+                continue
+        documents.append((doc_type, [index], label.confidence))
+    return documents

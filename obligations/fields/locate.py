@@ -1,0 +1,481 @@
+"""Find each field's value on a document's pages, by its printed label and value pattern.
+
+Works on words with boxes from any backend. The page is first cut into visual rows
+(skew-corrected, so a scan turned by a few degrees still has straight rows). A field's
+value is then looked for:
+  1. right of its label on the same row, up to the next label;
+  2. on the row below or above the label (captions above or below their values),
+     the nearer one first, within the label's column;
+  3. for fields marked `anywhere`, by its pattern anywhere on the page;
+  4. by position, for fields with no label (a receipt's company and address).
+Every candidate is normalised and validated; a valid one beats an invalid one, and an
+invalid one is still reported (valid: false), never dropped or "corrected".
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..backends.base import Box, PageText, Word, group_lines
+from ..doctypes import DocType, FieldSpec
+from .matching import similar, squash
+from .normalize import fix_digit_lookalikes, normalize
+from .validate import validate
+
+MACROS = {
+    "date": (
+        r"(?:«?\d{1,2}»?\s*[./\-]\s*\d{1,2}\s*[./\-]\s*(?:\d{4}|\d{2})(?!\d)"
+        r"|«?\d{1,2}»?\s*[A-Za-zА-Яа-яЁё]{3,}\.?\s*,?\s*\d{4}"
+        r"|[A-Za-z]{3,}\.?\s+\d{1,2},?\s+\d{4}"
+        r"|\d{4}\s*-\s*\d{2}\s*-\s*\d{2})"
+        r"(?:\s*(?:[Гг][Оо][Дд][Аа]?|[Гг])\.?(?!\w))?"
+    ),
+    "money": (
+        r"(?<![\d.,])(?:\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d+[.,]\d{2})(?!\d)"
+    ),
+}
+LABEL_CUTOFF = 82.0
+METHOD_WEIGHT = {"label": 1.0, "group": 0.95, "vertical": 0.9, "pattern": 0.8, "layout": 0.7}
+
+
+@dataclass
+class Found:
+    value: str | None = None
+    raw: str | None = None
+    valid: bool = True
+    confidence: float = 0.0
+    page: int | None = None
+    bbox: Box | None = None
+    source: str | None = None
+    warning: str | None = None
+
+
+@dataclass
+class Row:
+    words: list[Word]
+    y: float  # skew-corrected vertical centre
+    height: float
+    standalone: bool = False  # text read from a page edge strip: never part of another row
+
+    @property
+    def x0(self) -> int:
+        return min(w.bbox[0] for w in self.words)
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    owner: str  # field id or group id
+    row: int
+    start: int  # word index in the row
+    end: int  # exclusive
+    score: float
+
+    def x0(self, rows: list[Row]) -> int:
+        return rows[self.row].words[self.start].bbox[0]
+
+
+@dataclass
+class PageModel:
+    """One page's rows and every label hit of the document type on it."""
+
+    page: PageText
+    rows: list[Row]
+    hits: list[LabelHit] = field(default_factory=list)
+
+    def hits_in_row(self, row: int) -> list[LabelHit]:
+        return [h for h in self.hits if h.row == row]
+
+
+def expand(pattern: str) -> str:
+    return re.sub(r"\{(" + "|".join(MACROS) + r")\}", lambda m: MACROS[m.group(1)], pattern)
+
+
+def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
+    models = [build_model(doctype, page) for page in pages]
+    results: dict[str, Found] = {}
+    for spec in doctype.fields:
+        if spec.strategy == "top_lines":
+            found = _top_lines(spec, models)
+        elif spec.strategy == "lines_after":
+            found = _lines_after(spec, models, results.get(spec.after or ""))
+        else:
+            found = _by_label(spec, doctype, models)
+        results[spec.id] = found or Found()
+    return results
+
+
+# --------------------------------------------------------------------------- page model
+
+
+def build_model(doctype: DocType, page: PageText) -> PageModel:
+    rows = build_rows(split_glued_labels(page.words))
+    model = PageModel(page, rows)
+    owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]
+    owners += [(g.id, label) for g in doctype.groups for label in g.labels]
+    owners += [("", label) for label in doctype.stop_labels]
+    model.hits = find_label_hits(rows, owners)
+    return model
+
+
+def split_glued_labels(words: list[Word]) -> list[Word]:
+    """'Пол:МУЖ' -> 'Пол:' + 'МУЖ' and '№123' -> '№' + '123', sharing the box by length."""
+    result = []
+    for word in words:
+        if word.text.startswith("№") and len(word.text) > 1:
+            head, colon, tail = "№", "", word.text[1:].lstrip()
+        else:
+            head, colon, tail = word.text.partition(":")
+            if not colon or not head or not tail or head[-1].isdigit():  # keep times like 15:32
+                result.append(word)
+                continue
+        x0, y0, x1, y1 = word.bbox
+        cut = x0 + round((x1 - x0) * (len(head) + len(colon)) / len(word.text))
+        result.append(Word(head + colon, (x0, y0, cut, y1), word.conf, word.line))
+        result.append(Word(tail, (cut, y0, x1, y1), word.conf, word.line))
+    return result
+
+
+def build_rows(words: list[Word]) -> list[Row]:
+    """OCR lines, straightened by the page's skew, then lines side by side merged into rows."""
+    lines = group_lines(words)
+    slope = _skew_slope(lines)
+    rows: list[Row] = []
+    for line in lines:
+        centre = sum((w.bbox[1] + w.bbox[3]) / 2 - slope * (w.bbox[0] + w.bbox[2]) / 2 for w in line)
+        height = statistics.median(w.bbox[3] - w.bbox[1] for w in line)
+        standalone = isinstance(line[0].line, tuple) and line[0].line[:1] == ("region",)
+        rows.append(Row(line, centre / len(line), height, standalone))
+    rows.sort(key=lambda r: (r.y, r.x0))
+    merged: list[Row] = []
+    for row in rows:
+        target = next(
+            (
+                m
+                for m in reversed(merged[-4:])
+                if not (m.standalone or row.standalone)
+                and abs(m.y - row.y) < 0.5 * min(m.height, row.height)
+                and not _overlap_x(m.words, row.words)
+            ),
+            None,
+        )
+        if target is None:
+            merged.append(row)
+        else:
+            target.words = sorted(target.words + row.words, key=lambda w: w.bbox[0])
+    return merged
+
+
+def _skew_slope(lines: list[list[Word]]) -> float:
+    """Median dy/dx of the word centres along long lines (0 for straight pages)."""
+    slopes = []
+    for line in lines:
+        if len(line) < 3 or line[-1].bbox[2] - line[0].bbox[0] < 300:
+            continue
+        xs = [(w.bbox[0] + w.bbox[2]) / 2 for w in line]
+        ys = [(w.bbox[1] + w.bbox[3]) / 2 for w in line]
+        mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+        spread = sum((x - mean_x) ** 2 for x in xs)
+        if spread:
+            slopes.append(sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / spread)
+    return statistics.median(slopes) if slopes else 0.0
+
+
+def _overlap_x(a: list[Word], b: list[Word]) -> bool:
+    return min(w.bbox[0] for w in b) < max(w.bbox[2] for w in a) and min(w.bbox[0] for w in a) < max(
+        w.bbox[2] for w in b
+    )
+
+
+def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[LabelHit]:
+    """Every place a label is printed. Where labels compete for the same words, the best
+    match wins, and the longer label among equals ('Дата и место рождения' over 'Дата')."""
+    candidates = []
+    for owner, label in owners:
+        target = squash(label)
+        if not target:
+            continue
+        for r, row in enumerate(rows):
+            squashed = [squash(w.text) for w in row.words]
+            for start in range(len(row.words)):
+                if not squashed[start]:
+                    continue
+                text = ""
+                for end in range(start, len(row.words)):
+                    text += squashed[end]
+                    if len(text) > len(target) + 3:
+                        break
+                    score = similar(target, text)
+                    if score >= LABEL_CUTOFF:
+                        candidates.append((score, len(target), owner, r, start, end + 1))
+    candidates.sort(key=lambda c: (-c[0], -c[1]))
+    taken: set[tuple[int, int]] = set()
+    hits = []
+    for score, _, owner, r, start, end in candidates:
+        span = {(r, i) for i in range(start, end)}
+        if span & taken:
+            # The same words may anchor several fields ('Дата и место рождения').
+            if not any(h.row == r and h.start == start and h.end == end for h in hits):
+                continue
+        taken |= span
+        hits.append(LabelHit(owner, r, start, end, score))
+    return sorted(hits, key=lambda h: (h.row, h.start))
+
+
+# --------------------------------------------------------------------------- label strategy
+
+
+@dataclass
+class Candidate:
+    words: list[Word]
+    page: int
+    method: str
+
+
+def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Found | None:
+    candidates: list[Candidate] = []
+    owners = [spec.id] + ([spec.group] if spec.group else [])
+    for owner in owners:
+        for model in models:
+            for hit in model.hits:
+                if hit.owner == owner:
+                    group = owner != spec.id
+                    lines = next(g.lines for g in doctype.groups if g.id == owner) if group else spec.lines
+                    for words in _near_label(model, hit, lines):
+                        method = "group" if group else "label"
+                        candidates.append(Candidate(words, model.page.page, method))
+        if candidates and owner == spec.id:
+            break  # the field's own label beats its group's
+    best = _choose(spec, candidates)
+    if (best is None or not best.valid) and spec.anywhere and spec.pattern:
+        everywhere = [
+            Candidate(row.words, model.page.page, "vertical" if row.standalone else "pattern")
+            for model in models
+            for row in model.rows
+        ]
+        fallback = _choose(spec, everywhere)
+        if fallback is not None and (best is None or fallback.valid):
+            best = fallback
+    return best
+
+
+def _near_label(model: PageModel, hit: LabelHit, lines: int) -> Iterable[list[Word]]:
+    """Word runs that may hold the label's value, most likely first."""
+    rows = model.rows
+    label_row = rows[hit.row]
+    right = _until_label(model, hit.row, hit.end, len(label_row.words))
+    label_box = _union([w.bbox for w in label_row.words[hit.start : hit.end]])
+    left_edge = label_box[0] - 2 * label_row.height
+    later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end]
+    right_edge = later[0].x0(rows) if later else 10**9
+    if right:
+        yield right + _continuation(model, hit.row, right[0].bbox[0] - label_row.height, right_edge, lines - 1)
+    neighbours = []
+    for step in (1, -1):
+        r = hit.row + step
+        while 0 <= r < len(rows) and (rows[r].standalone or not _in_window(rows[r], left_edge, right_edge)):
+            r += step
+        if 0 <= r < len(rows) and abs(rows[r].y - label_row.y) < 4 * label_row.height:
+            neighbours.append((abs(rows[r].y - label_row.y), r, step))
+    for _, r, step in sorted(neighbours):
+        words = _window(model, r, left_edge, right_edge)
+        if words and step == 1:
+            words += _continuation(model, r, words[0].bbox[0] - label_row.height, right_edge, lines - 1)
+        if words:
+            yield words
+
+
+def _until_label(model: PageModel, row: int, start: int, end: int) -> list[Word]:
+    """Words of a row from `start`, stopping where another label begins."""
+    stops = [h.start for h in model.hits_in_row(row) if h.start >= start]
+    return model.rows[row].words[start : min([end, *stops])]
+
+
+def _window(model: PageModel, row: int, left: float, right: float) -> list[Word]:
+    """The row's words whose centre lies in [left, right), cut at the first label inside."""
+    words = model.rows[row].words
+    inside = [i for i, w in enumerate(words) if left <= (w.bbox[0] + w.bbox[2]) / 2 < right]
+    if not inside:
+        return []
+    label_starts = {h.start for h in model.hits_in_row(row)}
+    run = []
+    for i in inside:
+        if i in label_starts:
+            break
+        run.append(words[i])
+    return run
+
+
+def _in_window(row: Row, left: float, right: float) -> bool:
+    return any(left <= (w.bbox[0] + w.bbox[2]) / 2 < right for w in row.words)
+
+
+def _continuation(model: PageModel, row: int, left: float, right: float, lines: int) -> list[Word]:
+    """Following rows of a multi-line value: close below, aligned, and not starting with a label."""
+    words: list[Word] = []
+    previous = model.rows[row]
+    for r in range(row + 1, len(model.rows)):
+        if lines <= 0:
+            break
+        current = model.rows[r]
+        if current.standalone or not _in_window(current, left, right):
+            continue
+        if current.y - previous.y > 1.9 * max(previous.height, current.height):
+            break
+        if any(h.x0(model.rows) < right for h in model.hits_in_row(r)):
+            break  # the row holds another field's label: the value has ended
+        run = _window(model, r, left, right)
+        if not run:
+            break
+        words += run
+        previous = current
+        lines -= 1
+    return words
+
+
+# --------------------------------------------------------------------------- choosing a value
+
+
+def _choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
+    """The first candidate that gives a valid value, else the first that gives any value."""
+    first_invalid = None
+    for candidate in candidates:
+        found = _read_value(spec, candidate)
+        if found is None:
+            continue
+        if found.valid:
+            return found
+        first_invalid = first_invalid or found
+    return first_invalid
+
+
+def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
+    text, spans = _join(candidate.words)
+    if candidate.method == "group":
+        return _group_word(spec, candidate, text, spans)
+    if spec.pattern:
+        return _pattern_value(spec, candidate, text, spans)
+    for pattern in spec.exclude:
+        text = re.sub(expand(pattern), lambda m: " " * len(m.group()), text)
+    return _found(spec, candidate, text, spans, (0, len(text)))
+
+
+def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
+    fixed = fix_digit_lookalikes(text)  # maps letters to digits one for one: offsets still hold
+    matches = list(re.finditer(expand(spec.pattern or ""), fixed))
+    if spec.pick == "last":
+        matches.reverse()
+    elif spec.pick == "largest":
+        matches.sort(key=lambda m: -float(normalize("money", m.group()) or 0))
+    first_invalid = None
+    for match in matches:
+        found = _found(spec, candidate, text, spans, match.span())
+        if found is None:
+            continue
+        if found.valid:
+            return found
+        first_invalid = first_invalid or found
+    return first_invalid
+
+
+def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
+    names = [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text) if len(m.group()) >= 2]
+    if len(names) <= spec.index:
+        return None
+    return _found(spec, candidate, text, spans, names[spec.index].span())
+
+
+def _found(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tuple[int, int]) -> Found | None:
+    raw = " ".join(text[span[0] : span[1]].split())
+    value = normalize(spec.normalize, raw) if raw else None
+    if value is None:
+        return None
+    words = [w for w, (a, b) in zip(candidate.words, spans) if a < span[1] and b > span[0] and w.text.strip()]
+    check = validate(spec.validate, value, **spec.validate_params)
+    conf = sum(w.conf for w in words) / (100 * len(words)) if words else 0.0
+    conf *= METHOD_WEIGHT[candidate.method] * (1.0 if check.valid else 0.5)
+    return Found(
+        value=value,
+        raw=raw,
+        valid=check.valid,
+        confidence=round(conf, 3),
+        page=candidate.page,
+        bbox=_union([w.bbox for w in words]) if words else None,
+        source=candidate.method,
+        warning=None if check.valid else f"{spec.id}: {check.warning or 'invalid value'}",
+    )
+
+
+def _join(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
+    parts, spans, offset = [], [], 0
+    for word in words:
+        spans.append((offset, offset + len(word.text)))
+        parts.append(word.text)
+        offset += len(word.text) + 1
+    return " ".join(parts), spans
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+# --------------------------------------------------------------------------- layout strategies
+
+
+def _top_lines(spec: FieldSpec, models: list[PageModel]) -> Found | None:
+    """A value printed as one of the first rows of the document (a receipt's company)."""
+    if not models:
+        return None
+    model = models[0]
+    rows = [r for r in model.rows if not r.standalone and _letters(r.words) >= 3][: spec.lines]
+    rows = [r for r in rows if not (spec.skip and re.search(spec.skip, _text(r.words)))]
+    if not rows:
+        return None
+    preferred = [r for r in rows if spec.prefer and re.search(spec.prefer, _text(r.words))]
+    row = preferred[0] if preferred else rows[0]
+    text, spans = _join(row.words)
+    return _found(spec, Candidate(row.words, model.page.page, "layout"), text, spans, (0, len(text)))
+
+
+def _lines_after(spec: FieldSpec, models: list[PageModel], anchor: Found | None) -> Found | None:
+    """Rows right below another field's value, up to a row matching `stop` (a receipt's address)."""
+    if anchor is None or anchor.bbox is None or not models:
+        return None
+    model = next((m for m in models if m.page.page == anchor.page), models[0])
+    words: list[Word] = []
+    taken = 0
+    for row in model.rows:
+        centre = (row.words[0].bbox[1] + row.words[0].bbox[3]) / 2
+        if row.standalone or centre <= anchor.bbox[3]:
+            continue
+        text = _text(row.words)
+        if spec.skip and re.search(spec.skip, text):
+            continue
+        stop = re.search(spec.stop, text) if spec.stop else None
+        if stop:
+            keep = [w for w, (a, _) in zip(row.words, _join(row.words)[1]) if a < stop.start()]
+            words += keep
+            break
+        words += row.words
+        taken += 1
+        if taken >= spec.lines:
+            break
+    if not words:
+        return None
+    text, spans = _join(words)
+    return _found(spec, Candidate(words, model.page.page, "layout"), text, spans, (0, len(text)))
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def _letters(words: list[Word]) -> int:
+    return sum(ch.isalpha() for w in words for ch in w.text)

@@ -1,0 +1,398 @@
+"""Normalisers that turn noisy OCR/VLM text into canonical field values.
+
+Every backend (Tesseract, VLMs, ...) hands raw strings to :func:`normalize`,
+which returns the canonical string for a field *kind* or ``None`` when the
+text cannot be read as that kind.  Normalisers are tolerant where the reading
+is unambiguous (spacing, dash variants, Latin/Cyrillic lookalike letters,
+``O``→``0`` and ``l``/``I``/``|``→``1`` inside otherwise-digit tokens) but they
+never repair a value into a *different* valid one: there is no check-digit
+correction and no guessing between competing readings.  Checksums and ranges
+are the job of :mod:`obligations.fields.validate`.
+
+Canonical forms::
+
+    text             whitespace collapsed, stray edge punctuation removed
+    name             "Петрова-Водкина Анна"
+    gender           "male" | "female"
+    date             "2010-09-28"
+    money            "1234.56"
+    digits           "0123"
+    snils            "112-233-445 95"
+    inn              "7707083893" (10 or 12 digits)
+    kpp              "770701001" / "7707AB001"
+    passport_number  "4506 123456"
+    division_code    "770-001"
+    doc_number       as printed, without a leading "№"/"No."/"#"
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Callable
+
+__all__ = [
+    "NORMALIZERS",
+    "normalize",
+    "normalize_text",
+    "normalize_name",
+    "normalize_gender",
+    "normalize_date",
+    "normalize_money",
+    "normalize_digits",
+    "normalize_snils",
+    "normalize_inn",
+    "normalize_kpp",
+    "normalize_passport_number",
+    "normalize_division_code",
+    "normalize_doc_number",
+    "fix_digit_lookalikes",
+]
+
+# --------------------------------------------------------------------------
+# Shared helpers
+# --------------------------------------------------------------------------
+
+# Letters OCR commonly reads instead of 0 and 1.  Applied only to tokens made
+# of digits and these letters, so words such as "Олег" or "Jul" are untouched.
+_DIGIT_LOOKALIKES = {"O": "0", "О": "0", "o": "0", "о": "0", "l": "1", "I": "1", "|": "1"}
+_LOOKALIKE_CLASS = "0-9OОoоlI|"
+# A maximal run of digit-like characters, possibly split by number
+# punctuation ("2O.O9.2O1O", "4O5-9l").  Spaces end a token so that
+# "ООО 12" keeps its company form.  (No possessive quantifiers: Python 3.10.)
+_DIGIT_TOKEN_RE = re.compile(
+    rf"(?<![{_LOOKALIKE_CLASS}])[{_LOOKALIKE_CLASS}]+(?:[.,:/\-–—][{_LOOKALIKE_CLASS}]+)*(?![{_LOOKALIKE_CLASS}])"
+)
+
+# Same-glyph letters, used where the script is known from context.
+_LAT_TO_CYR = str.maketrans("AaBCcEeHKkMOoPpTXxYy", "АаВСсЕеНКкМОоРрТХхУу")
+_CYR_TO_LAT = str.maketrans("АаВСсЕеНКкМОоРрТХхУу", "AaBCcEeHKkMOoPpTXxYy")
+
+_DASHES = "‐‑‒–—―−-"  # ASCII hyphen last: safe inside [...]
+_STRAY_EDGE = ":;,|_•·"
+
+
+def _clean(raw: str) -> str:
+    """NFC (OCR may emit decomposed "й"), ASCII digits, single spaces."""
+    s = unicodedata.normalize("NFC", raw)
+    # Unicode decimal digits (full-width, Arabic-Indic, ...) -> ASCII.
+    s = "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in s)
+    return " ".join(s.split())
+
+
+def fix_digit_lookalikes(text: str) -> str:
+    """Replace O/О/o/о -> 0 and l/I/| -> 1 inside tokens that are otherwise digits.
+
+    A token is a run of digits and lookalike letters (number punctuation
+    allowed inside) with at least one real digit.  Where it touches another
+    letter, its edge there must be a real digit: "RM9.OO" -> "RM9.00" and
+    "2O1Oг" stays ambiguous, while "Olga", "Jul", "I" and "OOO" are words.
+    """
+
+    def fix(m: re.Match[str]) -> str:
+        token, before, after = m.group(), text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        glued_ok = (not before.isalpha() or token[0].isdigit()) and (not after.isalpha() or token[-1].isdigit())
+        if not glued_ok or not any(c.isdigit() for c in token):
+            return token
+        return "".join(_DIGIT_LOOKALIKES.get(c, c) for c in token)
+
+    return _DIGIT_TOKEN_RE.sub(fix, text)
+
+
+def _digits(raw: str) -> str:
+    """All digits of ``raw`` after lookalike repair, concatenated."""
+    return re.sub(r"[^0-9]", "", fix_digit_lookalikes(_clean(raw)))
+
+
+# --------------------------------------------------------------------------
+# text, name, gender, doc_number
+# --------------------------------------------------------------------------
+
+
+def normalize_text(raw: str) -> str | None:
+    # Closing quotes/brackets and dots are kept: they belong to the text
+    # (ООО «Ромашка», "ул. Ленина, д. 1.").
+    s = _clean(raw).strip(_STRAY_EDGE + " ")
+    return s or None
+
+
+_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼ`´′"})
+
+
+def _title_part(part: str) -> str:
+    # "o'brien" -> "O'Brien", "д'артаньян" -> "Д'Артаньян": one-letter prefix.
+    if len(part) > 2 and part[1] == "'":
+        return part[0].upper() + "'" + part[2:].capitalize()
+    return part.capitalize()
+
+
+def normalize_name(raw: str) -> str | None:
+    s = _clean(raw).translate(_APOSTROPHES)
+    s = "".join("-" if c in _DASHES else c for c in s)
+    # Digits are OCR debris inside a word; other punctuation separates words
+    # ("Иванов,Иван", "И.И.").
+    s = "".join(c if c.isalpha() or c in "-' " else ("" if c.isdigit() else " ") for c in s)
+    s = re.sub(r" ?-[ -]*", "-", " ".join(s.split()))  # "Петрова - Водкина"
+    s = re.sub(r"'+", "'", s)
+    words = [w.strip("-'") for w in s.split()]
+    words = [w for w in words if any(c.isalpha() for c in w)]
+    if not words:
+        return None
+    return " ".join("-".join(_title_part(p) for p in w.split("-")) for w in words)
+
+
+def _gender_of_word(word: str) -> str | None:
+    # Script repair before lowercasing: Latin "M" looks like "М", "m" does not.
+    for w in (word.lower(), word.translate(_LAT_TO_CYR).lower()):
+        if w in ("м", "m", "male") or w.startswith("муж"):
+            return "male"
+        if w in ("ж", "f", "female") or w.startswith("жен"):
+            return "female"
+    return None
+
+
+def normalize_gender(raw: str) -> str | None:
+    words = re.findall(r"[^\W\d_]+", _clean(raw))
+    found = {g for g in map(_gender_of_word, words) if g}
+    # Both genders present ("М/Ж" printed on a form) is not a reading.
+    return found.pop() if len(found) == 1 else None
+
+
+# "№ 123", "No. 123", "N123", "#123", "№ N 5" - but not the N of "NA-123" or
+# "Nov"; the lookahead keeps a lone "N" left over by "N N" as the number.
+_DOC_PREFIX_RE = re.compile(r"^(?:(?:№|#|N[oOº°]?\.?(?![^\W\d_]))[\s.:]*)+(?=.*\w)")
+_DOC_MARKER_ONLY_RE = re.compile(r"(?:№|#|N[oOº°]\.?|[\s.:])+")
+
+
+def normalize_doc_number(raw: str) -> str | None:
+    s = normalize_text(raw)
+    if s is None or _DOC_MARKER_ONLY_RE.fullmatch(s):
+        return None
+    return _DOC_PREFIX_RE.sub("", s).strip(_STRAY_EDGE + " ") or None
+
+
+# --------------------------------------------------------------------------
+# Digit-based identifiers
+# --------------------------------------------------------------------------
+
+
+def normalize_digits(raw: str) -> str | None:
+    return _digits(raw) or None
+
+
+def _exact_digits(raw: str, count: int) -> str | None:
+    d = _digits(raw)
+    return d if len(d) == count else None
+
+
+def normalize_snils(raw: str) -> str | None:
+    d = _exact_digits(raw, 11)
+    return None if d is None else f"{d[:3]}-{d[3:6]}-{d[6:9]} {d[9:]}"
+
+
+def normalize_inn(raw: str) -> str | None:
+    d = _digits(raw)
+    return d if len(d) in (10, 12) else None
+
+
+def normalize_passport_number(raw: str) -> str | None:
+    d = _exact_digits(raw, 10)
+    return None if d is None else f"{d[:4]} {d[4:]}"
+
+
+def normalize_division_code(raw: str) -> str | None:
+    d = _exact_digits(raw, 6)
+    return None if d is None else f"{d[:3]}-{d[3:]}"
+
+
+_D = f"[{_LOOKALIKE_CLASS}]"
+# 4 digits, 2 reason-code characters (digit or Latin letter), 3 digits.
+_KPP_RE = re.compile(
+    rf"(?<![0-9])({_D}{{4}})[\s{_DASHES}]*([0-9A-Za-zА-Яа-яЁё]{{2}})[\s{_DASHES}]*({_D}{{3}})(?![0-9A-Za-zА-Яа-яЁё])"
+)
+
+
+def normalize_kpp(raw: str) -> str | None:
+    m = _KPP_RE.search(_clean(raw))
+    if not m:
+        return None
+    head, reason, tail = m.groups()
+
+    def as_digits(s: str) -> str:
+        return "".join(_DIGIT_LOOKALIKES.get(c, c) for c in s)
+
+    # Positions 5-6 may legitimately be letters, so "O" there is NOT turned
+    # into "0" (that would be a guess); Cyrillic lookalikes become Latin.
+    reason = reason.translate(_CYR_TO_LAT).upper()
+    kpp = as_digits(head) + reason + as_digits(tail)
+    return kpp if re.fullmatch(r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}", kpp) else None
+
+
+# --------------------------------------------------------------------------
+# money
+# --------------------------------------------------------------------------
+
+_AMOUNT_RE = re.compile(
+    r"""
+    (?P<sign>[-−])?
+    (?P<int>
+        \d{1,3}(?P<sep>[ '’.,])\d{3}(?:(?P=sep)\d{3})*(?!\d)   # 118 000 / 1,234 / 1.234
+      | \d+
+      | (?<!\d)(?=[.,]\d)                                      # ".50" is 0.50
+    )
+    (?:
+        \s*[.,]\s*(?P<frac>\d+)(?!\d)                          # ,56 / .56
+      | \s*[-–—]\s*(?P<dash>\d{2})(?!\d)                       # Russian 567-89
+      | \s*(?:руб(?:лей|ля|ль)?|р)\.?\s*(?P<kop>\d{1,2})\s*к   # 5 руб. 50 коп.
+    )?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def normalize_money(raw: str) -> str | None:
+    m = _AMOUNT_RE.search(fix_digit_lookalikes(_clean(raw)))
+    if not m:
+        return None
+    whole = re.sub(r"\D", "", m["int"]) or "0"
+    if m["frac"] is not None:
+        frac = m["frac"].ljust(2, "0")
+        if frac[2:].strip("0"):
+            return None  # more than 2 significant decimals: rounding would change the value
+        frac = frac[:2]
+    elif m["dash"] is not None:
+        frac = m["dash"]
+    elif m["kop"] is not None:
+        frac = m["kop"].zfill(2)  # "5 коп." is 0.05
+    else:
+        frac = "00"
+    amount = Decimal(f"{whole}.{frac}")
+    if m["sign"] and amount:
+        amount = -amount
+    return f"{amount:.2f}"
+
+
+# --------------------------------------------------------------------------
+# date
+# --------------------------------------------------------------------------
+
+# month -> (full forms whose prefixes are accepted abbreviations,
+#           stems whose inflections are accepted)
+_MONTHS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    1: (("январь", "января", "january"), ("январ",)),
+    2: (("февраль", "февраля", "february"), ("феврал",)),
+    3: (("март", "марта", "march"), ("март",)),
+    4: (("апрель", "апреля", "april"), ("апрел",)),
+    5: (("май", "мая", "may"), ("мае",)),
+    6: (("июнь", "июня", "june"), ("июн",)),
+    7: (("июль", "июля", "july"), ("июл",)),
+    8: (("август", "августа", "august"), ("август",)),
+    9: (("сентябрь", "сентября", "september"), ("сентябр",)),
+    10: (("октябрь", "октября", "october"), ("октябр",)),
+    11: (("ноябрь", "ноября", "november"), ("ноябр",)),
+    12: (("декабрь", "декабря", "december"), ("декабр",)),
+}
+
+
+def _month_number(word: str) -> int | None:
+    for candidate in (word.lower(), word.translate(_LAT_TO_CYR).lower()):
+        candidate = candidate.replace("ё", "е")
+        for month, (forms, stems) in _MONTHS.items():
+            # 3+ letters so that "ма"/"ju" are not guessed as May/June/July.
+            if len(candidate) >= 3 and any(f.startswith(candidate) for f in forms):
+                return month
+            if any(candidate.startswith(s) for s in stems):
+                return month
+    return None
+
+
+_S = r"\s*[./,\-–—]\s*"  # numeric separator, OCR spacing tolerated
+_TS = r"[\s./,\-–—]*"  # separator around a month word
+_MW = r"(?P<m>[A-Za-zА-Яа-яЁё]{3,})\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+
+_DATE_PATTERNS = (
+    re.compile(rf"(?<!\d)(?P<y>\d{{4}}){_S}(?P<m>\d{{1,2}}){_S}(?P<d>\d{{1,2}})(?!\d)"),
+    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}}){_S}(?P<m>\d{{1,2}}){_S}(?P<y>\d{{4}}|\d{{2}})(?!\d)"),
+    re.compile(
+        rf"(?<!\d)(?P<d>\d{{1,2}}){_ORD}(?!\d)\s*[»\"'”]?{_TS}{_MW}{_TS}(?P<y>\d{{4}}|\d{{2}})(?![\d:])",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"(?<![^\W\d_]){_MW}{_TS}(?P<d>\d{{1,2}}){_ORD}(?!\d){_TS}(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+)
+
+# "2010г.", "2010 года" -> "2010 " so that the year token can be repaired.
+_YEAR_SUFFIX_RE = re.compile(rf"(?<=[{_LOOKALIKE_CLASS}])\s*(?:года|год|г)\.?(?![^\W\d_])", re.IGNORECASE)
+
+
+def _first_date_match(s: str) -> re.Match[str] | None:
+    """Earliest match of any date pattern whose month word is a real month."""
+    best: re.Match[str] | None = None
+    for pattern in _DATE_PATTERNS:
+        pos = 0
+        while (m := pattern.search(s, pos)) is not None:
+            if m["m"].isdigit() or _month_number(m["m"]):
+                if best is None or m.start() < best.start():
+                    best = m
+                break
+            pos = m.start() + 1  # not a month word: retry just after it
+    return best
+
+
+def _expand_year(y: str) -> int:
+    # Two-digit years: the most recent past century reading.
+    if len(y) == 4:
+        return int(y)
+    yy, this_yy = int(y), _dt.date.today().year % 100
+    return 2000 + yy if yy <= this_yy else 1900 + yy
+
+
+def normalize_date(raw: str) -> str | None:
+    s = _YEAR_SUFFIX_RE.sub(" ", _clean(raw))
+    m = _first_date_match(fix_digit_lookalikes(s))
+    if m is None:
+        return None
+    month = int(m["m"]) if m["m"].isdigit() else _month_number(m["m"])
+    try:
+        # The first date is the answer; an impossible one is not replaced
+        # by a later, different date.
+        return _dt.date(_expand_year(m["y"]), month, int(m["d"])).isoformat()
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------
+# Dispatch
+# --------------------------------------------------------------------------
+
+NORMALIZERS: dict[str, Callable[[str], str | None]] = {
+    "text": normalize_text,
+    "name": normalize_name,
+    "gender": normalize_gender,
+    "date": normalize_date,
+    "money": normalize_money,
+    "digits": normalize_digits,
+    "snils": normalize_snils,
+    "inn": normalize_inn,
+    "kpp": normalize_kpp,
+    "passport_number": normalize_passport_number,
+    "division_code": normalize_division_code,
+    "doc_number": normalize_doc_number,
+}
+
+
+def normalize(kind: str, raw: str | None) -> str | None:
+    """Canonical string for ``raw`` read as ``kind``, or None if unreadable.
+
+    Raises ValueError for an unknown kind (even when ``raw`` is None, so that
+    typos in document-type configs surface early).
+    """
+    try:
+        normalizer = NORMALIZERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown field kind {kind!r}; known: {', '.join(sorted(NORMALIZERS))}") from None
+    if raw is None:
+        return None
+    return normalizer(raw)

@@ -1,0 +1,297 @@
+"""Validators for normalised field values.
+
+:func:`validate` checks a value already passed through
+:mod:`obligations.fields.normalize` and answers with a :class:`Check`.  An
+absent value (``None``) is valid: absence is reported elsewhere, not as an
+invalid field.  Checksums (SNILS, INN) are verified here, never repaired: a
+failing checksum is an OCR error to surface, not to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import inspect
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+__all__ = [
+    "Check",
+    "VALIDATORS",
+    "validate",
+    "snils_is_valid",
+    "snils_check_digits",
+    "inn_is_valid",
+    "inn_check_digits",
+    "kpp_is_valid",
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    """Outcome of a validation; ``warning`` says in English why it failed."""
+
+    valid: bool
+    warning: str | None = None
+
+
+OK = Check(True)
+
+
+def _fail(warning: str) -> Check:
+    return Check(False, warning)
+
+
+def _separated_digits(value: str) -> str | None:
+    """Digits of ``value`` if it holds only digits and separators, else None.
+
+    Separators are anything that is neither a letter nor a digit, so
+    "112-233-445 95" passes but "112-233-445 9O" does not.
+    """
+    if any(c.isalpha() for c in value):
+        return None
+    digits = "".join(c for c in value if c.isdigit())
+    return digits if digits.isascii() else None
+
+
+# --------------------------------------------------------------------------
+# SNILS
+# --------------------------------------------------------------------------
+
+# Numbers up to 001-001-998 were issued before the checksum was introduced.
+_SNILS_UNCHECKED_MAX = 1001998
+
+
+def snils_check_digits(body: str) -> str:
+    """Two check digits for a 9-digit SNILS body (Pension Fund algorithm)."""
+    if len(body) != 9 or not body.isdigit():
+        raise ValueError(f"SNILS body must be 9 digits, got {body!r}")
+    s = sum(int(d) * w for d, w in zip(body, range(9, 0, -1)))
+    if s > 101:
+        s %= 101
+    return f"{s:02d}" if s < 100 else "00"  # 100 and 101 both give 00
+
+
+def _check_snils(value: str) -> Check:
+    digits = _separated_digits(value)
+    if digits is None or len(digits) != 11:
+        return _fail(f"snils {value!r} is not 11 digits")
+    body, check = digits[:9], digits[9:]
+    if int(body) <= _SNILS_UNCHECKED_MAX:
+        return OK
+    expected = snils_check_digits(body)
+    if check != expected:
+        return _fail(f"snils check digits {check} expected {expected}")
+    return OK
+
+
+def snils_is_valid(value: str) -> bool:
+    """True for 11 digits (any separators) with correct check digits."""
+    return _check_snils(value).valid
+
+
+# --------------------------------------------------------------------------
+# INN
+# --------------------------------------------------------------------------
+
+_INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS_11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS_12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+
+
+def _inn_control(digits: str, weights: tuple[int, ...]) -> str:
+    return str(sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10)
+
+
+def inn_check_digits(body: str) -> str:
+    """Control digit(s) for an INN body: 9 digits -> 1 (INN-10), 10 -> 2 (INN-12)."""
+    if not (body.isdigit() and body.isascii() and len(body) in (9, 10)):
+        raise ValueError(f"INN body must be 9 or 10 digits, got {body!r}")
+    if len(body) == 9:
+        return _inn_control(body, _INN10_WEIGHTS)
+    c11 = _inn_control(body, _INN12_WEIGHTS_11)
+    return c11 + _inn_control(body + c11, _INN12_WEIGHTS_12)
+
+
+def _check_inn(value: str, *, length: int | None = None) -> Check:
+    if length not in (None, 10, 12):
+        raise ValueError(f"inn length must be 10 or 12, got {length!r}")
+    digits = _separated_digits(value)
+    if digits is None or len(digits) not in (10, 12):
+        return _fail(f"inn {value!r} is not 10 or 12 digits")
+    if length is not None and len(digits) != length:
+        return _fail(f"inn has {len(digits)} digits, expected {length}")
+    body_len = len(digits) - (1 if len(digits) == 10 else 2)
+    got, expected = digits[body_len:], inn_check_digits(digits[:body_len])
+    if got != expected:
+        return _fail(f"inn check digits {got} expected {expected}")
+    return OK
+
+
+def inn_is_valid(value: str) -> bool:
+    """True for a 10- or 12-digit INN with correct control digit(s)."""
+    return _check_inn(value).valid
+
+
+# --------------------------------------------------------------------------
+# Shape-only identifiers
+# --------------------------------------------------------------------------
+
+_KPP_RE = re.compile(r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}")
+
+
+def _check_kpp(value: str) -> Check:
+    if not _KPP_RE.fullmatch(value):
+        return _fail(f"kpp {value!r} is not 4 digits + 2 digits/letters + 3 digits")
+    return OK
+
+
+def kpp_is_valid(value: str) -> bool:
+    """True for 9 characters: 4 digits, 2 of [0-9A-Z], 3 digits (no checksum exists)."""
+    return _check_kpp(value).valid
+
+
+def _check_passport_number(value: str) -> Check:
+    # Series digits 3-4 encode the year of issue; the year is not checked
+    # because the printed form is all we can verify.
+    if not re.fullmatch(r"[0-9]{4} [0-9]{6}", value):
+        return _fail(f"passport number {value!r} is not 'SSSS NNNNNN'")
+    return OK
+
+
+def _check_division_code(value: str) -> Check:
+    if not re.fullmatch(r"[0-9]{3}-[0-9]{3}", value):
+        return _fail(f"division code {value!r} is not 'NNN-NNN'")
+    if value.startswith("00"):
+        return _fail(f"division code {value!r} has region 00")
+    return OK
+
+
+def _check_digits(value: str) -> Check:
+    if not re.fullmatch(r"[0-9]+", value):
+        return _fail(f"{value!r} is not all digits")
+    return OK
+
+
+# --------------------------------------------------------------------------
+# date, money
+# --------------------------------------------------------------------------
+
+
+def _check_date(
+    value: str, *, min_year: int = 1900, max_year: int | None = None, not_future: bool = True
+) -> Check:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return _fail(f"date {value!r} is not YYYY-MM-DD")
+    try:
+        day = _dt.date.fromisoformat(value)
+    except ValueError:
+        return _fail(f"date {value} is not a calendar date")
+    today = _dt.date.today()
+    max_year = today.year if max_year is None else max_year
+    if day.year < min_year:
+        return _fail(f"date {value} is before {min_year}")
+    if day.year > max_year:
+        return _fail(f"date {value} is after {max_year}")
+    if not_future and day > today:
+        return _fail(f"date {value} is in the future")
+    return OK
+
+
+def _check_money(value: str, *, max: float | int | str | Decimal | None = None) -> Check:  # noqa: A002
+    # ``max`` shadows the builtin on purpose: it is the public parameter name.
+    if not re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", value):
+        return _fail(f"money {value!r} is not a plain decimal amount")
+    amount = Decimal(value)
+    if amount < 0:
+        return _fail(f"money {value} is negative")
+    if max is not None:
+        try:
+            limit = Decimal(str(max))
+        except InvalidOperation:
+            raise ValueError(f"money max must be a number, got {max!r}") from None
+        if amount > limit:
+            return _fail(f"money {value} exceeds max {limit}")
+    return OK
+
+
+# --------------------------------------------------------------------------
+# text-like kinds
+# --------------------------------------------------------------------------
+
+
+def _script(letter: str) -> str | None:
+    """'cyrillic', 'latin' or None (other scripts) for one letter."""
+    name = unicodedata.name(letter, "")
+    if name.startswith("CYRILLIC"):
+        return "cyrillic"
+    if name.startswith("LATIN"):
+        return "latin"
+    return None
+
+
+def _check_name(value: str) -> Check:
+    if not any(c.isalpha() for c in value):
+        return _fail(f"name {value!r} has no letters")
+    bad = sorted({c for c in value if not (c.isalpha() or c in "-' ")})
+    if bad:
+        return _fail(f"name {value!r} contains {''.join(bad)!r}")
+    for word in value.split():
+        scripts = {_script(c) for c in word if c.isalpha()}
+        if None in scripts:
+            return _fail(f"name word {word!r} has letters that are neither Cyrillic nor Latin")
+        # A Latin "o"/"c"/"p" inside a Cyrillic word is a classic OCR slip.
+        if len(scripts) > 1:
+            return _fail(f"name word {word!r} mixes Cyrillic and Latin letters")
+    return OK
+
+
+def _check_text(value: str) -> Check:
+    return OK if value.strip() else _fail("text is empty")
+
+
+def _check_gender(value: str) -> Check:
+    return OK if value in ("male", "female") else _fail(f"gender {value!r} is not male or female")
+
+
+def _check_none(value: str) -> Check:
+    return OK
+
+
+# --------------------------------------------------------------------------
+# Dispatch
+# --------------------------------------------------------------------------
+
+VALIDATORS: dict[str, Callable[..., Check]] = {
+    "none": _check_none,
+    "text": _check_text,
+    "name": _check_name,
+    "gender": _check_gender,
+    "date": _check_date,
+    "money": _check_money,
+    "digits": _check_digits,
+    "snils": _check_snils,
+    "inn": _check_inn,
+    "kpp": _check_kpp,
+    "passport_number": _check_passport_number,
+    "division_code": _check_division_code,
+}
+
+
+def validate(kind: str, value: str | None, **params) -> Check:
+    """Check a normalised ``value`` of ``kind``; ``None`` is always valid.
+
+    ``params`` are kind-specific: ``inn``: ``length``; ``date``: ``min_year``,
+    ``max_year``, ``not_future``; ``money``: ``max``.  An unknown kind raises
+    ValueError, an unknown parameter TypeError.
+    """
+    try:
+        validator = VALIDATORS[kind]
+    except KeyError:
+        raise ValueError(f"unknown field kind {kind!r}; known: {', '.join(sorted(VALIDATORS))}") from None
+    if value is None:
+        inspect.signature(validator).bind("", **params)  # still reject parameter typos
+        return OK
+    return validator(value, **params)

@@ -1,0 +1,343 @@
+"""file -> pages -> text (text layer or OCR) -> document types -> fields -> result.
+
+Pages of all input files stream through one pool of worker processes: a worker
+renders its page and reads it, so the main process never holds page rasters, and
+single-page files keep every core busy. Each file is finished (classified,
+fields located, validated) as soon as its last page is read, in input order.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .backends import Backend, BackendInfo, TextLayerBackend, select_backend
+from .backends.base import PageText, Word
+from .classify import UNKNOWN, Classification, classify_page, forced, group_pages
+from .doctypes import DocType, load_doctypes
+from .errors import InputError, MissingDependency, ObligationsError, UsageError
+from .fields.locate import expand, locate_fields
+from .results import DocumentResult, FieldResult, PageResult, Result
+from .sources import DEFAULT_MAX_PIXELS, Source, open_source, render_page
+
+# Edge strips OCR'd turned upright when a field printed vertically (a passport's
+# series and number) is not in the page's horizontal text: (x0, x1) as page fractions.
+EDGE_STRIPS = ((0.80, 1.0), (0.0, 0.20))
+
+
+@dataclass
+class RunOptions:
+    service: str = "auto"
+    doc_type: str = "auto"
+    pages: set[int] | None = None
+    dpi: int = 300
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    lang: str = "rus+eng"
+    force_ocr: bool = False
+    password: str | None = None
+    doctypes_dir: Path | None = None
+    max_pixels: int = DEFAULT_MAX_PIXELS
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    result: Result | None = None
+    error: ObligationsError | None = None
+    explain: list[str] = field(default_factory=list)
+
+
+class Pipeline:
+    def __init__(self, options: RunOptions):
+        if options.dpi < 50 or options.dpi > 1200:
+            raise UsageError(f"--dpi {options.dpi}: use a value between 50 and 1200")
+        self.options = options
+        self.doctypes: dict[str, DocType] = load_doctypes(options.doctypes_dir)
+        if options.doc_type not in ("auto", *self.doctypes):
+            raise UsageError(
+                f"unknown --doc-type {options.doc_type!r}: choose auto or one of {', '.join(sorted(self.doctypes))}"
+            )
+        self.backend, self.reason = select_backend(options.service, options.lang)
+        self.text_layer = TextLayerBackend()
+        self._pool: ProcessPoolExecutor | None = None
+
+    # ------------------------------------------------------------------ public surface
+
+    def backend_info(self) -> BackendInfo:
+        if self.backend is not None:
+            return self.backend.info()
+        return BackendInfo("text", None, "cpu", None, self.reason)
+
+    def run(self, paths: list[Path], on_page=None) -> Iterator[FileOutcome]:
+        """Outcomes in input order; a bad file becomes an outcome with an error, never an exception."""
+        files = deque()
+        in_flight: deque[tuple[_FileWork, Future]] = deque()
+        window = 2 * max(1, self.options.jobs)
+        tasks = self._page_tasks(paths, files)
+        exhausted = False
+        with self._workers():
+            while True:
+                while not exhausted and len(in_flight) < window:
+                    task = next(tasks, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    work, page = task
+                    in_flight.append((work, self._submit(_read_page, work.source, page, self._read_args())))
+                # Finish the files at the head whose pages are all read.
+                while files and (files[0].error or files[0].done_reading):
+                    yield self._finish_safely(files.popleft())
+                if not in_flight:
+                    if exhausted and not files:
+                        return
+                    continue
+                work, future = in_flight.popleft()
+                try:
+                    page_text = future.result()
+                except ObligationsError as exc:
+                    work.error = work.error or exc
+                except Exception as exc:  # a worker died or a library failed: only this file fails
+                    work.error = work.error or InputError(f"{work.path}: {type(exc).__name__}: {exc}")
+                else:
+                    work.pages.append(page_text)
+                work.pending -= 1
+                if on_page:
+                    on_page()
+
+    def process(self, path: Path) -> Result:
+        """One file, raising its error: the entry point for servers and tests."""
+        outcome = next(self.run([path]))
+        if outcome.error:
+            raise outcome.error
+        assert outcome.result is not None
+        return outcome.result
+
+    def count_pages(self, paths: list[Path]) -> int:
+        return sum(self._try_open(p)[0] for p in paths)
+
+    # ------------------------------------------------------------------ reading pages
+
+    def _page_tasks(self, paths: list[Path], files: deque) -> Iterator[tuple["_FileWork", int]]:
+        for path in paths:
+            work = _FileWork(path)
+            started = time.perf_counter()
+            try:
+                work.source = open_source(path, self.options.pages, self.options.password, self.options.max_pixels)
+            except ObligationsError as exc:
+                work.error = exc
+            work.load_s = time.perf_counter() - started
+            files.append(work)
+            if work.source is None:
+                continue
+            work.pending = len(work.source.pages)
+            for page in work.source.pages:
+                yield work, page
+
+    def _read_args(self) -> tuple:
+        return (self.options.dpi, self.options.force_ocr, self.backend)
+
+    def _workers(self):
+        pipeline = self
+
+        class _Scope:
+            def __enter__(self):
+                if pipeline.options.jobs > 1:
+                    pipeline._pool = ProcessPoolExecutor(pipeline.options.jobs, initializer=_init_worker)
+                return self
+
+            def __exit__(self, *exc):
+                if pipeline._pool is not None:
+                    pipeline._pool.shutdown(cancel_futures=True)
+                    pipeline._pool = None
+
+        return _Scope()
+
+    def _submit(self, fn, *args) -> Future:
+        if self._pool is not None:
+            return self._pool.submit(fn, *args)
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+    def _try_open(self, path: Path) -> tuple[int, ObligationsError | None]:
+        try:
+            source = open_source(path, self.options.pages, self.options.password, self.options.max_pixels)
+        except ObligationsError as exc:
+            return 0, exc
+        return len(source.pages), None
+
+    # ------------------------------------------------------------------ finishing a file
+
+    def _finish_safely(self, work: "_FileWork") -> FileOutcome:
+        try:
+            return self._finish(work)
+        except ObligationsError as exc:
+            return FileOutcome(work.path, error=exc)
+        except Exception as exc:  # a bug must cost one file, not the batch
+            return FileOutcome(work.path, error=InputError(
+                f"{work.path}: internal error, please report: {type(exc).__name__}: {exc}"))
+
+    def _finish(self, work: "_FileWork") -> FileOutcome:
+        if work.error is not None:
+            return FileOutcome(work.path, error=work.error)
+        source = work.source
+        assert source is not None
+        pages = sorted(work.pages, key=lambda p: p.page)
+        warnings: list[str] = []
+        for page in pages:
+            if page.text_source == "none":
+                if self.options.service == "text":
+                    warnings.append(f"page {page.page}: no text layer, and --ocr-service text does no OCR")
+                else:
+                    return FileOutcome(work.path, error=MissingDependency(
+                        f"{work.path}: page {page.page} needs OCR, but Tesseract is not usable: "
+                        "apt-get install tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng"))
+        started = time.perf_counter()
+        labels = [self._classify(page) for page in pages]
+        classify_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        documents = []
+        for doc_type, indexes, confidence in group_pages(labels, self.doctypes):
+            doc_pages = [pages[i] for i in indexes]
+            if doc_type == UNKNOWN:
+                numbers = ", ".join(str(p.page) for p in doc_pages)
+                warnings.append(f"page {numbers}: document type not recognised ({labels[indexes[0]].explain()})")
+                documents.append(DocumentResult(UNKNOWN, [p.page for p in doc_pages], 0.0, {}))
+                continue
+            doctype = self.doctypes[doc_type]
+            self._read_vertical_fields(source, doctype, doc_pages)
+            found = locate_fields(doctype, doc_pages)
+            fields = {field_id: FieldResult.from_found(f) for field_id, f in found.items()}
+            warnings += [f"page {f.page}: {f.warning}" for f in found.values() if f.warning]
+            documents.append(DocumentResult(doc_type, [p.page for p in doc_pages], confidence, fields))
+        extract_s = time.perf_counter() - started
+
+        per_page = [{"page": p.page, **{k: round(v, 4) for k, v in p.seconds.items()}} for p in pages]
+        timing = {
+            "total": 0.0,
+            "load": round(work.load_s, 4),
+            "rasterize": round(sum(p.seconds.get("rasterize", 0.0) for p in pages), 4),
+            "ocr": round(sum(p.seconds.get("ocr", 0.0) for p in pages), 4),
+            "classify": round(classify_s, 4),
+            "extract": round(extract_s, 4),
+            "per_page": per_page,
+        }
+        timing["total"] = round(time.perf_counter() - work.started, 4)
+        result = Result(
+            source={
+                "path": str(source.path),
+                "sha256": source.sha256,
+                "media_type": source.media_type,
+                "page_count": source.page_count,
+            },
+            backend=self._backend_for(pages),
+            documents=documents,
+            pages=[PageResult.from_page(p) for p in pages],
+            timing_s=timing,
+            warnings=warnings,
+        )
+        explain = [
+            f"page {p.page}: {label.doc_type} (scores: {label.explain()}); text from {p.text_source}"
+            for p, label in zip(pages, labels)
+        ]
+        return FileOutcome(work.path, result=result, explain=explain)
+
+    def _classify(self, page: PageText) -> Classification:
+        if self.options.doc_type != "auto":
+            return forced(self.options.doc_type)
+        return classify_page(page.text, self.doctypes)
+
+    def _backend_for(self, pages: list[PageText]) -> BackendInfo:
+        if pages and all(p.text_source == "text_layer" for p in pages):
+            return BackendInfo("text", None, "cpu", None, "every page has a usable PDF text layer")
+        return self.backend_info()
+
+    def _read_vertical_fields(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
+        """OCR the page edges turned upright when a vertically printed field is not in the text."""
+        vertical = [f for f in doctype.fields if f.vertical and f.pattern]
+        if not vertical or self.backend is None:
+            return
+        for page in pages:
+            if page.text_source != "ocr":
+                continue
+            if all(re.search(expand(f.pattern or ""), page.text) for f in vertical):
+                continue
+            futures = [
+                self._submit(_read_region, source, page, self.options.dpi, self.backend, strip, angle)
+                for strip in EDGE_STRIPS
+                for angle in (90, 270)
+            ]
+            for future in futures:
+                page.words.extend(future.result())
+
+
+@dataclass
+class _FileWork:
+    path: Path
+    source: Source | None = None
+    error: ObligationsError | None = None
+    pages: list[PageText] = field(default_factory=list)
+    pending: int = 0
+    load_s: float = 0.0
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def done_reading(self) -> bool:
+        return self.source is not None and self.pending == 0
+
+
+# ---------------------------------------------------------------------- worker side
+
+
+def _init_worker() -> None:
+    # Leptonica prints diagnostics straight to the C stderr; they mean nothing to a user.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+
+
+def _read_page(source: Source, page: int, options: tuple) -> PageText:
+    dpi, force_ocr, backend = options
+    timings: dict[str, float] = {}
+    if not force_ocr and source.is_pdf:
+        started = time.perf_counter()
+        layer = TextLayerBackend().read_page(source, page, dpi)
+        timings["text_layer"] = time.perf_counter() - started
+        if layer is not None:
+            layer.seconds = timings
+            return layer
+    if backend is None:
+        return PageText(page, 0, 0, dpi, "none", [], seconds=timings)
+    started = time.perf_counter()
+    raster = render_page(source, page, dpi)
+    timings["rasterize"] = time.perf_counter() - started
+    started = time.perf_counter()
+    words, rotation = backend.read(raster.image, raster.dpi)
+    timings["ocr"] = time.perf_counter() - started
+    width, height = raster.image.size
+    if rotation in (90, 270):
+        width, height = height, width
+    return PageText(page, width, height, raster.dpi, "ocr", words, rotation, timings)
+
+
+def upright_raster(source: Source, page: PageText, dpi: int):
+    """The page image exactly as the words' boxes describe it (turned as OCR turned it)."""
+    image = render_page(source, page.page, dpi).image
+    return image.rotate(-page.rotation, expand=True) if page.rotation else image
+
+
+def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, strip, angle: int) -> list[Word]:
+    image = upright_raster(source, page, dpi)
+    width, height = image.size
+    box = (round(strip[0] * width), 0, round(strip[1] * width), height)
+    return backend.read_region(image, box, angle)

@@ -1,0 +1,274 @@
+"""Input files: what they are, their pages, rasters and text layers.
+
+A `Source` is cheap to create and to pickle: it holds the path and facts, never
+page rasters. Pages are rendered one at a time where they are read (in the OCR
+worker), so a 500-page PDF never sits in memory as images.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+from PIL import Image, ImageOps
+
+from .backends.base import Word
+from .errors import InputError, UsageError
+
+IMAGE_TYPES = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "TIFF": "image/tiff",
+    "WEBP": "image/webp",
+    "BMP": "image/bmp",
+}
+SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp"}
+DEFAULT_MAX_PIXELS = 120_000_000
+# Below this many letters and digits a PDF page's text layer is not worth trusting.
+MIN_TEXT_LAYER_CHARS = 20
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    media_type: str
+    page_count: int
+    sha256: str
+    pages: tuple[int, ...]  # the 1-based pages selected for processing
+    password: str | None = field(default=None, repr=False)
+    max_pixels: int = DEFAULT_MAX_PIXELS
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.media_type == "application/pdf"
+
+
+def parse_page_spec(spec: str | None) -> set[int] | None:
+    """'1-3,5' -> {1, 2, 3, 5}; None or '' -> None (all pages)."""
+    if not spec:
+        return None
+    pages: set[int] = set()
+    for part in spec.split(","):
+        part = part.strip()
+        match = re.fullmatch(r"(\d+)(?:\s*-\s*(\d+))?", part)
+        if not match:
+            raise UsageError(f"invalid --pages value {spec!r}: use a form like 1-3,5")
+        start = int(match.group(1))
+        end = int(match.group(2) or start)
+        if start < 1 or end < start:
+            raise UsageError(f"invalid page range {part!r} in --pages: pages start at 1")
+        pages.update(range(start, end + 1))
+    return pages
+
+
+def collect_inputs(paths: list[Path]) -> list[Path]:
+    """Files named directly, plus supported files found under named directories (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            )
+        else:
+            files.append(path)  # missing or unsupported files are reported per file
+    return files
+
+
+def open_source(
+    path: Path,
+    pages: set[int] | None = None,
+    password: str | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> Source:
+    """Identify and check a file; raise InputError with a one-line reason if unusable."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not data:
+        raise InputError(f"{path}: empty file")
+    digest = hashlib.sha256(data).hexdigest()
+    if data[:5] == b"%PDF-":
+        media_type, count = "application/pdf", _pdf_page_count(path, password)
+    else:
+        media_type, count = _image_facts(path, max_pixels)
+    selected = tuple(sorted(p for p in (pages or range(1, count + 1)) if 1 <= p <= count))
+    if not selected:
+        raise InputError(f"{path}: none of the requested pages exist (it has {count})")
+    return Source(path, media_type, count, digest, selected, password, max_pixels)
+
+
+def _pdf_page_count(path: Path, password: str | None) -> int:
+    try:
+        with pymupdf.open(path) as doc:
+            if doc.needs_pass:
+                if password is None:
+                    raise InputError(f"{path}: encrypted PDF; give its password with --password")
+                if not doc.authenticate(password):
+                    raise InputError(f"{path}: wrong password for encrypted PDF")
+            count = doc.page_count
+    except InputError:
+        raise
+    except Exception as exc:  # pymupdf raises its own types for damaged files
+        raise InputError(f"{path}: unreadable or damaged PDF ({_short(exc)})") from None
+    if count == 0:
+        raise InputError(f"{path}: PDF has no pages")
+    return count
+
+
+def _image_facts(path: Path, max_pixels: int) -> tuple[str, int]:
+    with _opened_image(path, max_pixels) as image:
+        media_type = IMAGE_TYPES.get(image.format or "")
+        if media_type is None:
+            raise InputError(
+                f"{path}: unsupported file type {image.format or path.suffix!r} "
+                "(PDF, PNG, JPEG, TIFF, WEBP, BMP are supported)"
+            )
+        frames = getattr(image, "n_frames", 1) if image.format == "TIFF" else 1
+        try:  # decoding the first frame finds truncated files before any OCR is spent
+            image.load()
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise InputError(f"{path}: unreadable or truncated image ({_short(exc)})") from None
+    return media_type, frames
+
+
+class _opened_image:
+    """Image.open with the decompression-bomb guard and errors as InputError."""
+
+    def __init__(self, path: Path, max_pixels: int):
+        self.path, self.max_pixels = path, max_pixels
+
+    def __enter__(self) -> Image.Image:
+        Image.MAX_IMAGE_PIXELS = None  # our own limit below, checked before decoding
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.image = Image.open(self.path)
+        except Image.UnidentifiedImageError:
+            raise InputError(
+                f"{self.path}: unsupported or unrecognised file type "
+                "(PDF, PNG, JPEG, TIFF, WEBP, BMP are supported)"
+            ) from None
+        except OSError as exc:
+            raise InputError(f"{self.path}: unreadable image ({_short(exc)})") from None
+        width, height = self.image.size
+        if width * height > self.max_pixels:
+            self.image.close()
+            raise InputError(
+                f"{self.path}: image is {width}x{height} = {width * height / 1e6:.0f} MP, "
+                f"over the {self.max_pixels / 1e6:.0f} MP limit (--max-pixels)"
+            )
+        return self.image
+
+    def __exit__(self, *exc) -> None:
+        self.image.close()
+
+
+@dataclass
+class Raster:
+    image: Image.Image  # 8-bit RGB or L, upright as the file says (EXIF applied)
+    dpi: int | None
+
+
+def render_page(source: Source, page: int, dpi: int) -> Raster:
+    """The page as an 8-bit image: PDFs rasterised at `dpi`, images decoded as stored."""
+    if source.is_pdf:
+        with _open_pdf(source) as doc:
+            pixmap = doc[page - 1].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+            image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples)
+        return Raster(image, dpi)
+    with _opened_image(source.path, source.max_pixels) as image:
+        if page > 1:
+            image.seek(page - 1)
+        try:
+            image.load()
+            image_dpi = image.info.get("dpi")
+            converted = to_8bit(ImageOps.exif_transpose(image))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise InputError(f"{source.path}: unreadable or truncated image ({_short(exc)})") from None
+    return Raster(converted, _sane_dpi(image_dpi))
+
+
+def to_8bit(image: Image.Image) -> Image.Image:
+    """CMYK, 16-bit, palette and alpha images as 8-bit RGB or L on white."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        import numpy as np
+
+        array = np.asarray(image, dtype=np.float64)
+        if array.max() > 255:  # stretch the used range (12- or 16-bit scans) onto 8 bits
+            array = array * (255.0 / array.max())
+        return Image.fromarray(array.clip(0, 255).astype("uint8"))
+    if image.mode == "F":
+        return image.convert("L")
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA"):
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+        return background
+    if image.mode in ("L", "RGB"):
+        return image.copy()
+    return image.convert("RGB")  # CMYK, YCbCr, LAB, 1-bit
+
+
+def _sane_dpi(value) -> int | None:
+    try:
+        dpi = round(float(value[0]))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return dpi if 50 <= dpi <= 2400 else None
+
+
+def text_layer(source: Source, page: int, dpi: int) -> tuple[list[Word], int, int] | None:
+    """Words of a PDF page's own text layer in pixels at `dpi`, or None if it has none worth using."""
+    if not source.is_pdf:
+        return None
+    scale = dpi / 72.0
+    with _open_pdf(source) as doc:
+        pdf_page = doc[page - 1]
+        raw = pdf_page.get_text("words", sort=True)
+        width = round(pdf_page.rect.width * scale)
+        height = round(pdf_page.rect.height * scale)
+    usable = sum(ch.isalnum() for w in raw for ch in w[4])
+    if usable < MIN_TEXT_LAYER_CHARS:
+        return None
+    words = [
+        Word(
+            text=w[4],
+            bbox=(round(w[0] * scale), round(w[1] * scale), round(w[2] * scale), round(w[3] * scale)),
+            conf=100.0,
+            line=(w[5], w[6]),
+        )
+        for w in raw
+    ]
+    return words, width, height
+
+
+class _open_pdf:
+    def __init__(self, source: Source):
+        self.source = source
+
+    def __enter__(self) -> pymupdf.Document:
+        self.doc = pymupdf.open(self.source.path)
+        if self.doc.needs_pass:
+            self.doc.authenticate(self.source.password or "")
+        return self.doc
+
+    def __exit__(self, *exc) -> None:
+        self.doc.close()
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:160] if text else type(exc).__name__

@@ -1,0 +1,543 @@
+"""Table-driven and property tests for obligations.fields.normalize."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from obligations.fields.normalize import NORMALIZERS, fix_digit_lookalikes, normalize
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a test extra
+    given = None
+
+ALL_KINDS = sorted(NORMALIZERS)
+
+# --------------------------------------------------------------------------
+# Dispatch
+# --------------------------------------------------------------------------
+
+
+def test_registry_has_every_documented_kind():
+    assert set(NORMALIZERS) == {
+        "text", "name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
+        "passport_number", "division_code", "doc_number",
+    }
+
+
+@pytest.mark.parametrize("raw", [None, "x", ""])
+def test_unknown_kind_raises(raw):
+    with pytest.raises(ValueError, match="unknown field kind"):
+        normalize("phone_number", raw)
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS)
+def test_none_gives_none(kind):
+    assert normalize(kind, None) is None
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS)
+@pytest.mark.parametrize("raw", ["", "   ", "\n\t ", " | : ; ", "_____"])
+def test_empty_and_blank_give_none(kind, raw):
+    assert normalize(kind, raw) is None
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS)
+def test_dispatch_matches_table(kind):
+    assert normalize(kind, " 12 ") == NORMALIZERS[kind](" 12 ")
+
+
+# --------------------------------------------------------------------------
+# Lookalike digits
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2O1O", "2010"),  # Latin O
+        ("2О1О", "2010"),  # Cyrillic О
+        ("2o1o", "2010"),
+        ("l23", "123"),
+        ("I23", "123"),
+        ("|23", "123"),
+        ("112-233-4O5 9l", "112-233-405 91"),
+        ("RM9.OO", "RM9.00"),  # "9" is glued to RM but ".OO" is its own token
+        ("Олег", "Олег"),  # a word, not a digit token
+        ("Oleg 12", "Oleg 12"),
+        ("OOO", "OOO"),  # no real digit: could be the company form "ООО"
+        ("ООО «Ромашка» 12", "ООО «Ромашка» 12"),
+        ("I", "I"),
+        ("Jul 2O", "Jul 20"),
+        ("20l0г", "2010г"),  # glued to a letter on a real-digit edge
+        ("2O1Oг", "2O1Oг"),  # glued on a lookalike edge: could be a word
+        ("Jul2O", "Jul2O"),
+        ("Olga", "Olga"),
+        ("A1O", "A10"),
+        ("2O.O9.2O1O", "20.09.2010"),  # number punctuation inside one token
+        ("4O5-OO", "405-00"),
+        ("ООО 12", "ООО 12"),  # a space ends the token
+        ("I-O", "I-O"),
+        ("", ""),
+    ],
+)
+def test_fix_digit_lookalikes(raw, expected):
+    assert fix_digit_lookalikes(raw) == expected
+
+
+# --------------------------------------------------------------------------
+# Per-kind tables: (kind, raw, expected)
+# --------------------------------------------------------------------------
+
+TEXT_CASES = [
+    ("ООО «Ромашка»", "ООО «Ромашка»"),
+    ("  ООО   «Ромашка» ", "ООО «Ромашка»"),
+    (": ООО «Ромашка» |", "ООО «Ромашка»"),
+    ("; , г. Москва, ул. Ленина, д. 1.", "г. Москва, ул. Ленина, д. 1."),
+    ("_Иванов_", "Иванов"),
+    ("(в скобках)", "(в скобках)"),
+    ('"quoted"', '"quoted"'),
+    ("line\nbreak\ttab", "line break tab"),
+    ("a\u00a0b", "a b"),  # no-break space
+    ("|", None),
+    (":", None),
+]
+
+NAME_CASES = [
+    ("ИВАНОВ", "Иванов"),
+    ("иванов", "Иванов"),
+    ("петрова-водкина", "Петрова-Водкина"),
+    ("ПЕТРОВА - ВОДКИНА", "Петрова-Водкина"),
+    ("Петрова–Водкина", "Петрова-Водкина"),  # en dash
+    ("МАМЕДОВ АЛИ ОГЛЫ", "Мамедов Али Оглы"),
+    ("ОГЛЫ", "Оглы"),
+    ("  ИВАНОВ   ИВАН  ", "Иванов Иван"),
+    ("Иванов1", "Иванов"),
+    ("Иванов,Иван", "Иванов Иван"),
+    ("Иванов: Иван.", "Иванов Иван"),
+    ("СЕМЁН", "Семён"),
+    ("o'brien", "O'Brien"),
+    ("O’BRIEN", "O'Brien"),  # typographic apostrophe
+    ("JOHN SMITH", "John Smith"),
+    ("-Иванов-", "Иванов"),
+    ("Иванов И.И.", "Иванов И И"),
+    ("и\u0306ван", "Йван"),  # decomposed й is recomposed, not split
+    ("123", None),
+    ("--", None),
+    ("'", None),
+    ("12.09.2010", None),
+]
+
+GENDER_CASES = [
+    ("мужской", "male"),
+    ("муж", "male"),
+    ("муж.", "male"),
+    ("МУЖ,", "male"),
+    ("МУЖСКОЙ", "male"),
+    ("М", "male"),  # Cyrillic
+    ("M", "male"),  # Latin
+    ("m", "male"),
+    ("male", "male"),
+    ("MALE", "male"),
+    ("Пол: МУЖ.", "male"),
+    ("мУж", "male"),
+    ("MУЖ", "male"),  # Latin M, Cyrillic УЖ
+    ("жен", "female"),
+    ("жен.", "female"),
+    ("женский", "female"),
+    ("ЖЕН", "female"),
+    ("Ж", "female"),
+    ("ж.", "female"),
+    ("F", "female"),
+    ("female", "female"),
+    ("Female", "female"),
+    ("Пол: Ж", "female"),
+    ("М/Ж", None),  # both printed on the form: not a reading
+    ("male / female", None),
+    ("x", None),
+    ("мужик?", "male"),
+    ("пол", None),
+    ("12", None),
+    ("W", None),
+]
+
+DATE_CASES = [
+    ("28.09.2010", "2010-09-28"),
+    ("28/09/2010", "2010-09-28"),
+    ("28-09-2010", "2010-09-28"),
+    ("28–09–2010", "2010-09-28"),
+    ("28,09,2010", "2010-09-28"),  # OCR reads dots as commas
+    ("2010-09-28", "2010-09-28"),
+    ("2010.09.28", "2010-09-28"),
+    ("2010-09-28T10:15:00", "2010-09-28"),
+    ("1.2.2010", "2010-02-01"),  # day-first
+    ("05.04.2010", "2010-04-05"),
+    ("28 . 09 . 2010", "2010-09-28"),
+    ("28. 09 .2010", "2010-09-28"),
+    ("28 сентября 2010", "2010-09-28"),
+    ("28 сентября 2010 г.", "2010-09-28"),
+    ("28 сентября 2010г.", "2010-09-28"),
+    ("«28» сентября 2010 года", "2010-09-28"),
+    ('"28" сентября 2010 г.', "2010-09-28"),
+    ("28 СЕНТЯБРЯ 2010Г.", "2010-09-28"),
+    ("28 сентябрь 2010", "2010-09-28"),
+    ("28 сент 2010", "2010-09-28"),
+    ("28 сент. 2010", "2010-09-28"),
+    ("28 сен. 2010", "2010-09-28"),
+    ("1 января 2000", "2000-01-01"),
+    ("29 февраля 2012", "2012-02-29"),
+    ("3 марта 2015", "2015-03-03"),
+    ("3 мар 2015", "2015-03-03"),
+    ("14 апреля 2015", "2015-04-14"),
+    ("1 мая 2020", "2020-05-01"),
+    ("1 май 2020", "2020-05-01"),
+    ("12 июня 2019", "2019-06-12"),
+    ("12 июля 2019", "2019-07-12"),
+    ("12 июл 2019", "2019-07-12"),
+    ("15 августа 2011", "2011-08-15"),
+    ("15 авг. 2011", "2011-08-15"),
+    ("15 октября 2011", "2011-10-15"),
+    ("15 ноября 2011", "2011-11-15"),
+    ("15 нояб. 2011", "2011-11-15"),
+    ("31 декабря 2011", "2011-12-31"),
+    ("31 дек 2011", "2011-12-31"),
+    ("28 сeнтября 2010", "2010-09-28"),  # Latin "e" inside the Cyrillic month
+    ("28 CEHTЯБPЯ 2010", "2010-09-28"),  # Latin C, E, H, P in upper case
+    ("25 Dec 2018", "2018-12-25"),
+    ("25 December 2018", "2018-12-25"),
+    ("25th December 2018", "2018-12-25"),
+    ("Dec 25, 2018", "2018-12-25"),
+    ("December 25, 2018", "2018-12-25"),
+    ("DEC 25 2018", "2018-12-25"),
+    ("Sept 1, 2019", "2019-09-01"),
+    ("25-DEC-2018", "2018-12-25"),
+    ("25-DEC-18", "2018-12-25"),
+    ("1 Jun 2019", "2019-06-01"),
+    ("1 Jul 2019", "2019-07-01"),
+    ("1 May 2019", "2019-05-01"),
+    # OCR noise
+    ("2O.O9.2O1O", "2010-09-20"),
+    ("28.O9.2Ol0", "2010-09-28"),
+    ("I2 марта 2О1Ог.", "2010-03-12"),
+    ("Дата выдачи: 28.09.2010", "2010-09-28"),
+    ("от 28.09.2010 № 5", "2010-09-28"),
+    ("DATE: 25/12/2018 14:32", "2018-12-25"),
+    # several dates: the first one wins
+    ("28.09.2010 - 01.01.2020", "2010-09-28"),
+    ("с 1 января 2015 по 28.09.2010", "2015-01-01"),
+    ("Dec 25, 2018 / 26.12.2018", "2018-12-25"),
+    # invalid or unreadable
+    ("31.02.2010", None),
+    ("29.02.2011", None),
+    ("32.01.2010", None),
+    ("28.13.2010", None),
+    ("12.30.2010", None),  # month-first is not accepted
+    ("31.02.2010 01.03.2010", None),  # first date is impossible: no fallback
+    ("00.01.2010", None),
+    ("28.09.201", None),
+    ("28.09", None),
+    ("20100928", None),  # compact: YYYYMMDD vs DDMMYYYY is ambiguous
+    ("сентябрь 2010", None),
+    ("28 foo 2010", None),
+    ("28 ма 2010", None),  # too short to be a month
+    ("Sdec 25 2018", None),
+    ("garbage", None),
+    ("2010", None),
+]
+
+
+def _yy(year: int) -> str:
+    return f"{year % 100:02d}"
+
+
+def test_two_digit_year_pivot_is_current_year():
+    this = dt.date.today().year
+    assert normalize("date", f"28.09.{_yy(this)}") == f"{this}-09-28"
+    assert normalize("date", "28.09.10") == "2010-09-28"
+    assert normalize("date", "28.09.00") == "2000-09-28"
+    # One year after the current two-digit year reads as last century.
+    assert normalize("date", f"28.09.{_yy(this + 1)}") == f"{this + 1 - 100}-09-28"
+    assert normalize("date", "28.09.99") == "1999-09-28"
+
+
+MONEY_CASES = [
+    ("118 000,00", "118000.00"),
+    ("118\u00a0000,00", "118000.00"),
+    ("118 000", "118000.00"),
+    ("1,234.56", "1234.56"),
+    ("1.234,56", "1234.56"),
+    ("1,234,567.89", "1234567.89"),
+    ("1.234.567,89", "1234567.89"),
+    ("1 234 567-89", "1234567.89"),  # Russian dash kopecks
+    ("1 234 567 - 89", "1234567.89"),
+    ("1 234 567—89", "1234567.89"),
+    ("1 234 567-", "1234567.00"),
+    ("RM 9.00", "9.00"),
+    ("RM9.00", "9.00"),
+    ("9.00 руб.", "9.00"),
+    ("$9", "9.00"),
+    ("9", "9.00"),
+    ("12,50", "12.50"),
+    ("12,5", "12.50"),
+    ("0,5", "0.50"),
+    (".50", "0.50"),
+    ("1,234", "1234.00"),  # exactly 3 digits after the comma: thousands
+    ("1.234", "1234.00"),
+    ("12,34", "12.34"),
+    ("1234,5600", "1234.56"),  # trailing zeros are harmless
+    ("1,2345", None),  # would need rounding: not read
+    ("1234.567", None),
+    ("5 руб. 50 коп.", "5.50"),
+    ("5 руб 5 коп", "5.05"),
+    ("118 000 руб. 00 коп.", "118000.00"),
+    ("Итого: 1 500,00 ₽", "1500.00"),
+    ("TOTAL RM 12.90", "12.90"),
+    ("9 . 00", "9.00"),
+    ("RM9.OO", "9.00"),  # lookalike zeros
+    ("1O0,00", "100.00"),
+    ("-5", "-5.00"),
+    ("−5,50", "-5.50"),  # Unicode minus
+    ("Сумма - 5", "5.00"),  # a spaced dash is a label separator, not a sign
+    ("-0", "0.00"),
+    ("0", "0.00"),
+    ("9.00 12.00", "9.00"),  # first amount
+    ("abc", None),
+    ("руб.", None),
+    ("RM", None),
+    ("OO", None),  # no real digit, nothing to repair
+]
+
+DIGITS_CASES = [
+    ("123", "123"),
+    ("0123", "0123"),  # leading zeros kept
+    ("1 2-3", "123"),
+    ("№ 45-67", "4567"),
+    ("l2O", "120"),
+    ("12O|", "1201"),
+    ("Olga", None),
+    ("abc", None),
+    ("Oleg 7", "7"),
+]
+
+SNILS_CASES = [
+    ("112-233-445 95", "112-233-445 95"),
+    ("11223344595", "112-233-445 95"),
+    ("112 233 445 95", "112-233-445 95"),
+    ("112-233-445-95", "112-233-445 95"),
+    ("112–233–445 95", "112-233-445 95"),
+    ("СНИЛС: 112-233-445 95", "112-233-445 95"),
+    ("112 - 233 - 445  95", "112-233-445 95"),
+    ("112-233-445 9O", "112-233-445 90"),  # read, not corrected
+    ("ll2-233-445 95", "112-233-445 95"),
+    ("112-233-445 96", "112-233-445 96"),  # wrong checksum is NOT repaired
+    ("112-233-445 9", None),
+    ("112-233-445 955", None),
+    ("112-233-445", None),
+    ("abc", None),
+]
+
+INN_CASES = [
+    ("7707083893", "7707083893"),
+    ("500100732259", "500100732259"),
+    ("ИНН 7707083893", "7707083893"),
+    ("7707 083 893", "7707083893"),
+    ("77O7O83893", "7707083893"),
+    ("7707083894", "7707083894"),  # bad checksum is not repaired
+    ("770708389", None),
+    ("77070838931", None),
+    ("5001007322590", None),
+    ("7707083893/770701001", None),  # INN/KPP glued together: no guessing
+    ("abc", None),
+]
+
+KPP_CASES = [
+    ("770701001", "770701001"),
+    ("7707 01 001", "770701001"),
+    ("7707-01-001", "770701001"),
+    ("КПП 770701001", "770701001"),
+    ("КПП770701001", "770701001"),
+    ("7707AB001", "7707AB001"),
+    ("7707ab001", "7707AB001"),
+    ("7707АВ001", "7707AB001"),  # Cyrillic АВ -> Latin AB
+    ("77O701OO1", "770701001"),  # lookalikes in the digit positions
+    ("77O7O1OO1", "7707O1001"),  # ...but not in the reason code
+    ("7707O1001", "7707O1001"),  # position 5 may be a letter: O is kept
+    ("ИНН/КПП 7707083893/770701001", "770701001"),
+    ("77070100", None),
+    ("7707010011", None),
+    ("7707ДЖ001", None),  # Cyrillic letters without Latin twin
+    ("A70701001", None),
+    ("abc", None),
+]
+
+PASSPORT_CASES = [
+    ("45 06 123456", "4506 123456"),
+    ("4506 123456", "4506 123456"),
+    ("4506123456", "4506 123456"),
+    ("45 06 № 123456", "4506 123456"),
+    ("серия 45 06 номер 123456", "4506 123456"),
+    ("45O6 l23456", "4506 123456"),
+    ("45 06 12345", None),
+    ("45 06 1234567", None),
+    ("abc", None),
+]
+
+DIVISION_CASES = [
+    ("770-001", "770-001"),
+    ("770 001", "770-001"),
+    ("770001", "770-001"),
+    ("770–001", "770-001"),
+    ("770—001", "770-001"),
+    ("Код подразделения 770-001", "770-001"),
+    ("77O-OO1", "770-001"),
+    ("000-001", "000-001"),  # shape only; region check is validate's job
+    ("770-0011", None),
+    ("770-01", None),
+    ("abc", None),
+]
+
+DOC_NUMBER_CASES = [
+    ("№ 12-34/5", "12-34/5"),
+    ("№12-34/5", "12-34/5"),
+    ("N 123", "123"),
+    ("N123", "123"),
+    ("No. 123", "123"),
+    ("No.123", "123"),
+    ("No 123", "123"),
+    ("Nº 123", "123"),
+    ("# 123", "123"),
+    ("#123", "123"),
+    ("№ № 7", "7"),
+    ("  AB   123  456 ", "AB 123 456"),
+    ("NA-123", "NA-123"),  # a leading N that belongs to the number
+    ("Nov 5", "Nov 5"),
+    ("77 АА 1234567", "77 АА 1234567"),
+    ("12O", "12O"),  # as printed: no lookalike repair
+    ("№", None),
+    ("No.", None),
+]
+
+TABLE = (
+    [("text", r, e) for r, e in TEXT_CASES]
+    + [("name", r, e) for r, e in NAME_CASES]
+    + [("gender", r, e) for r, e in GENDER_CASES]
+    + [("date", r, e) for r, e in DATE_CASES]
+    + [("money", r, e) for r, e in MONEY_CASES]
+    + [("digits", r, e) for r, e in DIGITS_CASES]
+    + [("snils", r, e) for r, e in SNILS_CASES]
+    + [("inn", r, e) for r, e in INN_CASES]
+    + [("kpp", r, e) for r, e in KPP_CASES]
+    + [("passport_number", r, e) for r, e in PASSPORT_CASES]
+    + [("division_code", r, e) for r, e in DIVISION_CASES]
+    + [("doc_number", r, e) for r, e in DOC_NUMBER_CASES]
+)
+
+
+@pytest.mark.parametrize(("kind", "raw", "expected"), TABLE)
+def test_normalize_table(kind, raw, expected):
+    assert normalize(kind, raw) == expected
+
+
+@pytest.mark.parametrize(("kind", "raw", "expected"), [c for c in TABLE if c[2] is not None])
+def test_normalized_values_are_fixed_points(kind, raw, expected):
+    # A canonical value must survive a second pass unchanged.
+    assert normalize(kind, expected) == expected
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS)
+@pytest.mark.parametrize("raw", ["@@@", "\x00\x01", "🙂🙂", "----", "ʼʼ", "N/A"])
+def test_garbage_does_not_crash(kind, raw):
+    out = normalize(kind, raw)
+    assert out is None or isinstance(out, str)
+
+
+def test_fullwidth_digits_are_read():
+    assert normalize("inn", "７７０７０８３８９３") == "7707083893"
+
+
+# --------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------
+
+if given is not None:
+    _separators = st.sampled_from(["", " ", "-", "–", "  ", " - "])
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(st.text(alphabet="0123456789", min_size=11, max_size=11), st.lists(_separators, min_size=4, max_size=4))
+    def test_snils_any_separators(digits, seps):
+        raw = digits[:3] + seps[0] + digits[3:6] + seps[1] + digits[6:9] + seps[2] + digits[9:] + seps[3]
+        assert normalize("snils", raw) == f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(st.text(alphabet="0123456789", min_size=0, max_size=20))
+    def test_snils_needs_exactly_11_digits(digits):
+        out = normalize("snils", digits)
+        assert (out is not None) == (len(digits) == 11)
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(st.text(alphabet="0123456789", min_size=1, max_size=14))
+    def test_inn_length_rule(digits):
+        assert normalize("inn", digits) == (digits if len(digits) in (10, 12) else None)
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(
+        st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+        st.sampled_from(["ru", "ru_dash", "en", "eu", "plain"]),
+        st.sampled_from(["", "RM ", "$", "Итого: "]),
+        st.sampled_from(["", " руб.", " ₽", " RM"]),
+    )
+    def test_money_roundtrip(amount, style, prefix, suffix):
+        whole, frac = f"{amount:.2f}".split(".")
+        groups = f"{int(whole):,}"  # 1,234,567
+        text = {
+            "ru": groups.replace(",", " ") + "," + frac,
+            "ru_dash": groups.replace(",", " ") + "-" + frac,
+            "en": groups + "." + frac,
+            "eu": groups.replace(",", ".") + "," + frac,
+            "plain": whole + "." + frac,
+        }[style]
+        assert normalize("money", prefix + text + suffix) == f"{amount:.2f}"
+        assert Decimal(normalize("money", prefix + text + suffix)) == amount
+
+    _RU_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+               "сентября", "октября", "ноября", "декабря"]
+    _EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(
+        st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)),
+        st.sampled_from(["dmy.", "dmy/", "dmy-", "iso", "ru", "ru_g", "en_dmy", "en_mdy", "en_short", "upper_ru"]),
+    )
+    def test_date_roundtrip(day, style):
+        d, m, y = day.day, day.month, day.year
+        text = {
+            "dmy.": f"{d:02d}.{m:02d}.{y}",
+            "dmy/": f"{d}/{m}/{y}",
+            "dmy-": f"{d:02d}-{m:02d}-{y}",
+            "iso": day.isoformat(),
+            "ru": f"{d} {_RU_GEN[m - 1]} {y}",
+            "ru_g": f"«{d:02d}» {_RU_GEN[m - 1]} {y} г.",
+            "en_dmy": f"{d} {_EN[m - 1]} {y}",
+            "en_mdy": f"{_EN[m - 1]} {d}, {y}",
+            "en_short": f"{d} {_EN[m - 1][:3].upper()} {y}",
+            "upper_ru": f"{d} {_RU_GEN[m - 1].upper()} {y}Г.",
+        }[style]
+        assert normalize("date", text) == day.isoformat()
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(st.text(max_size=40))
+    def test_every_normalizer_is_total_and_idempotent(raw):
+        for kind in ALL_KINDS:
+            out = normalize(kind, raw)
+            assert out is None or (isinstance(out, str) and out)
+            if out is not None:
+                assert normalize(kind, out) == out, (kind, raw, out)
+else:  # pragma: no cover
+
+    def test_property_tests_need_hypothesis():
+        pytest.skip("hypothesis not installed: .venv/bin/pip install hypothesis")
