@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from rapidfuzz import fuzz
+
 from .backends import Backend, BackendInfo, TextLayerBackend, select_backend
 from .backends.base import PageText, Word
 from .classify import UNKNOWN, Classification, classify_page, forced, group_pages
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
-from .fields.locate import expand, locate_fields
+from .fields.locate import Found, expand, locate_fields, value_from_words
 from .results import DocumentResult, FieldResult, PageResult, Result
 from .sources import DEFAULT_MAX_PIXELS, Source, open_source, render_page
 
@@ -218,6 +220,7 @@ class Pipeline:
             doctype = self.doctypes[doc_type]
             self._read_vertical_fields(source, doctype, doc_pages)
             found = locate_fields(doctype, doc_pages)
+            self._reread_invalid(source, doctype, doc_pages, found)
             fields = {field_id: FieldResult.from_found(f) for field_id, f in found.items()}
             warnings += [f"page {f.page}: {f.warning}" for f in found.values() if f.warning]
             documents.append(DocumentResult(doc_type, [p.page for p in doc_pages], confidence, fields))
@@ -274,12 +277,36 @@ class Pipeline:
             if all(re.search(expand(f.pattern or ""), page.text) for f in vertical):
                 continue
             futures = [
-                self._submit(_read_region, source, page, self.options.dpi, self.backend, strip, angle)
-                for strip in EDGE_STRIPS
+                self._submit(_read_region, source, page, self.options.dpi, self.backend,
+                             (round(x0 * page.width), 0, round(x1 * page.width), page.height), angle, None)
+                for x0, x1 in EDGE_STRIPS
                 for angle in (90, 270)
             ]
             for future in futures:
                 page.words.extend(future.result())
+
+    def _reread_invalid(self, source: Source, doctype: DocType, pages: list[PageText], found: dict[str, Found]) -> None:
+        """OCR an invalid value's own box again, in the document's language: a name read as
+        Latin letters or a misread digit is often right the second time. Only a valid
+        re-reading replaces the first one."""
+        if self.backend is None:
+            return
+        by_number = {p.page: p for p in pages}
+        jobs = []
+        for field_id, first in found.items():
+            page = by_number.get(first.page or 0)
+            if first.valid or first.bbox is None or page is None or page.text_source != "ocr":
+                continue
+            x0, y0, x1, y1 = first.bbox
+            margin = max(8, (y1 - y0) // 2)
+            box = (max(0, x0 - margin), max(0, y0 - margin), min(page.width, x1 + margin), min(page.height, y1 + margin))
+            future = self._submit(_read_region, source, page, self.options.dpi, self.backend, box, 0, doctype.ocr_lang)
+            jobs.append((field_id, page, future))
+        for field_id, page, future in jobs:
+            second = value_from_words(doctype.field(field_id), future.result(), page.page, found[field_id].source or "label")
+            # The margin may take in a neighbour's words: keep only a re-reading of the same text.
+            if second is not None and second.valid and fuzz.ratio(second.raw, found[field_id].raw) >= 75:
+                found[field_id] = second
 
 
 @dataclass
@@ -336,8 +363,5 @@ def upright_raster(source: Source, page: PageText, dpi: int):
     return image.rotate(-page.rotation, expand=True) if page.rotation else image
 
 
-def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, strip, angle: int) -> list[Word]:
-    image = upright_raster(source, page, dpi)
-    width, height = image.size
-    box = (round(strip[0] * width), 0, round(strip[1] * width), height)
-    return backend.read_region(image, box, angle)
+def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, box, angle: int, lang) -> list[Word]:
+    return backend.read_region(upright_raster(source, page, dpi), box, angle, lang)

@@ -68,7 +68,7 @@ class Backend(Protocol):
         """Words of an upright-or-rotated page and the rotation (0/90/180/270) it applied."""
         ...
 
-    def read_region(self, image: Image.Image, box: Box, angle: int) -> list[Word]:
+    def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None) -> list[Word]:
         """Words in `box` of `image` after turning the crop by `angle` degrees
-        counter-clockwise; boxes come back in the page's own pixels."""
+        counter-clockwise (in `lang` if given); boxes come back in the page's own pixels."""
         ...

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from ..errors import MissingDependency
 from .base import BackendInfo, Box, Word
@@ -58,7 +58,7 @@ def installed_languages() -> list[str]:
 @dataclass
 class TesseractBackend:
     lang: str = "rus+eng"
-    psm: int = 3
+    psm: int = 4
     remove_rules: bool = True
     reason: str = "Tesseract on CPU"
     service: str = "tesseract"
@@ -103,13 +103,13 @@ class TesseractBackend:
                 best_words, best_rotation = candidate, rotation
         return best_words, best_rotation
 
-    def read_region(self, image: Image.Image, box: Box, angle: int) -> list[Word]:
+    def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None) -> list[Word]:
         crop = image.crop(box)
         transpose = {90: Image.Transpose.ROTATE_90, 270: Image.Transpose.ROTATE_270}.get(angle)
         turned = crop.transpose(transpose) if transpose is not None else crop
         width, height = crop.size
         words = []
-        for word in self._ocr(turned, 6, None):
+        for word in self._ocr(turned, 6, None, lang):
             x0, y0, x1, y1 = word.bbox
             if angle == 90:  # crop point (x, y) went to (y, width - x)
                 x0, y0, x1, y1 = width - y1, x0, width - y0, x1
@@ -144,9 +144,9 @@ class TesseractBackend:
             _apis[key] = api
         return _apis[key]
 
-    def _ocr(self, image: Image.Image, psm: int, dpi: int | None) -> list[Word]:
-        api = self._api(self.lang, psm)
-        image = image.convert("L")
+    def _ocr(self, image: Image.Image, psm: int, dpi: int | None, lang: str | None = None) -> list[Word]:
+        api = self._api(lang or self.lang, psm)
+        image = flatten_background(image.convert("L"))
         api.SetImage(without_rules(image) if self.remove_rules else image)
         api.SetSourceResolution(dpi or 300)
         return parse_tsv(api.GetTSVText(0))
@@ -191,6 +191,21 @@ def _good_words(words: list[Word]) -> int:
 
 
 
+def flatten_background(image: Image.Image) -> Image.Image:
+    """The page divided by its own paper colour: tinted cards, yellowed paper and uneven
+    light all become white. Tesseract's global threshold otherwise turns a tinted card on
+    white paper into one black block and reads no text in it."""
+    factor = 8
+    if min(image.size) < 16 * factor:
+        return image
+    small = image.reduce(factor)
+    # The lightest pixel around each point is the paper: letters are narrower than the window.
+    paper = small.filter(ImageFilter.MaxFilter(7)).resize(image.size, Image.Resampling.BILINEAR)
+    gray = np.asarray(image, dtype=np.float32)
+    flat = gray * (255.0 / np.maximum(np.asarray(paper, dtype=np.float32), 1.0))
+    return Image.fromarray(np.clip(flat, 0, 255).astype(np.uint8))
+
+
 def without_rules(image: Image.Image) -> Image.Image:
     """The page with long straight strokes (underlines, table borders) painted white.
 
@@ -198,16 +213,21 @@ def without_rules(image: Image.Image) -> Image.Image:
     often vanishes whole. No letter has a straight dark run a tenth of the page long.
     """
     gray = np.asarray(image)
-    dark = gray < _otsu_threshold(gray)
+    dark = gray < min(_otsu_threshold(gray), 128)  # rules are printed dark, tinted paper is not
     horizontal = _long_runs(dark, max(80, gray.shape[1] // 10))
     vertical = _long_runs(np.ascontiguousarray(dark.T), max(80, gray.shape[0] // 12))
     if not horizontal and not vertical:
         return image
+    # Paint with the lighter of the pixels a little above and below (left and right):
+    # the paper there, so a rule on a tinted card does not turn into a white stripe.
     cleaned = gray.copy()
+    last_row, last_col = gray.shape[0] - 1, gray.shape[1] - 1
     for row, start, end in horizontal:
-        cleaned[row, start:end] = 255
+        above, below = gray[max(row - RULE_REACH, 0), start:end], gray[min(row + RULE_REACH, last_row), start:end]
+        cleaned[row, start:end] = np.maximum(above, below)
     for col, start, end in vertical:
-        cleaned[start:end, col] = 255
+        left, right = gray[start:end, max(col - RULE_REACH, 0)], gray[start:end, min(col + RULE_REACH, last_col)]
+        cleaned[start:end, col] = np.maximum(left, right)
     return Image.fromarray(cleaned)
 
 
@@ -219,9 +239,12 @@ def _otsu_threshold(gray: np.ndarray) -> int:
     below_mass = np.cumsum(hist * levels)
     with np.errstate(divide="ignore", invalid="ignore"):
         between = (below_mass[-1] * below / below[-1] - below_mass) ** 2 / (below * above)
+    if np.isnan(between).all():  # a blank image: one grey level, nothing is dark
+        return 0
     return int(np.nanargmax(between))
 
 
+RULE_REACH = 6  # pixels: past a rule's edge (rules are at most ~5 px thick at 300 dpi)
 MAX_RULE_RUNS = 20_000  # more long runs than this is a dark fill or a photo, not rules
 
 

@@ -45,6 +45,8 @@ class FieldSpec:
     stop: str | None = None  # lines_after / top_lines: a row matching this ends the value
     prefer: str | None = None  # top_lines: a row matching this is the value
     skip: str | None = None  # top_lines: rows matching this are never the value
+    section: tuple[str, ...] = ()  # headers of the block the field belongs to ("Продавец")
+    section_labels: tuple[str, ...] = ()  # labels that count only inside that block ("ИНН")
     question: str = ""
     prompts: dict = field(default_factory=dict)
 
@@ -67,6 +69,7 @@ class DocType:
     groups: tuple[GroupSpec, ...] = ()
     stop_labels: tuple[str, ...] = ()  # printed text that ends any value (headings, captions)
     prompts: dict = field(default_factory=dict)
+    ocr_lang: str | None = None  # the language of its values, for re-reading one that failed
     path: Path | None = None
 
     @property
@@ -110,7 +113,7 @@ def _build(data: dict, path: Path) -> DocType:
         unknown = set(raw) - set(FieldSpec.__dataclass_fields__) - {"validate_params"}
         if unknown:
             raise ValueError(f"field {raw.get('id')!r}: unknown keys {sorted(unknown)}")
-        for key in ("labels", "exclude"):
+        for key in ("labels", "exclude", "section", "section_labels"):
             raw[key] = tuple(raw.get(key, ()))
         spec = FieldSpec(**raw)
         _check_field(spec)
@@ -133,6 +136,7 @@ def _build(data: dict, path: Path) -> DocType:
         groups=groups,
         stop_labels=tuple(data.get("stop_labels", ())),
         prompts=dict(data.get("prompts", {})),
+        ocr_lang=data.get("ocr_lang"),
         path=path,
     )
 
@@ -149,5 +153,7 @@ def _check_field(spec: FieldSpec) -> None:
     for pattern in (spec.pattern, spec.stop, spec.prefer, spec.skip, *spec.exclude):
         if pattern is not None:
             re.compile(pattern)
+    if bool(spec.section) != bool(spec.section_labels):
+        raise ValueError(f"field {spec.id!r}: section and section_labels go together")
     if spec.strategy == "label" and not spec.labels and not spec.group and not spec.anywhere:
         raise ValueError(f"field {spec.id!r}: a label field needs labels, a group or anywhere = true")

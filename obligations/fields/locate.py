@@ -34,10 +34,14 @@ MACROS = {
         r"(?:\s*(?:[Гг][Оо][Дд][Аа]?|[Гг])\.?(?!\w))?"
     ),
     "money": (
-        r"(?<![\d.,])(?:\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d+[.,]\d{2})(?!\d)"
+        r"(?<![\d.,])(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d+[.,]\d{2})(?!\d)"
     ),
 }
 LABEL_CUTOFF = 82.0
+COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
+LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
+SECTION_LABEL = "§"  # owner prefix of a field's in-section labels
+SECTION_HEADER = "§§"  # owner prefix of section headers
 METHOD_WEIGHT = {"label": 1.0, "group": 0.95, "vertical": 0.9, "pattern": 0.8, "layout": 0.7}
 
 
@@ -72,6 +76,7 @@ class LabelHit:
     start: int  # word index in the row
     end: int  # exclusive
     score: float
+    length: int = 0  # letters in the label: a longer label is the more specific anchor
 
     def x0(self, rows: list[Row]) -> int:
         return rows[self.row].words[self.start].bbox[0]
@@ -115,6 +120,8 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
     model = PageModel(page, rows)
     owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]
     owners += [(g.id, label) for g in doctype.groups for label in g.labels]
+    owners += [(SECTION_LABEL + f.id, label) for f in doctype.fields for label in f.section_labels]
+    owners += [(SECTION_HEADER + label, label) for label in {h for f in doctype.fields for h in f.section}]
     owners += [("", label) for label in doctype.stop_labels]
     model.hits = find_label_hits(rows, owners)
     return model
@@ -213,14 +220,14 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
     candidates.sort(key=lambda c: (-c[0], -c[1]))
     taken: set[tuple[int, int]] = set()
     hits = []
-    for score, _, owner, r, start, end in candidates:
+    for score, length, owner, r, start, end in candidates:
         span = {(r, i) for i in range(start, end)}
         if span & taken:
             # The same words may anchor several fields ('Дата и место рождения').
             if not any(h.row == r and h.start == start and h.end == end for h in hits):
                 continue
         taken |= span
-        hits.append(LabelHit(owner, r, start, end, score))
+        hits.append(LabelHit(owner, r, start, end, score, length))
     return sorted(hits, key=lambda h: (h.row, h.start))
 
 
@@ -239,15 +246,21 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
     owners = [spec.id] + ([spec.group] if spec.group else [])
     for owner in owners:
         for model in models:
-            for hit in model.hits:
+            # The most specific label first: 'Всего к оплате' before a column header 'Всего'.
+            for hit in sorted(model.hits, key=lambda h: (-h.length, h.row, h.start)):
                 if hit.owner == owner:
                     group = owner != spec.id
                     lines = next(g.lines for g in doctype.groups if g.id == owner) if group else spec.lines
-                    for words in _near_label(model, hit, lines):
+                    for words in _near_label(model, hit, lines, free_text=spec.pattern is None):
                         method = "group" if group else "label"
                         candidates.append(Candidate(words, model.page.page, method))
         if candidates and owner == spec.id:
             break  # the field's own label beats its group's
+    if not candidates and spec.section_labels:
+        for model in models:
+            for hit in model.hits:
+                if hit.owner == SECTION_LABEL + spec.id and _in_section(model, hit, spec.section):
+                    candidates += [Candidate(words, model.page.page, "label") for words in _near_label(model, hit, spec.lines)]
     best = _choose(spec, candidates)
     if (best is None or not best.valid) and spec.anywhere and spec.pattern:
         everywhere = [
@@ -255,17 +268,21 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
             for model in models
             for row in model.rows
         ]
+        if spec.pick == "last":
+            everywhere.reverse()
         fallback = _choose(spec, everywhere)
         if fallback is not None and (best is None or fallback.valid):
             best = fallback
     return best
 
 
-def _near_label(model: PageModel, hit: LabelHit, lines: int) -> Iterable[list[Word]]:
+def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = False) -> Iterable[list[Word]]:
     """Word runs that may hold the label's value, most likely first."""
     rows = model.rows
     label_row = rows[hit.row]
     right = _until_label(model, hit.row, hit.end, len(label_row.words))
+    if free_text:
+        right = _first_column(right, label_row.height)
     label_box = _union([w.bbox for w in label_row.words[hit.start : hit.end]])
     left_edge = label_box[0] - 2 * label_row.height
     later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end]
@@ -281,16 +298,40 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int) -> Iterable[list[Wo
             neighbours.append((abs(rows[r].y - label_row.y), r, step))
     for _, r, step in sorted(neighbours):
         words = _window(model, r, left_edge, right_edge)
-        if words and step == 1:
-            words += _continuation(model, r, words[0].bbox[0] - label_row.height, right_edge, lines - 1)
         if words:
-            yield words
+            more = _continuation(model, r, words[0].bbox[0] - label_row.height, right_edge, lines - 1, step)
+            yield words + more if step == 1 else more + words
+
+
+def _in_section(model: PageModel, hit: LabelHit, section: tuple[str, ...]) -> bool:
+    """Whether the nearest section header above the hit, in its column, is one of `section`."""
+    rows = model.rows
+    x = hit.x0(rows)
+    best = None
+    for header in model.hits:
+        if not header.owner.startswith(SECTION_HEADER) or header.row > hit.row:
+            continue
+        beside = [h for h in model.hits_in_row(header.row)
+                  if h.owner.startswith(SECTION_HEADER) and h.x0(rows) > header.x0(rows)]
+        right = min((h.x0(rows) for h in beside), default=10**9)
+        if header.x0(rows) - 2 * rows[header.row].height <= x < right:
+            if best is None or header.row >= best.row:
+                best = header
+    return best is not None and best.owner[len(SECTION_HEADER):] in section
 
 
 def _until_label(model: PageModel, row: int, start: int, end: int) -> list[Word]:
     """Words of a row from `start`, stopping where another label begins."""
     stops = [h.start for h in model.hits_in_row(row) if h.start >= start]
     return model.rows[row].words[start : min([end, *stops])]
+
+
+def _first_column(words: list[Word], row_height: float) -> list[Word]:
+    """A free-text value ends at a gap wide enough to be the next column."""
+    for i in range(1, len(words)):
+        if words[i].bbox[0] - words[i - 1].bbox[2] > COLUMN_GAP * row_height:
+            return words[:i]
+    return words
 
 
 def _window(model: PageModel, row: int, left: float, right: float) -> list[Word]:
@@ -312,30 +353,40 @@ def _in_window(row: Row, left: float, right: float) -> bool:
     return any(left <= (w.bbox[0] + w.bbox[2]) / 2 < right for w in row.words)
 
 
-def _continuation(model: PageModel, row: int, left: float, right: float, lines: int) -> list[Word]:
-    """Following rows of a multi-line value: close below, aligned, and not starting with a label."""
+def _continuation(model: PageModel, row: int, left: float, right: float, lines: int, step: int = 1) -> list[Word]:
+    """Further rows of a multi-line value, below it (step 1) or above it (step -1, for a value
+    printed over its caption): close, aligned, and holding no label. In reading order."""
     words: list[Word] = []
     previous = model.rows[row]
-    for r in range(row + 1, len(model.rows)):
-        if lines <= 0:
-            break
+    r = row + step
+    while 0 <= r < len(model.rows) and lines > 0:
         current = model.rows[r]
+        r += step
         if current.standalone or not _in_window(current, left, right):
             continue
-        if current.y - previous.y > 1.9 * max(previous.height, current.height):
+        if abs(current.y - previous.y) > LINE_GAP * max(previous.height, current.height):
             break
-        if any(h.x0(model.rows) < right for h in model.hits_in_row(r)):
+        if any(h.x0(model.rows) < right for h in model.hits_in_row(r - step)):
             break  # the row holds another field's label: the value has ended
-        run = _window(model, r, left, right)
+        run = _window(model, r - step, left, right)
         if not run:
             break
-        words += run
+        words = words + run if step == 1 else run + words
         previous = current
         lines -= 1
     return words
 
 
 # --------------------------------------------------------------------------- choosing a value
+
+
+def value_from_words(spec: FieldSpec, words: list[Word], page: int, method: str) -> Found | None:
+    """The field's value read from given words (a re-read of the value's own box)."""
+    if method == "group":
+        method = "label"  # the box holds this field's word alone
+    rows = build_rows(words)
+    return _read_value(spec, Candidate([w for row in rows for w in row.words], page, method))
+
 
 
 def _choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
@@ -382,7 +433,7 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
 
 def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
     names = [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text) if len(m.group()) >= 2]
-    if len(names) <= spec.index:
+    if len(names) <= spec.index or len(names) < 2:  # a lone word is not a full name
         return None
     return _found(spec, candidate, text, spans, names[spec.index].span())
 

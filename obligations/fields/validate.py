@@ -232,7 +232,18 @@ def _script(letter: str) -> str | None:
     return None
 
 
-def _check_name(value: str) -> Check:
+def _check_script(value: str, script: str | None) -> Check:
+    """Letters of another script than the document's are an OCR misreading (Latin 'Nahtejieamoh'
+    for Cyrillic 'Пантелеймон', Cyrillic 'М' in an English receipt)."""
+    if script is None:
+        return OK
+    foreign = sorted({c for c in value if c.isalpha() and _script(c) not in (script, None)})
+    if foreign:
+        return _fail(f"{value!r} has letters outside the {script} script: {''.join(foreign)!r}")
+    return OK
+
+
+def _check_name(value: str, script: str | None = None) -> Check:
     if not any(c.isalpha() for c in value):
         return _fail(f"name {value!r} has no letters")
     bad = sorted({c for c in value if not (c.isalpha() or c in "-' ")})
@@ -245,11 +256,11 @@ def _check_name(value: str) -> Check:
         # A Latin "o"/"c"/"p" inside a Cyrillic word is a classic OCR slip.
         if len(scripts) > 1:
             return _fail(f"name word {word!r} mixes Cyrillic and Latin letters")
-    return OK
+    return _check_script(value, script)
 
 
-def _check_text(value: str) -> Check:
-    return OK if value.strip() else _fail("text is empty")
+def _check_text(value: str, script: str | None = None) -> Check:
+    return _check_script(value, script) if value.strip() else _fail("text is empty")
 
 
 def _check_gender(value: str) -> Check:
@@ -283,7 +294,8 @@ VALIDATORS: dict[str, Callable[..., Check]] = {
 def validate(kind: str, value: str | None, **params) -> Check:
     """Check a normalised ``value`` of ``kind``; ``None`` is always valid.
 
-    ``params`` are kind-specific: ``inn``: ``length``; ``date``: ``min_year``,
+    ``params`` are kind-specific: ``name``, ``text``: ``script`` ('cyrillic' or 'latin');
+    ``inn``: ``length``; ``date``: ``min_year``,
     ``max_year``, ``not_future``; ``money``: ``max``.  An unknown kind raises
     ValueError, an unknown parameter TypeError.
     """
