@@ -21,7 +21,7 @@ from typing import Iterator
 from rapidfuzz import fuzz
 
 from .backends import Backend, BackendInfo, TextLayerBackend, select_backend
-from .backends.base import PageText, Word
+from .backends.base import PageText, Word, group_lines
 from .classify import UNKNOWN, Classification, classify_page, forced, group_pages
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
@@ -218,6 +218,7 @@ class Pipeline:
                 documents.append(DocumentResult(UNKNOWN, [p.page for p in doc_pages], 0.0, {}))
                 continue
             doctype = self.doctypes[doc_type]
+            self._reread_foreign_lines(source, doctype, doc_pages)
             self._read_vertical_fields(source, doctype, doc_pages)
             found = locate_fields(doctype, doc_pages)
             self._reread_invalid(source, doctype, doc_pages, found)
@@ -284,6 +285,33 @@ class Pipeline:
             ]
             for future in futures:
                 page.words.extend(future.result())
+
+    def _reread_foreign_lines(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
+        """Lines read mostly in the other script ('UMA BACUNUCA' on a Russian passport) are
+        read again in the document's own language, before any field is looked for."""
+        if self.backend is None or not doctype.ocr_lang or "+" in doctype.ocr_lang:
+            return
+        script = "cyrillic" if doctype.ocr_lang == "rus" else "latin"
+        for page in pages:
+            if page.text_source != "ocr":
+                continue
+            jobs = []
+            for line in group_lines(page.words):
+                letters = [c for w in line for c in w.text if c.isalpha()]
+                own = sum(1 for c in letters if _script_of(c) == script)
+                if len(letters) >= 3 and own < len(letters) / 2:
+                    x0, y0, x1, y1 = (min(w.bbox[0] for w in line), min(w.bbox[1] for w in line),
+                                      max(w.bbox[2] for w in line), max(w.bbox[3] for w in line))
+                    margin = max(6, (y1 - y0) // 3)
+                    box = (max(0, x0 - margin), max(0, y0 - margin), min(page.width, x1 + margin),
+                           min(page.height, y1 + margin))
+                    jobs.append((line, self._submit(_read_region, source, page, self.options.dpi, self.backend,
+                                                    box, 0, doctype.ocr_lang)))
+            for line, future in jobs:
+                words = future.result()
+                if words:
+                    replaced = {id(w) for w in line}
+                    page.words = [w for w in page.words if id(w) not in replaced] + words
 
     def _reread_invalid(self, source: Source, doctype: DocType, pages: list[PageText], found: dict[str, Found]) -> None:
         """OCR an invalid value's own box again, in the document's language: a name read as
@@ -365,3 +393,7 @@ def upright_raster(source: Source, page: PageText, dpi: int):
 
 def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, box, angle: int, lang) -> list[Word]:
     return backend.read_region(upright_raster(source, page, dpi), box, angle, lang)
+
+
+def _script_of(letter: str) -> str:
+    return "cyrillic" if "\u0400" <= letter <= "\u04ff" else "latin" if letter.isascii() else "other"

@@ -89,7 +89,7 @@ class TesseractBackend:
 
     def read(self, image: Image.Image, dpi: int | None = None) -> tuple[list[Word], int]:
         words = self._ocr(image, self.psm, dpi)
-        if _looks_upright(words):
+        if words and _looks_upright(words):
             return words, 0
         # Too little confident text: the page may be turned. Ask OSD, else try each way.
         def score(candidate: list[Word]) -> tuple[bool, int]:
@@ -178,7 +178,7 @@ def _looks_upright(words: list[Word]) -> bool:
     """Turned text still yields 'words', but few of them confident ones."""
     scored = [w.conf for w in words if any(c.isalnum() for c in w.text)]
     if not scored:
-        return True  # a blank page: nothing to gain from turning it
+        return False  # nothing read: maybe blank, maybe turned so far that no line was found
     long_words = [w for w in words if len(w.text) >= 4]
     standing = sum(1 for w in long_words if (w.bbox[3] - w.bbox[1]) > (w.bbox[2] - w.bbox[0]))
     if long_words and standing > len(long_words) / 2:  # Tesseract read lines running vertically

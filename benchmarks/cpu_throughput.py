@@ -1,0 +1,153 @@
+"""CPU throughput, side by side in one run (never a timed test: this machine is noisy).
+
+(a) the full `obligations run` on N generated scanned pages (PNG, 300 dpi, mixed types),
+(b) the bare `tesseract` CLI on the same pages with the same cores (one process per core,
+    OMP_THREAD_LIMIT=1, rus+eng, TSV output),
+(c) digital PDFs through the text-layer path,
+(d) peak RSS of the whole process tree on one 50-page scanned PDF.
+Prints pages/s, the ratio a/b and peak RSS.
+
+    python benchmarks/cpu_throughput.py [--pages 20] [--jobs 2] [--digital 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from obligations.synth import DOC_TYPES, bundle, generate
+
+
+def make_scans(folder: Path, pages: int) -> list[Path]:
+    per_type = -(-pages // len(DOC_TYPES))
+    for doc_type in DOC_TYPES:
+        generate(doc_type, per_type, folder, degrade="scan", fmt="png", seed=3)
+    return sorted(folder.glob("*.png"))[:pages]
+
+
+def run_obligations(inputs: list[Path], out: Path, jobs: int, *extra: str) -> tuple[float, int]:
+    """Seconds and peak RSS (bytes, the whole process tree) of one `obligations run`."""
+    command = [sys.executable, "-m", "obligations", "run", *map(str, inputs), "--out", str(out),
+               "--jobs", str(jobs), "-q", *extra]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    peak = PeakRss(process.pid)
+    peak.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    peak.stop()
+    if process.returncode != 0:
+        sys.exit(f"obligations run failed ({process.returncode}): {stderr.strip()[-500:]}")
+    return elapsed, peak.value
+
+
+def run_bare_tesseract(pages: list[Path], jobs: int, lang: str) -> float:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+
+    def one(page: Path) -> None:
+        subprocess.run(["tesseract", str(page), "-", "-l", lang, "--psm", "4", "tsv"],
+                       capture_output=True, check=True, env=env)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(one, pages))
+    return time.perf_counter() - started
+
+
+class PeakRss(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants every 50 ms."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.value, self._stop_flag = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_flag.is_set():
+            self.value = max(self.value, sum(_rss(p) for p in _tree(self.pid)))
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._stop_flag.set()
+        self.join()
+
+
+def _tree(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=20, help="scanned pages for (a) and (b)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--digital", type=int, default=200, help="digital PDF pages for (c)")
+    parser.add_argument("--rss-pages", type=int, default=50, help="pages of the scanned PDF for (d)")
+    parser.add_argument("--lang", default="rus+eng")
+    args = parser.parse_args()
+    if shutil.which("tesseract") is None:
+        sys.exit("the tesseract CLI is needed for the comparison: apt-get install tesseract-ocr")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        scans = make_scans(root / "scans", args.pages)
+        print(f"{len(scans)} scanned pages (mixed types, 300 dpi), {args.jobs} workers, lang {args.lang}")
+
+        bare_s = run_bare_tesseract(scans, args.jobs, args.lang)
+        full_s, full_rss = run_obligations(scans, root / "out_a", args.jobs, "--lang", args.lang)
+        bare_rate, full_rate = len(scans) / bare_s, len(scans) / full_s
+        print(f"(b) bare tesseract CLI      {bare_rate:6.2f} pages/s  ({bare_s:.1f} s)")
+        print(f"(a) obligations run         {full_rate:6.2f} pages/s  ({full_s:.1f} s), peak RSS {full_rss / 2**20:.0f} MB")
+        print(f"    ratio a/b               {full_rate / bare_rate:6.2f}   (target >= 0.9)")
+
+        digital_dir = root / "digital"
+        per_type = -(-args.digital // len(DOC_TYPES))
+        for doc_type in DOC_TYPES:
+            generate(doc_type, per_type, digital_dir, degrade="none", fmt="digital-pdf", seed=4)
+        digital = sorted(digital_dir.glob("*.pdf"))
+        digital_s, digital_rss = run_obligations(digital, root / "out_c", args.jobs)
+        print(f"(c) digital PDFs, text layer {len(digital) / digital_s:6.1f} pages/s  ({len(digital)} pages, "
+              f"{digital_s:.1f} s incl. start-up), peak RSS {digital_rss / 2**20:.0f} MB   (target >= 100)")
+
+        pdf_parts = root / "pdf_parts"
+        per_type = -(-args.rss_pages // len(DOC_TYPES))
+        for doc_type in DOC_TYPES:
+            generate(doc_type, per_type, pdf_parts, degrade="scan", fmt="pdf", seed=5)
+        big = root / "big.pdf"
+        bundle(big, sorted(pdf_parts.glob("*.pdf"))[: args.rss_pages])
+        big_s, big_rss = run_obligations([big], root / "out_d", args.jobs)
+        print(f"(d) {args.rss_pages}-page scanned PDF      {args.rss_pages / big_s:6.2f} pages/s, "
+              f"peak RSS {big_rss / 2**20:.0f} MB   (target < 400 MB)")
+
+
+if __name__ == "__main__":
+    main()
