@@ -277,14 +277,16 @@ class Pipeline:
                 continue
             if all(re.search(expand(f.pattern or ""), page.text) for f in vertical):
                 continue
-            futures = [
-                self._submit(_read_region, source, page, self.options.dpi, self.backend,
-                             (round(x0 * page.width), 0, round(x1 * page.width), page.height), angle, None)
+            strips = [
+                [self._submit(_read_region, source, page, self.options.dpi, self.backend,
+                              (round(x0 * page.width), 0, round(x1 * page.width), page.height), angle, None)
+                 for angle in (90, 270)]
                 for x0, x1 in EDGE_STRIPS
-                for angle in (90, 270)
             ]
-            for future in futures:
-                page.words.extend(future.result())
+            for futures in strips:
+                # Text turned the wrong way still reads as digits (6 for 9): keep the surer way.
+                reads = [future.result() for future in futures]
+                page.words.extend(max(reads, key=_mean_confidence))
 
     def _reread_foreign_lines(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
         """Lines read mostly in the other script ('UMA BACUNUCA' on a Russian passport) are
@@ -397,3 +399,8 @@ def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, box
 
 def _script_of(letter: str) -> str:
     return "cyrillic" if "\u0400" <= letter <= "\u04ff" else "latin" if letter.isascii() else "other"
+
+
+def _mean_confidence(words: list[Word]) -> float:
+    scored = [w.conf for w in words if any(c.isalnum() for c in w.text)]
+    return sum(scored) / len(scored) if scored else 0.0

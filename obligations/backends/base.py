@@ -43,9 +43,16 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     lines: dict[Hashable, list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    ordered = [sorted(line, key=lambda w: w.bbox[0]) for line in lines.values()]
+    # Vertical lines (read from an edge strip turned upright) keep the order they were read in.
+    ordered = [line if _runs_vertically(line) else sorted(line, key=lambda w: w.bbox[0]) for line in lines.values()]
     ordered.sort(key=lambda line: (min(w.bbox[1] for w in line), line[0].bbox[0]))
     return ordered
+
+
+def _runs_vertically(line: list[Word]) -> bool:
+    width = max(w.bbox[2] for w in line) - min(w.bbox[0] for w in line)
+    height = max(w.bbox[3] for w in line) - min(w.bbox[1] for w in line)
+    return len(line) > 1 and height > 2 * width
 
 
 @dataclass(frozen=True)

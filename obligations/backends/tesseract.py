@@ -109,7 +109,7 @@ class TesseractBackend:
         turned = crop.transpose(transpose) if transpose is not None else crop
         width, height = crop.size
         words = []
-        for word in self._ocr(turned, 6, None, lang):
+        for word in self._ocr(turned, 6, None, lang, whole_page=False):
             x0, y0, x1, y1 = word.bbox
             if angle == 90:  # crop point (x, y) went to (y, width - x)
                 x0, y0, x1, y1 = width - y1, x0, width - y0, x1
@@ -144,10 +144,15 @@ class TesseractBackend:
             _apis[key] = api
         return _apis[key]
 
-    def _ocr(self, image: Image.Image, psm: int, dpi: int | None, lang: str | None = None) -> list[Word]:
+    def _ocr(self, image: Image.Image, psm: int, dpi: int | None, lang: str | None = None,
+             whole_page: bool = True) -> list[Word]:
         api = self._api(lang or self.lang, psm)
-        image = flatten_background(image.convert("L"))
-        api.SetImage(without_rules(image) if self.remove_rules else image)
+        image = image.convert("L")
+        if whole_page:  # a crop around known text reads best as it is (measured on edge strips)
+            image = flatten_background(image)
+            if self.remove_rules:
+                image = without_rules(image)
+        api.SetImage(image)
         api.SetSourceResolution(dpi or 300)
         return parse_tsv(api.GetTSVText(0))
 
