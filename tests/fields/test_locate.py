@@ -1,0 +1,118 @@
+"""The field locator on hand-made word layouts: each strategy, and that invalid values stay."""
+
+from __future__ import annotations
+
+from obligations.backends.base import PageText, Word
+from obligations.doctypes import load_doctypes
+from obligations.fields.locate import locate_fields
+
+DOCTYPES = load_doctypes()
+CHAR_W, ROW_H = 22, 40
+
+
+def page_of(rows: list[tuple[int, int, str]], width: int = 2400) -> PageText:
+    """rows: (x, y, text); each text becomes words on one OCR line starting at x."""
+    words = []
+    for line, (x, y, text) in enumerate(rows):
+        for token in text.split():
+            words.append(Word(token, (x, y, x + CHAR_W * len(token), y + ROW_H), 95.0, line))
+            x += CHAR_W * (len(token) + 1)
+    return PageText(1, width, 3000, 300, "ocr", words)
+
+
+def values(doc_type: str, rows) -> dict[str, str | None]:
+    return {k: f.value for k, f in locate_fields(DOCTYPES[doc_type], [page_of(rows)]).items()}
+
+
+def test_label_left_of_value_and_stop_at_next_label():
+    got = values("passport", [
+        (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
+        (100, 160, "Дата выдачи 01.02.2010 Код подразделения 770-001"),
+        (100, 300, "Фамилия ИВАНОВ"),
+        (100, 360, "Имя ПЁТР"),
+        (100, 420, "Отчество ИВАНОВИЧ"),
+        (100, 480, "Пол МУЖ. Дата рождения 03.04.1980"),
+        (100, 540, "Место рождения ГОР. ТУЛА"),
+    ])
+    assert got["issued_by"] == "ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"
+    assert got["issue_date"] == "2010-02-01"
+    assert got["division_code"] == "770-001"
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Иванов", "Пётр", "Иванович")
+    assert got["gender"] == "male" and got["birth_date"] == "1980-04-03"
+    assert got["birth_place"] == "ГОР. ТУЛА"
+
+
+def test_captions_under_values_and_multi_line_value_above():
+    got = values("passport", [
+        (100, 100, "ОТДЕЛОМ УФМС РОССИИ ПО РЕСПУБЛИКЕ"),
+        (100, 150, "ТАТАРСТАН В ГОР. КАЗАНИ"),
+        (100, 200, "Паспорт выдан"),
+        (100, 400, "ИВАНОВА"),
+        (100, 450, "Фамилия"),
+        (100, 560, "МАРИЯ"),
+        (100, 610, "Имя"),
+    ])
+    assert got["issued_by"] == "ОТДЕЛОМ УФМС РОССИИ ПО РЕСПУБЛИКЕ ТАТАРСТАН В ГОР. КАЗАНИ"
+    assert got["last_name"] == "Иванова" and got["first_name"] == "Мария"
+
+
+def test_group_label_splits_names_over_rows():
+    got = values("snils", [
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"),
+        (100, 160, "ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
+        (100, 240, "№ 112-233-445 95"),
+        (100, 320, "Ф.И.О. ПЕТРОВ"),
+        (400, 380, "СЕРГЕЙ"),
+        (400, 440, "НИКОЛАЕВИЧ"),
+        (100, 500, "Дата и место рождения 12 марта 1975 года"),
+        (540, 560, "г. Москва"),
+        (100, 620, "Пол мужской"),
+        (100, 680, "Дата регистрации 15.03.2001"),
+    ])
+    assert got == {
+        "number": "112-233-445 95", "last_name": "Петров", "first_name": "Сергей", "middle_name": "Николаевич",
+        "birth_date": "1975-03-12", "birth_place": "г. Москва", "gender": "male", "registration_date": "2001-03-15",
+    }
+
+
+def test_sections_tell_seller_and_buyer_columns_apart():
+    got = values("invoice", [
+        (100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"),
+        (100, 200, "Продавец"), (1300, 200, "Покупатель"),
+        (100, 260, "ООО «Ромашка»"), (1300, 260, "АО «Лютик»"),
+        (100, 320, "ИНН: 7707083893"), (1300, 320, "ИНН: 7830002293"),
+        (100, 380, "КПП: 770701001"), (1300, 380, "КПП: 783001001"),
+        (100, 500, "Всего к оплате 100 000,00 20 000,00 120 000,00"),
+    ])
+    assert got["number"] == "45" and got["date"] == "2023-03-15"
+    assert (got["seller_name"], got["buyer_name"]) == ("ООО «Ромашка»", "АО «Лютик»")
+    assert (got["seller_inn"], got["seller_kpp"]) == ("7707083893", "770701001")
+    assert (got["buyer_inn"], got["buyer_kpp"]) == ("7830002293", "783001001")
+    assert got["total"] == "120000.00"
+
+
+def test_invalid_value_is_kept_and_flagged():
+    found = locate_fields(DOCTYPES["snils"], [page_of([
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"),
+        (100, 180, "№ 112-233-445 96"),
+    ])])
+    number = found["number"]
+    assert number.value == "112-233-445 96" and number.valid is False
+    assert "check" in (number.warning or "")
+    assert found["last_name"].value is None  # absent: present, null
+
+
+def test_receipt_layout_fields():
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 150, "(123456-X)"),
+        (300, 200, "NO. 12, JALAN BESAR,"),
+        (300, 250, "81100 JOHOR BAHRU"),
+        (300, 300, "TEL: 07-1234567"),
+        (300, 350, "DATE: 25/12/2018 10:32"),
+        (300, 450, "SUBTOTAL 8.49"),
+        (300, 500, "TOTAL 9.00"),
+        (300, 550, "CASH 10.00"),
+    ])
+    assert got == {"company": "ABC TRADING SDN BHD", "address": "NO. 12, JALAN BESAR, 81100 JOHOR BAHRU",
+                   "date": "2018-12-25", "total": "9.00"}

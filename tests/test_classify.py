@@ -1,0 +1,40 @@
+"""Page classification by printed phrases, OCR noise tolerated, and grouping pages into documents."""
+
+from obligations.classify import UNKNOWN, classify_page, forced, group_pages
+from obligations.doctypes import load_doctypes
+
+DOCTYPES = load_doctypes()
+
+
+def test_each_type_by_its_phrases():
+    pages = {
+        "snils": "СТРАХОВОЕ СВИДЕТЕЛЬСТВО\nОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ\n№ 112-233-445 95",
+        "inn": "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе\nи ему присвоен ИНН 500100732259",
+        "passport": "Паспорт выдан ОТДЕЛОМ УФМС\nДата выдачи 01.02.2010 Код подразделения 770-001\nФамилия ИВАНОВ Отчество",
+        "invoice": "СЧЕТ-ФАКТУРА № 1 от 01.01.2024\nПродавец ООО\nИНН/КПП продавца 7707083893/770701001\nВсего к оплате",
+        "receipt": "ABC SDN BHD\nGST REG NO 0001\nTOTAL 9.00\nCASH 10.00\nCHANGE 1.00\nTHANK YOU",
+    }
+    for expected, text in pages.items():
+        result = classify_page(text, DOCTYPES)
+        assert result.doc_type == expected, (expected, result.explain())
+        assert 0 < result.confidence <= 1
+
+
+def test_ocr_noise_in_phrases_is_tolerated():
+    noisy = "СТРАХОВОЕ СВИДЕТЕЛЬСТВ0\nОБЯЗАТЕЛЬНОГО ПЕНСИОННОТО СТРАХОВАНИЯ"  # Latin/zero and a misread letter
+    assert classify_page(noisy, DOCTYPES).doc_type == "snils"
+
+
+def test_unrelated_text_is_unknown():
+    assert classify_page("Lorem ipsum dolor sit amet\nconsectetur", DOCTYPES).doc_type == UNKNOWN
+    assert classify_page("", DOCTYPES).doc_type == UNKNOWN
+
+
+def test_grouping_single_and_multi_page_types():
+    labels = [forced("passport"), forced("snils"), forced("invoice"), classify_page("", DOCTYPES),
+              forced("invoice"), forced("snils")]
+    documents = group_pages(labels, DOCTYPES)
+    assert [(t, pages) for t, pages, _ in documents] == [
+        ("passport", [0]), ("snils", [1]), ("invoice", [2, 3, 4]), ("snils", [5])]
+    two_cards = group_pages([forced("snils"), forced("snils")], DOCTYPES)
+    assert [pages for _, pages, _ in two_cards] == [[0], [1]]
