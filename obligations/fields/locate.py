@@ -38,6 +38,7 @@ MACROS = {
     ),
 }
 LABEL_CUTOFF = 82.0
+EDGE_JUNK = " \t‚‘’`'°=_~*•·,;:|/\\-–—"  # specks OCR reads at a value's ends
 COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 SECTION_LABEL = "§"  # owner prefix of a field's in-section labels
@@ -116,7 +117,7 @@ def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
 
 
 def build_model(doctype: DocType, page: PageText) -> PageModel:
-    rows = build_rows(split_glued_labels(page.words))
+    rows = build_rows(split_glued_labels([w for w in page.words if not is_noise(w)]))
     model = PageModel(page, rows)
     owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]
     owners += [(g.id, label) for g in doctype.groups for label in g.labels]
@@ -125,6 +126,13 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
     owners += [("", label) for label in doctype.stop_labels]
     model.hits = find_label_hits(rows, owners)
     return model
+
+
+def is_noise(word: Word) -> bool:
+    """Specks and rules read as text: no letter, digit or '№', or a short unsure scrap."""
+    if not any(ch.isalnum() or ch == "№" for ch in word.text):
+        return True
+    return len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit()
 
 
 def split_glued_labels(words: list[Word]) -> list[Word]:
@@ -239,6 +247,7 @@ class Candidate:
     words: list[Word]
     page: int
     method: str
+    group_size: int = 0  # for method "group": how many fields share the label
 
 
 def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Found | None:
@@ -251,9 +260,9 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
                 if hit.owner == owner:
                     group = owner != spec.id
                     lines = next(g.lines for g in doctype.groups if g.id == owner) if group else spec.lines
+                    size = sum(f.group == owner for f in doctype.fields) if group else 0
                     for words in _near_label(model, hit, lines, free_text=spec.pattern is None):
-                        method = "group" if group else "label"
-                        candidates.append(Candidate(words, model.page.page, method))
+                        candidates.append(Candidate(words, model.page.page, "group" if group else "label", size))
         if candidates and owner == spec.id:
             break  # the field's own label beats its group's
     if not candidates and spec.section_labels:
@@ -284,7 +293,8 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     if free_text:
         right = _first_column(right, label_row.height)
     label_box = _union([w.bbox for w in label_row.words[hit.start : hit.end]])
-    left_edge = label_box[0] - 2 * label_row.height
+    # A value may start left of its label: a caption is often centred under a longer value.
+    left_edge = label_box[0] - max(2 * label_row.height, 0.75 * (label_box[2] - label_box[0]))
     later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end]
     right_edge = later[0].x0(rows) if later else 10**9
     if right:
@@ -340,12 +350,17 @@ def _window(model: PageModel, row: int, left: float, right: float) -> list[Word]
     inside = [i for i, w in enumerate(words) if left <= (w.bbox[0] + w.bbox[2]) / 2 < right]
     if not inside:
         return []
-    label_starts = {h.start for h in model.hits_in_row(row)}
+    hits = model.hits_in_row(row)
+    label_starts = {h.start for h in hits}
+    in_labels = {i for h in hits for i in range(h.start, h.end)}
     run = []
     for i in inside:
-        if i in label_starts:
+        if i in label_starts and run:
             break
-        run.append(words[i])
+        if i not in in_labels:
+            run.append(words[i])
+        elif run:
+            break
     return run
 
 
@@ -433,13 +448,13 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
 
 def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
     names = [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text) if len(m.group()) >= 2]
-    if len(names) <= spec.index or len(names) < 2:  # a lone word is not a full name
+    if len(names) != candidate.group_size:  # the group's words, no fewer and no more
         return None
     return _found(spec, candidate, text, spans, names[spec.index].span())
 
 
 def _found(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tuple[int, int]) -> Found | None:
-    raw = " ".join(text[span[0] : span[1]].split())
+    raw = " ".join(text[span[0] : span[1]].split()).strip(EDGE_JUNK)
     value = normalize(spec.normalize, raw) if raw else None
     if value is None:
         return None
