@@ -405,13 +405,15 @@ def value_from_words(spec: FieldSpec, words: list[Word], page: int, method: str)
 
 
 def _choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
-    """The first candidate that gives a valid value, else the first that gives any value."""
+    """The first candidate that gives a valid value, else the first that gives any value.
+    Free text has no shape to tell a right value from a wrong one, so for it the nearest
+    candidate stands, valid or not (an invalid one is re-read, never swapped for a far one)."""
     first_invalid = None
     for candidate in candidates:
         found = _read_value(spec, candidate)
         if found is None:
             continue
-        if found.valid:
+        if found.valid or (spec.pattern is None and candidate.method != "group"):
             return found
         first_invalid = first_invalid or found
     return first_invalid
