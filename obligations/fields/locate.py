@@ -298,7 +298,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end]
     right_edge = later[0].x0(rows) if later else 10**9
     if right:
-        yield right + _continuation(model, hit.row, right[0].bbox[0] - label_row.height, right_edge, lines - 1)
+        yield right + _continuation(model, hit.row, _continuation_left(right, label_row), right_edge, lines - 1)
     neighbours = []
     for step in (1, -1):
         r = hit.row + step
@@ -309,7 +309,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     for _, r, step in sorted(neighbours):
         words = _window(model, r, left_edge, right_edge)
         if words:
-            more = _continuation(model, r, words[0].bbox[0] - label_row.height, right_edge, lines - 1, step)
+            more = _continuation(model, r, _continuation_left(words, label_row), right_edge, lines - 1, step)
             yield words + more if step == 1 else more + words
 
 
@@ -328,6 +328,13 @@ def _in_section(model: PageModel, hit: LabelHit, section: tuple[str, ...]) -> bo
             if best is None or header.row >= best.row:
                 best = header
     return best is not None and best.owner[len(SECTION_HEADER):] in section
+
+
+def _continuation_left(first: list[Word], row: Row) -> float:
+    """How far left a value's next line may start: centred lines of a long value start up
+    to a line's width further left than its first line."""
+    width = first[-1].bbox[2] - first[0].bbox[0]
+    return first[0].bbox[0] - max(row.height, width)
 
 
 def _until_label(model: PageModel, row: int, start: int, end: int) -> list[Word]:
