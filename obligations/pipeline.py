@@ -237,7 +237,8 @@ class Pipeline:
             "extract": round(extract_s, 4),
             "per_page": per_page,
         }
-        timing["total"] = round(time.perf_counter() - work.started, 4)
+        # The file's own work, not its wait behind other files in the shared pool.
+        timing["total"] = round(work.load_s + sum(sum(p.seconds.values()) for p in pages) + classify_s + extract_s, 4)
         result = Result(
             source={
                 "path": str(source.path),
@@ -347,7 +348,6 @@ class _FileWork:
     pages: list[PageText] = field(default_factory=list)
     pending: int = 0
     load_s: float = 0.0
-    started: float = field(default_factory=time.perf_counter)
 
     @property
     def done_reading(self) -> bool:
