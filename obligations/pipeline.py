@@ -291,7 +291,8 @@ class Pipeline:
 
     def _reread_foreign_lines(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
         """Lines read mostly in the other script ('UMA BACUNUCA' on a Russian passport) are
-        read again in the document's own language, before any field is looked for."""
+        read again in the document's own language, before any field is looked for. (Reading
+        a whole page again when it has many such letters was tried: it lost SROIE receipts.)"""
         if self.backend is None or not doctype.ocr_lang or "+" in doctype.ocr_lang:
             return
         script = "cyrillic" if doctype.ocr_lang == "rus" else "latin"

@@ -71,7 +71,7 @@ class Backend(Protocol):
 
     def info(self) -> BackendInfo: ...
 
-    def read(self, image: Image.Image) -> tuple[list[Word], int]:
+    def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
         """Words of an upright-or-rotated page and the rotation (0/90/180/270) it applied."""
         ...
 

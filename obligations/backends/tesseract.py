@@ -89,8 +89,8 @@ class TesseractBackend:
     def info(self) -> BackendInfo:
         return BackendInfo(self.service, f"tesseract {self.lang}", "cpu", None, self.reason)
 
-    def read(self, image: Image.Image, dpi: int | None = None) -> tuple[list[Word], int]:
-        words = self._ocr(image, self.psm, dpi)
+    def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
+        words = self._ocr(image, self.psm, dpi, lang)
         if words and _looks_upright(words):
             return words, 0
         # Too little confident text: the page may be turned. Ask OSD, else try each way.
@@ -100,7 +100,7 @@ class TesseractBackend:
         best_words, best_rotation = words, 0
         for rotation in self._rotations_to_try(image):
             turned = image.rotate(-rotation, expand=True)  # PIL turns counter-clockwise
-            candidate = self._ocr(turned, self.psm, dpi)
+            candidate = self._ocr(turned, self.psm, dpi, lang)
             if score(candidate) > score(best_words):
                 best_words, best_rotation = candidate, rotation
         return best_words, best_rotation
