@@ -27,7 +27,7 @@ from .validate import validate
 
 MACROS = {
     "date": (
-        r"(?:«?\d{1,2}»?\s*[./\-]\s*\d{1,2}\s*[./\-]\s*(?:\d{4}|\d{2})(?!\d)"
+        r"(?<!\d)(?:«?\d{1,2}»?\s*[./\-]\s*\d{1,2}\s*[./\-]\s*(?:\d{4}|\d{2})(?!\d)"
         r"|«?\d{1,2}»?\s*[A-Za-zА-Яа-яЁё]{3,}\.?\s*,?\s*\d{4}"
         r"|[A-Za-z]{3,}\.?\s+\d{1,2},?\s+\d{4}"
         r"|\d{4}\s*-\s*\d{2}\s*-\s*\d{2})"
@@ -439,7 +439,7 @@ def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
 
 def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
     fixed = fix_digit_lookalikes(text)  # maps letters to digits one for one: offsets still hold
-    matches = list(re.finditer(expand(spec.pattern or ""), fixed))
+    matches = list(_overlapping_matches(re.compile(expand(spec.pattern or "")), fixed))
     if spec.pick == "last":
         matches.reverse()
     elif spec.pick == "largest":
@@ -453,6 +453,15 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
             return found
         first_invalid = first_invalid or found
     return first_invalid
+
+
+def _overlapping_matches(regex: re.Pattern, text: str) -> Iterable[re.Match]:
+    """Every match, overlapping ones too: in '#19- 18/01/2018' the first match, '19- 18/01',
+    is no date, and the real one starts inside it."""
+    position = 0
+    while (match := regex.search(text, position)) is not None:
+        yield match
+        position = match.start() + 1
 
 
 def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
