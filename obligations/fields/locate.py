@@ -352,23 +352,24 @@ def _first_column(words: list[Word], row_height: float) -> list[Word]:
 
 
 def _window(model: PageModel, row: int, left: float, right: float) -> list[Word]:
-    """The row's words whose centre lies in [left, right), cut at the first label inside."""
-    words = model.rows[row].words
-    inside = [i for i, w in enumerate(words) if left <= (w.bbox[0] + w.bbox[2]) / 2 < right]
-    if not inside:
-        return []
+    """The first phrase of the row that reaches into [left, right): a run of words with no
+    column-wide gap and no label in it, taken whole (a value centred under or over its
+    label starts left of it)."""
+    row_words = model.rows[row].words
     hits = model.hits_in_row(row)
-    label_starts = {h.start for h in hits}
     in_labels = {i for h in hits for i in range(h.start, h.end)}
-    run = []
-    for i in inside:
-        if i in label_starts and run:
-            break
+    gap = COLUMN_GAP * model.rows[row].height
+    phrase: list[Word] = []
+    for i, word in enumerate(row_words):
+        if i in in_labels or (phrase and word.bbox[0] - phrase[-1].bbox[2] > gap):
+            if any(left <= (w.bbox[0] + w.bbox[2]) / 2 < right for w in phrase):
+                return phrase
+            phrase = []
         if i not in in_labels:
-            run.append(words[i])
-        elif run:
-            break
-    return run
+            phrase.append(word)
+    if any(left <= (w.bbox[0] + w.bbox[2]) / 2 < right for w in phrase):
+        return phrase
+    return []
 
 
 def _in_window(row: Row, left: float, right: float) -> bool:

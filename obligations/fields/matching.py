@@ -26,6 +26,8 @@ def similar(label: str, text: str) -> float:
     so 'Имя' never matches 'Именуемый' and 'Пол' never matches 'Подпись'."""
     if len(label) <= 4:
         return 100.0 if label == text else 0.0
+    if abs(len(label) - len(text)) > max(2, 0.2 * len(label)):
+        return 0.0  # 'месторождения' is not a misread 'датаиместорождения'
     return fuzz.ratio(label, text)
 
 
