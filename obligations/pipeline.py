@@ -278,16 +278,20 @@ class Pipeline:
                 continue
             if all(re.search(expand(f.pattern or ""), page.text) for f in vertical):
                 continue
-            strips = [
-                [self._submit(_read_region, source, page, self.options.dpi, self.backend,
-                              (round(x0 * page.width), 0, round(x1 * page.width), page.height), angle, None)
-                 for angle in (90, 270)]
-                for x0, x1 in EDGE_STRIPS
-            ]
-            for futures in strips:
-                # Text turned the wrong way still reads as digits (6 for 9): keep the surer way.
-                reads = [future.result() for future in futures]
-                page.words.extend(max(reads, key=_mean_confidence))
+            patterns = [re.compile(expand(f.pattern or "")) for f in vertical]
+            for x0, x1 in EDGE_STRIPS:
+                box = (round(x0 * page.width), 0, round(x1 * page.width), page.height)
+                # As it is first; with the paper tint evened out if that finds nothing (each
+                # way reads strips the other misses). Text turned the wrong way still reads as
+                # digits (6 for 9): of the two directions keep the surer reading.
+                for flatten in (False, True):
+                    futures = [self._submit(_read_region, source, page, self.options.dpi, self.backend, box,
+                                            angle, None, flatten) for angle in (90, 270)]
+                    best = max((future.result() for future in futures), key=_mean_confidence)
+                    text = " ".join(w.text for w in best)
+                    if any(p.search(text) for p in patterns) or flatten:
+                        page.words.extend(best)
+                        break
 
     def _reread_foreign_lines(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
         """Lines read mostly in the other script ('UMA BACUNUCA' on a Russian passport) are
@@ -394,8 +398,9 @@ def upright_raster(source: Source, page: PageText, dpi: int):
     return image.rotate(-page.rotation, expand=True) if page.rotation else image
 
 
-def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, box, angle: int, lang) -> list[Word]:
-    return backend.read_region(upright_raster(source, page, dpi), box, angle, lang)
+def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, box, angle: int, lang,
+                 flatten: bool = False) -> list[Word]:
+    return backend.read_region(upright_raster(source, page, dpi), box, angle, lang, flatten)
 
 
 def _script_of(letter: str) -> str:

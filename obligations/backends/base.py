@@ -75,7 +75,8 @@ class Backend(Protocol):
         """Words of an upright-or-rotated page and the rotation (0/90/180/270) it applied."""
         ...
 
-    def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None) -> list[Word]:
-        """Words in `box` of `image` after turning the crop by `angle` degrees
-        counter-clockwise (in `lang` if given); boxes come back in the page's own pixels."""
+    def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
+                    flatten: bool = False) -> list[Word]:
+        """Words in `box` of `image` after turning the crop by `angle` degrees counter-clockwise
+        (in `lang` if given, paper tint evened out if `flatten`); boxes in the page's pixels."""
         ...

@@ -105,8 +105,11 @@ class TesseractBackend:
                 best_words, best_rotation = candidate, rotation
         return best_words, best_rotation
 
-    def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None) -> list[Word]:
+    def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
+                    flatten: bool = False) -> list[Word]:
         crop = image.crop(box)
+        if flatten:
+            crop = flatten_background(crop.convert("L"))
         transpose = {90: Image.Transpose.ROTATE_90, 270: Image.Transpose.ROTATE_270}.get(angle)
         turned = crop.transpose(transpose) if transpose is not None else crop
         width, height = crop.size
@@ -118,7 +121,7 @@ class TesseractBackend:
             elif angle == 270:  # crop point (x, y) went to (height - y, x)
                 x0, y0, x1, y1 = y0, height - x1, y1, height - x0
             bbox = (x0 + box[0], y0 + box[1], x1 + box[0], y1 + box[1])
-            words.append(Word(word.text, bbox, word.conf, ("region", angle, word.line)))
+            words.append(Word(word.text, bbox, word.conf, ("region", angle, box, word.line)))
         return words
 
     def _rotations_to_try(self, image: Image.Image) -> list[int]:
