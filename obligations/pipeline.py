@@ -14,14 +14,12 @@ import sys
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
-from rapidfuzz import fuzz
-
 from .backends import Backend, BackendInfo, TextLayerBackend, select_backend
-from .backends.base import PageText, Word, group_lines
+from .backends.base import PageText, Word
 from .classify import UNKNOWN, Classification, classify_page, forced, group_pages
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
@@ -218,7 +216,7 @@ class Pipeline:
                 documents.append(DocumentResult(UNKNOWN, [p.page for p in doc_pages], 0.0, {}))
                 continue
             doctype = self.doctypes[doc_type]
-            self._reread_foreign_lines(source, doctype, doc_pages)
+            self._reread_foreign_words(source, doctype, doc_pages)
             self._read_vertical_fields(source, doctype, doc_pages)
             found = locate_fields(doctype, doc_pages)
             self._reread_invalid(source, doctype, doc_pages, found)
@@ -293,10 +291,11 @@ class Pipeline:
                         page.words.extend(best)
                         break
 
-    def _reread_foreign_lines(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
-        """Lines read mostly in the other script ('UMA BACUNUCA' on a Russian passport) are
-        read again in the document's own language, before any field is looked for. (Reading
-        a whole page again when it has many such letters was tried: it lost SROIE receipts.)"""
+    def _reread_foreign_words(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
+        """Words read in the other script ('UMA' for 'ИМЯ', 'TIOJI' for 'ПОЛ' on a Russian card)
+        are read again in the document's own language before any field is looked for. The new
+        words keep their line. (Reading a whole page again when it has many such letters was
+        tried too: it lost SROIE receipts.)"""
         if self.backend is None or not doctype.ocr_lang or "+" in doctype.ocr_lang:
             return
         script = "cyrillic" if doctype.ocr_lang == "rus" else "latin"
@@ -304,22 +303,24 @@ class Pipeline:
             if page.text_source != "ocr":
                 continue
             jobs = []
-            for line in group_lines(page.words):
-                letters = [c for w in line for c in w.text if c.isalpha()]
-                own = sum(1 for c in letters if _script_of(c) == script)
-                if len(letters) >= 3 and own < len(letters) / 2:
-                    x0, y0, x1, y1 = (min(w.bbox[0] for w in line), min(w.bbox[1] for w in line),
-                                      max(w.bbox[2] for w in line), max(w.bbox[3] for w in line))
+            for word in page.words:
+                letters = [c for c in word.text if c.isalpha()]
+                if len(letters) >= 2 and sum(_script_of(c) == script for c in letters) < len(letters) / 2:
+                    x0, y0, x1, y1 = word.bbox
                     margin = max(6, (y1 - y0) // 3)
                     box = (max(0, x0 - margin), max(0, y0 - margin), min(page.width, x1 + margin),
                            min(page.height, y1 + margin))
-                    jobs.append((line, self._submit(_read_region, source, page, self.options.dpi, self.backend,
+                    jobs.append((word, self._submit(_read_region, source, page, self.options.dpi, self.backend,
                                                     box, 0, doctype.ocr_lang)))
-            for line, future in jobs:
-                words = future.result()
-                if words:
-                    replaced = {id(w) for w in line}
-                    page.words = [w for w in page.words if id(w) not in replaced] + words
+            replacements = {}
+            for word, future in jobs:
+                x0, _, x1, _ = word.bbox
+                # Only what lies over the old word: the margin may take in a neighbour.
+                again = [replace(w, line=word.line) for w in future.result() if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1]
+                if again:
+                    replacements[id(word)] = again
+            if replacements:
+                page.words = [new for w in page.words for new in replacements.get(id(w), [w])]
 
     def _reread_invalid(self, source: Source, doctype: DocType, pages: list[PageText], found: dict[str, Found]) -> None:
         """OCR an invalid value's own box again, in the document's language: a name read as
@@ -340,8 +341,13 @@ class Pipeline:
             jobs.append((field_id, page, future))
         for field_id, page, future in jobs:
             second = value_from_words(doctype.field(field_id), future.result(), page.page, found[field_id].source or "label")
-            # The margin may take in a neighbour's words: keep only a re-reading of the same text.
-            if second is not None and second.valid and fuzz.ratio(second.raw, found[field_id].raw) >= 75:
+            # The margin may take in a neighbour's words: keep only a re-reading of as many
+            # words of about the same length (the letters themselves may all differ: Latin
+            # 'Tioji' re-read as Cyrillic 'Родионова').
+            first_raw = found[field_id].raw or ""
+            if (second is not None and second.valid and second.raw
+                    and len(second.raw.split()) == len(first_raw.split())
+                    and 0.6 <= len(second.raw) / max(1, len(first_raw)) <= 1.7):
                 found[field_id] = second
 
 
