@@ -261,7 +261,7 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
                     group = owner != spec.id
                     lines = next(g.lines for g in doctype.groups if g.id == owner) if group else spec.lines
                     size = sum(f.group == owner for f in doctype.fields) if group else 0
-                    for words in _near_label(model, hit, lines, free_text=spec.pattern is None):
+                    for words in _near_label(model, hit, lines, free_text=spec.pattern is None, every_phrase=group):
                         candidates.append(Candidate(words, model.page.page, "group" if group else "label", size))
         if candidates and owner == spec.id:
             break  # the field's own label beats its group's
@@ -285,7 +285,8 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
     return best
 
 
-def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = False) -> Iterable[list[Word]]:
+def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = False,
+                every_phrase: bool = False) -> Iterable[list[Word]]:
     """Word runs that may hold the label's value, most likely first."""
     rows = model.rows
     label_row = rows[hit.row]
@@ -307,7 +308,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         if 0 <= r < len(rows) and abs(rows[r].y - label_row.y) < 4 * label_row.height:
             neighbours.append((abs(rows[r].y - label_row.y), r, step))
     for _, r, step in sorted(neighbours):
-        words = _window(model, r, left_edge, right_edge)
+        words = _window(model, r, left_edge, right_edge, every_phrase)
         if words:
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, lines - 1, step)
             yield words + more if step == 1 else more + words
@@ -351,25 +352,24 @@ def _first_column(words: list[Word], row_height: float) -> list[Word]:
     return words
 
 
-def _window(model: PageModel, row: int, left: float, right: float) -> list[Word]:
+def _window(model: PageModel, row: int, left: float, right: float, every_phrase: bool = False) -> list[Word]:
     """The first phrase of the row that reaches into [left, right): a run of words with no
     column-wide gap and no label in it, taken whole (a value centred under or over its
-    label starts left of it)."""
+    label starts left of it). With `every_phrase`, all such phrases (a name spread over
+    three captioned columns)."""
     row_words = model.rows[row].words
-    hits = model.hits_in_row(row)
-    in_labels = {i for h in hits for i in range(h.start, h.end)}
+    in_labels = {i for h in model.hits_in_row(row) for i in range(h.start, h.end)}
     gap = COLUMN_GAP * model.rows[row].height
-    phrase: list[Word] = []
+    phrases: list[list[Word]] = [[]]
     for i, word in enumerate(row_words):
-        if i in in_labels or (phrase and word.bbox[0] - phrase[-1].bbox[2] > gap):
-            if any(left <= (w.bbox[0] + w.bbox[2]) / 2 < right for w in phrase):
-                return phrase
-            phrase = []
+        if i in in_labels or (phrases[-1] and word.bbox[0] - phrases[-1][-1].bbox[2] > gap):
+            phrases.append([])
         if i not in in_labels:
-            phrase.append(word)
-    if any(left <= (w.bbox[0] + w.bbox[2]) / 2 < right for w in phrase):
-        return phrase
-    return []
+            phrases[-1].append(word)
+    reaching = [p for p in phrases if any(left <= (w.bbox[0] + w.bbox[2]) / 2 < right for w in p)]
+    if not reaching:
+        return []
+    return [w for p in reaching for w in p] if every_phrase else reaching[0]
 
 
 def _in_window(row: Row, left: float, right: float) -> bool:
