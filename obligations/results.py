@@ -95,8 +95,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        # rename is atomic: readers see the old file or the whole new one. No fsync: it cost
+        # ~15 ms a file, and a batch survives a crash anyway through --skip-existing.
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -19,6 +19,9 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import numpy as np
+from rapidfuzz import fuzz, process
+
 from ..backends.base import Box, PageText, Word, group_lines
 from ..doctypes import DocType, FieldSpec
 from .matching import similar, squash
@@ -207,24 +210,32 @@ def _overlap_x(a: list[Word], b: list[Word]) -> bool:
 def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[LabelHit]:
     """Every place a label is printed. Where labels compete for the same words, the best
     match wins, and the longer label among equals ('Дата и место рождения' over 'Дата')."""
+    targets = [(owner, target) for owner, label in owners if (target := squash(label))]
+    longest = max((len(t) for _, t in targets), default=0)
+    runs: list[tuple[str, int, int, int]] = []  # squashed text of words start..end of row r
+    for r, row in enumerate(rows):
+        squashed = [squash(w.text) for w in row.words]
+        for start in range(len(squashed)):
+            if not squashed[start]:
+                continue
+            text = ""
+            for end in range(start, len(squashed)):
+                text += squashed[end]
+                runs.append((text, r, start, end + 1))
+                if len(text) > longest * 1.2 + 2:
+                    break
     candidates = []
-    for owner, label in owners:
-        target = squash(label)
-        if not target:
-            continue
-        for r, row in enumerate(rows):
-            squashed = [squash(w.text) for w in row.words]
-            for start in range(len(row.words)):
-                if not squashed[start]:
-                    continue
-                text = ""
-                for end in range(start, len(row.words)):
-                    text += squashed[end]
-                    if len(text) > len(target) + 3:
-                        break
-                    score = similar(target, text)
-                    if score >= LABEL_CUTOFF:
-                        candidates.append((score, len(target), owner, r, start, end + 1))
+    if targets and runs:
+        # Every label against every run at once, in C; similar() then applies the exact rules
+        # (short labels exactly, lengths about equal) to the few pairs that come close.
+        scores = process.cdist([t for _, t in targets], [run[0] for run in runs], scorer=fuzz.ratio,
+                               score_cutoff=LABEL_CUTOFF, dtype=np.uint8)
+        for i, j in zip(*np.nonzero(scores)):
+            owner, target = targets[i]
+            text, r, start, end = runs[j]
+            score = similar(target, text)
+            if score >= LABEL_CUTOFF:
+                candidates.append((score, len(target), owner, r, start, end))
     candidates.sort(key=lambda c: (-c[0], -c[1]))
     taken: set[tuple[int, int]] = set()
     hits = []
