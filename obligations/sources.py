@@ -187,6 +187,9 @@ def render_page(source: Source, page: int, dpi: int) -> Raster:
         with _open_pdf(source) as doc:
             pixmap = doc[page - 1].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
             image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples)
+        # MuPDF keeps decoded page images in a store of up to 256 MB per process; a worker
+        # rendering a scanned PDF page after page would fill it for nothing.
+        pymupdf.TOOLS.store_shrink(100)
         return Raster(image, dpi)
     with _opened_image(source.path, source.max_pixels) as image:
         if page > 1:

@@ -41,7 +41,7 @@ MIN_GOOD_WORDS = 8
 MIN_MEAN_CONF = 55.0
 MIN_SKEW = 0.4  # degrees: straighten scans turned more than this before OCR
 
-_apis: dict[tuple[str, int, str], object] = {}  # one per worker process, reused across pages
+_apis: dict[tuple[str, str], object] = {}  # one per language in each worker process, reused across pages
 
 
 def find_tessdata() -> Path | None:
@@ -141,13 +141,15 @@ class TesseractBackend:
         return [90, 180, 270]
 
     def _api(self, lang: str, psm: int):
-        key = (lang, psm, str(find_tessdata()))
+        """The worker's engine for `lang` (one per language: each holds its models in memory)."""
+        key = (lang, str(find_tessdata()))
         if key not in _apis:
             import tesserocr
 
-            api = tesserocr.PyTessBaseAPI(path=str(find_tessdata()) + "/", lang=lang, psm=psm)
-            _apis[key] = api
-        return _apis[key]
+            _apis[key] = tesserocr.PyTessBaseAPI(path=str(find_tessdata()) + "/", lang=lang, psm=psm)
+        api = _apis[key]
+        api.SetPageSegMode(psm)
+        return api
 
     def _ocr(self, image: Image.Image, psm: int, dpi: int | None, lang: str | None = None,
              whole_page: bool = True) -> list[Word]:
@@ -218,9 +220,11 @@ def flatten_background(image: Image.Image) -> Image.Image:
     small = image.reduce(factor)
     # The lightest pixel around each point is the paper: letters are narrower than the window.
     paper = small.filter(ImageFilter.MaxFilter(7)).resize(image.size, Image.Resampling.BILINEAR)
-    gray = np.asarray(image, dtype=np.float32)
-    flat = gray * (255.0 / np.maximum(np.asarray(paper, dtype=np.float32), 1.0))
-    return Image.fromarray(np.clip(flat, 0, 255).astype(np.uint8))
+    # In 16-bit integers (255 * 255 fits): float32 copies of an A4 page cost 35 MB each.
+    flat = np.asarray(image).astype(np.uint16) * 255
+    flat //= np.maximum(np.asarray(paper), 1)
+    np.minimum(flat, 255, out=flat)
+    return Image.fromarray(flat.astype(np.uint8))
 
 
 def without_rules(image: Image.Image) -> Image.Image:
