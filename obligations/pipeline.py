@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import time
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -65,7 +65,6 @@ class Pipeline:
                 f"unknown --doc-type {options.doc_type!r}: choose auto or one of {', '.join(sorted(self.doctypes))}"
             )
         self.backend, self.reason = select_backend(options.service, options.lang)
-        self.text_layer = TextLayerBackend()
         self._pool: ProcessPoolExecutor | None = None
 
     # ------------------------------------------------------------------ public surface
@@ -143,21 +142,17 @@ class Pipeline:
     def _read_args(self) -> tuple:
         return (self.options.dpi, self.options.force_ocr, self.backend)
 
+    @contextmanager
     def _workers(self):
-        pipeline = self
-
-        class _Scope:
-            def __enter__(self):
-                if pipeline.options.jobs > 1:
-                    pipeline._pool = ProcessPoolExecutor(pipeline.options.jobs, initializer=_init_worker)
-                return self
-
-            def __exit__(self, *exc):
-                if pipeline._pool is not None:
-                    pipeline._pool.shutdown(cancel_futures=True)
-                    pipeline._pool = None
-
-        return _Scope()
+        """A pool of worker processes for the run (none for --jobs 1: work runs in-process)."""
+        if self.options.jobs > 1:
+            self._pool = ProcessPoolExecutor(self.options.jobs, initializer=_init_worker)
+        try:
+            yield
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
 
     def _submit(self, fn, *args) -> Future:
         if self._pool is not None:
