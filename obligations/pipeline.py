@@ -24,6 +24,7 @@ from .classify import UNKNOWN, Classification, classify_page, forced, group_page
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
 from .fields.locate import Found, expand, locate_fields, value_from_words
+from .fields.normalize import same_glyphs_in
 from .results import DocumentResult, FieldResult, PageResult, Result
 from .sources import DEFAULT_MAX_PIXELS, Source, open_source, render_page
 
@@ -298,16 +299,22 @@ class Pipeline:
             if page.text_source != "ocr":
                 continue
             jobs = []
+            replacements = {}
             for word in page.words:
                 letters = [c for c in word.text if c.isalpha()]
                 if len(letters) >= 2 and sum(_script_of(c) == script for c in letters) < len(letters) / 2:
+                    # 'НОМЕ' on an English receipt: the glyphs say HOME. (Not the other way: on
+                    # Russian documents a Latin 'TOP.' is a misread 'ГОР.', so it is read again.)
+                    twin = same_glyphs_in(word.text, script) if script == "latin" else None
+                    if twin is not None:
+                        replacements[id(word)] = [replace(word, text=twin)]
+                        continue
                     x0, y0, x1, y1 = word.bbox
                     margin = max(6, (y1 - y0) // 3)
                     box = (max(0, x0 - margin), max(0, y0 - margin), min(page.width, x1 + margin),
                            min(page.height, y1 + margin))
                     jobs.append((word, self._submit(_read_region, source, page, self.options.dpi, self.backend,
                                                     box, 0, doctype.ocr_lang)))
-            replacements = {}
             for word, future in jobs:
                 x0, _, x1, _ = word.bbox
                 # Only what lies over the old word: the margin may take in a neighbour.

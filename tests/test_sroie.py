@@ -14,8 +14,8 @@ from obligations.bench.accuracy import Tally
 from obligations.fields.normalize import normalize
 
 SROIE = Path(__file__).resolve().parents[2] / "shared" / "data" / "sroie_dev" / "data"
-# Measured with Tesseract 5 (rus+eng): company 0.35, date 0.70, address 0.03, total 0.50.
-FLOORS = {"receipt.company": 0.25, "receipt.date": 0.6, "receipt.total": 0.4}
+# Measured with Tesseract 5 (rus+eng): company 0.325, date 0.70, total 0.55, address 0.0.
+FLOORS = {"receipt.company": 0.25, "receipt.date": 0.6, "receipt.total": 0.45}
 
 
 @pytest.mark.slow

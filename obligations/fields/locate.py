@@ -132,8 +132,9 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
 
 
 def is_noise(word: Word) -> bool:
-    """Specks and rules read as text: no letter, digit or '№', or a short unsure scrap."""
-    if not any(ch.isalnum() or ch == "№" for ch in word.text):
+    """Specks and rules read as text: no letter, digit or sign that stands alone in print
+    ('№', '&', '%'), or a short unsure scrap."""
+    if not any(ch.isalnum() or ch in "№&%@#+" for ch in word.text):
         return True
     return len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit()
 

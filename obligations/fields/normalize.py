@@ -82,6 +82,16 @@ def _clean(raw: str) -> str:
     return " ".join(s.split())
 
 
+def same_glyphs_in(text: str, script: str) -> str | None:
+    """`text` written in `script` ('latin' or 'cyrillic') when each of its letters from the
+    other script has an identical-looking twin there ('НОМЕ' -> 'HOME'); else None."""
+    table, foreign = (_CYR_TO_LAT, "АаВСсЕеНКкМОоРрТХхУу") if script == "latin" else (_LAT_TO_CYR, "AaBCcEeHKkMOoPpTXxYy")
+    other = re.compile(r"[А-Яа-яЁё]" if script == "latin" else r"[A-Za-z]")
+    if any(other.match(ch) and ch not in foreign for ch in text):
+        return None
+    return text.translate(table)
+
+
 def fix_digit_lookalikes(text: str) -> str:
     """Replace O/О/o/о -> 0 and l/I/| -> 1 inside tokens that are otherwise digits.
 
