@@ -541,3 +541,13 @@ else:  # pragma: no cover
 
     def test_property_tests_need_hypothesis():
         pytest.skip("hypothesis not installed: .venv/bin/pip install hypothesis")
+
+
+def test_same_glyphs_in_other_script():
+    from obligations.fields.normalize import same_glyphs_in
+
+    assert same_glyphs_in("НОМЕ", "latin") == "HOME"
+    assert same_glyphs_in("МАRТ", "latin") == "MART"  # mixed: only the Cyrillic letters change
+    assert same_glyphs_in("Мая", "latin") is None  # 'я' has no Latin twin
+    assert same_glyphs_in("OOO", "cyrillic") == "ООО"
+    assert same_glyphs_in("UMA", "cyrillic") is None
