@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Iterator
 
 from .backends import Backend, BackendInfo, TextLayerBackend, select_backend
-from .backends.base import PageText, Word
+from .backends.base import PageText, Word, mean_confidence
 from .classify import UNKNOWN, Classification, classify_page, forced, group_pages
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
 from .fields.locate import Found, expand, locate_fields, value_from_words
 from .fields.normalize import same_glyphs_in
+from .fields.validate import script_of
 from .results import DocumentResult, FieldResult, PageResult, Result
 from .sources import DEFAULT_MAX_PIXELS, Source, open_source, render_page
 
@@ -73,7 +74,7 @@ class Pipeline:
     def backend_info(self) -> BackendInfo:
         if self.backend is not None:
             return self.backend.info()
-        return BackendInfo("text", None, "cpu", None, self.reason)
+        return TextLayerBackend(self.reason).info()
 
     def run(self, paths: list[Path], on_page=None) -> Iterator[FileOutcome]:
         """Outcomes in input order; a bad file becomes an outcome with an error, never an exception."""
@@ -120,7 +121,14 @@ class Pipeline:
         return outcome.result
 
     def count_pages(self, paths: list[Path]) -> int:
-        return sum(self._try_open(p)[0] for p in paths)
+        """Pages the run will read (for a progress bar); unreadable files count none."""
+        total = 0
+        for path in paths:
+            try:
+                total += len(open_source(path, self.options.pages, self.options.password, self.options.max_pixels).pages)
+            except ObligationsError:
+                pass
+        return total
 
     # ------------------------------------------------------------------ reading pages
 
@@ -164,13 +172,6 @@ class Pipeline:
         except BaseException as exc:
             future.set_exception(exc)
         return future
-
-    def _try_open(self, path: Path) -> tuple[int, ObligationsError | None]:
-        try:
-            source = open_source(path, self.options.pages, self.options.password, self.options.max_pixels)
-        except ObligationsError as exc:
-            return 0, exc
-        return len(source.pages), None
 
     # ------------------------------------------------------------------ finishing a file
 
@@ -223,7 +224,8 @@ class Pipeline:
 
         per_page = [{"page": p.page, **{k: round(v, 4) for k, v in p.seconds.items()}} for p in pages]
         timing = {
-            "total": 0.0,
+            # The file's own work, not its wait behind other files in the shared pool.
+            "total": round(work.load_s + sum(sum(p.seconds.values()) for p in pages) + classify_s + extract_s, 4),
             "load": round(work.load_s, 4),
             "rasterize": round(sum(p.seconds.get("rasterize", 0.0) for p in pages), 4),
             "ocr": round(sum(p.seconds.get("ocr", 0.0) for p in pages), 4),
@@ -231,8 +233,6 @@ class Pipeline:
             "extract": round(extract_s, 4),
             "per_page": per_page,
         }
-        # The file's own work, not its wait behind other files in the shared pool.
-        timing["total"] = round(work.load_s + sum(sum(p.seconds.values()) for p in pages) + classify_s + extract_s, 4)
         result = Result(
             source={
                 "path": str(source.path),
@@ -259,20 +259,19 @@ class Pipeline:
 
     def _backend_for(self, pages: list[PageText]) -> BackendInfo:
         if pages and all(p.text_source == "text_layer" for p in pages):
-            return BackendInfo("text", None, "cpu", None, "every page has a usable PDF text layer")
+            return TextLayerBackend("every page has a usable PDF text layer").info()
         return self.backend_info()
 
     def _read_vertical_fields(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
         """OCR the page edges turned upright when a vertically printed field is not in the text."""
-        vertical = [f for f in doctype.fields if f.vertical and f.pattern]
-        if not vertical or self.backend is None:
+        patterns = [re.compile(expand(f.pattern)) for f in doctype.fields if f.vertical and f.pattern]
+        if not patterns or self.backend is None:
             return
         for page in pages:
             if page.text_source != "ocr":
                 continue
-            if all(re.search(expand(f.pattern or ""), page.text) for f in vertical):
+            if all(p.search(page.text) for p in patterns):
                 continue
-            patterns = [re.compile(expand(f.pattern or "")) for f in vertical]
             for x0, x1 in EDGE_STRIPS:
                 box = (round(x0 * page.width), 0, round(x1 * page.width), page.height)
                 # As it is first; with the paper tint evened out if that finds nothing (each
@@ -281,7 +280,7 @@ class Pipeline:
                 for flatten in (False, True):
                     futures = [self._submit(_read_region, source, page, self.options.dpi, self.backend, box,
                                             angle, None, flatten) for angle in (90, 270)]
-                    best = max((future.result() for future in futures), key=_mean_confidence)
+                    best = max((future.result() for future in futures), key=mean_confidence)
                     text = " ".join(w.text for w in best)
                     if any(p.search(text) for p in patterns) or flatten:
                         page.words.extend(best)
@@ -302,17 +301,14 @@ class Pipeline:
             replacements = {}
             for word in page.words:
                 letters = [c for c in word.text if c.isalpha()]
-                if len(letters) >= 2 and sum(_script_of(c) == script for c in letters) < len(letters) / 2:
+                if len(letters) >= 2 and sum(script_of(c) == script for c in letters) < len(letters) / 2:
                     # 'НОМЕ' on an English receipt: the glyphs say HOME. (Not the other way: on
                     # Russian documents a Latin 'TOP.' is a misread 'ГОР.', so it is read again.)
                     twin = same_glyphs_in(word.text, script) if script == "latin" else None
                     if twin is not None:
                         replacements[id(word)] = [replace(word, text=twin)]
                         continue
-                    x0, y0, x1, y1 = word.bbox
-                    margin = max(6, (y1 - y0) // 3)
-                    box = (max(0, x0 - margin), max(0, y0 - margin), min(page.width, x1 + margin),
-                           min(page.height, y1 + margin))
+                    box = _grown(word.bbox, max(6, (word.bbox[3] - word.bbox[1]) // 3), page)
                     jobs.append((word, self._submit(_read_region, source, page, self.options.dpi, self.backend,
                                                     box, 0, doctype.ocr_lang)))
             for word, future in jobs:
@@ -336,9 +332,7 @@ class Pipeline:
             page = by_number.get(first.page or 0)
             if first.valid or first.bbox is None or page is None or page.text_source != "ocr":
                 continue
-            x0, y0, x1, y1 = first.bbox
-            margin = max(8, (y1 - y0) // 2)
-            box = (max(0, x0 - margin), max(0, y0 - margin), min(page.width, x1 + margin), min(page.height, y1 + margin))
+            box = _grown(first.bbox, max(8, (first.bbox[3] - first.bbox[1]) // 2), page)
             future = self._submit(_read_region, source, page, self.options.dpi, self.backend, box, 0, doctype.ocr_lang)
             jobs.append((field_id, page, future))
         for field_id, page, future in jobs:
@@ -411,10 +405,7 @@ def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, box
     return backend.read_region(upright_raster(source, page, dpi), box, angle, lang, flatten)
 
 
-def _script_of(letter: str) -> str:
-    return "cyrillic" if "\u0400" <= letter <= "\u04ff" else "latin" if letter.isascii() else "other"
-
-
-def _mean_confidence(words: list[Word]) -> float:
-    scored = [w.conf for w in words if any(c.isalnum() for c in w.text)]
-    return sum(scored) / len(scored) if scored else 0.0
+def _grown(bbox, margin: int, page: PageText) -> tuple[int, int, int, int]:
+    """A word's or value's box with a margin round it, kept on the page."""
+    x0, y0, x1, y1 = bbox
+    return (max(0, x0 - margin), max(0, y0 - margin), min(page.width, x1 + margin), min(page.height, y1 + margin))

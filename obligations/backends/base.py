@@ -49,6 +49,12 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     return ordered
 
 
+def mean_confidence(words: list[Word]) -> float:
+    """Mean confidence of the words that hold a letter or digit (0 when none do)."""
+    scored = [w.conf for w in words if any(c.isalnum() for c in w.text)]
+    return sum(scored) / len(scored) if scored else 0.0
+
+
 def _runs_vertically(line: list[Word]) -> bool:
     width = max(w.bbox[2] for w in line) - min(w.bbox[0] for w in line)
     height = max(w.bbox[3] for w in line) - min(w.bbox[1] for w in line)

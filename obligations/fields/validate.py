@@ -222,7 +222,7 @@ def _check_money(value: str, *, max: float | int | str | Decimal | None = None) 
 # --------------------------------------------------------------------------
 
 
-def _script(letter: str) -> str | None:
+def script_of(letter: str) -> str | None:
     """'cyrillic', 'latin' or None (other scripts) for one letter."""
     name = unicodedata.name(letter, "")
     if name.startswith("CYRILLIC"):
@@ -237,7 +237,7 @@ def _check_script(value: str, script: str | None) -> Check:
     for Cyrillic 'Пантелеймон', Cyrillic 'М' in an English receipt)."""
     if script is None:
         return OK
-    foreign = sorted({c for c in value if c.isalpha() and _script(c) not in (script, None)})
+    foreign = sorted({c for c in value if c.isalpha() and script_of(c) not in (script, None)})
     if foreign:
         return _fail(f"{value!r} has letters outside the {script} script: {''.join(foreign)!r}")
     return OK
@@ -250,7 +250,7 @@ def _check_name(value: str, script: str | None = None) -> Check:
     if bad:
         return _fail(f"name {value!r} contains {''.join(bad)!r}")
     for word in value.split():
-        scripts = {_script(c) for c in word if c.isalpha()}
+        scripts = {script_of(c) for c in word if c.isalpha()}
         if None in scripts:
             return _fail(f"name word {word!r} has letters that are neither Cyrillic nor Latin")
         # A Latin "o"/"c"/"p" inside a Cyrillic word is a classic OCR slip.

@@ -40,17 +40,3 @@ def inn12_checks(digits10: str) -> str:
     c12 = str(_weighted(digits10 + c11, _INN12_WEIGHTS_12) % 11 % 10)
     return c11 + c12
 
-
-def snils_valid(number: str) -> bool:
-    digits = "".join(ch for ch in number if ch.isdigit())
-    return len(digits) == 11 and snils_check(digits[:9]) == digits[9:]
-
-
-def inn_valid(inn: str) -> bool:
-    if not inn.isdigit():
-        return False
-    if len(inn) == 10:
-        return inn10_check(inn[:9]) == inn[9]
-    if len(inn) == 12:
-        return inn12_checks(inn[:10]) == inn[10:]
-    return False
