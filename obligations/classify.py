@@ -69,3 +69,25 @@ def group_pages(
                 continue
         documents.append((doc_type, [index], label.confidence))
     return documents
+
+
+def classification_prompt(doctypes: dict[str, DocType]) -> str:
+    """The question an answering model is asked when a page has no OCR text to score."""
+    choices = "; ".join(f"{doctype.id} — {doctype.title}" for doctype in doctypes.values())
+    return (f"What kind of document is this? Answer with one id only from this list: {choices}; "
+            f"other — none of these.")
+
+
+def classify_answer(answer: str, doctypes: dict[str, DocType]) -> Classification:
+    """A model's answer to `classification_prompt` as a classification: the one type whose id
+    (or title's first word) the answer names; anything else is unknown."""
+    words = re.sub(r"[^\w]+", " ", fold(answer))
+    folded = f" {words} "
+    named = {
+        doctype.id for doctype in doctypes.values()
+        if f" {fold(doctype.id)} " in folded or f" {fold(doctype.title.split()[0])} " in folded
+    }
+    scores = {doc_id: float(doc_id in named) for doc_id in doctypes}
+    if len(named) != 1:
+        return Classification(UNKNOWN, 0.0, scores)
+    return Classification(named.pop(), 0.6, scores)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .backends import SERVICES
 from .errors import (
     EXIT_FILES_FAILED,
     EXIT_MISSING_DEPENDENCY,
@@ -45,8 +46,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "-o", "out", default="output", show_default=True,
               help="Output directory, or - for standard output.")
-@click.option("--ocr-service", default="auto", show_default=True,
-              type=click.Choice(["auto", "text", "tesseract"]), help="Engine for pages without a text layer.")
+@click.option("--ocr-service", default="auto", show_default=True, type=click.Choice(SERVICES),
+              help="Engine for pages without a text layer (auto: remote server, else a GPU model that fits, "
+                   "else Tesseract).")
 @click.option("--doc-type", default="auto", show_default=True, help="auto, or a document type id to force.")
 @click.option("--pages", "page_spec", default=None, help="Pages to process, e.g. 1-3,5.")
 @click.option("--dpi", default=300, show_default=True, type=int, help="Rasterisation resolution for PDFs.")
@@ -59,11 +61,35 @@ def main() -> None:
 @click.option("--password", default=None, help="Password of encrypted PDFs.")
 @click.option("--doctypes-dir", default=None, type=click.Path(path_type=Path),
               help="Extra document type files (*.toml).")
-@click.option("--max-pixels", default=120_000_000, show_default=True, type=int, help="Largest image accepted.")
+@click.option("--pixel-limit", default=120_000_000, show_default=True, type=int,
+              help="Largest input image accepted, in pixels.")
+@click.option("--model", default=None, help="Model: a catalog id (see `obligations doctor`) or a Hugging Face repo.")
+@click.option("--model-path", default=None, type=click.Path(path_type=Path, file_okay=False),
+              help="Model weights already on disk.")
+@click.option("--precision", default="auto", show_default=True,
+              type=click.Choice(["auto", "bf16", "fp16", "fp32", "int8", "int4"]))
+@click.option("--attn", default="auto", show_default=True,
+              type=click.Choice(["auto", "flash_attention_2", "sdpa", "eager"]))
+@click.option("--max-pixels", "vlm_max_pixels", default=None, type=click.IntRange(min=28 * 28),
+              help="Largest image shown to a vision-language model [per document type].")
+@click.option("--need-bbox", is_flag=True, help="auto: only models that give boxes.")
+@click.option("--locate", is_flag=True, help="Also run Tesseract to give model answers their boxes.")
+@click.option("--mode", default="per-field", show_default=True, type=click.Choice(["per-field", "json"]),
+              help="Qwen models: one question per field (batched), or one JSON object.")
+@click.option("--prompts", default=None, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Prompt collection CSV (prompt;doc_class_question_type;cer).")
+@click.option("--system-prompt", default=None, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="System prompt file.")
+@click.option("--remote-url", default=None, help="Server URL [QWEN_REMOTE_URL, or http://localhost:8001].")
+@click.option("--remote-model", default=None, help="Model name on an OpenAI-compatible server.")
+@click.option("--api-key", default=None, help="API key of the remote server [OBLIGATIONS_API_KEY / OPENAI_API_KEY].")
+@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Requests in flight to a remote server.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file summary.")
 @click.option("--explain", is_flag=True, help="Say why each backend and document type was chosen.")
 def run(paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt, overlay, force_ocr, skip_existing,
-        password, doctypes_dir, max_pixels, quiet, explain) -> None:
+        password, doctypes_dir, pixel_limit, model, model_path, precision, attn, vlm_max_pixels, need_bbox, locate,
+        mode, prompts, system_prompt, remote_url, remote_model, api_key, concurrency, quiet, explain) -> None:
     """Extract validated fields from PATHS (files or directories, walked recursively)."""
     from .pipeline import Pipeline, RunOptions
     from .results import BatchWriter
@@ -72,7 +98,10 @@ def run(paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt, over
     options = RunOptions(
         service=ocr_service, doc_type=doc_type, pages=parse_page_spec(page_spec), dpi=dpi,
         jobs=jobs or os.cpu_count() or 1, lang=lang, force_ocr=force_ocr, password=password,
-        doctypes_dir=doctypes_dir, max_pixels=max_pixels,
+        doctypes_dir=doctypes_dir, max_pixels=pixel_limit, model=model, model_path=model_path, precision=precision,
+        attn=attn, vlm_max_pixels=vlm_max_pixels, need_bbox=need_bbox, locate=locate, mode=mode, prompts=prompts,
+        system_prompt=system_prompt, remote_url=remote_url, remote_model=remote_model, api_key=api_key,
+        concurrency=concurrency,
     )
     pipeline = Pipeline(options)
     files = collect_inputs(list(paths))
@@ -147,3 +176,42 @@ def synth(doc_type, count, out, degrade, fmt, seed) -> None:
 
     written = generate(doc_type, count, out, degrade=degrade, fmt=fmt, seed=seed)
     click.echo(f"wrote {len(written)} {doc_type} documents to {out} (ground truth: *.json, annotation.csv)")
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--service", default="auto", show_default=True, type=click.Choice(SERVICES),
+              help="Backend to serve (as --ocr-service of `run`).")
+@click.option("--model", default=None, help="Catalog id or Hugging Face repo.")
+@click.option("--model-path", default=None, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--precision", default="auto", show_default=True,
+              type=click.Choice(["auto", "bf16", "fp16", "fp32", "int8", "int4"]))
+@click.option("--attn", default="auto", show_default=True,
+              type=click.Choice(["auto", "flash_attention_2", "sdpa", "eager"]))
+@click.option("--lang", default="rus+eng", show_default=True, help="Tesseract languages.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--api-key", envvar="OBLIGATIONS_API_KEY", default=None,
+              help="Require 'Authorization: Bearer KEY' [OBLIGATIONS_API_KEY]; needed off loopback.")
+@click.option("--max-queue", default=64, show_default=True, type=click.IntRange(min=1),
+              help="Requests waiting beyond this get 503.")
+@click.option("--max-batch", default=8, show_default=True, type=click.IntRange(min=1),
+              help="Chat requests batched into one generate call.")
+@click.option("--max-body-mb", default=50, show_default=True, type=click.IntRange(min=1))
+def serve(service, model, model_path, precision, attn, lang, host, port, api_key, max_queue, max_batch,
+          max_body_mb) -> None:
+    """Serve a backend over HTTP: /health /info /ocr /extract /v1/chat/completions /metrics."""
+    from .errors import UsageError
+    from .pipeline import RunOptions
+    from .server.app import ServerConfig, create_app, is_loopback
+
+    try:
+        import uvicorn
+    except ImportError:
+        raise MissingDependency("serve needs the server extra: pip install 'obligations[serve]'") from None
+    if not is_loopback(host) and not api_key:
+        raise UsageError(f"--host {host} is reachable from other machines: set --api-key or OBLIGATIONS_API_KEY")
+    options = RunOptions(service=service, model=model, model_path=model_path, precision=precision, attn=attn,
+                         lang=lang)
+    config = ServerConfig(options, api_key=api_key, max_body_bytes=max_body_mb * 2**20, max_queue=max_queue,
+                          max_batch=max_batch)
+    uvicorn.run(create_app(config), host=host, port=port, log_level="info", timeout_graceful_shutdown=30)

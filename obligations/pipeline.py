@@ -18,12 +18,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
-from .backends import Backend, BackendInfo, TextLayerBackend, select_backend
+from .backends import Backend, BackendInfo, TesseractBackend, TextLayerBackend, select_backend
 from .backends.base import PageText, Word, mean_confidence
-from .classify import UNKNOWN, Classification, classify_page, forced, group_pages
+from .classify import (UNKNOWN, Classification, classification_prompt, classify_answer, classify_page, forced,
+                       group_pages)
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
-from .fields.locate import Found, expand, locate_fields, value_from_words
+from .fields.asking import Questions, ask_fields
+from .fields.locate import Found, expand, find_text_box, locate_fields, value_from_words
 from .fields.normalize import same_glyphs_in
 from .fields.validate import script_of
 from .results import DocumentResult, FieldResult, PageResult, Result
@@ -46,6 +48,21 @@ class RunOptions:
     password: str | None = None
     doctypes_dir: Path | None = None
     max_pixels: int = DEFAULT_MAX_PIXELS
+    # Model backends (issue B/C): see backends/__init__.py for how they are chosen.
+    model: str | None = None  # catalog id or Hugging Face repo
+    model_path: Path | None = None
+    precision: str = "auto"
+    attn: str = "auto"
+    vlm_max_pixels: int | None = None
+    need_bbox: bool = False
+    locate: bool = False  # a Tesseract pass to give model answers their boxes
+    mode: str = "per-field"
+    prompts: Path | None = None
+    system_prompt: Path | None = None
+    remote_url: str | None = None
+    remote_model: str | None = None
+    api_key: str | None = None
+    concurrency: int = 4
 
 
 @dataclass
@@ -57,7 +74,8 @@ class FileOutcome:
 
 
 class Pipeline:
-    def __init__(self, options: RunOptions):
+    def __init__(self, options: RunOptions, backend: tuple[Backend | None, str] | None = None):
+        """`backend`: an engine already chosen (and loaded) with its reason, e.g. a server's."""
         if options.dpi < 50 or options.dpi > 1200:
             raise UsageError(f"--dpi {options.dpi}: use a value between 50 and 1200")
         self.options = options
@@ -66,7 +84,12 @@ class Pipeline:
             raise UsageError(
                 f"unknown --doc-type {options.doc_type!r}: choose auto or one of {', '.join(sorted(self.doctypes))}"
             )
-        self.backend, self.reason = select_backend(options.service, options.lang)
+        self.backend, self.reason = backend or select_backend(options)
+        # A model backend reads in this process (one copy of its weights); a Tesseract pass,
+        # when asked for, gives its answers boxes.
+        self.in_process = getattr(self.backend, "in_process", False)
+        self.locator = TesseractBackend(lang=options.lang) if options.locate and self.in_process else None
+        self.questions = Questions(options.mode, _collection(options.prompts), options.system_prompt)
         self._pool: ProcessPoolExecutor | None = None
 
     # ------------------------------------------------------------------ public surface
@@ -149,12 +172,12 @@ class Pipeline:
                 yield work, page
 
     def _read_args(self) -> tuple:
-        return (self.options.dpi, self.options.force_ocr, self.backend)
+        return (self.options.dpi, self.options.force_ocr, self.backend, self.locator)
 
     @contextmanager
     def _workers(self):
         """A pool of worker processes for the run (none for --jobs 1: work runs in-process)."""
-        if self.options.jobs > 1:
+        if self.options.jobs > 1 and not self.in_process:
             self._pool = ProcessPoolExecutor(self.options.jobs, initializer=_init_worker)
         try:
             yield
@@ -200,7 +223,7 @@ class Pipeline:
                         f"{work.path}: page {page.page} needs OCR, but Tesseract is not usable: "
                         "apt-get install tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng"))
         started = time.perf_counter()
-        labels = [self._classify(page) for page in pages]
+        labels = [self._classify(source, page) for page in pages]
         classify_s = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -213,10 +236,14 @@ class Pipeline:
                 documents.append(DocumentResult(UNKNOWN, [p.page for p in doc_pages], 0.0, {}))
                 continue
             doctype = self.doctypes[doc_type]
-            self._reread_foreign_words(source, doctype, doc_pages)
-            self._read_vertical_fields(source, doctype, doc_pages)
-            found = locate_fields(doctype, doc_pages)
-            self._reread_invalid(source, doctype, doc_pages, found)
+            if all(p.text_source == "vlm" for p in doc_pages) and self._answers():
+                found = self._ask_fields(source, doctype, doc_pages)
+            else:
+                self._reread_foreign_words(source, doctype, doc_pages)
+                self._read_vertical_fields(source, doctype, doc_pages)
+                found = locate_fields(doctype, doc_pages)
+                self._reread_invalid(source, doctype, doc_pages, found)
+                self._box_unboxed_values(doc_pages, found)
             fields = {field_id: FieldResult.from_found(f) for field_id, f in found.items()}
             warnings += [f"page {f.page}: {f.warning}" for f in found.values() if f.warning]
             documents.append(DocumentResult(doc_type, [p.page for p in doc_pages], confidence, fields))
@@ -233,6 +260,12 @@ class Pipeline:
             "extract": round(extract_s, 4),
             "per_page": per_page,
         }
+        if self.in_process:
+            timing["vlm"] = round(sum(p.seconds.get("vlm", 0.0) for p in pages), 4)
+            timing["model_load"] = round(getattr(self.backend, "load_s", None) or 0.0, 4)
+            peak = self.backend.peak_memory_gb()
+            if peak is not None:
+                timing["peak_vram_gb"] = peak
         result = Result(
             source={
                 "path": str(source.path),
@@ -252,10 +285,47 @@ class Pipeline:
         ]
         return FileOutcome(work.path, result=result, explain=explain)
 
-    def _classify(self, page: PageText) -> Classification:
+    def _classify(self, source: Source, page: PageText) -> Classification:
         if self.options.doc_type != "auto":
             return forced(self.options.doc_type)
+        if page.text_source == "vlm" and not page.words and self._answers():
+            # No OCR text to score: the model says what the page is.
+            started = time.perf_counter()
+            image = upright_raster(source, page, self.options.dpi)
+            answer = self.backend.chat(image, [classification_prompt(self.doctypes)], max_new_tokens=8)[0]
+            page.seconds["vlm"] = page.seconds.get("vlm", 0.0) + time.perf_counter() - started
+            return classify_answer(answer.text, self.doctypes)
         return classify_page(page.text, self.doctypes)
+
+    def _answers(self) -> bool:
+        return getattr(self.backend, "kind", "reader") == "answerer"
+
+    def _ask_fields(self, source: Source, doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
+        """Each field asked of the document's pages in turn until one answers it."""
+        found: dict[str, Found] = {spec.id: Found() for spec in doctype.fields}
+        for page in pages:
+            todo = [spec for spec in doctype.fields if found[spec.id].value is None]
+            if not todo:
+                break
+            started = time.perf_counter()
+            image = upright_raster(source, page, self.options.dpi)
+            for field_id, answer in ask_fields(self.backend, image, doctype, todo, page.page, page.words,
+                                               self.questions).items():
+                if answer.value is not None:
+                    found[field_id] = answer
+            page.seconds["vlm"] = page.seconds.get("vlm", 0.0) + time.perf_counter() - started
+        return found
+
+    def _box_unboxed_values(self, pages: list[PageText], found: dict[str, Found]) -> None:
+        """A reader that gives no boxes (GOT-OCR2) lays its words over the page only to keep
+        their order: a value's box comes from the Tesseract pass, or there is none."""
+        if not self.in_process or getattr(self.backend, "gives_boxes", True):
+            return
+        by_number = {p.page: p for p in pages}
+        for field_id, value in found.items():
+            page = by_number.get(value.page or 0)
+            if value.bbox is not None and page is not None and page.text_source == "vlm":
+                found[field_id] = replace(value, bbox=find_text_box(value.raw or "", page.reference_words))
 
     def _backend_for(self, pages: list[PageText]) -> BackendInfo:
         if pages and all(p.text_source == "text_layer" for p in pages):
@@ -371,7 +441,7 @@ def _init_worker() -> None:
 
 
 def _read_page(source: Source, page: int, options: tuple) -> PageText:
-    dpi, force_ocr, backend = options
+    dpi, force_ocr, backend, locator = options
     timings: dict[str, float] = {}
     if not force_ocr and source.is_pdf:
         started = time.perf_counter()
@@ -385,13 +455,36 @@ def _read_page(source: Source, page: int, options: tuple) -> PageText:
     started = time.perf_counter()
     raster = render_page(source, page, dpi)
     timings["rasterize"] = time.perf_counter() - started
-    started = time.perf_counter()
-    words, rotation = backend.read(raster.image, raster.dpi)
-    timings["ocr"] = time.perf_counter() - started
+    reference: list[Word] = []
+    rotation = 0
+    if locator is not None:
+        started = time.perf_counter()
+        reference, rotation = locator.read(raster.image, raster.dpi)
+        timings["ocr"] = time.perf_counter() - started
     width, height = raster.image.size
     if rotation in (90, 270):
         width, height = height, width
-    return PageText(page, width, height, raster.dpi, "ocr", words, rotation, timings)
+    if getattr(backend, "kind", "reader") == "answerer":
+        # Questions are asked when the document type is known; OCR words, if any, give boxes.
+        return PageText(page, width, height, raster.dpi, "vlm", reference, rotation, timings)
+    image = raster.image.rotate(-rotation, expand=True) if rotation else raster.image
+    started = time.perf_counter()
+    words, turned = backend.read(image, raster.dpi)
+    is_model = getattr(backend, "in_process", False)
+    timings["vlm" if is_model else "ocr"] = time.perf_counter() - started
+    if rotation == 0 and turned in (90, 270):
+        width, height = height, width
+    source_kind = getattr(backend, "text_source", "vlm" if is_model else "ocr")
+    return PageText(page, width, height, raster.dpi, source_kind, words, rotation or turned, timings,
+                    reference_words=reference)
+
+
+def _collection(path: Path | None):
+    if path is None:
+        return None
+    from .prompts import PromptCollection
+
+    return PromptCollection.load(path)
 
 
 def upright_raster(source: Source, page: PageText, dpi: int):

@@ -167,7 +167,7 @@ class _opened_image:
             self.image.close()
             raise InputError(
                 f"{self.path}: image is {width}x{height} = {width * height / 1e6:.0f} MP, "
-                f"over the {self.max_pixels / 1e6:.0f} MP limit (--max-pixels)"
+                f"over the {self.max_pixels / 1e6:.0f} MP limit (--pixel-limit)"
             )
         return self.image
 

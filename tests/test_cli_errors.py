@@ -117,7 +117,7 @@ def test_zero_page_pdf(tmp_path):
 
 def test_image_over_pixel_limit(tmp_path):
     path = text_image(tmp_path / "big.png", ["Фамилия ИВАНОВ"])
-    proc = obligations("run", str(path), "--out", str(tmp_path / "out"), "-q", "--max-pixels", "100000")
+    proc = obligations("run", str(path), "--out", str(tmp_path / "out"), "-q", "--pixel-limit", "100000")
     assert_clean_failure(proc, 1, "MP limit")
 
 

@@ -1,34 +1,191 @@
-"""Engines behind one protocol (see base.py). `select_backend` picks one and says why."""
+"""Engines behind one protocol (see base.py). `select_backend` picks one and says why.
+
+`auto`: a remote server that answers its health check (QWEN_REMOTE_URL / --remote-url), else
+the best catalog model that fits this machine's GPU (catalog.py), else Tesseract on the CPU,
+else PDF text layers only. Explicit services skip the parts they do not name.
+"""
 
 from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
 
 from ..errors import MissingDependency, UsageError
 from .base import Backend, BackendInfo
 from .tesseract import TesseractBackend
 from .text_layer import TextLayerBackend
 
-SERVICES = ("auto", "text", "tesseract")
+SERVICES = ("auto", "text", "tesseract", "qwen", "qwen_local", "qwen_remote", "openai", "got", "deepseek", "dots")
+# Which catalog families each model service may load.
+SERVICE_FAMILIES = {
+    "qwen": ("qwen3-vl", "qwen2.5-vl", "qwen2-vl"),
+    "qwen_local": ("qwen3-vl", "qwen2.5-vl", "qwen2-vl"),
+    "got": ("got-ocr2",),
+    "deepseek": ("deepseek-ocr",),
+    "dots": ("dots-ocr",),
+}
+# config.json model_type -> family, for --model-path without --model.
+MODEL_TYPES = {
+    "qwen2_vl": "qwen2-vl", "qwen2_5_vl": "qwen2.5-vl", "qwen3_vl": "qwen3-vl", "got_ocr2": "got-ocr2",
+    "deepseek_vl_v2": "deepseek-ocr", "deepseekocr": "deepseek-ocr", "dots_ocr": "dots-ocr",
+}
 
 
-def select_backend(service: str, lang: str) -> tuple[Backend | None, str]:
-    """The OCR engine for pages without a text layer (None: text layers only), and the reason.
-
-    `auto` takes Tesseract when it and its languages are installed; GPU backends join here.
-    """
+def select_backend(options) -> tuple[Backend | None, str]:
+    """The engine for pages without a text layer (None: text layers only), and the reason.
+    `options` is a pipeline.RunOptions."""
+    service = options.service
+    if service not in SERVICES:
+        raise UsageError(f"unknown --ocr-service {service!r}: choose from {', '.join(SERVICES)}")
     if service == "text":
         return None, "--ocr-service text: PDF text layers only, no OCR"
-    if service not in ("auto", "tesseract"):
-        raise UsageError(f"unknown --ocr-service {service!r}: choose from {', '.join(SERVICES)}")
+    if service == "tesseract":
+        return _tesseract("--ocr-service tesseract", options.lang, required=True)
+    if service == "openai":
+        return _openai(options)
+    if service in ("auto", "qwen", "qwen_remote"):
+        remote = _own_remote(options, required=service == "qwen_remote")
+        if remote is not None:
+            return remote, remote.reason
+    if service == "auto" and options.model is None and options.model_path is None:
+        backend = _local_model(options, "auto", required=False)
+        if backend is not None:
+            return backend, backend.reason
+        return _tesseract(None, options.lang, required=False)
+    local_service = "qwen_local" if service in ("auto", "qwen") else service
+    backend = _local_model(options, local_service, required=True)
+    return backend, backend.reason
+
+
+# ---------------------------------------------------------------------- engines
+
+
+def _tesseract(reason: str | None, lang: str, required: bool) -> tuple[Backend | None, str]:
     backend = TesseractBackend(lang=lang)
     try:
         backend.check()
     except MissingDependency as exc:
-        if service == "tesseract":
+        if required:
             raise
-        return None, f"auto: no GPU backend, and Tesseract is unusable ({exc.message}); text layers only"
-    reason = "--ocr-service tesseract" if service == "tesseract" else "auto: no GPU backend available; Tesseract on CPU"
-    backend.reason = reason
+        return None, f"auto: no model backend, and Tesseract is unusable ({exc.message}); text layers only"
+    backend.reason = reason or "auto: no remote server and no GPU model fits this machine; Tesseract on CPU"
+    return backend, backend.reason
+
+
+def _own_remote(options, required: bool):
+    from .remote import RemoteModel, health, own_server_url
+
+    url = own_server_url(options.remote_url)
+    status = health(url, api_key=options.api_key or os.environ.get("OBLIGATIONS_API_KEY"))
+    if status is None:
+        if required:
+            raise MissingDependency(f"--ocr-service qwen_remote: no server answers at {url}/health "
+                                    "(start one with `obligations serve`, or set QWEN_REMOTE_URL)")
+        return None
+    model = status.get("model") or "remote"
+    reason = f"{options.service}: server at {url} is healthy ({status.get('service', '?')}, {model})"
+    served = status.get("service")
+    family = {"dots": "dots-ocr", "tesseract": "tesseract", "got": "got-ocr2", "deepseek": "deepseek-ocr"}.get(served, "qwen")
+    return RemoteModel(url, model, "qwen_remote", family, reason, options.api_key or os.environ.get("OBLIGATIONS_API_KEY"),
+                       options.concurrency, max_pixels=options.vlm_max_pixels)
+
+
+def _openai(options):
+    from .remote import RemoteModel
+
+    if not options.remote_url:
+        raise UsageError("--ocr-service openai needs --remote-url (e.g. http://host:8000/v1)")
+    if not options.remote_model:
+        raise UsageError("--ocr-service openai needs --remote-model (the server's model name)")
+    api_key = options.api_key or os.environ.get("OPENAI_API_KEY")
+    family = "dots-ocr" if "dots" in options.remote_model.lower() else "qwen"
+    path = "reader (dots.ocr layout prompt)" if family == "dots-ocr" else "answerer (field questions)"
+    reason = f"--ocr-service openai: {options.remote_model} at {options.remote_url} as {path}"
+    backend = RemoteModel(options.remote_url, options.remote_model, "openai", family, reason, api_key,
+                          options.concurrency, max_pixels=options.vlm_max_pixels)
     return backend, reason
 
 
-__all__ = ["Backend", "BackendInfo", "SERVICES", "TesseractBackend", "TextLayerBackend", "select_backend"]
+def _local_model(options, service: str, required: bool):
+    """A catalog model on this machine's GPU, or (asked for by name) on the CPU."""
+    from ..catalog import find_model, load_catalog, select_local
+    from ..hardware import probe
+    from .loading import ModelRequest, choose_attention
+
+    catalog = load_catalog()
+    entry = None
+    family = None
+    if options.model is not None:
+        entry = find_model(catalog, options.model)
+        if entry is None and "/" not in options.model:
+            raise UsageError(f"--model {options.model!r}: not a catalog id ({', '.join(catalog)}) "
+                             "nor a Hugging Face repo (owner/name)")
+    if options.model_path is not None and entry is None:
+        family = _family_on_disk(Path(options.model_path))
+        entry = next((e for e in catalog.values() if e.family == family), None)
+    families = SERVICE_FAMILIES.get(service)
+    if entry is not None and families and entry.family not in families:
+        raise UsageError(f"--ocr-service {service} cannot run {entry.id} ({entry.family})")
+
+    hardware = probe()
+    selection, reasons = select_local(hardware, catalog, service=service,
+                                      model=entry.id if entry else None, precision=options.precision,
+                                      need_bbox=options.need_bbox)
+    if selection is not None:
+        entry, precision, device, reason = selection.entry, selection.precision, selection.device, selection.reason
+    elif not required:
+        return None
+    elif entry is not None or options.model is not None or options.model_path is not None:
+        # Named explicitly: run it on the CPU, slowly, rather than refuse.
+        if entry is None:
+            entry = next(e for e in catalog.values() if e.family == "qwen2-vl")
+        precision = options.precision if options.precision in ("bf16", "fp32") else "fp32"
+        device = "cpu"
+        why = "; ".join(reasons[-2:]) if reasons else "no usable GPU"
+        reason = f"--ocr-service {service}: {options.model or options.model_path} on the CPU ({why})"
+    else:
+        raise MissingDependency(f"--ocr-service {service}: no model fits this machine: {'; '.join(reasons)}. "
+                                "Name one with --model to run it on the CPU, or use --ocr-service tesseract")
+    repo = options.model if options.model and "/" in options.model and find_model(catalog, options.model) is None \
+        else entry.repo
+    request = ModelRequest(
+        model_id=options.model or entry.id, repo=repo, family=family or entry.family, precision=precision,
+        attn=choose_attention(options.attn, device), device=device,
+        model_path=Path(options.model_path) if options.model_path else None,
+        trust_remote_code=entry.trust_remote_code, max_pixels=options.vlm_max_pixels,
+    )
+    return build_model_backend(entry.loader, request, reason)
+
+
+def build_model_backend(loader: str, request, reason: str):
+    """The backend class for a catalog loader and family."""
+    if loader == "transformers_vlm":
+        from .transformers_vlm import GotReader, QwenAnswerer
+
+        cls = GotReader if request.family == "got-ocr2" else QwenAnswerer
+    elif loader == "deepseek_ocr":
+        from .deepseek_ocr import DeepSeekReader as cls
+    elif loader == "dots_ocr":
+        from .dots_ocr import DotsReader as cls
+    else:
+        raise UsageError(f"model catalog: unknown loader {loader!r}")
+    backend = cls(request, reason)
+    backend.family = request.family
+    return backend
+
+
+def _family_on_disk(path: Path) -> str:
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UsageError(f"--model-path {path}: no readable config.json there") from None
+    model_type = config.get("model_type", "")
+    if model_type not in MODEL_TYPES:
+        raise UsageError(f"--model-path {path}: model_type {model_type!r} is not one Obligations can run "
+                         f"({', '.join(sorted(MODEL_TYPES))}); name it with --model")
+    return MODEL_TYPES[model_type]
+
+
+__all__ = ["Backend", "BackendInfo", "SERVICES", "TesseractBackend", "TextLayerBackend", "build_model_backend",
+           "select_backend"]

@@ -32,6 +32,8 @@ class PageText:
     words: list[Word]
     rotation: int = 0  # degrees the raster was turned clockwise to stand upright
     seconds: dict[str, float] = field(default_factory=dict)
+    # Tesseract's words when a model without boxes read the page: used only to box its values.
+    reference_words: list[Word] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -42,7 +43,9 @@ MIN_GOOD_WORDS = 8
 MIN_MEAN_CONF = 55.0
 MIN_SKEW = 0.4  # degrees: straighten scans turned more than this before OCR
 
-_apis: dict[tuple[str, str], object] = {}  # one per language in each worker process, reused across pages
+# One engine per language in each worker process (and each server thread: an engine is not
+# thread-safe), reused across pages.
+_engines = threading.local()
 
 
 @cache  # asked on every OCR call: look at the disk once per process
@@ -145,11 +148,12 @@ class TesseractBackend:
     def _api(self, lang: str, psm: int):
         """The worker's engine for `lang` (one per language: each holds its models in memory)."""
         key = (lang, str(find_tessdata()))
-        if key not in _apis:
+        apis = _engines.__dict__.setdefault("apis", {})
+        if key not in apis:
             import tesserocr
 
-            _apis[key] = tesserocr.PyTessBaseAPI(path=str(find_tessdata()) + "/", lang=lang, psm=psm)
-        api = _apis[key]
+            apis[key] = tesserocr.PyTessBaseAPI(path=str(find_tessdata()) + "/", lang=lang, psm=psm)
+        api = apis[key]
         api.SetPageSegMode(psm)
         return api
 

@@ -23,6 +23,7 @@ from ..fields.validate import VALIDATORS
 BUILTIN_DIR = Path(__file__).parent
 STRATEGIES = ("label", "top_lines", "lines_after")
 PICKS = ("first", "last", "largest")
+DEFAULT_PIXEL_BUDGET = 1280 * 28 * 28  # about a megapixel: enough for an ID card's print
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class DocType:
     stop_labels: tuple[str, ...] = ()  # printed text that ends any value (headings, captions)
     prompts: dict = field(default_factory=dict)
     ocr_lang: str | None = None  # the language of its values, for re-reading one that failed
+    pixel_budget: int = DEFAULT_PIXEL_BUDGET  # largest image (in pixels) a vision-language model is shown
     path: Path | None = None
 
     @property
@@ -137,6 +139,7 @@ def _build(data: dict, path: Path) -> DocType:
         stop_labels=tuple(data.get("stop_labels", ())),
         prompts=dict(data.get("prompts", {})),
         ocr_lang=data.get("ocr_lang"),
+        pixel_budget=int(data.get("pixel_budget", DEFAULT_PIXEL_BUDGET)),
         path=path,
     )
 

@@ -576,3 +576,48 @@ def _text(words: list[Word]) -> str:
 
 def _letters(words: list[Word]) -> int:
     return sum(ch.isalpha() for w in words for ch in w.text)
+
+
+# --------------------------------------------------------------------------- answers of a model
+
+
+def locate_answer(spec: FieldSpec, raw: str | None, confidence: float, page: int, words: list[Word]) -> Found:
+    """A model's answer for a field, normalised and validated like a located value; its box is
+    the run of OCR words on one row that reads as the answer (None when no reader pass ran or
+    nothing there reads like it)."""
+    raw = " ".join(raw.split()) if raw else None
+    value = normalize(spec.normalize, raw) if raw else None
+    if value is None:
+        return Found(raw=raw, page=page, source="vlm", confidence=0.0)
+    check = validate(spec.validate, value, **spec.validate_params)
+    return Found(
+        value=value,
+        raw=raw,
+        valid=check.valid,
+        confidence=round(confidence * (1.0 if check.valid else 0.5), 3),
+        page=page,
+        bbox=find_text_box(raw, words),
+        source="vlm",
+        warning=None if check.valid else f"{spec.id}: {check.warning or 'invalid value'}",
+    )
+
+
+def find_text_box(text: str, words: list[Word], cutoff: float = 80.0) -> Box | None:
+    """The box of the consecutive words on one row (or the few rows a long value spans) that
+    best read as `text`, compared squashed so spacing and lookalike letters do not matter."""
+    target = squash(text)
+    if not target or not words:
+        return None
+    rows = build_rows(words)
+    best: tuple[float, Box | None] = (cutoff, None)
+    flat = [w for row in rows for w in row.words]
+    for start in range(len(flat)):
+        joined = ""
+        for end in range(start, len(flat)):
+            joined += squash(flat[end].text)
+            if len(joined) > 1.3 * len(target) + 2:
+                break
+            score = fuzz.ratio(target, joined)
+            if score > best[0]:
+                best = (score, _union([w.bbox for w in flat[start : end + 1]]))
+    return best[1]

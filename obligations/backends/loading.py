@@ -1,0 +1,180 @@
+"""Loading Hugging Face models the way every model backend needs it: weights found on disk or
+in the Hugging Face cache (never a surprise download, never a hang), the precision really
+applied (bitsandbytes for int8/int4, verified on the loaded modules), an attention kernel
+that the card and the installed packages support, and VRAM accounting.
+
+torch and transformers are imported inside the functions: they belong to the `gpu` extra,
+and the CPU path must not pay for importing them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import MissingDependency, UsageError
+
+PRECISIONS = ("auto", "bf16", "fp16", "fp32", "int8", "int4")
+ATTENTIONS = ("auto", "flash_attention_2", "sdpa", "eager")
+HUB_HOST = ("huggingface.co", 443)
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """What to load and how; `precision` and `attn` are concrete here (no 'auto')."""
+
+    model_id: str  # catalog id, or the repo when the model is not in the catalog
+    repo: str
+    family: str
+    precision: str
+    attn: str
+    device: str  # "cuda:0" or "cpu"
+    model_path: Path | None = None
+    trust_remote_code: bool = False
+    max_pixels: int | None = None
+
+
+def require_torch() -> None:
+    """A clear error, not an ImportError, when the `gpu` extra is missing."""
+    missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise MissingDependency(
+            f"model backends need {' and '.join(missing)}: pip install 'obligations[gpu]' "
+            "(or use --ocr-service tesseract)")
+
+
+def resolve_weights(repo: str, model_path: Path | None = None) -> str:
+    """A local directory holding the model: `model_path`, else the Hugging Face cache, else a
+    download when the hub answers. Offline, a missing model is an error naming the command
+    that downloads it."""
+    if model_path is not None:
+        if not (Path(model_path) / "config.json").is_file():
+            raise UsageError(f"--model-path {model_path}: no config.json there (expected a saved model directory)")
+        return str(model_path)
+    require_torch()
+    from huggingface_hub import snapshot_download
+
+    try:
+        return snapshot_download(repo, local_files_only=True)
+    except Exception:
+        pass
+    hint = f"download it with: huggingface-cli download {repo}  (or pass --model-path DIR)"
+    if os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0") or not hub_reachable():
+        raise MissingDependency(f"model {repo} is not in the Hugging Face cache and the hub is not reachable; {hint}")
+    try:
+        return snapshot_download(repo)
+    except Exception as exc:
+        raise MissingDependency(f"model {repo} could not be downloaded ({type(exc).__name__}: {exc}); {hint}") from None
+
+
+def hub_reachable(timeout_s: float = 3.0) -> bool:
+    try:
+        with socket.create_connection(HUB_HOST, timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def torch_dtype(precision: str, device: str):
+    """The dtype the unquantised layers compute in."""
+    import torch
+
+    if device == "cpu" and precision in ("fp16", "int8", "int4"):
+        return torch.float32  # half-precision matmuls on CPU are slow or missing
+    return {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}.get(precision, torch.bfloat16)
+
+
+def quantization_config(precision: str, compute_dtype=None):
+    """bitsandbytes settings for int8 / int4 (nf4 with double quantisation), else None."""
+    if precision not in ("int8", "int4"):
+        return None
+    from transformers import BitsAndBytesConfig
+
+    if precision == "int8":
+        # Vision towers lose accuracy in 8 bits and are small: keep them in full precision.
+        return BitsAndBytesConfig(load_in_8bit=True, llm_int8_skip_modules=["visual", "vision_tower", "lm_head"])
+    import torch
+
+    return BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type="nf4",
+        bnb_4bit_use_double_quant=True,
+        bnb_4bit_compute_dtype=compute_dtype or torch.bfloat16,
+        llm_int8_skip_modules=["visual", "vision_tower", "lm_head"],
+    )
+
+
+def choose_attention(attn: str, device: str) -> str:
+    """flash_attention_2 when asked or, for `auto`, when it is installed and the card is Ampere
+    or newer; sdpa otherwise (eager only when asked)."""
+    if attn not in ATTENTIONS:
+        raise UsageError(f"--attn {attn!r}: choose from {', '.join(ATTENTIONS)}")
+    flash_ok = device.startswith("cuda") and importlib.util.find_spec("flash_attn") is not None and _capability(device) >= (8, 0)
+    if attn == "flash_attention_2" and not flash_ok:
+        raise MissingDependency(
+            "--attn flash_attention_2 needs flash-attn installed and an Ampere or newer GPU "
+            "(pip install flash-attn --no-build-isolation)")
+    if attn == "auto":
+        return "flash_attention_2" if flash_ok else "sdpa"
+    return attn
+
+
+def check_quantized(model, precision: str) -> int:
+    """The number of bitsandbytes layers in `model`; raises when int8/int4 was asked and none
+    were made (a silently unquantised model would not fit where the user expects it to)."""
+    if precision not in ("int8", "int4"):
+        return 0
+    wanted = "Linear8bitLt" if precision == "int8" else "Linear4bit"
+    count = sum(1 for module in model.modules() if type(module).__name__ == wanted)
+    if count == 0:
+        raise MissingDependency(f"--precision {precision} was asked, but no {wanted} layers were loaded")
+    return count
+
+
+def load_kwargs(request: ModelRequest) -> dict:
+    """Keyword arguments for `from_pretrained` that apply the request."""
+    dtype = torch_dtype(request.precision, request.device)
+    kwargs = {"dtype": dtype, "attn_implementation": request.attn, "trust_remote_code": request.trust_remote_code}
+    quant = quantization_config(request.precision, dtype)
+    if quant is not None:
+        if not request.device.startswith("cuda"):
+            raise UsageError(f"--precision {request.precision} needs a CUDA GPU (bitsandbytes); use bf16 or fp32 on CPU")
+        if importlib.util.find_spec("bitsandbytes") is None:
+            raise MissingDependency(f"--precision {request.precision} needs bitsandbytes: pip install bitsandbytes")
+        kwargs["quantization_config"] = quant
+        kwargs["device_map"] = {"": request.device}
+    return kwargs
+
+
+def reset_peak_memory(device: str) -> None:
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.reset_peak_memory_stats(device)
+
+
+def peak_memory_gb(device: str) -> float | None:
+    if not device.startswith("cuda"):
+        return None
+    import torch
+
+    return round(torch.cuda.max_memory_allocated(device) / 2**30, 3)
+
+
+def free_memory(device: str) -> None:
+    import gc
+
+    gc.collect()
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.empty_cache()
+
+
+def _capability(device: str) -> tuple[int, int]:
+    import torch
+
+    return torch.cuda.get_device_capability(device)

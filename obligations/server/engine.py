@@ -1,0 +1,185 @@
+"""What the server runs, apart from HTTP: the backend, the work queue and its micro-batches.
+
+Every request becomes a job in one bounded queue. Workers (threads, so the event loop never
+blocks on inference) take jobs off it; a worker that finds several chat jobs waiting for a
+generative model runs them as one batched `generate` call. A full queue refuses new work at
+once (the HTTP layer answers 503 with Retry-After) rather than letting latency grow unbounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from PIL import Image
+
+from ..backends.base import group_lines
+from ..backends.transformers_vlm import Answer, ChatItem
+from ..pipeline import Pipeline, RunOptions
+from .metrics import Metrics
+
+LANGUAGES = {"russian": "rus", "english": "eng", "rus": "rus", "eng": "eng", "rus+eng": "rus+eng", "auto": None}
+OCR_PROMPT = "Read all text in the image, line by line, exactly as printed."
+
+
+class QueueFull(Exception):
+    pass
+
+
+@dataclass
+class Job:
+    kind: str  # "chat" | "ocr" | "extract"
+    payload: object
+    future: asyncio.Future
+    queued_at: float = field(default_factory=time.perf_counter)
+
+
+class Engine:
+    """The backend chosen once at start-up, and the pipeline built around it."""
+
+    def __init__(self, options: RunOptions):
+        options = replace(options, jobs=1)  # the server's workers are its parallelism
+        self.options = options
+        self.pipeline = Pipeline(options)
+        self.backend = self.pipeline.backend
+        self.info = self.pipeline.backend_info()
+        self.generative = hasattr(self.backend, "generate")
+        if hasattr(self.backend, "load"):
+            self.backend.load()  # fail at start-up, not on the first request
+
+    @property
+    def loaded(self) -> bool:
+        return self.backend is None or getattr(self.backend, "_model", True) is not None
+
+    def doctypes(self) -> dict:
+        return self.pipeline.doctypes
+
+    # -------------------------------------------------------------- work (runs in worker threads)
+
+    def chat(self, items: list[ChatItem], max_new_tokens: int) -> list[Answer]:
+        if self.generative:
+            return self.backend.generate(items, max_new_tokens)
+        # A reader service (Tesseract, a reader model) answers any prompt with the page's text.
+        return [Answer(self.ocr(item.image, None)["text"], 1.0, item.image.size) for item in items]
+
+    def ocr(self, image: Image.Image, language: str | None) -> dict:
+        started = time.perf_counter()
+        if self.backend is None:
+            raise RuntimeError("this server has no OCR engine (text layers only)")
+        if getattr(self.backend, "kind", "reader") == "answerer":
+            answer = self.backend.chat(image, [OCR_PROMPT], max_new_tokens=1024)[0]
+            return {"text": answer.text, "blocks": [], "timing_s": round(time.perf_counter() - started, 4)}
+        words, rotation = self.backend.read(image, None, language)
+        blocks = [{"text": w.text, "bbox": list(w.bbox), "confidence": round(w.conf, 2), "line": str(w.line)}
+                  for w in words]
+        text = "\n".join(" ".join(w.text for w in line) for line in group_lines(words))
+        return {"text": text, "blocks": blocks, "rotation": rotation,
+                "timing_s": round(time.perf_counter() - started, 4)}
+
+    def extract(self, data: bytes, filename: str, doc_type: str, pages: set[int] | None) -> dict:
+        options = replace(self.options, doc_type=doc_type, pages=pages)
+        pipeline = Pipeline(options, backend=(self.backend, self.pipeline.reason))
+        suffix = Path(filename).suffix[:10] or ".bin"
+        with tempfile.TemporaryDirectory(prefix="obligations-") as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            result = pipeline.process(path)
+        result.source["path"] = filename
+        return result.to_dict()
+
+
+class Scheduler:
+    """The bounded queue and the workers that drain it."""
+
+    def __init__(self, engine: Engine, metrics: Metrics, max_queue: int = 64, max_batch: int = 8,
+                 workers: int | None = None, batch_wait_s: float = 0.005):
+        self.engine = engine
+        self.metrics = metrics
+        self.max_queue = max_queue
+        self.max_batch = max_batch if engine.generative else 1
+        # One worker per GPU model (it holds the device); CPU engines use the cores.
+        self.workers = workers or (1 if getattr(engine.backend, "in_process", False) else max(1, os.cpu_count() or 1))
+        self.batch_wait_s = batch_wait_s
+        self._queue: asyncio.Queue[Job] | None = None
+        self._threads: ThreadPoolExecutor | None = None
+        self._tasks: list[asyncio.Task] = []
+        self.in_flight = 0
+
+    @property
+    def depth(self) -> int:
+        return (self._queue.qsize() if self._queue else 0) + self.in_flight
+
+    def start(self) -> None:
+        self._queue = asyncio.Queue()
+        self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="obligations-worker")
+        self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
+
+    async def stop(self) -> None:
+        """Finish what is running; fail what still waits (its clients get 503, not a hang)."""
+        for task in self._tasks:
+            task.cancel()
+        while self._queue is not None and not self._queue.empty():
+            job = self._queue.get_nowait()
+            if not job.future.done():
+                job.future.set_exception(QueueFull("server is shutting down"))
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)
+
+    async def submit(self, kind: str, payload) -> object:
+        assert self._queue is not None
+        if self.depth >= self.max_queue:
+            raise QueueFull(f"queue full ({self.max_queue} requests waiting)")
+        job = Job(kind, payload, asyncio.get_running_loop().create_future())
+        self._queue.put_nowait(job)
+        self.metrics.queue_depth.set(self.depth)
+        return await job.future
+
+    async def _work(self) -> None:
+        assert self._queue is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            job = await self._queue.get()
+            batch = [job]
+            if job.kind == "chat" and self.max_batch > 1:
+                # Let requests arriving together share one generate call.
+                await asyncio.sleep(self.batch_wait_s)
+                batch += self._take_more_chat(self.max_batch - 1)
+            self.in_flight += len(batch)
+            try:
+                results = await loop.run_in_executor(self._threads, self._run, batch)
+                for item, result in zip(batch, results):
+                    if not item.future.done():
+                        item.future.set_result(result)
+            except Exception as exc:  # the batch fails together; the server goes on
+                for item in batch:
+                    if not item.future.done():
+                        item.future.set_exception(exc)
+            finally:
+                self.in_flight -= len(batch)
+                self.metrics.queue_depth.set(self.depth)
+
+    def _take_more_chat(self, limit: int) -> list[Job]:
+        taken, kept = [], []
+        while self._queue is not None and not self._queue.empty() and len(taken) < limit:
+            job = self._queue.get_nowait()
+            (taken if job.kind == "chat" else kept).append(job)
+        for job in kept:
+            self._queue.put_nowait(job)
+        return taken
+
+    def _run(self, batch: list[Job]) -> list:
+        kind = batch[0].kind
+        if kind == "chat":
+            self.metrics.batch_size.observe(len(batch))
+            items = [job.payload[0] for job in batch]
+            max_new_tokens = max(job.payload[1] for job in batch)
+            return self.engine.chat(items, max_new_tokens)
+        job = batch[0]
+        if kind == "ocr":
+            return [self.engine.ocr(*job.payload)]
+        return [self.engine.extract(*job.payload)]
