@@ -215,3 +215,14 @@ def serve(service, model, model_path, precision, attn, lang, host, port, api_key
     config = ServerConfig(options, api_key=api_key, max_body_bytes=max_body_mb * 2**20, max_queue=max_queue,
                           max_batch=max_batch)
     uvicorn.run(create_app(config), host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@click.option("--wsl", is_flag=True, help="WSL2 + CUDA checks only.")
+def doctor(as_json, wsl) -> None:
+    """What this machine has (GPUs, drivers, torch kernels, flash-attn, bitsandbytes, WSL2, Docker,
+    Tesseract) and which models fit at which precision. No GPU is a normal result."""
+    from .doctor import doctor_text
+
+    click.echo(doctor_text(as_json=as_json, wsl=wsl), nl=False)

@@ -151,7 +151,7 @@ def _local_model(options, service: str, required: bool):
         else entry.repo
     request = ModelRequest(
         model_id=options.model or entry.id, repo=repo, family=family or entry.family, precision=precision,
-        attn=choose_attention(options.attn, device), device=device,
+        attn=choose_attention(options.attn, device, family or entry.family), device=device,
         model_path=Path(options.model_path) if options.model_path else None,
         trust_remote_code=entry.trust_remote_code, max_pixels=options.vlm_max_pixels,
     )

@@ -107,9 +107,13 @@ def quantization_config(precision: str, compute_dtype=None):
     )
 
 
-def choose_attention(attn: str, device: str) -> str:
+# Families whose transformers implementation has no sdpa attention (loading with it raises).
+EAGER_ONLY = ("got-ocr2",)
+
+
+def choose_attention(attn: str, device: str, family: str = "") -> str:
     """flash_attention_2 when asked or, for `auto`, when it is installed and the card is Ampere
-    or newer; sdpa otherwise (eager only when asked)."""
+    or newer; sdpa otherwise (eager when asked, or for a family without sdpa)."""
     if attn not in ATTENTIONS:
         raise UsageError(f"--attn {attn!r}: choose from {', '.join(ATTENTIONS)}")
     flash_ok = device.startswith("cuda") and importlib.util.find_spec("flash_attn") is not None and _capability(device) >= (8, 0)
@@ -118,6 +122,8 @@ def choose_attention(attn: str, device: str) -> str:
             "--attn flash_attention_2 needs flash-attn installed and an Ampere or newer GPU "
             "(pip install flash-attn --no-build-isolation)")
     if attn == "auto":
+        if family in EAGER_ONLY:
+            return "eager"
         return "flash_attention_2" if flash_ok else "sdpa"
     return attn
 
