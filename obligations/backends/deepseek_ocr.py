@@ -12,9 +12,14 @@ either into `Word`s in page pixels and never raises on what the model wrote.
 from __future__ import annotations
 
 import re
+import tempfile
+
+from PIL import Image
 
 from .base import Box, Word
 from .blocks import VLM_CONFIDENCE, clip_box, markdown_lines, words_from_block
+from .loading import load_kwargs
+from .transformers_vlm import PageReader
 
 __all__ = ["DEEPSEEK_DOCUMENT_PROMPT", "DEEPSEEK_OCR_PROMPT", "DEEPSEEK_FREE_OCR_PROMPT",
            "GRID_MAX", "parse_grounding"]
@@ -121,3 +126,42 @@ def _share_lines(lines: list[str], boxes: list[Box]) -> list[list[str]]:
         shares.append(lines[start:end])
         start = end
     return shares
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class DeepSeekReader(PageReader):
+    """DeepSeek-OCR through its own remote code (`model.infer`), asked for the grounded
+    markdown of the page; its boxes become the words' boxes. Needs flash-attn (the catalog
+    says so, and selection refuses it without)."""
+
+    service = "deepseek"
+    gives_boxes = True
+
+    def _load_processor(self, path: str):
+        from transformers import AutoTokenizer
+
+        return AutoTokenizer.from_pretrained(path, trust_remote_code=True)
+
+    def _load_model(self, path: str):
+        from transformers import AutoModel
+
+        kwargs = load_kwargs(self.request)
+        kwargs["_attn_implementation"] = kwargs.pop("attn_implementation")
+        model = AutoModel.from_pretrained(path, use_safetensors=True, **kwargs)
+        if "device_map" not in kwargs:
+            model.to(self.request.device)
+        return model.eval()
+
+    def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
+        self.load()
+        with tempfile.TemporaryDirectory(prefix="deepseek-ocr-") as tmp:
+            path = f"{tmp}/page.png"
+            image.convert("RGB").save(path)
+            # eval_mode returns the raw text instead of printing it; the sizes are the model
+            # card's "Gundam" setting (1024 global view, 640 crops) for dense documents.
+            text = self._model.infer(self._processor, prompt=DEEPSEEK_DOCUMENT_PROMPT, image_file=path, output_path=tmp,
+                                     base_size=1024, image_size=640, crop_mode=True, save_results=False,
+                                     eval_mode=True)
+        return parse_grounding(text or "", image.width, image.height), 0

@@ -13,8 +13,12 @@ from __future__ import annotations
 import math
 
 from ..lenient_json import PartialDict, PartialList, json_candidates, strip_code_fences
+from PIL import Image
+
 from .base import Word
 from .blocks import VLM_CONFIDENCE, clip_box, html_table_lines, markdown_lines, words_from_block
+from .loading import load_kwargs
+from .transformers_vlm import PageReader
 
 __all__ = ["DOTS_LAYOUT_PROMPT", "DOTS_OCR_PROMPT", "DOTS_CATEGORIES", "parse_layout",
            "model_input_size"]
@@ -138,3 +142,27 @@ def _strip_math_delimiters(latex: str) -> str:
         if latex.startswith(opening) and latex.endswith(closing) and len(latex) >= len(opening) + len(closing):
             return latex[len(opening) : len(latex) - len(closing)]
     return latex
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class DotsReader(PageReader):
+    """dots.ocr (remote code on a Qwen2-VL-style chat model) asked for the page layout as
+    JSON; its element boxes, scaled from the image it saw to the page, become the words'."""
+
+    service = "dots"
+    gives_boxes = True
+
+    def _load_model(self, path: str):
+        from transformers import AutoModelForCausalLM
+
+        kwargs = load_kwargs(self.request)
+        model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
+        if "device_map" not in kwargs:
+            model.to(self.request.device)
+        return model.eval()
+
+    def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
+        answer = self.chat(image, [DOTS_LAYOUT_PROMPT], max_new_tokens=8192, pixel_budget=None)[0]
+        return parse_layout(answer.text, image.size, answer.input_size), 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from .base import BackendInfo, Box, Word
-from .blocks import words_from_block
+from .blocks import VLM_CONFIDENCE, words_from_block
 from .loading import (
     ModelRequest,
     check_quantized,
@@ -182,26 +182,35 @@ class QwenAnswerer(ChatModel):
     service = "qwen_local"
 
 
-class GotReader(ChatModel):
+class PageReader(ChatModel):
+    """A model that reads a whole page into words for the field locator."""
+
+    kind = "reader"
+
+    def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
+        raise NotImplementedError
+
+    def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
+                    flatten: bool = False) -> list[Word]:
+        if angle:
+            return []  # strips turned upright are Tesseract's work; a model reads the page as it stands
+        words, _ = self.read(image.crop(box))
+        x, y = box[0], box[1]
+        return [Word(w.text, (w.bbox[0] + x, w.bbox[1] + y, w.bbox[2] + x, w.bbox[3] + y), w.conf, (box, w.line))
+                for w in words]
+
+
+class GotReader(PageReader):
     """GOT-OCR2 reads a page as plain text. It gives no boxes: words get the page's box split
     by lines, enough to keep reading order for the locator; fields get real boxes only from a
     Tesseract pass (--locate)."""
 
     service = "got"
-    kind = "reader"
     gives_boxes = False
 
     def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
         text = self.read_text(image)
-        return words_from_block(text, (0, 0, image.width, image.height), "got", 90.0), 0
-
-    def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
-                    flatten: bool = False) -> list[Word]:
-        crop = image.crop(box)
-        if angle:
-            crop = crop.rotate(angle, expand=True)
-        text = self.read_text(crop)
-        return words_from_block(text, box, ("got", box), 90.0)
+        return words_from_block(text, (0, 0, image.width, image.height), "got", VLM_CONFIDENCE), 0
 
     def read_text(self, image: Image.Image, max_new_tokens: int = 2048) -> str:
         self.load()

@@ -24,6 +24,8 @@ import warnings
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
 from PIL import Image
 
 from .. import __version__
@@ -55,10 +57,7 @@ class HTTPProblem(Exception):
         self.status, self.message, self.headers = status, message, headers or {}
 
 
-def create_app(config: ServerConfig, engine: Engine | None = None):
-    from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse, PlainTextResponse
-
+def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
     metrics = Metrics()
     state: dict = {}
 

@@ -67,7 +67,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def tesseract_server():
-    server = Server("--service", "tesseract", "--max-body-mb", "2")
+    server = Server("--service", "tesseract", "--max-body-mb", "12")
     yield server
     server.stop()
 
@@ -155,7 +155,7 @@ def test_bad_requests_get_their_status(tesseract_server, path, payload, status):
 
 
 def test_body_over_the_limit_is_413(tesseract_server):
-    reply = httpx.post(tesseract_server.url + "/ocr", content=b"x" * (3 * 2**20),
+    reply = httpx.post(tesseract_server.url + "/ocr", content=b"x" * (13 * 2**20),
                        headers={"content-type": "application/json"}, timeout=60)
     assert reply.status_code == 413
 
