@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh machine:
 #   make run    install (system Tesseract when root, .venv, the package) and read input/ into output/
-#   make test   install with the test extras and run the test suite
+#   make test   install with the test, model, server and benchmark extras and run the test suite
+#               (model tests build tiny random models on the CPU: no GPU, no download)
 .PHONY: setup setup-test run test bench clean
 
 setup:
 	./scripts/setup.sh
 
 setup-test:
-	EXTRAS=test ./scripts/setup.sh
+	EXTRAS=test,gpu,serve,bench ./scripts/setup.sh
 
 run: setup
 	.venv/bin/obligations run input/ --out output/
