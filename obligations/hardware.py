@@ -218,8 +218,10 @@ def version_tuple(text: str | None) -> tuple[int, ...]:
 # ---------------------------------------------------------------------- probing
 
 
-def probe(*, stack_timeout_s: float = STACK_TIMEOUT_S) -> Hardware:
-    """Describe this machine. Never raises; a GPU-less machine answers in well under a second."""
+def probe(*, stack_timeout_s: float = STACK_TIMEOUT_S, full: bool = True) -> Hardware:
+    """Describe this machine. Never raises; a GPU-less machine answers in well under a second.
+    `full=False` skips what model selection does not use (nvidia-smi, Docker, Tesseract): every
+    `obligations run` with `auto` probes, and should not pay for the doctor's extras."""
     hw = Hardware()
     try:
         import pynvml  # nvidia-ml-py; imported here so that the module loads without it
@@ -235,6 +237,8 @@ def probe(*, stack_timeout_s: float = STACK_TIMEOUT_S) -> Hardware:
         _guarded(hw, "torch_cuda", lambda: probe_python_stack(hw, stack_timeout_s))
     else:
         _guarded(hw, "torch_cuda", lambda: _probe_python_stack_statically(hw))
+    if not full:
+        return hw
     _guarded(hw, "nvidia_smi", lambda: setattr(hw, "nvidia_smi", _probe_nvidia_smi(hw.wsl)))
     _guarded(hw, "docker_nvidia", lambda: setattr(hw, "docker_nvidia", _probe_docker()))
     _guarded(hw, "tesseract", lambda: setattr(hw, "tesseract_languages", _probe_tesseract(hw)))

@@ -50,9 +50,9 @@ def select_backend(options) -> tuple[Backend | None, str]:
             return remote, remote.reason
     if service == "auto" and options.model is None and options.model_path is None:
         backend = _local_model(options, "auto", required=False)
-        if backend is not None:
-            return backend, backend.reason
-        return _tesseract(None, options.lang, required=False)
+        if isinstance(backend, str):  # why no model was taken
+            return _tesseract(f"auto: {backend}; Tesseract on CPU", options.lang, required=False)
+        return backend, backend.reason
     local_service = "qwen_local" if service in ("auto", "qwen") else service
     backend = _local_model(options, local_service, required=True)
     return backend, backend.reason
@@ -108,10 +108,11 @@ def _openai(options):
 
 
 def _local_model(options, service: str, required: bool):
-    """A catalog model on this machine's GPU, or (asked for by name) on the CPU."""
+    """A catalog model on this machine's GPU, or (asked for by name) on the CPU. Not required
+    (`auto`), it is a model whose weights are already on disk, or else a line saying why none."""
     from ..catalog import find_model, load_catalog, select_local
     from ..hardware import probe
-    from .loading import ModelRequest, choose_attention
+    from .loading import ModelRequest, choose_attention, weights_cached
 
     catalog = load_catalog()
     entry = None
@@ -128,14 +129,20 @@ def _local_model(options, service: str, required: bool):
     if entry is not None and families and entry.family not in families:
         raise UsageError(f"--ocr-service {service} cannot run {entry.id} ({entry.family})")
 
-    hardware = probe()
-    selection, reasons = select_local(hardware, catalog, service=service,
-                                      model=entry.id if entry else None, precision=options.precision,
-                                      need_bbox=options.need_bbox)
+    hardware = probe(full=False)
+    choose = dict(service=service, model=entry.id if entry else None, precision=options.precision,
+                  need_bbox=options.need_bbox)
+    # `auto` never starts a download of many gigabytes: it takes the best model already on disk.
+    usable = catalog if required else {k: e for k, e in catalog.items() if weights_cached(e.repo)}
+    selection, reasons = select_local(hardware, usable, **choose)
     if selection is not None:
         entry, precision, device, reason = selection.entry, selection.precision, selection.device, selection.reason
     elif not required:
-        return None
+        best, why_not = select_local(hardware, catalog, **choose)
+        if best is None:
+            return f"no remote server and no GPU model fits this machine ({why_not[0] if why_not else 'no GPU'})"
+        return (f"no remote server; {best.entry.id} at {best.precision} would fit but is not downloaded "
+                f"(huggingface-cli download {best.entry.repo})")
     elif entry is not None or options.model is not None or options.model_path is not None:
         # Named explicitly: run it on the CPU, slowly, rather than refuse.
         if entry is None:

@@ -17,7 +17,6 @@ from PIL import Image
 
 from .base import Word
 from .blocks import VLM_CONFIDENCE, clip_box, html_table_lines, markdown_lines, words_from_block
-from .loading import load_kwargs
 from .transformers_vlm import PageReader
 
 __all__ = ["DOTS_LAYOUT_PROMPT", "DOTS_OCR_PROMPT", "DOTS_CATEGORIES", "parse_layout",
@@ -154,14 +153,10 @@ class DotsReader(PageReader):
     service = "dots"
     gives_boxes = True
 
-    def _load_model(self, path: str):
-        from transformers import AutoModelForCausalLM
+    def _auto_class(self):
+        from transformers import AutoModelForCausalLM  # its remote code registers a causal LM
 
-        kwargs = load_kwargs(self.request)
-        model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
-        if "device_map" not in kwargs:
-            model.to(self.request.device)
-        return model.eval()
+        return AutoModelForCausalLM
 
     def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
         answer = self.chat(image, [DOTS_LAYOUT_PROMPT], max_new_tokens=8192, pixel_budget=None)[0]

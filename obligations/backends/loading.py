@@ -70,6 +70,15 @@ def resolve_weights(repo: str, model_path: Path | None = None) -> str:
         raise MissingDependency(f"model {repo} could not be downloaded ({type(exc).__name__}: {exc}); {hint}") from None
 
 
+def weights_cached(repo: str) -> bool:
+    """Whether the Hugging Face cache holds `repo` (its config.json), without any network."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    return isinstance(try_to_load_from_cache(repo, "config.json"), str)
+
+
 def hub_reachable(timeout_s: float = 3.0) -> bool:
     try:
         with socket.create_connection(HUB_HOST, timeout=timeout_s):

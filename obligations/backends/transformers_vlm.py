@@ -103,13 +103,16 @@ class ChatModel:
         return processor
 
     def _load_model(self, path: str):
-        from transformers import AutoModelForImageTextToText
-
         kwargs = load_kwargs(self.request)
-        model = AutoModelForImageTextToText.from_pretrained(path, **kwargs)
-        if "device_map" not in kwargs:
+        model = self._auto_class().from_pretrained(path, **kwargs)
+        if "device_map" not in kwargs:  # bitsandbytes places quantised weights itself
             model.to(self.request.device)
         return model.eval()
+
+    def _auto_class(self):
+        from transformers import AutoModelForImageTextToText
+
+        return AutoModelForImageTextToText
 
     # -------------------------------------------------------------- asking
 
