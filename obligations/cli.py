@@ -36,6 +36,26 @@ class _Group(click.Group):
             ctx.exit(130)
 
 
+_SLURM_OPTIONS = ("partition", "time", "gres", "account", "container")
+
+
+def _slurm_options(command):
+    """The sbatch options shared by `run` and `bench run`/`bench prompts`."""
+    for name, help_text in reversed((
+        ("partition", "Slurm partition."), ("time", "Slurm time limit per job, e.g. 2:00:00."),
+        ("gres", "Slurm generic resources per job, e.g. gpu:1."), ("account", "Slurm account."),
+        ("container", "Run each job in this Apptainer image."),
+    )):
+        command = click.option(f"--{name}", f"slurm_{name}", default=None, help=help_text)(command)
+    return command
+
+
+def _slurm_settings(params: dict):
+    from .bench.runner import SlurmSettings
+
+    return SlurmSettings(**{name: params.get(f"slurm_{name}") for name in _SLURM_OPTIONS})
+
+
 @click.group(cls=_Group, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="obligations")
 def main() -> None:
@@ -87,13 +107,27 @@ def main() -> None:
               help="Requests in flight to a remote server.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file summary.")
 @click.option("--explain", is_flag=True, help="Say why each backend and document type was chosen.")
-def run(paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt, overlay, force_ocr, skip_existing,
+@click.option("--executor", default=None, type=click.Choice(["local", "slurm"]),
+              help="Split the files into --shards jobs run by this executor (slurm: a job array).")
+@click.option("--shards", default=None, type=click.IntRange(min=1), help="Jobs to split the files into [1].")
+@_slurm_options
+@click.pass_context
+def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt, overlay, force_ocr, skip_existing,
         password, doctypes_dir, pixel_limit, model, model_path, precision, attn, vlm_max_pixels, need_bbox, locate,
-        mode, prompts, system_prompt, remote_url, remote_model, api_key, concurrency, quiet, explain) -> None:
+        mode, prompts, system_prompt, remote_url, remote_model, api_key, concurrency, quiet, explain, executor,
+        shards, **slurm) -> None:
     """Extract validated fields from PATHS (files or directories, walked recursively)."""
     from .pipeline import Pipeline, RunOptions
     from .results import BatchWriter
     from .sources import collect_inputs, parse_page_spec
+
+    if executor is not None or shards is not None:
+        from .bench.runner import forwarded_options, run_sharded
+
+        passed_on = forwarded_options(ctx, ("out", "executor", "shards", "quiet",
+                                            *(f"slurm_{name}" for name in _SLURM_OPTIONS)))
+        sys.exit(run_sharded(collect_inputs(list(paths)), out, passed_on, shards or 1, executor or "local",
+                             _slurm_settings(slurm), echo=lambda m: click.echo(m, err=True)))
 
     options = RunOptions(
         service=ocr_service, doc_type=doc_type, pages=parse_page_spec(page_spec), dpi=dpi,
@@ -226,3 +260,101 @@ def doctor(as_json, wsl) -> None:
     from .doctor import doctor_text
 
     click.echo(doctor_text(as_json=as_json, wsl=wsl), nl=False)
+
+
+# ---------------------------------------------------------------------- benchmark (issue D)
+
+def _parse_gpus(text: str | None):
+    if text is None:
+        return None
+    return [entry.strip() for entry in text.split(",") if entry.strip()]
+
+
+@main.group(cls=_Group, epilog=EXIT_CODES_HELP)
+def bench() -> None:
+    """Benchmark readers on datasets (VLMHyperBench's config, answers and metrics files)."""
+
+
+@bench.command("run", epilog=EXIT_CODES_HELP)
+@click.argument("config", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--data", default=None, type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder the config's dataset/prompt names are looked up in first [beside CONFIG].")
+@click.option("--out", "out", default="bench-out", show_default=True, type=click.Path(path_type=Path),
+              help="Benchmark folder: answers, metrics, report.")
+@click.option("--gpus", default=None, help="GPUs to use, one task each, e.g. 0,1 [all visible].")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Tasks at a time when there is no GPU.")
+@click.option("--executor", default="local", show_default=True, type=click.Choice(["local", "slurm"]))
+@click.option("--resume", is_flag=True, help="Skip tasks whose answers are complete; go on with partial ones.")
+@_slurm_options
+def bench_run(config, data, out, gpus, jobs, executor, resume, **slurm) -> None:
+    """Run, score and report every task of CONFIG (a user_config CSV)."""
+    from .bench.runner import run_benchmark
+
+    result = run_benchmark(config, out, data=data, gpus=_parse_gpus(gpus), jobs=jobs, executor=executor,
+                           resume=resume, slurm=_slurm_settings(slurm), echo=lambda m: click.echo(m, err=True))
+    for task in result.tasks:
+        click.echo(task.describe())
+    if result.report_html is not None:
+        click.echo(f"report: {result.report_html} (summary: {result.report_html.with_suffix('.md')})")
+    sys.exit(EXIT_FILES_FAILED if result.failed else EXIT_OK)
+
+
+@bench.command("task", hidden=True)
+@click.argument("config", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--row", required=True, type=click.IntRange(min=0))
+@click.option("--data", default=None, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path))
+@click.option("--resume", is_flag=True)
+def bench_task(config, row, data, out, resume) -> None:
+    """Run one task of CONFIG in this process (what `bench run` starts per task)."""
+    from .bench.runner import run_task
+
+    record = run_task(config, row, out, data=data, resume=resume)
+    click.echo(f"{record['task']}: {record.get('documents', 0)} documents, {record.get('pages', 0)} pages")
+
+
+@bench.command("report", epilog=EXIT_CODES_HELP)
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def bench_report(directory) -> None:
+    """Rebuild report.html and report.md of a benchmark folder."""
+    from .bench.runner import rebuild_report
+
+    click.echo(f"report: {rebuild_report(directory)}")
+
+
+@bench.command("prompts", epilog=EXIT_CODES_HELP)
+@click.option("--data", required=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="The dataset folder.")
+@click.option("--collection", "collections", multiple=True, required=True,
+              type=click.Path(path_type=Path, dir_okay=False, exists=True), help="A prompt collection (twice or more).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The collection of the best prompts to write.")
+@click.option("--work", default=None, type=click.Path(path_type=Path, file_okay=False),
+              help="Benchmark folder for the runs [<out>.bench].")
+@click.option("--service", default="auto", show_default=True, type=click.Choice(SERVICES))
+@click.option("--model", default=None, help="Catalog id or Hugging Face repo.")
+@click.option("--model-path", default=None, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--precision", default="auto", show_default=True,
+              type=click.Choice(["auto", "bf16", "fp16", "int8", "int4"]))
+@click.option("--mode", default="per-field", show_default=True, type=click.Choice(["per-field", "json"]))
+@click.option("--system-prompt", default=None, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--remote-url", default=None)
+@click.option("--gpus", default=None, help="GPUs to use, one run each [all visible].")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--executor", default="local", show_default=True, type=click.Choice(["local", "slurm"]))
+@_slurm_options
+def bench_prompts(data, collections, out, work, service, model, model_path, precision, mode, system_prompt,
+                  remote_url, gpus, jobs, executor, **slurm) -> None:
+    """Compare prompt collections on one dataset; write the best prompt per field (lowest CER)."""
+    from .bench.runner import compare_prompts
+
+    written, tasks = compare_prompts(
+        data, collections, out, work or out.with_suffix(".bench"), service=service,
+        model=str(model_path.resolve()) if model_path else model, precision=precision, mode=mode,
+        remote_url=remote_url, system_prompt=system_prompt, gpus=_parse_gpus(gpus), jobs=jobs, executor=executor,
+        slurm=_slurm_settings(slurm), echo=lambda m: click.echo(m, err=True))
+    for task in tasks:
+        click.echo(task.describe())
+    click.echo(f"best prompts: {written}")
+    sys.exit(EXIT_FILES_FAILED if any(t.status == "failed" for t in tasks) else EXIT_OK)

@@ -1,1 +1,1 @@
-"""Measuring extraction against ground truth."""
+"""Measuring extraction against ground truth: datasets, metrics, the benchmark runner and its report."""

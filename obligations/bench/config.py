@@ -8,8 +8,8 @@ VLMHyperBench's columns (`user_config.csv`, UTF-8 with or without BOM, `;`; `,` 
 List cells are Python literals (`['CER', 'WER']`, `["by_id", "general"]`) or bare names
 (`CER`, `CER, WER`). Our columns, each optional (absent or empty = the default):
 `service` (which reader answers: auto, qwen_local, deepseek, tesseract, ...), `precision`
-(auto|bf16|fp16|int8|int4), `mode` (fields: one question per field, as VLMHyperBench asks;
-json: one JSON answer per document) and `remote_url` (an OpenAI-compatible server to ask instead
+(auto|bf16|fp16|int8|int4), `mode` (per-field, or its alias fields: one question per field, as
+VLMHyperBench asks; json: one JSON answer per document; the names of `obligations run --mode`) and `remote_url` (an OpenAI-compatible server to ask instead
 of loading the model here).
 """
 
@@ -26,7 +26,8 @@ from ..errors import UsageError
 METRICS = ("CER", "WER", "BLEU", "EXACT", "VALID")
 AGGREGATORS = ("by_id", "by_doc_question", "by_doc_type", "general")
 PRECISIONS = ("auto", "bf16", "fp16", "int8", "int4")
-MODES = ("fields", "json")
+MODES = ("per-field", "json")
+_MODE_ALIASES = {"fields": "per-field", "per_field": "per-field"}
 VLMHYPERBENCH_COLUMNS = (
     "dataset", "task", "framework", "model_name", "system_prompt", "prompt_collection", "metrics",
     "only_evaluate_metrics", "metrics_aggregators", "filter_doc_class", "filter_question_type",
@@ -57,7 +58,7 @@ class Task:
     filter_question_type: str | None = None
     service: str = "auto"
     precision: str = "auto"
-    mode: str = "fields"
+    mode: str = "per-field"
     remote_url: str | None = None
     config_dir: Path | None = None  # the config file's folder: relative names are looked up from it
     row: int = 0  # line of the config file, for messages
@@ -168,6 +169,7 @@ def _task_from(values: dict[str, str], path: Path, line: int) -> Task:
         raise bad("precision", f"{values['precision']!r} is not one of {', '.join(PRECISIONS)}")
     kwargs["precision"] = precision
     mode = values.get("mode", "").lower() or defaults["mode"].default
+    mode = _MODE_ALIASES.get(mode, mode)
     if mode not in MODES:
         raise bad("mode", f"{values['mode']!r} is not one of {', '.join(MODES)}")
     kwargs["mode"] = mode

@@ -37,7 +37,7 @@ def test_vlmhyperbench_config_reads_with_our_defaults(tmp_path):
     assert first.metrics_aggregators == ["by_id", "by_doc_question", "by_doc_type", "general"]
     assert first.only_evaluate_metrics is False
     assert (first.filter_doc_class, first.filter_question_type) == ("snils", "Номер снилса")
-    assert (first.service, first.precision, first.mode, first.remote_url) == ("auto", "auto", "fields", None)
+    assert (first.service, first.precision, first.mode, first.remote_url) == ("auto", "auto", "per-field", None)
     assert (first.row, second.row) == (2, 3)
     assert second.metrics == ["CER"] and second.metrics_aggregators == ["by_id", "general"]
     assert second.only_evaluate_metrics is True
@@ -57,7 +57,7 @@ def test_our_columns_and_comma_delimiter(tmp_path):
     assert first.remote_url == "http://127.0.0.1:8000/v1"
     assert first.filter_doc_class == "паспорт"
     assert second.metrics == ["CER"] and second.metrics_aggregators == list(AGGREGATORS)
-    assert (second.service, second.precision, second.mode) == ("tesseract", "auto", "fields")
+    assert (second.service, second.precision, second.mode) == ("tesseract", "auto", "per-field")
     assert second.only_evaluate_metrics is False
 
 
