@@ -343,6 +343,8 @@ class Pipeline:
             if all(p.search(page.text) for p in patterns):
                 continue
             for x0, x1 in EDGE_STRIPS:
+                if all(p.search(page.text) for p in patterns):
+                    break  # the first strip held it: the other edge is not read
                 box = (round(x0 * page.width), 0, round(x1 * page.width), page.height)
                 # As it is first; with the paper tint evened out if that finds nothing (each
                 # way reads strips the other misses). Text turned the wrong way still reads as
