@@ -440,6 +440,21 @@ def _init_worker() -> None:
     # Leptonica prints diagnostics straight to the C stderr; they mean nothing to a user.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
+    _return_large_blocks_to_the_system()
+
+
+def _return_large_blocks_to_the_system() -> None:
+    """glibc raises its mmap threshold as large blocks are freed, after which a page's image
+    buffers (tens of MB) stay in the worker's heap between pages. A fixed 1 MB threshold gives
+    them back when freed: a worker then holds its engines, not its last page."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 1 << 20)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        pass
 
 
 def _read_page(source: Source, page: int, options: tuple) -> PageText:

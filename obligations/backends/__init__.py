@@ -132,17 +132,20 @@ def _local_model(options, service: str, required: bool):
     hardware = probe(full=False)
     choose = dict(service=service, model=entry.id if entry else None, precision=options.precision,
                   need_bbox=options.need_bbox)
-    # `auto` never starts a download of many gigabytes: it takes the best model already on disk.
-    usable = catalog if required else {k: e for k, e in catalog.items() if weights_cached(e.repo)}
-    selection, reasons = select_local(hardware, usable, **choose)
+    selection, reasons = select_local(hardware, catalog, **choose)
+    if not required:
+        # `auto` never starts a download of many gigabytes: it takes the best model already on disk.
+        if selection is None:
+            return f"no remote server and no GPU model fits this machine ({reasons[0] if reasons else 'no GPU'})"
+        if not weights_cached(selection.entry.repo):
+            best = selection
+            cached = {k: e for k, e in catalog.items() if weights_cached(e.repo)}
+            selection, reasons = select_local(hardware, cached, **choose)
+            if selection is None:
+                return (f"no remote server; {best.entry.id} at {best.precision} would fit but is not downloaded "
+                        f"(huggingface-cli download {best.entry.repo})")
     if selection is not None:
         entry, precision, device, reason = selection.entry, selection.precision, selection.device, selection.reason
-    elif not required:
-        best, why_not = select_local(hardware, catalog, **choose)
-        if best is None:
-            return f"no remote server and no GPU model fits this machine ({why_not[0] if why_not else 'no GPU'})"
-        return (f"no remote server; {best.entry.id} at {best.precision} would fit but is not downloaded "
-                f"(huggingface-cli download {best.entry.repo})")
     elif entry is not None or options.model is not None or options.model_path is not None:
         # Named explicitly: run it on the CPU, slowly, rather than refuse.
         if entry is None:

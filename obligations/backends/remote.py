@@ -35,20 +35,19 @@ def own_server_url(url: str | None) -> str:
 
 def health(url: str, timeout_s: float = 2.0, api_key: str | None = None) -> dict | None:
     """The server's /health answer (own server) or a /models listing (OpenAI-compatible), or
-    None when nothing answers within the timeout."""
-    import httpx
+    None when nothing answers within the timeout. (urllib: `auto` asks this on every run, and
+    the answer is usually "nothing there", not worth importing an HTTP client for.)"""
+    import json
+    import urllib.error
+    import urllib.request
 
     url = url.rstrip("/")
     probe = f"{url}/models" if url.endswith("/v1") else f"{url}/health"
+    request = urllib.request.Request(probe, headers=_auth(api_key))
     try:
-        response = httpx.get(probe, timeout=timeout_s, headers=_auth(api_key))
-    except httpx.HTTPError:
-        return None
-    if response.status_code != 200:
-        return None
-    try:
-        body = response.json()
-    except ValueError:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            body = json.loads(response.read(1 << 20))
+    except (OSError, ValueError, urllib.error.URLError):
         return None
     return body if isinstance(body, dict) else None
 
