@@ -51,9 +51,9 @@ def _slurm_options(command):
 
 
 def _slurm_settings(params: dict):
-    from .bench.runner import SlurmSettings
+    from .bench.executors import SlurmExecutor
 
-    return SlurmSettings(**{name: params.get(f"slurm_{name}") for name in _SLURM_OPTIONS})
+    return SlurmExecutor(**{name: params.get(f"slurm_{name}") for name in _SLURM_OPTIONS})
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES_HELP)

@@ -51,22 +51,6 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
-class SlurmSettings:
-    """The sbatch options a user may give (None: the cluster's default)."""
-
-    partition: str | None = None
-    time: str | None = None
-    gres: str | None = None
-    account: str | None = None
-    container: str | None = None
-    poll_s: float = 2.0
-
-    def executor(self, job_name: str) -> SlurmExecutor:
-        return SlurmExecutor(partition=self.partition, time=self.time, gres=self.gres, account=self.account,
-                             container=self.container, poll_s=self.poll_s, job_name=job_name)
-
-
-@dataclass
 class TaskOutcome:
     """One task of a benchmark run, as the manifest records it."""
 
@@ -364,11 +348,11 @@ def _child_env() -> dict[str, str]:
     return {"PYTHONPATH": str(PACKAGE_ROOT) + (os.pathsep + path if path else "")}
 
 
-def _executor(kind: str, gpus: Sequence[str] | None, jobs: int, slurm: SlurmSettings | None):
+def _executor(kind: str, gpus: Sequence[str] | None, jobs: int, slurm: SlurmExecutor | None):
     if kind not in EXECUTORS:
         raise UsageError(f"--executor {kind}: choose {' or '.join(EXECUTORS)}")
     if kind == "slurm":
-        return (slurm or SlurmSettings()).executor("obligations-bench")
+        return replace(slurm or SlurmExecutor(), job_name="obligations-bench")
     return LocalExecutor(detect_gpus() if gpus is None else list(gpus), jobs=jobs)
 
 
@@ -382,7 +366,7 @@ def _run_jobs(executor, jobs: list[Job], array_dir: Path, on_done) -> list[JobRe
 
 def run_benchmark(config: Path, out: Path, data: Path | None = None, gpus: Sequence[str] | None = None,
                   jobs: int = 1, executor: str = "local", resume: bool = False,
-                  slurm: SlurmSettings | None = None, echo: Callable[[str], None] = print) -> BenchRun:
+                  slurm: SlurmExecutor | None = None, echo: Callable[[str], None] = print) -> BenchRun:
     """Runs, scores and reports every task of `config` into `out` (layout: module docstring).
     `gpus` None: the GPUs this machine has. A task that fails is reported; the others go on."""
     config, out = Path(config).resolve(), Path(out).resolve()
@@ -577,7 +561,7 @@ def forwarded_options(ctx, exclude: Sequence[str]) -> list[str]:
 
 
 def run_sharded(files: Sequence[Path], out: Path, options: Sequence[str], shards: int, executor: str = "local",
-                slurm: SlurmSettings | None = None, echo: Callable[[str], None] = print) -> int:
+                slurm: SlurmExecutor | None = None, echo: Callable[[str], None] = print) -> int:
     """`obligations run FILES -o OUT OPTIONS` split into `shards` jobs run by `executor`;
     OUT/manifest.json records shard -> files, job ids, nodes and return codes. Returns the
     worst shard's exit code (a shard that did not run to the end counts as 1)."""
@@ -594,7 +578,7 @@ def run_sharded(files: Sequence[Path], out: Path, options: Sequence[str], shards
             for index, part in enumerate(parts)]
     out.mkdir(parents=True, exist_ok=True)
     if executor == "slurm":
-        runner = (slurm or SlurmSettings()).executor("obligations-run")
+        runner = replace(slurm or SlurmExecutor(), job_name="obligations-run")
     elif executor == "local":
         runner = LocalExecutor(detect_gpus() or None, jobs=len(jobs))
     else:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from obligations.bench.metrics import read_metrics
-from obligations.bench.runner import SlurmSettings, run_benchmark
+from obligations.bench.executors import SlurmExecutor
+from obligations.bench.runner import run_benchmark
 from obligations.synth import generate
 
 pytestmark = pytest.mark.slurm
@@ -43,7 +44,7 @@ def metrics_of(out: Path) -> dict[str, list[dict]]:
 def test_three_task_benchmark_runs_as_slurm_jobs_and_matches_a_local_run(slurm_cluster, data, monkeypatch):
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
     slurm = run_benchmark(data / "config.csv", data / "slurm", executor="slurm",
-                          slurm=SlurmSettings(poll_s=0.5), echo=lambda _: None)
+                          slurm=SlurmExecutor(poll_s=0.5), echo=lambda _: None)
     local = run_benchmark(data / "config.csv", data / "local", jobs=2, gpus=[], echo=lambda _: None)
     assert not slurm.failed and not local.failed
     manifest = json.loads((data / "slurm" / "manifest.json").read_text(encoding="utf-8"))
