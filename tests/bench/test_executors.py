@@ -139,9 +139,13 @@ def test_bad_settings_and_jobs_are_refused(tmp_path):
 
 
 RUNNER = """
+import signal
 import sys
 from pathlib import Path
 from obligations.bench.executors import Job, LocalExecutor
+# A shell's background job (CI started as `cmd &`) inherits SIGINT ignored; a terminal's
+# Ctrl-C is what this test is about, so take SIGINT back as Python does by default.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 directory = Path(sys.argv[1])
 # Each job leaves a grandchild behind it, to check the whole process group is ended.
 jobs = [Job(f"sleeper{i}", ["sh", "-c", f"sleep 60 & echo $! > {directory}/grandchild{i}; echo $$ > {directory}/child{i}; wait"],
