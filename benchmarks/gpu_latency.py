@@ -7,7 +7,7 @@ same work. Per precision: seconds per page and per document (10 fields asked in 
 generate, and one question at a time), and peak VRAM. Needs a CUDA GPU; int8/int4 need
 bitsandbytes.
 
-    python benchmarks/gpu_latency.py [--models qwen2-vl-2b,qwen2-vl-7b,qwen3-vl-default]
+    python benchmarks/gpu_latency.py [--models qwen2-vl-2b,qwen2-vl-7b,qwen2.5-vl-3b]
                                      [--precisions bf16,int8,int4] [--fields 10] [--answer-tokens 16]
 """
 
@@ -25,16 +25,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-# Published sizes (config.json of the Hugging Face repos). "qwen3-vl-default" is transformers'
-# own default Qwen3VLConfig, labelled as such: its sizes are not copied from a checkpoint here.
+# Published sizes (config.json of the Hugging Face repos); the vision towers not listed keep
+# the config class's defaults, which are the published towers of these families.
 SIZES = {
     "qwen2-vl-2b": ("qwen2-vl", {"hidden_size": 1536, "intermediate_size": 8960, "num_hidden_layers": 28,
-                                 "num_attention_heads": 12, "num_key_value_heads": 2},
+                                 "num_attention_heads": 12, "num_key_value_heads": 2, "tie_word_embeddings": True},
                     {"depth": 32, "embed_dim": 1280, "num_heads": 16, "hidden_size": 1536}),
     "qwen2-vl-7b": ("qwen2-vl", {"hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28,
-                                 "num_attention_heads": 28, "num_key_value_heads": 4},
+                                 "num_attention_heads": 28, "num_key_value_heads": 4, "tie_word_embeddings": False},
                     {"depth": 32, "embed_dim": 1280, "num_heads": 16, "hidden_size": 3584}),
-    "qwen3-vl-default": ("qwen3-vl", None, None),
+    "qwen2.5-vl-3b": ("qwen2.5-vl", {"hidden_size": 2048, "intermediate_size": 11008, "num_hidden_layers": 36,
+                                     "num_attention_heads": 16, "num_key_value_heads": 2,
+                                     "tie_word_embeddings": True},
+                      {"depth": 32, "hidden_size": 1280, "intermediate_size": 3420, "num_heads": 16,
+                       "out_hidden_size": 2048}),
 }
 VOCAB = 151936
 PAGE_PIXELS = 1280 * 28 * 28
@@ -51,17 +55,16 @@ def build(name: str, precision: str, workdir: Path):
     processor.tokenizer.padding_side = "left"
     processor.image_processor.size = {"longest_edge": PAGE_PIXELS, "shortest_edge": 56 * 56}
     config = AutoConfig.from_pretrained(tiny)
-    if text is None:  # the config class's defaults, keeping the tiny tokenizer's special ids
-        defaults = type(config)()
-        for key in ("image_token_id", "video_token_id", "vision_start_token_id", "vision_end_token_id"):
-            if hasattr(config, key):
-                setattr(defaults, key, getattr(config, key))
-        config = defaults
-    else:
-        for key, value in {**text, "vocab_size": VOCAB}.items():
-            setattr(config.text_config, key, value)
-        for key, value in vision.items():
-            setattr(config.vision_config, key, value)
+    for key, value in {**text, "vocab_size": VOCAB}.items():
+        setattr(config.text_config, key, value)
+    config.tie_word_embeddings = text["tie_word_embeddings"]
+    for key, value in vision.items():
+        setattr(config.vision_config, key, value)
+    # What follows from the sizes: one attention type per layer, and rotary sections that
+    # split the 128-wide heads as the published configs do.
+    config.text_config.layer_types = ["full_attention"] * text["num_hidden_layers"]
+    rope = {"rope_type": "default", "rope_theta": 1000000.0, "mrope_section": [16, 24, 24]}
+    config.text_config.rope_parameters = rope
     torch.manual_seed(0)
     model = AutoModelForImageTextToText.from_config(config, dtype=torch.bfloat16)
     if precision in ("int8", "int4"):
@@ -114,7 +117,7 @@ def measure(model, processor, fields: int, answer_tokens: int, pages: int) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", default="qwen2-vl-2b,qwen2-vl-7b,qwen3-vl-default")
+    parser.add_argument("--models", default=",".join(SIZES))
     parser.add_argument("--precisions", default="bf16,int8,int4")
     parser.add_argument("--fields", type=int, default=10)
     parser.add_argument("--answer-tokens", type=int, default=16)
