@@ -31,9 +31,12 @@ from .fields.validate import script_of
 from .results import DocumentResult, FieldResult, PageResult, Result
 from .sources import DEFAULT_MAX_PIXELS, Source, open_source, render_page
 
-# Edge strips OCR'd turned upright when a field printed vertically (a passport's
-# series and number) is not in the page's horizontal text: (x0, x1) as page fractions.
-EDGE_STRIPS = ((0.80, 1.0), (0.0, 0.20))
+# A vertically printed field (a passport's series and number) missing from the page's
+# horizontal text is read from the page's edge strips turned upright. A strip runs from the
+# edge to where the horizontal text ends, kept between these fractions of the page width:
+# a card scanned on A4 has its edge well inside the page, and text in a strip that is too
+# wide turns into vertical noise beside the field.
+EDGE_STRIP_WIDTH = (0.12, 0.35)
 
 
 @dataclass
@@ -342,10 +345,9 @@ class Pipeline:
                 continue
             if all(p.search(page.text) for p in patterns):
                 continue
-            for x0, x1 in EDGE_STRIPS:
+            for box in _edge_strips(page):
                 if all(p.search(page.text) for p in patterns):
                     break  # the first strip held it: the other edge is not read
-                box = (round(x0 * page.width), 0, round(x1 * page.width), page.height)
                 # As it is first; with the paper tint evened out if that finds nothing (each
                 # way reads strips the other misses). Text turned the wrong way still reads as
                 # digits (6 for 9): of the two directions keep the surer reading.
@@ -513,6 +515,19 @@ def upright_raster(source: Source, page: PageText, dpi: int):
 def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, box, angle: int, lang,
                  flatten: bool = False) -> list[Word]:
     return backend.read_region(upright_raster(source, page, dpi), box, angle, lang, flatten)
+
+
+def _edge_strips(page: PageText) -> list[tuple[int, int, int, int]]:
+    """The right and left edge strips of a page, each reaching from the edge to the nearest
+    horizontal line of text (confident words wider than tall), within EDGE_STRIP_WIDTH."""
+    narrow, wide = (round(f * page.width) for f in EDGE_STRIP_WIDTH)
+    text = [w.bbox for w in page.words if w.bbox[2] - w.bbox[0] > w.bbox[3] - w.bbox[1]
+            and sum(c.isalnum() for c in w.text) >= 3 and w.conf >= 50]
+    right = max((x1 for _, _, x1, _ in text if x1 <= page.width - narrow), default=page.width - wide)
+    left = min((x0 for x0, _, _, _ in text if x0 >= narrow), default=wide)
+    right = min(max(right, page.width - wide), page.width - narrow)
+    left = max(min(left, wide), narrow)
+    return [(right, 0, page.width, page.height), (0, 0, left, page.height)]
 
 
 def _grown(bbox, margin: int, page: PageText) -> tuple[int, int, int, int]:
