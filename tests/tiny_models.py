@@ -262,59 +262,44 @@ def _seeded_model(model_class, config):
 
 
 def _build_qwen2_vl(out_dir: Path) -> None:
-    from transformers import (
-        Qwen2VLConfig,
-        Qwen2VLForConditionalGeneration,
-        Qwen2VLProcessor,
-        Qwen2VLVideoProcessor,
-    )
+    from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLProcessor
 
-    template = _qwen_chat_template("You are a helpful assistant.")
-    tokenizer = _qwen_tokenizer(QWEN_SPECIAL_TOKENS, template)
-    ids = _special_ids(tokenizer, QWEN_SPECIAL_TOKENS)
-    config = Qwen2VLConfig(
-        text_config=_mrope_text_config(_padded_vocab_size(tokenizer), ids, [2, 3, 3],
-                                       bos_token_id=ids["<|endoftext|>"], eos_token_id=ids["<|im_end|>"]),
-        vision_config={
-            "depth": 2, "embed_dim": 32, "num_heads": 2, "mlp_ratio": 2,
-            "hidden_size": TEXT_HIDDEN, "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2,
-        },
-        **_qwen_vision_token_ids(ids),
-    )
-    image_processor, video_processor = _qwen_image_and_video_processors(
-        14, [0.48145466, 0.4578275, 0.40821073], [0.26862954, 0.26130258, 0.27577711], Qwen2VLVideoProcessor)
-    processor = Qwen2VLProcessor(image_processor=image_processor, tokenizer=tokenizer,
-                                 video_processor=video_processor, chat_template=template)
-    _save(out_dir, _seeded_model(Qwen2VLForConditionalGeneration, config), processor, ids)
+    _build_qwen2_generation(out_dir, Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLProcessor, {
+        "depth": 2, "embed_dim": 32, "num_heads": 2, "mlp_ratio": 2,
+        "hidden_size": TEXT_HIDDEN, "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2,
+    })
 
 
 def _build_qwen2_5_vl(out_dir: Path) -> None:
-    from transformers import (
-        Qwen2_5_VLConfig,
-        Qwen2_5_VLForConditionalGeneration,
-        Qwen2_5_VLProcessor,
-        Qwen2VLVideoProcessor,
-    )
+    from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2_5_VLProcessor
+
+    _build_qwen2_generation(out_dir, Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2_5_VLProcessor, {
+        # Windowed attention in the first block, full attention in the last, as in the real tower.
+        "depth": 2, "hidden_size": 32, "intermediate_size": 64, "num_heads": 2, "out_hidden_size": TEXT_HIDDEN,
+        "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2,
+        "window_size": 56, "fullatt_block_indexes": [1], "tokens_per_second": 2,
+    })
+
+
+def _build_qwen2_generation(out_dir: Path, config_class, model_class, processor_class, vision_config: dict) -> None:
+    """Qwen2-VL and Qwen2.5-VL share tokenizer, template, text model and processors; their
+    vision towers differ."""
+    from transformers import Qwen2VLVideoProcessor
 
     template = _qwen_chat_template("You are a helpful assistant.")
     tokenizer = _qwen_tokenizer(QWEN_SPECIAL_TOKENS, template)
     ids = _special_ids(tokenizer, QWEN_SPECIAL_TOKENS)
-    config = Qwen2_5_VLConfig(
+    config = config_class(
         text_config=_mrope_text_config(_padded_vocab_size(tokenizer), ids, [2, 3, 3],
                                        bos_token_id=ids["<|endoftext|>"], eos_token_id=ids["<|im_end|>"]),
-        vision_config={
-            # Windowed attention in the first block, full attention in the last, as in the real tower.
-            "depth": 2, "hidden_size": 32, "intermediate_size": 64, "num_heads": 2, "out_hidden_size": TEXT_HIDDEN,
-            "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2,
-            "window_size": 56, "fullatt_block_indexes": [1], "tokens_per_second": 2,
-        },
+        vision_config=vision_config,
         **_qwen_vision_token_ids(ids),
     )
     image_processor, video_processor = _qwen_image_and_video_processors(
         14, [0.48145466, 0.4578275, 0.40821073], [0.26862954, 0.26130258, 0.27577711], Qwen2VLVideoProcessor)
-    processor = Qwen2_5_VLProcessor(image_processor=image_processor, tokenizer=tokenizer,
-                                    video_processor=video_processor, chat_template=template)
-    _save(out_dir, _seeded_model(Qwen2_5_VLForConditionalGeneration, config), processor, ids)
+    processor = processor_class(image_processor=image_processor, tokenizer=tokenizer,
+                                video_processor=video_processor, chat_template=template)
+    _save(out_dir, _seeded_model(model_class, config), processor, ids)
 
 
 def _build_qwen3_vl(out_dir: Path) -> None:
