@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..sources import Source, text_layer
 from .base import BackendInfo, PageText
+
+if TYPE_CHECKING:
+    from ..sources import Source
 
 
 @dataclass
@@ -18,6 +21,8 @@ class TextLayerBackend:
 
     def read_page(self, source: Source, page: int, dpi: int) -> PageText | None:
         """The page's words, or None when it has no usable text layer (a scan)."""
+        from ..sources import text_layer  # sources imports this package's Word: import at call time
+
         layer = text_layer(source, page, dpi)
         if layer is None:
             return None
