@@ -13,6 +13,7 @@ from functools import lru_cache
 from faker import Faker
 
 from ._checks import inn10_check, inn12_checks, snils_check
+from .base import collapse
 
 MONTHS_GEN = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -179,6 +180,38 @@ def person(rng: random.Random) -> Person:
         names = fk.last_name_female(), fk.first_name_female(), fk.middle_name_female()
     birth = random_date(rng, date(1940, 1, 1), date(2005, 12, 31))
     return Person(gender, *names, birth, birth_place(rng, fk))
+
+
+PERSON_LABELS = {
+    "last_name": "Фамилия",
+    "first_name": "Имя",
+    "middle_name": "Отчество",
+    "gender": "Пол",
+    "birth_date": "Дата рождения",
+    "birth_place": "Место рождения",
+}
+
+
+def person_fields(sp: Spelling, p: Person) -> tuple[dict[str, str], dict[str, str]]:
+    """A person's fields (PERSON_LABELS' ids) as a document prints them, and as normalised
+    ground truth: names in title case, dates ISO, the birth place as printed."""
+    printed = {
+        "last_name": sp.name(p.last),
+        "first_name": sp.name(p.first),
+        "middle_name": sp.name(p.middle),
+        "gender": sp.gender(p.gender),
+        "birth_date": sp.date(p.birth),
+        "birth_place": sp.name(p.birth_place),
+    }
+    truth = {
+        "last_name": title_name(printed["last_name"]),
+        "first_name": title_name(printed["first_name"]),
+        "middle_name": title_name(printed["middle_name"]),
+        "gender": p.gender,
+        "birth_date": p.birth.isoformat(),
+        "birth_place": collapse(printed["birth_place"]),
+    }
+    return printed, truth
 
 
 def issuing_authority(rng: random.Random, region: Region, issued: date) -> str:

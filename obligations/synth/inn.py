@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from .base import Doc, collapse
+from .base import Doc
 from .data import (
-    DATE_STYLES, LAST_DAY, REGIONS, Spelling, date_after_birth, format_date_ru, inn12, person,
-    title_name,
+    DATE_STYLES, LAST_DAY, PERSON_LABELS, REGIONS, Spelling, date_after_birth, format_date_ru, inn12, person,
+    person_fields,
 )
 from .render import (
     A4_PORTRAIT, LIGHT_PAPERS, Canvas, Cell, Sheet, frame, pick_style, table, tint,
@@ -29,14 +29,7 @@ QUESTIONS = {
     "issue_date": "Какая дата выдачи свидетельства?",
 }
 LAYOUTS = ("classic", "labelled", "captions", "table")
-LABELS = {
-    "last_name": "Фамилия",
-    "first_name": "Имя",
-    "middle_name": "Отчество",
-    "gender": "Пол",
-    "birth_date": "Дата рождения",
-    "birth_place": "Место рождения",
-}
+LABELS = PERSON_LABELS
 NAMES = ("last_name", "first_name", "middle_name")
 
 
@@ -53,26 +46,9 @@ def render(rng: random.Random) -> Doc:
         f"Межрайонная инспекция {fns} России № {office} по {region.dative}",
     ))
     inn = inn12(rng, region, office)
-    printed = {
-        "inn": inn,
-        "last_name": sp.name(p.last),
-        "first_name": sp.name(p.first),
-        "middle_name": sp.name(p.middle),
-        "gender": sp.gender(p.gender),
-        "birth_date": sp.date(p.birth),
-        "birth_place": sp.name(p.birth_place),
-        "issue_date": sp.date(issued),
-    }
-    fields = {
-        "inn": inn,
-        "last_name": title_name(printed["last_name"]),
-        "first_name": title_name(printed["first_name"]),
-        "middle_name": title_name(printed["middle_name"]),
-        "gender": p.gender,
-        "birth_date": p.birth.isoformat(),
-        "birth_place": collapse(printed["birth_place"]),
-        "issue_date": issued.isoformat(),
-    }
+    printed, fields = person_fields(sp, p)
+    printed |= {"inn": inn, "issue_date": sp.date(issued)}
+    fields |= {"inn": inn, "issue_date": issued.isoformat()}
     style = pick_style(rng, size=(44, 52))
     layout = rng.choice(LAYOUTS)
     canvas = Canvas(*A4_PORTRAIT, paper=tint(rng, LIGHT_PAPERS))

@@ -11,8 +11,8 @@ from datetime import date
 
 from .base import Doc, collapse
 from .data import (
-    DATE_STYLES, REGIONS, Spelling, date_after_birth, division_code, issuing_authority, person,
-    title_name,
+    DATE_STYLES, PERSON_LABELS, REGIONS, Spelling, date_after_birth, division_code, issuing_authority, person,
+    person_fields,
 )
 from .render import Canvas, Sheet, guilloche, mount, pick_style, tint
 
@@ -37,16 +37,7 @@ MODES = ("classic", "above", "below")  # where labels sit relative to values
 
 PAPERS = ((246, 234, 232), (238, 242, 230), (242, 238, 246), (246, 240, 228), (236, 242, 244))
 REDS = ((170, 20, 25), (140, 10, 15), (120, 0, 10), (185, 35, 30))
-LABELS = {
-    "last_name": "Фамилия",
-    "first_name": "Имя",
-    "middle_name": "Отчество",
-    "gender": "Пол",
-    "birth_date": "Дата рождения",
-    "birth_place": "Место рождения",
-    "issue_date": "Дата выдачи",
-    "division_code": "Код подразделения",
-}
+LABELS = {**PERSON_LABELS, "issue_date": "Дата выдачи", "division_code": "Код подразделения"}
 
 
 def render(rng: random.Random) -> Doc:
@@ -57,26 +48,15 @@ def render(rng: random.Random) -> Doc:
     authority = issuing_authority(rng, region, issued)
     series = f"{region.okato} {(issued.year + rng.choice((0, 0, 0, -1))) % 100:02d}"
     number = f"{rng.randint(1, 999_999):06d}"
-    printed = {
+    printed, fields = person_fields(sp, p)
+    printed |= {
         "series_number": f"{series} {number}",
-        "last_name": sp.name(p.last),
-        "first_name": sp.name(p.first),
-        "middle_name": sp.name(p.middle),
-        "gender": sp.gender(p.gender),
-        "birth_date": sp.date(p.birth),
-        "birth_place": sp.name(p.birth_place),
         "issued_by": sp.name(authority),
         "issue_date": sp.date(issued),
         "division_code": division_code(rng, region),
     }
-    fields = {
+    fields |= {
         "series_number": f"{series.replace(' ', '')} {number}",
-        "last_name": title_name(printed["last_name"]),
-        "first_name": title_name(printed["first_name"]),
-        "middle_name": title_name(printed["middle_name"]),
-        "gender": p.gender,
-        "birth_date": p.birth.isoformat(),
-        "birth_place": collapse(printed["birth_place"]),
         "issued_by": collapse(printed["issued_by"]),
         "issue_date": issued.isoformat(),
         "division_code": printed["division_code"],

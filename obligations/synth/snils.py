@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from .base import Doc, collapse
-from .data import Spelling, date_after_birth, person, snils_number, title_name
+from .base import Doc
+from .data import PERSON_LABELS, Spelling, date_after_birth, person, person_fields, snils_number
 from .render import Canvas, Sheet, frame, guilloche, mount, pick_style, tint
 
 DOC_TYPE = "snils"
@@ -28,15 +28,7 @@ LAYOUTS = ("classic", "inline", "captions", "two-column")
 
 GREENS = ((206, 232, 198), (214, 236, 208), (200, 228, 206), (222, 238, 214), (214, 234, 222))
 GREEN_INKS = ((20, 70, 35), (30, 60, 30), (35, 45, 40), (25, 55, 50))
-LABELS = {
-    "last_name": "Фамилия",
-    "first_name": "Имя",
-    "middle_name": "Отчество",
-    "birth_date": "Дата рождения",
-    "birth_place": "Место рождения",
-    "gender": "Пол",
-    "registration_date": "Дата регистрации",
-}
+LABELS = {**PERSON_LABELS, "registration_date": "Дата регистрации"}
 
 
 def render(rng: random.Random) -> Doc:
@@ -44,26 +36,9 @@ def render(rng: random.Random) -> Doc:
     sp = Spelling.pick(rng, upper_values=0.7)
     reg = date_after_birth(rng, p.birth, date(1996, 4, 1))
     number = snils_number(rng)
-    printed = {
-        "number": number,
-        "last_name": sp.name(p.last),
-        "first_name": sp.name(p.first),
-        "middle_name": sp.name(p.middle),
-        "birth_date": sp.date(p.birth),
-        "birth_place": sp.name(p.birth_place),
-        "gender": sp.gender(p.gender),
-        "registration_date": sp.date(reg),
-    }
-    fields = {
-        "number": number,
-        "last_name": title_name(printed["last_name"]),
-        "first_name": title_name(printed["first_name"]),
-        "middle_name": title_name(printed["middle_name"]),
-        "birth_date": p.birth.isoformat(),
-        "birth_place": collapse(printed["birth_place"]),
-        "gender": p.gender,
-        "registration_date": reg.isoformat(),
-    }
+    printed, fields = person_fields(sp, p)
+    printed |= {"number": number, "registration_date": sp.date(reg)}
+    fields |= {"number": number, "registration_date": reg.isoformat()}
     style = pick_style(rng, size=(42, 50), label_inks=GREEN_INKS)
     layout = rng.choice(LAYOUTS)
     sheet = Sheet(Canvas(rng.randint(1900, 2150), 10_000, tint(rng, GREENS)), style)  # height set later
