@@ -376,21 +376,10 @@ def cer_chart(tasks: Sequence[TaskSummary], colours: dict[str, str], column: str
     scale = plot_width / ticks[-1]
     body = _legend([(t.name, colours[t.name]) for t in shown], left, 4)
     body += _x_axis(left, plot_width, top, top + group_height * len(fields), ticks, "CER")
-    for i, label in enumerate(fields):
-        y = top + i * group_height
-        body.append(f'<text x="{left - 8}" y="{y + group_height / 2:.1f}" text-anchor="end" '
-                    f'dominant-baseline="middle">{_e(label)}</text>')
-        for j, task in enumerate(shown):
-            value = values[task.name].get(label)
-            if value is None:
-                continue
-            by = y + gap / 2 + j * bar
-            body.append(
-                f'<rect class="bar" data-task="{_e(task.name)}" data-field="{_e(label)}" data-value="{value:.4f}" '
-                f'x="{left}" y="{by:.1f}" width="{max(value * scale, 1):.1f}" height="{bar - 2}" '
-                f'fill="{colours[task.name]}"><title>{_e(task.name)} — {_e(label)}: {value:.3f}</title></rect>')
-            body.append(f'<text x="{left + value * scale + 4:.1f}" y="{by + bar / 2:.1f}" '
-                        f'dominant-baseline="middle">{value:.3f}</text>')
+    groups = [(label, [Bar(values[t.name].get(label), colours[t.name], "bar",
+                           f'data-task="{_e(t.name)}" data-field="{_e(label)}"', f"{t.name} — {label}")
+                       for t in shown]) for label in fields]
+    body += _bar_groups(groups, left, top, bar, gap, scale, digits=3)
     return _svg("cer-chart", left + plot_width + 60, height, body, "CER per field per task")
 
 
@@ -465,19 +454,40 @@ def memory_chart(tasks: Sequence[TaskSummary]) -> str:
     scale = plot_width / ticks[-1]
     body = _legend([(name, colour) for name, colour, _ in series], left, 4)
     body += _x_axis(left, plot_width, top, top + group_height * len(shown), ticks, "GiB")
-    for i, task in enumerate(shown):
+    groups = [(t.name, [Bar(get(t.performance), colour, "bar mem", f'data-task="{_e(t.name)}" data-series="{_e(name)}"',
+                            f"{t.name} — {name}", " GiB")
+                        for name, colour, get in series]) for t in shown]
+    body += _bar_groups(groups, left, top, bar, gap, scale, digits=2)
+    return _svg("memory-chart", left + plot_width + 60, height, body, "Peak memory per task")
+
+
+@dataclass(frozen=True)
+class Bar:
+    value: float | None  # None: no bar (its slot in the group stays empty)
+    colour: str
+    css_class: str
+    attributes: str  # data-* attributes, already escaped
+    title: str
+    unit: str = ""
+
+
+def _bar_groups(groups: Sequence[tuple[str, Sequence[Bar]]], left: float, top: float, bar: float, gap: float,
+                scale: float, digits: int) -> list[str]:
+    """Horizontal bars in labelled groups, one slot per bar, each with its value beside it."""
+    group_height = bar * max((len(bars) for _, bars in groups), default=0) + gap
+    body = []
+    for i, (label, bars) in enumerate(groups):
         y = top + i * group_height
         body.append(f'<text x="{left - 8}" y="{y + group_height / 2:.1f}" text-anchor="end" '
-                    f'dominant-baseline="middle">{_e(task.name)}</text>')
-        for j, (name, colour, get) in enumerate(series):
-            value = get(task.performance)
-            if value is None:
+                    f'dominant-baseline="middle">{_e(label)}</text>')
+        for j, item in enumerate(bars):
+            if item.value is None:
                 continue
-            by = y + gap / 2 + j * bar
+            value, by = item.value, y + gap / 2 + j * bar
             body.append(
-                f'<rect class="bar mem" data-task="{_e(task.name)}" data-series="{_e(name)}" data-value="{value:.4f}" '
-                f'x="{left}" y="{by:.1f}" width="{max(value * scale, 1):.1f}" height="{bar - 2}" fill="{colour}">'
-                f'<title>{_e(task.name)} — {_e(name)}: {value:.2f} GiB</title></rect>')
+                f'<rect class="{item.css_class}" {item.attributes} data-value="{value:.4f}" '
+                f'x="{left}" y="{by:.1f}" width="{max(value * scale, 1):.1f}" height="{bar - 2}" '
+                f'fill="{item.colour}"><title>{_e(item.title)}: {value:.{digits}f}{item.unit}</title></rect>')
             body.append(f'<text x="{left + value * scale + 4:.1f}" y="{by + bar / 2:.1f}" '
-                        f'dominant-baseline="middle">{value:.2f}</text>')
-    return _svg("memory-chart", left + plot_width + 60, height, body, "Peak memory per task")
+                        f'dominant-baseline="middle">{value:.{digits}f}</text>')
+    return body
