@@ -164,13 +164,6 @@ def load_kwargs(request: ModelRequest) -> dict:
     return kwargs
 
 
-def reset_peak_memory(device: str) -> None:
-    if device.startswith("cuda"):
-        import torch
-
-        torch.cuda.reset_peak_memory_stats(device)
-
-
 def peak_memory_gb(device: str) -> float | None:
     if not device.startswith("cuda"):
         return None

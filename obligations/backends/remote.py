@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
-from ..errors import InputError, MissingDependency, UsageError
+from ..errors import InputError, UsageError
 from .base import BackendInfo, Box, Word
 from .transformers_vlm import Answer, fit_pixel_budget
 
@@ -213,10 +213,3 @@ def _error_text(response) -> str:
 
 def _auth(api_key: str | None) -> dict:
     return {"Authorization": f"Bearer {api_key}"} if api_key else {}
-
-
-def require_httpx() -> None:
-    try:
-        import httpx  # noqa: F401
-    except ImportError:
-        raise MissingDependency("remote backends need httpx: pip install httpx") from None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from ..doctypes import DEFAULT_PIXEL_BUDGET
 from .base import BackendInfo, Box, Word
 from .blocks import VLM_CONFIDENCE, words_from_block
 from .loading import (
@@ -23,11 +24,9 @@ from .loading import (
     load_kwargs,
     peak_memory_gb,
     require_torch,
-    reset_peak_memory,
     resolve_weights,
 )
 
-DEFAULT_PIXEL_BUDGET = 1280 * 28 * 28  # ~1 megapixel: Qwen's own default ceiling
 
 
 @dataclass(frozen=True)
@@ -175,8 +174,6 @@ class ChatModel:
     def peak_memory_gb(self) -> float | None:
         return peak_memory_gb(self.request.device)
 
-    def reset_peak_memory(self) -> None:
-        reset_peak_memory(self.request.device)
 
 
 class QwenAnswerer(ChatModel):

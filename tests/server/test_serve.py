@@ -227,6 +227,7 @@ def test_run_qwen_remote_against_a_tesseract_server_equals_local(tesseract_serve
                          "--remote-url", tesseract_server.url)
     assert remote.returncode == 0, remote.stderr
     local = obligations("run", str(SAMPLE), "-o", str(tmp_path / "local"), "-q", "--ocr-service", "tesseract")
+    assert local.returncode == 0, local.stderr
     got = json.loads((tmp_path / "remote" / "snils_sample.json").read_text())
     want = json.loads((tmp_path / "local" / "snils_sample.json").read_text())
     assert got["backend"]["service"] == "qwen_remote" and got["schema_version"] == "1"
