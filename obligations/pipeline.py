@@ -175,7 +175,8 @@ class Pipeline:
                 yield work, page
 
     def _read_args(self) -> tuple:
-        return (self.options.dpi, self.options.force_ocr, self.backend, self.locator)
+        return (self.options.dpi, self.options.force_ocr, self.backend, self.locator, self.doctypes,
+                self.options.doc_type)
 
     @contextmanager
     def _workers(self):
@@ -242,8 +243,7 @@ class Pipeline:
             if all(p.text_source == "vlm" for p in doc_pages) and self._answers():
                 found = self._ask_fields(source, doctype, doc_pages)
             else:
-                self._reread_foreign_words(source, doctype, doc_pages)
-                self._read_vertical_fields(source, doctype, doc_pages)
+                self._follow_up(source, doctype, doc_pages)
                 found = locate_fields(doctype, doc_pages)
                 self._reread_invalid(source, doctype, doc_pages, found)
                 self._box_unboxed_values(doc_pages, found)
@@ -335,64 +335,14 @@ class Pipeline:
             return TextLayerBackend("every page has a usable PDF text layer").info()
         return self.backend_info()
 
-    def _read_vertical_fields(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
-        """OCR the page edges turned upright when a vertically printed field is not in the text."""
-        patterns = [re.compile(expand(f.pattern)) for f in doctype.fields if f.vertical and f.pattern]
-        if not patterns or self.backend is None:
-            return
-        for page in pages:
-            if page.text_source != "ocr":
-                continue
-            if all(p.search(page.text) for p in patterns):
-                continue
-            for box in _edge_strips(page):
-                if all(p.search(page.text) for p in patterns):
-                    break  # the first strip held it: the other edge is not read
-                # As it is first; with the paper tint evened out if that finds nothing (each
-                # way reads strips the other misses). Text turned the wrong way still reads as
-                # digits (6 for 9): of the two directions keep the surer reading.
-                for flatten in (False, True):
-                    futures = [self._submit(_read_region, source, page, self.options.dpi, self.backend, box,
-                                            angle, None, flatten) for angle in (90, 270)]
-                    best = max((future.result() for future in futures), key=mean_confidence)
-                    text = " ".join(w.text for w in best)
-                    if any(p.search(text) for p in patterns) or flatten:
-                        page.words.extend(best)
-                        break
-
-    def _reread_foreign_words(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
-        """Words read in the other script ('UMA' for 'ИМЯ', 'TIOJI' for 'ПОЛ' on a Russian card)
-        are read again in the document's own language before any field is looked for. The new
-        words keep their line. (Reading a whole page again when it has many such letters was
-        tried too: it lost SROIE receipts.)"""
-        if self.backend is None or not doctype.ocr_lang or "+" in doctype.ocr_lang:
-            return
-        script = "cyrillic" if doctype.ocr_lang == "rus" else "latin"
-        for page in pages:
-            if page.text_source != "ocr":
-                continue
-            jobs = []
-            replacements = {}
-            for word in page.words:
-                letters = [c for c in word.text if c.isalpha()]
-                if len(letters) >= 2 and sum(script_of(c) == script for c in letters) < len(letters) / 2:
-                    # 'НОМЕ' on an English receipt: the glyphs say HOME. (Not the other way: on
-                    # Russian documents a Latin 'TOP.' is a misread 'ГОР.', so it is read again.)
-                    twin = same_glyphs_in(word.text, script) if script == "latin" else None
-                    if twin is not None:
-                        replacements[id(word)] = [replace(word, text=twin)]
-                        continue
-                    box = _grown(word.bbox, max(6, (word.bbox[3] - word.bbox[1]) // 3), page)
-                    jobs.append((word, self._submit(_read_region, source, page, self.options.dpi, self.backend,
-                                                    box, 0, doctype.ocr_lang)))
-            for word, future in jobs:
-                x0, _, x1, _ = word.bbox
-                # Only what lies over the old word: the margin may take in a neighbour.
-                again = [replace(w, line=word.line) for w in future.result() if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1]
-                if again:
-                    replacements[id(word)] = again
-            if replacements:
-                page.words = [new for w in page.words for new in replacements.get(id(w), [w])]
+    def _follow_up(self, source: Source, doctype: DocType, pages: list[PageText]) -> None:
+        """The follow-up reads (see `follow_up`) of OCR'd pages their worker did not do for this
+        document type: its guess from the page alone differed (e.g. an invoice's continuation)."""
+        todo = [p for p in pages if p.text_source == "ocr" and p.followed_up != doctype.id]
+        futures = [self._submit(_follow_up_page, source, p, self.options.dpi, self.backend, doctype) for p in todo]
+        for page, future in zip(todo, futures):
+            done = future.result()
+            page.words, page.followed_up = done.words, done.followed_up
 
     def _reread_invalid(self, source: Source, doctype: DocType, pages: list[PageText], found: dict[str, Found]) -> None:
         """OCR an invalid value's own box again, in the document's language: a name read as
@@ -401,16 +351,20 @@ class Pipeline:
         if self.backend is None:
             return
         by_number = {p.page: p for p in pages}
-        jobs = []
+        boxes: dict[int, list[tuple[str, tuple]]] = {}
         for field_id, first in found.items():
             page = by_number.get(first.page or 0)
             if first.valid or first.bbox is None or page is None or page.text_source != "ocr":
                 continue
             box = _grown(first.bbox, max(8, (first.bbox[3] - first.bbox[1]) // 2), page)
-            future = self._submit(_read_region, source, page, self.options.dpi, self.backend, box, 0, doctype.ocr_lang)
-            jobs.append((field_id, page, future))
-        for field_id, page, future in jobs:
-            second = value_from_words(doctype.field(field_id), future.result(), page.page, found[field_id].source or "label")
+            boxes.setdefault(page.page, []).append((field_id, box))
+        futures = {number: self._submit(_read_regions, source, by_number[number], self.options.dpi, self.backend,
+                                        [(box, 0, doctype.ocr_lang, False) for _, box in requests])
+                   for number, requests in boxes.items()}
+        jobs = [(field_id, by_number[number], words) for number, future in futures.items()
+                for (field_id, _), words in zip(boxes[number], future.result())]
+        for field_id, page, words in jobs:
+            second = value_from_words(doctype.field(field_id), words, page.page, found[field_id].source or "label")
             # The margin may take in a neighbour's words: keep only a re-reading of as many
             # words of about the same length (the letters themselves may all differ: Latin
             # 'Tioji' re-read as Cyrillic 'Родионова').
@@ -460,7 +414,7 @@ def _return_large_blocks_to_the_system() -> None:
 
 
 def _read_page(source: Source, page: int, options: tuple) -> PageText:
-    dpi, force_ocr, backend, locator = options
+    dpi, force_ocr, backend, locator, doctypes, doc_type = options
     timings: dict[str, float] = {}
     if not force_ocr and source.is_pdf:
         started = time.perf_counter()
@@ -490,12 +444,85 @@ def _read_page(source: Source, page: int, options: tuple) -> PageText:
     started = time.perf_counter()
     words, turned = backend.read(image, raster.dpi)
     is_model = getattr(backend, "in_process", False)
-    timings["vlm" if is_model else "ocr"] = time.perf_counter() - started
+    reading = "vlm" if is_model else "ocr"
+    timings[reading] = time.perf_counter() - started
     if rotation == 0 and turned in (90, 270):
         width, height = height, width
     source_kind = getattr(backend, "text_source", "vlm" if is_model else "ocr")
-    return PageText(page, width, height, raster.dpi, source_kind, words, rotation or turned, timings,
-                    reference_words=reference)
+    page_text = PageText(page, width, height, raster.dpi, source_kind, words, rotation or turned, timings,
+                         reference_words=reference)
+    if source_kind == "ocr":
+        # The follow-up reads need this page's raster, which this worker holds now: do them
+        # here for the type the page looks like, rather than render it again for each.
+        guess = doctypes.get(doc_type) or doctypes.get(classify_page(page_text.text, doctypes).doc_type)
+        if guess is not None:
+            started = time.perf_counter()
+            follow_up(page_text, image.rotate(-turned, expand=True) if turned else image, guess, backend)
+            timings[reading] += time.perf_counter() - started
+    return page_text
+
+
+def follow_up(page: PageText, image, doctype: DocType, backend: Backend) -> None:
+    """What one OCR pass misses on a page of `doctype`, read again in regions of its upright
+    `image`: words in the wrong script, then vertically printed fields."""
+    _reread_foreign_words(page, image, doctype, backend)
+    _read_vertical_fields(page, image, doctype, backend)
+    page.followed_up = doctype.id
+
+
+def _follow_up_page(source: Source, page: PageText, dpi: int, backend: Backend, doctype: DocType) -> PageText:
+    follow_up(page, upright_raster(source, page, dpi), doctype, backend)
+    return page
+
+
+def _reread_foreign_words(page: PageText, image, doctype: DocType, backend: Backend) -> None:
+    """Words read in the other script ('UMA' for 'ИМЯ', 'TIOJI' for 'ПОЛ' on a Russian card)
+    are read again in the document's own language before any field is looked for. The new
+    words keep their line. (Reading a whole page again when it has many such letters was
+    tried too: it lost SROIE receipts.)"""
+    if not doctype.ocr_lang or "+" in doctype.ocr_lang:
+        return
+    script = "cyrillic" if doctype.ocr_lang == "rus" else "latin"
+    replacements = {}
+    for word in page.words:
+        letters = [c for c in word.text if c.isalpha()]
+        if len(letters) < 2 or sum(script_of(c) == script for c in letters) >= len(letters) / 2:
+            continue
+        # 'НОМЕ' on an English receipt: the glyphs say HOME. (Not the other way: on Russian
+        # documents a Latin 'TOP.' is a misread 'ГОР.', so it is read again.)
+        twin = same_glyphs_in(word.text, script) if script == "latin" else None
+        if twin is not None:
+            replacements[id(word)] = [replace(word, text=twin)]
+            continue
+        box = _grown(word.bbox, max(6, (word.bbox[3] - word.bbox[1]) // 3), page)
+        x0, _, x1, _ = word.bbox
+        # Only what lies over the old word: the margin may take in a neighbour.
+        again = [replace(w, line=word.line) for w in backend.read_region(image, box, 0, doctype.ocr_lang)
+                 if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1]
+        if again:
+            replacements[id(word)] = again
+    if replacements:
+        page.words = [new for w in page.words for new in replacements.get(id(w), [w])]
+
+
+def _read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backend) -> None:
+    """OCR the page edges turned upright when a vertically printed field is not in the text."""
+    patterns = [re.compile(expand(f.pattern)) for f in doctype.fields if f.vertical and f.pattern]
+    if not patterns or all(p.search(page.text) for p in patterns):
+        return
+    for box in _edge_strips(page):
+        if all(p.search(page.text) for p in patterns):
+            break  # the first strip held it: the other edge is not read
+        # As it is first; with the paper tint evened out if that finds nothing (each way reads
+        # strips the other misses). Text turned the wrong way still reads as digits (6 for 9):
+        # of the two directions keep the surer reading.
+        for flatten in (False, True):
+            best = max((backend.read_region(image, box, angle, None, flatten) for angle in (90, 270)),
+                       key=mean_confidence)
+            text = " ".join(w.text for w in best)
+            if any(p.search(text) for p in patterns) or flatten:
+                page.words.extend(best)
+                break
 
 
 def _collection(path: Path | None):
@@ -512,9 +539,10 @@ def upright_raster(source: Source, page: PageText, dpi: int):
     return image.rotate(-page.rotation, expand=True) if page.rotation else image
 
 
-def _read_region(source: Source, page: PageText, dpi: int, backend: Backend, box, angle: int, lang,
-                 flatten: bool = False) -> list[Word]:
-    return backend.read_region(upright_raster(source, page, dpi), box, angle, lang, flatten)
+def _read_regions(source: Source, page: PageText, dpi: int, backend: Backend, requests: list[tuple]) -> list[list[Word]]:
+    """Words of each (box, angle, lang, flatten) region of one page, rendered once."""
+    image = upright_raster(source, page, dpi)
+    return [backend.read_region(image, box, angle, lang, flatten) for box, angle, lang, flatten in requests]
 
 
 def _edge_strips(page: PageText) -> list[tuple[int, int, int, int]]:

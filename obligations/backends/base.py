@@ -34,6 +34,7 @@ class PageText:
     seconds: dict[str, float] = field(default_factory=dict)
     # Tesseract's words when a model without boxes read the page: used only to box its values.
     reference_words: list[Word] = field(default_factory=list)
+    followed_up: str | None = None  # the document type whose follow-up reads were done (pipeline)
 
     @property
     def text(self) -> str:

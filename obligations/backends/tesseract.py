@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from ..errors import MissingDependency
 from .base import BackendInfo, Box, Word, mean_confidence
@@ -222,14 +222,34 @@ def flatten_background(image: Image.Image) -> Image.Image:
     factor = 8
     if min(image.size) < 16 * factor:
         return image
-    small = image.reduce(factor)
     # The lightest pixel around each point is the paper: letters are narrower than the window.
-    paper = small.filter(ImageFilter.MaxFilter(7)).resize(image.size, Image.Resampling.BILINEAR)
+    paper_small = _max_filter(np.asarray(image.reduce(factor)), 7)
+    if int(paper_small.max()) - int(paper_small.min()) <= EVEN_PAPER:
+        return image  # evenly lit paper: dividing by it would only scale every grey level alike
+    paper = Image.fromarray(paper_small).resize(image.size, Image.Resampling.BILINEAR)
     # In 16-bit integers (255 * 255 fits): float32 copies of an A4 page cost 35 MB each.
     flat = np.asarray(image).astype(np.uint16) * 255
     flat //= np.maximum(np.asarray(paper), 1)
     np.minimum(flat, 255, out=flat)
     return Image.fromarray(flat.astype(np.uint8))
+
+
+EVEN_PAPER = 4  # grey levels: paper varying less than this is left as it is
+
+
+def _max_filter(array: np.ndarray, size: int) -> np.ndarray:
+    """The largest value in the size x size window round each cell, edges repeated (what
+    PIL's MaxFilter gives, as two one-dimensional passes: 150x faster on a page)."""
+    reach = size // 2
+    rows, cols = array.shape
+    padded = np.pad(array, reach, mode="edge")
+    across = padded[:, :cols].copy()
+    for shift in range(1, size):
+        np.maximum(across, padded[:, shift:shift + cols], out=across)
+    result = across[:rows].copy()
+    for shift in range(1, size):
+        np.maximum(result, across[shift:shift + rows], out=result)
+    return result
 
 
 def without_rules(image: Image.Image) -> Image.Image:
@@ -239,9 +259,11 @@ def without_rules(image: Image.Image) -> Image.Image:
     often vanishes whole. No letter has a straight dark run a tenth of the page long.
     """
     gray = np.asarray(image)
-    dark = gray < min(_otsu_threshold(gray), 128)  # rules are printed dark, tinted paper is not
-    horizontal = _long_runs(dark, max(80, gray.shape[1] // 10))
-    vertical = _long_runs(np.ascontiguousarray(dark.T), max(80, gray.shape[0] // 12))
+    threshold = min(_otsu_threshold(image.histogram()), 128)  # rules are printed dark, tinted paper is not
+    horizontal = _long_runs(gray < threshold, max(80, gray.shape[1] // 10))
+    # Columns as rows: PIL's transpose is cheaper than a contiguous copy of numpy's.
+    vertical = _long_runs(np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) < threshold,
+                          max(80, gray.shape[0] // 12))
     if not horizontal and not vertical:
         return image
     # Paint with the lighter of the pixels a little above and below (left and right):
@@ -257,8 +279,9 @@ def without_rules(image: Image.Image) -> Image.Image:
     return Image.fromarray(cleaned)
 
 
-def _otsu_threshold(gray: np.ndarray) -> int:
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+def _otsu_threshold(histogram: list[int]) -> int:
+    """The grey level that best splits a 256-bin histogram into dark and light."""
+    hist = np.asarray(histogram, dtype=np.float64)
     levels = np.arange(256)
     below = np.cumsum(hist)
     above = below[-1] - below
@@ -291,18 +314,25 @@ def _long_runs(mask: np.ndarray, min_length: int) -> list[tuple[int, int, int]]:
 
 def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25) -> float:
     """Degrees (counter-clockwise, as Image.rotate takes them) that make the text lines level:
-    the angle whose row profile of dark pixels has the sharpest edges, on a quarter-size copy."""
+    the angle whose row profile of dark pixels has the sharpest edges, on a quarter-size copy.
+    Searched at 1 degree, then at `step` round the best (the score rises steadily towards its
+    peak), which costs 17 rotations instead of 41."""
     if min(image.size) < 200:
         return 0.0
     small = np.asarray(image.reduce(4))
     dark = Image.fromarray(((small < min(128, int(small.mean()) - 30)) * 255).astype(np.uint8))
-    best, best_score = 0.0, -1.0
-    for angle in np.arange(-max_angle, max_angle + step / 2, step):
-        profile = (np.asarray(dark.rotate(float(angle))) > 0).sum(axis=1).astype(np.float64)
-        score = float(np.square(np.diff(profile)).sum())
-        if score > best_score:
-            best, best_score = float(angle), score
-    return best
+    scores: dict[float, float] = {}
+
+    def best_of(angles) -> float:
+        for angle in angles:
+            angle = round(float(angle), 4)
+            if angle not in scores:
+                profile = (np.asarray(dark.rotate(angle)) > 0).sum(axis=1).astype(np.float64)
+                scores[angle] = float(np.square(np.diff(profile)).sum())
+        return max(sorted(scores), key=lambda a: (scores[a], -abs(a)))
+
+    coarse = best_of(np.arange(-max_angle, max_angle + 0.5, 1.0))
+    return best_of(np.arange(max(-max_angle, coarse - 1 + step), min(max_angle, coarse + 1 - step) + step / 2, step))
 
 
 def _unrotated_box(box: Box, angle: float, size: tuple[int, int]) -> Box:
