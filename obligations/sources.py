@@ -183,12 +183,15 @@ class Raster:
     dpi: int | None
 
 
-def render_page(source: Source, page: int, dpi: int) -> Raster:
-    """The page as an 8-bit image: PDFs rasterised at `dpi`, images decoded as stored."""
+def render_page(source: Source, page: int, dpi: int, gray: bool = False) -> Raster:
+    """The page as an 8-bit image: PDFs rasterised at `dpi` in grey, images decoded as stored
+    (turned grey too if `gray`: an engine that reads grey then holds a third of the memory)."""
     if source.is_pdf:
         with _open_pdf(source) as doc:
             pixmap = doc[page - 1].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
-            image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples)
+            # From the pixmap's own buffer: `samples` would be one more page-sized copy.
+            image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples_mv)
+            del pixmap
         # MuPDF keeps decoded page images in a store of up to 256 MB per process; a worker
         # rendering a scanned PDF page after page would fill it for nothing.
         pymupdf.TOOLS.store_shrink(100)
@@ -204,6 +207,8 @@ def render_page(source: Source, page: int, dpi: int) -> Raster:
             # cost 15 ms a page.
             ImageOps.exif_transpose(image, in_place=True)
             converted = to_8bit(image)
+            if gray and converted.mode != "L":
+                converted = converted.convert("L")
         except (OSError, SyntaxError, ValueError) as exc:
             raise InputError(f"{source.path}: unreadable or truncated image ({_short(exc)})") from None
         opened.keep_pixels = converted is image

@@ -69,6 +69,14 @@ class TesseractBackend:
     remove_rules: bool = True
     reason: str = "Tesseract on CPU"
     service: str = "tesseract"
+    reads_gray = True  # pages may come as greyscale rasters: Tesseract reads no colour
+
+    def load_engines(self) -> None:
+        """Load the engines for the run's languages (each also alone: region reads use one)
+        now, in this process: worker processes forked after this share their memory (tens
+        of MB each) instead of loading their own copies."""
+        for lang in dict.fromkeys([self.lang, *self.lang.split("+")]):
+            self._api(lang, self.psm)
 
     def check(self) -> None:
         """Raise MissingDependency naming the install command for anything missing."""
@@ -160,7 +168,7 @@ class TesseractBackend:
     def _ocr(self, image: Image.Image, psm: int, dpi: int | None, lang: str | None = None,
              whole_page: bool = True) -> list[Word]:
         api = self._api(lang or self.lang, psm)
-        image = image.convert("L")
+        image = image if image.mode == "L" else image.convert("L")
         skew = 0.0
         if whole_page:  # a crop around known text reads best as it is (measured on edge strips)
             image = flatten_background(image)
@@ -226,15 +234,23 @@ def flatten_background(image: Image.Image) -> Image.Image:
     paper_small = _max_filter(np.asarray(image.reduce(factor)), 7)
     if int(paper_small.max()) - int(paper_small.min()) <= EVEN_PAPER:
         return image  # evenly lit paper: dividing by it would only scale every grey level alike
-    paper = Image.fromarray(paper_small).resize(image.size, Image.Resampling.BILINEAR)
-    # In 16-bit integers (255 * 255 fits): float32 copies of an A4 page cost 35 MB each.
-    flat = np.asarray(image).astype(np.uint16) * 255
-    flat //= np.maximum(np.asarray(paper), 1)
-    np.minimum(flat, 255, out=flat)
-    return Image.fromarray(flat.astype(np.uint8))
+    paper = np.asarray(Image.fromarray(paper_small).resize(image.size, Image.Resampling.BILINEAR))
+    gray = np.asarray(image)
+    flat = np.empty_like(gray)
+    # In 16-bit integers (255 * 255 fits) and in bands of rows: whole-page temporaries cost
+    # tens of MB a worker (a float32 copy of an A4 page is 35 MB).
+    for top in range(0, gray.shape[0], FLATTEN_BAND):
+        rows = slice(top, top + FLATTEN_BAND)
+        band = gray[rows].astype(np.uint16)
+        band *= 255
+        band //= np.maximum(paper[rows], 1)
+        np.minimum(band, 255, out=band)
+        flat[rows] = band
+    return Image.fromarray(flat)
 
 
 EVEN_PAPER = 4  # grey levels: paper varying less than this is left as it is
+FLATTEN_BAND = 256  # rows
 
 
 def _max_filter(array: np.ndarray, size: int) -> np.ndarray:
@@ -299,9 +315,11 @@ MAX_RULE_RUNS = 20_000  # more long runs than this is a dark fill or a photo, no
 
 def _long_runs(mask: np.ndarray, min_length: int) -> list[tuple[int, int, int]]:
     """(row, start, end) of each horizontal run of at least `min_length` True cells."""
-    rows, cols = mask.shape
+    # Only rows with that many True cells at all can hold one: on a page most cannot.
+    candidates = np.flatnonzero(np.count_nonzero(mask, axis=1) >= min_length)
+    rows, cols = len(candidates), mask.shape[1]
     padded = np.zeros((rows, cols + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
+    padded[:, 1:-1] = mask[candidates]
     # Each run gives one rise and one fall, in row-major order: they pair up.
     changes = np.flatnonzero(np.diff(padded, axis=1))
     starts, ends = changes[0::2], changes[1::2]
@@ -309,7 +327,7 @@ def _long_runs(mask: np.ndarray, min_length: int) -> list[tuple[int, int, int]]:
     if len(keep) > MAX_RULE_RUNS:
         return []
     width = cols + 1
-    return [(int(starts[i] // width), int(starts[i] % width), int(ends[i] % width)) for i in keep]
+    return [(int(candidates[starts[i] // width]), int(starts[i] % width), int(ends[i] % width)) for i in keep]
 
 
 def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25) -> float:
