@@ -518,13 +518,14 @@ def _reread_foreign_words(page: PageText, image, doctype: DocType, backend: Back
     replacements = {}
     for word in page.words:
         letters = [c for c in word.text if c.isalpha()]
+        # 'НОМЕ' or 'В1S' on an English receipt: the glyphs say HOME, B1S. (Not the other way:
+        # on Russian documents a Latin 'TOP.' is a misread 'ГОР.', so it is read again.)
+        if script == "latin" and any(script_of(c) == "cyrillic" for c in letters):
+            twin = same_glyphs_in(word.text, script)
+            if twin is not None:
+                replacements[id(word)] = [replace(word, text=twin)]
+                continue
         if len(letters) < 2 or sum(script_of(c) == script for c in letters) >= len(letters) / 2:
-            continue
-        # 'НОМЕ' on an English receipt: the glyphs say HOME. (Not the other way: on Russian
-        # documents a Latin 'TOP.' is a misread 'ГОР.', so it is read again.)
-        twin = same_glyphs_in(word.text, script) if script == "latin" else None
-        if twin is not None:
-            replacements[id(word)] = [replace(word, text=twin)]
             continue
         box = _grown(word.bbox, max(6, (word.bbox[3] - word.bbox[1]) // 3), page)
         x0, _, x1, _ = word.bbox

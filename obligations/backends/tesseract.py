@@ -275,10 +275,11 @@ def without_rules(image: Image.Image) -> Image.Image:
     often vanishes whole. No letter has a straight dark run a tenth of the page long.
     """
     gray = np.asarray(image)
-    threshold = min(_otsu_threshold(image.histogram()), 128)  # rules are printed dark, tinted paper is not
-    horizontal = _long_runs(gray < threshold, max(80, gray.shape[1] // 10))
+    # Otsu's level is the darkest class's lightest grey; rules are printed dark, tinted paper is not.
+    threshold = min(_otsu_threshold(image.histogram()), 128)
+    horizontal = _long_runs(gray <= threshold, max(80, gray.shape[1] // 10))
     # Columns as rows: PIL's transpose is cheaper than a contiguous copy of numpy's.
-    vertical = _long_runs(np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) < threshold,
+    vertical = _long_runs(np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) <= threshold,
                           max(80, gray.shape[0] // 12))
     if not horizontal and not vertical:
         return image
@@ -296,7 +297,8 @@ def without_rules(image: Image.Image) -> Image.Image:
 
 
 def _otsu_threshold(histogram: list[int]) -> int:
-    """The grey level that best splits a 256-bin histogram into dark and light."""
+    """The grey level that best splits a 256-bin histogram into dark (up to and including
+    it) and light."""
     hist = np.asarray(histogram, dtype=np.float64)
     levels = np.arange(256)
     below = np.cumsum(hist)

@@ -133,8 +133,8 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
 
 def is_noise(word: Word) -> bool:
     """Specks and rules read as text: no letter, digit or sign that stands alone in print
-    ('№', '&', '%'), or a short unsure scrap."""
-    if not any(ch.isalnum() or ch in "№&%@#+" for ch in word.text):
+    ('№', '&', '%'; '®' and '©' are how Tesseract reads a small 'Ф'), or a short unsure scrap."""
+    if not any(ch.isalnum() or ch in "№&%@#+®©" for ch in word.text):
         return True
     return len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit()
 

@@ -3,13 +3,15 @@
 OCR of rus+eng mixes Latin and Cyrillic lookalikes ("Фамилия" with a Latin "a"),
 splits or glues words and drops punctuation, so labels are compared in a folded
 form: lower case, ё as е, Latin lookalikes as Cyrillic, letters and digits only.
+Zero folds to о and the signs ®/© Tesseract reads for a small Ф fold to ф, so that
+"Ф.И.О." read as "®. И. 0." still reads as its label.
 """
 
 from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-_LOOKALIKES = str.maketrans("aeopcxykmthb", "аеорсхукмтнв")
+_LOOKALIKES = str.maketrans("aeopcxykmthb0®©", "аеорсхукмтнвофф")
 
 
 def fold(text: str) -> str:

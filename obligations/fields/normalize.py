@@ -12,6 +12,7 @@ are the job of :mod:`obligations.fields.validate`.
 Canonical forms::
 
     text             whitespace collapsed, stray edge punctuation removed
+    organization     text, a leading legal form in capitals: "ООО «Ромашка»"
     name             "Петрова-Водкина Анна"
     gender           "male" | "female"
     date             "2010-09-28"
@@ -37,6 +38,7 @@ __all__ = [
     "NORMALIZERS",
     "normalize",
     "normalize_text",
+    "normalize_organization",
     "normalize_name",
     "normalize_gender",
     "normalize_date",
@@ -126,6 +128,25 @@ def normalize_text(raw: str) -> str | None:
     # (ООО «Ромашка», "ул. Ленина, д. 1.").
     s = _clean(raw).strip(_STRAY_EDGE + " ")
     return s or None
+
+
+# Russian legal forms that open an organisation's name. OCR reads them in lower case (the
+# round letters differ only in size), with zeros for О or with Latin lookalikes.
+_LEGAL_FORMS = {"ооо", "оао", "зао", "пао", "ао", "нао", "ип", "нко", "ано", "гуп", "муп", "фгуп", "тоо"}
+_LEGAL_FORM_LOOKALIKES = str.maketrans("0OoAaEeKkMmHPpCcTtXxY3", "оооааееккммнррссттххуз")
+
+
+def normalize_organization(raw: str) -> str | None:
+    """Text, with a leading legal form in its canonical capitals: 'ооо «Ромашка»' and
+    '000 «Ромашка»' -> 'ООО «Ромашка»'. The rest stays as printed."""
+    s = normalize_text(raw)
+    if s is None:
+        return None
+    head, space, rest = s.partition(" ")
+    form = head.translate(_LEGAL_FORM_LOOKALIKES).lower()
+    if space and rest and form in _LEGAL_FORMS:
+        return form.upper() + space + rest
+    return s
 
 
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼ`´′"})
@@ -380,6 +401,7 @@ def normalize_date(raw: str) -> str | None:
 
 NORMALIZERS: dict[str, Callable[[str], str | None]] = {
     "text": normalize_text,
+    "organization": normalize_organization,
     "name": normalize_name,
     "gender": normalize_gender,
     "date": normalize_date,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from obligations.backends.base import PageText, Word
 from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
@@ -73,6 +75,20 @@ def test_group_label_splits_names_over_rows():
         "number": "112-233-445 95", "last_name": "Петров", "first_name": "Сергей", "middle_name": "Николаевич",
         "birth_date": "1975-03-12", "birth_place": "г. Москва", "gender": "male", "registration_date": "2001-03-15",
     }
+
+
+@pytest.mark.parametrize("label", ["®. И. О.", "©. И. O.:", "Ф.И. 0."])
+def test_snils_name_label_as_tesseract_misreads_it(label):
+    """A small 'Ф' comes out as '®' or '©', and 'О' as a zero or a Latin 'O'."""
+    got = values("snils", [
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"),
+        (100, 240, "№ 112-233-445 95"),
+        (100, 320, f"{label} КАБАНОВ"),
+        (400, 380, "АРТЕМИЙ"),
+        (400, 440, "АНТИПОВИЧ"),
+        (100, 500, "Дата и место рождения 12 марта 1975 года"),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Кабанов", "Артемий", "Антипович")
 
 
 def test_sections_tell_seller_and_buyer_columns_apart():

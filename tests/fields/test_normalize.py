@@ -24,7 +24,7 @@ ALL_KINDS = sorted(NORMALIZERS)
 
 def test_registry_has_every_documented_kind():
     assert set(NORMALIZERS) == {
-        "text", "name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
+        "text", "organization", "name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
         "passport_number", "division_code", "doc_number",
     }
 
@@ -421,8 +421,25 @@ DOC_NUMBER_CASES = [
     ("No.", None),
 ]
 
+ORGANIZATION_CASES = [
+    ("ООО «Ромашка»", "ООО «Ромашка»"),
+    ("ооо «Северный ветер»", "ООО «Северный ветер»"),  # round capitals read small
+    ("000 «Назаров и партнеры»", "ООО «Назаров и партнеры»"),  # zeros for О
+    ("OOO  Ромашка", "ООО Ромашка"),  # Latin lookalikes
+    ("3АО «Вектор»", "ЗАО «Вектор»"),
+    ("Ао «Х»", "АО «Х»"),
+    ("ип Иванов И. И.", "ИП Иванов И. И."),
+    ("Общество с ограниченной ответственностью «Светоч»", "Общество с ограниченной ответственностью «Светоч»"),
+    ("ООО", "ООО"),  # the form alone is not rewritten
+    ("000 123", "ООО 123"),
+    ("1000 «Ромашка»", "1000 «Ромашка»"),
+    ("оао", "оао"),
+    ("", None),
+]
+
 TABLE = (
     [("text", r, e) for r, e in TEXT_CASES]
+    + [("organization", r, e) for r, e in ORGANIZATION_CASES]
     + [("name", r, e) for r, e in NAME_CASES]
     + [("gender", r, e) for r, e in GENDER_CASES]
     + [("date", r, e) for r, e in DATE_CASES]

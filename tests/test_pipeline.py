@@ -1,0 +1,73 @@
+"""Pipeline internals: follow-up reads done where the page raster is, and done again in the
+main process only when the document's type differs from the worker's guess."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from obligations.backends.base import BackendInfo, PageText, Word
+from obligations.doctypes import load_doctypes
+from obligations.pipeline import Pipeline, RunOptions, follow_up
+
+DOCTYPES = load_doctypes()
+
+
+@dataclass
+class RecordingBackend:
+    """Reads every region as one fixed word, and remembers what it was asked."""
+
+    answer: str = "ИМЯ"
+    regions: list[tuple] = field(default_factory=list)
+    service: str = "fake"
+
+    def info(self) -> BackendInfo:
+        return BackendInfo(self.service, None, "cpu", None, "test")
+
+    def read(self, image, dpi=None, lang=None):
+        return [], 0
+
+    def read_region(self, image, box, angle, lang=None, flatten=False):
+        self.regions.append((box, angle, lang))
+        return [Word(self.answer, box, 90.0, ("region", angle, box, 0))]
+
+
+def _page(*texts: str) -> PageText:
+    words = [Word(text, (100 + 200 * i, 100, 260 + 200 * i, 140), 90.0, (1, 1, 1)) for i, text in enumerate(texts)]
+    return PageText(1, 2000, 2800, 300, "ocr", words)
+
+
+def test_cyrillic_lookalikes_on_an_english_receipt_become_latin_without_reading_again():
+    backend = RecordingBackend()
+    page = _page("НОМЕ", "В1$", "TOTAL")
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["receipt"], backend)
+    assert [w.text for w in page.words] == ["HOME", "B1$", "TOTAL"]
+    assert backend.regions == []
+    assert page.followed_up == "receipt"
+
+
+def test_latin_misreads_on_a_russian_card_are_read_again_in_russian():
+    backend = RecordingBackend(answer="ИМЯ")
+    page = _page("UMA", "ПЕТР")
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert [w.text for w in page.words][:2] == ["ИМЯ", "ПЕТР"]
+    assert backend.regions[0][2] == "rus"  # in the document's own language
+
+
+def test_main_process_follows_up_only_pages_the_worker_guessed_differently(tmp_path):
+    pipeline = Pipeline(RunOptions(service="tesseract", jobs=1), backend=(RecordingBackend(), "test"))
+    source = _one_page_png(tmp_path)
+    guessed_right, guessed_wrong = _page("UMA"), _page("UMA")
+    guessed_right.followed_up, guessed_wrong.followed_up = "passport", "snils"
+    pipeline._follow_up(source, DOCTYPES["passport"], [guessed_right, guessed_wrong])
+    assert [w.text for w in guessed_right.words] == ["UMA"]
+    assert guessed_wrong.words[0].text == "ИМЯ" and guessed_wrong.followed_up == "passport"
+
+
+def _one_page_png(tmp_path):
+    from obligations.sources import open_source
+
+    path = tmp_path / "page.png"
+    Image.new("L", (2000, 2800), 255).save(path)
+    return open_source(path)
