@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .doctypes import DocType
 from .fields.matching import fold, phrase_in_text
@@ -25,10 +26,9 @@ class Classification:
 def classify_page(text: str, doctypes: dict[str, DocType]) -> Classification:
     """Sum the weights of each type's phrases found on the page; the best type over its
     `min_score` wins. Confidence grows with the margin over the runner-up."""
-    folded = re.sub(r"[^\w№/]+", " ", fold(text))
+    folded = _words_only(text)
     scores = {
-        doctype.id: sum(weight for phrase, weight in doctype.keywords if phrase_in_text(
-            re.sub(r"[^\w№/]+", " ", fold(phrase)).strip(), folded))
+        doctype.id: sum(weight for phrase, weight in doctype.keywords if phrase_in_text(_phrase(phrase), folded))
         for doctype in doctypes.values()
     }
     if not scores:
@@ -42,6 +42,15 @@ def classify_page(text: str, doctypes: dict[str, DocType]) -> Classification:
     coverage = min(1.0, best_score / max(total * 0.6, 1e-9))
     margin = (best_score - runner_up) / best_score
     return Classification(best, round(max(0.05, coverage * (0.5 + 0.5 * margin)), 3), scores)
+
+
+def _words_only(text: str) -> str:
+    return re.sub(r"[^\w№/]+", " ", fold(text))
+
+
+@cache  # every page compares the same phrases
+def _phrase(phrase: str) -> str:
+    return _words_only(phrase).strip()
 
 
 def forced(doc_type: str) -> Classification:

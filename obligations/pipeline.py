@@ -8,6 +8,7 @@ fields located, validated) as soon as its last page is read, in input order.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import re
@@ -32,7 +33,7 @@ from .fields.locate import Found, expand, find_text_box, locate_fields, value_fr
 from .fields.normalize import same_glyphs_in
 from .fields.validate import script_of
 from .results import DocumentResult, FieldResult, PageResult, Result
-from .sources import DEFAULT_MAX_PIXELS, Source, open_source, render_page
+from .sources import DEFAULT_MAX_PIXELS, Source, open_source, render_page, text_layer
 
 # A vertically printed field (a passport's series and number) missing from the page's
 # horizontal text is read from the page's edge strips turned upright. A strip runs from the
@@ -114,8 +115,10 @@ class Pipeline:
         in_flight: deque[tuple[_FileWork, Future]] = deque()
         window = 2 * max(1, self.options.jobs)
         tasks = self._page_tasks(paths, files)
+        first = next(tasks, None)
+        tasks = itertools.chain([first] if first else [], tasks)
         exhausted = False
-        with self._workers():
+        with self._workers(first is not None and self._needs_ocr(*first)):
             while True:
                 while not exhausted and len(in_flight) < window:
                     task = next(tasks, None)
@@ -184,12 +187,26 @@ class Pipeline:
         return (self.options.dpi, self.options.force_ocr, self.backend, self.locator, self.doctypes,
                 self.options.doc_type)
 
+    def _needs_ocr(self, work: "_FileWork", page: int) -> bool:
+        """Whether a page will be OCR'd: no text layer, or --force-ocr."""
+        assert work.source is not None
+        if self.options.force_ocr or not work.source.is_pdf:
+            return True
+        try:
+            return text_layer(work.source, page, self.options.dpi) is None
+        except Exception:  # a damaged page: its worker reports it with the file
+            return True
+
     @contextmanager
-    def _workers(self):
-        """A pool of worker processes for the run (none for --jobs 1: work runs in-process)."""
+    def _workers(self, ocr_ahead: bool):
+        """A pool of worker processes for the run (none for --jobs 1: work runs in-process).
+        When the run's first page needs OCR, the engines are loaded before the workers are
+        forked, so that they share one copy. A run that starts with a digital PDF is taken for
+        a batch of them: loading engines would cost it more (0.25-0.5 s) than reading 30 of
+        its pages; a worker that meets a scan later loads its own."""
         if self.options.jobs > 1 and not self.in_process:
             load_engines = getattr(self.backend, "load_engines", None)
-            if load_engines is not None and FORK is not None:
+            if load_engines is not None and FORK is not None and ocr_ahead:
                 load_engines()  # before the fork: the workers share one copy
             self._pool = ProcessPoolExecutor(self.options.jobs, mp_context=FORK, initializer=_init_worker)
         try:
