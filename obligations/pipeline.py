@@ -1,7 +1,9 @@
 """file -> pages -> text (text layer or OCR) -> document types -> fields -> result.
 
 Pages of all input files stream through one pool of worker processes: a worker
-renders its page and reads it, so the main process never holds page rasters, and
+renders its page, reads it and, while it holds the raster, reads again the regions
+one pass misses for the type the page looks like (words in the wrong script, the
+passport's vertical number), so the main process never holds page rasters, and
 single-page files keep every core busy. Each file is finished (classified,
 fields located, validated) as soon as its last page is read, in input order.
 """
@@ -15,10 +17,10 @@ import re
 import sys
 import time
 from collections import deque
-from contextlib import contextmanager
-from functools import cache
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Iterator
 
