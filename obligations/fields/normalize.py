@@ -125,8 +125,10 @@ def _digits(raw: str) -> str:
 
 def normalize_text(raw: str) -> str | None:
     # Closing quotes/brackets and dots are kept: they belong to the text
-    # (ООО «Ромашка», "ул. Ленина, д. 1.").
-    s = _clean(raw).strip(_STRAY_EDGE + " ")
+    # (ООО «Ромашка», "ул. Ленина, д. 1."). Underscores at a word's ends are the
+    # underline the value was printed on, not print.
+    s = " ".join(t for t in (token.strip("_") for token in _clean(raw).split(" ")) if t)
+    s = s.strip(_STRAY_EDGE + " ")
     return s or None
 
 
