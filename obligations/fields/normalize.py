@@ -34,6 +34,8 @@ import unicodedata
 from decimal import Decimal
 from typing import Callable
 
+from .matching import fold
+
 __all__ = [
     "NORMALIZERS",
     "normalize",
@@ -135,7 +137,6 @@ def normalize_text(raw: str) -> str | None:
 # Russian legal forms that open an organisation's name. OCR reads them in lower case (the
 # round letters differ only in size), with zeros for О or with Latin lookalikes.
 _LEGAL_FORMS = {"ооо", "оао", "зао", "пао", "ао", "нао", "ип", "нко", "ано", "гуп", "муп", "фгуп", "тоо"}
-_LEGAL_FORM_LOOKALIKES = str.maketrans("0OoAaEeKkMmHPpCcTtXxY3", "оооааееккммнррссттххуз")
 
 
 def normalize_organization(raw: str) -> str | None:
@@ -145,7 +146,7 @@ def normalize_organization(raw: str) -> str | None:
     if s is None:
         return None
     head, space, rest = s.partition(" ")
-    form = head.translate(_LEGAL_FORM_LOOKALIKES).lower()
+    form = fold(head).replace("3", "з")  # as labels are compared, and a 3 for З
     if space and rest and form in _LEGAL_FORMS:
         return form.upper() + space + rest
     return s
