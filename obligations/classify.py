@@ -17,6 +17,7 @@ class Classification:
     doc_type: str
     confidence: float  # 0..1
     scores: dict[str, float]
+    opens: bool = False  # the page prints its type's `first_page` title: a document starts here
 
     def explain(self) -> str:
         ranked = sorted(self.scores.items(), key=lambda kv: -kv[1])
@@ -41,7 +42,8 @@ def classify_page(text: str, doctypes: dict[str, DocType]) -> Classification:
     total = sum(weight for _, weight in doctypes[best].keywords)
     coverage = min(1.0, best_score / max(total * 0.6, 1e-9))
     margin = (best_score - runner_up) / best_score
-    return Classification(best, round(max(0.05, coverage * (0.5 + 0.5 * margin)), 3), scores)
+    opens = any(pattern.search(fold(text)) for pattern in doctypes[best].first_page)
+    return Classification(best, round(max(0.05, coverage * (0.5 + 0.5 * margin)), 3), scores, opens)
 
 
 def _words_only(text: str) -> str:
@@ -60,7 +62,8 @@ def forced(doc_type: str) -> Classification:
 def group_pages(
     labels: list[Classification], doctypes: dict[str, DocType]
 ) -> list[tuple[str, list[int], float]]:
-    """Consecutive pages of one type form a document, up to the type's `max_pages`.
+    """Consecutive pages of one type form a document, up to the type's `max_pages`, unless a
+    page prints the type's first-page title (a second invoice right after the first).
 
     An unrecognised page right after a multi-page document continues it (an invoice's
     second page of goods rarely repeats the title); elsewhere it stays a document of
@@ -72,7 +75,8 @@ def group_pages(
         if documents:
             last_type, last_pages, last_conf = documents[-1]
             limit = doctypes[last_type].max_pages if last_type in doctypes else 1
-            continues = doc_type == last_type or (doc_type == UNKNOWN and last_type != UNKNOWN)
+            continues = ((doc_type == last_type and not label.opens)
+                         or (doc_type == UNKNOWN and last_type != UNKNOWN))
             if continues and len(last_pages) < limit and limit > 1:
                 last_pages.append(index)
                 continue

@@ -253,7 +253,8 @@ def text_layer(source: Source, page: int, dpi: int) -> tuple[list[Word], int, in
     scale = dpi / 72.0
     with _open_pdf(source) as doc:
         pdf_page = doc[page - 1]
-        raw = pdf_page.get_text("words")  # lines are ordered later; sort=True costs ~2 ms a page
+        # Lines are ordered later (sort=True costs ~2 ms a page); ligatures come as their letters.
+        raw = pdf_page.get_text("words", flags=TEXT_FLAGS)
         width = round(pdf_page.rect.width * scale)
         height = round(pdf_page.rect.height * scale)
     usable = sum(ch.isalnum() for w in raw for ch in w[4])
@@ -261,7 +262,7 @@ def text_layer(source: Source, page: int, dpi: int) -> tuple[list[Word], int, in
         return None
     words = [
         Word(
-            text=w[4],
+            text=w[4].translate(_DASHES),
             bbox=(round(w[0] * scale), round(w[1] * scale), round(w[2] * scale), round(w[3] * scale)),
             conf=100.0,
             line=(w[5], w[6]),
@@ -269,6 +270,15 @@ def text_layer(source: Source, page: int, dpi: int) -> tuple[list[Word], int, in
         for w in raw
     ]
     return words, width, height
+
+
+# What MuPDF gives by default for words, less TEXT_PRESERVE_LIGATURES ('ﬁ' comes as 'fi').
+TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
+# A font's hyphen glyph is often mapped to the soft hyphen (U+00AD) in the PDF's ToUnicode
+# table, so that 'Ростов-на-Дону' extracts as 'Ростов\xadна\xadДону'; printed hyphens and
+# dashes of other code points read as the ASCII hyphen that patterns and values expect.
+_DASHES = str.maketrans({"\u00ad": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
+                         "\u00a0": " "})
 
 
 class _open_pdf:

@@ -35,3 +35,7 @@ fi
 target="."
 [ -n "$EXTRAS" ] && target=".[$EXTRAS]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"
+# An editable install compiles nothing (a regular one does): compile the package now, so that
+# every command starts without compiling it (a tenth of a second each, more where
+# PYTHONDONTWRITEBYTECODE is set and nothing is ever cached).
+.venv/bin/python -m compileall -q obligations >/dev/null

@@ -38,3 +38,16 @@ def test_grouping_single_and_multi_page_types():
         ("passport", [0]), ("snils", [1]), ("invoice", [2, 3, 4]), ("snils", [5])]
     two_cards = group_pages([forced("snils"), forced("snils")], DOCTYPES)
     assert [pages for _, pages, _ in two_cards] == [[0], [1]]
+
+
+def test_an_invoice_title_starts_a_new_document_and_a_continuation_page_does_not():
+    first = classify_page("СЧЕТ-ФАКТУРА № 12 от 01.01.2024\nПродавец ООО «Ромашка»\nИНН/КПП продавца 7707083893/770701001",
+                          DOCTYPES)
+    continuation = classify_page("Наименование товара\nСчет-фактура к оплате\nВсего к оплате 1 200,00\nПокупатель",
+                                 DOCTYPES)
+    second = classify_page("Счет-фактура Ne 13 от 02.01.2024\nПродавец ООО «Лютик»\nИНН/КПП покупателя 7707083893/770701001",
+                           DOCTYPES)  # '№' misread
+    assert first.opens and second.opens and not continuation.opens
+    assert continuation.doc_type == "invoice"
+    documents = group_pages([first, continuation, second], DOCTYPES)
+    assert [pages for _, pages, _ in documents] == [[0, 1], [2]]

@@ -80,6 +80,20 @@ def test_every_image_format(tmp_path, fmt, suffix):
     assert result["documents"][0]["fields"]["number"]["value"] == truth["fields"]["number"]
 
 
+def test_digital_pdfs_of_every_type_are_read_from_their_text_layer(tmp_path):
+    """Clean text, no OCR: the clean target holds (hyphens extracted as soft hyphens, labels
+    wrapped over two lines and vertical text in the layer once cost a twentieth of it)."""
+    for doc_type in DOC_TYPES:
+        generate(doc_type, 6, tmp_path / "digital", degrade="none", fmt="digital-pdf", seed=SEED + 1)
+    out = tmp_path / "out"
+    assert run_cli(str(tmp_path / "digital"), "--out", str(out)).returncode == 0
+    results = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
+    assert len(results) == 6 * len(DOC_TYPES)
+    assert all(page["text_source"] == "text_layer" for r in results for page in r["pages"])
+    tally = tally_directory(tmp_path / "digital", out)
+    assert tally.accuracy >= ACCURACY_FLOOR["none"], tally.report()
+
+
 def test_scanned_pdf_and_digital_pdf(tmp_path):
     generate("passport", 1, tmp_path / "scan", degrade="scan", fmt="pdf", seed=6)
     generate("invoice", 2, tmp_path / "digital", degrade="none", fmt="digital-pdf", seed=6)
@@ -176,3 +190,15 @@ def test_invalid_check_digits_are_reported_not_fixed(tmp_path):
     assert number["value"] == "112-233-445 96" and number["valid"] is False
     assert any("snils" in w for w in result["warnings"])
     assert result["documents"][0]["fields"]["birth_date"]["value"] is None  # absent, present as null
+
+
+def test_two_invoices_in_one_pdf_are_two_documents(tmp_path):
+    generate("invoice", 2, tmp_path / "parts", degrade="none", fmt="digital-pdf", seed=8)
+    bundle(tmp_path / "two.pdf", sorted((tmp_path / "parts").glob("*.pdf")))
+    out = tmp_path / "out"
+    assert run_cli(str(tmp_path / "two.pdf"), "--out", str(out)).returncode == 0
+    documents = json.loads((out / "two.json").read_text())["documents"]
+    assert [(d["doc_type"], d["pages"]) for d in documents] == [("invoice", [1]), ("invoice", [2])]
+    for document, part in zip(documents, ("invoice_0000", "invoice_0001")):
+        truth = json.loads((tmp_path / "parts" / f"{part}.json").read_text())
+        assert document["fields"]["number"]["value"] == truth["fields"]["number"]

@@ -38,7 +38,15 @@ class PageText:
 
     @property
     def text(self) -> str:
-        return "\n".join(" ".join(w.text for w in line) for line in group_lines(self.words))
+        """The words as lines of text, in reading order (kept until `words` is set again)."""
+        if "_text" not in self.__dict__:
+            self.__dict__["_text"] = "\n".join(" ".join(w.text for w in line) for line in group_lines(self.words))
+        return self.__dict__["_text"]
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "words":  # the words are only ever replaced whole, never changed in place
+            self.__dict__.pop("_text", None)
+        super().__setattr__(name, value)
 
 
 def group_lines(words: list[Word]) -> list[list[Word]]:
@@ -47,7 +55,7 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     for word in words:
         lines.setdefault(word.line, []).append(word)
     # Vertical lines (read from an edge strip turned upright) keep the order they were read in.
-    ordered = [line if _runs_vertically(line) else sorted(line, key=lambda w: w.bbox[0]) for line in lines.values()]
+    ordered = [line if runs_vertically(line) else sorted(line, key=lambda w: w.bbox[0]) for line in lines.values()]
     ordered.sort(key=lambda line: (min(w.bbox[1] for w in line), line[0].bbox[0]))
     return ordered
 
@@ -58,10 +66,13 @@ def mean_confidence(words: list[Word]) -> float:
     return sum(scored) / len(scored) if scored else 0.0
 
 
-def _runs_vertically(line: list[Word]) -> bool:
+def runs_vertically(line: list[Word]) -> bool:
+    """Whether a line's words stand one above the other, or its one word is printed turned."""
     width = max(w.bbox[2] for w in line) - min(w.bbox[0] for w in line)
     height = max(w.bbox[3] for w in line) - min(w.bbox[1] for w in line)
-    return len(line) > 1 and height > 2 * width
+    if len(line) == 1:
+        return len(line[0].text) >= 3 and height > 2 * width
+    return height > 2 * width
 
 
 @dataclass(frozen=True)

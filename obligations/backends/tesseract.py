@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
 from ..errors import MissingDependency
 from .base import BackendInfo, Box, Word, mean_confidence
+from .page_cleanup import estimate_skew, flatten_background, without_rules
 
 # OpenMP reads this once, when libtesseract loads: set before any import of tesserocr so
 # that forked workers inherit it. On 2 cores its threads thrash (7.9x slower measured).
@@ -220,139 +220,6 @@ def _looks_upright(words: list[Word]) -> bool:
 
 def _good_words(words: list[Word]) -> int:
     return sum(1 for w in words if w.conf >= 60 and sum(c.isalnum() for c in w.text) >= 3)
-
-
-
-def flatten_background(image: Image.Image) -> Image.Image:
-    """The page divided by its own paper colour: tinted cards, yellowed paper and uneven
-    light all become white. Tesseract's global threshold otherwise turns a tinted card on
-    white paper into one black block and reads no text in it."""
-    factor = 8
-    if min(image.size) < 16 * factor:
-        return image
-    # The lightest pixel around each point is the paper: letters are narrower than the window.
-    paper_small = _max_filter(np.asarray(image.reduce(factor)), 7)
-    if int(paper_small.max()) - int(paper_small.min()) <= EVEN_PAPER:
-        return image  # evenly lit paper: dividing by it would only scale every grey level alike
-    paper = np.asarray(Image.fromarray(paper_small).resize(image.size, Image.Resampling.BILINEAR))
-    gray = np.asarray(image)
-    flat = np.empty_like(gray)
-    # In 16-bit integers (255 * 255 fits) and in bands of rows: whole-page temporaries cost
-    # tens of MB a worker (a float32 copy of an A4 page is 35 MB).
-    for top in range(0, gray.shape[0], FLATTEN_BAND):
-        rows = slice(top, top + FLATTEN_BAND)
-        band = gray[rows].astype(np.uint16)
-        band *= 255
-        band //= np.maximum(paper[rows], 1)
-        np.minimum(band, 255, out=band)
-        flat[rows] = band
-    return Image.fromarray(flat)
-
-
-EVEN_PAPER = 4  # grey levels: paper varying less than this is left as it is
-FLATTEN_BAND = 256  # rows
-
-
-def _max_filter(array: np.ndarray, size: int) -> np.ndarray:
-    """The largest value in the size x size window round each cell, edges repeated (what
-    PIL's MaxFilter gives, as two one-dimensional passes: 150x faster on a page)."""
-    reach = size // 2
-    rows, cols = array.shape
-    padded = np.pad(array, reach, mode="edge")
-    across = padded[:, :cols].copy()
-    for shift in range(1, size):
-        np.maximum(across, padded[:, shift:shift + cols], out=across)
-    result = across[:rows].copy()
-    for shift in range(1, size):
-        np.maximum(result, across[shift:shift + rows], out=result)
-    return result
-
-
-def without_rules(image: Image.Image) -> Image.Image:
-    """The page with long straight strokes (underlines, table borders) painted white.
-
-    Tesseract loses text that touches a rule: a form's value printed on its underline
-    often vanishes whole. No letter has a straight dark run a tenth of the page long.
-    """
-    gray = np.asarray(image)
-    # Otsu's level is the darkest class's lightest grey; rules are printed dark, tinted paper is not.
-    threshold = min(_otsu_threshold(image.histogram()), 128)
-    horizontal = _long_runs(gray <= threshold, max(80, gray.shape[1] // 10))
-    # Columns as rows: PIL's transpose is cheaper than a contiguous copy of numpy's.
-    vertical = _long_runs(np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) <= threshold,
-                          max(80, gray.shape[0] // 12))
-    if not horizontal and not vertical:
-        return image
-    # Paint with the lighter of the pixels a little above and below (left and right):
-    # the paper there, so a rule on a tinted card does not turn into a white stripe.
-    cleaned = gray.copy()
-    last_row, last_col = gray.shape[0] - 1, gray.shape[1] - 1
-    for row, start, end in horizontal:
-        above, below = gray[max(row - RULE_REACH, 0), start:end], gray[min(row + RULE_REACH, last_row), start:end]
-        cleaned[row, start:end] = np.maximum(above, below)
-    for col, start, end in vertical:
-        left, right = gray[start:end, max(col - RULE_REACH, 0)], gray[start:end, min(col + RULE_REACH, last_col)]
-        cleaned[start:end, col] = np.maximum(left, right)
-    return Image.fromarray(cleaned)
-
-
-def _otsu_threshold(histogram: list[int]) -> int:
-    """The grey level that best splits a 256-bin histogram into dark (up to and including
-    it) and light."""
-    hist = np.asarray(histogram, dtype=np.float64)
-    levels = np.arange(256)
-    below = np.cumsum(hist)
-    above = below[-1] - below
-    below_mass = np.cumsum(hist * levels)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = (below_mass[-1] * below / below[-1] - below_mass) ** 2 / (below * above)
-    if np.isnan(between).all():  # a blank image: one grey level, nothing is dark
-        return 0
-    return int(np.nanargmax(between))
-
-
-RULE_REACH = 6  # pixels: past a rule's edge (rules are at most ~5 px thick at 300 dpi)
-MAX_RULE_RUNS = 20_000  # more long runs than this is a dark fill or a photo, not rules
-
-
-def _long_runs(mask: np.ndarray, min_length: int) -> list[tuple[int, int, int]]:
-    """(row, start, end) of each horizontal run of at least `min_length` True cells."""
-    # Only rows with that many True cells at all can hold one: on a page most cannot.
-    candidates = np.flatnonzero(np.count_nonzero(mask, axis=1) >= min_length)
-    rows, cols = len(candidates), mask.shape[1]
-    padded = np.zeros((rows, cols + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask[candidates]
-    # Each run gives one rise and one fall, in row-major order: they pair up.
-    changes = np.flatnonzero(np.diff(padded, axis=1))
-    starts, ends = changes[0::2], changes[1::2]
-    keep = np.flatnonzero(ends - starts >= min_length)
-    if len(keep) > MAX_RULE_RUNS:
-        return []
-    width = cols + 1
-    return [(int(candidates[starts[i] // width]), int(starts[i] % width), int(ends[i] % width)) for i in keep]
-
-
-def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25) -> float:
-    """Degrees (counter-clockwise, as Image.rotate takes them) that make the text lines level:
-    the angle whose row profile of dark pixels has the sharpest edges, on a quarter-size copy.
-    Searched at 1 degree, then at `step` round the best (the score rises steadily towards its
-    peak), which costs 17 rotations instead of 41."""
-    if min(image.size) < 200:
-        return 0.0
-    small = np.asarray(image.reduce(4))
-    dark = Image.fromarray(((small < min(128, int(small.mean()) - 30)) * 255).astype(np.uint8))
-    scores: dict[float, float] = {}
-
-    def best_of(angles) -> float:
-        for angle in angles:
-            angle = round(float(angle), 4)
-            if angle not in scores:
-                profile = (np.asarray(dark.rotate(angle)) > 0).sum(axis=1).astype(np.float64)
-                scores[angle] = float(np.square(np.diff(profile)).sum())
-        return max(sorted(scores), key=lambda a: (scores[a], -abs(a)))
-
-    coarse = best_of(np.arange(-max_angle, max_angle + 0.5, 1.0))
-    return best_of(np.arange(max(-max_angle, coarse - 1 + step), min(max_angle, coarse + 1 - step) + step / 2, step))
 
 
 def _unrotated_box(box: Box, angle: float, size: tuple[int, int]) -> Box:

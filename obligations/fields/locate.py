@@ -22,7 +22,7 @@ from typing import Iterable
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..backends.base import Box, PageText, Word, group_lines
+from ..backends.base import Box, PageText, Word, group_lines, runs_vertically
 from ..doctypes import DocType, FieldSpec
 from .matching import similar, squash
 from .normalize import fix_digit_lookalikes, normalize
@@ -43,6 +43,7 @@ MACROS = {
 LABEL_CUTOFF = 82.0
 EDGE_JUNK = " \t‚‘’`'°=_~*•·,;:|/\\-–—"  # specks OCR reads at a value's ends
 COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
+PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 SECTION_LABEL = "§"  # owner prefix of a field's in-section labels
 SECTION_HEADER = "§§"  # owner prefix of section headers
@@ -81,6 +82,7 @@ class LabelHit:
     end: int  # exclusive
     score: float
     length: int = 0  # letters in the label: a longer label is the more specific anchor
+    wrap: tuple[int, int, int] | None = None  # (row, start, end) of the label's second line
 
     def x0(self, rows: list[Row]) -> int:
         return rows[self.row].words[self.start].bbox[0]
@@ -165,7 +167,9 @@ def build_rows(words: list[Word]) -> list[Row]:
     for line in lines:
         centre = sum((w.bbox[1] + w.bbox[3]) / 2 - slope * (w.bbox[0] + w.bbox[2]) / 2 for w in line)
         height = statistics.median(w.bbox[3] - w.bbox[1] for w in line)
-        standalone = isinstance(line[0].line, tuple) and line[0].line[:1] == ("region",)
+        # Region reads and text running vertically (a passport's number in a PDF's text layer)
+        # are rows of their own, never merged with the horizontal line they cross.
+        standalone = (isinstance(line[0].line, tuple) and line[0].line[:1] == ("region",)) or runs_vertically(line)
         rows.append(Row(line, centre / len(line), height, standalone))
     rows.sort(key=lambda r: (r.y, r.x0))
     merged: list[Row] = []
@@ -213,18 +217,20 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
     match wins, and the longer label among equals ('Дата и место рождения' over 'Дата')."""
     targets = [(owner, target) for owner, label in owners if (target := squash(label))]
     longest = max((len(t) for _, t in targets), default=0)
-    runs: list[tuple[str, int, int, int]] = []  # squashed text of words start..end of row r
-    for r, row in enumerate(rows):
-        squashed = [squash(w.text) for w in row.words]
+    # Squashed text of words start..end of row r (and, for a wrapped label, of its second line).
+    runs: list[tuple[str, int, int, int, tuple[int, int, int] | None]] = []
+    squashed_rows = [[squash(w.text) for w in row.words] for row in rows]
+    for r, squashed in enumerate(squashed_rows):
         for start in range(len(squashed)):
             if not squashed[start]:
                 continue
             text = ""
             for end in range(start, len(squashed)):
                 text += squashed[end]
-                runs.append((text, r, start, end + 1))
+                runs.append((text, r, start, end + 1, None))
                 if len(text) > longest * 1.2 + 2:
                     break
+    runs += _wrapped_runs(rows, squashed_rows, longest * 1.2 + 2)
     candidates = []
     if targets and runs:
         # Every label against every run at once, in C; similar() then applies the exact rules
@@ -233,22 +239,70 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
                                score_cutoff=LABEL_CUTOFF, dtype=np.uint8)
         for i, j in zip(*np.nonzero(scores)):
             owner, target = targets[i]
-            text, r, start, end = runs[j]
+            text, r, start, end, wrap = runs[j]
             score = similar(target, text)
             if score >= LABEL_CUTOFF:
-                candidates.append((score, len(target), owner, r, start, end))
+                candidates.append((score, len(target), owner, r, start, end, wrap))
     candidates.sort(key=lambda c: (-c[0], -c[1]))
     taken: set[tuple[int, int]] = set()
     hits = []
-    for score, length, owner, r, start, end in candidates:
+    for score, length, owner, r, start, end, wrap in candidates:
         span = {(r, i) for i in range(start, end)}
+        if wrap is not None:
+            span |= {(wrap[0], i) for i in range(wrap[1], wrap[2])}
         if span & taken:
             # The same words may anchor several fields ('Дата и место рождения').
-            if not any(h.row == r and h.start == start and h.end == end for h in hits):
+            if not any(h.row == r and h.start == start and h.end == end and h.wrap == wrap for h in hits):
                 continue
         taken |= span
-        hits.append(LabelHit(owner, r, start, end, score, length))
+        hits.append(LabelHit(owner, r, start, end, score, length, wrap))
     return sorted(hits, key=lambda h: (h.row, h.start))
+
+
+def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: float):
+    """Runs of a label printed over two lines in a narrow column ('Фамилия, имя,' over
+    'отчество:', 'Дата и место' over 'рождения:'): words from where a column starts, then
+    words of the row just below from the same left edge on. Each line of the label ends
+    its row or a gap wider than a space ('ИНН' over 'КПП продавца:' is not one label)."""
+    for r in range(len(rows) - 1):
+        row, below = rows[r], rows[r + 1]
+        if (row.standalone or below.standalone
+                or below.y - row.y > 2 * max(row.height, below.height)):
+            continue
+        for start in range(len(row.words)):
+            if not squashed_rows[r][start] or not _starts_column(row, start):
+                continue
+            left = row.words[start].bbox[0]
+            under = next((i for i, w in enumerate(below.words)
+                          if abs(w.bbox[0] - left) <= 2 * row.height and _starts_column(below, i)), None)
+            if under is None:
+                continue
+            head = ""
+            for end in range(start, len(row.words)):
+                head += squashed_rows[r][end]
+                if len(head) >= longest:
+                    break
+                if not _ends_phrase(row, end):
+                    continue
+                text = head
+                for last in range(under, len(below.words)):
+                    text += squashed_rows[r + 1][last]
+                    if len(text) > longest:
+                        break
+                    if _ends_phrase(below, last):
+                        yield text, r, start, end + 1, (r + 1, under, last + 1)
+
+
+def _ends_phrase(row: Row, index: int) -> bool:
+    """Whether a row's word is its last, or is followed by a gap wider than a space."""
+    words = row.words
+    return index == len(words) - 1 or words[index + 1].bbox[0] - words[index].bbox[2] > PHRASE_GAP * row.height
+
+
+def _starts_column(row: Row, index: int) -> bool:
+    """Whether a row's word is its first, or follows a gap as wide as a column gap."""
+    words = row.words
+    return index == 0 or words[index].bbox[0] - words[index - 1].bbox[2] > COLUMN_GAP * row.height
 
 
 # --------------------------------------------------------------------------- label strategy
@@ -371,6 +425,7 @@ def _window(model: PageModel, row: int, left: float, right: float, every_phrase:
     three captioned columns)."""
     row_words = model.rows[row].words
     in_labels = {i for h in model.hits_in_row(row) for i in range(h.start, h.end)}
+    in_labels |= {i for h in model.hits if h.wrap and h.wrap[0] == row for i in range(h.wrap[1], h.wrap[2])}
     gap = COLUMN_GAP * model.rows[row].height
     phrases: list[list[Word]] = [[]]
     for i, word in enumerate(row_words):

@@ -1,78 +1,8 @@
-"""The page clean-up before Tesseract: each step checked on synthetic pages, against the
-straightforward computation it replaces where it is a faster form of one."""
+"""The Tesseract binding: engines loaded once per language, before workers fork."""
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-from PIL import Image, ImageDraw, ImageFilter
-
 from obligations.backends import tesseract
-from obligations.backends.tesseract import (_long_runs, _max_filter, _otsu_threshold, estimate_skew,
-                                            flatten_background, without_rules)
-
-
-@pytest.mark.parametrize("shape", [(7, 7), (40, 31), (349, 253)])
-def test_max_filter_equals_pils(shape):
-    array = np.random.default_rng(sum(shape)).integers(0, 256, shape, dtype=np.uint8)
-    expected = np.asarray(Image.fromarray(array).filter(ImageFilter.MaxFilter(7)))
-    assert np.array_equal(_max_filter(array, 7), expected)
-
-
-def test_otsu_splits_two_grey_levels():
-    histogram = [0] * 256
-    histogram[40], histogram[210] = 1000, 9000
-    assert 40 <= _otsu_threshold(histogram) < 210
-    assert _otsu_threshold([0] * 255 + [100]) == 0  # one level: no split
-
-
-def test_long_runs_reports_only_runs_long_enough():
-    mask = np.zeros((6, 50), dtype=bool)
-    mask[1, 5:45] = True  # a rule
-    mask[3, 0:10] = mask[3, 20:30] = True  # letters: many dark cells, no long run
-    mask[5, 10:50] = True  # reaching the edge
-    assert _long_runs(mask, 30) == [(1, 5, 45), (5, 10, 50)]
-    assert _long_runs(np.zeros((4, 4), dtype=bool), 2) == []
-
-
-def _text_page(angle: float = 0.0) -> Image.Image:
-    """Lines of word-like dark blocks on white, turned by `angle` degrees."""
-    page = Image.new("L", (1200, 1600), 255)
-    draw = ImageDraw.Draw(page)
-    for top in range(150, 1450, 60):
-        x = 120
-        while x < 1000:
-            draw.rectangle((x, top, x + 70, top + 26), fill=20)
-            x += 100
-    return page.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
-
-
-@pytest.mark.parametrize("angle", [0.0, 1.75, -2.5, 4.0])
-def test_skew_is_found_between_the_whole_degrees(angle):
-    # estimate_skew gives the turn that levels the lines: the opposite of the one applied.
-    assert estimate_skew(_text_page(angle)) == pytest.approx(-angle, abs=0.25)
-
-
-def test_rules_are_painted_out_and_text_kept():
-    page = Image.new("L", (1000, 800), 255)
-    draw = ImageDraw.Draw(page)
-    draw.rectangle((100, 400, 900, 403), fill=0)  # an underline
-    draw.rectangle((50, 100, 53, 700), fill=0)  # a table border
-    draw.rectangle((300, 360, 330, 398), fill=0)  # a letter above the underline
-    cleaned = np.asarray(without_rules(page))
-    assert cleaned[401, 100:900].min() > 200 and cleaned[100:700, 51].min() > 200
-    assert cleaned[370:395, 305:325].max() == 0
-
-
-def test_flatten_whitens_a_tinted_card_and_leaves_even_paper_alone():
-    even = Image.new("L", (800, 600), 240)
-    assert flatten_background(even) is even
-    page = Image.new("L", (800, 600), 250)
-    ImageDraw.Draw(page).rectangle((200, 150, 700, 500), fill=170)  # a tinted card
-    ImageDraw.Draw(page).rectangle((300, 300, 310, 330), fill=40)  # a letter on it
-    flat = np.asarray(flatten_background(page))
-    assert flat[200:250, 400:600].min() >= 250  # the card's tint is gone
-    assert flat[305:325, 302:308].max() < 100  # the letter stays dark
 
 
 def test_engines_load_once_per_language():

@@ -133,3 +133,40 @@ def test_receipt_layout_fields(company_number):
     ])
     assert got == {"company": "ABC TRADING SDN BHD", "address": "NO. 12, JALAN BESAR, 81100 JOHOR BAHRU",
                    "date": "2018-12-25", "total": "9.00"}
+
+
+def test_label_wrapped_over_two_lines_of_a_narrow_column():
+    got = values("snils", [
+        (100, 40, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО № 112-233-445 95"),
+        (100, 100, "Фамилия, имя,"), (700, 100, "КАПУСТИНА"),
+        (100, 150, "отчество:"), (700, 150, "ФЕВРОНИЯ"),
+        (700, 200, "ИВАНОВНА"),
+        (100, 270, "Дата и место"), (700, 270, "«27» ИЮЛЯ 1950 Г."),
+        (100, 320, "рождения:"), (700, 320, "ПОС. УСИНСК"),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Капустина", "Феврония", "Ивановна")
+    assert got["birth_date"] == "1950-07-27" and got["birth_place"] == "ПОС. УСИНСК"
+
+
+def test_labels_on_consecutive_lines_are_not_taken_for_one_wrapped_label():
+    # 'ИНН' over 'КПП продавца:' reads as the label 'ИНН/КПП продавца', but the words after
+    # 'ИНН' follow at a space's distance: the line goes on, it does not wrap.
+    got = values("invoice", [
+        (100, 100, "ИНН продавца: 7707083893"),
+        (100, 150, "КПП продавца: 770701001"),
+    ])
+    assert got["seller_inn"] == "7707083893" and got["seller_kpp"] == "770701001"
+
+
+def test_vertical_number_in_a_text_layer_stays_out_of_the_row_it_crosses():
+    page = page_of([
+        (100, 100, "Фамилия ИВАНОВ"),
+        (100, 600, "Место рождения ГОР. ТУЛА"),
+    ])
+    # The passport's series and number printed turned, word above word, at the right edge.
+    page.words += [Word("45", (2300, 520, 2340, 580), 100.0, ("v", 1)),
+                   Word("12", (2300, 590, 2340, 650), 100.0, ("v", 1)),
+                   Word("059286", (2300, 660, 2340, 900), 100.0, ("v", 1))]
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["passport"], [page]).items()}
+    assert got["birth_place"] == "ГОР. ТУЛА"
+    assert got["series_number"] == "4512 059286"
