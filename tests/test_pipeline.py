@@ -3,8 +3,10 @@ main process only when the document's type differs from the worker's guess."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
+import pytest
 from PIL import Image
 
 from obligations.backends.base import BackendInfo, PageText, Word
@@ -71,3 +73,21 @@ def _one_page_png(tmp_path):
     path = tmp_path / "page.png"
     Image.new("L", (2000, 2800), 255).save(path)
     return open_source(path)
+
+
+def test_passport_number_is_read_from_an_edge_strip_that_the_forms_rules_reach_into(tmp_path):
+    """A generated office scan (seed 41) whose value underlines run into the right edge strip:
+    turned upright, they cross the strip's text, and Tesseract read nothing in it until rules
+    were painted out of region crops too."""
+    import shutil
+
+    from obligations.synth import generate
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("Tesseract is not installed")
+    generate("passport", 1, tmp_path, degrade="scan", fmt="png", seed=41)
+    pipeline = Pipeline(RunOptions(service="tesseract", jobs=1, doc_type="passport"))
+    result = pipeline.process(tmp_path / "passport_0000.png")
+    truth = json.loads((tmp_path / "passport_0000.json").read_text())
+    number = result.documents[0].fields["series_number"]
+    assert number.value == truth["fields"]["series_number"] and number.source == "vertical"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 import numpy as np
@@ -26,7 +26,7 @@ from ..backends.base import Box, PageText, Word, group_lines, runs_vertically
 from ..doctypes import DocType, FieldSpec
 from .matching import similar, squash
 from .normalize import fix_digit_lookalikes, normalize
-from .validate import validate
+from .validate import script_of, validate
 
 MACROS = {
     "date": (
@@ -43,6 +43,7 @@ MACROS = {
 LABEL_CUTOFF = 82.0
 EDGE_JUNK = " \t‚‘’`'°=_~*•·,;:|/\\-–—"  # specks OCR reads at a value's ends
 COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
+SPECK_CONF = 40  # a text value's word this unsure, with no letter of its script, is a speck
 PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 SECTION_LABEL = "§"  # owner prefix of a field's in-section labels
@@ -226,6 +227,8 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
                 continue
             text = ""
             for end in range(start, len(squashed)):
+                if end > start and _starts_column(rows[r], end):
+                    break  # a label is one phrase: '(фамилия)   (имя)   (отчество)' are three
                 text += squashed[end]
                 runs.append((text, r, start, end + 1, None))
                 if len(text) > longest * 1.2 + 2:
@@ -429,7 +432,7 @@ def _window(model: PageModel, row: int, left: float, right: float, every_phrase:
     gap = COLUMN_GAP * model.rows[row].height
     phrases: list[list[Word]] = [[]]
     for i, word in enumerate(row_words):
-        if i in in_labels or (phrases[-1] and word.bbox[0] - phrases[-1][-1].bbox[2] > gap):
+        if i in in_labels or (phrases[-1] and word.bbox[0] - _phrase_end(phrases[-1]) > gap):
             phrases.append([])
         if i not in in_labels:
             phrases[-1].append(word)
@@ -437,6 +440,14 @@ def _window(model: PageModel, row: int, left: float, right: float, every_phrase:
     if not reaching:
         return []
     return [w for p in reaching for w in p] if every_phrase else reaching[0]
+
+
+def _phrase_end(phrase: list[Word]) -> int:
+    """Where a phrase ends, for telling the next column from it: at its last word that is
+    no speck (short and unsure), so that specks read between two columns ('ВАСИЛИСА Ses
+    ees ВИКТОРОВНА') do not join them."""
+    solid = [w for w in phrase if w.conf >= SPECK_CONF or sum(c.isalnum() for c in w.text) > 3]
+    return (solid or phrase)[-1].bbox[2]
 
 
 def _in_window(row: Row, left: float, right: float) -> bool:
@@ -495,6 +506,8 @@ def _choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
 
 
 def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
+    if spec.pattern is None:
+        candidate = replace(candidate, words=_without_specks(spec, candidate.words, inside=candidate.method == "group"))
     text, spans = _join(candidate.words)
     if candidate.method == "group":
         return _group_word(spec, candidate, text, spans)
@@ -503,6 +516,29 @@ def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
     for pattern in spec.exclude:
         text = re.sub(expand(pattern), lambda m: " " * len(m.group()), text)
     return _found(spec, candidate, text, spans, (0, len(text)))
+
+
+def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Word]:
+    """A text value's words less the specks read as letters of the other script at its ends
+    ('ВАСИЛИСА Ses'), or anywhere among a group's names: unsure words (SPECK_CONF) with no
+    letter of the field's script. Whatever is kept, one word stays."""
+    script = spec.validate_params.get("script")
+    if not script:
+        return words
+
+    def speck(word: Word) -> bool:
+        letters = [c for c in word.text if c.isalpha()]
+        return word.conf < SPECK_CONF and bool(letters) and not any(script_of(c) == script for c in letters)
+
+    if inside:
+        kept = [w for w in words if not speck(w)]
+        return kept or words[:1]
+    start, end = 0, len(words)
+    while end - start > 1 and speck(words[end - 1]):
+        end -= 1
+    while end - start > 1 and speck(words[start]):
+        start += 1
+    return words[start:end]
 
 
 def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:

@@ -170,3 +170,18 @@ def test_vertical_number_in_a_text_layer_stays_out_of_the_row_it_crosses():
     got = {k: f.value for k, f in locate_fields(DOCTYPES["passport"], [page]).items()}
     assert got["birth_place"] == "ГОР. ТУЛА"
     assert got["series_number"] == "4512 059286"
+
+
+def test_captions_spread_over_columns_and_specks_between_the_names():
+    # '(фамилия)   (имя)   (отчество)' under the names: three captions, not the group label
+    # 'Фамилия, имя, отчество' printed whole; unsure Latin specks between the names are dropped.
+    words = [Word("ИНН", (200, 60, 280, 100), 96.0, 0), Word("500100732259", (300, 60, 560, 100), 96.0, 0)]
+    # The specks' gap (124 px) is narrower than a column gap (160 px); the names' gaps are wider.
+    for x, text, conf in ((200, "ВЛАДИМИРОВА", 97), (920, "ВАСИЛИСА", 92), (1110, "Ses", 30),
+                          (1300, "ees", 31), (1400, "ВИКТОРОВНА", 97)):
+        words.append(Word(text, (x, 200, x + 22 * len(text), 240), float(conf), 1))
+    for x, text in ((200, "(фамилия)"), (920, "(имя)"), (1400, "(отчество)")):
+        words.append(Word(text, (x, 250, x + 22 * len(text), 290), 97.0, 2))
+    page = PageText(1, 2400, 3000, 300, "ocr", words)
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["inn"], [page]).items()}
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Владимирова", "Василиса", "Викторовна")
