@@ -5,7 +5,8 @@ renders its page, reads it and, while it holds the raster, reads again the regio
 one pass misses for the type the page looks like (words in the wrong script, the
 passport's vertical number), so the main process never holds page rasters, and
 single-page files keep every core busy. Each file is finished (classified,
-fields located, validated) as soon as its last page is read, in input order.
+fields located, validated) as soon as its last page is read, in input order; a
+one-page file by the worker that read it, so that the main process only writes.
 """
 
 from __future__ import annotations
@@ -388,7 +389,8 @@ class Pipeline:
                 continue
             box = _grown(first.bbox, max(8, (first.bbox[3] - first.bbox[1]) // 2), page)
             boxes.setdefault(page.page, []).append((field_id, box))
-        futures = {number: self._submit(_read_regions, source, by_number[number], [(box, 0, doctype.ocr_lang, False) for _, box in requests])
+        futures = {number: self._submit(_read_regions, source, by_number[number],
+                                        [(box, 0, doctype.ocr_lang, False) for _, box in requests])
                    for number, requests in boxes.items()}
         jobs = [(field_id, by_number[number], words) for number, future in futures.items()
                 for (field_id, _), words in zip(boxes[number], future.result())]

@@ -1,8 +1,9 @@
 """Find each field's value on a document's pages, by its printed label and value pattern.
 
 Works on words with boxes from any backend. The page is first cut into visual rows
-(skew-corrected, so a scan turned by a few degrees still has straight rows). A field's
-value is then looked for:
+(skew-corrected, so a scan turned by a few degrees still has straight rows), and labels
+are found in them: one phrase each (never across a column gap), also when a narrow
+column wraps one over two lines. A field's value is then looked for:
   1. right of its label on the same row, up to the next label;
   2. on the row below or above the label (captions above or below their values),
      the nearer one first, within the label's column;
