@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -222,19 +222,12 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
     # Squashed text of words start..end of row r (and, for a wrapped label, of its second line).
     runs: list[tuple[str, int, int, int, tuple[int, int, int] | None]] = []
     squashed_rows = [[squash(w.text) for w in row.words] for row in rows]
+    limit = longest * 1.2 + 2
     for r, squashed in enumerate(squashed_rows):
         for start in range(len(squashed)):
-            if not squashed[start]:
-                continue
-            text = ""
-            for end in range(start, len(squashed)):
-                if end > start and _starts_column(rows[r], end):
-                    break  # a label is one phrase: '(фамилия)   (имя)   (отчество)' are three
-                text += squashed[end]
-                runs.append((text, r, start, end + 1, None))
-                if len(text) > longest * 1.2 + 2:
-                    break
-    runs += _wrapped_runs(rows, squashed_rows, longest * 1.2 + 2)
+            if squashed[start]:
+                runs += [(text, r, start, end, None) for text, end in _phrase_runs(rows[r], squashed, start, limit)]
+    runs += _wrapped_runs(rows, squashed_rows, limit)
     candidates = []
     if targets and runs:
         # Every label against every run at once, in C; similar() then applies the exact rules
@@ -281,20 +274,30 @@ def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: floa
                           if abs(w.bbox[0] - left) <= 2 * row.height and _starts_column(below, i)), None)
             if under is None:
                 continue
-            head = ""
-            for end in range(start, len(row.words)):
-                head += squashed_rows[r][end]
+            for head, end in _phrase_runs(row, squashed_rows[r], start, longest):
                 if len(head) >= longest:
                     break
-                if not _ends_phrase(row, end):
+                if not _ends_phrase(row, end - 1):
                     continue
-                text = head
-                for last in range(under, len(below.words)):
-                    text += squashed_rows[r + 1][last]
-                    if len(text) > longest:
+                for tail, last in _phrase_runs(below, squashed_rows[r + 1], under, longest):
+                    if len(head) + len(tail) > longest:
                         break
-                    if _ends_phrase(below, last):
-                        yield text, r, start, end + 1, (r + 1, under, last + 1)
+                    if _ends_phrase(below, last - 1):
+                        yield head + tail, r, start, end, (r + 1, under, last)
+
+
+def _phrase_runs(row: Row, squashed: list[str], start: int, limit: float) -> Iterator[tuple[str, int]]:
+    """(squashed text, end) of the words from `start` to each `end` within one printed
+    phrase: a label never runs across a column gap ('(фамилия)   (имя)   (отчество)' are
+    three labels). Stops after the first text longer than `limit`."""
+    text = ""
+    for end in range(start, len(squashed)):
+        if end > start and _starts_column(row, end):
+            return
+        text += squashed[end]
+        yield text, end + 1
+        if len(text) > limit:
+            return
 
 
 def _ends_phrase(row: Row, index: int) -> bool:
