@@ -25,3 +25,22 @@ def test_module_imports_first(module):
     proc = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120,
                           cwd=Path(obligations.__file__).resolve().parents[1])
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_digital_pdf_run_imports_no_numpy(tmp_path):
+    """numpy (page clean-up before OCR) costs a tenth of a second of start-up that a batch of
+    digital PDFs, read from their text layers, does not need."""
+    from obligations.synth import generate
+
+    generate("inn", 1, tmp_path, degrade="none", fmt="digital-pdf", seed=1)
+    pdf = next(tmp_path.glob("*.pdf"))
+    code = ("import sys, runpy; sys.argv = ['obligations', 'run', sys.argv[1], '--out', sys.argv[2], '--quiet', "
+            "'--jobs', '1']\n"
+            "try:\n    runpy.run_module('obligations', run_name='__main__')\n"
+            "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+            "print('numpy' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code, str(pdf), str(tmp_path / "out")], capture_output=True,
+                          text=True, timeout=120, cwd=Path(obligations.__file__).resolve().parents[1])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
+    assert (tmp_path / "out" / f"{pdf.stem}.json").exists()

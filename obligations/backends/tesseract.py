@@ -19,7 +19,6 @@ from PIL import Image
 
 from ..errors import MissingDependency
 from .base import BackendInfo, Box, Word, mean_confidence
-from .page_cleanup import estimate_skew, flatten_background, without_rules
 
 # OpenMP reads this once, when libtesseract loads: set before any import of tesserocr so
 # that forked workers inherit it. On 2 cores its threads thrash (7.9x slower measured).
@@ -75,6 +74,8 @@ class TesseractBackend:
         """Load the engines for the run's languages (each also alone: region reads use one)
         now, in this process: worker processes forked after this share their memory (tens
         of MB each) instead of loading their own copies."""
+        from . import page_cleanup  # noqa: F401  (numpy, for the workers to share)
+
         for lang in dict.fromkeys([self.lang, *self.lang.split("+")]):
             self._api(lang, self.psm)
 
@@ -120,6 +121,8 @@ class TesseractBackend:
 
     def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
                     flatten: bool = False) -> list[Word]:
+        from .page_cleanup import flatten_background, without_rules  # numpy: only runs that OCR load it
+
         crop = image.crop(box)
         if flatten:
             crop = flatten_background(crop.convert("L"))
@@ -173,6 +176,8 @@ class TesseractBackend:
 
     def _ocr(self, image: Image.Image, psm: int, dpi: int | None, lang: str | None = None,
              whole_page: bool = True) -> list[Word]:
+        from .page_cleanup import estimate_skew, flatten_background, without_rules
+
         api = self._api(lang or self.lang, psm)
         image = image if image.mode == "L" else image.convert("L")
         skew = 0.0

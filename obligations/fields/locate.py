@@ -20,12 +20,11 @@ import statistics
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
-import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from ..backends.base import Box, PageText, Word, group_lines, runs_vertically
 from ..doctypes import DocType, FieldSpec
-from .matching import similar, squash
+from .matching import similar_pairs, squash
 from .normalize import fix_digit_lookalikes, normalize
 from .validate import script_of, validate
 
@@ -229,17 +228,10 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
                 runs += [(text, r, start, end, None) for text, end in _phrase_runs(rows[r], squashed, start, limit)]
     runs += _wrapped_runs(rows, squashed_rows, limit)
     candidates = []
-    if targets and runs:
-        # Every label against every run at once, in C; similar() then applies the exact rules
-        # (short labels exactly, lengths about equal) to the few pairs that come close.
-        scores = process.cdist([t for _, t in targets], [run[0] for run in runs], scorer=fuzz.ratio,
-                               score_cutoff=LABEL_CUTOFF, dtype=np.uint8)
-        for i, j in zip(*np.nonzero(scores)):
-            owner, target = targets[i]
-            text, r, start, end, wrap = runs[j]
-            score = similar(target, text)
-            if score >= LABEL_CUTOFF:
-                candidates.append((score, len(target), owner, r, start, end, wrap))
+    for i, j, score in similar_pairs([t for _, t in targets], [run[0] for run in runs], LABEL_CUTOFF):
+        owner, target = targets[i]
+        _, r, start, end, wrap = runs[j]
+        candidates.append((score, len(target), owner, r, start, end, wrap))
     candidates.sort(key=lambda c: (-c[0], -c[1]))
     taken: set[tuple[int, int]] = set()
     hits = []

@@ -1,0 +1,54 @@
+"""Label comparison under OCR noise."""
+
+import random
+
+from obligations.fields.matching import fold, phrase_in_text, similar, similar_pairs, squash
+
+
+def test_squash_folds_lookalikes_case_and_punctuation():
+    assert squash("Ф. И. О.:") == "фио"
+    assert squash("®. И. 0.") == "фио"
+    assert squash("Фамилия") == squash("Фaмилия")  # a Latin 'a'
+    assert squash("Счёт-фактура №") == "счетфактура№"
+    assert fold("ЁЛКА") == "елка"
+
+
+def test_short_labels_match_exactly_and_long_ones_by_length_and_ratio():
+    assert similar("имя", "имя") == 100.0
+    assert similar("имя", "имч") == 0.0
+    assert similar("пол", "подпись") == 0.0
+    assert similar("фамилия", "фамилия") == 100.0
+    assert similar("фамилия", "фамнлия") > 82
+    assert similar("датаиместорождения", "месторождения") == 0.0  # far shorter
+
+
+def test_similar_pairs_are_exactly_the_pairs_similar_accepts():
+    labels = ["фамилия", "имя", "отчество", "датаиместорождения", "местожительства", "пол", "№"]
+    rng = random.Random(5)
+    alphabet = "абвгдежзиклмнопрстуфхцчшщыэюя№0123456789"
+    texts = [label for label in labels]
+    for _ in range(400):
+        base = rng.choice(labels + ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 25)))])
+        chars = list(base)
+        for _ in range(rng.randint(0, 3)):  # OCR-like edits: substitute, drop, insert
+            at = rng.randrange(len(chars) + 1)
+            edit = rng.choice("sdi")
+            if edit == "s" and at < len(chars):
+                chars[at] = rng.choice(alphabet)
+            elif edit == "d" and at < len(chars):
+                del chars[at]
+            else:
+                chars.insert(at, rng.choice(alphabet))
+        texts.append("".join(chars))
+    brute = {(i, j, similar(label, text)) for i, label in enumerate(labels) for j, text in enumerate(texts)
+             if similar(label, text) >= 82}
+    assert set(similar_pairs(labels, texts, 82)) == brute
+    assert len(brute) > len(labels)  # near misses were found too, not only the exact copies
+    assert list(similar_pairs(labels, [], 82)) == [] and list(similar_pairs([], texts, 82)) == []
+
+
+def test_phrase_in_text_tolerates_a_few_errors():
+    assert phrase_in_text("страховое свидетельство", "гос страховое свидетельств0 обяз")
+    assert not phrase_in_text("страховое свидетельство", "свидетельство о постановке")
+    assert phrase_in_text("инн", "код инн 7701")
+    assert not phrase_in_text("инн", "инна")
