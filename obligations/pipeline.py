@@ -555,6 +555,7 @@ def follow_up(page: PageText, image, doctype: DocType, backend: Backend) -> None
     `image`: words in the wrong script, then vertically printed fields."""
     _reread_foreign_words(page, image, doctype, backend)
     _read_vertical_fields(page, image, doctype, backend)
+    _read_dropped_lines(page, image, doctype, backend)
     page.followed_up = doctype.id
 
 
@@ -612,6 +613,65 @@ def _read_vertical_fields(page: PageText, image, doctype: DocType, backend: Back
             if any(p.search(text) for p in patterns) or flatten:
                 page.words = page.words + best
                 break
+
+
+def _read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backend) -> None:
+    """When a field is not found (or a number is invalid), the page is read again as sparse text. Its sure words that
+    lie where the first reading has none are added: the first reading's page segmentation now
+    and then drops a whole line (a table's first row, a name beside a photo). A field still
+    missing that the sparse reading alone gives valid (digits spaced out in boxes, which a
+    line reading runs together with the paper's pattern) takes the sparse words in its box.
+    Pages whose fields were all found pay nothing."""
+    read_sparse = getattr(backend, "read_sparse", None)
+    if read_sparse is None:
+        return
+    missing = _missing(doctype, locate_fields(doctype, [page]))
+    if not missing:
+        return
+    sparse = [w for w in read_sparse(image, page.dpi) if any(c.isalnum() for c in w.text)]
+    known = sorted(page.words, key=lambda w: w.bbox[1])
+    added = [w for w in sparse if w.conf >= DROPPED_LINE_CONF and not _covered(w.bbox, known)]
+    if added:
+        page.words = page.words + added
+    still = [field_id for field_id in _missing(doctype, locate_fields(doctype, [page])) if field_id in missing]
+    if not still:
+        return
+    alone = locate_fields(doctype, [replace(page, words=sparse)])
+    for field_id in still:
+        value = alone[field_id]
+        if value.value is not None and value.valid and value.bbox is not None:
+            box = value.bbox
+            page.words = ([w for w in page.words if not _inside(w.bbox, box)]
+                          + [w for w in sparse if _inside(w.bbox, box)])
+
+
+def _missing(doctype: DocType, found: dict[str, Found]) -> list[str]:
+    """Fields not found, or found with a pattern (a number) that did not validate."""
+    return [f.id for f in doctype.fields
+            if found[f.id].value is None or (f.pattern is not None and not found[f.id].valid)]
+
+
+def _inside(box, outer) -> bool:
+    """Whether the centre of `box` lies in `outer`."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
+DROPPED_LINE_CONF = 60  # a sparse reading's words less sure than this are mostly specks and pictures
+
+
+def _covered(box, words: list[Word]) -> bool:
+    """Whether any of `words` (sorted by top) overlaps a fifth or more of `box`."""
+    x0, y0, x1, y1 = box
+    area = max(1, (x1 - x0) * (y1 - y0))
+    for word in words:
+        wx0, wy0, wx1, wy1 = word.bbox
+        if wy0 >= y1:
+            break
+        overlap = max(0, min(x1, wx1) - max(x0, wx0)) * max(0, min(y1, wy1) - max(y0, wy0))
+        if overlap >= area / 5:
+            return True
+    return False
 
 
 def _collection(path: Path | None):

@@ -11,6 +11,7 @@ from PIL import Image
 
 from obligations.backends.base import BackendInfo, PageText, Word
 from obligations.doctypes import load_doctypes
+from obligations.fields.locate import locate_fields
 from obligations.pipeline import Pipeline, RunOptions, follow_up
 
 DOCTYPES = load_doctypes()
@@ -91,3 +92,66 @@ def test_passport_number_is_read_from_an_edge_strip_that_the_forms_rules_reach_i
     truth = json.loads((tmp_path / "passport_0000.json").read_text())
     number = result.documents[0].fields["series_number"]
     assert number.value == truth["fields"]["series_number"] and number.source == "vertical"
+
+
+@dataclass
+class SparseBackend(RecordingBackend):
+    """Also reads the whole page as sparse text: the given words."""
+
+    sparse: list[Word] = field(default_factory=list)
+    sparse_reads: int = 0
+
+    def read_sparse(self, image, dpi=None, lang=None):
+        self.sparse_reads += 1
+        return self.sparse
+
+
+def _line(x: int, y: int, text: str, key) -> list[Word]:
+    words = []
+    for token in text.split():
+        words.append(Word(token, (x, y, x + 22 * len(token), y + 40), 95.0, key))
+        x += 22 * (len(token) + 1)
+    return words
+
+
+SNILS_LINES = [
+    (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
+    (100, 200, "Страховой номер 112-233-445 95"),
+    (100, 300, "Фамилия ИВАНОВ"), (100, 360, "Имя ПЕТР"), (100, 420, "Отчество ИВАНОВИЧ"),
+    (100, 480, "Дата и место рождения 03.04.1980"), (100, 540, "ГОР. ТУЛА"),
+    (100, 600, "Пол мужской"), (100, 660, "Дата регистрации 15.05.2001"),
+]
+
+
+def test_a_line_the_first_reading_dropped_is_added_from_a_sparse_reading():
+    first = [w for i, line in enumerate(SNILS_LINES) if i != 1 for w in _line(*line, ("first", i))]
+    backend = SparseBackend(sparse=[w for i, line in enumerate(SNILS_LINES) for w in _line(*line, ("sparse", i))])
+    page = PageText(1, 2000, 2800, 300, "ocr", first)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], backend)
+    assert backend.sparse_reads == 1
+    assert "Страховой номер 112-233-445 95" in page.text
+    assert len(page.words) == len(first) + 4  # the other lines are there already: not twice
+    assert locate_fields(DOCTYPES["snils"], [page])["number"].value == "112-233-445 95"
+
+
+def test_a_page_whose_fields_are_all_found_is_not_read_again():
+    backend = SparseBackend()
+    page = PageText(1, 2000, 2800, 300, "ocr", [w for i, line in enumerate(SNILS_LINES) for w in _line(*line, i)])
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], backend)
+    assert backend.sparse_reads == 0
+
+
+def test_digits_in_boxes_misread_as_a_line_take_the_sparse_reading_of_their_place():
+    header = [(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+              (100, 300, "Идентификационный номер налогоплательщика (ИНН)")]
+    first = [w for i, line in enumerate(header) for w in _line(*line, i)]
+    first += _line(200, 400, "36-808 6 6 4—1 15", "digits")  # the paper's pattern read between them
+    sparse = [w for i, line in enumerate(header) for w in _line(*line, ("sparse", i))]
+    sparse += [Word(d, (200 + 110 * i, 400 + i % 2, 226 + 110 * i, 440), 96.0, ("sparse", "d", i))
+               for i, d in enumerate("368086645175")]
+    backend = SparseBackend(sparse=sparse)
+    page = PageText(1, 2000, 2800, 300, "ocr", first)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["inn"], backend)
+    found = locate_fields(DOCTYPES["inn"], [page])["inn"]
+    assert (found.value, found.valid) == ("368086645175", True)
+    assert "36-808" not in page.text

@@ -64,8 +64,9 @@ def without_rules(image: Image.Image) -> Image.Image:
     threshold = min(_otsu_threshold(image.histogram()), 128)
     horizontal = _long_runs(gray <= threshold, max(80, gray.shape[1] // 10))
     # Columns as rows: PIL's transpose is cheaper than a contiguous copy of numpy's.
-    vertical = _long_runs(np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) <= threshold,
-                          max(80, gray.shape[0] // 12))
+    columns = np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) <= threshold
+    vertical = _long_runs(columns, max(80, gray.shape[0] // 12))
+    vertical += _cell_walls(columns, horizontal, gray.shape)
     if not horizontal and not vertical:
         return image
     # Paint with the lighter of the pixels a little above and below (left and right):
@@ -76,9 +77,31 @@ def without_rules(image: Image.Image) -> Image.Image:
         above, below = gray[max(row - RULE_REACH, 0), start:end], gray[min(row + RULE_REACH, last_row), start:end]
         cleaned[row, start:end] = np.maximum(above, below)
     for col, start, end in vertical:
-        left, right = gray[start:end, max(col - RULE_REACH, 0)], gray[start:end, min(col + RULE_REACH, last_col)]
+        # From the page with the horizontal rules gone: where a wall meets a rule, both go.
+        left, right = cleaned[start:end, max(col - RULE_REACH, 0)], cleaned[start:end, min(col + RULE_REACH, last_col)]
         cleaned[start:end, col] = np.maximum(left, right)
     return Image.fromarray(cleaned)
+
+
+def _cell_walls(columns: np.ndarray, horizontal: list[tuple[int, int, int]], shape) -> list[tuple[int, int, int]]:
+    """(column, start, end) of short vertical strokes that run from one horizontal rule to
+    another: the walls of a row of boxes holding one digit each (an INN printed in cells).
+    Tesseract reads the digits between them as '36| 30| 8|6'. A letter's stroke touches
+    one rule at most."""
+    if len(horizontal) < 2:
+        return []
+    on_rule = np.zeros(shape, dtype=bool)
+    for row, start, end in horizontal:
+        on_rule[max(row - 2, 0):row + 3, start:end] = True
+    runs = _long_runs(columns, MIN_WALL)
+    if not runs:
+        return []
+    cols, starts, ends = (np.fromiter((r[k] for r in runs), dtype=np.int64, count=len(runs)) for k in range(3))
+    walls = on_rule[starts, cols] & on_rule[np.minimum(ends - 1, shape[0] - 1), cols] & (ends - starts <= MAX_WALL)
+    return [runs[i] for i in np.flatnonzero(walls)]
+
+
+MIN_WALL, MAX_WALL = 24, 400  # pixels: the height of a box for one printed character, at 150-600 dpi
 
 
 def _otsu_threshold(histogram: list[int]) -> int:

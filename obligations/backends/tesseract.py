@@ -41,6 +41,7 @@ INSTALL_HINT = {
 MIN_GOOD_WORDS = 8
 MIN_MEAN_CONF = 55.0
 MIN_SKEW = 0.4  # degrees: straighten scans turned more than this before OCR
+SPARSE_PSM = 11  # Tesseract page segmentation: sparse text, no layout
 
 # One engine per language in each worker process (and each server thread: an engine is not
 # thread-safe), reused across pages.
@@ -145,6 +146,12 @@ class TesseractBackend:
             bbox = (x0 + box[0], y0 + box[1], x1 + box[0], y1 + box[1])
             words.append(Word(word.text, bbox, word.conf, ("region", angle, box, word.line)))
         return words
+
+    def read_sparse(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> list[Word]:
+        """The upright page read as sparse text: no page segmentation, so it finds the lines
+        that `read`'s now and then drops whole (a table's first row beside a two-line label,
+        a name beside a photo), at the cost of their order and of more specks."""
+        return [replace(w, line=("sparse", w.line)) for w in self._ocr(image, SPARSE_PSM, dpi, lang)]
 
     def _rotations_to_try(self, image: Image.Image) -> list[int]:
         """Clockwise turns worth trying: OSD's answer when it is confident, else all three."""

@@ -208,9 +208,12 @@ def _skew_slope(lines: list[list[Word]]) -> float:
 
 
 def _overlap_x(a: list[Word], b: list[Word]) -> bool:
-    return min(w.bbox[0] for w in b) < max(w.bbox[2] for w in a) and min(w.bbox[0] for w in a) < max(
-        w.bbox[2] for w in b
-    )
+    """Whether a word of `a` and a word of `b` share columns. (Word by word, not line extent
+    by line extent: a sparse reading gives digits printed in boxes as lines of one word
+    each, and their rows interleave.)"""
+    if min(w.bbox[0] for w in b) >= max(w.bbox[2] for w in a) or min(w.bbox[0] for w in a) >= max(w.bbox[2] for w in b):
+        return False
+    return any(u.bbox[0] < v.bbox[2] and v.bbox[0] < u.bbox[2] for u in a for v in b)
 
 
 def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[LabelHit]:
@@ -259,7 +262,9 @@ def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: floa
                 or below.y - row.y > 2 * max(row.height, below.height)):
             continue
         for start in range(len(row.words)):
-            if not squashed_rows[r][start] or not _starts_column(row, start):
+            # The head may follow another field's value on its row ('Пол МУЖ Дата' over
+            # 'рождения'); the tail starts its own column.
+            if not squashed_rows[r][start] or not (start == 0 or _ends_phrase(row, start - 1)):
                 continue
             left = row.words[start].bbox[0]
             under = next((i for i, w in enumerate(below.words)
@@ -355,7 +360,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     """Word runs that may hold the label's value, most likely first."""
     rows = model.rows
     label_row = rows[hit.row]
-    right = _until_label(model, hit.row, hit.end, len(label_row.words))
+    right = _past_qualifier(_until_label(model, hit.row, hit.end, len(label_row.words)))
     if free_text:
         right = _first_column(right, label_row.height)
     label_box = _union([w.bbox for w in label_row.words[hit.start : hit.end]])
@@ -368,15 +373,35 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     neighbours = []
     for step in (1, -1):
         r = hit.row + step
-        while 0 <= r < len(rows) and (rows[r].standalone or not _in_window(rows[r], left_edge, right_edge)):
+        origin = label_row.y  # a caption passed over counts as the label's own row
+        while 0 <= r < len(rows) and (rows[r].standalone or not _in_window(rows[r], left_edge, right_edge)
+                                      or _only_captions(model, r, left_edge, right_edge)):
+            if not rows[r].standalone and _in_window(rows[r], left_edge, right_edge):
+                origin = rows[r].y
             r += step
-        if 0 <= r < len(rows) and abs(rows[r].y - label_row.y) < 4 * label_row.height:
-            neighbours.append((abs(rows[r].y - label_row.y), r, step))
+        if 0 <= r < len(rows) and abs(rows[r].y - origin) < 4 * label_row.height:
+            neighbours.append((abs(rows[r].y - origin), r, step))
     for _, r, step in sorted(neighbours):
         words = _window(model, r, left_edge, right_edge, every_phrase)
         if words:
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, lines - 1, step)
             yield words + more if step == 1 else more + words
+
+
+def _only_captions(model: PageModel, row: int, left: float, right: float) -> bool:
+    """Whether the row's words in [left, right) are all stop labels: a caption between a
+    heading and its value ('Продавец' over 'Наименование' over the seller's name)."""
+    captions = {i for h in model.hits_in_row(row) if not h.owner for i in range(h.start, h.end)}
+    inside = [i for i, w in enumerate(model.rows[row].words) if left <= (w.bbox[0] + w.bbox[2]) / 2 < right]
+    return bool(inside) and all(i in captions for i in inside)
+
+
+def _wrap_only(model: PageModel, row: int, left: float, right: float) -> bool:
+    """Whether the row's words in [left, right) are all second lines of wrapped labels
+    ('Место ГОР. АРЗАМАС' over 'рождения' over the rest of the place)."""
+    wraps = {i for h in model.hits if h.wrap and h.wrap[0] == row for i in range(h.wrap[1], h.wrap[2])}
+    inside = [i for i, w in enumerate(model.rows[row].words) if left <= (w.bbox[0] + w.bbox[2]) / 2 < right]
+    return bool(inside) and all(i in wraps for i in inside)
 
 
 def _in_section(model: PageModel, hit: LabelHit, section: tuple[str, ...]) -> bool:
@@ -407,6 +432,19 @@ def _until_label(model: PageModel, row: int, start: int, end: int) -> list[Word]
     """Words of a row from `start`, stopping where another label begins."""
     stops = [h.start for h in model.hits_in_row(row) if h.start >= start]
     return model.rows[row].words[start : min([end, *stops])]
+
+
+def _past_qualifier(words: list[Word]) -> list[Word]:
+    """The words after a bracketed qualifier that ends a label ('Отчество (при наличии)',
+    'Дата постановки на учет (дата выдачи)'): a value never starts with a bracket."""
+    if words and words[0].text.startswith("("):
+        for i, word in enumerate(words[:QUALIFIER_WORDS]):
+            if ")" in word.text:
+                return words[i + 1:]
+    return words
+
+
+QUALIFIER_WORDS = 4
 
 
 def _first_column(words: list[Word], row_height: float) -> list[Word]:
@@ -467,6 +505,9 @@ def _continuation(model: PageModel, row: int, left: float, right: float, lines: 
             break  # the row holds another field's label: the value has ended
         run = _window(model, r - step, left, right)
         if not run:
+            if _wrap_only(model, r - step, left, right):
+                previous = current  # the second line of a wrapped label beside the value
+                continue
             break
         words = words + run if step == 1 else run + words
         previous = current

@@ -24,6 +24,7 @@ Canonical forms::
     passport_number  "4506 123456"
     division_code    "770-001"
     doc_number       as printed, without a leading "№"/"No."/"#"
+    doc_number_ru    the same; letters that look alike in both scripts as Cyrillic
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ __all__ = [
     "normalize_passport_number",
     "normalize_division_code",
     "normalize_doc_number",
+    "normalize_doc_number_ru",
     "fix_digit_lookalikes",
 ]
 
@@ -178,11 +180,12 @@ def normalize_name(raw: str) -> str | None:
 
 
 def _gender_of_word(word: str) -> str | None:
-    # Script repair before lowercasing: Latin "M" looks like "М", "m" does not.
+    # Script repair before lowercasing: Latin "M" looks like "М", "m" does not. A word of
+    # "мужской"'s length or less that starts like it is that word misread ("мух.", "жеи").
     for w in (word.lower(), word.translate(_LAT_TO_CYR).lower()):
-        if w in ("м", "m", "male") or w.startswith("муж"):
+        if w in ("м", "m", "male") or (w.startswith("му") and len(w) <= 7):
             return "male"
-        if w in ("ж", "f", "female") or w.startswith("жен"):
+        if w in ("ж", "f", "female") or (w.startswith("же") and len(w) <= 7):
             return "female"
     return None
 
@@ -205,6 +208,21 @@ def normalize_doc_number(raw: str) -> str | None:
     if s is None or _DOC_MARKER_ONLY_RE.fullmatch(s):
         return None
     return _DOC_PREFIX_RE.sub("", s).strip(_STRAY_EDGE + " ") or None
+
+
+def normalize_doc_number_ru(raw: str) -> str | None:
+    """A Russian document's number: letters that all look alike in both scripts ('А-00054',
+    'ВР-12') are Cyrillic, whichever script OCR gave them; 'INV-12' stays as read."""
+    s = normalize_doc_number(raw)
+    if s is None:
+        return None
+    letters = [c for c in s if c.isalpha()]
+    if letters and all(c in _LOOKALIKE_CAPITALS for c in letters):
+        return s.translate(_LAT_TO_CYR)
+    return s
+
+
+_LOOKALIKE_CAPITALS = set("ABEKMHOPCTXY" + "АВЕКМНОРСТХУ")
 
 
 # --------------------------------------------------------------------------
@@ -416,6 +434,7 @@ NORMALIZERS: dict[str, Callable[[str], str | None]] = {
     "passport_number": normalize_passport_number,
     "division_code": normalize_division_code,
     "doc_number": normalize_doc_number,
+    "doc_number_ru": normalize_doc_number_ru,
 }
 
 

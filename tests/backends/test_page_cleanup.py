@@ -63,6 +63,29 @@ def test_rules_are_painted_out_and_text_kept():
     assert cleaned[370:395, 305:325].max() == 0
 
 
+def test_walls_of_boxes_for_single_digits_are_painted_out_and_the_digits_kept():
+    """An INN printed one digit per box: the short walls run from the top rule to the bottom
+    one; a digit's stroke, and a letter standing on an underline, touch one rule at most."""
+    page = Image.new("L", (1400, 600), 255)
+    draw = ImageDraw.Draw(page)
+    top, bottom = 200, 260
+    draw.rectangle((100, top, 1300, top + 2), fill=0)
+    draw.rectangle((100, bottom - 2, 1300, bottom), fill=0)
+    for x in range(100, 1301, 100):
+        draw.rectangle((x, top, x + 2, bottom), fill=0)  # a wall, 60 px: far shorter than a rule
+    for x in range(140, 1300, 100):
+        draw.rectangle((x, top + 12, x + 4, bottom - 12), fill=0)  # a '1' in each box
+    draw.rectangle((100, 500, 1300, 502), fill=0)  # an underline
+    draw.rectangle((400, 450, 404, 500), fill=0)  # a letter's stroke standing on it
+    cleaned = np.asarray(without_rules(page))
+    assert cleaned[top:bottom + 1, 100:1303].min() < 128  # the digits are still there
+    for x in range(100, 1301, 100):
+        assert cleaned[top:bottom + 1, x:x + 3].min() > 200, x
+    for x in range(140, 1300, 100):
+        assert cleaned[top + 14:bottom - 14, x:x + 5].max() == 0, x
+    assert cleaned[455:495, 400:405].max() == 0
+
+
 def test_flatten_whitens_a_tinted_card_and_leaves_even_paper_alone():
     even = Image.new("L", (800, 600), 240)
     assert flatten_background(even) is even

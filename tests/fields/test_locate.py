@@ -185,3 +185,84 @@ def test_captions_spread_over_columns_and_specks_between_the_names():
     page = PageText(1, 2400, 3000, 300, "ocr", words)
     got = {k: f.value for k, f in locate_fields(DOCTYPES["inn"], [page]).items()}
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Владимирова", "Василиса", "Викторовна")
+
+
+def test_kpp_with_letters_read_as_their_cyrillic_twins():
+    """Positions 5-6 of a KPP may be Latin capitals; OCR of rus+eng often gives 'ВР' for 'BP'."""
+    got = values("invoice", [
+        (100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"),
+        (100, 200, "Продавец: ООО «Ромашка»"),
+        (100, 260, "ИНН/КПП продавца: 5442097485/5442ВР002"),
+        (100, 320, "Покупатель: АО «Лютик»"),
+        (100, 380, "ИНН/КПП покупателя: 6886464876/68860А002"),
+    ])
+    assert got["seller_kpp"] == "5442BP002" and got["buyer_kpp"] == "68860A002"
+
+
+def test_a_bracketed_qualifier_ends_its_label():
+    """АДИ-РЕГ: 'Отчество (при наличии) | ЭДУАРДОВИЧ' in a two-column table."""
+    got = values("snils", [
+        (100, 100, "УВЕДОМЛЕНИЕ о регистрации в системе индивидуального учета"),
+        (100, 300, "Фамилия"), (1100, 300, "ФИЛИППОВ"),
+        (100, 380, "Имя"), (1100, 380, "ГЕННАДИЙ"),
+        (100, 460, "Отчество (при наличии)"), (1100, 460, "ЭДУАРДОВИЧ"),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Филиппов", "Геннадий", "Эдуардович")
+
+
+def test_a_caption_between_heading_and_value_is_passed_over():
+    """Seller and buyer blocks side by side, each cell's caption above its value."""
+    got = values("invoice", [
+        (100, 100, "СЧЕТ-ФАКТУРА № 00874 от 13.09.2015"),
+        (100, 200, "Продавец"), (1300, 200, "Покупатель"),
+        (100, 260, "Наименование"), (1300, 260, "Наименование"),
+        (100, 320, "АО «Альянс»"), (1300, 320, "АО «Медпром»"),
+        (100, 380, "Адрес"), (1300, 380, "Адрес"),
+        (100, 440, "г. Владивосток, ул. Свердлова, д. 160"), (1300, 440, "г. Екатеринбург, ул. Гагарина, д. 1"),
+    ])
+    assert (got["seller_name"], got["buyer_name"]) == ("АО «Альянс»", "АО «Медпром»")
+
+
+def test_a_value_above_the_next_label_stops_there():
+    got = values("inn", [
+        (100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+        (100, 300, "Место рождения"),
+        (100, 360, "РОСТОВСКАЯ ОБЛАСТЬ, САЛЬСКИЙ Р-Н, С. БЕРЕЗОВКА"),
+        (100, 420, "Наименование налогового органа"),
+        (100, 480, "Инспекция ФНС России № 23 по Ростовской области"),
+    ])
+    assert got["birth_place"] == "РОСТОВСКАЯ ОБЛАСТЬ, САЛЬСКИЙ Р-Н, С. БЕРЕЗОВКА"
+
+
+def test_digits_read_as_lines_of_one_word_each_make_one_row():
+    """A sparse reading gives each boxed digit as its own line, their tops a pixel apart in
+    no order: the lines interleave, and still form one row."""
+    digits = "368086645175"
+    rows = [(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+            (100, 300, "Идентификационный номер налогоплательщика (ИНН)")]
+    rows += [(200 + 110 * i, 400 + (i * 7) % 3, d) for i, d in enumerate(digits)]
+    assert values("inn", rows)["inn"] == digits
+
+
+def test_labels_wrapped_beside_their_values_in_a_passports_narrow_columns():
+    """'Дата' over 'рождения' after another value on its row, and 'Место' over 'рождения'
+    with the place going on below the label's second line."""
+    got = values("passport", [
+        (100, 100, "Паспорт выдан ОВД АВТОЗАВОДСКОГО РАЙОНА"),
+        (100, 300, "Фамилия"), (600, 300, "КОМАРОВ"),
+        (100, 380, "Пол"), (300, 380, "МУЖ"), (500, 380, "Дата"), (800, 380, "29.06.1951"),
+        (500, 420, "рождения"),
+        (100, 500, "Место"), (500, 500, "ГОР. АРЗАМАС"),
+        (100, 540, "рождения"),
+        (300, 580, "НИЖЕГОРОДСКОЙ ОБЛАСТИ"),
+    ])
+    assert got["gender"] == "male" and got["birth_date"] == "1951-06-29"
+    assert got["birth_place"] == "ГОР. АРЗАМАС НИЖЕГОРОДСКОЙ ОБЛАСТИ"
+
+
+def test_snils_number_with_a_group_split_by_ocr():
+    got = values("snils", [
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
+        (100, 200, "Страховой номер 438-685-2 52 28"),
+    ])
+    assert got["number"] == "438-685-252 28"

@@ -25,7 +25,7 @@ ALL_KINDS = sorted(NORMALIZERS)
 def test_registry_has_every_documented_kind():
     assert set(NORMALIZERS) == {
         "text", "organization", "name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
-        "passport_number", "division_code", "doc_number",
+        "passport_number", "division_code", "doc_number", "doc_number_ru",
     }
 
 
@@ -159,6 +159,10 @@ GENDER_CASES = [
     ("female", "female"),
     ("Female", "female"),
     ("Пол: Ж", "female"),
+    ("мух.", "male"),  # 'ж' misread in a typewriter font
+    ("ЖЕИ", "female"),
+    ("место", None),
+    ("мужественный", None),  # longer than any form of the word
     ("М/Ж", None),  # both printed on the form: not a reading
     ("male / female", None),
     ("x", None),
@@ -403,6 +407,16 @@ DIVISION_CASES = [
     ("abc", None),
 ]
 
+DOC_NUMBER_RU_CASES = [
+    ("A-00054", "А-00054"),  # Latin A: the same glyph as the Cyrillic one
+    ("№ BP-12/2020", "ВР-12/2020"),
+    ("А-00054", "А-00054"),
+    ("INV-12", "INV-12"),  # I, N, V have no Cyrillic twin: Latin as read
+    ("УТ-3296", "УТ-3296"),
+    ("853", "853"),
+    ("№", None),
+]
+
 DOC_NUMBER_CASES = [
     ("№ 12-34/5", "12-34/5"),
     ("№12-34/5", "12-34/5"),
@@ -454,6 +468,7 @@ TABLE = (
     + [("passport_number", r, e) for r, e in PASSPORT_CASES]
     + [("division_code", r, e) for r, e in DIVISION_CASES]
     + [("doc_number", r, e) for r, e in DOC_NUMBER_CASES]
+    + [("doc_number_ru", r, e) for r, e in DOC_NUMBER_RU_CASES]
 )
 
 
