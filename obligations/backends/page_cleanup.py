@@ -61,7 +61,7 @@ def without_rules(image: Image.Image) -> Image.Image:
     """
     gray = np.asarray(image)
     # Otsu's level is the darkest class's lightest grey; rules are printed dark, tinted paper is not.
-    threshold = min(_otsu_threshold(image.histogram()), 128)
+    threshold = min(_otsu_threshold(image.histogram()), RULE_GREY)
     horizontal = _long_runs(gray <= threshold, max(80, gray.shape[1] // 10))
     # Columns as rows: PIL's transpose is cheaper than a contiguous copy of numpy's.
     columns = np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) <= threshold
@@ -77,9 +77,12 @@ def without_rules(image: Image.Image) -> Image.Image:
         above, below = gray[max(row - RULE_REACH, 0), start:end], gray[min(row + RULE_REACH, last_row), start:end]
         cleaned[row, start:end] = np.maximum(above, below)
     for col, start, end in vertical:
-        # From the page with the horizontal rules gone: where a wall meets a rule, both go.
+        # From the page with the horizontal rules gone: where a wall meets a rule, both go. With
+        # the pixel either side: a scanned wall's blurred edge, lighter than the threshold, left
+        # behind reads as a thin wall of its own. (Not so for horizontal rules: letters stand
+        # on them, and lost their feet.)
         left, right = cleaned[start:end, max(col - RULE_REACH, 0)], cleaned[start:end, min(col + RULE_REACH, last_col)]
-        cleaned[start:end, col] = np.maximum(left, right)
+        cleaned[start:end, max(col - 1, 0):col + 2] = np.maximum(left, right)[:, None]
     return Image.fromarray(cleaned)
 
 
@@ -119,6 +122,7 @@ def _otsu_threshold(histogram: list[int]) -> int:
     return int(np.nanargmax(between))
 
 
+RULE_GREY = 150  # the lightest grey a rule is taken for: scanned thin rules are grey, not black
 RULE_REACH = 6  # pixels: past a rule's edge (rules are at most ~5 px thick at 300 dpi)
 MAX_RULE_RUNS = 20_000  # more long runs than this is a dark fill or a photo, not rules
 

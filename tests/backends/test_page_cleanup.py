@@ -63,6 +63,19 @@ def test_rules_are_painted_out_and_text_kept():
     assert cleaned[370:395, 305:325].max() == 0
 
 
+def test_a_scanned_rule_grey_with_blurred_edges_goes_whole():
+    page = Image.new("L", (1000, 400), 255)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((100, 101, 900, 102), fill=140)  # a thin rule, grey after scanning
+    draw.rectangle((50, 50, 50, 350), fill=200)  # a table border's blurred edges
+    draw.rectangle((51, 50, 52, 350), fill=140)
+    draw.rectangle((53, 50, 53, 350), fill=200)
+    draw.rectangle((300, 200, 330, 260), fill=0)  # a letter
+    cleaned = np.asarray(without_rules(page))
+    assert cleaned[99:105, 100:901].min() >= 200 and cleaned[50:351, 49:55].min() >= 200
+    assert cleaned[205:255, 305:325].max() == 0
+
+
 def test_walls_of_boxes_for_single_digits_are_painted_out_and_the_digits_kept():
     """An INN printed one digit per box: the short walls run from the top rule to the bottom
     one; a digit's stroke, and a letter standing on an underline, touch one rule at most."""
