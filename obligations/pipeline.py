@@ -552,7 +552,8 @@ def _read_page_text(pipeline: Pipeline, source: Source, page: int) -> PageText:
 
 def follow_up(page: PageText, image, doctype: DocType, backend: Backend) -> None:
     """What one OCR pass misses on a page of `doctype`, read again in regions of its upright
-    `image`: words in the wrong script, then vertically printed fields."""
+    `image`: words in the wrong script, vertically printed fields, then lines the page
+    segmentation dropped."""
     _reread_foreign_words(page, image, doctype, backend)
     _read_vertical_fields(page, image, doctype, backend)
     _read_dropped_lines(page, image, doctype, backend)
@@ -646,8 +647,8 @@ def _read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backen
 
 
 def _missing(doctype: DocType, found: dict[str, Found]) -> list[str]:
-    """Fields not found. (Also reading again for numbers that did not validate cost the
-    benchmark's scans a tenth of their speed: `_reread_invalid` reads those boxes again.)"""
+    """Fields not found. (A number found but invalid has its own box read again by
+    `_reread_invalid`: a whole page again for those was tried, and slowed scans further.)"""
     return [f.id for f in doctype.fields if found[f.id].value is None]
 
 

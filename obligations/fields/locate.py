@@ -392,16 +392,20 @@ def _only_captions(model: PageModel, row: int, left: float, right: float) -> boo
     """Whether the row's words in [left, right) are all stop labels: a caption between a
     heading and its value ('Продавец' over 'Наименование' over the seller's name)."""
     captions = {i for h in model.hits_in_row(row) if not h.owner for i in range(h.start, h.end)}
-    inside = [i for i, w in enumerate(model.rows[row].words) if left <= (w.bbox[0] + w.bbox[2]) / 2 < right]
-    return bool(inside) and all(i in captions for i in inside)
+    return _all_of(model.rows[row], left, right, captions)
 
 
 def _wrap_only(model: PageModel, row: int, left: float, right: float) -> bool:
     """Whether the row's words in [left, right) are all second lines of wrapped labels
     ('Место ГОР. АРЗАМАС' over 'рождения' over the rest of the place)."""
     wraps = {i for h in model.hits if h.wrap and h.wrap[0] == row for i in range(h.wrap[1], h.wrap[2])}
-    inside = [i for i, w in enumerate(model.rows[row].words) if left <= (w.bbox[0] + w.bbox[2]) / 2 < right]
-    return bool(inside) and all(i in wraps for i in inside)
+    return _all_of(model.rows[row], left, right, wraps)
+
+
+def _all_of(row: Row, left: float, right: float, indexes: set[int]) -> bool:
+    """Whether the row has words in [left, right), all of them at `indexes`."""
+    inside = [i for i, w in enumerate(row.words) if left <= (w.bbox[0] + w.bbox[2]) / 2 < right]
+    return bool(inside) and all(i in indexes for i in inside)
 
 
 def _in_section(model: PageModel, hit: LabelHit, section: tuple[str, ...]) -> bool:

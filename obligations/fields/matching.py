@@ -43,8 +43,8 @@ def _length_slack(label: str) -> float:
 def similar_pairs(labels: list[str], texts: list[str], cutoff: float) -> Iterator[tuple[int, int, float]]:
     """(i, j, score) for every label i and text j with similar(labels[i], texts[j]) >= cutoff.
     Each label is scored, in C, against the texts of about its length only (similar() takes
-    no others): as fast as rapidfuzz's cdist over all pairs, without importing numpy for it
-    (a tenth of a second of every run's start)."""
+    no others): about as fast as rapidfuzz's cdist over all pairs (1.1 against 1.0 ms on an
+    invoice), without importing numpy for it (a tenth of a second of every run's start)."""
     order = sorted(range(len(texts)), key=lambda j: len(texts[j]))
     lengths = [len(texts[j]) for j in order]
     by_length = [texts[j] for j in order]
