@@ -374,9 +374,10 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     for step in (1, -1):
         r = hit.row + step
         origin = label_row.y  # a caption passed over counts as the label's own row
-        while 0 <= r < len(rows) and (rows[r].standalone or not _in_window(rows[r], left_edge, right_edge)
-                                      or _only_captions(model, r, left_edge, right_edge)):
+        while 0 <= r < len(rows):
             if not rows[r].standalone and _in_window(rows[r], left_edge, right_edge):
+                if not _only_captions(model, r, left_edge, right_edge):
+                    break
                 origin = rows[r].y
             r += step
         if 0 <= r < len(rows) and abs(rows[r].y - origin) < 4 * label_row.height:
@@ -404,7 +405,7 @@ def _wrap_only(model: PageModel, row: int, left: float, right: float) -> bool:
 
 def _all_of(row: Row, left: float, right: float, indexes: set[int]) -> bool:
     """Whether the row has words in [left, right), all of them at `indexes`."""
-    inside = [i for i, w in enumerate(row.words) if left <= (w.bbox[0] + w.bbox[2]) / 2 < right]
+    inside = [i for i, w in enumerate(row.words) if _centred_in(w, left, right)]
     return bool(inside) and all(i in indexes for i in inside)
 
 
@@ -474,7 +475,7 @@ def _window(model: PageModel, row: int, left: float, right: float, every_phrase:
             phrases.append([])
         if i not in in_labels:
             phrases[-1].append(word)
-    reaching = [p for p in phrases if any(left <= (w.bbox[0] + w.bbox[2]) / 2 < right for w in p)]
+    reaching = [p for p in phrases if any(_centred_in(w, left, right) for w in p)]
     if not reaching:
         return []
     return [w for p in reaching for w in p] if every_phrase else reaching[0]
@@ -489,7 +490,11 @@ def _phrase_end(phrase: list[Word]) -> int:
 
 
 def _in_window(row: Row, left: float, right: float) -> bool:
-    return any(left <= (w.bbox[0] + w.bbox[2]) / 2 < right for w in row.words)
+    return any(_centred_in(w, left, right) for w in row.words)
+
+
+def _centred_in(word: Word, left: float, right: float) -> bool:
+    return left <= (word.bbox[0] + word.bbox[2]) / 2 < right
 
 
 def _continuation(model: PageModel, row: int, left: float, right: float, lines: int, step: int = 1) -> list[Word]:

@@ -222,7 +222,7 @@ def normalize_doc_number_ru(raw: str) -> str | None:
     return s
 
 
-_LOOKALIKE_CAPITALS = set("ABEKMHOPCTXY" + "АВЕКМНОРСТХУ")
+_LOOKALIKE_CAPITALS = {chr(c) for pair in _LAT_TO_CYR.items() for c in pair if chr(c).isupper()}
 
 
 # --------------------------------------------------------------------------
