@@ -32,7 +32,8 @@ from .classify import (UNKNOWN, Classification, classification_prompt, classify_
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
 from .fields.asking import Questions, ask_fields
-from .fields.locate import Found, expand, find_text_box, locate_fields, value_from_words
+from .fields.locate import (LINE_GAP, NEIGHBOUR_ROWS, Found, expand, find_text_box, label_boxes, locate_fields,
+                            value_from_words)
 from .fields.normalize import same_glyphs_in
 from .fields.validate import script_of
 from .results import DocumentResult, FieldResult, PageResult, Result
@@ -552,11 +553,12 @@ def _read_page_text(pipeline: Pipeline, source: Source, page: int) -> PageText:
 
 def follow_up(page: PageText, image, doctype: DocType, backend: Backend) -> None:
     """What one OCR pass misses on a page of `doctype`, read again in regions of its upright
-    `image`: words in the wrong script, vertically printed fields, then lines the page
-    segmentation dropped."""
+    `image`: words in the wrong script, vertically printed fields, lines the page
+    segmentation dropped, then numbers with check digits still not read right."""
     _reread_foreign_words(page, image, doctype, backend)
     _read_vertical_fields(page, image, doctype, backend)
     _read_dropped_lines(page, image, doctype, backend)
+    _read_checked_numbers(page, image, doctype, backend)
     page.followed_up = doctype.id
 
 
@@ -629,6 +631,9 @@ def _read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backen
     missing = _missing(doctype, locate_fields(doctype, [page]))
     if not missing:
         return
+    # The whole page, not only bands round the missing fields' labels: Tesseract reads a line
+    # differently in every framing, and bands read 3 fewer of 1872 fields right (about 5 %
+    # less time on the benchmark's scans: measured, and not taken).
     sparse = [w for w in read_sparse(image, page.dpi) if any(c.isalnum() for c in w.text)]
     known = sorted(page.words, key=lambda w: w.bbox[1])
     added = [w for w in sparse if w.conf >= DROPPED_LINE_CONF and not _covered(w.bbox, known)]
@@ -644,6 +649,40 @@ def _read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backen
             box = value.bbox
             page.words = ([w for w in page.words if not _inside(w.bbox, box)]
                           + [w for w in sparse if _inside(w.bbox, box)])
+
+
+def _read_checked_numbers(page: PageText, image, doctype: DocType, backend: Backend) -> None:
+    """A number with check digits (INN, SNILS) not found or invalid is read again near its
+    label with the light greys made paper (`read_inked`: digits printed in boxes, between
+    what is left of the boxes' rules). Tesseract reads such a row differently with every
+    framing, so a few regions are tried in turn: the rows under the label, more of them,
+    the rest of the label's row. Its check digits decide: only a valid reading replaces the
+    words where it lies."""
+    read_inked = getattr(backend, "read_inked", None)
+    if read_inked is None:
+        return
+    found = locate_fields(doctype, [page])
+    for spec in doctype.fields:
+        if spec.validate not in CHECKED_NUMBERS or (found[spec.id].value is not None and found[spec.id].valid):
+            continue
+        labels = label_boxes(doctype, page, spec.id)
+        regions = [(0, y1, page.width, y1 + NEIGHBOUR_ROWS * h) for (_, _, _, y1), h in labels]
+        regions += [(0, y1, page.width, y1 + (NEIGHBOUR_ROWS + LINE_GAP * spec.lines) * h) for (_, _, _, y1), h in labels]
+        regions += [(x1, y0 - h / 2, page.width, y1 + h / 2) for (_, y0, x1, y1), h in labels]
+        boxes = [tuple(round(min(max(v, 0), limit)) for v, limit in zip(region, (page.width, page.height) * 2))
+                 for region in regions]
+        for box in dict.fromkeys(boxes):  # labels on one row ('номер налогоплательщика (ИНН)') share some
+            words = read_inked(image, box, page.dpi, DIGITS_LANG)
+            again = value_from_words(spec, words, page.page, "label")
+            if again is not None and again.valid and again.bbox is not None:
+                value_box = _grown(again.bbox, max(4, (again.bbox[3] - again.bbox[1]) // 2), page)
+                page.words = ([w for w in page.words if not _inside(w.bbox, value_box)]
+                              + [w for w in words if _inside(w.bbox, value_box)])
+                break
+
+
+CHECKED_NUMBERS = ("inn", "snils")  # validators with check digits: a misreading is told from a reading
+DIGITS_LANG = "eng"  # digits read as well in either script: the English model reads fewer letters into them
 
 
 def _missing(doctype: DocType, found: dict[str, Found]) -> list[str]:

@@ -155,3 +155,49 @@ def test_digits_in_boxes_misread_as_a_line_take_the_sparse_reading_of_their_plac
     found = locate_fields(DOCTYPES["inn"], [page])["inn"]
     assert (found.value, found.valid) == ("368086645175", True)
     assert "36-808" not in page.text
+
+
+@dataclass
+class InkedBackend(RecordingBackend):
+    """Reads each region asked of `read_inked` as the next of the given readings, placed in it."""
+
+    readings: list[str] = field(default_factory=list)
+    inked: list[tuple] = field(default_factory=list)
+
+    def read_inked(self, image, box, dpi=None, lang=None):
+        self.inked.append((box, lang))
+        text = self.readings[len(self.inked) - 1] if len(self.inked) <= len(self.readings) else ""
+        return _line(box[0] + 200, box[1] + 60, text, ("inked", len(self.inked))) if text else []
+
+
+INN_HEADER = [(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+              (100, 300, "Идентификационный номер налогоплательщика (ИНН)")]
+
+
+def _inn_page(digits: str) -> PageText:
+    words = [w for i, line in enumerate(INN_HEADER) for w in _line(*line, i)]
+    return PageText(1, 2000, 2800, 300, "ocr", words + _line(200, 400, digits, "digits"))
+
+
+def test_a_number_with_check_digits_misread_in_boxes_is_read_again_under_its_label_until_valid():
+    backend = InkedBackend(readings=["6107150 д4до)9о)9о9 1", "3 6 8 0 8 6 6 4 5 1 7 5"])
+    page = _inn_page("6 160 7 1 30 46 6-50 7")
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["inn"], backend)
+    found = locate_fields(DOCTYPES["inn"], [page])["inn"]
+    assert (found.value, found.valid) == ("368086645175", True)
+    assert "6-50" not in page.text  # the misreading is replaced where the valid reading lies
+    assert len(backend.inked) == 2 and all(lang == "eng" for _, lang in backend.inked)
+    first = backend.inked[0][0]
+    assert first[1] == 340 and first[3] > 400  # under the label's row (y 300-340), down to the value
+
+
+def test_a_valid_number_is_not_read_again_and_no_valid_reading_changes_nothing():
+    backend = InkedBackend()
+    page = _inn_page("368086645175")
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["inn"], backend)
+    assert backend.inked == []
+    backend = InkedBackend(readings=["368086645170", "1", "2"])  # a check digit wrong, then nothing
+    page = _inn_page("6 160 7 1 30 46 6-50 7")
+    before = page.text
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["inn"], backend)
+    assert page.text == before and len(backend.inked) == 4  # under its labels' row, further, right of each

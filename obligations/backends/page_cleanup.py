@@ -66,7 +66,7 @@ def without_rules(image: Image.Image) -> Image.Image:
     # Columns as rows: PIL's transpose is cheaper than a contiguous copy of numpy's.
     columns = np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) <= threshold
     vertical = _long_runs(columns, max(80, gray.shape[0] // 12))
-    vertical += _cell_walls(columns, horizontal, gray.shape)
+    vertical += _cell_walls(columns, horizontal, gray.shape) or _box_row_walls(columns)
     if not horizontal and not vertical:
         return image
     # Paint with the lighter of the pixels a little above and below (left and right):
@@ -86,6 +86,16 @@ def without_rules(image: Image.Image) -> Image.Image:
     return Image.fromarray(cleaned)
 
 
+def only_ink(image: Image.Image) -> Image.Image:
+    """Every grey lighter than half way from the image's ink (its darkest per cent) to white
+    made white; the ink as it is."""
+    gray = np.asarray(image)
+    if gray.size == 0:
+        return image
+    level = (int(np.percentile(gray, 1)) + 255) // 2
+    return Image.fromarray(np.where(gray > level, np.uint8(255), gray))
+
+
 def _cell_walls(columns: np.ndarray, horizontal: list[tuple[int, int, int]], shape) -> list[tuple[int, int, int]]:
     """(column, start, end) of short vertical strokes that run from one horizontal rule to
     another: the walls of a row of boxes holding one digit each (an INN printed in cells).
@@ -102,6 +112,74 @@ def _cell_walls(columns: np.ndarray, horizontal: list[tuple[int, int, int]], sha
     cols, starts, ends = (np.fromiter((r[k] for r in runs), dtype=np.int64, count=len(runs)) for k in range(3))
     walls = on_rule[starts, cols] & on_rule[np.minimum(ends - 1, shape[0] - 1), cols] & (ends - starts <= MAX_WALL)
     return [runs[i] for i in np.flatnonzero(walls)]
+
+
+def _box_row_walls(columns: np.ndarray) -> list[tuple[int, int, int]]:
+    """(column, start, end) of the walls of a row of boxes whose rules were not found (on a
+    blurred low-resolution scan a thin rule is light grey, lighter than RULE_GREY): short
+    vertical strokes whose tops and bottoms are level, at least MIN_BOXES + 1 of them, evenly
+    spaced a box's width apart. Letters' stems are not evenly spaced ('НИКИТИН')."""
+    runs = sorted((start, end, col) for col, start, end in _long_runs(columns, MIN_WALL) if end - start <= MAX_WALL)
+    clusters: list[list[tuple[int, int, int]]] = []
+    for start, end, col in runs:
+        tolerance = max(3, (end - start) // 10)
+        for cluster in reversed(clusters[-8:]):  # runs sorted by top: a level one is among the last
+            top, bottom, _ = cluster[0]
+            if abs(start - top) <= tolerance and abs(end - bottom) <= tolerance:
+                cluster.append((start, end, col))
+                break
+        else:
+            clusters.append([(start, end, col)])
+    rows = [walls for cluster in clusters if len(cluster) > MIN_BOXES and (walls := _evenly_spaced(cluster))]
+    # Inside a row of boxes, its walls are the tallest strokes: level, evenly spaced ones
+    # within its height ('1' in every box) are its contents.
+    return [(col, start, end) for row in rows if not any(_encloses(other, row) for other in rows)
+            for start, end, col in row]
+
+
+def _encloses(outer: list[tuple[int, int, int]], inner: list[tuple[int, int, int]]) -> bool:
+    """Whether the strokes `outer` (start, end, column) reach above and below `inner` over
+    the columns `inner` spans."""
+    return (outer[0][0] < inner[0][0] and outer[0][1] > inner[0][1]
+            and outer[0][2] <= inner[0][2] and outer[-1][2] >= inner[-1][2])
+
+
+def _evenly_spaced(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The runs (start, end, column) of the longest sequence of strokes (runs in adjacent
+    columns) spaced alike, a box's width apart, if it has more than MIN_BOXES strokes."""
+    runs = sorted(runs, key=lambda r: r[2])
+    strokes: list[list[tuple[int, int, int]]] = [[runs[0]]]
+    for run in runs[1:]:
+        if run[2] - strokes[-1][-1][2] <= 2:
+            strokes[-1].append(run)
+        else:
+            strokes.append([run])
+    height = runs[0][1] - runs[0][0]
+    # A wall is as thin as a rule; bold capitals' stems, as level and nearly as evenly spaced, are not.
+    strokes = [stroke for stroke in strokes if stroke[-1][2] - stroke[0][2] + 1 <= max(4, height / 8)]
+    if len(strokes) <= MIN_BOXES:
+        return []
+    centres = [sum(r[2] for r in stroke) / len(stroke) for stroke in strokes]
+    best: tuple[int, int] = (0, 0)
+    first = 0
+    for i in range(1, len(strokes) + 1):
+        # A sequence ends where a gap differs from its first gap by more than WALL_SPACING.
+        if i == len(strokes) or (i - first >= 2 and abs((centres[i] - centres[i - 1]) - (centres[first + 1] - centres[first]))
+                                 > WALL_SPACING * (centres[first + 1] - centres[first])):
+            if i - first > best[1] - best[0]:
+                best = (first, i)
+            first = i - 1 if i < len(strokes) else first
+    first, last = best
+    if last - first <= MIN_BOXES:
+        return []
+    width = (centres[last - 1] - centres[first]) / (last - 1 - first)
+    if not 0.4 * height <= width <= 2 * height:  # boxes for one character each: about square
+        return []
+    return [run for stroke in strokes[first:last] for run in stroke]
+
+
+MIN_BOXES = 8  # a row of fewer boxes is not told from letters' stems (an INN has 10 or 12, a SNILS 11)
+WALL_SPACING = 0.08  # walls of a row of boxes are this evenly spaced (a share of the box width)
 
 
 MIN_WALL, MAX_WALL = 24, 400  # pixels: the height of a box for one printed character, at 150-600 dpi

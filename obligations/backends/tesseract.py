@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+import weakref
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -153,6 +154,14 @@ class TesseractBackend:
         a name beside a photo), at the cost of their order and of more specks."""
         return [replace(w, line=("sparse", w.line)) for w in self._ocr(image, SPARSE_PSM, dpi, lang)]
 
+    def read_inked(self, image: Image.Image, box: Box, dpi: int | None = None, lang: str | None = None) -> list[Word]:
+        """A box of the page as `read` prepares it, with every grey lighter than half way from
+        its ink to the paper made paper, read as one block. What is left of a scanned rule
+        after `without_rules` (its blurred, lighter stretches) is that grey: Tesseract's own
+        threshold keeps it, and digits printed in boxes between two such remnants read as
+        '6 160 7 1 30' where they are '6 1 0 7 1 5'."""
+        return [replace(w, line=("inked", w.line)) for w in self._ocr(image, 6, dpi, lang, region=box, lighten=True)]
+
     def _rotations_to_try(self, image: Image.Image) -> list[int]:
         """Clockwise turns worth trying: OSD's answer when it is confident, else all three."""
         if "osd" in installed_languages():
@@ -182,25 +191,65 @@ class TesseractBackend:
         return api
 
     def _ocr(self, image: Image.Image, psm: int, dpi: int | None, lang: str | None = None,
-             whole_page: bool = True) -> list[Word]:
-        from .page_cleanup import estimate_skew, flatten_background, without_rules
-
+             whole_page: bool = True, region: Box | None = None, lighten: bool = False) -> list[Word]:
+        """Words of the page (prepared for OCR unless not `whole_page`), or of a `region` of
+        it: boxes are on the page as given either way."""
         api = self._api(lang or self.lang, psm)
-        image = image if image.mode == "L" else image.convert("L")
         skew = 0.0
         if whole_page:  # a crop around known text reads best as it is (measured on edge strips)
-            image = flatten_background(image)
-            skew = estimate_skew(image)
-            if abs(skew) >= MIN_SKEW:
-                image = image.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
-            if self.remove_rules:
-                image = without_rules(image)
-        api.SetImage(image)
+            image, skew = self._prepared(image)
+        elif image.mode != "L":
+            image = image.convert("L")
+        left = top = 0
+        if region is not None:
+            # The region's bounds on the deskewed page, which is where the words are read.
+            left, top, right, bottom = _unrotated_box(region, -skew, image.size)
+            left, top = max(0, left), max(0, top)
+            image_read = image.crop((left, top, min(image.width, right), min(image.height, bottom)))
+        else:
+            image_read = image
+        if lighten:
+            from .page_cleanup import only_ink
+
+            image_read = only_ink(image_read)
+        api.SetImage(image_read)
         api.SetSourceResolution(dpi or 300)
         words = parse_tsv(api.GetTSVText(0))
+        if left or top:
+            words = [replace(w, bbox=(w.bbox[0] + left, w.bbox[1] + top, w.bbox[2] + left, w.bbox[3] + top))
+                     for w in words]
         if abs(skew) >= MIN_SKEW:  # boxes back onto the page as given, which is what the output describes
             words = [replace(w, bbox=_unrotated_box(w.bbox, skew, image.size)) for w in words]
         return words
+
+    def _prepared(self, image: Image.Image) -> tuple[Image.Image, float]:
+        """The page as Tesseract reads it whole (grey, background flattened, deskewed, rules
+        removed) and the angle it was turned by. Kept while `image` lives: a second reading of the same
+        page (sparse text, after a field was not found) does not prepare it again."""
+        from .page_cleanup import estimate_skew, flatten_background, without_rules
+
+        kept = getattr(_engines, "prepared", None)
+        if kept is not None and kept[0]() is image:
+            return (image if kept[1] is None else kept[1]), kept[2]
+        page = flatten_background(image if image.mode == "L" else image.convert("L"))
+        skew = estimate_skew(page)
+        if abs(skew) >= MIN_SKEW:
+            page = page.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
+        else:
+            skew = 0.0
+        if self.remove_rules:
+            page = without_rules(page)
+        # Not the page itself when nothing changed it: the entry would keep it alive.
+        entry = (weakref.ref(image), None if page is image else page, skew)
+        _engines.prepared = entry
+        weakref.finalize(image, _forget_prepared, entry)
+        return page, skew
+
+
+def _forget_prepared(entry) -> None:
+    """Drops the prepared page once its source image is gone (unless a newer one replaced it)."""
+    if getattr(_engines, "prepared", None) is entry:
+        del _engines.prepared
 
 
 def parse_tsv(tsv: str) -> list[Word]:

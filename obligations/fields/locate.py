@@ -46,6 +46,7 @@ COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
 SPECK_CONF = 40  # a text value's word this unsure, with no letter of its script, is a speck
 PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
+NEIGHBOUR_ROWS = 4  # a value under or over its label starts within this many row heights
 SECTION_LABEL = "§"  # owner prefix of a field's in-section labels
 SECTION_HEADER = "§§"  # owner prefix of section headers
 METHOD_WEIGHT = {"label": 1.0, "group": 0.95, "vertical": 0.9, "pattern": 0.8, "layout": 0.7}
@@ -117,6 +118,24 @@ def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
             found = _by_label(spec, doctype, models)
         results[spec.id] = found or Found()
     return results
+
+
+def label_boxes(doctype: DocType, page: PageText, field_id: str) -> list[tuple[Box, float]]:
+    """Where the labels of a field (or of its group) are on the page: each label's box
+    (both lines of a wrapped one) and the height of its row."""
+    return _label_boxes(build_model(doctype, page), doctype, doctype.field(field_id))
+
+
+def _label_boxes(model: PageModel, doctype: DocType, spec: FieldSpec) -> list[tuple[Box, float]]:
+    owners = {spec.id, SECTION_LABEL + spec.id} | ({spec.group} if spec.group else set())
+    boxes = []
+    for hit in model.hits:
+        if hit.owner in owners:
+            words = model.rows[hit.row].words[hit.start : hit.end]
+            if hit.wrap:
+                words = words + model.rows[hit.wrap[0]].words[hit.wrap[1] : hit.wrap[2]]
+            boxes.append((_union([w.bbox for w in words]), model.rows[hit.row].height))
+    return boxes
 
 
 # --------------------------------------------------------------------------- page model
@@ -380,7 +399,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
                     break
                 origin = rows[r].y
             r += step
-        if 0 <= r < len(rows) and abs(rows[r].y - origin) < 4 * label_row.height:
+        if 0 <= r < len(rows) and abs(rows[r].y - origin) < NEIGHBOUR_ROWS * label_row.height:
             neighbours.append((abs(rows[r].y - origin), r, step))
     for _, r, step in sorted(neighbours):
         words = _window(model, r, left_edge, right_edge, every_phrase)
@@ -533,7 +552,6 @@ def value_from_words(spec: FieldSpec, words: list[Word], page: int, method: str)
         method = "label"  # the box holds this field's word alone
     rows = build_rows(words)
     return _read_value(spec, Candidate([w for row in rows for w in row.words], page, method))
-
 
 
 def _choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:

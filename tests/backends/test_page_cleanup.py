@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from obligations.backends.page_cleanup import (_long_runs, _max_filter, _otsu_threshold, estimate_skew,
-                                               flatten_background, without_rules)
+from obligations.backends.page_cleanup import (_box_row_walls, _long_runs, _max_filter, _otsu_threshold,
+                                               estimate_skew, flatten_background, only_ink, without_rules)
 
 
 @pytest.mark.parametrize("shape", [(7, 7), (40, 31), (349, 253)])
@@ -97,6 +97,68 @@ def test_walls_of_boxes_for_single_digits_are_painted_out_and_the_digits_kept():
     for x in range(140, 1300, 100):
         assert cleaned[top + 14:bottom - 14, x:x + 5].max() == 0, x
     assert cleaned[455:495, 400:405].max() == 0
+
+
+def _boxes_with_grey_rules(walls: int = 13, box: int = 54, wall_width: int = 2, digits: bool = True) -> Image.Image:
+    """A row of boxes as a blurred low-resolution scan prints it: the rules light grey (lighter
+    than RULE_GREY, so not found), the walls dark, a '1' in each box."""
+    page = Image.new("L", (1000, 300), 255)
+    draw = ImageDraw.Draw(page)
+    top, bottom, left = 100, 160, 100
+    right = left + box * (walls - 1)
+    draw.rectangle((left, top, right, top + 1), fill=195)
+    draw.rectangle((left, bottom - 1, right, bottom), fill=195)
+    for i in range(walls):
+        x = left + box * i
+        draw.rectangle((x, top, x + wall_width - 1, bottom), fill=80)
+        if digits and i < walls - 1:
+            draw.rectangle((x + 25, top + 12, x + 28, bottom - 12), fill=30)
+    return page
+
+
+def _columns(page: Image.Image) -> np.ndarray:
+    return np.asarray(page.transpose(Image.Transpose.TRANSPOSE)) <= 150
+
+
+def test_walls_of_boxes_whose_rules_are_too_grey_to_find_are_painted_out():
+    page = _boxes_with_grey_rules()
+    walls = {col for col, _, _ in _box_row_walls(_columns(page))}
+    assert walls == {x + d for x in range(100, 100 + 54 * 13, 54) for d in (0, 1)}
+    cleaned = np.asarray(without_rules(page))
+    for x in range(100, 100 + 54 * 13, 54):
+        assert cleaned[100:161, x:x + 2].min() > 150, x
+    for x in range(125, 100 + 54 * 12, 54):
+        assert cleaned[114:146, x:x + 4].max() == 30, x  # the digits stay
+
+
+@pytest.mark.parametrize("page", [
+    _boxes_with_grey_rules(walls=8),  # too few boxes to tell from letters' stems
+    _boxes_with_grey_rules(wall_width=9, digits=False),  # strokes thicker than an eighth of their height: bold stems
+], ids=["few", "thick"])
+def test_level_strokes_that_are_no_row_of_boxes_are_kept(page):
+    assert _box_row_walls(_columns(page)) == []
+
+
+def test_stems_of_letters_are_not_walls_though_level():
+    page = Image.new("L", (1000, 300), 255)
+    draw = ImageDraw.Draw(page)
+    x = 100
+    for _ in range(8):  # 'ППП...': two stems a letter, a wider gap between letters
+        for stem in (x, x + 20):
+            draw.rectangle((stem, 100, stem + 1, 140), fill=20)
+        x += 34
+    assert _box_row_walls(_columns(page)) == []
+
+
+def test_only_ink_makes_greys_lighter_than_half_way_to_the_ink_paper():
+    page = Image.new("L", (100, 100), 250)
+    ImageDraw.Draw(page).rectangle((10, 10, 40, 40), fill=20)  # ink
+    ImageDraw.Draw(page).rectangle((50, 50, 90, 52), fill=160)  # what is left of a rule
+    ImageDraw.Draw(page).rectangle((50, 70, 90, 72), fill=120)  # a grey stroke, darker than half way
+    inked = np.asarray(only_ink(page))
+    assert inked[10:41, 10:41].max() == 20
+    assert inked[50:53, 50:91].min() == 255 and inked[0, 0] == 255
+    assert inked[70:73, 50:91].max() == 120
 
 
 def test_flatten_whitens_a_tinted_card_and_leaves_even_paper_alone():
