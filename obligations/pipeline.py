@@ -673,8 +673,11 @@ def _read_checked_numbers(page: PageText, image, doctype: DocType, backend: Back
                  for region in regions]
         for box in dict.fromkeys(boxes):  # labels on one row ('номер налогоплательщика (ИНН)') share some
             words = read_inked(image, box, page.dpi, DIGITS_LANG)
-            again = value_from_words(spec, words, page.page, "label")
-            if again is not None and again.valid and again.bbox is not None:
+            # Found from its label as any value is, among the page's other words: a region
+            # under the seller's INN may hold the buyer's, which is valid too.
+            trial = replace(page, words=[w for w in page.words if not _inside(w.bbox, box)] + words)
+            again = locate_fields(doctype, [trial])[spec.id]
+            if again.value is not None and again.valid and again.bbox is not None and _inside(again.bbox, box):
                 value_box = _grown(again.bbox, max(4, (again.bbox[3] - again.bbox[1]) // 2), page)
                 page.words = ([w for w in page.words if not _inside(w.bbox, value_box)]
                               + [w for w in words if _inside(w.bbox, value_box)])

@@ -201,3 +201,15 @@ def test_a_valid_number_is_not_read_again_and_no_valid_reading_changes_nothing()
     before = page.text
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["inn"], backend)
     assert page.text == before and len(backend.inked) == 4  # under its labels' row, further, right of each
+
+
+def test_a_reading_under_the_sellers_inn_that_holds_the_buyers_is_not_taken_for_the_sellers():
+    lines = [(100, 100, "СЧЕТ-ФАКТУРА № 15 от 01.02.2023"), (100, 200, "Продавец ООО Ромашка"),
+             (100, 260, "ИНН/КПП продавца 77O7O8З89З/770701001"), (100, 400, "Покупатель ООО Лютик"),
+             (100, 460, "ИНН/КПП покупателя 7704919851/770401008")]
+    page = PageText(1, 2000, 2800, 300, "ocr", [w for i, line in enumerate(lines) for w in _line(*line, i)])
+    backend = InkedBackend(readings=["ИНН/КПП покупателя 7704919851/770401008"] * 6)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["invoice"], backend)
+    found = locate_fields(DOCTYPES["invoice"], [page])
+    assert backend.inked  # read again, and nothing taken from it
+    assert found["seller_inn"].value != "7704919851" and found["buyer_inn"].value == "7704919851"

@@ -402,7 +402,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         if 0 <= r < len(rows) and abs(rows[r].y - origin) < NEIGHBOUR_ROWS * label_row.height:
             neighbours.append((abs(rows[r].y - origin), r, step))
     for _, r, step in sorted(neighbours):
-        words = _window(model, r, left_edge, right_edge, every_phrase)
+        words = _window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner)
         if words:
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, lines - 1, step)
             yield words + more if step == 1 else more + words
@@ -479,21 +479,33 @@ def _first_column(words: list[Word], row_height: float) -> list[Word]:
     return words
 
 
-def _window(model: PageModel, row: int, left: float, right: float, every_phrase: bool = False) -> list[Word]:
+def _window(model: PageModel, row: int, left: float, right: float, every_phrase: bool = False,
+            owner: str | None = None) -> list[Word]:
     """The first phrase of the row that reaches into [left, right): a run of words with no
     column-wide gap and no label in it, taken whole (a value centred under or over its
     label starts left of it). With `every_phrase`, all such phrases (a name spread over
-    three captioned columns)."""
+    three captioned columns). Looking for `owner`'s value, a phrase right after another
+    field's label is that field's ('ИНН/КПП покупателя 7704919851/770401008' under the
+    seller's INN)."""
+    hits = model.hits_in_row(row)
     row_words = model.rows[row].words
-    in_labels = {i for h in model.hits_in_row(row) for i in range(h.start, h.end)}
+    in_labels = {i for h in hits for i in range(h.start, h.end)}
     in_labels |= {i for h in model.hits if h.wrap and h.wrap[0] == row for i in range(h.wrap[1], h.wrap[2])}
+    others = set()
+    if owner is not None:
+        own = {h.end for h in hits if h.owner == owner}
+        others = {h.end for h in hits if h.owner and h.owner[0] != SECTION_LABEL and h.owner != owner} - own
     gap = COLUMN_GAP * model.rows[row].height
     phrases: list[list[Word]] = [[]]
+    after_other = []  # the phrases that start right after another field's label
     for i, word in enumerate(row_words):
         if i in in_labels or (phrases[-1] and word.bbox[0] - _phrase_end(phrases[-1]) > gap):
             phrases.append([])
         if i not in in_labels:
+            if not phrases[-1] and i in others:
+                after_other.append(len(phrases) - 1)
             phrases[-1].append(word)
+    phrases = [p for n, p in enumerate(phrases) if n not in after_other]
     reaching = [p for p in phrases if any(_centred_in(w, left, right) for w in p)]
     if not reaching:
         return []
