@@ -25,11 +25,12 @@ class Classification:
 
 
 def classify_page(text: str, doctypes: dict[str, DocType]) -> Classification:
-    """Sum the weights of each type's phrases found on the page; the best type over its
-    `min_score` wins. Confidence grows with the margin over the runner-up."""
+    """Sum the weights of each type's phrases and value shapes found on the page; the best
+    type over its `min_score` wins. Confidence grows with the margin over the runner-up."""
     folded = _words_only(text)
     scores = {
         doctype.id: sum(weight for phrase, weight in doctype.keywords if phrase_in_text(_phrase(phrase), folded))
+        + sum(weight for pattern, weight in doctype.patterns if pattern.search(text))
         for doctype in doctypes.values()
     }
     if not scores:

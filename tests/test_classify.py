@@ -25,6 +25,21 @@ def test_ocr_noise_in_phrases_is_tolerated():
     assert classify_page(noisy, DOCTYPES).doc_type == "snils"
 
 
+def test_a_passport_whose_labels_a_poor_scan_lost_is_known_by_its_number_and_office():
+    """A blurred 150 dpi scan: of the labels only 'Российская Федерация' was read, but the
+    series and number (printed twice) and the issuing office were."""
+    text = "03 24 993890\nРОССИЙСКАЯ ФЕДЕРАЦИЯ\nУМВД РОССИИ ПО\nКРАСНОДАРСКОМУ КРАЮ\n17 АПРЕЛЯ 2024 230-084\nа | Panes"
+    result = classify_page(text, DOCTYPES)
+    assert result.doc_type == "passport" and result.scores["passport"] == 4.0
+
+
+def test_a_number_shaped_like_a_passports_is_not_enough_alone():
+    receipt = "KEDAI MAJU SDN BHD\nTEL 03 24 993890\nTOTAL 12.00\nCASH 20.00\nCHANGE 8.00"
+    assert classify_page(receipt, DOCTYPES).doc_type == "receipt"
+    assert classify_page("ТЕЛ 03 24 993890", DOCTYPES).doc_type == UNKNOWN
+    assert classify_page("03-24 993890 1203 24 9938901", DOCTYPES).scores["passport"] == 0
+
+
 def test_unrelated_text_is_unknown():
     assert classify_page("Lorem ipsum dolor sit amet\nconsectetur", DOCTYPES).doc_type == UNKNOWN
     assert classify_page("", DOCTYPES).doc_type == UNKNOWN

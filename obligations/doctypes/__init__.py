@@ -70,6 +70,7 @@ class DocType:
     groups: tuple[GroupSpec, ...] = ()
     stop_labels: tuple[str, ...] = ()  # printed text that ends any value (headings, captions)
     first_page: tuple[re.Pattern, ...] = ()  # what opens a document (its title), on folded text
+    patterns: tuple[tuple[re.Pattern, float], ...] = ()  # classify: weighted value shapes, on the text as read
     prompts: dict = field(default_factory=dict)
     ocr_lang: str | None = None  # the language of its values, for re-reading one that failed
     pixel_budget: int = DEFAULT_PIXEL_BUDGET  # largest image (in pixels) a vision-language model is shown
@@ -136,6 +137,7 @@ def _build(data: dict, path: Path) -> DocType:
         min_score=float(classify.get("min_score", 2.0)),
         max_pages=int(data.get("max_pages", 1)),
         first_page=tuple(re.compile(p) for p in classify.get("first_page", ())),
+        patterns=tuple((re.compile(p), float(w)) for p, w in classify.get("patterns", ())),
         fields=tuple(fields),
         groups=groups,
         stop_labels=tuple(data.get("stop_labels", ())),

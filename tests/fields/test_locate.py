@@ -107,6 +107,27 @@ def test_sections_tell_seller_and_buyer_columns_apart():
     assert got["total"] == "120000.00"
 
 
+def test_an_invoice_total_lost_from_its_row_is_read_from_the_summary_line():
+    got = values("invoice", [
+        (100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"),
+        (100, 500, "Всегок оплате: 48155730 X | 960455"),  # a poor scan's reading of the row
+        (100, 600, "Всего наименований 7, на сумму 577 602,86 руб."),
+    ])
+    assert got["total"] == "577602.86"
+
+
+def test_a_value_under_a_label_is_not_taken_from_the_next_fields_labelled_row():
+    """The seller's INN unreadable on its own row: the buyer's, on the row under it, is the
+    buyer's, not a candidate for the seller's."""
+    got = values("invoice", [
+        (100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"),
+        (100, 200, "Продавец ООО «Ромашка»"),
+        (100, 260, "ИНН/КПП продавца ###"),
+        (100, 320, "ИНН/КПП покупателя 7830002293/783001001"),
+    ])
+    assert got["seller_inn"] is None and got["buyer_inn"] == "7830002293"
+
+
 def test_invalid_value_is_kept_and_flagged():
     found = locate_fields(DOCTYPES["snils"], [page_of([
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"),
