@@ -44,6 +44,7 @@ LABEL_CUTOFF = 82.0
 EDGE_JUNK = " \t‚‘’`'°=_~*•·,;:|/\\-–—"  # specks OCR reads at a value's ends
 COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
 SPECK_CONF = 40  # a text value's word this unsure, with no letter of its script, is a speck
+JUNK_SIGNS = set("©®™|¦§¶•°~")  # signs a name, place or office never prints: specks and stamps read as text
 PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 NEIGHBOUR_ROWS = 4  # a value under or over its label starts within this many row heights
@@ -597,7 +598,7 @@ def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
 def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Word]:
     """A text value's words less the specks read as letters of the other script at its ends
     ('ВАСИЛИСА Ses'), or anywhere among a group's names: unsure words (SPECK_CONF) with no
-    letter of the field's script. Whatever is kept, one word stays."""
+    letter of the field's script; and less junk anywhere. Whatever is kept, one word stays."""
     script = spec.validate_params.get("script")
     if not script:
         return words
@@ -606,6 +607,14 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
         letters = [c for c in word.text if c.isalpha()]
         return word.conf < SPECK_CONF and bool(letters) and not any(script_of(c) == script for c in letters)
 
+    def junk(word: Word) -> bool:
+        """However sure: a sign no such value prints ('ГОР. ТАМБОВ ©'), or one letter
+        of the other script standing alone ('г. Ленинград I')."""
+        text = word.text
+        return (all(c in JUNK_SIGNS for c in text)
+                or (len(text) == 1 and text.isalpha() and script_of(text) != script))
+
+    words = [w for w in words if not junk(w)] or words[:1]
     if inside:
         kept = [w for w in words if not speck(w)]
         return kept or words[:1]

@@ -133,7 +133,12 @@ def normalize_text(raw: str) -> str | None:
     # underline the value was printed on, not print.
     s = " ".join(t for t in (token.strip("_") for token in _clean(raw).split(" ")) if t)
     s = s.strip(_STRAY_EDGE + " ")
-    return s or None
+    return _SETTLEMENT_COMMA.sub(r"\1.", s) or None
+
+
+# 'Г, НИЖНИЙ ТАГИЛ': a settlement's abbreviation always ends with a full stop, which OCR
+# reads as a comma now and then.
+_SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР),(?= [А-ЯЁ])")
 
 
 # Russian legal forms that open an organisation's name. OCR reads them in lower case (the

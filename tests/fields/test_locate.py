@@ -128,6 +128,15 @@ def test_a_value_under_a_label_is_not_taken_from_the_next_fields_labelled_row():
     assert got["seller_inn"] is None and got["buyer_inn"] == "7830002293"
 
 
+def test_signs_and_stray_letters_of_the_other_script_are_no_part_of_a_place():
+    got = values("passport", [
+        (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
+        (100, 160, "Дата выдачи 01.02.2010 Код подразделения 770-001"),
+        (100, 540, "Место рождения ГОР. КАЗАНЬ N © РЕСП. ТАТАРСТАН I"),
+    ])
+    assert got["birth_place"] == "ГОР. КАЗАНЬ РЕСП. ТАТАРСТАН"
+
+
 def test_invalid_value_is_kept_and_flagged():
     found = locate_fields(DOCTYPES["snils"], [page_of([
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"),

@@ -108,6 +108,11 @@ TEXT_CASES = [
     ("a\u00a0b", "a b"),  # no-break space
     ("|", None),
     (":", None),
+    # A settlement's abbreviation ends with a full stop that OCR read as a comma; other commas stay.
+    ("Г, НИЖНИЙ ТАГИЛ СВЕРДЛОВСКАЯ ОБЛАСТЬ", "Г. НИЖНИЙ ТАГИЛ СВЕРДЛОВСКАЯ ОБЛАСТЬ"),
+    ("Респ. Татарстан, гор, Казань", "Респ. Татарстан, гор. Казань"),
+    ("Татарстан, Г. Казань", "Татарстан, Г. Казань"),
+    ("р-н Г, 5", "р-н Г, 5"),
 ]
 
 NAME_CASES = [
