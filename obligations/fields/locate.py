@@ -282,14 +282,18 @@ def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: floa
                 or below.y - row.y > 2 * max(row.height, below.height)):
             continue
         for start in range(len(row.words)):
-            # The head may follow another field's value on its row ('Пол МУЖ Дата' over
-            # 'рождения'); the tail starts its own column.
-            if not squashed_rows[r][start] or not (start == 0 or _ends_phrase(row, start - 1)):
+            if not squashed_rows[r][start]:
                 continue
             left = row.words[start].bbox[0]
             under = next((i for i, w in enumerate(below.words)
                           if abs(w.bbox[0] - left) <= 2 * row.height and _starts_column(below, i)), None)
             if under is None:
+                continue
+            # The head may follow another field's value on its row ('Пол МУЖ Дата' over
+            # 'рождения'), after a gap wider than a space or, closer, with its tail starting
+            # right under it; the tail starts its own column.
+            if not (start == 0 or _ends_phrase(row, start - 1)
+                    or abs(below.words[under].bbox[0] - left) <= row.height / 2):
                 continue
             for head, end in _phrase_runs(row, squashed_rows[r], start, longest):
                 if len(head) >= longest:

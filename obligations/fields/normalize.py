@@ -13,6 +13,8 @@ Canonical forms::
 
     text             whitespace collapsed, stray edge punctuation removed
     organization     text, a leading legal form in capitals: "ООО «Ромашка»"
+    place            text; in a place printed in lower and upper case, a settlement's
+                     abbreviation in lower case: "г. Уфа" (OCR reads "Г. Уфа")
     name             "Петрова-Водкина Анна"
     gender           "male" | "female"
     date             "2010-09-28"
@@ -42,6 +44,7 @@ __all__ = [
     "normalize",
     "normalize_text",
     "normalize_organization",
+    "normalize_place",
     "normalize_name",
     "normalize_gender",
     "normalize_date",
@@ -157,6 +160,19 @@ def normalize_organization(raw: str) -> str | None:
     if space and rest and form in _LEGAL_FORMS:
         return form.upper() + space + rest
     return s
+
+
+def normalize_place(raw: str) -> str | None:
+    """Text; where the place is printed in both cases, a settlement's abbreviation in lower
+    case as printed: the round capitals differ from small letters only in size, and OCR
+    reads 'г. Уфа' as 'Г. Уфа'. In a place printed in capitals ('Г. УФА') it stays."""
+    s = normalize_text(raw)
+    if s is None or not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
+        return s
+    return _SETTLEMENT.sub(lambda m: m.group().lower(), s)
+
+
+_SETTLEMENT = re.compile(r"(?<![\w.-])(Г|ГОР|Гор|ПОС|Пос|Д|ДЕР|Дер|С)\.(?= ?[А-ЯЁ])")
 
 
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼ`´′"})
@@ -428,6 +444,7 @@ def normalize_date(raw: str) -> str | None:
 NORMALIZERS: dict[str, Callable[[str], str | None]] = {
     "text": normalize_text,
     "organization": normalize_organization,
+    "place": normalize_place,
     "name": normalize_name,
     "gender": normalize_gender,
     "date": normalize_date,

@@ -24,7 +24,7 @@ ALL_KINDS = sorted(NORMALIZERS)
 
 def test_registry_has_every_documented_kind():
     assert set(NORMALIZERS) == {
-        "text", "organization", "name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
+        "text", "organization", "place", "name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
         "passport_number", "division_code", "doc_number", "doc_number_ru",
     }
 
@@ -92,6 +92,14 @@ def test_fix_digit_lookalikes(raw, expected):
 # --------------------------------------------------------------------------
 # Per-kind tables: (kind, raw, expected)
 # --------------------------------------------------------------------------
+
+PLACE_CASES = [
+    ("Г. Уфа", "г. Уфа"),  # OCR's capital for a small round letter, in a place printed in both cases
+    ("Красноярский край, ГОР. Ачинск", "Красноярский край, гор. Ачинск"),
+    ("Респ. Татарстан, С. Ивановка", "Респ. Татарстан, с. Ивановка"),
+    ("Г. УФА РЕСП. БАШКОРТОСТАН", "Г. УФА РЕСП. БАШКОРТОСТАН"),  # printed in capitals: as printed
+    ("Г, НИЖНИЙ ТАГИЛ", "Г. НИЖНИЙ ТАГИЛ"),
+]
 
 TEXT_CASES = [
     ("ОБЛ. В_ ПРИМОРСКОМ РАЙОНЕ", "ОБЛ. В ПРИМОРСКОМ РАЙОНЕ"),  # the underline, not print
@@ -461,6 +469,7 @@ ORGANIZATION_CASES = [
 
 TABLE = (
     [("text", r, e) for r, e in TEXT_CASES]
+    + [("place", r, e) for r, e in PLACE_CASES]
     + [("organization", r, e) for r, e in ORGANIZATION_CASES]
     + [("name", r, e) for r, e in NAME_CASES]
     + [("gender", r, e) for r, e in GENDER_CASES]
