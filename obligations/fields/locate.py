@@ -44,6 +44,7 @@ LABEL_CUTOFF = 82.0
 EDGE_JUNK = " \t‚‘’`'°=_~*•·,;:|/\\-–—"  # specks OCR reads at a value's ends
 COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
 SPECK_CONF = 40  # a text value's word this unsure, with no letter of its script, is a speck
+STRAY_LETTERS = 3  # a word of the other script this short at a value's end is no part of it
 JUNK_SIGNS = set("©®™|¦§¶•°~")  # signs a name, place or office never prints: specks and stamps read as text
 PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
@@ -622,10 +623,17 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
     if inside:
         kept = [w for w in words if not speck(w)]
         return kept or words[:1]
+    def stray(word: Word) -> bool:
+        """At a value's ends, however sure: a short word all in the other script ('Ry
+        Галиева', 'SoS МОСКОВСКАЯ ОБЛ.'), a stamp's or a photo's edge read as letters."""
+        letters = [c for c in word.text if c.isalpha()]
+        return (speck(word) or (0 < len(letters) <= STRAY_LETTERS and not any(c.isdigit() for c in word.text)
+                                and not any(script_of(c) == script for c in letters)))
+
     start, end = 0, len(words)
-    while end - start > 1 and speck(words[end - 1]):
+    while end - start > 1 and stray(words[end - 1]):
         end -= 1
-    while end - start > 1 and speck(words[start]):
+    while end - start > 1 and stray(words[start]):
         start += 1
     return words[start:end]
 

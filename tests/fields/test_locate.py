@@ -137,6 +137,16 @@ def test_signs_and_stray_letters_of_the_other_script_are_no_part_of_a_place():
     assert got["birth_place"] == "ГОР. КАЗАНЬ РЕСП. ТАТАРСТАН"
 
 
+def test_a_short_word_of_the_other_script_at_a_values_end_is_dropped_however_sure():
+    got = values("passport", [
+        (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
+        (100, 300, "Фамилия Ry Галиева"),
+        (100, 540, "Место рождения SoS МОСКОВСКАЯ ОБЛ., Г. СЕРПУХОВ"),
+    ])
+    assert got["last_name"] == "Галиева"
+    assert got["birth_place"] == "МОСКОВСКАЯ ОБЛ., Г. СЕРПУХОВ"
+
+
 def test_invalid_value_is_kept_and_flagged():
     found = locate_fields(DOCTYPES["snils"], [page_of([
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"),
