@@ -155,10 +155,23 @@ def normalize_organization(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None:
         return None
+    s = _straight_pair(s)
     head, space, rest = s.partition(" ")
-    form = fold(head).replace("3", "з")  # as labels are compared, and a 3 for З
+    form = fold(head.rstrip(_AFTER_FORM)).replace("3", "з")  # as labels are compared, and a 3 for З
     if space and rest and form in _LEGAL_FORMS:
         return form.upper() + space + rest
+    return s
+
+
+_AFTER_FORM = ":;,'’`"  # specks OCR glues to a legal form ('ооо:', "ПАО'"); no name starts so
+
+
+def _straight_pair(s: str) -> str:
+    """Quotes OCR read as a curly one and a straight one ('“Бизнессервис"'): one printed
+    pair, straight (a pair printed curly reads as two curly ones and stays)."""
+    curly = [i for i, c in enumerate(s) if c in "“”„"]
+    if len(curly) == 1 and s.count('"') == 1:
+        return s[:curly[0]] + '"' + s[curly[0] + 1:]
     return s
 
 

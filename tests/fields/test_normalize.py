@@ -465,6 +465,9 @@ ORGANIZATION_CASES = [
     ("1000 «Ромашка»", "1000 «Ромашка»"),
     ("оао", "оао"),
     ("", None),
+    ("ооо: «Торговый дом Радуга»", "ООО «Торговый дом Радуга»"),  # a speck glued to the legal form
+    ("ПАО' “Бизнессервис\"", 'ПАО "Бизнессервис"'),  # one quote read curly, its pair straight
+    ("ООО “Бизнессервис”", "ООО “Бизнессервис”"),  # printed curly: as printed
 ]
 
 TABLE = (
