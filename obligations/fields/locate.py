@@ -601,16 +601,12 @@ def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
 
 
 def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Word]:
-    """A text value's words less the specks read as letters of the other script at its ends
-    ('ВАСИЛИСА Ses'), or anywhere among a group's names: unsure words (SPECK_CONF) with no
-    letter of the field's script; and less junk anywhere. Whatever is kept, one word stays."""
+    """A text value's words less junk anywhere, and less the specks read as letters of the
+    other script at its ends ('ВАСИЛИСА Ses'), or anywhere among a group's names: unsure
+    words (SPECK_CONF) with no letter of the field's script. Whatever is kept, one word stays."""
     script = spec.validate_params.get("script")
     if not script:
         return words
-
-    def speck(word: Word) -> bool:
-        letters = [c for c in word.text if c.isalpha()]
-        return word.conf < SPECK_CONF and bool(letters) and not any(script_of(c) == script for c in letters)
 
     def junk(word: Word) -> bool:
         """However sure: a sign no such value prints ('ГОР. ТАМБОВ ©'), or one letter
@@ -619,10 +615,10 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
         return (all(c in JUNK_SIGNS for c in text)
                 or (len(text) == 1 and text.isalpha() and script_of(text) != script))
 
-    words = [w for w in words if not junk(w)] or words[:1]
-    if inside:
-        kept = [w for w in words if not speck(w)]
-        return kept or words[:1]
+    def speck(word: Word) -> bool:
+        letters = [c for c in word.text if c.isalpha()]
+        return word.conf < SPECK_CONF and bool(letters) and not any(script_of(c) == script for c in letters)
+
     def stray(word: Word) -> bool:
         """At a value's ends, however sure: a short word all in the other script ('Ry
         Галиева', 'SoS МОСКОВСКАЯ ОБЛ.'), a stamp's or a photo's edge read as letters."""
@@ -630,6 +626,10 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
         return (speck(word) or (0 < len(letters) <= STRAY_LETTERS and not any(c.isdigit() for c in word.text)
                                 and not any(script_of(c) == script for c in letters)))
 
+    words = [w for w in words if not junk(w)] or words[:1]
+    if inside:
+        kept = [w for w in words if not speck(w)]
+        return kept or words[:1]
     start, end = 0, len(words)
     while end - start > 1 and stray(words[end - 1]):
         end -= 1
