@@ -275,21 +275,23 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
 def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: float):
     """Runs of a label printed over two lines in a narrow column ('Фамилия, имя,' over
     'отчество:', 'Дата и место' over 'рождения:'): words from where a column starts, then
-    words of the row just below from the same left edge on. Each line of the label ends
-    its row or a gap wider than a space ('ИНН' over 'КПП продавца:' is not one label)."""
+    words of the row below from the same left edge on. That row is the next one, or the one
+    after it when the next holds only the value the label's lines are centred beside ('Дата'
+    over '18.12.1991' over 'рождения'). Each line of the label ends its row or a gap wider
+    than a space ('ИНН' over 'КПП продавца:' is not one label)."""
     for r in range(len(rows) - 1):
-        row, below = rows[r], rows[r + 1]
-        if (row.standalone or below.standalone
-                or below.y - row.y > 2 * max(row.height, below.height)):
+        row = rows[r]
+        if row.standalone:
             continue
         for start in range(len(row.words)):
             if not squashed_rows[r][start]:
                 continue
             left = row.words[start].bbox[0]
-            under = next((i for i, w in enumerate(below.words)
-                          if abs(w.bbox[0] - left) <= 2 * row.height and _starts_column(below, i)), None)
-            if under is None:
+            tail = _tail_row(rows, r, left)
+            if tail is None:
                 continue
+            t, under = tail
+            below = rows[t]
             # The head may follow another field's value on its row ('Пол МУЖ Дата' over
             # 'рождения'), after a gap wider than a space or, closer, with its tail starting
             # right under it; the tail starts its own column.
@@ -301,11 +303,30 @@ def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: floa
                     break
                 if not _ends_phrase(row, end - 1):
                     continue
-                for tail, last in _phrase_runs(below, squashed_rows[r + 1], under, longest):
-                    if len(head) + len(tail) > longest:
+                for tail_text, last in _phrase_runs(below, squashed_rows[t], under, longest):
+                    if len(head) + len(tail_text) > longest:
                         break
                     if _ends_phrase(below, last - 1):
-                        yield head + tail, r, start, end, (r + 1, under, last)
+                        yield head + tail_text, r, start, end, (t, under, last)
+
+
+def _tail_row(rows: list[Row], r: int, left: float) -> tuple[int, int] | None:
+    """(row, word index) where a label whose first line starts at `left` on row `r` may go
+    on: a word starting a column under it on the next row, or on the row after that when the
+    next has no word near `left` (it holds the value beside the label)."""
+    height = rows[r].height
+    for t in (r + 1, r + 2):
+        if t >= len(rows) or rows[t].standalone:
+            return None
+        if rows[t].y - rows[r].y > (t - r + 1) * max(height, rows[t].height):
+            return None
+        near = [i for i, w in enumerate(rows[t].words) if abs(w.bbox[0] - left) <= 2 * height]
+        under = next((i for i in near if _starts_column(rows[t], i)), None)
+        if under is not None:
+            return t, under
+        if any(w.bbox[0] <= left + 2 * height and w.bbox[2] >= left - height for w in rows[t].words):
+            return None  # the next row has words under the label: not a value beside it
+    return None
 
 
 def _phrase_runs(row: Row, squashed: list[str], start: int, limit: float) -> Iterator[tuple[str, int]]:

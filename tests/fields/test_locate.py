@@ -147,6 +147,22 @@ def test_a_short_word_of_the_other_script_at_a_values_end_is_dropped_however_sur
     assert got["birth_place"] == "МОСКОВСКАЯ ОБЛ., Г. СЕРПУХОВ"
 
 
+def test_a_label_wrapped_round_its_value_is_found_on_the_lines_above_and_below_it():
+    """'Дата' over the value over 'рождения': the label's two lines beside a value centred
+    between them, after the gender on the first line."""
+    got = values("passport", [
+        (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
+        (100, 300, "Фамилия МАЛЬЦЕВ"),
+        (100, 400, "Пол МУЖ. Дата"),
+        (420, 440, "18.12.1991"),
+        (298, 480, "рождения"),
+        (100, 560, "Место"), (298, 560, "ГОР. ТАМБОВ"),
+        (100, 600, "рождения"),
+    ])
+    assert got["birth_date"] == "1991-12-18" and got["gender"] == "male"
+    assert got["birth_place"] == "ГОР. ТАМБОВ"
+
+
 def test_invalid_value_is_kept_and_flagged():
     found = locate_fields(DOCTYPES["snils"], [page_of([
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"),
