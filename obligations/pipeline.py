@@ -646,9 +646,7 @@ def _read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backen
     for field_id in still:
         value = alone[field_id]
         if value.value is not None and value.valid and value.bbox is not None:
-            box = value.bbox
-            page.words = ([w for w in page.words if not _inside(w.bbox, box)]
-                          + [w for w in sparse if _inside(w.bbox, box)])
+            page.words = _swapped_in(page.words, sparse, value.bbox)
 
 
 def _read_checked_numbers(page: PageText, image, doctype: DocType, backend: Backend) -> None:
@@ -669,9 +667,7 @@ def _read_checked_numbers(page: PageText, image, doctype: DocType, backend: Back
         regions = [(0, y1, page.width, y1 + NEIGHBOUR_ROWS * h) for (_, _, _, y1), h in labels]
         regions += [(0, y1, page.width, y1 + (NEIGHBOUR_ROWS + LINE_GAP * spec.lines) * h) for (_, _, _, y1), h in labels]
         regions += [(x1, y0 - h / 2, page.width, y1 + h / 2) for (_, y0, x1, y1), h in labels]
-        boxes = [tuple(round(min(max(v, 0), limit)) for v, limit in zip(region, (page.width, page.height) * 2))
-                 for region in regions]
-        for box in dict.fromkeys(boxes):  # labels on one row ('номер налогоплательщика (ИНН)') share some
+        for box in dict.fromkeys(_on_page(region, page) for region in regions):  # labels on one row ('номер налогоплательщика (ИНН)') share some
             words = read_inked(image, box, page.dpi, DIGITS_LANG)
             # Found from its label as any value is, among the page's other words: a region
             # under the seller's INN may hold the buyer's, which is valid too.
@@ -679,8 +675,7 @@ def _read_checked_numbers(page: PageText, image, doctype: DocType, backend: Back
             again = locate_fields(doctype, [trial])[spec.id]
             if again.value is not None and again.valid and again.bbox is not None and _inside(again.bbox, box):
                 value_box = _grown(again.bbox, max(4, (again.bbox[3] - again.bbox[1]) // 2), page)
-                page.words = ([w for w in page.words if not _inside(w.bbox, value_box)]
-                              + [w for w in words if _inside(w.bbox, value_box)])
+                page.words = _swapped_in(page.words, words, value_box)
                 break
 
 
@@ -692,6 +687,11 @@ def _missing(doctype: DocType, found: dict[str, Found]) -> list[str]:
     """Fields not found. (A number found but invalid has its own box read again by
     `_reread_invalid`: a whole page again for those was tried, and slowed scans further.)"""
     return [f.id for f in doctype.fields if found[f.id].value is None]
+
+
+def _swapped_in(words: list[Word], reading: list[Word], box) -> list[Word]:
+    """`words` with those centred in `box` replaced by the words of another `reading` there."""
+    return [w for w in words if not _inside(w.bbox, box)] + [w for w in reading if _inside(w.bbox, box)]
 
 
 def _inside(box, outer) -> bool:
@@ -758,4 +758,10 @@ def _edge_strips(page: PageText) -> list[tuple[int, int, int, int]]:
 def _grown(bbox, margin: int, page: PageText) -> tuple[int, int, int, int]:
     """A word's or value's box with a margin round it, kept on the page."""
     x0, y0, x1, y1 = bbox
-    return (max(0, x0 - margin), max(0, y0 - margin), min(page.width, x1 + margin), min(page.height, y1 + margin))
+    return _on_page((x0 - margin, y0 - margin, x1 + margin, y1 + margin), page)
+
+
+def _on_page(box, page: PageText) -> tuple[int, int, int, int]:
+    """A box in whole pixels, cut to the page."""
+    x0, y0, x1, y1 = (round(v) for v in box)
+    return (max(0, x0), max(0, y0), min(page.width, x1), min(page.height, y1))

@@ -66,7 +66,8 @@ def without_rules(image: Image.Image) -> Image.Image:
     # Columns as rows: PIL's transpose is cheaper than a contiguous copy of numpy's.
     columns = np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) <= threshold
     vertical = _long_runs(columns, max(80, gray.shape[0] // 12))
-    vertical += _cell_walls(columns, horizontal, gray.shape) or _box_row_walls(columns)
+    strokes = _long_runs(columns, MIN_WALL)  # as tall as a box for one character, or taller
+    vertical += _cell_walls(strokes, horizontal, gray.shape) or _box_row_walls(strokes)
     if not horizontal and not vertical:
         return image
     # Paint with the lighter of the pixels a little above and below (left and right):
@@ -96,30 +97,28 @@ def only_ink(image: Image.Image) -> Image.Image:
     return Image.fromarray(np.where(gray > level, np.uint8(255), gray))
 
 
-def _cell_walls(columns: np.ndarray, horizontal: list[tuple[int, int, int]], shape) -> list[tuple[int, int, int]]:
-    """(column, start, end) of short vertical strokes that run from one horizontal rule to
-    another: the walls of a row of boxes holding one digit each (an INN printed in cells).
-    Tesseract reads the digits between them as '36| 30| 8|6'. A letter's stroke touches
-    one rule at most."""
-    if len(horizontal) < 2:
+def _cell_walls(runs: list[tuple[int, int, int]], horizontal: list[tuple[int, int, int]],
+                shape) -> list[tuple[int, int, int]]:
+    """Of vertical `runs` (column, start, end), the short strokes that run from one horizontal
+    rule to another: the walls of a row of boxes holding one digit each (an INN printed in
+    cells). Tesseract reads the digits between them as '36| 30| 8|6'. A letter's stroke
+    touches one rule at most."""
+    if len(horizontal) < 2 or not runs:
         return []
     on_rule = np.zeros(shape, dtype=bool)
     for row, start, end in horizontal:
         on_rule[max(row - 2, 0):row + 3, start:end] = True
-    runs = _long_runs(columns, MIN_WALL)
-    if not runs:
-        return []
     cols, starts, ends = (np.fromiter((r[k] for r in runs), dtype=np.int64, count=len(runs)) for k in range(3))
     walls = on_rule[starts, cols] & on_rule[np.minimum(ends - 1, shape[0] - 1), cols] & (ends - starts <= MAX_WALL)
     return [runs[i] for i in np.flatnonzero(walls)]
 
 
-def _box_row_walls(columns: np.ndarray) -> list[tuple[int, int, int]]:
-    """(column, start, end) of the walls of a row of boxes whose rules were not found (on a
-    blurred low-resolution scan a thin rule is light grey, lighter than RULE_GREY): short
-    vertical strokes whose tops and bottoms are level, at least MIN_BOXES + 1 of them, evenly
-    spaced a box's width apart. Letters' stems are not evenly spaced ('НИКИТИН')."""
-    runs = sorted((start, end, col) for col, start, end in _long_runs(columns, MIN_WALL) if end - start <= MAX_WALL)
+def _box_row_walls(strokes: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Of vertical `strokes` (column, start, end), the walls of a row of boxes whose rules
+    were not found (on a blurred low-resolution scan a thin rule is light grey, lighter than
+    RULE_GREY): short strokes whose tops and bottoms are level, at least MIN_BOXES + 1 of
+    them, evenly spaced a box's width apart. Letters' stems are not evenly spaced ('НИКИТИН')."""
+    runs = sorted((start, end, col) for col, start, end in strokes if end - start <= MAX_WALL)
     clusters: list[list[tuple[int, int, int]]] = []
     for start, end, col in runs:
         tolerance = max(3, (end - start) // 10)

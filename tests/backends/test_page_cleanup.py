@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from obligations.backends.page_cleanup import (_box_row_walls, _long_runs, _max_filter, _otsu_threshold,
+from obligations.backends.page_cleanup import (MIN_WALL, _box_row_walls, _long_runs, _max_filter, _otsu_threshold,
                                                estimate_skew, flatten_background, only_ink, without_rules)
 
 
@@ -116,13 +116,14 @@ def _boxes_with_grey_rules(walls: int = 13, box: int = 54, wall_width: int = 2, 
     return page
 
 
-def _columns(page: Image.Image) -> np.ndarray:
-    return np.asarray(page.transpose(Image.Transpose.TRANSPOSE)) <= 150
+def _strokes(page: Image.Image) -> list[tuple[int, int, int]]:
+    """The page's vertical dark runs as tall as a box for one character, as without_rules finds them."""
+    return _long_runs(np.asarray(page.transpose(Image.Transpose.TRANSPOSE)) <= 150, MIN_WALL)
 
 
 def test_walls_of_boxes_whose_rules_are_too_grey_to_find_are_painted_out():
     page = _boxes_with_grey_rules()
-    walls = {col for col, _, _ in _box_row_walls(_columns(page))}
+    walls = {col for col, _, _ in _box_row_walls(_strokes(page))}
     assert walls == {x + d for x in range(100, 100 + 54 * 13, 54) for d in (0, 1)}
     cleaned = np.asarray(without_rules(page))
     for x in range(100, 100 + 54 * 13, 54):
@@ -136,7 +137,7 @@ def test_walls_of_boxes_whose_rules_are_too_grey_to_find_are_painted_out():
     _boxes_with_grey_rules(wall_width=9, digits=False),  # strokes thicker than an eighth of their height: bold stems
 ], ids=["few", "thick"])
 def test_level_strokes_that_are_no_row_of_boxes_are_kept(page):
-    assert _box_row_walls(_columns(page)) == []
+    assert _box_row_walls(_strokes(page)) == []
 
 
 def test_stems_of_letters_are_not_walls_though_level():
@@ -147,7 +148,7 @@ def test_stems_of_letters_are_not_walls_though_level():
         for stem in (x, x + 20):
             draw.rectangle((stem, 100, stem + 1, 140), fill=20)
         x += 34
-    assert _box_row_walls(_columns(page)) == []
+    assert _box_row_walls(_strokes(page)) == []
 
 
 def test_only_ink_makes_greys_lighter_than_half_way_to_the_ink_paper():
