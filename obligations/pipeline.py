@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Iterator
 
 from .backends import Backend, BackendInfo, TesseractBackend, TextLayerBackend, select_backend
-from .backends.base import PageText, Word, mean_confidence
+from .backends.base import PageText, Word, mean_confidence, union_box
 from .classify import (UNKNOWN, Classification, classification_prompt, classify_answer, classify_page, forced,
                        group_pages)
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
 from .fields.asking import Questions, ask_fields
-from .fields.locate import (LINE_GAP, NEIGHBOUR_ROWS, Found, expand, find_text_box, label_boxes, locate_fields,
-                            value_from_words)
+from .fields.locate import (LINE_GAP, NEIGHBOUR_ROWS, PHRASE_GAP, SURE_CONF, Found, expand, find_text_box,
+                            label_boxes, locate_fields, value_from_words)
 from .fields.normalize import same_glyphs_in
 from .fields.validate import script_of
 from .results import DocumentResult, FieldResult, PageResult, Result
@@ -554,11 +554,13 @@ def _read_page_text(pipeline: Pipeline, source: Source, page: int) -> PageText:
 def follow_up(page: PageText, image, doctype: DocType, backend: Backend) -> None:
     """What one OCR pass misses on a page of `doctype`, read again in regions of its upright
     `image`: words in the wrong script, vertically printed fields, lines the page
-    segmentation dropped, then numbers with check digits still not read right."""
+    segmentation dropped, numbers with check digits still not read right, then text
+    values read unsure or (a name) in pieces."""
     _reread_foreign_words(page, image, doctype, backend)
     _read_vertical_fields(page, image, doctype, backend)
     _read_dropped_lines(page, image, doctype, backend)
     _read_checked_numbers(page, image, doctype, backend)
+    _reread_doubtful_values(page, image, doctype, backend)
     page.followed_up = doctype.id
 
 
@@ -572,11 +574,19 @@ def _reread_foreign_words(page: PageText, image, doctype: DocType, backend: Back
     are read again in the document's own language before any field is looked for. The new
     words keep their line. (Reading a whole page again when it has many such letters was
     tried too: it lost SROIE receipts.)"""
+    words = _in_own_script(page.words, page, image, doctype, backend)
+    if words is not page.words:
+        page.words = words
+
+
+def _in_own_script(words: list[Word], page: PageText, image, doctype: DocType, backend: Backend) -> list[Word]:
+    """`words` with those read in the other script read again in the document's language
+    (the list itself when there are none)."""
     if not doctype.ocr_lang or "+" in doctype.ocr_lang:
-        return
+        return words
     script = "cyrillic" if doctype.ocr_lang == "rus" else "latin"
     replacements = {}
-    for word in page.words:
+    for word in words:
         letters = [c for c in word.text if c.isalpha()]
         # 'НОМЕ' or 'В1S' on an English receipt: the glyphs say HOME, B1S. (Not the other way:
         # on Russian documents a Latin 'TOP.' is a misread 'ГОР.', so it is read again.)
@@ -594,8 +604,9 @@ def _reread_foreign_words(page: PageText, image, doctype: DocType, backend: Back
                  if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1]
         if again:
             replacements[id(word)] = again
-    if replacements:
-        page.words = [new for w in page.words for new in replacements.get(id(w), [w])]
+    if not replacements:
+        return words
+    return [new for w in words for new in replacements.get(id(w), [w])]
 
 
 def _read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backend) -> None:
@@ -635,10 +646,18 @@ def _read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backen
     # differently in every framing, and bands read 3 fewer of 1872 fields right (about 5 %
     # less time on the benchmark's scans: measured, and not taken).
     sparse = [w for w in read_sparse(image, page.dpi) if any(c.isalnum() for c in w.text)]
-    known = sorted(page.words, key=lambda w: w.bbox[1])
-    added = [w for w in sparse if w.conf >= DROPPED_LINE_CONF and not _covered(w.bbox, known)]
+    # Where the first reading has only unsure scraps ('ОЕ' for a small caption over a
+    # box's rule), a sure sparse word takes their place.
+    known = sorted((w for w in page.words if w.conf >= UNSURE_CONF), key=lambda w: w.bbox[1])
+    # Words read in the other script are unsure for that alone: they are judged by their
+    # reading in the document's language ('MHH/KTI' read again as 'ИНН/КПП').
+    uncovered = [w for w in sparse if not _covered(w.bbox, known)]
+    first = {id(w) for w in uncovered}
+    fresh = _in_own_script(uncovered, page, image, doctype, backend)
+    added = sorted((w for w in fresh if w.conf >= (DROPPED_LINE_CONF if id(w) in first else UNSURE_CONF)),
+                   key=lambda w: w.bbox[1])
     if added:
-        page.words = page.words + added
+        page.words = [w for w in page.words if w.conf >= UNSURE_CONF or not _covered(w.bbox, added)] + added
     still = [field_id for field_id in _missing(doctype, locate_fields(doctype, [page])) if field_id in missing]
     if not still:
         return
@@ -654,8 +673,8 @@ def _read_checked_numbers(page: PageText, image, doctype: DocType, backend: Back
     label with the light greys made paper (`read_inked`: digits printed in boxes, between
     what is left of the boxes' rules). Tesseract reads such a row differently with every
     framing, so a few regions are tried in turn: the rows under the label, more of them,
-    the rest of the label's row. Its check digits decide: only a valid reading replaces the
-    words where it lies."""
+    the rest of the label's row; then each again with its wide gaps closed up. Its check
+    digits decide: only a valid reading replaces the words where it lies."""
     read_inked = getattr(backend, "read_inked", None)
     if read_inked is None:
         return
@@ -667,8 +686,10 @@ def _read_checked_numbers(page: PageText, image, doctype: DocType, backend: Back
         regions = [(0, y1, page.width, y1 + NEIGHBOUR_ROWS * h) for (_, _, _, y1), h in labels]
         regions += [(0, y1, page.width, y1 + (NEIGHBOUR_ROWS + LINE_GAP * spec.lines) * h) for (_, _, _, y1), h in labels]
         regions += [(x1, y0 - h / 2, page.width, y1 + h / 2) for (_, y0, x1, y1), h in labels]
-        for box in dict.fromkeys(_on_page(region, page) for region in regions):  # labels on one row ('номер налогоплательщика (ИНН)') share some
-            words = read_inked(image, box, page.dpi, DIGITS_LANG)
+        boxes = dict.fromkeys(_on_page(region, page) for region in regions)  # labels on one row ('номер налогоплательщика (ИНН)') share some
+        # Then each with its wide gaps closed up: digits a box apart read as spaced digits.
+        for box, close_up in [(box, False) for box in boxes] + [(box, True) for box in boxes]:
+            words = read_inked(image, box, page.dpi, DIGITS_LANG, close_up=close_up)
             # Found from its label as any value is, among the page's other words: a region
             # under the seller's INN may hold the buyer's, which is valid too.
             trial = replace(page, words=[w for w in page.words if not _inside(w.bbox, box)] + words)
@@ -677,6 +698,48 @@ def _read_checked_numbers(page: PageText, image, doctype: DocType, backend: Back
                 value_box = _grown(again.bbox, max(4, (again.bbox[3] - again.bbox[1]) // 2), page)
                 page.words = _swapped_in(page.words, words, value_box)
                 break
+
+
+def _reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Backend) -> None:
+    """A text value with an unsure word in it or beside it on its line ('орлов', 43 %, for
+    'ОРЛОВА'; 'ООО' touching its underline read as '(©`0`®)', 0 %, and dropped as a speck),
+    or a name read as two words ('ГАРИ ПОВ': letters spaced wide), is read again in its own
+    box, in the document's language. The new reading replaces the words there when it is
+    clearly surer, or when it reads the name as the one word a name is."""
+    found = locate_fields(doctype, [page])
+    for spec in doctype.fields:
+        value = found[spec.id]
+        if spec.pattern or value.value is None or value.bbox is None:
+            continue
+        x0, y0, x1, y1 = value.bbox
+        inside = [w for w in page.words if _inside(w.bbox, value.bbox)]
+        if not inside:
+            continue
+        height = sorted(w.bbox[3] - w.bbox[1] for w in inside)[len(inside) // 2]
+        beside = [w for w in page.words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1
+                  and w.bbox[2] >= x0 - PHRASE_GAP * height and w.bbox[0] <= x1 + PHRASE_GAP * height]
+        unsure = [w for w in beside if w.conf < UNSURE_CONF and w.bbox[2] - w.bbox[0] >= height]  # a word's size, no speck
+        in_pieces = spec.normalize == "name" and len((value.raw or "").split()) > 1
+        if not unsure and not in_pieces and mean_confidence(inside) >= SURE_CONF:
+            continue
+        box = _grown(union_box([value.bbox] + [w.bbox for w in unsure]), max(4, height // 2), page)
+        before = [w for w in page.words if _inside(w.bbox, box)]
+        again = [w for w in backend.read_region(image, box, 0, doctype.ocr_lang) if _inside(w.bbox, box)]
+        if not again:
+            continue
+        # Each new word on the line of the old word nearest it: read with its label, not as
+        # a region's row of its own.
+        again = [replace(w, line=min(before, key=lambda old: abs(old.bbox[1] + old.bbox[3] - w.bbox[1] - w.bbox[3])).line)
+                 for w in again]
+        surer = mean_confidence(again) >= max(SURE_CONF, mean_confidence(before) + MORE_SURE)
+        one_name = (in_pieces and len(again) == 1 and again[0].conf >= SURE_CONF
+                    and sum(c.isalnum() for c in again[0].text) >= sum(c.isalnum() for c in value.raw or ""))
+        if surer or one_name:  # the old words under the new ones give way (a caption beside them stays)
+            covering = sorted(again, key=lambda w: w.bbox[1])
+            page.words = [w for w in page.words if not _covered(w.bbox, covering)] + again
+
+
+MORE_SURE = 10  # points of mean confidence a second reading must gain to replace the first
 
 
 CHECKED_NUMBERS = ("inn", "snils")  # validators with check digits: a misreading is told from a reading
@@ -701,6 +764,7 @@ def _inside(box, outer) -> bool:
 
 
 DROPPED_LINE_CONF = 60  # a sparse reading's words less sure than this are mostly specks and pictures
+UNSURE_CONF = 40  # a first reading's words less sure than this are scraps a sure reading replaces
 
 
 def _covered(box, words: list[Word]) -> bool:

@@ -164,8 +164,8 @@ class InkedBackend(RecordingBackend):
     readings: list[str] = field(default_factory=list)
     inked: list[tuple] = field(default_factory=list)
 
-    def read_inked(self, image, box, dpi=None, lang=None):
-        self.inked.append((box, lang))
+    def read_inked(self, image, box, dpi=None, lang=None, close_up=False):
+        self.inked.append((box, lang, close_up))
         text = self.readings[len(self.inked) - 1] if len(self.inked) <= len(self.readings) else ""
         return _line(box[0] + 200, box[1] + 60, text, ("inked", len(self.inked))) if text else []
 
@@ -186,7 +186,7 @@ def test_a_number_with_check_digits_misread_in_boxes_is_read_again_under_its_lab
     found = locate_fields(DOCTYPES["inn"], [page])["inn"]
     assert (found.value, found.valid) == ("368086645175", True)
     assert "6-50" not in page.text  # the misreading is replaced where the valid reading lies
-    assert len(backend.inked) == 2 and all(lang == "eng" for _, lang in backend.inked)
+    assert len(backend.inked) == 2 and all(lang == "eng" for _, lang, _ in backend.inked)
     first = backend.inked[0][0]
     assert first[1] == 340 and first[3] > 400  # under the label's row (y 300-340), down to the value
 
@@ -200,7 +200,9 @@ def test_a_valid_number_is_not_read_again_and_no_valid_reading_changes_nothing()
     page = _inn_page("6 160 7 1 30 46 6-50 7")
     before = page.text
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["inn"], backend)
-    assert page.text == before and len(backend.inked) == 4  # under its labels' row, further, right of each
+    # Under its labels' row, further, right of each; then each again with its gaps closed up.
+    assert page.text == before and [close_up for _, _, close_up in backend.inked] == [False] * 4 + [True] * 4
+    assert [box for box, _, _ in backend.inked[:4]] == [box for box, _, _ in backend.inked[4:]]
 
 
 def test_a_reading_under_the_sellers_inn_that_holds_the_buyers_is_not_taken_for_the_sellers():
@@ -213,3 +215,114 @@ def test_a_reading_under_the_sellers_inn_that_holds_the_buyers_is_not_taken_for_
     found = locate_fields(DOCTYPES["invoice"], [page])
     assert backend.inked  # read again, and nothing taken from it
     assert found["seller_inn"].value != "7704919851" and found["buyer_inn"].value == "7704919851"
+
+
+def test_sure_sparse_words_take_the_place_of_the_first_readings_unsure_scraps():
+    """A small caption over a box's rule read as 'ОЕ' (19 %) and the name under it as
+    '(©. 0{0)': the sparse reading's sure words take their places."""
+    lines = [(100, 100, "СЧЕТ-ФАКТУРА № 15 от 01.02.2023"), (100, 200, "Продавец"),
+             (100, 300, "ИНН/КПП продавца 7707083893/770701001"), (100, 400, "Покупатель ООО Лютик"),
+             (100, 460, "ИНН/КПП покупателя 7704919851/770401008")]
+    first = [w for i, line in enumerate(lines) for w in _line(*line, i)]
+    first += [Word("(©.", (300, 200, 340, 240), 0.0, 1), Word("0{0)", (344, 200, 390, 240), 0.0, 1),
+              Word("ОЕ", (100, 250, 380, 262), 19.0, 9)]
+    sparse = _line(100, 250, "Наименование", "s1") + _line(300, 200, "ООО Ромашка", "s2")
+    page = PageText(1, 2000, 2800, 300, "ocr", first)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["invoice"], SparseBackend(sparse=sparse))
+    assert "(©." not in page.text and "ОЕ" not in page.text.split()
+    assert "Наименование" in page.text
+    assert locate_fields(DOCTYPES["invoice"], [page])["seller_name"].value == "ООО Ромашка"
+
+
+def test_sparse_words_in_the_other_script_are_read_again_and_judged_by_that_reading():
+    """'MHH/KTI' (23 %) where the first reading has nothing is the seller's 'ИНН/КПП' caption:
+    read again in Russian it is kept, though less sure than other added words must be."""
+    lines = [(100, 100, "СЧЕТ-ФАКТУРА № 15 от 01.02.2023"), (100, 200, "Продавец ООО Ромашка"),
+             (100, 340, "7707083893/770701001")]
+    first = [w for i, line in enumerate(lines) for w in _line(*line, i)]
+    sparse = [Word("MHH/KTI", (100, 280, 254, 320), 23.0, ("sparse", 5)), Word("Иа", (900, 900, 944, 940), 20.0, ("sparse", 6))]
+
+    @dataclass
+    class Rereading(SparseBackend):
+        def read_region(self, image, box, angle, lang=None, flatten=False):
+            self.regions.append((box, angle, lang))
+            text = "ИНН/КПП"
+            return [Word(text, (box[0] + 10, box[1] + 10, box[2] - 10, box[3] - 10), 50.0, ("region", 0))]
+
+    backend = Rereading(sparse=sparse)
+    page = PageText(1, 2000, 2800, 300, "ocr", first)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["invoice"], backend)
+    assert [lang for _, _, lang in backend.regions] == ["rus"]  # 'Иа' is in the document's script
+    assert "ИНН/КПП" in page.text and "Иа" not in page.text
+    found = locate_fields(DOCTYPES["invoice"], [page])
+    assert (found["seller_inn"].value, found["seller_kpp"].value) == ("7707083893", "770701001")
+
+
+@dataclass
+class FixedRegionBackend(RecordingBackend):
+    """Reads every upright region as the given words (text, conf), spread over it; the edge
+    strips turned upright (the passport's number) as nothing."""
+
+    reading: list[tuple[str, float]] = field(default_factory=list)
+
+    def read_region(self, image, box, angle, lang=None, flatten=False):
+        if angle:
+            return []
+        self.regions.append((box, angle, lang))
+        x0, y0, x1, y1 = box
+        step = (x1 - x0) // max(1, len(self.reading))
+        return [Word(text, (x0 + i * step + 2, y0 + 4, x0 + (i + 1) * step - 2, y1 - 4), conf, ("region", 0, box, 1))
+                for i, (text, conf) in enumerate(self.reading)]
+
+
+PASSPORT_LINES = [(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
+                  (100, 160, "Дата выдачи 01.02.2010 Код подразделения 770-001"),
+                  (100, 400, "Имя НИНА"), (100, 460, "Отчество ПЕТРОВНА")]
+
+
+def _passport_page(*last_name: tuple[str, float]) -> PageText:
+    words = [w for i, line in enumerate(PASSPORT_LINES) for w in _line(*line, i)]
+    words += _line(100, 340, "Фамилия", "last")
+    x = 300
+    for text, conf in last_name:
+        words.append(Word(text, (x, 340, x + 22 * len(text), 380), conf, "last"))
+        x += 22 * (len(text) + 1)
+    return PageText(1, 2000, 2800, 300, "ocr", words)
+
+
+def test_a_name_read_unsure_is_read_again_in_its_box_and_the_surer_reading_kept():
+    backend = FixedRegionBackend(reading=[("ОРЛОВА", 97.0)])
+    page = _passport_page(("орлов", 43.0))
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert [lang for _, _, lang in backend.regions] == ["rus"]
+    assert locate_fields(DOCTYPES["passport"], [page])["last_name"].value == "Орлова"
+
+
+def test_a_name_read_in_pieces_takes_a_reading_of_it_as_one_word():
+    backend = FixedRegionBackend(reading=[("ГАРИПОВ", 92.0)])
+    page = _passport_page(("ГАРИ", 95.0), ("ПОВ", 93.0))
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert locate_fields(DOCTYPES["passport"], [page])["last_name"].value == "Гарипов"
+
+
+def test_an_unsure_scrap_beside_a_value_is_read_again_with_it():
+    """'ООО' over its underline read as '(©`0`®)' (0 %) and dropped as a speck."""
+    backend = FixedRegionBackend(reading=[("ООО", 93.0), ("«Нефтеторг»", 91.0)])
+    lines = [(100, 100, "СЧЕТ-ФАКТУРА № 15 от 01.02.2023"), (100, 300, "ИНН/КПП продавца 7707083893/770701001")]
+    words = [w for i, line in enumerate(lines) for w in _line(*line, i)]
+    words += _line(100, 200, "Продавец:", "s") + [Word("(©`0`®)", (320, 200, 390, 240), 0.0, "s")]
+    words += _line(410, 200, "«Нефтеторг»", "s")
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["invoice"], backend)
+    assert locate_fields(DOCTYPES["invoice"], [page])["seller_name"].value == "ООО «Нефтеторг»"
+
+
+def test_sure_values_are_not_read_again_and_a_reading_no_surer_changes_nothing():
+    backend = FixedRegionBackend(reading=[("ОРЛОВ", 50.0)])
+    page = _passport_page(("ОРЛОВА", 96.0))
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert backend.regions == []
+    page = _passport_page(("ОРЛОВА", 45.0))
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert len(backend.regions) == 1
+    assert locate_fields(DOCTYPES["passport"], [page])["last_name"].value == "Орлова"

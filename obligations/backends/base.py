@@ -49,6 +49,11 @@ class PageText:
         super().__setattr__(name, value)
 
 
+def union_box(boxes) -> Box:
+    """The smallest box holding all of `boxes`."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 def group_lines(words: list[Word]) -> list[list[Word]]:
     """Words grouped by line key, lines in reading order (top to bottom, then left to right)."""
     lines: dict[Hashable, list[Word]] = {}

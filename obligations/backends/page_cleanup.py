@@ -97,6 +97,57 @@ def only_ink(image: Image.Image) -> Image.Image:
     return Image.fromarray(np.where(gray > level, np.uint8(255), gray))
 
 
+def closed_up(image: Image.Image) -> tuple[Image.Image, list[list[tuple[int, int, int]]], list[tuple[int, int]]]:
+    """The image with every gap between inked columns wider than half a line's height
+    narrowed to that, line by line: digits printed one per box, a box's width apart, read
+    as the spaced digits they are ('2 4 3 5 ...') where Tesseract reads so wide a spacing
+    with digits added or dropped. Also, per line, its (new x, old x, width) pieces and its
+    (top, bottom), for `widened` to put what is read back."""
+    gray = np.asarray(image)
+    ink = gray < INK_GREY
+    inked_rows = np.flatnonzero(ink.any(axis=1))
+    if inked_rows.size == 0:
+        return image, [], []
+    # Lines: runs of inked rows (a speck's gap of a row or two does not split one).
+    breaks = np.flatnonzero(np.diff(inked_rows) > LINE_BREAK) + 1
+    lines = [(int(run[0]), int(run[-1]) + 1) for run in np.split(inked_rows, breaks)]
+    canvas = np.full_like(gray, 255)
+    pieces_by_line = []
+    for top, bottom in lines:
+        columns = np.flatnonzero(ink[top:bottom].any(axis=0))
+        widest = max(2, (bottom - top) // 2)
+        runs = np.split(columns, np.flatnonzero(np.diff(columns) > 1) + 1)
+        pieces, x = [], int(runs[0][0])
+        for i, run in enumerate(runs):
+            start, width = int(run[0]), int(run[-1]) - int(run[0]) + 1
+            if i:
+                x += min(start - (pieces[-1][1] + pieces[-1][2]), widest)
+            canvas[top:bottom, x:x + width] = gray[top:bottom, start:start + width]
+            pieces.append((x, start, width))
+            x += width
+        pieces_by_line.append(pieces)
+    return Image.fromarray(canvas), pieces_by_line, lines
+
+
+def widened(box: tuple[int, int, int, int], pieces_by_line: list[list[tuple[int, int, int]]],
+            lines: list[tuple[int, int]]) -> tuple[int, int, int, int]:
+    """Where a box read on `closed_up`'s image lies on the image before."""
+    x0, y0, x1, y1 = box
+    centre = (y0 + y1) / 2
+    line = min(range(len(lines)), key=lambda i: abs((lines[i][0] + lines[i][1]) / 2 - centre))
+    pieces = pieces_by_line[line]
+
+    def back(x: int) -> int:
+        new, old, _ = max((p for p in pieces if p[0] <= x), default=pieces[0])
+        return old + (x - new)
+
+    return back(x0), y0, back(x1 - 1) + 1, y1
+
+
+INK_GREY = 160  # darker than this is ink (on a page whose light greys `only_ink` made paper)
+LINE_BREAK = 2  # rows: more un-inked rows than this between two inked ones part two lines
+
+
 def _cell_walls(runs: list[tuple[int, int, int]], horizontal: list[tuple[int, int, int]],
                 shape) -> list[tuple[int, int, int]]:
     """Of vertical `runs` (column, start, end), the short strokes that run from one horizontal

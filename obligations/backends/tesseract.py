@@ -154,13 +154,16 @@ class TesseractBackend:
         a name beside a photo), at the cost of their order and of more specks."""
         return [replace(w, line=("sparse", w.line)) for w in self._ocr(image, SPARSE_PSM, dpi, lang)]
 
-    def read_inked(self, image: Image.Image, box: Box, dpi: int | None = None, lang: str | None = None) -> list[Word]:
+    def read_inked(self, image: Image.Image, box: Box, dpi: int | None = None, lang: str | None = None,
+                   close_up: bool = False) -> list[Word]:
         """A box of the page as `read` prepares it, with every grey lighter than half way from
         its ink to the paper made paper, read as one block. What is left of a scanned rule
         after `without_rules` (its blurred, lighter stretches) is that grey: Tesseract's own
         threshold keeps it, and digits printed in boxes between two such remnants read as
-        '6 160 7 1 30' where they are '6 1 0 7 1 5'."""
-        return [replace(w, line=("inked", w.line)) for w in self._ocr(image, 6, dpi, lang, region=box, lighten=True)]
+        '6 160 7 1 30' where they are '6 1 0 7 1 5'. With `close_up`, gaps wider than a
+        space are narrowed first (`page_cleanup.closed_up`: digits a box apart)."""
+        words = self._ocr(image, 6, dpi, lang, region=box, lighten=True, close_up=close_up)
+        return [replace(w, line=("inked", close_up, w.line)) for w in words]
 
     def _rotations_to_try(self, image: Image.Image) -> list[int]:
         """Clockwise turns worth trying: OSD's answer when it is confident, else all three."""
@@ -191,7 +194,8 @@ class TesseractBackend:
         return api
 
     def _ocr(self, image: Image.Image, psm: int, dpi: int | None, lang: str | None = None,
-             whole_page: bool = True, region: Box | None = None, lighten: bool = False) -> list[Word]:
+             whole_page: bool = True, region: Box | None = None, lighten: bool = False,
+             close_up: bool = False) -> list[Word]:
         """Words of the page (prepared for OCR unless not `whole_page`), or of a `region` of
         it: boxes are on the page as given either way."""
         api = self._api(lang or self.lang, psm)
@@ -212,9 +216,15 @@ class TesseractBackend:
             from .page_cleanup import only_ink
 
             image_read = only_ink(image_read)
+        if close_up:
+            from .page_cleanup import closed_up, widened
+
+            image_read, pieces, lines = closed_up(image_read)
         api.SetImage(image_read)
         api.SetSourceResolution(dpi or 300)
         words = parse_tsv(api.GetTSVText(0))
+        if close_up and lines:
+            words = [replace(w, bbox=widened(w.bbox, pieces, lines)) for w in words]
         if left or top:
             words = [replace(w, bbox=(w.bbox[0] + left, w.bbox[1] + top, w.bbox[2] + left, w.bbox[3] + top))
                      for w in words]

@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from rapidfuzz import fuzz
 
-from ..backends.base import Box, PageText, Word, group_lines, runs_vertically
+from ..backends.base import Box, PageText, Word, group_lines, runs_vertically, union_box
 from ..doctypes import DocType, FieldSpec
 from .matching import similar_pairs, squash
 from .normalize import fix_digit_lookalikes, normalize
@@ -44,6 +44,7 @@ LABEL_CUTOFF = 82.0
 EDGE_JUNK = " \t‚‘’`'°=_~*•·,;:|/\\-–—"  # specks OCR reads at a value's ends
 COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
 SPECK_CONF = 40  # a text value's word this unsure, with no letter of its script, is a speck
+SURE_CONF = 60  # a word this sure is print, not a speck read as print
 STRAY_LETTERS = 3  # a word of the other script this short at a value's end is no part of it
 JUNK_SIGNS = set("©®™|¦§¶•°~")  # signs a name, place or office never prints: specks and stamps read as text
 PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
@@ -136,7 +137,7 @@ def _label_boxes(model: PageModel, doctype: DocType, spec: FieldSpec) -> list[tu
             words = model.rows[hit.row].words[hit.start : hit.end]
             if hit.wrap:
                 words = words + model.rows[hit.wrap[0]].words[hit.wrap[1] : hit.wrap[2]]
-            boxes.append((_union([w.bbox for w in words]), model.rows[hit.row].height))
+            boxes.append((union_box([w.bbox for w in words]), model.rows[hit.row].height))
     return boxes
 
 
@@ -144,7 +145,8 @@ def _label_boxes(model: PageModel, doctype: DocType, spec: FieldSpec) -> list[tu
 
 
 def build_model(doctype: DocType, page: PageText) -> PageModel:
-    rows = build_rows(split_glued_labels([w for w in page.words if not is_noise(w)]))
+    words = [w for w in page.words if not is_noise(w)]
+    rows = build_rows(split_glued_labels(_off_vertical_text(words)))
     model = PageModel(page, rows)
     owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]
     owners += [(g.id, label) for g in doctype.groups for label in g.labels]
@@ -157,10 +159,35 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
 
 def is_noise(word: Word) -> bool:
     """Specks and rules read as text: no letter, digit or sign that stands alone in print
-    ('№', '&', '%'; '®' and '©' are how Tesseract reads a small 'Ф'), or a short unsure scrap."""
+    ('№', '&', '%'; '®' and '©' are how Tesseract reads a small 'Ф'), a short unsure scrap,
+    or a 'word' too flat to be print (a stretch of a rule)."""
     if not any(ch.isalnum() or ch in "№&%@#+®©" for ch in word.text):
         return True
+    if word.bbox[3] - word.bbox[1] < MIN_TEXT_HEIGHT:
+        return True
     return len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit()
+
+
+MIN_TEXT_HEIGHT = 4  # pixels: no letter or digit is printed flatter at any resolution read
+
+
+def _off_vertical_text(words: list[Word]) -> list[Word]:
+    """The words less those lying mostly on text printed vertically (a passport's number
+    along its edge), which a horizontal reading turns into scraps ('ра', 'Г.') beside the
+    values there. Only sure vertical words count: an edge strip's unsure ones are often
+    the horizontal lines' ends read turned."""
+    standing = [w for line in group_lines(words) if runs_vertically(line) for w in line if w.conf >= SURE_CONF]
+    if not standing:
+        return words
+    boxes = [w.bbox for w in standing]
+    kept = []
+    for word in words:
+        x0, y0, x1, y1 = word.bbox
+        area = max(1, (x1 - x0) * (y1 - y0))
+        covered = sum(max(0, min(x1, b[2]) - max(x0, b[0])) * max(0, min(y1, b[3]) - max(y0, b[1])) for b in boxes)
+        if covered < area / 2 or any(word is w for w in standing):
+            kept.append(word)
+    return kept
 
 
 def split_glued_labels(words: list[Word]) -> list[Word]:
@@ -188,7 +215,10 @@ def build_rows(words: list[Word]) -> list[Row]:
     rows: list[Row] = []
     for line in lines:
         centre = sum((w.bbox[1] + w.bbox[3]) / 2 - slope * (w.bbox[0] + w.bbox[2]) / 2 for w in line)
-        height = statistics.median(w.bbox[3] - w.bbox[1] for w in line)
+        # The height of the line's print: specks read beside it (stretches of a rule, a
+        # stamp's scraps) are flatter or taller than its letters.
+        solid = [w for w in line if w.conf >= SURE_CONF] or line
+        height = statistics.median(w.bbox[3] - w.bbox[1] for w in solid)
         # Region reads and text running vertically (a passport's number in a PDF's text layer)
         # are rows of their own, never merged with the horizontal line they cross.
         standalone = (isinstance(line[0].line, tuple) and line[0].line[:1] == ("region",)) or runs_vertically(line)
@@ -409,13 +439,14 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     right = _past_qualifier(_until_label(model, hit.row, hit.end, len(label_row.words)))
     if free_text:
         right = _first_column(right, label_row.height)
-    label_box = _union([w.bbox for w in label_row.words[hit.start : hit.end]])
+    label_box = union_box([w.bbox for w in label_row.words[hit.start : hit.end]])
     # A value may start left of its label: a caption is often centred under a longer value.
     left_edge = label_box[0] - max(2 * label_row.height, 0.75 * (label_box[2] - label_box[0]))
     later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end]
     right_edge = later[0].x0(rows) if later else 10**9
     if right:
-        yield right + _continuation(model, hit.row, _continuation_left(right, label_row), right_edge, lines - 1)
+        block = (label_box[0], right[-1].bbox[2])
+        yield right + _continuation(model, hit.row, _continuation_left(right, label_row), right_edge, block, lines - 1)
     neighbours = []
     for step in (1, -1):
         r = hit.row + step
@@ -431,7 +462,8 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     for _, r, step in sorted(neighbours):
         words = _window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner)
         if words:
-            more = _continuation(model, r, _continuation_left(words, label_row), right_edge, lines - 1, step)
+            block = (min(label_box[0], words[0].bbox[0]), max(label_box[2], words[-1].bbox[2]))
+            more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step)
             yield words + more if step == 1 else more + words
 
 
@@ -555,9 +587,12 @@ def _centred_in(word: Word, left: float, right: float) -> bool:
     return left <= (word.bbox[0] + word.bbox[2]) / 2 < right
 
 
-def _continuation(model: PageModel, row: int, left: float, right: float, lines: int, step: int = 1) -> list[Word]:
+def _continuation(model: PageModel, row: int, left: float, right: float, block: tuple[float, float],
+                  lines: int, step: int = 1) -> list[Word]:
     """Further rows of a multi-line value, below it (step 1) or above it (step -1, for a value
-    printed over its caption): close, aligned, and holding no label. In reading order."""
+    printed over its caption): close, aligned, and holding no label. In reading order.
+    Each reaches under the `block` of the label and the value's lines so far: a scrap beside
+    it (a stamp's, a photo's) is no line of it."""
     words: list[Word] = []
     previous = model.rows[row]
     r = row + step
@@ -576,7 +611,10 @@ def _continuation(model: PageModel, row: int, left: float, right: float, lines: 
                 previous = current  # the second line of a wrapped label beside the value
                 continue
             break
+        if not any(w.bbox[2] > block[0] - current.height and w.bbox[0] < block[1] + current.height for w in run):
+            continue
         words = words + run if step == 1 else run + words
+        block = (min(block[0], run[0].bbox[0]), max(block[1], run[-1].bbox[2]))
         previous = current
         lines -= 1
     return words
@@ -616,9 +654,17 @@ def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
         return _group_word(spec, candidate, text, spans)
     if spec.pattern:
         return _pattern_value(spec, candidate, text, spans)
+    # Cut line by line: a date's 'г.' (year) is never the next line's 'г.' (town).
+    starts = [spans[i][0] for i in range(len(candidate.words)) if i == 0 or _goes_back(candidate.words, i)]
     for pattern in spec.exclude:
-        text = re.sub(expand(pattern), lambda m: " " * len(m.group()), text)
+        text = "".join(re.sub(expand(pattern), lambda m: " " * len(m.group()), text[a:b])
+                       for a, b in zip(starts, starts[1:] + [len(text)]))
     return _found(spec, candidate, text, spans, (0, len(text)))
+
+
+def _goes_back(words: list[Word], i: int) -> bool:
+    """Whether word i starts a new line of a value: left of the word before it."""
+    return words[i].bbox[0] < words[i - 1].bbox[0]
 
 
 def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Word]:
@@ -708,7 +754,7 @@ def _found(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tuple[
         valid=check.valid,
         confidence=round(conf, 3),
         page=candidate.page,
-        bbox=_union([w.bbox for w in words]) if words else None,
+        bbox=union_box([w.bbox for w in words]) if words else None,
         source=candidate.method,
         warning=None if check.valid else f"{spec.id}: {check.warning or 'invalid value'}",
     )
@@ -721,15 +767,6 @@ def _join(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
         parts.append(word.text)
         offset += len(word.text) + 1
     return " ".join(parts), spans
-
-
-def _union(boxes: list[Box]) -> Box:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
 
 
 # --------------------------------------------------------------------------- layout strategies
@@ -828,5 +865,5 @@ def find_text_box(text: str, words: list[Word], cutoff: float = 80.0) -> Box | N
                 break
             score = fuzz.ratio(target, joined)
             if score > best[0]:
-                best = (score, _union([w.bbox for w in flat[start : end + 1]]))
+                best = (score, union_box([w.bbox for w in flat[start : end + 1]]))
     return best[1]

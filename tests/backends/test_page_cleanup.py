@@ -8,7 +8,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from obligations.backends.page_cleanup import (MIN_WALL, _box_row_walls, _long_runs, _max_filter, _otsu_threshold,
-                                               estimate_skew, flatten_background, only_ink, without_rules)
+                                               closed_up, estimate_skew, flatten_background, only_ink, widened,
+                                               without_rules)
 
 
 @pytest.mark.parametrize("shape", [(7, 7), (40, 31), (349, 253)])
@@ -171,3 +172,28 @@ def test_flatten_whitens_a_tinted_card_and_leaves_even_paper_alone():
     flat = np.asarray(flatten_background(page))
     assert flat[200:250, 400:600].min() >= 250  # the card's tint is gone
     assert flat[305:325, 302:308].max() < 100  # the letter stays dark
+
+
+def test_wide_gaps_are_closed_up_line_by_line_and_boxes_read_there_put_back():
+    page = Image.new("L", (1200, 200), 255)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((10, 20, 49, 59), fill=0)  # a line of marks 40 high, 100 apart
+    for i in range(1, 5):
+        draw.rectangle((100 * i, 20, 100 * i + 19, 59), fill=0)
+    draw.rectangle((30, 120, 59, 159), fill=0)  # a second line, its marks 3 apart
+    draw.rectangle((63, 120, 79, 159), fill=0)
+    closed, pieces, lines = closed_up(page)
+    ink = np.asarray(closed) < 128
+    assert lines == [(20, 60), (120, 160)]
+    columns = np.flatnonzero(ink[20:60].any(axis=0))
+    assert columns[0] == 10 and columns[-1] == 10 + 40 + 4 * 20 + 4 * 20 - 1  # gaps now half the line's height
+    assert np.array_equal(ink[120:160], np.asarray(page)[120:160] < 128)  # narrow gaps stay
+    # The third mark's box on the closed-up page is where the third mark was.
+    third = (10 + 40 + 20 + 20 + 20, 25, 10 + 40 + 20 + 20 + 20 + 20, 55)
+    assert widened(third, pieces, lines) == (200, 25, 220, 55)
+    assert widened((30, 125, 80, 155), pieces, lines) == (30, 125, 80, 155)
+
+
+def test_a_blank_image_is_left_as_it_is():
+    blank = Image.new("L", (50, 50), 255)
+    assert closed_up(blank) == (blank, [], [])

@@ -66,3 +66,25 @@ def test_digits_in_boxes_between_rule_remnants_are_read_inked_in_page_coordinate
     x0 = min(w.bbox[0] for w in words)
     y0, y1 = min(w.bbox[1] for w in words), max(w.bbox[3] for w in words)
     assert left + 20 <= x0 <= left + 40 and top <= y0 and y1 <= top + 70
+
+
+def test_digits_a_box_apart_are_read_closed_up_and_boxed_where_they_are_printed():
+    """Twelve digits 90 px apart: read as they are, a 7 came out 'FJ'."""
+    from pathlib import Path
+
+    import pytest
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font_path.exists():
+        pytest.skip("DejaVu fonts are not installed")
+    page = Image.new("L", (2000, 400), 252)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(font_path), 44)
+    for i, digit in enumerate("243567187251"):
+        draw.text((100 + 90 * i, 150), digit, font=font, fill=30)
+    backend = tesseract.TesseractBackend(lang="rus+eng")
+    words = backend.read_inked(page, (0, 100, 2000, 260), 300, "eng", close_up=True)
+    assert "".join(w.text for w in words) == "243567187251"
+    x0, x1 = min(w.bbox[0] for w in words), max(w.bbox[2] for w in words)
+    assert 100 <= x0 <= 110 and 100 + 90 * 11 + 10 <= x1 <= 100 + 90 * 11 + 35

@@ -322,3 +322,59 @@ def test_snils_number_with_a_group_split_by_ocr():
         (100, 200, "Страховой номер 438-685-2 52 28"),
     ])
     assert got["number"] == "438-685-252 28"
+
+
+def test_words_too_flat_to_be_print_are_noise_and_do_not_set_a_rows_height():
+    """Stretches of a box's rule read as one-pixel 'words' ('a', 'E') on a value's line made
+    its row one pixel high, and every gap on it a column gap."""
+    page = page_of([(100, 100, "Продавец ООО Ромашка"), (100, 200, "ИНН/КПП продавца 7707083893/770701001")],
+                   width=2400)
+    flat = [Word(t, (1300 + 150 * i, 190, 1310 + 150 * i, 191), 48.0, 1) for i, t in enumerate("aEpT")]
+    page = PageText(1, 2400, 3000, 300, "ocr", page.words + flat)
+    found = locate_fields(DOCTYPES["invoice"], [page])
+    assert (found["seller_inn"].value, found["seller_kpp"].value) == ("7707083893", "770701001")
+
+
+def test_a_rows_height_is_its_sure_words_height_not_a_stamps_scraps():
+    """Scraps of a stamp on a name's row are taller than its letters: the gap between them and
+    the name is a column gap for the name's height, and they are no part of it."""
+    words = page_of([(457, 100, "Фамилия"), (468, 180, "МАЙОРОВА")]).words
+    scraps = [Word("7", (189, 150, 211, 235), 43.0, 1), Word("ль.", (238, 150, 303, 235), 41.0, 1)]
+    page = PageText(1, 2400, 3000, 300, "ocr", words + scraps)
+    assert locate_fields(DOCTYPES["passport"], [page])["last_name"].value == "Майорова"
+
+
+def test_scraps_a_horizontal_reading_makes_of_vertical_text_are_dropped():
+    """A passport's number printed along its edge beside a value's line: read across, its
+    digits became 'ра' at the end of the place of birth."""
+    page = page_of([(450, 2080, "Место рождения ТАМБОВСКАЯ ОБЛ.,"), (520, 2130, "МОРШАНСКИЙ Р-Н")])
+    vertical = [Word("68", (1027, 1980, 1071, 2070), 97.0, "v"), Word("14", (1028, 2084, 1070, 2160), 97.0, "v"),
+                Word("063440", (1027, 2181, 1071, 2400), 97.0, "v")]
+    scrap = Word("ра", (1028, 2084, 1070, 2113), 68.0, 0)
+    # Unsure vertical 'text' over the labels (lines' ends read turned) drops nothing.
+    unsure = Word("б=5е5ш", (440, 2000, 520, 2400), 11.0, "u")
+    page = PageText(1, 1167, 3091, 300, "ocr", page.words + vertical + [scrap, unsure])
+    found = locate_fields(DOCTYPES["passport"], [page])
+    assert found["birth_place"].value == "ТАМБОВСКАЯ ОБЛ., МОРШАНСКИЙ Р-Н"
+
+
+def test_a_scrap_beside_a_values_lines_is_passed_over_not_taken_for_its_next_line():
+    """A digit read in the photo, on a row between a place's second and third lines, is
+    left of the label and the value: the place goes on below it."""
+    got = values("passport", [
+        (450, 2080, "Место рождения ТАМБОВСКАЯ ОБЛАСТЬ, ОКТЯБРЬСКИЙ"),
+        (520, 2130, "МОРШАНСКИЙ Р-Н, С."),
+        (198, 2165, "2"),
+        (610, 2200, "СОСНОВКА"),
+    ])
+    assert got["birth_place"] == "ТАМБОВСКАЯ ОБЛАСТЬ, ОКТЯБРЬСКИЙ МОРШАНСКИЙ Р-Н, С. СОСНОВКА"
+
+
+def test_a_date_cut_from_a_place_keeps_the_next_lines_town_abbreviation():
+    got = values("snils", [
+        (100, 200, "Страховой номер 899-566-717 18"),
+        (100, 470, "Дата и место рождения 30.06.1977"),
+        (495, 525, "г. Красноярск Красноярский край"),
+    ])
+    assert got["birth_date"] == "1977-06-30"
+    assert got["birth_place"] == "г. Красноярск Красноярский край"
