@@ -326,3 +326,36 @@ def test_sure_values_are_not_read_again_and_a_reading_no_surer_changes_nothing()
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
     assert len(backend.regions) == 1
     assert locate_fields(DOCTYPES["passport"], [page])["last_name"].value == "Орлова"
+
+
+def test_a_date_whose_month_the_first_reading_dropped_is_read_again_under_its_label():
+    lines = INN_HEADER + [(100, 400, "3 6 8 0 8 6 6 4 5 1 7 5"), (100, 500, "Дата рождения"),
+                          (100, 560, "15 апреля 1981 г."), (100, 700, "Дата выдачи свидетельства")]
+    words = [w for i, line in enumerate(lines) for w in _line(*line, i)]
+    words += _line(100, 760, "«02» 2003 г.", "date")
+    backend = InkedBackend(readings=["«02» августа 2003 г."])
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    before = locate_fields(DOCTYPES["inn"], [page])["issue_date"]
+    assert not before.valid  # the birth date, found by its pattern alone
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["inn"], backend)
+    assert backend.inked[0][1:] == ("rus", False)  # in the document's language, its gaps as they are
+    assert locate_fields(DOCTYPES["inn"], [page])["issue_date"].value == "2003-08-02"
+
+
+def test_a_number_read_boxed_three_lines_tall_replaces_only_its_own_line():
+    """Digits read between their boxes' walls came as one word 150 px tall: the words it
+    replaces are those on its own line, not the date printed over it."""
+    lines = INN_HEADER + [(100, 520, "Дата выдачи «02» августа 2003 г.")]
+    words = [w for i, line in enumerate(lines) for w in _line(*line, i)] + _line(100, 400, "2 5 4 5 5 6 9 1 5 4 7 6", "d")
+
+    @dataclass
+    class TallReading(InkedBackend):
+        def read_inked(self, image, box, dpi=None, lang=None, close_up=False):
+            self.inked.append((box, lang, close_up))
+            return [Word("254556915475", (88, 330, 1083, 480), 37.0, ("inked", 1))]
+
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["inn"], TallReading())
+    found = locate_fields(DOCTYPES["inn"], [page])
+    assert found["inn"].value == "254556915475"
+    assert found["issue_date"].value == "2003-08-02"

@@ -655,16 +655,17 @@ def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
     if spec.pattern:
         return _pattern_value(spec, candidate, text, spans)
     # Cut line by line: a date's 'г.' (year) is never the next line's 'г.' (town).
-    starts = [spans[i][0] for i in range(len(candidate.words)) if i == 0 or _goes_back(candidate.words, i)]
+    starts = [spans[i][0] for i in range(len(candidate.words)) if i == 0 or _starts_line(candidate.words, i)]
     for pattern in spec.exclude:
         text = "".join(re.sub(expand(pattern), lambda m: " " * len(m.group()), text[a:b])
                        for a, b in zip(starts, starts[1:] + [len(text)]))
     return _found(spec, candidate, text, spans, (0, len(text)))
 
 
-def _goes_back(words: list[Word], i: int) -> bool:
-    """Whether word i starts a new line of a value: left of the word before it."""
-    return words[i].bbox[0] < words[i - 1].bbox[0]
+def _starts_line(words: list[Word], i: int) -> bool:
+    """Whether word i starts a new line of a value: left of the word before it, or under it."""
+    word, before = words[i].bbox, words[i - 1].bbox
+    return word[0] < before[0] or (word[1] + word[3]) / 2 > before[3]
 
 
 def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Word]:

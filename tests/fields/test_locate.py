@@ -374,7 +374,15 @@ def test_a_date_cut_from_a_place_keeps_the_next_lines_town_abbreviation():
     got = values("snils", [
         (100, 200, "Страховой номер 899-566-717 18"),
         (100, 470, "Дата и место рождения 30.06.1977"),
-        (495, 525, "г. Красноярск Красноярский край"),
+        (584, 525, "г. Красноярск Красноярский край"),  # right under the date
     ])
     assert got["birth_date"] == "1977-06-30"
     assert got["birth_place"] == "г. Красноярск Красноярский край"
+
+
+def test_twelve_digits_of_a_longer_run_of_boxed_digits_are_no_inn_however_valid():
+    """A box's wall read as a 0 before '2 4 3 5 6 7 1 8 7 2 5 1': its first twelve digits
+    happen to check out. They are no INN: the run has thirteen."""
+    header = [(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе")]
+    assert values("inn", header + [(100, 300, "ИНН 0243 5671872 5 1")])["inn"] is None
+    assert values("inn", header + [(100, 300, "ИНН 2 4 3 5 6 7 1 8 7 2 5 1")])["inn"] == "243567187251"
