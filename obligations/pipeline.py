@@ -553,10 +553,10 @@ def _read_page_text(pipeline: Pipeline, source: Source, page: int) -> PageText:
 
 def follow_up(page: PageText, image, doctype: DocType, backend: Backend) -> None:
     """What one OCR pass misses on a page of `doctype`, read again in regions of its upright
-    `image`: words in the wrong script, vertically printed fields, lines the page
-    segmentation dropped, numbers with check digits and dates still not read right, then
-    text values read unsure or (a name) in pieces."""
-    _reread_foreign_words(page, image, doctype, backend)
+    `image`: words misread (in the other script, as too few letters), vertically printed
+    fields, lines the page segmentation dropped, numbers with check digits and dates still
+    not read right, then text values read unsure or (a name) in pieces."""
+    _reread_misread_words(page, image, doctype, backend)
     _read_vertical_fields(page, image, doctype, backend)
     _read_dropped_lines(page, image, doctype, backend)
     _reread_near_labels(page, image, doctype, backend)
@@ -569,19 +569,20 @@ def _follow_up_page(pipeline: Pipeline, source: Source, page: PageText, doctype:
     return page
 
 
-def _reread_foreign_words(page: PageText, image, doctype: DocType, backend: Backend) -> None:
-    """Words read in the other script ('UMA' for 'ИМЯ', 'TIOJI' for 'ПОЛ' on a Russian card)
-    are read again in the document's own language before any field is looked for. The new
-    words keep their line. (Reading a whole page again when it has many such letters was
-    tried too: it lost SROIE receipts.)"""
-    words = _in_own_script(page.words, page, image, doctype, backend)
+def _reread_misread_words(page: PageText, image, doctype: DocType, backend: Backend) -> None:
+    """Words read in the other script ('UMA' for 'ИМЯ', 'TIOJI' for 'ПОЛ' on a Russian card),
+    or read unsure as far fewer letters than their box holds ('Е' for 'Отчество' on a
+    blurred scan), are read again in the document's own language before any field is
+    looked for. The new words keep their line. (Reading a whole page again when it has many
+    such letters was tried too: it lost SROIE receipts.)"""
+    words = _misreads_read_again(page.words, page, image, doctype, backend)
     if words is not page.words:
         page.words = words
 
 
-def _in_own_script(words: list[Word], page: PageText, image, doctype: DocType, backend: Backend) -> list[Word]:
-    """`words` with those read in the other script read again in the document's language
-    (the list itself when there are none)."""
+def _misreads_read_again(words: list[Word], page: PageText, image, doctype: DocType, backend: Backend) -> list[Word]:
+    """`words` with those read in the other script, or too few letters for their box, read
+    again in the document's language (the list itself when there are none)."""
     if not doctype.ocr_lang or "+" in doctype.ocr_lang:
         return words
     script = "cyrillic" if doctype.ocr_lang == "rus" else "latin"
@@ -595,10 +596,13 @@ def _in_own_script(words: list[Word], page: PageText, image, doctype: DocType, b
             if twin is not None:
                 replacements[id(word)] = [replace(word, text=twin)]
                 continue
-        if len(letters) < 2 or sum(script_of(c) == script for c in letters) >= len(letters) / 2:
+        x0, y0, x1, y1 = word.bbox
+        foreign = len(letters) >= 2 and sum(script_of(c) == script for c in letters) < len(letters) / 2
+        too_wide = (word.conf < SURE_CONF and letters and y1 - y0 >= MIN_WORD_HEIGHT
+                    and x1 - x0 > WIDE_LETTER * (y1 - y0) * sum(c.isalnum() for c in word.text))
+        if not (foreign or too_wide):
             continue
         box = _grown(word.bbox, max(6, (word.bbox[3] - word.bbox[1]) // 3), page)
-        x0, _, x1, _ = word.bbox
         # Only what lies over the old word: the margin may take in a neighbour.
         again = [replace(w, line=word.line) for w in backend.read_region(image, box, 0, doctype.ocr_lang)
                  if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1]
@@ -607,6 +611,10 @@ def _in_own_script(words: list[Word], page: PageText, image, doctype: DocType, b
     if not replacements:
         return words
     return [new for w in words for new in replacements.get(id(w), [w])]
+
+
+WIDE_LETTER = 2.0  # a letter or digit is never wider than this many times its word's height
+MIN_WORD_HEIGHT = 12  # pixels: flatter scraps are rules' and pictures' edges, not words misread
 
 
 def _read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backend) -> None:
@@ -653,7 +661,7 @@ def _read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backen
     # reading in the document's language ('MHH/KTI' read again as 'ИНН/КПП').
     uncovered = [w for w in sparse if not _covered(w.bbox, known)]
     first = {id(w) for w in uncovered}
-    fresh = _in_own_script(uncovered, page, image, doctype, backend)
+    fresh = _misreads_read_again(uncovered, page, image, doctype, backend)
     added = sorted((w for w in fresh if w.conf >= (DROPPED_LINE_CONF if id(w) in first else UNSURE_CONF)),
                    key=lambda w: w.bbox[1])
     if added:

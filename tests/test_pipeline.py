@@ -225,7 +225,7 @@ def test_sure_sparse_words_take_the_place_of_the_first_readings_unsure_scraps():
              (100, 460, "ИНН/КПП покупателя 7704919851/770401008")]
     first = [w for i, line in enumerate(lines) for w in _line(*line, i)]
     first += [Word("(©.", (300, 200, 340, 240), 0.0, 1), Word("0{0)", (344, 200, 390, 240), 0.0, 1),
-              Word("ОЕ", (100, 250, 380, 262), 19.0, 9)]
+              Word("ОЕ", (100, 250, 180, 290), 19.0, 9)]
     sparse = _line(100, 250, "Наименование", "s1") + _line(300, 200, "ООО Ромашка", "s2")
     page = PageText(1, 2000, 2800, 300, "ocr", first)
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["invoice"], SparseBackend(sparse=sparse))
@@ -359,3 +359,13 @@ def test_a_number_read_boxed_three_lines_tall_replaces_only_its_own_line():
     found = locate_fields(DOCTYPES["inn"], [page])
     assert found["inn"].value == "254556915475"
     assert found["issue_date"].value == "2003-08-02"
+
+
+def test_a_word_read_unsure_as_far_fewer_letters_than_its_box_holds_is_read_again():
+    """'Отчество' on a blurred scan read as 'Е' (54 %) in a box 110 px wide and 39 high."""
+    backend = RecordingBackend(answer="Отчество")
+    page = _page("Фамилия")
+    page.words = page.words + [Word("Е", (154, 791, 264, 830), 54.0, 7), Word("И", (300, 791, 320, 830), 54.0, 7)]
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert "Отчество" in page.text and "Е" not in page.text.split()
+    assert [box for box, angle, _ in backend.regions if not angle] == [(141, 778, 277, 843)]  # not the narrow 'И'
