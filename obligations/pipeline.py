@@ -598,7 +598,7 @@ def _misreads_read_again(words: list[Word], page: PageText, image, doctype: DocT
                 continue
         x0, y0, x1, y1 = word.bbox
         foreign = len(letters) >= 2 and sum(script_of(c) == script for c in letters) < len(letters) / 2
-        too_wide = (word.conf < SURE_CONF and letters and y1 - y0 >= MIN_WORD_HEIGHT
+        too_wide = (word.conf < SURE_CONF and bool(letters) and y1 - y0 >= MIN_WORD_HEIGHT
                     and x1 - x0 > WIDE_LETTER * (y1 - y0) * sum(c.isalnum() for c in word.text))
         if not (foreign or too_wide):
             continue
