@@ -747,9 +747,11 @@ def _reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Ba
         surer = mean_confidence(again) >= max(SURE_CONF, mean_confidence(before) + MORE_SURE)
         one_name = (in_pieces and len(again) == 1 and again[0].conf >= SURE_CONF
                     and sum(c.isalnum() for c in again[0].text) >= sum(c.isalnum() for c in value.raw or ""))
-        if surer or one_name:  # the old words under the new ones give way (a caption beside them stays)
+        if surer or one_name:
+            # The old words in the box under the new ones give way: a caption beside them, and
+            # the next line a new word's box reaches into, stay.
             covering = sorted(again, key=lambda w: w.bbox[1])
-            page.words = [w for w in page.words if not _covered(w.bbox, covering)] + again
+            page.words = [w for w in page.words if not (_inside(w.bbox, box) and _covered(w.bbox, covering))] + again
 
 
 MORE_SURE = 10  # points of mean confidence a second reading must gain to replace the first

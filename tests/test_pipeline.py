@@ -369,3 +369,24 @@ def test_a_word_read_unsure_as_far_fewer_letters_than_its_box_holds_is_read_agai
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
     assert "Отчество" in page.text and "Е" not in page.text.split()
     assert [box for box, angle, _ in backend.regions if not angle] == [(141, 778, 277, 843)]  # not the narrow 'И'
+
+
+def test_a_new_reading_reaching_into_the_next_line_leaves_that_lines_words():
+    """A receipt's company read again came with boxes reaching into the date printed right
+    under it: the date stays."""
+
+    @dataclass
+    class Reaching(RecordingBackend):
+        def read_region(self, image, box, angle, lang=None, flatten=False):
+            if angle:
+                return []
+            self.regions.append((box, angle, lang))
+            return [Word("ОРЛОВА", (100, 330, 500, 395), 96.0, ("region", 0, box, 1))]
+
+    words = [w for i, line in enumerate(PASSPORT_LINES[:2]) for w in _line(*line, i)]
+    words += _line(100, 340, "Фамилия", "last") + [Word("орлов", (300, 340, 410, 380), 43.0, "last")]
+    words += _line(100, 384, "Имя НИНА", "first")
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], Reaching())
+    found = locate_fields(DOCTYPES["passport"], [page])
+    assert (found["last_name"].value, found["first_name"].value) == ("Орлова", "Нина")
