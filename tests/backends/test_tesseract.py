@@ -41,7 +41,8 @@ def test_a_page_is_prepared_once_while_it_lives(monkeypatch):
     assert getattr(tesseract._engines, "prepared", None) is None  # gone with its page
 
 
-def test_digits_in_boxes_between_rule_remnants_are_read_inked_in_page_coordinates():
+def _blank_page(size: tuple[int, int]):
+    """A light grey page, something to draw on it with, and a 44 px DejaVu font (skips without it)."""
     from pathlib import Path
 
     import pytest
@@ -50,9 +51,12 @@ def test_digits_in_boxes_between_rule_remnants_are_read_inked_in_page_coordinate
     font_path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     if not font_path.exists():
         pytest.skip("DejaVu fonts are not installed")
-    page = Image.new("L", (1600, 900), 252)
-    draw = ImageDraw.Draw(page)
-    font = ImageFont.truetype(str(font_path), 44)
+    page = Image.new("L", size, 252)
+    return page, ImageDraw.Draw(page), ImageFont.truetype(str(font_path), 44)
+
+
+def test_digits_in_boxes_between_rule_remnants_are_read_inked_in_page_coordinates():
+    page, draw, font = _blank_page((1600, 900))
     left, top = 300, 500
     for i, digit in enumerate("610715049991"):
         x = left + 80 * i
@@ -70,17 +74,7 @@ def test_digits_in_boxes_between_rule_remnants_are_read_inked_in_page_coordinate
 
 def test_digits_a_box_apart_are_read_closed_up_and_boxed_where_they_are_printed():
     """Twelve digits 90 px apart: read as they are, a 7 came out 'FJ'."""
-    from pathlib import Path
-
-    import pytest
-    from PIL import Image, ImageDraw, ImageFont
-
-    font_path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    if not font_path.exists():
-        pytest.skip("DejaVu fonts are not installed")
-    page = Image.new("L", (2000, 400), 252)
-    draw = ImageDraw.Draw(page)
-    font = ImageFont.truetype(str(font_path), 44)
+    page, draw, font = _blank_page((2000, 400))
     for i, digit in enumerate("243567187251"):
         draw.text((100 + 90 * i, 150), digit, font=font, fill=30)
     backend = tesseract.TesseractBackend(lang="rus+eng")
