@@ -188,7 +188,11 @@ class TesseractBackend:
         if key not in apis:
             import tesserocr
 
-            apis[key] = tesserocr.PyTessBaseAPI(path=str(find_tessdata()) + "/", lang=lang, psm=psm)
+            apis[key] = api = tesserocr.PyTessBaseAPI(path=str(find_tessdata()) + "/", lang=lang, psm=psm)
+            # No second try of each unsure line as white on black: these documents print none,
+            # and it cost 6 % of the reading. (Measured on six evaluation sets: one field more
+            # right on one, one fewer on another, the rest the same; SROIE the same.)
+            api.SetVariable("tessedit_do_invert", "0")
         api = apis[key]
         api.SetPageSegMode(psm)
         return api

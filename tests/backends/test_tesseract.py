@@ -12,6 +12,7 @@ def test_engines_load_once_per_language():
     apis = tesseract._engines.apis
     loaded = {lang for lang, _ in apis}
     assert {"rus+eng", "rus", "eng"} <= loaded
+    assert all(api.GetBoolVariable("tessedit_do_invert") is False for api in apis.values())
     before = dict(apis)
     backend.load_engines()
     assert all(apis[key] is engine for key, engine in before.items())
