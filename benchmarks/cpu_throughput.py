@@ -7,8 +7,8 @@
 (d) peak memory of the whole process tree on one 50-page scanned PDF.
 Prints pages/s, the ratio a/b and peak memory (PSS and RSS, summed over the process tree).
 Times come from runs nobody watches: sampling memory (each process's smaps_rollup, 20 times
-a second) slowed the run it watched by a fifth to a third here, so memory is taken in runs
-of its own.
+a second) slows the run it watches (same code, consecutive runs here: a/b 0.79 watched, 0.87
+not), so memory is taken in runs of its own.
 
     python benchmarks/cpu_throughput.py [--pages 20] [--jobs 2] [--digital 200] [--rounds 3]
 """
