@@ -194,6 +194,6 @@ def test_wide_gaps_are_closed_up_line_by_line_and_boxes_read_there_put_back():
     assert widened((30, 125, 80, 155), pieces, lines) == (30, 125, 80, 155)
 
 
-def test_a_blank_image_is_left_as_it_is():
+def test_closing_up_a_blank_image_leaves_it_as_it_is():
     blank = Image.new("L", (50, 50), 255)
     assert closed_up(blank) == (blank, [], [])
