@@ -647,7 +647,7 @@ def _read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backen
     read_sparse = getattr(backend, "read_sparse", None)
     if read_sparse is None:
         return
-    missing = _missing(doctype, locate_fields(doctype, [page]))
+    missing = _missing(doctype, _located(doctype, page))
     if not missing:
         return
     # The whole page, not only bands round the missing fields' labels: Tesseract reads a line
@@ -666,7 +666,7 @@ def _read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backen
                    key=lambda w: w.bbox[1])
     if added:
         page.words = [w for w in page.words if w.conf >= UNSURE_CONF or not _covered(w.bbox, added)] + added
-    still = [field_id for field_id in _missing(doctype, locate_fields(doctype, [page])) if field_id in missing]
+    still = [field_id for field_id in _missing(doctype, _located(doctype, page)) if field_id in missing]
     if not still:
         return
     alone = locate_fields(doctype, [replace(page, words=sparse)])
@@ -687,7 +687,7 @@ def _reread_near_labels(page: PageText, image, doctype: DocType, backend: Backen
     read_inked = getattr(backend, "read_inked", None)
     if read_inked is None:
         return
-    found = locate_fields(doctype, [page])
+    found = _located(doctype, page)
     for spec in doctype.fields:
         if spec.validate not in READ_NEAR_LABEL or (found[spec.id].value is not None and found[spec.id].valid):
             continue
@@ -719,7 +719,7 @@ def _reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Ba
     or a name read as two words ('ГАРИ ПОВ': letters spaced wide), is read again in its own
     box, in the document's language. The new reading replaces the words there when it is
     clearly surer, or when it reads the name as the one word a name is."""
-    found = locate_fields(doctype, [page])
+    found = _located(doctype, page)
     for spec in doctype.fields:
         value = found[spec.id]
         if spec.pattern or value.value is None or value.bbox is None:
@@ -760,6 +760,20 @@ MORE_SURE = 10  # points of mean confidence a second reading must gain to replac
 CHECKED_NUMBERS = ("inn", "snils")  # validators with check digits: a misreading is told from a reading
 DIGITS_LANG = "eng"  # digits read as well in either script: the English model reads fewer letters into them
 READ_NEAR_LABEL = {"inn": DIGITS_LANG, "snils": DIGITS_LANG, "date": None}  # validator: language (None: the document's)
+
+
+def _located(doctype: DocType, page: PageText) -> dict[str, Found]:
+    """The fields found among the page's words as they are now. The follow-up steps ask in
+    turn, and a page's words are only ever replaced whole: while no step replaced them, the
+    last answer stands (most pages: three locations were one). Read only, never changed."""
+    global _last_located
+    last = _last_located
+    if last is None or last[0] is not page or last[1] is not page.words or last[2] != doctype.id:
+        last = _last_located = (page, page.words, doctype.id, locate_fields(doctype, [page]))
+    return last[3]
+
+
+_last_located: tuple[PageText, list[Word], str, dict[str, Found]] | None = None
 
 
 def _missing(doctype: DocType, found: dict[str, Found]) -> list[str]:

@@ -390,3 +390,16 @@ def test_a_new_reading_reaching_into_the_next_line_leaves_that_lines_words():
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], Reaching())
     found = locate_fields(DOCTYPES["passport"], [page])
     assert (found["last_name"].value, found["first_name"].value) == ("Орлова", "Нина")
+
+
+def test_the_follow_up_steps_locate_a_pages_fields_once_while_its_words_stay(monkeypatch):
+    import obligations.pipeline as pipeline
+
+    calls = []
+    monkeypatch.setattr(pipeline, "locate_fields", lambda *args: calls.append(1) or locate_fields(*args))
+    page = PageText(1, 2000, 2800, 300, "ocr", [w for i, line in enumerate(SNILS_LINES) for w in _line(*line, i)])
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], SparseBackend())
+    assert len(calls) == 1
+    page.words = page.words[:-4]  # words replaced: located again
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], SparseBackend())
+    assert len(calls) > 1
