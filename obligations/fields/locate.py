@@ -179,13 +179,13 @@ def _off_vertical_text(words: list[Word]) -> list[Word]:
     standing = [w for line in group_lines(words) if runs_vertically(line) for w in line if w.conf >= SURE_CONF]
     if not standing:
         return words
-    boxes = [w.bbox for w in standing]
+    boxes, own = [w.bbox for w in standing], {id(w) for w in standing}
     kept = []
     for word in words:
         x0, y0, x1, y1 = word.bbox
         area = max(1, (x1 - x0) * (y1 - y0))
         covered = sum(max(0, min(x1, b[2]) - max(x0, b[0])) * max(0, min(y1, b[3]) - max(y0, b[1])) for b in boxes)
-        if covered < area / 2 or any(word is w for w in standing):
+        if covered < area / 2 or id(word) in own:
             kept.append(word)
     return kept
 
