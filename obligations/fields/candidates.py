@@ -1,0 +1,257 @@
+"""Where a field's value may be printed, found from its label: word runs in the order
+they are most likely to hold it.
+  1. right of its label on the same row, up to the next label;
+  2. on the row below or above the label (captions above or below their values),
+     the nearer one first, within the label's column;
+  3. for fields marked `anywhere`, every row of the page (read by the value's pattern).
+A field's in-section labels ('ИНН/КПП' under 'Продавец') count in their section only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..backends.base import Word, union_box
+from ..doctypes import DocType, FieldSpec
+from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, LabelHit, PageModel, Row
+
+LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
+NEIGHBOUR_ROWS = 4  # a value under or over its label starts within this many row heights
+SPECK_CONF = 40  # a text value's word this unsure, with no letter of its script, is a speck
+
+
+@dataclass
+class Candidate:
+    words: list[Word]
+    page: int
+    method: str
+    group_size: int = 0  # for method "group": how many fields share the label
+
+
+
+def label_candidates(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> list[Candidate]:
+    """Word runs near the field's own labels, most specific label first; else near its
+    group's labels; else near its in-section labels in the field's section."""
+    candidates: list[Candidate] = []
+    owners = [spec.id] + ([spec.group] if spec.group else [])
+    for owner in owners:
+        for model in models:
+            # The most specific label first: 'Всего к оплате' before a column header 'Всего'.
+            for hit in sorted(model.hits, key=lambda h: (-h.length, h.row, h.start)):
+                if hit.owner == owner:
+                    group = owner != spec.id
+                    lines = next(g.lines for g in doctype.groups if g.id == owner) if group else spec.lines
+                    size = sum(f.group == owner for f in doctype.fields) if group else 0
+                    for words in _near_label(model, hit, lines, free_text=spec.pattern is None, every_phrase=group):
+                        candidates.append(Candidate(words, model.page.page, "group" if group else "label", size))
+        if candidates and owner == spec.id:
+            break  # the field's own label beats its group's
+    if not candidates and spec.section_labels:
+        for model in models:
+            for hit in model.hits:
+                if hit.owner == SECTION_LABEL + spec.id and _in_section(model, hit, spec.section):
+                    candidates += [Candidate(words, model.page.page, "label") for words in _near_label(model, hit, spec.lines)]
+    return candidates
+
+
+def pattern_candidates(spec: FieldSpec, models: list[PageModel]) -> list[Candidate]:
+    """Every row of every page, in reading order (reversed for a field picked last)."""
+    everywhere = [
+        Candidate(row.words, model.page.page, "vertical" if row.standalone else "pattern")
+        for model in models
+        for row in model.rows
+    ]
+    if spec.pick == "last":
+        everywhere.reverse()
+    return everywhere
+
+
+def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = False,
+                every_phrase: bool = False) -> Iterable[list[Word]]:
+    """Word runs that may hold the label's value, most likely first."""
+    rows = model.rows
+    label_row = rows[hit.row]
+    right = _past_qualifier(_until_label(model, hit.row, hit.end, len(label_row.words)))
+    if free_text:
+        right = _first_column(right, label_row.height)
+    label_box = union_box([w.bbox for w in label_row.words[hit.start : hit.end]])
+    # A value may start left of its label: a caption is often centred under a longer value.
+    left_edge = label_box[0] - max(2 * label_row.height, 0.75 * (label_box[2] - label_box[0]))
+    later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end]
+    right_edge = later[0].x0(rows) if later else 10**9
+    if right:
+        block = (label_box[0], right[-1].bbox[2])
+        yield right + _continuation(model, hit.row, _continuation_left(right, label_row), right_edge, block, lines - 1)
+    neighbours = []
+    for step in (1, -1):
+        r = hit.row + step
+        origin = label_row.y  # a caption passed over counts as the label's own row
+        while 0 <= r < len(rows):
+            if not rows[r].standalone and _in_window(rows[r], left_edge, right_edge):
+                if not _only_captions(model, r, left_edge, right_edge):
+                    break
+                origin = rows[r].y
+            r += step
+        if 0 <= r < len(rows) and abs(rows[r].y - origin) < NEIGHBOUR_ROWS * label_row.height:
+            neighbours.append((abs(rows[r].y - origin), r, step))
+    for _, r, step in sorted(neighbours):
+        words = _window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner)
+        if words:
+            block = (min(label_box[0], words[0].bbox[0]), max(label_box[2], words[-1].bbox[2]))
+            more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step)
+            yield words + more if step == 1 else more + words
+
+
+def _only_captions(model: PageModel, row: int, left: float, right: float) -> bool:
+    """Whether the row's words in [left, right) are all stop labels: a caption between a
+    heading and its value ('Продавец' over 'Наименование' over the seller's name)."""
+    captions = {i for h in model.hits_in_row(row) if not h.owner for i in range(h.start, h.end)}
+    return _all_of(model.rows[row], left, right, captions)
+
+
+def _wrap_only(model: PageModel, row: int, left: float, right: float) -> bool:
+    """Whether the row's words in [left, right) are all second lines of wrapped labels
+    ('Место ГОР. АРЗАМАС' over 'рождения' over the rest of the place)."""
+    wraps = {i for h in model.hits if h.wrap and h.wrap[0] == row for i in range(h.wrap[1], h.wrap[2])}
+    return _all_of(model.rows[row], left, right, wraps)
+
+
+def _all_of(row: Row, left: float, right: float, indexes: set[int]) -> bool:
+    """Whether the row has words in [left, right), all of them at `indexes`."""
+    inside = [i for i, w in enumerate(row.words) if _centred_in(w, left, right)]
+    return bool(inside) and all(i in indexes for i in inside)
+
+
+def _in_section(model: PageModel, hit: LabelHit, section: tuple[str, ...]) -> bool:
+    """Whether the nearest section header above the hit, in its column, is one of `section`."""
+    rows = model.rows
+    x = hit.x0(rows)
+    best = None
+    for header in model.hits:
+        if not header.owner.startswith(SECTION_HEADER) or header.row > hit.row:
+            continue
+        beside = [h for h in model.hits_in_row(header.row)
+                  if h.owner.startswith(SECTION_HEADER) and h.x0(rows) > header.x0(rows)]
+        right = min((h.x0(rows) for h in beside), default=10**9)
+        if header.x0(rows) - 2 * rows[header.row].height <= x < right:
+            if best is None or header.row >= best.row:
+                best = header
+    return best is not None and best.owner[len(SECTION_HEADER):] in section
+
+
+def _continuation_left(first: list[Word], row: Row) -> float:
+    """How far left a value's next line may start: centred lines of a long value start up
+    to a line's width further left than its first line."""
+    width = first[-1].bbox[2] - first[0].bbox[0]
+    return first[0].bbox[0] - max(row.height, width)
+
+
+def _until_label(model: PageModel, row: int, start: int, end: int) -> list[Word]:
+    """Words of a row from `start`, stopping where another label begins."""
+    stops = [h.start for h in model.hits_in_row(row) if h.start >= start]
+    return model.rows[row].words[start : min([end, *stops])]
+
+
+def _past_qualifier(words: list[Word]) -> list[Word]:
+    """The words after a bracketed qualifier that ends a label ('Отчество (при наличии)',
+    'Дата постановки на учет (дата выдачи)'): a value never starts with a bracket."""
+    if words and words[0].text.startswith("("):
+        for i, word in enumerate(words[:QUALIFIER_WORDS]):
+            if ")" in word.text:
+                return words[i + 1:]
+    return words
+
+
+
+QUALIFIER_WORDS = 4
+
+
+def _first_column(words: list[Word], row_height: float) -> list[Word]:
+    """A free-text value ends at a gap wide enough to be the next column."""
+    for i in range(1, len(words)):
+        if words[i].bbox[0] - words[i - 1].bbox[2] > COLUMN_GAP * row_height:
+            return words[:i]
+    return words
+
+
+def _window(model: PageModel, row: int, left: float, right: float, every_phrase: bool = False,
+            owner: str | None = None) -> list[Word]:
+    """The first phrase of the row that reaches into [left, right): a run of words with no
+    column-wide gap and no label in it, taken whole (a value centred under or over its
+    label starts left of it). With `every_phrase`, all such phrases (a name spread over
+    three captioned columns). Looking for `owner`'s value, a phrase right after another
+    field's label is that field's ('ИНН/КПП покупателя 7704919851/770401008' under the
+    seller's INN)."""
+    hits = model.hits_in_row(row)
+    row_words = model.rows[row].words
+    in_labels = {i for h in hits for i in range(h.start, h.end)}
+    in_labels |= {i for h in model.hits if h.wrap and h.wrap[0] == row for i in range(h.wrap[1], h.wrap[2])}
+    others = set()
+    if owner is not None:
+        own = {h.end for h in hits if h.owner == owner}
+        others = {h.end for h in hits if h.owner and h.owner[0] != SECTION_LABEL and h.owner != owner} - own
+    gap = COLUMN_GAP * model.rows[row].height
+    phrases: list[list[Word]] = [[]]
+    after_other = []  # the phrases that start right after another field's label
+    for i, word in enumerate(row_words):
+        if i in in_labels or (phrases[-1] and word.bbox[0] - _phrase_end(phrases[-1]) > gap):
+            phrases.append([])
+        if i not in in_labels:
+            if not phrases[-1] and i in others:
+                after_other.append(len(phrases) - 1)
+            phrases[-1].append(word)
+    phrases = [p for n, p in enumerate(phrases) if n not in after_other]
+    reaching = [p for p in phrases if any(_centred_in(w, left, right) for w in p)]
+    if not reaching:
+        return []
+    return [w for p in reaching for w in p] if every_phrase else reaching[0]
+
+
+def _phrase_end(phrase: list[Word]) -> int:
+    """Where a phrase ends, for telling the next column from it: at its last word that is
+    no speck (short and unsure), so that specks read between two columns ('ВАСИЛИСА Ses
+    ees ВИКТОРОВНА') do not join them."""
+    solid = [w for w in phrase if w.conf >= SPECK_CONF or sum(c.isalnum() for c in w.text) > 3]
+    return (solid or phrase)[-1].bbox[2]
+
+
+def _in_window(row: Row, left: float, right: float) -> bool:
+    return any(_centred_in(w, left, right) for w in row.words)
+
+
+def _centred_in(word: Word, left: float, right: float) -> bool:
+    return left <= (word.bbox[0] + word.bbox[2]) / 2 < right
+
+
+def _continuation(model: PageModel, row: int, left: float, right: float, block: tuple[float, float],
+                  lines: int, step: int = 1) -> list[Word]:
+    """Further rows of a multi-line value, below it (step 1) or above it (step -1, for a value
+    printed over its caption): close, aligned, and holding no label. In reading order.
+    Each reaches under the `block` of the label and the value's lines so far: a scrap beside
+    it (a stamp's, a photo's) is no line of it."""
+    words: list[Word] = []
+    previous = model.rows[row]
+    r = row + step
+    while 0 <= r < len(model.rows) and lines > 0:
+        current = model.rows[r]
+        r += step
+        if current.standalone or not _in_window(current, left, right):
+            continue
+        if abs(current.y - previous.y) > LINE_GAP * max(previous.height, current.height):
+            break
+        if any(h.x0(model.rows) < right for h in model.hits_in_row(r - step)):
+            break  # the row holds another field's label: the value has ended
+        run = _window(model, r - step, left, right)
+        if not run:
+            if _wrap_only(model, r - step, left, right):
+                previous = current  # the second line of a wrapped label beside the value
+                continue
+            break
+        if not any(w.bbox[2] > block[0] - current.height and w.bbox[0] < block[1] + current.height for w in run):
+            continue
+        words = words + run if step == 1 else run + words
+        block = (min(block[0], run[0].bbox[0]), max(block[1], run[-1].bbox[2]))
+        previous = current
+        lines -= 1
+    return words
+

@@ -1,0 +1,243 @@
+"""Choosing a field's value among its candidates: each is cut by the field's pattern (or,
+for free text, cleaned of specks and excluded parts), normalised and validated; a valid
+value beats an invalid one, and an invalid one is still reported (valid: false), never
+dropped or "corrected"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from rapidfuzz import fuzz
+
+from ..backends.base import Box, Word, union_box
+from ..doctypes import FieldSpec
+from .candidates import SPECK_CONF, Candidate
+from .layout import build_rows
+from .matching import squash
+from .normalize import fix_digit_lookalikes, normalize
+from .validate import script_of, validate
+
+MACROS = {
+    "date": (
+        r"(?<!\d)(?:«?\d{1,2}»?\s*[./\-]\s*\d{1,2}\s*[./\-]\s*(?:\d{4}|\d{2})(?!\d)"
+        r"|«?\d{1,2}»?\s*[A-Za-zА-Яа-яЁё]{3,}\.?\s*,?\s*\d{4}"
+        r"|[A-Za-z]{3,}\.?\s+\d{1,2},?\s+\d{4}"
+        r"|\d{4}\s*-\s*\d{2}\s*-\s*\d{2})"
+        r"(?:\s*(?:[Гг][Оо][Дд][Аа]?|[Гг])\.?(?!\w))?"
+    ),
+    "money": (
+        r"(?<![\d.,])(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d+[.,]\d{2})(?!\d)"
+    ),
+}
+EDGE_JUNK = " \t‚‘’`'°=_~*•·,;:|/\\-–—"  # specks OCR reads at a value's ends
+STRAY_LETTERS = 3  # a word of the other script this short at a value's end is no part of it
+JUNK_SIGNS = set("©®™|¦§¶•°~")  # signs a name, place or office never prints: specks and stamps read as text
+METHOD_WEIGHT = {"label": 1.0, "group": 0.95, "vertical": 0.9, "pattern": 0.8, "layout": 0.7}
+
+
+@dataclass
+class Found:
+    value: str | None = None
+    raw: str | None = None
+    valid: bool = True
+    confidence: float = 0.0
+    page: int | None = None
+    bbox: Box | None = None
+    source: str | None = None
+    warning: str | None = None
+
+
+def expand(pattern: str) -> str:
+    return re.sub(r"\{(" + "|".join(MACROS) + r")\}", lambda m: MACROS[m.group(1)], pattern)
+
+
+def value_from_words(spec: FieldSpec, words: list[Word], page: int, method: str) -> Found | None:
+    """The field's value read from given words (a re-read of the value's own box)."""
+    if method == "group":
+        method = "label"  # the box holds this field's word alone
+    rows = build_rows(words)
+    return _read_value(spec, Candidate([w for row in rows for w in row.words], page, method))
+
+
+def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
+    """The first candidate that gives a valid value, else the first that gives any value.
+    Free text has no shape to tell a right value from a wrong one, so for it the nearest
+    candidate stands, valid or not (an invalid one is re-read, never swapped for a far one)."""
+    first_invalid = None
+    for candidate in candidates:
+        found = _read_value(spec, candidate)
+        if found is None:
+            continue
+        if found.valid or (spec.pattern is None and candidate.method != "group"):
+            return found
+        first_invalid = first_invalid or found
+    return first_invalid
+
+
+def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
+    if spec.pattern is None:
+        candidate = replace(candidate, words=_without_specks(spec, candidate.words, inside=candidate.method == "group"))
+    text, spans = join_words(candidate.words)
+    if candidate.method == "group":
+        return _group_word(spec, candidate, text, spans)
+    if spec.pattern:
+        return _pattern_value(spec, candidate, text, spans)
+    # Cut line by line: a date's 'г.' (year) is never the next line's 'г.' (town).
+    starts = [spans[i][0] for i in range(len(candidate.words)) if i == 0 or _starts_line(candidate.words, i)]
+    for pattern in spec.exclude:
+        text = "".join(re.sub(expand(pattern), lambda m: " " * len(m.group()), text[a:b])
+                       for a, b in zip(starts, starts[1:] + [len(text)]))
+    return found_in(spec, candidate, text, spans, (0, len(text)))
+
+
+def _starts_line(words: list[Word], i: int) -> bool:
+    """Whether word i starts a new line of a value: left of the word before it, or under it."""
+    word, before = words[i].bbox, words[i - 1].bbox
+    return word[0] < before[0] or (word[1] + word[3]) / 2 > before[3]
+
+
+def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Word]:
+    """A text value's words less junk anywhere, and less the specks read as letters of the
+    other script at its ends ('ВАСИЛИСА Ses'), or anywhere among a group's names: unsure
+    words (SPECK_CONF) with no letter of the field's script. Whatever is kept, one word stays."""
+    script = spec.validate_params.get("script")
+    if not script:
+        return words
+
+    def junk(word: Word) -> bool:
+        """However sure: a sign no such value prints ('ГОР. ТАМБОВ ©'), or one letter
+        of the other script standing alone ('г. Ленинград I')."""
+        text = word.text
+        return (all(c in JUNK_SIGNS for c in text)
+                or (len(text) == 1 and text.isalpha() and script_of(text) != script))
+
+    def speck(word: Word) -> bool:
+        letters = [c for c in word.text if c.isalpha()]
+        return word.conf < SPECK_CONF and bool(letters) and not any(script_of(c) == script for c in letters)
+
+    def stray(word: Word) -> bool:
+        """At a value's ends, however sure: a short word all in the other script ('Ry
+        Галиева', 'SoS МОСКОВСКАЯ ОБЛ.'), a stamp's or a photo's edge read as letters."""
+        letters = [c for c in word.text if c.isalpha()]
+        return (speck(word) or (0 < len(letters) <= STRAY_LETTERS and not any(c.isdigit() for c in word.text)
+                                and not any(script_of(c) == script for c in letters)))
+
+    words = [w for w in words if not junk(w)] or words[:1]
+    if inside:
+        kept = [w for w in words if not speck(w)]
+        return kept or words[:1]
+    start, end = 0, len(words)
+    while end - start > 1 and stray(words[end - 1]):
+        end -= 1
+    while end - start > 1 and stray(words[start]):
+        start += 1
+    return words[start:end]
+
+
+def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
+    fixed = fix_digit_lookalikes(text)  # maps letters to digits one for one: offsets still hold
+    matches = list(_overlapping_matches(re.compile(expand(spec.pattern or "")), fixed))
+    if spec.pick == "last":
+        matches.reverse()
+    elif spec.pick == "largest":
+        matches.sort(key=lambda m: -float(normalize("money", m.group()) or 0))
+    first_invalid = None
+    for match in matches:
+        found = found_in(spec, candidate, text, spans, match.span())
+        if found is None:
+            continue
+        if found.valid:
+            return found
+        first_invalid = first_invalid or found
+    return first_invalid
+
+
+def _overlapping_matches(regex: re.Pattern, text: str) -> Iterable[re.Match]:
+    """Every match, overlapping ones too: in '#19- 18/01/2018' the first match, '19- 18/01',
+    is no date, and the real one starts inside it."""
+    position = 0
+    while (match := regex.search(text, position)) is not None:
+        yield match
+        position = match.start() + 1
+
+
+def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
+    names = [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text) if len(m.group()) >= 2]
+    if len(names) != candidate.group_size:  # the group's words, no fewer and no more
+        return None
+    return found_in(spec, candidate, text, spans, names[spec.index].span())
+
+
+def found_in(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tuple[int, int]) -> Found | None:
+    raw = " ".join(text[span[0] : span[1]].split()).strip(EDGE_JUNK)
+    value = normalize(spec.normalize, raw) if raw else None
+    if value is None:
+        return None
+    words = [w for w, (a, b) in zip(candidate.words, spans) if a < span[1] and b > span[0] and w.text.strip()]
+    check = validate(spec.validate, value, **spec.validate_params)
+    conf = sum(w.conf for w in words) / (100 * len(words)) if words else 0.0
+    conf *= METHOD_WEIGHT[candidate.method] * (1.0 if check.valid else 0.5)
+    return Found(
+        value=value,
+        raw=raw,
+        valid=check.valid,
+        confidence=round(conf, 3),
+        page=candidate.page,
+        bbox=union_box([w.bbox for w in words]) if words else None,
+        source=candidate.method,
+        warning=None if check.valid else f"{spec.id}: {check.warning or 'invalid value'}",
+    )
+
+
+def join_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
+    parts, spans, offset = [], [], 0
+    for word in words:
+        spans.append((offset, offset + len(word.text)))
+        parts.append(word.text)
+        offset += len(word.text) + 1
+    return " ".join(parts), spans
+
+
+def locate_answer(spec: FieldSpec, raw: str | None, confidence: float, page: int, words: list[Word]) -> Found:
+    """A model's answer for a field, normalised and validated like a located value; its box is
+    the run of OCR words on one row that reads as the answer (None when no reader pass ran or
+    nothing there reads like it)."""
+    raw = " ".join(raw.split()) if raw else None
+    value = normalize(spec.normalize, raw) if raw else None
+    if value is None:
+        return Found(raw=raw, page=page, source="vlm", confidence=0.0)
+    check = validate(spec.validate, value, **spec.validate_params)
+    return Found(
+        value=value,
+        raw=raw,
+        valid=check.valid,
+        confidence=round(confidence * (1.0 if check.valid else 0.5), 3),
+        page=page,
+        bbox=find_text_box(raw, words),
+        source="vlm",
+        warning=None if check.valid else f"{spec.id}: {check.warning or 'invalid value'}",
+    )
+
+
+def find_text_box(text: str, words: list[Word], cutoff: float = 80.0) -> Box | None:
+    """The box of the consecutive words on one row (or the few rows a long value spans) that
+    best read as `text`, compared squashed so spacing and lookalike letters do not matter."""
+    target = squash(text)
+    if not target or not words:
+        return None
+    rows = build_rows(words)
+    best: tuple[float, Box | None] = (cutoff, None)
+    flat = [w for row in rows for w in row.words]
+    for start in range(len(flat)):
+        joined = ""
+        for end in range(start, len(flat)):
+            joined += squash(flat[end].text)
+            if len(joined) > 1.3 * len(target) + 2:
+                break
+            score = fuzz.ratio(target, joined)
+            if score > best[0]:
+                best = (score, union_box([w.bbox for w in flat[start : end + 1]]))
+    return best[1]
+

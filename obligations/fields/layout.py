@@ -1,0 +1,320 @@
+"""A page's layout as the locator sees it: its words (less noise) cut into visual rows,
+skew-corrected so a scan turned by a few degrees still has straight rows, and every place
+a label of the document type is printed on them: one phrase each (never across a column
+gap), also when a narrow column wraps one over two lines."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..backends.base import Box, PageText, Word, group_lines, runs_vertically, union_box
+from ..doctypes import DocType, FieldSpec
+from .matching import similar_pairs, squash
+
+LABEL_CUTOFF = 82.0
+COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
+SURE_CONF = 60  # a word this sure is print, not a speck read as print
+PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
+SECTION_LABEL = "§"  # owner prefix of a field's in-section labels
+SECTION_HEADER = "§§"  # owner prefix of section headers
+
+
+@dataclass
+class Row:
+    words: list[Word]
+    y: float  # skew-corrected vertical centre
+    height: float
+    standalone: bool = False  # text read from a page edge strip: never part of another row
+
+    @property
+    def x0(self) -> int:
+        return min(w.bbox[0] for w in self.words)
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    owner: str  # field id or group id
+    row: int
+    start: int  # word index in the row
+    end: int  # exclusive
+    score: float
+    length: int = 0  # letters in the label: a longer label is the more specific anchor
+    wrap: tuple[int, int, int] | None = None  # (row, start, end) of the label's second line
+
+    def x0(self, rows: list[Row]) -> int:
+        return rows[self.row].words[self.start].bbox[0]
+
+
+@dataclass
+class PageModel:
+    """One page's rows and every label hit of the document type on it."""
+
+    page: PageText
+    rows: list[Row]
+    hits: list[LabelHit] = field(default_factory=list)
+
+    def hits_in_row(self, row: int) -> list[LabelHit]:
+        return [h for h in self.hits if h.row == row]
+
+
+def build_model(doctype: DocType, page: PageText) -> PageModel:
+    words = [w for w in page.words if not is_noise(w)]
+    rows = build_rows(split_glued_labels(_off_vertical_text(words)))
+    model = PageModel(page, rows)
+    owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]
+    owners += [(g.id, label) for g in doctype.groups for label in g.labels]
+    owners += [(SECTION_LABEL + f.id, label) for f in doctype.fields for label in f.section_labels]
+    owners += [(SECTION_HEADER + label, label) for label in {h for f in doctype.fields for h in f.section}]
+    owners += [("", label) for label in doctype.stop_labels]
+    model.hits = find_label_hits(rows, owners)
+    return model
+
+
+def is_noise(word: Word) -> bool:
+    """Specks and rules read as text: no letter, digit or sign that stands alone in print
+    ('№', '&', '%'; '®' and '©' are how Tesseract reads a small 'Ф'), a short unsure scrap,
+    or a 'word' too flat to be print (a stretch of a rule)."""
+    if not any(ch.isalnum() or ch in "№&%@#+®©" for ch in word.text):
+        return True
+    if word.bbox[3] - word.bbox[1] < MIN_TEXT_HEIGHT:
+        return True
+    return len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit()
+
+
+
+MIN_TEXT_HEIGHT = 4  # pixels: no letter or digit is printed flatter at any resolution read
+
+
+def _off_vertical_text(words: list[Word]) -> list[Word]:
+    """The words less those lying mostly on text printed vertically (a passport's number
+    along its edge), which a horizontal reading turns into scraps ('ра', 'Г.') beside the
+    values there. Only sure vertical words count: an edge strip's unsure ones are often
+    the horizontal lines' ends read turned."""
+    standing = [w for line in group_lines(words) if runs_vertically(line) for w in line if w.conf >= SURE_CONF]
+    if not standing:
+        return words
+    boxes, own = [w.bbox for w in standing], {id(w) for w in standing}
+    kept = []
+    for word in words:
+        x0, y0, x1, y1 = word.bbox
+        area = max(1, (x1 - x0) * (y1 - y0))
+        covered = sum(max(0, min(x1, b[2]) - max(x0, b[0])) * max(0, min(y1, b[3]) - max(y0, b[1])) for b in boxes)
+        if covered < area / 2 or id(word) in own:
+            kept.append(word)
+    return kept
+
+
+def split_glued_labels(words: list[Word]) -> list[Word]:
+    """'Пол:МУЖ' -> 'Пол:' + 'МУЖ' and '№123' -> '№' + '123', sharing the box by length."""
+    result = []
+    for word in words:
+        if word.text.startswith("№") and len(word.text) > 1:
+            head, colon, tail = "№", "", word.text[1:].lstrip()
+        else:
+            head, colon, tail = word.text.partition(":")
+            if not colon or not head or not tail or head[-1].isdigit():  # keep times like 15:32
+                result.append(word)
+                continue
+        x0, y0, x1, y1 = word.bbox
+        cut = x0 + round((x1 - x0) * (len(head) + len(colon)) / len(word.text))
+        result.append(Word(head + colon, (x0, y0, cut, y1), word.conf, word.line))
+        result.append(Word(tail, (cut, y0, x1, y1), word.conf, word.line))
+    return result
+
+
+def build_rows(words: list[Word]) -> list[Row]:
+    """OCR lines, straightened by the page's skew, then lines side by side merged into rows."""
+    lines = group_lines(words)
+    slope = _skew_slope(lines)
+    rows: list[Row] = []
+    for line in lines:
+        centre = sum((w.bbox[1] + w.bbox[3]) / 2 - slope * (w.bbox[0] + w.bbox[2]) / 2 for w in line)
+        # The height of the line's print: specks read beside it (stretches of a rule, a
+        # stamp's scraps) are flatter or taller than its letters.
+        solid = [w for w in line if w.conf >= SURE_CONF] or line
+        height = statistics.median(w.bbox[3] - w.bbox[1] for w in solid)
+        # Region reads and text running vertically (a passport's number in a PDF's text layer)
+        # are rows of their own, never merged with the horizontal line they cross.
+        standalone = (isinstance(line[0].line, tuple) and line[0].line[:1] == ("region",)) or runs_vertically(line)
+        rows.append(Row(line, centre / len(line), height, standalone))
+    rows.sort(key=lambda r: (r.y, r.x0))
+    merged: list[Row] = []
+    for row in rows:
+        target = next(
+            (
+                m
+                for m in reversed(merged[-4:])
+                if not (m.standalone or row.standalone)
+                and abs(m.y - row.y) < 0.5 * min(m.height, row.height)
+                and not _overlap_x(m.words, row.words)
+            ),
+            None,
+        )
+        if target is None:
+            merged.append(row)
+        else:
+            target.words = sorted(target.words + row.words, key=lambda w: w.bbox[0])
+    return merged
+
+
+def _skew_slope(lines: list[list[Word]]) -> float:
+    """Median dy/dx of the word centres along long lines (0 for straight pages)."""
+    slopes = []
+    for line in lines:
+        if len(line) < 3 or line[-1].bbox[2] - line[0].bbox[0] < 300:
+            continue
+        xs = [(w.bbox[0] + w.bbox[2]) / 2 for w in line]
+        ys = [(w.bbox[1] + w.bbox[3]) / 2 for w in line]
+        mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+        spread = sum((x - mean_x) ** 2 for x in xs)
+        if spread:
+            slopes.append(sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / spread)
+    return statistics.median(slopes) if slopes else 0.0
+
+
+def _overlap_x(a: list[Word], b: list[Word]) -> bool:
+    """Whether a word of `a` and a word of `b` share columns. (Word by word, not line extent
+    by line extent: a sparse reading gives digits printed in boxes as lines of one word
+    each, and their rows interleave.)"""
+    if min(w.bbox[0] for w in b) >= max(w.bbox[2] for w in a) or min(w.bbox[0] for w in a) >= max(w.bbox[2] for w in b):
+        return False
+    return any(u.bbox[0] < v.bbox[2] and v.bbox[0] < u.bbox[2] for u in a for v in b)
+
+
+def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[LabelHit]:
+    """Every place a label is printed. Where labels compete for the same words, the best
+    match wins, and the longer label among equals ('Дата и место рождения' over 'Дата')."""
+    targets = [(owner, target) for owner, label in owners if (target := squash(label))]
+    longest = max((len(t) for _, t in targets), default=0)
+    # Squashed text of words start..end of row r (and, for a wrapped label, of its second line).
+    runs: list[tuple[str, int, int, int, tuple[int, int, int] | None]] = []
+    squashed_rows = [[squash(w.text) for w in row.words] for row in rows]
+    limit = longest * 1.2 + 2
+    for r, squashed in enumerate(squashed_rows):
+        for start in range(len(squashed)):
+            if squashed[start]:
+                runs += [(text, r, start, end, None) for text, end in _phrase_runs(rows[r], squashed, start, limit)]
+    runs += _wrapped_runs(rows, squashed_rows, limit)
+    candidates = []
+    for i, j, score in similar_pairs([t for _, t in targets], [run[0] for run in runs], LABEL_CUTOFF):
+        owner, target = targets[i]
+        _, r, start, end, wrap = runs[j]
+        candidates.append((score, len(target), owner, r, start, end, wrap))
+    candidates.sort(key=lambda c: (-c[0], -c[1]))
+    taken: set[tuple[int, int]] = set()
+    hits = []
+    for score, length, owner, r, start, end, wrap in candidates:
+        span = {(r, i) for i in range(start, end)}
+        if wrap is not None:
+            span |= {(wrap[0], i) for i in range(wrap[1], wrap[2])}
+        if span & taken:
+            # The same words may anchor several fields ('Дата и место рождения').
+            if not any(h.row == r and h.start == start and h.end == end and h.wrap == wrap for h in hits):
+                continue
+        taken |= span
+        hits.append(LabelHit(owner, r, start, end, score, length, wrap))
+    return sorted(hits, key=lambda h: (h.row, h.start))
+
+
+def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: float):
+    """Runs of a label printed over two lines in a narrow column ('Фамилия, имя,' over
+    'отчество:', 'Дата и место' over 'рождения:'): words from where a column starts, then
+    words of the row below from the same left edge on. That row is the next one, or the one
+    after it when the next holds only the value the label's lines are centred beside ('Дата'
+    over '18.12.1991' over 'рождения'). Each line of the label ends its row or a gap wider
+    than a space ('ИНН' over 'КПП продавца:' is not one label)."""
+    for r in range(len(rows) - 1):
+        row = rows[r]
+        if row.standalone:
+            continue
+        for start in range(len(row.words)):
+            if not squashed_rows[r][start]:
+                continue
+            left = row.words[start].bbox[0]
+            tail = _tail_row(rows, r, left)
+            if tail is None:
+                continue
+            t, under = tail
+            below = rows[t]
+            # The head may follow another field's value on its row ('Пол МУЖ Дата' over
+            # 'рождения'), after a gap wider than a space or, closer, with its tail starting
+            # right under it; the tail starts its own column.
+            if not (start == 0 or _ends_phrase(row, start - 1)
+                    or abs(below.words[under].bbox[0] - left) <= row.height / 2):
+                continue
+            for head, end in _phrase_runs(row, squashed_rows[r], start, longest):
+                if len(head) >= longest:
+                    break
+                if not _ends_phrase(row, end - 1):
+                    continue
+                for tail_text, last in _phrase_runs(below, squashed_rows[t], under, longest):
+                    if len(head) + len(tail_text) > longest:
+                        break
+                    if _ends_phrase(below, last - 1):
+                        yield head + tail_text, r, start, end, (t, under, last)
+
+
+def _tail_row(rows: list[Row], r: int, left: float) -> tuple[int, int] | None:
+    """(row, word index) where a label whose first line starts at `left` on row `r` may go
+    on: a word starting a column under it on the next row, or on the row after that when the
+    next has no word near `left` (it holds the value beside the label)."""
+    height = rows[r].height
+    for t in (r + 1, r + 2):
+        if t >= len(rows) or rows[t].standalone:
+            return None
+        if rows[t].y - rows[r].y > (t - r + 1) * max(height, rows[t].height):
+            return None
+        near = [i for i, w in enumerate(rows[t].words) if abs(w.bbox[0] - left) <= 2 * height]
+        under = next((i for i in near if _starts_column(rows[t], i)), None)
+        if under is not None:
+            return t, under
+        if any(w.bbox[0] <= left + 2 * height and w.bbox[2] >= left - height for w in rows[t].words):
+            return None  # the next row has words under the label: not a value beside it
+    return None
+
+
+def _phrase_runs(row: Row, squashed: list[str], start: int, limit: float) -> Iterator[tuple[str, int]]:
+    """(squashed text, end) of the words from `start` to each `end` within one printed
+    phrase: a label never runs across a column gap ('(фамилия)   (имя)   (отчество)' are
+    three labels). Stops after the first text longer than `limit`."""
+    text = ""
+    for end in range(start, len(squashed)):
+        if end > start and _starts_column(row, end):
+            return
+        text += squashed[end]
+        yield text, end + 1
+        if len(text) > limit:
+            return
+
+
+def _ends_phrase(row: Row, index: int) -> bool:
+    """Whether a row's word is its last, or is followed by a gap wider than a space."""
+    words = row.words
+    return index == len(words) - 1 or words[index + 1].bbox[0] - words[index].bbox[2] > PHRASE_GAP * row.height
+
+
+def _starts_column(row: Row, index: int) -> bool:
+    """Whether a row's word is its first, or follows a gap as wide as a column gap."""
+    words = row.words
+    return index == 0 or words[index].bbox[0] - words[index - 1].bbox[2] > COLUMN_GAP * row.height
+
+
+def label_boxes(doctype: DocType, page: PageText, field_id: str) -> list[tuple[Box, float]]:
+    """Where the labels of a field (or of its group) are on the page: each label's box
+    (both lines of a wrapped one) and the height of its row."""
+    return _label_boxes(build_model(doctype, page), doctype, doctype.field(field_id))
+
+
+def _label_boxes(model: PageModel, doctype: DocType, spec: FieldSpec) -> list[tuple[Box, float]]:
+    owners = {spec.id, SECTION_LABEL + spec.id} | ({spec.group} if spec.group else set())
+    boxes = []
+    for hit in model.hits:
+        if hit.owner in owners:
+            words = model.rows[hit.row].words[hit.start : hit.end]
+            if hit.wrap:
+                words = words + model.rows[hit.wrap[0]].words[hit.wrap[1] : hit.wrap[2]]
+            boxes.append((union_box([w.bbox for w in words]), model.rows[hit.row].height))
+    return boxes
+
