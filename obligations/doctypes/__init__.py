@@ -3,10 +3,15 @@
 A file names the type, the phrases that identify its pages, and its fields:
 labels to anchor on, the value pattern, how to normalise and validate, and the
 questions/prompts that the VLM backends ask. See snils.toml for a commented one.
+
+Every file is checked against the schema below as it loads: a misspelt key (at any level),
+a value of the wrong type, a pattern that is not a regular expression or an unknown
+normaliser/validator is a UsageError (exit code 2) naming the file, the field and the key.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +29,9 @@ BUILTIN_DIR = Path(__file__).parent
 STRATEGIES = ("label", "top_lines", "lines_after")
 PICKS = ("first", "last", "largest")
 DEFAULT_PIXEL_BUDGET = 1280 * 28 * 28  # about a megapixel: enough for an ID card's print
+# Model families a field's `prompts.<family>` may name (catalog families, and "qwen" for any
+# Qwen model, local or remote).
+PROMPT_FAMILIES = ("qwen", "qwen2-vl", "qwen2.5-vl", "qwen3-vl", "got-ocr2", "deepseek-ocr", "dots-ocr")
 
 
 @dataclass(frozen=True)
@@ -104,9 +112,184 @@ def load_doctype(path: Path) -> DocType:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"doc type file {path}: {exc}") from None
     try:
+        _check_file(data)
         return _build(data, path)
-    except (KeyError, TypeError, ValueError, re.error) as exc:
+    except _SchemaError as exc:
         raise UsageError(f"doc type file {path}: {exc}") from None
+    except (KeyError, TypeError, ValueError, re.error) as exc:  # what the schema does not catch
+        raise UsageError(f"doc type file {path}: {exc}") from None
+
+
+# ---------------------------------------------------------------------- the schema
+#
+# A hand-written schema (key -> kind) rather than pydantic: every `obligations run` loads the
+# doc types, and importing pydantic costs 25-30 ms here (measured with -X importtime) against
+# well under a millisecond for this check of the five built-in files; it would also make the
+# server extra's dependency a core one.
+
+_COUNT, _INDEX, _NUMBER, _BOOL, _STR = "count", "index", "number", "bool", "str"
+_STRS, _REGEX, _REGEXES, _TABLE, _TABLES = "strs", "regex", "regexes", "table", "tables"
+_KEYWORDS, _WEIGHTED = "keywords", "weighted regexes"
+
+_TOP = {
+    "id": _STR, "title": _STR, "max_pages": _COUNT, "pixel_budget": _COUNT, "stop_labels": _STRS,
+    "ocr_lang": _STR, "classify": _TABLE, "prompts": _TABLE, "groups": _TABLES, "fields": _TABLES,
+}
+_CLASSIFY = {"keywords": _KEYWORDS, "min_score": _NUMBER, "first_page": _REGEXES, "patterns": _WEIGHTED}
+_DOC_PROMPTS = {"system": _STR}
+_GROUP = {"id": _STR, "labels": _STRS, "lines": _COUNT}
+_FIELD = {
+    "id": _STR, "labels": _STRS, "pattern": _REGEX, "normalize": _STR, "validate": _STR,
+    "validate_params": _TABLE, "strategy": _STR, "lines": _COUNT, "anywhere": _BOOL, "pick": _STR,
+    "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "stop": _REGEX,
+    "prefer": _REGEX, "skip": _REGEX, "section": _STRS, "section_labels": _STRS, "question": _STR,
+    "prompts": _TABLE,
+}
+_FIELD_PROMPTS = dict.fromkeys(PROMPT_FAMILIES, _STR)
+_REQUIRED = {"top": ("id", "classify", "fields"), "classify": ("keywords",), "group": ("id", "labels"),
+             "field": ("id",)}
+_EXPECTED = {
+    _COUNT: "a whole number of 1 or more", _INDEX: "a whole number of 0 or more", _NUMBER: "a number",
+    _BOOL: "true or false", _STR: "a string", _STRS: "a list of strings", _REGEX: "a regular expression (a string)",
+    _REGEXES: "a list of regular expressions", _TABLE: "a table", _TABLES: "an array of tables ([[...]])",
+    _KEYWORDS: 'a list of phrases or [phrase, weight] pairs', _WEIGHTED: "a list of [regular expression, weight] pairs",
+}
+
+
+class _SchemaError(Exception):
+    pass
+
+
+class _BadRegex(Exception):
+    def __init__(self, text: str, error: re.error):
+        super().__init__(f"{text!r} is not a valid regular expression ({error})")
+
+
+def _check_file(data: dict) -> None:
+    _check_table(data, _TOP, "", _REQUIRED["top"])
+    _check_table(data["classify"], _CLASSIFY, "[classify] ", _REQUIRED["classify"])
+    _check_table(data.get("prompts", {}), _DOC_PROMPTS, "[prompts] ")
+    for number, group in enumerate(data.get("groups", []), 1):
+        _check_table(group, _GROUP, f"group {group.get('id', f'#{number}')!r}: ", _REQUIRED["group"])
+    seen = set()
+    for number, raw in enumerate(data["fields"], 1):
+        where = f"field {raw.get('id', f'#{number}')!r}: "
+        _check_table(raw, _FIELD, where, _REQUIRED["field"])
+        if raw["id"] in seen:
+            raise _SchemaError(f"field {raw['id']!r} is defined twice")
+        seen.add(raw["id"])
+        _check_table(raw.get("prompts", {}), _FIELD_PROMPTS, f"{where}prompts: ")
+        _check_choice(raw, "normalize", NORMALIZERS, "normaliser", where)
+        _check_choice(raw, "validate", VALIDATORS, "validator", where)
+        _check_choice(raw, "strategy", STRATEGIES, "strategy", where)
+        _check_choice(raw, "pick", PICKS, "pick", where)
+        _check_validate_params(raw, where)
+
+
+def _check_table(table: dict, schema: dict, where: str, required: tuple[str, ...] = ()) -> None:
+    for key, value in table.items():
+        if key not in schema:
+            raise _SchemaError(f"{where}unknown key {key!r}{_did_you_mean(key, schema)}")
+        try:
+            problem = _type_problem(value, schema[key])
+        except _BadRegex as exc:
+            raise _SchemaError(f"{where}key {key!r}: {exc}") from None
+        if problem:
+            raise _SchemaError(f"{where}key {key!r} must be {_EXPECTED[schema[key]]}, not {problem}")
+    for key in required:
+        if key not in table:
+            raise _SchemaError(f"{where}missing key {key!r}")
+
+
+def _type_problem(value, kind: str) -> str | None:
+    """What is wrong with `value` as a `kind` (None: nothing)."""
+    def shown(v) -> str:
+        return f"{type(v).__name__} {v!r}" if not isinstance(v, (dict, list)) else type(v).__name__
+
+    def regex(v) -> str | None:
+        if not isinstance(v, str):
+            return shown(v)
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise _BadRegex(v, exc) from None
+        return None
+
+    def number(v) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    if kind == _STR:
+        return None if isinstance(value, str) else shown(value)
+    if kind == _BOOL:
+        return None if isinstance(value, bool) else shown(value)
+    if kind in (_COUNT, _INDEX):
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= (1 if kind == _COUNT else 0)
+        return None if ok else shown(value)
+    if kind == _NUMBER:
+        return None if number(value) else shown(value)
+    if kind == _TABLE:
+        return None if isinstance(value, dict) else shown(value)
+    if kind == _REGEX:
+        return regex(value)
+    if not isinstance(value, list):
+        return shown(value)
+    for item in value:
+        if kind == _TABLES and not isinstance(item, dict):
+            return f"a list holding {shown(item)}"
+        if kind == _STRS and not isinstance(item, str):
+            return f"a list holding {shown(item)}"
+        if kind == _REGEXES and regex(item):
+            return f"a list holding {shown(item)}"
+        if kind == _KEYWORDS and not (isinstance(item, str) or (
+                isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and number(item[1]))):
+            return f"a list holding {shown(item) if not isinstance(item, list) else repr(item)}"
+        if kind == _WEIGHTED:
+            if not (isinstance(item, list) and len(item) == 2 and number(item[1])):
+                return f"a list holding {shown(item) if not isinstance(item, list) else repr(item)}"
+            if regex(item[0]):
+                return f"a list holding {shown(item[0])}"
+    return None
+
+
+def _check_choice(raw: dict, key: str, known, what: str, where: str) -> None:
+    if key in raw and raw[key] not in known:
+        raise _SchemaError(f"{where}key {key!r}: unknown {what} {raw[key]!r}{_did_you_mean(raw[key], known)}; "
+                           f"known: {', '.join(sorted(known))}")
+
+
+def _check_validate_params(raw: dict, where: str) -> None:
+    """validate_params: the keyword arguments of the field's validator, each of its default's type."""
+    params = raw.get("validate_params", {})
+    parameters = inspect.signature(VALIDATORS[raw.get("validate", "text")]).parameters
+    known = {name: p for name, p in parameters.items() if p.kind is p.KEYWORD_ONLY or
+             (p.kind is p.POSITIONAL_OR_KEYWORD and p.default is not p.empty)}
+    validator = raw.get("validate", "text")
+    for key, value in params.items():
+        if key not in known:
+            choices = ", ".join(known) or "none"
+            raise _SchemaError(f"{where}validate_params: unknown key {key!r}{_did_you_mean(key, known)} "
+                               f"for validator {validator!r} (its keys: {choices})")
+        default = known[key].default
+        if isinstance(default, bool):
+            problem = _type_problem(value, _BOOL)
+            expected = _EXPECTED[_BOOL]
+        elif isinstance(default, int):
+            problem = None if isinstance(value, int) and not isinstance(value, bool) else repr(value)
+            expected = "a whole number"
+        else:
+            continue
+        if problem:
+            raise _SchemaError(f"{where}validate_params: key {key!r} must be {expected}, not {problem}")
+
+
+def _did_you_mean(key, known) -> str:
+    import difflib  # only on a mistake
+
+    close = difflib.get_close_matches(str(key), [str(k) for k in known], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# ---------------------------------------------------------------------- building
 
 
 def _build(data: dict, path: Path) -> DocType:
@@ -114,9 +297,6 @@ def _build(data: dict, path: Path) -> DocType:
     fields = []
     for raw in data["fields"]:
         raw = dict(raw)
-        unknown = set(raw) - set(FieldSpec.__dataclass_fields__) - {"validate_params"}
-        if unknown:
-            raise ValueError(f"field {raw.get('id')!r}: unknown keys {sorted(unknown)}")
         for key in ("labels", "exclude", "section", "section_labels"):
             raw[key] = tuple(raw.get(key, ()))
         spec = FieldSpec(**raw)
@@ -126,9 +306,12 @@ def _build(data: dict, path: Path) -> DocType:
         GroupSpec(g["id"], tuple(g["labels"]), g.get("lines", 3)) for g in data.get("groups", [])
     )
     known_groups = {g.id for g in groups}
+    known_fields = {spec.id for spec in fields}
     for spec in fields:
         if spec.group and spec.group not in known_groups:
-            raise ValueError(f"field {spec.id!r}: group {spec.group!r} is not defined")
+            raise ValueError(f"field {spec.id!r}: key 'group': group {spec.group!r} is not defined")
+        if spec.after and spec.after not in known_fields:
+            raise ValueError(f"field {spec.id!r}: key 'after': field {spec.after!r} is not defined")
     keywords = tuple((k[0], float(k[1])) if isinstance(k, list) else (k, 1.0) for k in classify["keywords"])
     return DocType(
         id=data["id"],
@@ -149,18 +332,8 @@ def _build(data: dict, path: Path) -> DocType:
 
 
 def _check_field(spec: FieldSpec) -> None:
-    if spec.normalize not in NORMALIZERS:
-        raise ValueError(f"field {spec.id!r}: unknown normaliser {spec.normalize!r}")
-    if spec.validate not in VALIDATORS:
-        raise ValueError(f"field {spec.id!r}: unknown validator {spec.validate!r}")
-    if spec.strategy not in STRATEGIES:
-        raise ValueError(f"field {spec.id!r}: strategy must be one of {STRATEGIES}")
-    if spec.pick not in PICKS:
-        raise ValueError(f"field {spec.id!r}: pick must be one of {PICKS}")
-    for pattern in (spec.pattern, spec.stop, spec.prefer, spec.skip, *spec.exclude):
-        if pattern is not None:
-            re.compile(pattern)
+    """What the schema cannot say: keys that go together."""
     if bool(spec.section) != bool(spec.section_labels):
-        raise ValueError(f"field {spec.id!r}: section and section_labels go together")
+        raise ValueError(f"field {spec.id!r}: keys 'section' and 'section_labels' go together")
     if spec.strategy == "label" and not spec.labels and not spec.group and not spec.anywhere:
         raise ValueError(f"field {spec.id!r}: a label field needs labels, a group or anywhere = true")
