@@ -44,6 +44,8 @@ __all__ = [
     "normalize",
     "normalize_text",
     "normalize_organization",
+    "normalize_caps",
+    "normalize_business_name",
     "normalize_place",
     "normalize_name",
     "normalize_gender",
@@ -142,6 +144,35 @@ def normalize_text(raw: str) -> str | None:
 # 'Г, НИЖНИЙ ТАГИЛ': a settlement's abbreviation always ends with a full stop, which OCR
 # reads as a comma now and then.
 _SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР),(?= [А-ЯЁ])")
+
+
+def normalize_caps(raw: str) -> str | None:
+    """Text in capitals, for Latin-script documents whose case is typography (a shop
+    receipt prints its name and address in capitals or in title case, and both read as
+    one value): '№' (how OCR with Cyrillic reads 'No') as 'NO', and alone in brackets (how it
+    reads '(M)') as 'M'; Cyrillic letters that look like Latin ones as those, curly
+    apostrophes straight."""
+    s = normalize_text(raw.replace("(№)", "(M)").replace("№", "NO").translate(_CURLY_QUOTES))
+    return s.upper().translate(_CYR_TO_LAT) if s else None
+
+
+_CURLY_QUOTES = str.maketrans("‘’`´", "''''")
+
+
+def normalize_business_name(raw: str) -> str | None:
+    """A Malaysian business name in capitals, its legal form as printed but read right:
+    'SON BHD' and 'SDN BHO' (OCR's round letters) as 'SDN BHD', '$/B' and '5/8' as 'S/B'."""
+    s = normalize_caps(raw)
+    if s is None:
+        return None
+    s = _SDN_BHD.sub(lambda m: "SDN" + m.group(1) + "BHD", s)
+    s = _BHD_ALONE.sub("BHD", s)
+    return _S_SLASH_B.sub("S/B", s)
+
+
+_SDN_BHD = re.compile(r"(?<![A-Z0-9])[S5$][DO0]N(\.?\s*)BH[DO0](?![A-Z0-9])")
+_BHD_ALONE = re.compile(r"(?<=\) )8HD(?![A-Z0-9])")  # '(M) 8HD'
+_S_SLASH_B = re.compile(r"(?<![A-Z0-9])[S5$]\s?/\s?[B8](?![A-Z0-9])")
 
 
 # Russian legal forms that open an organisation's name. OCR reads them in lower case (the
@@ -457,6 +488,8 @@ def normalize_date(raw: str) -> str | None:
 NORMALIZERS: dict[str, Callable[[str], str | None]] = {
     "text": normalize_text,
     "organization": normalize_organization,
+    "caps": normalize_caps,
+    "business_name": normalize_business_name,
     "place": normalize_place,
     "name": normalize_name,
     "gender": normalize_gender,

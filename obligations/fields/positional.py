@@ -1,63 +1,271 @@
-"""Fields with no printed label, found by their place in the page's layout."""
+"""Fields with no printed label, found by their place in the page's layout: a shop receipt's
+company and address, printed as its header.
+
+A receipt's header is its rows from the top down to the first row that is no longer about
+the shop (its `stop` pattern: a phone, a tax number, 'TAX INVOICE', a date). In it:
+  - rows that are no print of the shop's: scraps (unsure, or few letters), and words written
+    by hand on the slip (all in small letters);
+  - registration numbers ('(965857-A)', 'CO. REG. NO. 123-X': the field's `skip` pattern);
+  - the company: the printed row right above the registration number when there is one (a
+    brand's name may stand above its company's), else the first row naming a legal form or
+    trade (`prefer`), else the first printed row; with the rows it runs on to (a name
+    ending '&', a legal form on the next row);
+  - the address: the rows after the company that start at its first row holding a digit
+    (a number, a unit, a postcode), up to the header's end, a registration number or a
+    phone number on a row of its own.
+"""
 
 from __future__ import annotations
 
 import re
+import statistics
 
 from ..backends.base import Word
 from ..doctypes import FieldSpec
 from .candidates import Candidate
 from .choice import Found, found_in, join_words
-from .layout import PageModel
+from .layout import PageModel, Row
+
+HEADER_ROWS = 12  # a receipt's header is never longer
+SCRAP_CONF = 45  # a row read this unsure on average is a stamp, a logo or a scribble
+MIN_LETTERS = 3
+SPECK_GAP = 2.0  # row heights between a scrap at a row's end and the row's words
+ROW_GAP = 3.0  # the header's rows follow each other within this many row heights
+# A date and time opening a row (a stamp of when the slip was printed): no part of an address.
+LEADING_DATE = re.compile(
+    r"^\W*\d{1,2}\s*(?:[/\-.]\s*\d{1,2}\s*[/\-.]|\s?[A-Za-z]{3}\W{0,2})\s*\d{2,4}\b"
+    r"(?:\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*(?:[AaPp][Mm]\b)?\s*")
+PHONE_ROW = re.compile(r"^\W*(?:\+?6?\(?0\d{1,2}\)?\s*[\-\s]\s*)?\d{3,4}[\s\-]?\d{3,4}\W*$")
+LEGAL_FORM_END = re.compile(r"(?i)\b(SDN\.?\s*BHD|BHD|S/B|PLT|LTD|BERHAD)\W*$")
+ADDRESS_WORDS = re.compile(r"(?i)\b(JALAN|JLN|LOT|NO|TAMAN|TMN|LEVEL|LORONG|LRG|BLOCK|BLK|BATU|KM)\b")
+BRACKETED_NUMBER = re.compile(r"[\(\[\{]\s*[A-Z]{0,3}\d[\d\s\-]{3,}[A-Z]?\s*[\)\]\}]?|\b\d{5,}-[A-Z]\b")
 
 
 def top_lines(spec: FieldSpec, models: list[PageModel]) -> Found | None:
-    """A value printed as one of the first rows of the document (a receipt's company)."""
+    """The company printed at the top of the first page (see the module's note)."""
     if not models:
         return None
     model = models[0]
-    rows = [r for r in model.rows if not r.standalone and _letters(r.words) >= 3][: spec.lines]
-    rows = [r for r in rows if not (spec.skip and re.search(spec.skip, _text(r.words)))]
+    header = _header(spec, model.rows)
+    if not header:
+        return None
+    rows = _company_rows(spec, header)
     if not rows:
         return None
-    preferred = [r for r in rows if spec.prefer and re.search(spec.prefer, _text(r.words))]
-    row = preferred[0] if preferred else rows[0]
-    text, spans = join_words(row.words)
-    return found_in(spec, Candidate(row.words, model.page.page, "layout"), text, spans, (0, len(text)))
+    words = [w for row in rows for w in _without_specks(row)]
+    text = join_words(_glued(words))[0]
+    match = re.search(spec.skip, text) if spec.skip else None
+    return _value(spec, words, model, end=match.start() if match and match.start() else None)
 
 
 def lines_after(spec: FieldSpec, models: list[PageModel], anchor: Found | None) -> Found | None:
-    """Rows right below another field's value, up to a row matching `stop` (a receipt's address)."""
+    """The rows right below another field's value (a receipt's address below its company)."""
     if anchor is None or anchor.bbox is None or not models:
         return None
     model = next((m for m in models if m.page.page == anchor.page), models[0])
+    below = [r for r in model.rows if not r.standalone and _centre(r) > anchor.bbox[3]]
     words: list[Word] = []
-    taken = 0
-    for row in model.rows:
-        centre = (row.words[0].bbox[1] + row.words[0].bbox[3]) / 2
-        if row.standalone or centre <= anchor.bbox[3]:
-            continue
-        text = _text(row.words)
-        if spec.skip and re.search(spec.skip, text):
-            continue
-        stop = re.search(spec.stop, text) if spec.stop else None
-        if stop:
-            keep = [w for w, (a, _) in zip(row.words, join_words(row.words)[1]) if a < stop.start()]
-            words += keep
+    taken, previous = 0, None
+    for row in below[:HEADER_ROWS]:
+        if previous is not None and row.y - previous.y > ROW_GAP * max(row.height, previous.height):
             break
-        words += row.words
+        row_words = _after_leading_date(row.words)
+        text = _text(row_words)
+        if not row_words or _scrap(row):
+            continue
+        if spec.skip and re.search(spec.skip, text):
+            if words:
+                break  # a registration number after the address: the address has ended
+            continue
+        if not words and not _starts_address(text, spec):
+            continue  # the company's other lines (its former name, 'licensee of ...')
+        stop = re.search(spec.stop, text) if spec.stop else None
+        if stop or PHONE_ROW.match(text):
+            if stop:
+                # The words before the one the stop starts in, less a scrap of it ('TE' of 'TEL').
+                kept = [w for w, (_, b) in zip(row_words, join_words(row_words)[1]) if b <= stop.start()]
+                while kept and sum(c.isalnum() for c in kept[-1].text) <= 2:
+                    kept.pop()
+                words += kept
+            break
+        words += _without_numbers(_without_specks(Row(row_words, row.y, row.height)))
         taken += 1
+        previous = row
         if taken >= spec.lines:
             break
+    return _value(spec, words, model) if words else None
+
+
+def _header(spec: FieldSpec, rows: list[Row]) -> list[Row]:
+    """The first rows of the page, down to the first one matching the field's `stop`."""
+    header = []
+    for row in rows[:HEADER_ROWS]:
+        if row.standalone:
+            continue
+        if spec.stop and re.search(spec.stop, _text(row.words)) and not _registration(spec, row):
+            if any(not _scrap(r) and not _registration(spec, r) for r in header):
+                break
+            continue  # 'TAX INVOICE' over the shop's name
+        header.append(row)
+    return header
+
+
+def _company_rows(spec: FieldSpec, header: list[Row]) -> list[Row]:
+    printed = [r for r in header if _registration(spec, r) or not (_scrap(r) or not _after_leading_date(r.words))]
+    # The name is printed above the address.
+    end = next((i for i, r in enumerate(printed) if not _registration(spec, r) and _address_row(r)), len(printed))
+    zone = printed[:end] or printed
+    registration = next((i for i, r in enumerate(zone) if _registration(spec, r)), None)
+    if registration is not None:
+        numbered = zone[registration]
+        if _letters(_before_number(spec, numbered.words)) >= MIN_LETTERS:
+            return _run_on(spec, printed, numbered, back=True)  # the number printed after the name
+        names = zone[:registration]
+        if names:
+            return _run_on(spec, printed, _name_start(spec, names))
+    names = [r for r in zone if not _registration(spec, r)]
+    preferred = [r for r in names if spec.prefer and re.search(spec.prefer, _text(r.words))]
+    if preferred:
+        return _run_on(spec, printed, preferred[0], back=True)
+    return _run_on(spec, printed, names[0]) if names else []
+
+
+def _address_row(row: Row) -> bool:
+    """Whether a row reads as a line of an address: a street's word, or a postcode."""
+    text = BRACKETED_NUMBER.sub(" ", _text(row.words))
+    return bool(ADDRESS_WORDS.search(text) or re.search(r"(?<![\d\-])\d{5}(?![\d\-])", text))
+
+
+def _name_start(spec: FieldSpec, names: list[Row]) -> Row | None:
+    """The first row of the name that ends right above the registration number: the last
+    row, or the row before it when the last one goes on from it."""
+    last = len(names) - 1
+    while last > 0 and _goes_on(spec, names[last - 1], names[last]):
+        last -= 1
+    return names[last]
+
+
+def _run_on(spec: FieldSpec, printed: list[Row], first: Row, back: bool = False) -> list[Row]:
+    """`first` and the rows of the name printed on from it (and, with `back`, before it)."""
+    i = printed.index(first)
+    start = i
+    while back and start > 0 and _goes_on(spec, printed[start - 1], printed[start]):
+        start -= 1
+    rows = printed[start : i + 1]
+    while i + 1 < len(printed) and _goes_on(spec, printed[i], printed[i + 1]):
+        i += 1
+        rows.append(printed[i])
+    return rows
+
+
+def _goes_on(spec: FieldSpec, row: Row, following: Row) -> bool:
+    """Whether a name printed on `row` goes on on `following`: the row ends with '&' or
+    an open bracket, or the legal form is printed on the next row alone."""
+    text, after = _text(row.words), _text(following.words)
+    if _registration(spec, row) or _registration(spec, following) or _address_row(following):
+        return False
+    if abs(following.y - row.y) > ROW_GAP * max(row.height, following.height):
+        return False
+    if LEGAL_FORM_END.search(text):
+        return False  # the name is whole
+    if text.rstrip().endswith(("&", "-")) or text.count("(") > text.count(")"):
+        return True
+    # The next row opens with a legal form or a trade ('CO. (M) SDN BHD', 'TRADING').
+    return bool(spec.prefer and re.match(r"\W*(?:" + spec.prefer.removeprefix("(?i)") + ")", after, re.I))
+
+
+def _registration(spec: FieldSpec, row: Row) -> bool:
+    return bool(spec.skip and re.search(spec.skip, _text(row.words)))
+
+
+def _before_number(spec: FieldSpec, words: list[Word]) -> list[Word]:
+    """A name's words up to a registration number printed after it on its row."""
+    text, spans = join_words(words)
+    match = re.search(spec.skip, text) if spec.skip else None
+    if match is None:
+        return words
+    return [w for w, (a, _) in zip(words, spans) if a < match.start()]
+
+
+def _without_numbers(words: list[Word]) -> list[Word]:
+    """A row's words less a registration number in brackets ('(965857-A)')."""
+    return [w for w in words if not BRACKETED_NUMBER.fullmatch(w.text.strip(".,;:"))]
+
+
+def _starts_address(text: str, spec: FieldSpec) -> bool:
+    """Whether a row may open an address: it holds a digit (a number, a unit, a postcode)
+    besides a registration number, and names no legal form (a company's former name)."""
+    text = BRACKETED_NUMBER.sub(" ", text)
+    if not any(c.isdigit() for c in text):
+        return False
+    return not re.search(r"(?i)\b(SDN|BHD)\b", text)
+
+
+def _letters(words: list[Word]) -> int:
+    return sum(c.isalpha() for w in words for c in w.text)
+
+
+def _after_leading_date(words: list[Word]) -> list[Word]:
+    text, spans = join_words(words)
+    match = LEADING_DATE.match(text)
+    if not match or not re.search(r"\d", match.group()) or len(re.sub(r"\D", "", match.group())) < 4:
+        return words
+    return [w for w, (a, _) in zip(words, spans) if a >= match.end()]
+
+
+def _scrap(row: Row) -> bool:
+    """A row that is no print of the shop's: read unsure, with few letters, or written by
+    hand (all in small letters: a receipt prints its header in capitals or title case)."""
+    letters = [c for w in row.words for c in w.text if c.isalpha()]
+    if len(letters) < MIN_LETTERS:
+        return True
+    if statistics.mean(w.conf for w in row.words) < SCRAP_CONF:
+        return True
+    return all(c.islower() for c in letters)
+
+
+def _value(spec: FieldSpec, words: list[Word], model: PageModel, end: int | None = None) -> Found | None:
+    """The field's value read from the words, up to character `end` of their text."""
+    words = _glued(words)
     if not words:
         return None
     text, spans = join_words(words)
-    return found_in(spec, Candidate(words, model.page.page, "layout"), text, spans, (0, len(text)))
+    return found_in(spec, Candidate(words, model.page.page, "layout"), text, spans, (0, end or len(text)))
+
+
+def _without_specks(row: Row) -> list[Word]:
+    """A row's words less a scrap of one or two signs standing apart at either end ('i' at
+    the page's edge before the shop's name): further from the next word than two letters
+    (four for a capital or a digit, which may be an initial whose neighbour was not read)."""
+    words = row.words
+    def apart(word: Word, neighbour: Word) -> bool:
+        gap = max(neighbour.bbox[0] - word.bbox[2], word.bbox[0] - neighbour.bbox[2])
+        text = word.text.strip()
+        capital = text.isalnum() and text.upper() == text  # 'C W KHOO' with the W not read
+        return len(text) <= 2 and gap > (2 if capital else 1) * SPECK_GAP * row.height
+    while len(words) > 1 and apart(words[0], words[1]):
+        words = words[1:]
+    while len(words) > 1 and apart(words[-1], words[-2]):
+        words = words[:-1]
+    return words
+
+
+def _glued(words: list[Word]) -> list[Word]:
+    """Words the layout split ('№.2&4' into '№' and '.2&4': their boxes touch) joined again."""
+    result: list[Word] = []
+    for word in words:
+        last = result[-1] if result else None
+        if last is not None and last.bbox[2] == word.bbox[0] and last.bbox[1] == word.bbox[1]:
+            result[-1] = Word(last.text + word.text, (last.bbox[0], last.bbox[1], word.bbox[2], word.bbox[3]),
+                              min(last.conf, word.conf), last.line)
+        else:
+            result.append(word)
+    return result
+
+
+def _centre(row: Row) -> float:
+    return (row.words[0].bbox[1] + row.words[0].bbox[3]) / 2
 
 
 def _text(words: list[Word]) -> str:
     return " ".join(w.text for w in words)
-
-
-def _letters(words: list[Word]) -> int:
-    return sum(ch.isalpha() for w in words for ch in w.text)
