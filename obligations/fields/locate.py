@@ -12,6 +12,8 @@ never dropped or "corrected".
 
 from __future__ import annotations
 
+import re
+
 from ..backends.base import PageText
 from ..doctypes import DocType, FieldSpec
 from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, pattern_candidates
@@ -40,7 +42,13 @@ def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
 
 
 def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Found | None:
-    best = choose(spec, label_candidates(spec, doctype, models))
+    candidates = label_candidates(spec, doctype, models)
+    if spec.pick == "last" and spec.pattern:
+        # The figure a label gives stands alone after it; several after one label are a
+        # table's columns (a receipt's tax summary: 'Total 80.91 0.00'), the last choice.
+        regex = re.compile(expand(spec.pattern))
+        candidates.sort(key=lambda c: len(regex.findall(" ".join(w.text for w in c.words))) > 1)
+    best = choose(spec, candidates)
     if (best is None or not best.valid) and spec.anywhere and spec.pattern:
         fallback = choose(spec, pattern_candidates(spec, models))
         if fallback is not None and (best is None or fallback.valid):

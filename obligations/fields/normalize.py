@@ -13,6 +13,8 @@ Canonical forms::
 
     text             whitespace collapsed, stray edge punctuation removed
     organization     text, a leading legal form in capitals: "ООО «Ромашка»"
+    caps             text in capitals (a Latin-script receipt's address): "NO.2&4, JALAN HARMONI"
+    business_name    caps, a Malaysian legal form read right: "SUN VICTORY SDN BHD", "99 SPEED MART S/B"
     place            text; in a place printed in lower and upper case, a settlement's
                      abbreviation in lower case: "г. Уфа" (OCR reads "Г. Уфа")
     name             "Петрова-Водкина Анна"

@@ -111,7 +111,8 @@ def _header(spec: FieldSpec, rows: list[Row]) -> list[Row]:
 
 
 def _company_rows(spec: FieldSpec, header: list[Row]) -> list[Row]:
-    printed = [r for r in header if _registration(spec, r) or not (_scrap(r) or not _after_leading_date(r.words))]
+    printed = [r for r in header if _registration(spec, r) or not (
+        _scrap(r) or _letters(r.words) < MIN_LETTERS or not _after_leading_date(r.words))]
     # The name is printed above the address.
     end = next((i for i, r in enumerate(printed) if not _registration(spec, r) and _address_row(r)), len(printed))
     zone = printed[:end] or printed
@@ -215,9 +216,10 @@ def _after_leading_date(words: list[Word]) -> list[Word]:
 
 def _scrap(row: Row) -> bool:
     """A row that is no print of the shop's: read unsure, with few letters, or written by
-    hand (all in small letters: a receipt prints its header in capitals or title case)."""
+    hand (all in small letters: a receipt prints its header in capitals or title case).
+    A short row of digits ('52100 KL.') is print."""
     letters = [c for w in row.words for c in w.text if c.isalpha()]
-    if len(letters) < MIN_LETTERS:
+    if sum(c.isalnum() for w in row.words for c in w.text) < MIN_LETTERS:
         return True
     if statistics.mean(w.conf for w in row.words) < SCRAP_CONF:
         return True

@@ -200,13 +200,17 @@ def _check_date(
     return OK
 
 
-def _check_money(value: str, *, max: float | int | str | Decimal | None = None) -> Check:  # noqa: A002
+def _check_money(value: str, *, max: float | int | str | Decimal | None = None,  # noqa: A002
+                 positive: bool = False) -> Check:
     # ``max`` shadows the builtin on purpose: it is the public parameter name.
+    # ``positive``: an amount that is never nil (a receipt's total; its 0.00 is a rounding's).
     if not re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", value):
         return _fail(f"money {value!r} is not a plain decimal amount")
     amount = Decimal(value)
     if amount < 0:
         return _fail(f"money {value} is negative")
+    if positive and amount == 0:
+        return _fail(f"money {value} is nil")
     if max is not None:
         try:
             limit = Decimal(str(max))

@@ -386,3 +386,95 @@ def test_twelve_digits_of_a_longer_run_of_boxed_digits_are_no_inn_however_valid(
     header = [(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе")]
     assert values("inn", header + [(100, 300, "ИНН 0243 5671872 5 1")])["inn"] is None
     assert values("inn", header + [(100, 300, "ИНН 2 4 3 5 6 7 1 8 7 2 5 1")])["inn"] == "243567187251"
+
+
+def test_a_sole_traders_twelve_digit_inn_beside_its_kpp_and_the_buyers_apart():
+    got = values("invoice", [
+        (100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"),
+        (100, 200, "Продавец ИП Иванов Иван Иванович"),
+        (100, 260, "ИНН/КПП продавца 247899609419/199345731"),
+        (100, 320, "Покупатель ООО «Лютик»"),
+        (100, 380, "ИНН / КПП покупателя 7830002293 / 783001001"),
+    ])
+    assert (got["seller_inn"], got["seller_kpp"]) == ("247899609419", "199345731")
+    assert (got["buyer_inn"], got["buyer_kpp"]) == ("7830002293", "783001001")
+
+
+def test_a_combined_label_in_the_sellers_section():
+    got = values("invoice", [
+        (100, 200, "Продавец"), (1300, 200, "Покупатель"),
+        (100, 260, "ИНН / КПП 7707083893/770701001"), (1300, 260, "ИНН / КПП 7830002293/783001001"),
+    ])
+    assert (got["seller_inn"], got["seller_kpp"]) == ("7707083893", "770701001")
+    assert (got["buyer_inn"], got["buyer_kpp"]) == ("7830002293", "783001001")
+
+
+@pytest.mark.parametrize("row, total", [
+    ("Всего к оплате 28953.0 X 5212.0 34165.0", "34165.00"),  # without tax, tax, with tax
+    ("Всего к оплате 28 953-00 X 5 212-00 34 165-00 руб.", "34165.00"),
+    ("Всего к оплате 1.234.567,80 X 205.761,30 1.440.329,10", "1440329.10"),
+    ("Всего к оплате 28 953,00 5 212,00 34 165,00", "34165.00"),
+])
+def test_an_invoice_total_is_the_amount_with_tax_on_its_row(row, total):
+    got = values("invoice", [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 500, row)])
+    assert got["total"] == total
+
+
+def test_receipt_company_above_its_registration_number_under_a_brand_and_scribbles():
+    got = values("receipt", [
+        (300, 40, "tan woon yann"),  # written on the slip by hand
+        (300, 100, "KIKU JAPANESE RESTAURANT"),  # a brand over its company
+        (300, 150, "TK DIVISION KITCHEN SDN BHD"),
+        (300, 200, "1202152-P"),
+        (300, 250, "19-1, JALAN MALINJA 2, TAMAN BUNGA RAYA"),
+        (300, 300, "53100 SETAPAK, KUALA LUMPUR"),
+        (300, 350, "TEL. 03-4161 8936"),
+        (300, 400, "INVOICE"),
+    ])
+    assert got["company"] == "TK DIVISION KITCHEN SDN BHD"
+    assert got["address"] == "19-1, JALAN MALINJA 2, TAMAN BUNGA RAYA 53100 SETAPAK, KUALA LUMPUR"
+
+
+def test_receipt_company_over_two_rows_and_its_number_on_its_row():
+    got = values("receipt", [
+        (300, 100, "POPULAR BOOK"),
+        (300, 150, "CO. (M) SDN BHD"),
+        (300, 200, "(Co. No. 113825-W)"),
+        (300, 250, "No 8, Jalan 7/118B, Desa Tun Razak"),
+        (300, 300, "56000 Kuala Lumpur, Malaysia"),
+        (300, 350, "Tel 03-42601064"),
+    ])
+    assert got["company"] == "POPULAR BOOK CO. (M) SDN BHD"
+    assert got["address"] == "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR, MALAYSIA"
+    got = values("receipt", [
+        (300, 100, "TAX INVOICE"),
+        (300, 150, "Farmasi Maluri S/B (587969-U)"),
+        (300, 200, "05 Mar 2018 18:24"),
+        (300, 250, "23, Jln Burung Jentayu,"),
+        (300, 300, "52100 KL."),
+        (300, 350, "GST NO: 000342237184"),
+    ])
+    assert got["company"] == "FARMASI MALURI S/B"
+    assert got["address"] == "23, JLN BURUNG JENTAYU, 52100 KL."
+
+
+def test_receipt_total_prefers_the_rounded_figure_and_passes_over_the_tax_summary():
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "Total Sales (Excluding GST) 75.47"),
+        (300, 450, "Total GST 4.53"),
+        (300, 500, "Total 80.01"),
+        (300, 550, "Rounding -0.01"),
+        (300, 600, "Rounded Total 80.00"),
+        (300, 650, "CASH 100.00"),
+        (300, 700, "CHANGE 20.00"),
+        (300, 800, "Total 75.47 4.53"),
+    ])
+    assert got["total"] == "80.00"
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "Total 0.00"),  # a discount's column
+        (300, 450, "TOTAL: 26.00 1.56"),  # amount and tax of the tax summary
+        (300, 500, "TOTAL AMOUNT 27.55"),
+    ])
+    assert got["total"] == "27.55"

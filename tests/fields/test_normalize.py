@@ -25,7 +25,7 @@ ALL_KINDS = sorted(NORMALIZERS)
 def test_registry_has_every_documented_kind():
     assert set(NORMALIZERS) == {
         "text", "organization", "place", "name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
-        "passport_number", "division_code", "doc_number", "doc_number_ru",
+        "passport_number", "division_code", "doc_number", "doc_number_ru", "caps", "business_name",
     }
 
 
@@ -603,3 +603,20 @@ def test_same_glyphs_in_other_script():
     assert same_glyphs_in("Мая", "latin") is None  # 'я' has no Latin twin
     assert same_glyphs_in("OOO", "cyrillic") == "ООО"
     assert same_glyphs_in("UMA", "cyrillic") is None
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Sun Victory Son Bhd", "SUN VICTORY SDN BHD"),
+    ("99 SPEED MART 5/8", "99 SPEED MART S/B"),
+    ("Zen and coffee 28 $/B", "ZEN AND COFFEE 28 S/B"),
+    ("AEON CO. (м) 8HD", "AEON CO. (M) BHD"),
+    ("AEON CO. (№) BHD", "AEON CO. (M) BHD"),
+    ("KING’S CONFECTIONERY S/B", "KING'S CONFECTIONERY S/B"),
+    ("SONIA TRADING", "SONIA TRADING"),  # 'SON' alone is no legal form
+])
+def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected):
+    assert normalize("business_name", raw) == expected
+
+
+def test_caps_reads_a_numero_sign_as_no():
+    assert normalize("caps", "№.2&4, Jalan Harmoni 3/2,") == "NO.2&4, JALAN HARMONI 3/2"
