@@ -71,7 +71,8 @@ def main() -> None:
                    "else Tesseract).")
 @click.option("--doc-type", default="auto", show_default=True, help="auto, or a document type id to force.")
 @click.option("--pages", "page_spec", default=None, help="Pages to process, e.g. 1-3,5.")
-@click.option("--dpi", default=300, show_default=True, type=int, help="Rasterisation resolution for PDFs.")
+@click.option("--dpi", default=None, type=int,
+              help="Rasterisation resolution for PDFs [default: a scanned page at its own, others at 300].")
 @click.option("--jobs", "-j", default=None, type=click.IntRange(min=1), help="Worker processes [all cores].")
 @click.option("--lang", default="rus+eng", show_default=True, help="Tesseract languages.")
 @click.option("--format", "fmt", default="json", show_default=True, type=click.Choice(["json", "jsonl", "csv"]))
@@ -139,7 +140,7 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
     )
     pipeline = Pipeline(options)
     files = collect_inputs(list(paths))
-    writer = BatchWriter(out, fmt, files, overlay=overlay, dpi=dpi)
+    writer = BatchWriter(out, fmt, files, overlay=overlay)
     if explain:
         info = pipeline.backend_info()
         click.echo(f"backend: {info.service} ({info.model or 'no model'}) on {info.device}: {info.reason}", err=True)
@@ -200,7 +201,7 @@ def _say(progress, message: str) -> None:
 @click.option("--doc-type", required=True, type=click.Choice(["snils", "inn", "passport", "invoice", "receipt"]))
 @click.option("--count", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path))
-@click.option("--degrade", default="none", show_default=True, type=click.Choice(["none", "scan", "poor", "mixed"]))
+@click.option("--degrade", default="none", show_default=True, type=click.Choice(["none", "scan", "poor", "lowres", "speckle", "fax", "photo", "stamp", "mixed"]))
 @click.option("--format", "fmt", default="png", show_default=True,
               type=click.Choice(["png", "jpg", "pdf", "digital-pdf"]))
 @click.option("--seed", default=0, show_default=True, type=int)

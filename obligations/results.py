@@ -187,10 +187,10 @@ class BatchWriter:
     """Where each input's result goes: `<stem>.<fmt>` in the output directory (`<name>.<fmt>`
     when two inputs share a stem), or standard output for `-`."""
 
-    def __init__(self, out: str, fmt: str, inputs: list[Path], overlay: bool = False, dpi: int = 300):
+    def __init__(self, out: str, fmt: str, inputs: list[Path], overlay: bool = False):
         self.to_stdout = out == "-"
         self.directory = Path(out)
-        self.fmt, self.overlay, self.dpi = fmt, overlay, dpi
+        self.fmt, self.overlay = fmt, overlay
         stems: dict[str, int] = {}
         for path in inputs:
             stems[path.stem] = stems.get(path.stem, 0) + 1
@@ -224,14 +224,13 @@ class BatchWriter:
         return str(target)
 
     def _write_overlays(self, target: Path, result: Result, pipeline) -> None:
-        from .pipeline import upright_raster
-        from .sources import open_source
+        from .sources import open_source, upright_raster
 
         source = open_source(Path(result.source["path"]), password=pipeline.options.password,
                              max_pixels=pipeline.options.max_pixels)
         for page in result.pages:
             fields = [(fid, f) for d in result.documents for fid, f in d.fields.items() if f.page == page.page]
-            image = upright_raster(source, page, self.dpi if page.text_source == "text_layer" else pipeline.options.dpi)
+            image = upright_raster(source, page.page, page.dpi, page.rotation)
             buffer = io.BytesIO()
             draw_overlay(image, fields).save(buffer, format="PNG")
             stem = target.name[: -len(SUFFIX[self.fmt])]

@@ -183,11 +183,14 @@ class Raster:
     dpi: int | None
 
 
-def render_page(source: Source, page: int, dpi: int, gray: bool = False) -> Raster:
-    """The page as an 8-bit image: PDFs rasterised at `dpi` in grey, images decoded as stored
+def render_page(source: Source, page: int, dpi: int | None, gray: bool = False) -> Raster:
+    """The page as an 8-bit image: PDFs rasterised at `dpi` in grey (None: a scanned page at its
+    image's own resolution, see `scan_dpi`, other pages at 300), images decoded as stored
     (turned grey too if `gray`: an engine that reads grey then holds a third of the memory)."""
     if source.is_pdf:
         with _open_pdf(source) as doc:
+            if dpi is None:
+                dpi = scan_dpi(doc[page - 1]) or DEFAULT_DPI
             pixmap = doc[page - 1].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
             # From the pixmap's own buffer: `samples` would be one more page-sized copy.
             image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples_mv)
@@ -213,6 +216,38 @@ def render_page(source: Source, page: int, dpi: int, gray: bool = False) -> Rast
             raise InputError(f"{source.path}: unreadable or truncated image ({_short(exc)})") from None
         opened.keep_pixels = converted is image
     return Raster(converted, _sane_dpi(image_dpi))
+
+
+def scan_dpi(pdf_page) -> int | None:
+    """The resolution of a scanned PDF page: that of the one image covering it, or None for a
+    page that is not one image. A scan read at its own resolution reads better than one
+    resampled to 300 dpi (measured on 200-dpi scans with specks: 0.61 of fields right at 300,
+    0.93 at 200), and costs less."""
+    area = abs(pdf_page.rect)
+    if not area:
+        return None
+    images = [info for info in pdf_page.get_image_info() if abs(pymupdf.Rect(info["bbox"]) & pdf_page.rect) >= 0.6 * area]
+    if len(images) != 1:
+        return None
+    image = images[0]
+    bbox = pymupdf.Rect(image["bbox"])
+    if not bbox.width or not bbox.height:
+        return None
+    # Pixels per inch along the longer side of the image as placed (it may be turned).
+    long_px = max(image["width"], image["height"])
+    long_in = max(bbox.width, bbox.height) / 72.0
+    return min(MAX_SCAN_DPI, max(MIN_SCAN_DPI, round(long_px / long_in)))
+
+
+DEFAULT_DPI = 300  # PDF pages other than scans: vector text rendered for OCR
+MIN_SCAN_DPI, MAX_SCAN_DPI = 72, 600  # a scan's own resolution is kept within these
+
+
+def upright_raster(source: Source, page: int, dpi: int | None, rotation: int = 0, gray: bool = False) -> Image.Image:
+    """The page image turned as OCR turned it (`rotation`, degrees clockwise): the image a
+    page's boxes describe."""
+    image = render_page(source, page, dpi, gray).image
+    return image.rotate(-rotation, expand=True) if rotation else image
 
 
 def to_8bit(image: Image.Image) -> Image.Image:

@@ -7,7 +7,7 @@ classifier and the writers only ever see `PageText`, whichever engine made it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Hashable, Protocol
+from typing import Any, Hashable, Protocol
 
 from PIL import Image
 
@@ -34,7 +34,10 @@ class PageText:
     seconds: dict[str, float] = field(default_factory=dict)
     # Tesseract's words when a model without boxes read the page: used only to box its values.
     reference_words: list[Word] = field(default_factory=list)
-    followed_up: str | None = None  # the document type whose follow-up reads were done (pipeline)
+    followed_up: str | None = None  # the document type whose follow-up reads were done (reading)
+    # How the page was conditioned before it was read (reading.condition): boxes are on the
+    # conditioned image until reading.page.to_page_pixels puts them back on the page.
+    conditioning: Any = None
 
     @property
     def text(self) -> str:
@@ -46,6 +49,7 @@ class PageText:
     def __setattr__(self, name: str, value) -> None:
         if name == "words":  # the words are only ever replaced whole, never changed in place
             self.__dict__.pop("_text", None)
+            self.__dict__.pop("_located", None)  # fields found among them (reading.regions.located)
         super().__setattr__(name, value)
 
 
@@ -89,12 +93,33 @@ class BackendInfo:
     reason: str
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can do, declared once by its class, asked by the pipeline and server."""
+
+    kind: str = "reader"  # "reader": reads a page's words; "answerer": answers questions about a page
+    text_source: str = "ocr"  # what its words are: "ocr" (read again in regions by the follow-ups) or "vlm"
+    in_process: bool = False  # reads in the main process (one copy of a model's weights), not in workers
+    gray: bool = False  # reads grey rasters: pages may be rendered grey (a third of the memory)
+    boxes: bool = True  # its words carry their boxes on the page
+    regions: bool = False  # reads regions again: read_sparse and read_inked (the follow-up re-reads)
+    conditions: bool = False  # wants pages conditioned (rescaled, despeckled) before reading
+    preloads: bool = False  # load_engines() before workers fork, so they share one copy
+    generates: bool = False  # generate(): a batch of prompts with images (the server's /chat)
+    loads: bool = False  # load() of model weights at start-up (loaded while `_model` is set)
+
+
 class Backend(Protocol):
-    """An engine that reads page rasters. Instances must pickle: they travel to workers."""
+    """An engine behind the pipeline. Instances must pickle: they travel to workers."""
 
     service: str
+    capabilities: Capabilities
 
     def info(self) -> BackendInfo: ...
+
+
+class Reader(Backend, Protocol):
+    """An engine that reads page rasters into words (capabilities.kind == "reader")."""
 
     def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
         """Words of an upright-or-rotated page and the rotation (0/90/180/270) it applied."""
@@ -105,3 +130,26 @@ class Backend(Protocol):
         """Words in `box` of `image` after turning the crop by `angle` degrees counter-clockwise
         (in `lang` if given, paper tint evened out if `flatten`); boxes in the page's pixels."""
         ...
+
+
+@dataclass(frozen=True)
+class ChatItem:
+    image: Image.Image
+    prompt: str
+    system: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    confidence: float  # 0..1: the mean probability of the answer's tokens
+    input_size: tuple[int, int] | None = None  # the image size the model saw (width, height)
+
+
+class Answerer(Backend, Protocol):
+    """An engine that answers questions about a page image (capabilities.chats)."""
+
+    def chat(self, image: Image.Image, prompts: list[str], system: str | None = None,
+             max_new_tokens: int = 64) -> list[Answer]: ...
+
+    def generate(self, items: list[ChatItem], max_new_tokens: int = 64) -> list[Answer]: ...

@@ -137,7 +137,6 @@ class DeepSeekReader(PageReader):
     says so, and selection refuses it without)."""
 
     service = "deepseek"
-    gives_boxes = True
 
     def _load_processor(self, path: str):
         from transformers import AutoTokenizer

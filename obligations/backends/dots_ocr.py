@@ -151,7 +151,6 @@ class DotsReader(PageReader):
     JSON; its element boxes, scaled from the image it saw to the page, become the words'."""
 
     service = "dots"
-    gives_boxes = True
 
     def _auto_class(self):
         from transformers import AutoModelForCausalLM  # its remote code registers a causal LM

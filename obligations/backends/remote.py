@@ -20,8 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from PIL import Image
 
 from ..errors import InputError, UsageError
-from .base import BackendInfo, Box, Word
-from .transformers_vlm import Answer, fit_pixel_budget
+from .base import Answer, BackendInfo, Box, Capabilities, Word
+from .transformers_vlm import fit_pixel_budget
 
 DEFAULT_OWN_URL = "http://localhost:8001"
 RETRIES = 3
@@ -55,8 +55,6 @@ def health(url: str, timeout_s: float = 2.0, api_key: str | None = None) -> dict
 class RemoteModel:
     """Chat completions on a remote server; `kind` is answerer (Qwen family) or reader (dots.ocr)."""
 
-    in_process = True  # one HTTP client for the run; the server does the heavy work
-    gives_boxes = True
 
     def __init__(self, base_url: str, model: str, service: str, family: str = "qwen", reason: str = "",
                  api_key: str | None = None, concurrency: int = 4, timeout_s: float = 300.0,
@@ -70,8 +68,9 @@ class RemoteModel:
         self.family = family
         # A Qwen-family model answers questions; dots.ocr (layout prompt) and this project's
         # reader services (POST /ocr) give words with boxes for the local field locator.
-        self.kind = "answerer" if family == "qwen" else "reader"
-        self.text_source = "ocr" if family == "tesseract" else "vlm"
+        # One HTTP client for the run, in the main process; the server does the heavy work.
+        self.capabilities = Capabilities(kind="answerer" if family == "qwen" else "reader",
+                                         text_source="ocr" if family == "tesseract" else "vlm", in_process=True)
         self.reason = reason
         self.concurrency = max(1, concurrency)
         self.max_pixels = max_pixels

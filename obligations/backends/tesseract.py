@@ -19,7 +19,7 @@ from pathlib import Path
 from PIL import Image
 
 from ..errors import MissingDependency
-from .base import BackendInfo, Box, Word, mean_confidence
+from .base import BackendInfo, Box, Capabilities, Word, mean_confidence
 
 # OpenMP reads this once, when libtesseract loads: set before any import of tesserocr so
 # that forked workers inherit it. On 2 cores its threads thrash (7.9x slower measured).
@@ -70,7 +70,9 @@ class TesseractBackend:
     remove_rules: bool = True
     reason: str = "Tesseract on CPU"
     service: str = "tesseract"
-    reads_gray = True  # pages may come as greyscale rasters: Tesseract reads no colour
+    # Pages may come as greyscale rasters (Tesseract reads no colour); they are conditioned
+    # for it (reading.condition) and regions of them read again (reading's follow-ups).
+    capabilities = Capabilities(gray=True, regions=True, conditions=True, preloads=True)
 
     def load_engines(self) -> None:
         """Load the engines for the run's languages (each also alone: region reads use one)

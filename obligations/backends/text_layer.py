@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .base import BackendInfo, PageText
+from .base import BackendInfo, Capabilities, PageText
 
 if TYPE_CHECKING:
     from ..sources import Source
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 class TextLayerBackend:
     reason: str = "PDF text layer"
     service: str = "text"
+    capabilities = Capabilities(text_source="text_layer")
 
     def info(self) -> BackendInfo:
         return BackendInfo(self.service, None, "cpu", None, self.reason)

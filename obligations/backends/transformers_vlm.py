@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image
 
 from ..doctypes import DEFAULT_PIXEL_BUDGET
-from .base import BackendInfo, Box, Word
+from .base import Answer, BackendInfo, Box, Capabilities, ChatItem, Word
 from .blocks import VLM_CONFIDENCE, words_from_block
 from .loading import (
     ModelRequest,
@@ -27,20 +27,6 @@ from .loading import (
     resolve_weights,
 )
 
-
-
-@dataclass(frozen=True)
-class ChatItem:
-    image: Image.Image
-    prompt: str
-    system: str | None = None
-
-
-@dataclass(frozen=True)
-class Answer:
-    text: str
-    confidence: float  # 0..1: the mean probability of the answer's tokens
-    input_size: tuple[int, int] | None = None  # the image size the model saw (width, height)
 
 
 def fit_pixel_budget(image: Image.Image, budget: int | None) -> Image.Image:
@@ -56,9 +42,9 @@ class ChatModel:
     """A model driven by a chat template with images: load, batched generate, unload."""
 
     service = "qwen_local"
-    kind = "answerer"
-    gives_boxes = False
-    in_process = True  # one copy of the weights: pages are read in the main process
+    # One copy of the weights: pages are read in the main process.
+    capabilities = Capabilities(kind="answerer", text_source="vlm", in_process=True, boxes=False,
+                                generates=True, loads=True)
 
     def __init__(self, request: ModelRequest, reason: str = ""):
         self.request = request
@@ -185,7 +171,7 @@ class QwenAnswerer(ChatModel):
 class PageReader(ChatModel):
     """A model that reads a whole page into words for the field locator."""
 
-    kind = "reader"
+    capabilities = Capabilities(kind="reader", text_source="vlm", in_process=True, generates=True, loads=True)
 
     def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
         raise NotImplementedError
@@ -206,7 +192,7 @@ class GotReader(PageReader):
     Tesseract pass (--locate)."""
 
     service = "got"
-    gives_boxes = False
+    capabilities = replace(PageReader.capabilities, boxes=False)
 
     def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
         text = self.read_text(image)

@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from PIL import Image
 
 from .. import __version__
-from ..backends.transformers_vlm import ChatItem
+from ..backends.base import ChatItem
 from ..errors import ObligationsError
 from ..pipeline import RunOptions
 from ..sources import parse_page_spec, to_8bit
@@ -98,7 +98,7 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
     @app.get("/health")
     async def health():
         engine_ = state["engine"]
-        vram = engine_.backend.peak_memory_gb() if hasattr(engine_.backend, "peak_memory_gb") else None
+        vram = engine_.vram_gb()
         return {
             "status": "ok", "service": engine_.info.service, "model": engine_.info.model,
             "device": engine_.info.device, "loaded": engine_.loaded, "vram_used_gb": vram,
@@ -167,7 +167,7 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
     @app.get("/metrics")
     async def prometheus():
         engine_ = state["engine"]
-        vram = engine_.backend.peak_memory_gb() if hasattr(engine_.backend, "peak_memory_gb") else None
+        vram = engine_.vram_gb()
         metrics.vram_used.set((vram or 0.0) * 2**30)
         metrics.queue_depth.set(state["scheduler"].depth)
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..backends.base import group_lines
-from ..backends.transformers_vlm import Answer, ChatItem
+from ..backends.base import Answer, ChatItem, group_lines
+from ..backends.text_layer import TextLayerBackend
 from ..pipeline import Pipeline, RunOptions
 from .metrics import Metrics
 
@@ -48,13 +48,17 @@ class Engine:
         self.pipeline = Pipeline(options)
         self.backend = self.pipeline.backend
         self.info = self.pipeline.backend_info()
-        self.generative = hasattr(self.backend, "generate")
-        if hasattr(self.backend, "load"):
+        self.capabilities = self.backend.capabilities if self.backend is not None else TextLayerBackend.capabilities
+        if self.capabilities.loads:
             self.backend.load()  # fail at start-up, not on the first request
 
     @property
     def loaded(self) -> bool:
-        return self.backend is None or getattr(self.backend, "_model", True) is not None
+        return not self.capabilities.loads or self.backend._model is not None
+
+    def vram_gb(self) -> float | None:
+        """Memory the model holds on its device, for /health and /metrics (None: no model here)."""
+        return self.backend.peak_memory_gb() if self.capabilities.in_process else None
 
     def doctypes(self) -> dict:
         return self.pipeline.doctypes
@@ -62,7 +66,7 @@ class Engine:
     # -------------------------------------------------------------- work (runs in worker threads)
 
     def chat(self, items: list[ChatItem], max_new_tokens: int) -> list[Answer]:
-        if self.generative:
+        if self.capabilities.generates:
             return self.backend.generate(items, max_new_tokens)
         # A reader service (Tesseract, a reader model) answers any prompt with the page's text.
         return [Answer(self.ocr(item.image, None)["text"], 1.0, item.image.size) for item in items]
@@ -71,7 +75,7 @@ class Engine:
         started = time.perf_counter()
         if self.backend is None:
             raise RuntimeError("this server has no OCR engine (text layers only)")
-        if getattr(self.backend, "kind", "reader") == "answerer":
+        if self.capabilities.kind == "answerer":
             answer = self.backend.chat(image, [OCR_PROMPT], max_new_tokens=1024)[0]
             return {"text": answer.text, "blocks": [], "timing_s": round(time.perf_counter() - started, 4)}
         words, rotation = self.backend.read(image, None, language)
@@ -101,9 +105,9 @@ class Scheduler:
         self.engine = engine
         self.metrics = metrics
         self.max_queue = max_queue
-        self.max_batch = max_batch if engine.generative else 1
+        self.max_batch = max_batch if engine.capabilities.generates else 1
         # One worker per GPU model (it holds the device); CPU engines use the cores.
-        self.workers = workers or (1 if getattr(engine.backend, "in_process", False) else max(1, os.cpu_count() or 1))
+        self.workers = workers or (1 if engine.capabilities.in_process else max(1, os.cpu_count() or 1))
         self.batch_wait_s = batch_wait_s
         self._queue: asyncio.Queue[Job] | None = None
         self._threads: ThreadPoolExecutor | None = None

@@ -1,5 +1,6 @@
-"""Pipeline internals: follow-up reads done where the page raster is, and done again in the
-main process only when the document's type differs from the worker's guess."""
+"""The follow-up re-reads (obligations.reading): what one OCR pass misses, read again in
+regions of the page; done again in the main process only when the document's type differs
+from the worker's guess."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from dataclasses import dataclass, field
 import pytest
 from PIL import Image
 
-from obligations.backends.base import BackendInfo, PageText, Word
+from obligations.backends.base import BackendInfo, Capabilities, PageText, Word
 from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
-from obligations.pipeline import Pipeline, RunOptions, follow_up
+from obligations.pipeline import Pipeline, RunOptions
+from obligations.reading import follow_up
 
 DOCTYPES = load_doctypes()
 
@@ -24,6 +26,7 @@ class RecordingBackend:
     answer: str = "ИМЯ"
     regions: list[tuple] = field(default_factory=list)
     service: str = "fake"
+    capabilities = Capabilities(regions=True)
 
     def info(self) -> BackendInfo:
         return BackendInfo(self.service, None, "cpu", None, "test")
@@ -34,6 +37,12 @@ class RecordingBackend:
     def read_region(self, image, box, angle, lang=None, flatten=False):
         self.regions.append((box, angle, lang))
         return [Word(self.answer, box, 90.0, ("region", angle, box, 0))]
+
+    def read_sparse(self, image, dpi=None, lang=None):
+        return []
+
+    def read_inked(self, image, box, dpi=None, lang=None, close_up=False):
+        return []
 
 
 def _page(*texts: str) -> PageText:
@@ -393,10 +402,10 @@ def test_a_new_reading_reaching_into_the_next_line_leaves_that_lines_words():
 
 
 def test_the_follow_up_steps_locate_a_pages_fields_once_while_its_words_stay(monkeypatch):
-    import obligations.pipeline as pipeline
+    import obligations.reading.regions as regions
 
     calls = []
-    monkeypatch.setattr(pipeline, "locate_fields", lambda *args: calls.append(1) or locate_fields(*args))
+    monkeypatch.setattr(regions, "locate_fields", lambda *args: calls.append(1) or locate_fields(*args))
     page = PageText(1, 2000, 2800, 300, "ocr", [w for i, line in enumerate(SNILS_LINES) for w in _line(*line, i)])
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], SparseBackend())
     assert len(calls) == 1

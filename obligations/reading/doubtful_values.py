@@ -1,0 +1,54 @@
+"""Text values read unsure, or a name read in pieces, read again in their own box."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..backends.base import Backend, PageText, mean_confidence, union_box
+from ..doctypes import DocType
+from ..fields.locate import PHRASE_GAP, SURE_CONF
+from .regions import UNSURE_CONF, covered, grown, inside, located
+
+
+def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Backend) -> None:
+    """A text value with an unsure word in it or beside it on its line ('орлов', 43 %, for
+    'ОРЛОВА'; 'ООО' touching its underline read as '(©`0`®)', 0 %, and dropped as a speck),
+    or a name read as two words ('ГАРИ ПОВ': letters spaced wide), is read again in its own
+    box, in the document's language. The new reading replaces the words there when it is
+    clearly surer, or when it reads the name as the one word a name is."""
+    found = located(doctype, page)
+    for spec in doctype.fields:
+        value = found[spec.id]
+        if spec.pattern or value.value is None or value.bbox is None:
+            continue
+        x0, y0, x1, y1 = value.bbox
+        within = [w for w in page.words if inside(w.bbox, value.bbox)]
+        if not within:
+            continue
+        height = sorted(w.bbox[3] - w.bbox[1] for w in within)[len(within) // 2]
+        beside = [w for w in page.words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1
+                  and w.bbox[2] >= x0 - PHRASE_GAP * height and w.bbox[0] <= x1 + PHRASE_GAP * height]
+        unsure = [w for w in beside if w.conf < UNSURE_CONF and w.bbox[2] - w.bbox[0] >= height]  # a word's size, no speck
+        in_pieces = spec.normalize == "name" and len((value.raw or "").split()) > 1
+        if not unsure and not in_pieces and mean_confidence(within) >= SURE_CONF:
+            continue
+        box = grown(union_box([value.bbox] + [w.bbox for w in unsure]), max(4, height // 2), page)
+        before = [w for w in page.words if inside(w.bbox, box)]
+        again = [w for w in backend.read_region(image, box, 0, doctype.ocr_lang) if inside(w.bbox, box)]
+        if not again:
+            continue
+        # Each new word on the line of the old word nearest it: read with its label, not as
+        # a region's row of its own.
+        again = [replace(w, line=min(before, key=lambda old: abs(old.bbox[1] + old.bbox[3] - w.bbox[1] - w.bbox[3])).line)
+                 for w in again]
+        surer = mean_confidence(again) >= max(SURE_CONF, mean_confidence(before) + MORE_SURE)
+        one_name = (in_pieces and len(again) == 1 and again[0].conf >= SURE_CONF
+                    and sum(c.isalnum() for c in again[0].text) >= sum(c.isalnum() for c in value.raw or ""))
+        if surer or one_name:
+            # The old words in the box under the new ones give way: a caption beside them, and
+            # the next line a new word's box reaches into, stay.
+            covering = sorted(again, key=lambda w: w.bbox[1])
+            page.words = [w for w in page.words if not (inside(w.bbox, box) and covered(w.bbox, covering))] + again
+
+
+MORE_SURE = 10  # points of mean confidence a second reading must gain to replace the first

@@ -1,0 +1,102 @@
+"""One page read: its text layer, or its raster conditioned and read by the engine, then the
+follow-up re-reads for the type the page looks like."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from ..backends.base import Backend, PageText, Word
+from ..backends.text_layer import TextLayerBackend
+from ..classify import classify_page
+from ..doctypes import DocType
+from ..fields.locate import Found
+from ..sources import Source, render_page, upright_raster
+from . import condition, follow_up
+
+
+def read_page(source: Source, number: int, backend: Backend | None, doctypes: dict[str, DocType], *,
+              dpi: int | None, doc_type: str = "auto", force_ocr: bool = False,
+              locator: Backend | None = None) -> PageText:
+    """Page `number` of `source` as words with boxes. `dpi`: the resolution PDF pages are
+    rendered at (None: a scanned page at its own image's resolution, other pages at 300)."""
+    timings: dict[str, float] = {}
+    if not force_ocr and source.is_pdf:
+        started = time.perf_counter()
+        layer = TextLayerBackend().read_page(source, number, dpi or 300)
+        timings["text_layer"] = time.perf_counter() - started
+        if layer is not None:
+            layer.seconds = timings
+            return layer
+    if backend is None:
+        return PageText(number, 0, 0, dpi, "none", [], seconds=timings)
+    abilities = backend.capabilities
+    started = time.perf_counter()
+    raster = render_page(source, number, dpi, gray=abilities.gray)
+    timings["rasterize"] = time.perf_counter() - started
+    reference: list[Word] = []
+    rotation = 0
+    if locator is not None:
+        started = time.perf_counter()
+        reference, rotation = locator.read(raster.image, raster.dpi)
+        timings["ocr"] = time.perf_counter() - started
+    width, height = raster.image.size
+    if rotation in (90, 270):
+        width, height = height, width
+    if abilities.kind == "answerer":
+        # Questions are asked when the document type is known; OCR words, if any, give boxes.
+        return PageText(number, width, height, raster.dpi, "vlm", reference, rotation, timings)
+    image = raster.image.rotate(-rotation, expand=True) if rotation else raster.image
+    conditioning = None
+    page_dpi = raster.dpi
+    if abilities.conditions:
+        started = time.perf_counter()
+        conditioning = condition.plan(condition.measure(image), (width, height), raster.dpi)
+        image = condition.apply(image, conditioning)
+        width, height = image.size
+        page_dpi = conditioning.dpi
+        timings["condition"] = time.perf_counter() - started
+    reading = "vlm" if abilities.in_process else "ocr"
+    started = time.perf_counter()
+    words, turned = backend.read(image, page_dpi)
+    timings[reading] = time.perf_counter() - started
+    if rotation == 0 and turned in (90, 270):
+        width, height = height, width
+    page = PageText(number, width, height, page_dpi, abilities.text_source, words, rotation or turned, timings,
+                    reference_words=reference, conditioning=conditioning)
+    if page.text_source == "ocr":
+        # The follow-up reads need this page's raster, which this worker holds now: do them
+        # here for the type the page looks like, rather than render it again for each.
+        guess = doctypes.get(doc_type) or doctypes.get(classify_page(page.text, doctypes).doc_type)
+        if guess is not None:
+            started = time.perf_counter()
+            follow_up(page, image.rotate(-turned, expand=True) if turned else image, guess, backend)
+            timings[reading] += time.perf_counter() - started
+    return page
+
+
+def page_raster(source: Source, page: PageText, gray: bool = False):
+    """The page image exactly as its words' boxes describe it: conditioned as it was for
+    reading (until `to_page_pixels`), turned as OCR turned it."""
+    conditioning = page.conditioning
+    if conditioning is None:
+        return upright_raster(source, page.page, page.dpi, page.rotation, gray)
+    image = condition.apply(render_page(source, page.page, conditioning.page_dpi, gray).image, conditioning)
+    return image.rotate(-page.rotation, expand=True) if page.rotation else image
+
+
+def to_page_pixels(pages: list[PageText], found: dict[str, Found]) -> None:
+    """Words and values read on conditioned pages, put back on the pages as given (in place)."""
+    for page in pages:
+        conditioning = page.conditioning
+        if conditioning is None:
+            continue
+        if not conditioning.identity:
+            for field_id, value in found.items():
+                if value.page == page.page and value.bbox is not None:
+                    found[field_id] = replace(value, bbox=conditioning.to_page(value.bbox))
+            page.words = [replace(w, bbox=conditioning.to_page(w.bbox)) for w in page.words]
+            width, height = conditioning.page_size
+            page.width, page.height = (height, width) if page.rotation in (90, 270) else (width, height)
+            page.dpi = conditioning.page_dpi
+        page.conditioning = None

@@ -1,0 +1,64 @@
+"""Boxes of a page and the words in them: what every reading step measures with."""
+
+from __future__ import annotations
+
+from ..backends.base import Box, PageText, Word
+from ..doctypes import DocType
+from ..fields.locate import Found, locate_fields
+
+UNSURE_CONF = 40  # a first reading's words less sure than this are scraps a sure reading replaces
+
+
+def located(doctype: DocType, page: PageText) -> dict[str, Found]:
+    """The fields found among the page's words as they are now. The follow-up steps ask in
+    turn, and a page's words are only ever replaced whole: while no step replaced them, the
+    last answer stands (most pages: three locations were one). Kept on the page (`PageText`
+    forgets it when its words are replaced); read only, never changed."""
+    kept = page.__dict__.get("_located")
+    if kept is None or kept[0] != doctype.id:
+        kept = (doctype.id, locate_fields(doctype, [page]))
+        page.__dict__["_located"] = kept
+    return kept[1]
+
+
+def missing(doctype: DocType, found: dict[str, Found]) -> list[str]:
+    """Fields not found. (A number found but invalid has its own box read again by
+    `invalid_values`: a whole page again for those was tried, and slowed scans further.)"""
+    return [f.id for f in doctype.fields if found[f.id].value is None]
+
+
+def swapped_in(words: list[Word], reading: list[Word], box) -> list[Word]:
+    """`words` with those centred in `box` replaced by the words of another `reading` there."""
+    return [w for w in words if not inside(w.bbox, box)] + [w for w in reading if inside(w.bbox, box)]
+
+
+def inside(box, outer) -> bool:
+    """Whether the centre of `box` lies in `outer`."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
+def covered(box, words: list[Word]) -> bool:
+    """Whether any of `words` (sorted by top) overlaps a fifth or more of `box`."""
+    x0, y0, x1, y1 = box
+    area = max(1, (x1 - x0) * (y1 - y0))
+    for word in words:
+        wx0, wy0, wx1, wy1 = word.bbox
+        if wy0 >= y1:
+            break
+        overlap = max(0, min(x1, wx1) - max(x0, wx0)) * max(0, min(y1, wy1) - max(y0, wy0))
+        if overlap >= area / 5:
+            return True
+    return False
+
+
+def grown(bbox, margin: int, page: PageText) -> Box:
+    """A word's or value's box with a margin round it, kept on the page."""
+    x0, y0, x1, y1 = bbox
+    return on_page((x0 - margin, y0 - margin, x1 + margin, y1 + margin), page)
+
+
+def on_page(box, page: PageText) -> Box:
+    """A box in whole pixels, cut to the page."""
+    x0, y0, x1, y1 = (round(v) for v in box)
+    return (max(0, x0), max(0, y0), min(page.width, x1), min(page.height, y1))
