@@ -10,11 +10,31 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import MissingDependency, UsageError
-from .base import Backend, BackendInfo
-from .tesseract import TesseractBackend
-from .text_layer import TextLayerBackend
+
+if TYPE_CHECKING:
+    from .base import Backend, BackendInfo
+    from .tesseract import TesseractBackend
+    from .text_layer import TextLayerBackend
+
+# The engines load when first named (`from obligations.backends import TesseractBackend`), not
+# with this package: the command line needs only SERVICES to build its options, and Pillow
+# (through base.py) is a tenth of what `obligations --help` or `doctor` would otherwise import.
+_LAZY = {"Backend": ".base", "BackendInfo": ".base", "TesseractBackend": ".tesseract",
+         "TextLayerBackend": ".text_layer"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SERVICES = ("auto", "text", "tesseract", "qwen", "qwen_local", "qwen_remote", "openai", "got", "deepseek", "dots")
 # Which catalog families each model service may load.
@@ -62,6 +82,8 @@ def select_backend(options) -> tuple[Backend | None, str]:
 
 
 def _tesseract(reason: str | None, lang: str, required: bool) -> tuple[Backend | None, str]:
+    from .tesseract import TesseractBackend
+
     backend = TesseractBackend(lang=lang)
     try:
         backend.check()
