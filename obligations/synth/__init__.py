@@ -7,9 +7,13 @@ appends one row per image and field to out/annotation.csv.  Each document
 draws its own layout, font, sizes, label spellings, value case, date and
 gender spellings and paper tint, so no two documents share one template.
 
-Ground-truth boxes are [x0, y0, x1, y1] pixels of the written (300-dpi,
-possibly rotated) image: the tight ink box of the value, the union over its
-lines (and over its rotated corners when the scan is rotated).
+Ground-truth boxes are [x0, y0, x1, y1] pixels of the written image (300 dpi
+unless the degradation says otherwise: "dpi" in the JSON; possibly rotated or,
+for a photo, in perspective): the tight ink box of the value, the union over
+its lines (and over its mapped corners when the page is turned).  A field the
+document does not carry (the KPP of a sole trader, the issue data on a
+passport's data page alone) is null in "fields", "printed" and "bbox".  The
+JSON records the degradation level in "degrade".
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from PIL import Image
 
 from . import inn, invoice, passport, receipt, snils
 from .base import Doc
+from .degrade import LEVELS
 from .degrade import degrade as _degrade
 from .output import (
     EXTENSIONS, annotation_rows, append_annotations, next_index, truth, write_image, write_truth,
@@ -29,7 +34,7 @@ from .output import (
 from .render import FontError, font_families
 
 DOC_TYPES = ("snils", "inn", "passport", "invoice", "receipt")
-DEGRADATIONS = ("none", "scan", "poor", "mixed")
+DEGRADATIONS = (*LEVELS, "mixed")  # mixed: each document draws one of LEVELS
 FORMATS = ("png", "jpg", "pdf", "digital-pdf")
 
 _MODULES = {m.DOC_TYPE: m for m in (snils, inn, passport, invoice, receipt)}
@@ -58,6 +63,12 @@ def render_clean(doc_type: str, seed: int = 0, index: int = 0) -> tuple[Image.Im
     doc = render_document(doc_type, _rng(seed, doc_type, index))
     degraded = _degrade(doc.canvas.to_image(), "none", random.Random(0))
     return degraded.image, truth(doc, degraded, FIELDS[doc_type], seed=seed, index=index)
+
+
+def draw_level(degrade: str, drng: random.Random) -> str:
+    """The level a document gets: `degrade` itself, or for "mixed" one of LEVELS drawn
+    from the document's degradation rng."""
+    return drng.choice(LEVELS) if degrade == "mixed" else degrade
 
 
 def generate(
@@ -89,10 +100,9 @@ def generate(
     for index in range(start, start + count):
         doc = module.render(_rng(seed, doc_type, index))
         drng = _rng(seed, doc_type, index, "/degrade")
-        level = degrade if degrade != "mixed" else drng.choice(("none", "scan", "poor"))
-        if fmt == "digital-pdf":
-            level = "none"
-        degraded = _degrade(doc.canvas.to_image(), level, drng)
+        level = "none" if fmt == "digital-pdf" else draw_level(degrade, drng)
+        boxes = [box for f in module.FIELDS if (box := doc.canvas.field_box(f)) is not None]
+        degraded = _degrade(doc.canvas.to_image(), level, drng, boxes=boxes)
         stem = f"{doc_type}_{index:04d}"
         path = out_dir / f"{stem}.{EXTENSIONS[fmt]}"
         write_image(path, doc, degraded, fmt)
@@ -105,10 +115,11 @@ def generate(
 
 
 def bundle(out_path: Path, parts: list[Path]) -> None:
-    """Concatenate generated PDFs and images into one multi-page PDF (images at 300 dpi)."""
+    """Concatenate generated PDFs and images into one multi-page PDF (images at the dpi
+    their files carry, 300 when they carry none)."""
     import pymupdf
 
-    from .render import PT_PER_PX
+    from .render import DPI
 
     with pymupdf.open() as out:
         for part in map(Path, parts):
@@ -118,6 +129,8 @@ def bundle(out_path: Path, parts: list[Path]) -> None:
                 continue
             with Image.open(part) as img:
                 width, height = img.size
-            page = out.new_page(width=width * PT_PER_PX, height=height * PT_PER_PX)
+                dpi = (img.info.get("dpi") or (DPI, DPI))[0]
+            pt = 72 / (dpi or DPI)
+            page = out.new_page(width=width * pt, height=height * pt)
             page.insert_image(page.rect, filename=str(part))
         out.save(Path(out_path), garbage=3, deflate=True)

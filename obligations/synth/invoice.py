@@ -1,13 +1,22 @@
-"""Russian VAT invoice (счет-фактура)."""
+"""Russian VAT invoice (счет-фактура).
+
+Layouts: four free-form ones ("classic", "separate", "two-column", "boxed") and "official",
+the form of Government Decree No. 1137 as printed by accounting software: numbered header rows
+"(1)", "(1а)", "(2)", "(2а)", "(2б)" ... "(8)", a goods table with the numbered column row
+(1, 1а, 2, 2а, 3 ... 11) and the "Всего к оплате" row carrying the amounts without tax, the tax
+(or "без НДС" / "X") and with tax.  On the official form the seller (sometimes the buyer) may be
+a sole trader: a 12-digit INN and no KPP (printed "-" or nothing; null in the ground truth).
+"""
 
 from __future__ import annotations
 
 import random
 from datetime import date
 
-from .base import Doc, collapse
+from .base import Doc, collapse, side_random
 from .data import (
-    REGIONS, Spelling, format_date_ru, inn10, kpp, money, organisation, random_date, ru_address, rub,
+    REGIONS, Spelling, format_date_ru, inn10, inn12, kpp, money, organisation, person, random_date, ru_address,
+    rub,
 )
 from .render import A4_PORTRAIT, LIGHT_PAPERS, Canvas, Cell, Sheet, pick_style, table, tint
 
@@ -27,7 +36,9 @@ QUESTIONS = {
     "buyer_kpp": "Какой КПП покупателя?",
     "total": "Какая сумма всего к оплате?",
 }
-LAYOUTS = ("classic", "separate", "two-column", "boxed")
+LAYOUTS = ("classic", "separate", "two-column", "boxed")  # drawn with the document's rng
+ALL_LAYOUTS = (*LAYOUTS, "official")
+OFFICIAL = 0.3  # share of documents on the official form
 
 GOODS = (
     ("Бумага офисная А4, 500 л.", "упак"), ("Картридж лазерный", "шт"), ("Услуги по доставке", "усл. ед."),
@@ -61,8 +72,8 @@ def _number(rng: random.Random, year: int) -> str:
     ))
 
 
-def _goods(rng: random.Random) -> tuple[list[dict], dict[str, int]]:
-    rate = rng.choice((20, 20, 20, 10, 0))
+def _goods(rng: random.Random, rate: int | None = None) -> tuple[list[dict], dict[str, int]]:
+    rate = rng.choice((20, 20, 20, 10, 0)) if rate is None else rate
     rows, totals = [], {"net": 0, "vat": 0, "gross": 0}
     for name, unit in rng.sample(GOODS, rng.randint(1, 5)):
         qty = rng.randint(1, 40)
@@ -77,6 +88,9 @@ def _goods(rng: random.Random) -> tuple[list[dict], dict[str, int]]:
 
 
 def render(rng: random.Random) -> Doc:
+    # Decided aside from rng, so that the free-form invoices of a seed are what they were before.
+    if side_random(rng, "invoice/official").random() < OFFICIAL:
+        return _official(rng)
     sp = Spelling.pick(rng, date_styles=("numeric", "words", "quoted", "numeric"))
     inv_date = random_date(rng, date(2015, 1, 1), date(2024, 12, 31))
     number = _number(rng, inv_date.year)
@@ -296,3 +310,233 @@ def _signatures(sheet: Sheet, rng, m, y, w) -> None:
 
 
 _PARTIES = {"classic": _classic, "separate": _separate, "two-column": _two_column, "boxed": _boxed}
+
+
+# --------------------------------------------------------------------------- the official form
+
+# (key, column title, column number, may be left out when the page is too narrow).  Long words
+# carry a break ("предъяв- ляемая") as the printed forms hyphenate them in their narrow columns.
+OFFICIAL_COLUMNS = (
+    ("name", "Наименование товара (описание выполненных работ, оказанных услуг), имущественного права",
+     "1", False),
+    ("kind", "Код вида товара", "1а", True),
+    ("unit_code", "Единица измерения: код", "2", False),
+    ("unit", "условное обозна- чение (нацио- нальное)", "2а", False),
+    ("qty", "Коли- чество (объем)", "3", False),
+    ("price", "Цена (тариф) за единицу измерения", "4", False),
+    ("net", "Стоимость товаров (работ, услуг), имущест- венных прав без налога — всего", "5", False),
+    ("excise", "В том числе сумма акциза", "6", True),
+    ("rate", "Нало- говая ставка", "7", False),
+    ("vat", "Сумма налога, предъяв- ляемая покупателю", "8", False),
+    ("gross", "Стоимость товаров (работ, услуг), имущест- венных прав с налогом — всего", "9", False),
+    ("country_code", "Страна происхож- дения товара: цифровой код", "10", True),
+    ("country", "Страна: краткое наимено- вание", "10а", True),
+    ("customs", "Регистра- ционный номер декла- рации на товары", "11", True),
+)
+DROP_ORDER = ("customs", "country", "country_code", "excise", "kind")
+OKEI = {"шт": "796", "упак": "778", "усл. ед.": "876", "м": "006", "кг": "166", "пар": "715", "час": "356"}
+
+
+def _sole_trader(rng: random.Random) -> dict[str, str | None]:
+    """An individual entrepreneur: 12-digit INN, no KPP."""
+    p = person(rng)
+    region = rng.choice(REGIONS)
+    name = rng.choice((
+        f"ИП {p.last} {p.first} {p.middle}", f"Индивидуальный предприниматель {p.last} {p.first} {p.middle}",
+        f"ИП {p.last} {p.first[0]}. {p.middle[0]}.",
+    ))
+    return {"name": name, "inn": inn12(rng, region, rng.randint(1, 40)), "kpp": None, "address": ru_address(rng)}
+
+
+def _amount_format(rng: random.Random):
+    """One document's way of printing money: 28 953,00 / 28953,00 / 28953.00 / 28 953-00."""
+    style = rng.choice(("space", "space", "plain", "dot", "dash"))
+
+    def fmt(kop: int, suffix: bool = False) -> str:
+        rub_, k = divmod(kop, 100)
+        whole = f"{rub_:,}".replace(",", " ") if style in ("space", "dash") else str(rub_)
+        sep = {"dash": "-", "dot": "."}.get(style, ",")
+        return f"{whole}{sep}{k:02d}" + (" руб." if suffix else "")
+
+    return fmt
+
+
+def _official(rng: random.Random) -> Doc:
+    inv_date = random_date(rng, date(2017, 10, 1), date(2024, 12, 31))
+    number = _number(rng, inv_date.year)
+    seller = _sole_trader(rng) if rng.random() < 0.35 else _party(rng)
+    buyer = _sole_trader(rng) if rng.random() < 0.15 else _party(rng)
+    if rng.random() < 0.4:  # 1C prints straight quotes
+        for party in (seller, buyer):
+            party["name"] = party["name"].replace("«", '"').replace("»", '"')
+    no_vat = seller["kpp"] is None and rng.random() < 0.6  # a sole trader on the simplified system
+    goods, totals = _goods(rng, rate=0 if no_vat else None)
+    amt = _amount_format(rng)
+    total_suffix = rng.random() < 0.3
+    date_text = format_date_ru(inv_date, "quoted" if rng.random() < 0.8 else "numeric")
+    printed: dict[str, str | None] = {
+        "number": number, "date": date_text,
+        "seller_name": seller["name"], "seller_inn": seller["inn"], "seller_kpp": seller["kpp"],
+        "buyer_name": buyer["name"], "buyer_inn": buyer["inn"], "buyer_kpp": buyer["kpp"],
+        "total": amt(totals["gross"], total_suffix),
+    }
+    fields = {k: (collapse(v) if v is not None else None) for k, v in printed.items()}
+    fields["date"] = inv_date.isoformat()
+    fields["total"] = money(totals["gross"])
+
+    canvas = Canvas(*A4_PORTRAIT[::-1], paper=tint(rng, LIGHT_PAPERS))
+    style = pick_style(rng, size=(38, 42))
+    sheet = Sheet(canvas, style)
+    m = rng.randint(90, 130)
+    w = canvas.width - 2 * m
+    st = style
+    y = m + st.small
+    y = sheet.write(m + w * 0.58, y, "Приложение № 1 к постановлению Правительства Российской Федерации "
+                    "от 26 декабря 2011 г. № 1137", fnt=st.regular(st.small), color=st.label_ink,
+                    width=w * 0.42, align="right") + st.line_height * 1.1
+
+    code_w = 120
+    code_font = st.regular(st.small)
+
+    def code(yy, c):
+        sheet.canvas.text(m + w, yy, f"({c})", code_font, st.label_ink, align="right")
+
+    title = st.bold(round(st.size * rng.uniform(1.1, 1.3)))
+    word = rng.choice(("СЧЕТ-ФАКТУРА", "СЧЁТ-ФАКТУРА", "Счет-фактура"))
+    sheet.canvas.runs(m, y, [(f"{word} № ", None), (number, "number"), (" от ", None), (date_text, "date")],
+                      title, st.ink)
+    code(y, "1")
+    y += st.line_height * 1.2
+    sheet.write(m, y, "ИСПРАВЛЕНИЕ № ---- от ----", color=st.label_ink)
+    code(y, "1а")
+    y += st.line_height * 1.3
+
+    tab = rng.random() < 0.5  # values in a tab column, or right after their labels
+    labels = {
+        "seller": "Продавец:", "seller_addr": "Адрес:", "seller_ids": "ИНН/КПП продавца:",
+        "shipper": "Грузоотправитель и его адрес:", "consignee": "Грузополучатель и его адрес:",
+        "payment": "К платежно-расчетному документу", "shipment": "Документ об отгрузке",
+        "buyer": "Покупатель:", "buyer_addr": "Адрес:", "buyer_ids": "ИНН/КПП покупателя:",
+        "currency": "Валюта: наименование, код", "contract": "Идентификатор государственного контракта, "
+                                                            "договора (соглашения) (при наличии):",
+    }
+    lf, vf = st.label_font(), st.value_font()
+    vx_tab = m + max(lf.length(t) for k, t in labels.items() if k != "contract") + lf.size * 0.6
+
+    def ids(party, side):
+        runs = [(party["inn"], f"{side}_inn")]
+        if party["kpp"] is not None:
+            runs += [("/", None), (party["kpp"], f"{side}_kpp")]
+        else:
+            runs.append((rng.choice(("/-", " / -", "/—", "")), None))
+        return runs
+
+    consignee = rng.choice(("--", f"{buyer['name']}, {buyer['address']}"))
+    shipment = (f"№ п/п 1-{len(goods)} № {number} от {inv_date:%d.%m.%Y}" if rng.random() < 0.6 else "--")
+    rows = [
+        ("seller", [(seller["name"], "seller_name")], "2"), ("seller_addr", [(seller["address"], None)], "2а"),
+        ("seller_ids", ids(seller, "seller"), "2б"),
+        ("shipper", [(rng.choice(("он же", "--")), None)], "3"), ("consignee", [(consignee, None)], "4"),
+        ("payment", [(f"№ {rng.choice(('--', str(rng.randint(1, 999))))} от --", None)], "5"),
+        ("shipment", [(shipment, None)], "5а"),
+        ("buyer", [(buyer["name"], "buyer_name")], "6"), ("buyer_addr", [(buyer["address"], None)], "6а"),
+        ("buyer_ids", ids(buyer, "buyer"), "6б"),
+        ("currency", [("Российский рубль, 643", None)], "7"), ("contract", [("--", None)], "8"),
+    ]
+    for key, runs, c in rows:
+        label = labels[key]
+        sheet.canvas.text(m, y, label, lf, st.label_ink)
+        vx = vx_tab if tab and key != "contract" else m + lf.length(label) + lf.size * 0.45
+        right = m + w - code_w
+        if len(runs) == 1:
+            text, fld = runs[0]
+            last = sheet.write(vx, y, text, fnt=vf, fld=fld, width=right - vx)
+        else:
+            sheet.canvas.runs(vx, y, runs, vf, st.ink)
+            last = y
+        for yy in range(round(y), round(last) + 1, round(vf.size * 1.3)):
+            sheet.underline(vx - 10, right, yy + st.size * 0.25)
+        code(y, c)
+        y = last + st.line_height * 1.05
+    y = _official_table(sheet, rng, goods, totals, amt, total_suffix, m, y + st.line_height * 0.3, w)
+    y += st.line_height * 1.8
+    if seller["kpp"] is None:
+        fnt = st.regular(st.small)
+        last = sheet.write(m, y, "Индивидуальный предприниматель или иное уполномоченное лицо", fnt=fnt,
+                           color=st.label_ink, width=w * 0.25)
+        for x0, x1, cap in ((0.27, 0.4, "(подпись)"), (0.42, 0.58, "(ф.и.о.)"),
+                            (0.6, 1.0, "(реквизиты свидетельства о государственной регистрации "
+                                       "индивидуального предпринимателя)")):
+            sheet.underline(m + w * x0, m + w * x1, last)
+            sheet.caption(m + w * x0, last + st.small * 1.1, cap, w * (x1 - x0), align="center")
+        y = last + st.small * 4
+    else:
+        _signatures(sheet, rng, m, y, w)
+        y += st.line_height * 4
+    canvas.height = max(canvas.height, round(y + m))
+    kind = "sole-trader" if seller["kpp"] is None else "organisation"
+    return Doc(DOC_TYPE, canvas, fields, printed, f"official/{kind}", style.family.name).check(FIELDS)
+
+
+def _official_table(sheet: Sheet, rng, goods, totals, amt, total_suffix, m, y, w) -> float:
+    """The goods table of the official form: titles, the numbered column row, the goods and
+    "Всего к оплате"; the columns that do not fit are left out (as narrow printouts do)."""
+    st = sheet.style
+    pad = 12
+    head_font, value_font = st.regular(st.small), st.regular()
+    tax_mark = rng.choice(("без НДС", "без НДС", "Без налога (НДС)", "X"))
+    rows = []
+    for g in goods:
+        vat = amt(g["vat"]) if g["vat"] else "без НДС"
+        rows.append({
+            "name": g["name"], "kind": "--", "unit_code": OKEI.get(g["unit"], "796"), "unit": g["unit"],
+            "qty": str(g["qty"]), "price": amt(g["price"]), "net": amt(g["net"]), "excise": "без акциза",
+            "rate": g["rate"], "vat": vat, "gross": amt(g["gross"]),
+            "country_code": rng.choice(("--", "643")), "country": "--", "customs": "--",
+        })
+    total = {"net": amt(totals["net"], total_suffix),
+             "vat": amt(totals["vat"], total_suffix) if totals["vat"] else tax_mark,
+             "gross": amt(totals["gross"], total_suffix)}
+
+    def need(key, title, number):
+        words = max(head_font.length(word) for word in title.split())
+        values = [value_font.length(r[key]) for r in rows] + [head_font.length(number)]
+        if key in total:
+            values.append(st.bold().length(total[key]))
+        if key == "name":
+            return max(words, w * 0.17)
+        longest_word = max(value_font.length(word) for r in rows for word in r[key].split())
+        return max(words, longest_word, *(v for v in values if key in ("price", "net", "vat", "gross", "qty"))) \
+            + 2 * pad + 6
+
+    cols = [c for c in OFFICIAL_COLUMNS]
+    needs = {key: need(key, title, number) for key, title, number, _ in cols}
+    for key in DROP_ORDER:
+        if sum(needs[k] for k, *_ in cols) <= w:
+            break
+        cols = [c for c in cols if c[0] != key]
+    spare = max(0.0, w - sum(needs[k] for k, *_ in cols))
+    widths = [needs[k] + spare * (0.4 if k == "name" else 0.6 / (len(cols) - 1)) for k, *_ in cols]
+    keys = [k for k, *_ in cols]
+
+    header = [Cell(title, align="center", label=True)
+              for _, title, _, _ in cols]
+    numbers = [Cell(number, align="center", label=True) for *_, number, _ in cols]
+    body = []
+    for r in rows:
+        body.append([Cell(r[k], align="left") if k == "name" else
+                     Cell(r[k], align="right" if k in ("qty", "price", "net", "vat", "gross") else "center",
+                          nowrap=k in ("price", "net", "vat", "gross")) for k in keys])
+    y = table(sheet, m, y, widths, [header, numbers, *body], pad=pad)
+
+    # "Всего к оплате" spans the columns up to the price; X spans excise and rate.
+    i_net, i_rate, i_vat, i_gross = (keys.index(k) for k in ("net", "rate", "vat", "gross"))
+    i_x = keys.index("excise") if "excise" in keys else i_rate
+    spans = [(0, i_net, Cell("Всего к оплате", bold=True)),
+             (i_net, i_net + 1, Cell(total["net"], align="right", nowrap=True)),
+             (i_x, i_rate + 1, Cell("X", align="center")),
+             (i_vat, i_vat + 1, Cell(total["vat"], align="right", nowrap=True)),
+             (i_gross, i_gross + 1, Cell(total["gross"], "total", align="right", nowrap=True))]
+    if i_gross + 1 < len(keys):
+        spans.append((i_gross + 1, len(keys), Cell("")))
+    return table(sheet, m, y, [sum(widths[a:b]) for a, b, _ in spans], [[c for *_, c in spans]], pad=pad)

@@ -11,7 +11,7 @@ from PIL import Image
 
 from .base import Doc
 from .degrade import Degraded, jpeg_bytes, jpeg_roundtrip
-from .render import DPI, PT_PER_PX
+from .render import DPI
 
 ANNOTATION = "annotation.csv"
 CSV_HEADER = (
@@ -40,7 +40,9 @@ def truth(doc: Doc, degraded: Degraded, field_ids, **meta) -> dict:
         "layout": doc.layout,
         "font": doc.font,
         "degrade": degraded.level,
-        "dpi": DPI,
+        "dpi": round(degraded.dpi),  # resolution of the written image (of the page in a photo)
+        # what the file itself says (None: nothing; phones and fax-to-mail often write 72)
+        "dpi_metadata": [round(v) for v in degraded.dpi_metadata] if degraded.dpi_metadata else None,
         "size": list(degraded.image.size),
         "rotation": round(degraded.angle, 3),  # degrees counter-clockwise applied by the scan
         **meta,
@@ -61,14 +63,17 @@ def write_image(path: Path, doc: Doc, degraded: Degraded, fmt: str) -> None:
     import pymupdf
 
     img, quality = degraded.image, degraded.jpeg_quality
+    meta = degraded.dpi_metadata
+    dpi = {"dpi": meta} if meta else {}
     if fmt == "jpg":
-        img.save(path, "JPEG", quality=quality or CLEAN_JPEG_QUALITY, dpi=(DPI, DPI))
+        img.save(path, "JPEG", quality=quality or CLEAN_JPEG_QUALITY, **dpi)
     elif fmt == "png":
-        (jpeg_roundtrip(img, quality) if quality else img).save(path, "PNG", dpi=(DPI, DPI), compress_level=1)
+        (jpeg_roundtrip(img, quality) if quality else img).save(path, "PNG", compress_level=1, **dpi)
     elif fmt == "pdf":
-        with pymupdf.open() as pdf:
-            page = pdf.new_page(width=img.width * PT_PER_PX, height=img.height * PT_PER_PX)
-            page.insert_image(page.rect, stream=_raster_bytes(img, quality))
+        with pymupdf.open() as pdf:  # a PDF page has a size: the page's true resolution sets it
+            pt = 72 / degraded.dpi
+            page = pdf.new_page(width=img.width * pt, height=img.height * pt)
+            page.insert_image(page.rect, stream=_raster_bytes(img, quality, meta))
             pdf.save(path, deflate=True)
     elif fmt == "digital-pdf":
         with pymupdf.open() as pdf:
@@ -79,9 +84,9 @@ def write_image(path: Path, doc: Doc, degraded: Degraded, fmt: str) -> None:
         raise ValueError(fmt)
 
 
-def _raster_bytes(img: Image.Image, quality: int | None) -> bytes:
+def _raster_bytes(img: Image.Image, quality: int | None, dpi=(DPI, DPI)) -> bytes:
     if quality:
-        return jpeg_bytes(img, quality)
+        return jpeg_bytes(img, quality, dpi)
     import io
 
     buf = io.BytesIO()

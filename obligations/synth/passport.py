@@ -1,7 +1,10 @@
-"""Russian internal passport, main spread (pages 2 and 3).
+"""Russian internal passport, main spread (pages 2 and 3), or its data page alone.
 
 The series and number are printed only vertically, in red, along the right
-edge of the upper page, the lower page or both.
+edge of the upper page, the lower page or both.  The data page alone (layout
+"data-page/...": page 3, as people often scan or photograph it) carries the
+photo, the name, gender, birth date and place and the number; the issue data
+of the upper page is then absent (null in the ground truth).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from .base import Doc, collapse
+from .base import Doc, collapse, side_random
 from .data import (
     DATE_STYLES, PERSON_LABELS, REGIONS, Spelling, date_after_birth, division_code, issuing_authority, person,
     person_fields,
@@ -34,6 +37,8 @@ QUESTIONS = {
     "division_code": "Какой код подразделения указан в паспорте?",
 }
 MODES = ("classic", "above", "below")  # where labels sit relative to values
+DATA_PAGE = 0.2  # share of documents that are the data page alone
+UPPER_FIELDS = ("issued_by", "issue_date", "division_code")
 
 PAPERS = ((246, 234, 232), (238, 242, 230), (242, 238, 246), (246, 240, 228), (236, 242, 244))
 REDS = ((170, 20, 25), (140, 10, 15), (120, 0, 10), (185, 35, 30))
@@ -41,6 +46,8 @@ LABELS = {**PERSON_LABELS, "issue_date": "Дата выдачи", "division_code
 
 
 def render(rng: random.Random) -> Doc:
+    # Decided aside from rng, so that the spreads of a seed are what they were before.
+    data_page = side_random(rng, "passport/data-page").random() < DATA_PAGE
     p = person(rng)
     sp = Spelling.pick(rng, date_styles=("numeric",) * 4 + DATE_STYLES, upper_values=0.8)
     region = rng.choice(REGIONS)
@@ -69,6 +76,8 @@ def render(rng: random.Random) -> Doc:
 
     width = rng.randint(1750, 1950)
     page_h = round(width / 1.42)
+    if data_page:
+        return _data_page(rng, style, sp, printed, fields, mode, photo_side, downward, width, page_h)
     spread = Canvas(width, 2 * page_h, tint(rng, PAPERS))
     sheet = Sheet(spread, style)
     strip = rng.randint(110, 140)  # right-edge band kept free for the number
@@ -88,6 +97,29 @@ def render(rng: random.Random) -> Doc:
     on_a4 = rng.random() < 0.35
     canvas = mount(spread, rng, a4=on_a4)
     layout = f"{mode}/photo-{photo_side}/number-{number_on}/{'a4' if on_a4 else 'spread'}"
+    extra = {"series_number_direction": "top-to-bottom" if downward else "bottom-to-top"}
+    return Doc(DOC_TYPE, canvas, fields, printed, layout, style.family.name, extra).check(FIELDS)
+
+
+def _data_page(rng, style, sp, printed, fields, mode, photo_side, downward, width, page_h) -> Doc:
+    """Page 3 alone: photo, name, gender, birth date and place, the number along the edge."""
+    for f in UPPER_FIELDS:
+        printed[f] = fields[f] = None
+    page = Canvas(width, page_h, tint(rng, PAPERS))
+    sheet = Sheet(page, style)
+    strip = rng.randint(110, 140)
+    r, g, b = page.paper
+    guilloche(page, (0, 0, width, page_h), (r - 16, g - 16, b - 10), rng, lines=10)
+    if rng.random() < 0.6:  # the fold of the spread, cut off at the top edge
+        page.rect((0, 0, width, 8), fill=(r - 12, g - 12, b - 12), width=0)
+    _lower_page(sheet, rng, sp, printed, mode, page_h, strip, photo_side, top=0)
+    fnt = style.bold(rng.randint(54, 66)) if rng.random() < 0.6 else style.regular(rng.randint(56, 68))
+    x = width - strip + (strip - fnt.ascent - fnt.descent) / 2
+    y = (page_h - fnt.length(printed["series_number"])) / 2 + rng.randint(-80, 80)
+    page.vtext(x, y, printed["series_number"], fnt, rng.choice(REDS), "series_number", downward=downward)
+    on_a4 = rng.random() < 0.35
+    canvas = mount(page, rng, a4=on_a4)
+    layout = f"data-page/{mode}/photo-{photo_side}/{'a4' if on_a4 else 'page'}"
     extra = {"series_number_direction": "top-to-bottom" if downward else "bottom-to-top"}
     return Doc(DOC_TYPE, canvas, fields, printed, layout, style.family.name, extra).check(FIELDS)
 
@@ -127,11 +159,12 @@ def _upper_page(sheet: Sheet, rng, sp: Spelling, pr, mode, page_h, strip) -> Non
     _scribble(sheet.canvas, rng, sx + 60, sy - 70, 380, 60)
 
 
-def _lower_page(sheet: Sheet, rng, sp: Spelling, pr, mode, page_h, strip, photo_side) -> None:
+def _lower_page(sheet: Sheet, rng, sp: Spelling, pr, mode, page_h, strip, photo_side, top=None) -> None:
+    """The lower page, starting at `top` (default: under the upper page)."""
     st = sheet.style
     canvas = sheet.canvas
     m = rng.randint(70, 100)
-    top = page_h + m
+    top = (page_h if top is None else top) + m
     photo_w = round(canvas.width * rng.uniform(0.25, 0.3))
     photo_h = round(photo_w * 1.3)
     content_w = canvas.width - m - strip - 30
