@@ -12,6 +12,21 @@ import sys
 from .cli import main
 
 
+def entry() -> None:
+    """The command as a console script would run it (`obligations = "obligations.__main__:entry"`
+    gives the installed command the same quick exit)."""
+    _run(program=True)
+
+
+def _run(program: bool) -> None:
+    try:
+        main(prog_name="obligations")
+    except SystemExit as exc:
+        if program:
+            _exit_quickly(exc.code)
+        raise
+
+
 def _exit_quickly(code) -> None:
     import atexit
     import os
@@ -19,8 +34,7 @@ def _exit_quickly(code) -> None:
 
     run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
     others = [t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon]
-    program = getattr(sys.modules.get("__main__"), "__dict__", None) is globals()  # not runpy.run_module's copy
-    if not program or run_exit_functions is None or others:
+    if run_exit_functions is None or others:
         return
     if code is None:
         code = 0
@@ -36,8 +50,6 @@ def _exit_quickly(code) -> None:
     os._exit(code)
 
 
-try:
-    main(prog_name="obligations")
-except SystemExit as exc:
-    _exit_quickly(exc.code)
-    raise
+if __name__ == "__main__":
+    # `python -m obligations`, or runpy.run_module from a test: only the first is the program.
+    _run(program=getattr(sys.modules.get("__main__"), "__dict__", None) is globals())
