@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .backends.base import PageText
 from .doctypes import DocType
 from .fields.matching import fold, phrase_in_text
 
@@ -18,6 +19,7 @@ class Classification:
     confidence: float  # 0..1
     scores: dict[str, float]
     opens: bool = False  # the page prints its type's `first_page` title: a document starts here
+    by_values: bool = False  # no type's phrases sufficed: the type whose values validate best
 
     def explain(self) -> str:
         ranked = sorted(self.scores.items(), key=lambda kv: -kv[1])
@@ -45,6 +47,64 @@ def classify_page(text: str, doctypes: dict[str, DocType]) -> Classification:
     margin = (best_score - runner_up) / best_score
     opens = any(pattern.search(fold(text)) for pattern in doctypes[best].first_page)
     return Classification(best, round(max(0.05, coverage * (0.5 + 0.5 * margin)), 3), scores, opens)
+
+
+def classify(page: PageText, doctypes: dict[str, DocType]) -> Classification:
+    """A page's type by its phrases (`classify_page`); a readable page that no type's phrases
+    claim (a low-resolution scan that lost its small captions, a passport's data page alone)
+    takes the type whose fields, located as that type's, validate best (`by_values`)."""
+    label = classify_page(page.text, doctypes)
+    if label.doc_type != UNKNOWN or _sure_words(page) < MIN_READABLE_WORDS:
+        return label
+    return by_values(page, doctypes, label.scores)
+
+
+MIN_READABLE_WORDS = 5  # sure words of three letters or digits: fewer is no page to guess at
+# What a located value tells of its type: a number whose check digits pass, or one of a shape
+# only that type prints, found anywhere; far more than a date or gender beside its label,
+# which tell more than a name or text beside its label (several types print a person's).
+IDENTIFYING = {"snils": 3.0, "inn": 3.0, "passport_number": 2.0, "division_code": 2.0, "kpp": 1.5}
+SHAPED = 1.0  # any other validator (date, money, gender), for a value beside its label
+LABELLED_TEXT = 0.5  # a name or text beside its label
+MIN_VALUE_SCORE = 3.0  # and at least two values that validate
+VALUE_GUESS_CONFIDENCE = 0.5  # the most a type guessed from values is trusted
+
+
+def by_values(page: PageText, doctypes: dict[str, DocType], phrase_scores: dict[str, float]) -> Classification:
+    """The type whose fields, located on `page` as that type's, validate best, with the weight
+    of its phrases found; unknown unless the best has two values that validate and enough
+    weight. Confidence at most VALUE_GUESS_CONFIDENCE, less the closer the runner-up."""
+    from .fields.locate import locate_fields  # the locator is needed only for unclaimed pages
+
+    scores: dict[str, float] = {}
+    valid_values: dict[str, int] = {}
+    for doctype in doctypes.values():
+        score, count = 0.0, 0
+        located = locate_fields(doctype, [page])
+        for spec in doctype.fields:
+            found = located[spec.id]
+            if found.value is None or not found.valid:
+                continue
+            if spec.validate in IDENTIFYING:
+                weight = IDENTIFYING[spec.validate]
+            elif spec.validate not in ("text", "name"):
+                weight = SHAPED if found.source in ("label", "group", "vertical") else SHAPED / 2
+            else:
+                weight = LABELLED_TEXT if found.source in ("label", "group") else 0.0
+            score += weight
+            count += weight > 0 and spec.validate not in ("text", "name")
+        scores[doctype.id] = round(score + phrase_scores.get(doctype.id, 0.0), 2)
+        valid_values[doctype.id] = count
+    best = max(scores, key=scores.get, default=None)
+    if best is None or scores[best] < MIN_VALUE_SCORE or valid_values[best] < 2:
+        return Classification(UNKNOWN, 0.0, scores)
+    runner_up = max((s for name, s in scores.items() if name != best), default=0.0)
+    confidence = VALUE_GUESS_CONFIDENCE * (0.5 + 0.5 * (scores[best] - runner_up) / scores[best])
+    return Classification(best, round(confidence, 3), scores, by_values=True)
+
+
+def _sure_words(page: PageText) -> int:
+    return sum(1 for w in page.words if w.conf >= 50 and sum(c.isalnum() for c in w.text) >= 3)
 
 
 def _words_only(text: str) -> str:

@@ -26,7 +26,7 @@ from typing import Iterator
 
 from .backends import Backend, BackendInfo, TesseractBackend, TextLayerBackend, select_backend
 from .backends.base import PageText, Word
-from .classify import (UNKNOWN, Classification, classification_prompt, classify_answer, classify_page, forced,
+from .classify import (UNKNOWN, Classification, classification_prompt, classify, classify_answer, forced,
                        group_pages)
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
@@ -265,6 +265,9 @@ class Pipeline:
                 documents.append(DocumentResult(UNKNOWN, [p.page for p in doc_pages], 0.0, {}))
                 continue
             doctype = self.doctypes[doc_type]
+            if labels[indexes[0]].by_values:
+                warnings.append(f"page {doc_pages[0].page}: document type not recognised by its phrases; "
+                                f"taken as {doc_type}, whose values validate best ({labels[indexes[0]].explain()})")
             if all(p.text_source == "vlm" for p in doc_pages) and self._answers():
                 found = self._ask_fields(source, doctype, doc_pages)
             else:
@@ -325,7 +328,7 @@ class Pipeline:
             answer = self.backend.chat(image, [classification_prompt(self.doctypes)], max_new_tokens=8)[0]
             page.seconds["vlm"] = page.seconds.get("vlm", 0.0) + time.perf_counter() - started
             return classify_answer(answer.text, self.doctypes)
-        return classify_page(page.text, self.doctypes)
+        return classify(page, self.doctypes)
 
     def _answers(self) -> bool:
         return self.capabilities.kind == "answerer"

@@ -66,3 +66,46 @@ def test_an_invoice_title_starts_a_new_document_and_a_continuation_page_does_not
     assert continuation.doc_type == "invoice"
     documents = group_pages([first, continuation, second], DOCTYPES)
     assert [pages for _, pages, _ in documents] == [[0, 1], [2]]
+
+
+def _page(lines: list[str]):
+    """A page of OCR words, one row per line, 40 px apart."""
+    from obligations.backends.base import PageText, Word
+
+    words = []
+    for row, line in enumerate(lines):
+        x = 100
+        for token in line.split():
+            words.append(Word(token, (x, 100 + 60 * row, x + 24 * len(token), 140 + 60 * row), 90.0, row))
+            x += 24 * (len(token) + 1)
+    return PageText(1, 2000, 2800, 300, "ocr", words)
+
+
+def test_a_passport_data_page_alone_is_known_by_its_values():
+    """The lower page of a passport spread: no 'паспорт выдан', no 'код подразделения'."""
+    from obligations.classify import classify
+
+    page = _page(["ВОЛКОВ", "Фамилия", "СИЛА", "Имя", "МУЖ.", "Пол", "04.01.1941", "Дата рождения",
+                  "ГОР. РОСТОВ-НА-ДОНУ", "60 15 708096"])
+    assert classify_page(page.text, DOCTYPES).doc_type == UNKNOWN
+    result = classify(page, DOCTYPES)
+    assert result.doc_type == "passport" and result.by_values
+    assert 0 < result.confidence <= 0.5
+
+
+def test_a_snils_whose_title_was_lost_is_known_by_its_check_digits():
+    from obligations.classify import classify
+
+    page = _page(["№ 112-233-445 95", "Фамилия ИВАНОВ", "Имя ПЕТР", "Дата регистрации 15.05.2001"])
+    result = classify(page, DOCTYPES)
+    assert result.doc_type == "snils" and result.by_values
+    wrong = _page(["№ 112-233-445 96", "Фамилия ИВАНОВ", "Имя ПЕТР"])  # check digits fail
+    assert classify(wrong, DOCTYPES).doc_type != "snils"
+
+
+def test_a_readable_page_with_no_values_of_any_type_stays_unknown():
+    from obligations.classify import classify
+
+    page = _page(["Dear colleagues, the meeting is moved", "to the large room on the second floor",
+                  "Please bring your laptops and the reports"])
+    assert classify(page, DOCTYPES).doc_type == UNKNOWN

@@ -31,6 +31,13 @@ DOWNSCALE_ABOVE = 60.0
 # JPEG and the noise of a cheap scanner, magnified, read as strokes (measured on 100-dpi noisy
 # JPEGs: 65 % of fields right without, 72-74 % with 0.3-0.5).
 UPSCALE_SMOOTHING = 0.4
+# On a noisy page, greys lighter than this fraction of the contrast below the paper are paper.
+WHITEN_BELOW_PAPER = 0.3
+# Specks, in parts of the text's height: smaller than any mark of the text (removed anywhere);
+# up to a full stop's size (removed when farther than SPECK_GAP from other ink).
+TINY_SPECK = 0.08
+SMALL_SPECK = 0.18
+SPECK_GAP = 0.25
 # Isolated specks per million pixels above which a page is despeckled.
 SPECKS_PER_MPX = 600.0
 
@@ -57,10 +64,13 @@ class Conditioning:
     page_dpi: int | None  # its resolution (a PDF page: the resolution it is rendered at)
     scale: float = 1.0  # conditioned pixels per page pixel
     despeckle: bool = False
+    # (ink, paper): greys stretched so that `ink` is black and all lighter than `paper` white
+    levels: tuple[int, int] | None = None
+    text_height: float | None = None  # as measured on the page: the scale of its specks
 
     @property
     def identity(self) -> bool:
-        return self.scale == 1.0 and not self.despeckle
+        return self.scale == 1.0 and not self.despeckle and self.levels is None
 
     @property
     def dpi(self) -> int | None:
@@ -80,6 +90,8 @@ class Conditioning:
             steps.append(f"scaled x{self.scale:.2f}")
         if self.despeckle:
             steps.append("despeckled")
+        if self.levels:
+            steps.append("paper whitened")
         return ", ".join(steps) or "as it is"
 
 
@@ -91,7 +103,7 @@ def measure(image: Image.Image) -> Measurement:
     # A reduced copy is enough for the paper and ink levels.
     sample = gray[:: max(1, gray.shape[0] // 400), :: max(1, gray.shape[1] // 400)]
     paper = float(np.percentile(sample, 90))
-    ink = float(np.percentile(sample, 2))
+    ink = float(np.percentile(sample, 1))
     contrast = max(0.0, paper - ink)
     # Ink: darker than half way from the paper to the ink, locally (uneven light, tints).
     threshold = paper - max(contrast, 30.0) * 0.45
@@ -127,7 +139,15 @@ def plan(found: Measurement, size: tuple[int, int], dpi: int | None) -> Conditio
         elif found.text_height > DOWNSCALE_ABOVE:
             scale = TARGET_TEXT_HEIGHT * 1.2 / found.text_height
     scale = round(scale, 2)
-    return Conditioning(size, dpi, scale, found.specks_per_mpx >= SPECKS_PER_MPX)
+    despeckle = found.specks_per_mpx >= SPECKS_PER_MPX
+    levels = None
+    if scale > 1 or despeckle:
+        # A noisy page's paper, magnified, is a texture of grey blobs that Tesseract's global
+        # threshold turns into ink round whole lines, which it then drops (a low-resolution
+        # passport read 24 words this way, 38 with its paper whitened).
+        ink = found.paper - found.contrast
+        levels = (round(ink), round(found.paper - WHITEN_BELOW_PAPER * found.contrast))
+    return Conditioning(size, dpi, scale, despeckle, levels, found.text_height)
 
 
 def apply(image: Image.Image, conditioning: Conditioning) -> Image.Image:
@@ -136,14 +156,23 @@ def apply(image: Image.Image, conditioning: Conditioning) -> Image.Image:
     if conditioning.identity:
         return image
     if conditioning.despeckle:
-        image = despeckled(image)
+        image = despeckled(image, conditioning.text_height)
     if conditioning.scale != 1.0:
         size = (max(1, round(image.width * conditioning.scale)), max(1, round(image.height * conditioning.scale)))
         if conditioning.scale > 1:
             image = _smooth(image.resize(size, Image.Resampling.LANCZOS), UPSCALE_SMOOTHING * conditioning.scale)
         else:
             image = image.resize(size, Image.Resampling.BOX)
+    if conditioning.levels is not None:
+        image = _stretched(image, *conditioning.levels)
     return image
+
+
+def _stretched(image: Image.Image, ink: int, paper: int) -> Image.Image:
+    """Greys mapped linearly so that `ink` and darker is black, `paper` and lighter white."""
+    span = max(1, paper - ink)
+    table = [min(255, max(0, (v - ink) * 255 // span)) for v in range(256)]
+    return image.point(table * (len(image.getbands())))
 
 
 def _smooth(image: Image.Image, sigma: float) -> Image.Image:
@@ -153,28 +182,36 @@ def _smooth(image: Image.Image, sigma: float) -> Image.Image:
     return Image.fromarray(smoothed)
 
 
-def despeckled(image: Image.Image) -> Image.Image:
-    """The page with isolated specks (dark components of a few pixels, far from any other ink)
-    painted paper. Unlike a median filter it keeps full stops, the dots of 'ё' and 'i', and
-    thin strokes: a component near other ink is kept whatever its size."""
+def despeckled(image: Image.Image, text_height: float | None) -> Image.Image:
+    """The page with specks painted paper: dark components too small to be any mark of its
+    text (under TINY_SPECK of the text's height) wherever they are, and ones up to the size of
+    a full stop (SMALL_SPECK) far from other ink. Unlike a median filter this keeps full stops
+    and commas beside their words, the dots of 'ё' and 'i', and thin strokes: a component
+    joined to a letter is that letter."""
     import cv2
 
+    height = text_height or TARGET_TEXT_HEIGHT
+    tiny = max(1, round(TINY_SPECK * height))
+    small = max(3, round(SMALL_SPECK * height))
+    gap = max(3, round(SPECK_GAP * height))
     gray = np.asarray(image if image.mode == "L" else image.convert("L"))
     paper = float(np.percentile(gray[:: max(1, gray.shape[0] // 400), :: max(1, gray.shape[1] // 400)], 90))
     binary = (gray < paper - 60).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     if count <= 1:
         return image
-    small = (stats[:, cv2.CC_STAT_AREA] <= 6) & (stats[:, cv2.CC_STAT_WIDTH] <= 3) & (stats[:, cv2.CC_STAT_HEIGHT] <= 3)
-    small[0] = False
-    if not small.any():
+    widths, heights = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    is_tiny = (widths <= tiny) & (heights <= tiny)
+    is_small = (widths <= small) & (heights <= small)
+    is_tiny[0] = is_small[0] = False
+    if not is_small.any():
         return image
-    # Ink other than the small components, grown by a margin: a small component touching it
-    # is punctuation or part of a letter.
-    big_ink = ((labels > 0) & ~small[labels]).astype(np.uint8)
-    near = cv2.dilate(big_ink, np.ones((7, 7), np.uint8)).astype(bool)
-    lone = small[labels] & ~near
+    # Ink other than the small components, grown by the gap: a small component within it is
+    # punctuation or part of a letter.
+    big_ink = ((labels > 0) & ~is_small[labels]).astype(np.uint8)
+    near = cv2.dilate(big_ink, np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)).astype(bool)
+    specks = is_tiny[labels] | (is_small[labels] & ~near)
     out = gray.copy()
-    out[lone] = np.uint8(paper)
+    out[specks] = np.uint8(paper)
     result = Image.fromarray(out)
     return result if image.mode == "L" else result.convert(image.mode)

@@ -8,11 +8,11 @@ from dataclasses import replace
 
 from ..backends.base import Backend, PageText, Word
 from ..backends.text_layer import TextLayerBackend
-from ..classify import classify_page
+from ..classify import classify
 from ..doctypes import DocType
 from ..fields.locate import Found
 from ..sources import Source, render_page, upright_raster
-from . import condition, follow_up
+from . import follow_up
 
 
 def read_page(source: Source, number: int, backend: Backend | None, doctypes: dict[str, DocType], *,
@@ -50,6 +50,8 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
     conditioning = None
     page_dpi = raster.dpi
     if abilities.conditions:
+        from . import condition  # numpy and OpenCV: only runs that OCR import them
+
         started = time.perf_counter()
         conditioning = condition.plan(condition.measure(image), (width, height), raster.dpi)
         image = condition.apply(image, conditioning)
@@ -67,7 +69,7 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
     if page.text_source == "ocr":
         # The follow-up reads need this page's raster, which this worker holds now: do them
         # here for the type the page looks like, rather than render it again for each.
-        guess = doctypes.get(doc_type) or doctypes.get(classify_page(page.text, doctypes).doc_type)
+        guess = doctypes.get(doc_type) or doctypes.get(classify(page, doctypes).doc_type)
         if guess is not None:
             started = time.perf_counter()
             follow_up(page, image.rotate(-turned, expand=True) if turned else image, guess, backend)
@@ -81,6 +83,8 @@ def page_raster(source: Source, page: PageText, gray: bool = False):
     conditioning = page.conditioning
     if conditioning is None:
         return upright_raster(source, page.page, page.dpi, page.rotation, gray)
+    from . import condition
+
     image = condition.apply(render_page(source, page.page, conditioning.page_dpi, gray).image, conditioning)
     return image.rotate(-page.rotation, expand=True) if page.rotation else image
 

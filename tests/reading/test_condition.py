@@ -1,0 +1,101 @@
+"""Page conditioning (obligations.reading.condition): each step asserted on the property it
+measures or changes, on generated pages."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from obligations.reading.condition import Conditioning, apply, despeckled, measure, plan
+from obligations.synth import render_clean
+
+
+@pytest.fixture(scope="module")
+def page() -> Image.Image:
+    """A clean 300-dpi passport render, grey."""
+    return render_clean("passport", seed=3)[0].convert("L")
+
+
+@pytest.mark.parametrize("dpi", [75, 100, 150, 200])
+def test_text_height_follows_the_resolution_within_15_percent(page, dpi):
+    full = measure(page).text_height
+    small = page.resize((page.width * dpi // 300, page.height * dpi // 300), Image.Resampling.BOX)
+    measured = measure(small).text_height
+    assert full is not None and measured is not None
+    assert measured / full == pytest.approx(dpi / 300, rel=0.15)
+
+
+def test_a_clean_page_is_read_as_it_is(page):
+    conditioning = plan(measure(page), page.size, 300)
+    assert conditioning.identity and apply(page, conditioning) is page
+
+
+def test_a_low_resolution_page_is_brought_to_the_text_size_of_a_300_dpi_page(page):
+    small = page.resize((page.width // 3, page.height // 3), Image.Resampling.BOX)
+    conditioning = plan(measure(small), small.size, 100)
+    assert conditioning.scale == pytest.approx(3, rel=0.2)
+    conditioned = apply(small, conditioning)
+    assert measure(conditioned).text_height == pytest.approx(measure(page).text_height, rel=0.2)
+    assert conditioning.dpi == round(100 * conditioning.scale)
+
+
+def _specked(image: Image.Image, count: int, seed: int = 0) -> tuple[Image.Image, list[tuple[int, int]]]:
+    """`image` with single dark pixels on blank paper, far from any ink."""
+    rng = random.Random(seed)
+    pixels = np.asarray(image).copy()
+    ink = pixels < 128
+    placed = []
+    while len(placed) < count:
+        x, y = rng.randrange(5, image.width - 5), rng.randrange(5, image.height - 5)
+        if not ink[y - 5:y + 6, x - 5:x + 6].any():
+            pixels[y, x] = 20
+            placed.append((x, y))
+    return Image.fromarray(pixels), placed
+
+
+def test_specks_are_removed_and_the_ink_of_text_kept(page):
+    specked, specks = _specked(page, 5000)
+    found = measure(specked)
+    assert found.specks_per_mpx >= measure(page).specks_per_mpx + 300
+    assert plan(found, specked.size, 300).despeckle
+    cleaned = np.asarray(despeckled(specked, found.text_height))
+    # (Specks on a grey picture are part of it: kept.)
+    assert sum(cleaned[y, x] < 128 for x, y in specks) <= 0.05 * len(specks)
+    text = np.asarray(page) < 128
+    # Full stops, the dots over letters, thin strokes: the text's ink is kept.
+    assert np.count_nonzero(cleaned[text] < 128) >= 0.995 * np.count_nonzero(text)
+
+
+def test_a_dot_beside_a_word_is_punctuation_not_a_speck():
+    image = Image.new("L", (300, 80), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 30, 80, 50), fill=0)  # a word, 20 px tall
+    draw.rectangle((83, 47, 85, 49), fill=0)  # its full stop
+    draw.rectangle((150, 40, 152, 42), fill=0)  # a speck as large, far from the word
+    draw.point((90, 40), fill=0)  # a speck too small to be any mark of this text
+    cleaned = np.asarray(despeckled(image, 20))
+    assert cleaned[48, 84] == 0
+    assert cleaned[41, 151] == 255 and cleaned[40, 90] == 255
+
+
+def test_a_noisy_pages_paper_is_whitened_and_its_ink_kept(page):
+    small = page.resize((page.width // 3, page.height // 3), Image.Resampling.BOX)
+    noisy = np.clip(np.asarray(small).astype(np.int16) + np.random.default_rng(0).normal(0, 12, small.size[::-1]),
+                    0, 255).astype(np.uint8)
+    noisy_image = Image.fromarray(noisy)
+    conditioning = plan(measure(noisy_image), noisy_image.size, 100)
+    assert conditioning.levels is not None
+    conditioned = np.asarray(apply(noisy_image, conditioning))
+    # Paper: mostly pure white after; before, the noise spread it over many greys.
+    assert np.mean(conditioned > 250) > 0.8 > np.mean(noisy > 250)
+    assert np.count_nonzero(conditioned < 80) > 0
+
+
+def test_boxes_on_the_conditioned_image_map_back_onto_the_page():
+    conditioning = Conditioning((1000, 700), 100, scale=2.5)
+    assert conditioning.to_page((250, 500, 1000, 750)) == (100, 200, 400, 300)
+    assert conditioning.to_page((251, 501, 999, 749)) == (100, 200, 400, 300)
+    assert Conditioning((10, 10), None).to_page((1, 2, 3, 4)) == (1, 2, 3, 4)
