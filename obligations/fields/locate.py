@@ -20,6 +20,7 @@ from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, p
 from .choice import Found, choose, expand, find_text_box, locate_answer, value_from_words
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .positional import lines_after, top_lines
+from .totals import reconcile_total
 
 __all__ = [
     "LINE_GAP", "NEIGHBOUR_ROWS", "PHRASE_GAP", "SURE_CONF", "Candidate", "Found", "expand", "find_text_box",
@@ -37,6 +38,10 @@ def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
             found = lines_after(spec, models, results.get(spec.after or ""))
         else:
             found = _by_label(spec, doctype, models)
+            if spec.normalize == "money" and spec.pick == "last":
+                # A receipt's total (its last figure by a total's label): weighed against the
+                # other amounts printed on it.
+                found = reconcile_total(spec, models, found)
         results[spec.id] = found or Found()
     return results
 

@@ -478,3 +478,58 @@ def test_receipt_total_prefers_the_rounded_figure_and_passes_over_the_tax_summar
         (300, 500, "TOTAL AMOUNT 27.55"),
     ])
     assert got["total"] == "27.55"
+
+
+def test_receipt_total_weighed_against_cash_change_and_rounding():
+    # 'Total Amount' before a discount loses to the total the cash less the change gives.
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "Total Amount 49. 60"),
+        (300, 450, "Rounding Adj -0.03"),
+        (300, 500, "TOTAL: RM 57.80"),
+        (300, 550, "CASH 60.00"),
+        (300, 600, "CHANGE 2.20"),
+    ])
+    assert got["total"] == "57.80"
+    # A figure read with a space for its point, confirmed by the cash less the change.
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "Total Sales (Inclusive of GST) 80 90"),
+        (300, 450, "CASH 100.00"),
+        (300, 500, "Change 19 10"),
+    ])
+    assert got["total"] == "80.90"
+    # A digit misread in the total alone: the cash less the change says which.
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "TOTAL 48,00"),
+        (300, 450, "CASH 20.00"),
+        (300, 500, "CHANGE 2.00"),
+    ])
+    assert got["total"] == "18.00"
+    # The figure before rounding, where a rounding line rounds: rounded to 0.05.
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "Total (Inclusive of GST): 48.16"),
+        (300, 450, "Rounding Adj: -0.01"),
+    ])
+    assert got["total"] == "48.15"
+    # A rounding line of 0.00 rounds nothing; a total printed twice is no misreading.
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "Rounding 0.00"),
+        (300, 450, "Total Sales (Inclusive of GST) 94.87"),
+        (300, 500, "CASH 84.87"),
+        (300, 550, "Change 0.00"),
+        (300, 600, "Total Qty 6 94.87"),
+    ])
+    assert got["total"] == "94.87"
+    # A total label OCR read a letter off ('lotal') still labels the total.
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "Sub-total 88.97"),
+        (300, 450, "Rounding Adj -0.02"),
+        (300, 500, "lotal After Adj Incl GST 88.95"),
+        (300, 550, "CASH 100.00"),
+    ])
+    assert got["total"] == "88.95"

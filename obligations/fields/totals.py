@@ -1,0 +1,208 @@
+"""A receipt's total, checked against the other amounts printed on it.
+
+A receipt prints its total several times over (the total, the tendered cash less the
+change, the tax summary's sum), and OCR misreads one figure or one label now and then
+('48,00' for 18.00, 'fotal'). The figures next to total labels are each weighed by what the
+rest of the receipt says of them:
+  - the cash tendered less the change given equals the total;
+  - where a rounding line is printed, the total paid is rounded (to 0.05 in Malaysia), and
+    the figure before rounding is not the total;
+  - the total is printed more than once (the cash paid exactly, a summary's sum);
+  - a label that says the figure is rounded, or net, or inclusive of tax, names the total;
+    one that says it leaves tax out, or counts items or tax, does not;
+  - a row with several figures is a table (a tax summary: 'Total 26.00 1.56');
+  - of the figures left alike, the lowest printed above the payment lines is the total
+    (a receipt adds discounts and rounding before it prints what is due).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from rapidfuzz import fuzz
+
+from ..doctypes import FieldSpec
+from .candidates import Candidate
+from .choice import Found, expand, found_in, join_words
+from .layout import PageModel
+from .normalize import fix_digit_lookalikes, normalize
+
+CASH = re.compile(r"(?i)\b(CASH|TENDERED?|PAY|PAID|PAYMENT|VISA|MASTER\s*CARD|CREDIT\s*CARD|DEBIT|CARD)\b")
+CHANGE = re.compile(r"(?i)\b(CHANGE|CHG|BALANCE|BAKI)\b")
+ROUNDING = re.compile(r"(?i)\bROUND")
+# Words in a total's label that make it some other sum.
+NOT_TOTAL = re.compile(r"(?i)(\bQTY|\bQUANTITY|\bITEMS?\b|\bEXCL|\bSUB\W*TOTAL|\bDISC|\bSAVING|\bTAX\b|\bGST\b|\bSST\b)")
+# Words that make a total's label the total paid, however it also names tax.
+SURE_TOTAL = re.compile(r"(?i)(\bINCL|\bROUND|\bNETT?\b|\bGRAND\b|\bPAYABLE\b|\bDUE\b)")
+# A figure OCR read with a space for its decimal point ('80 90', '49. 60', '57, 80'): only
+# at a row's end, after a total's, cash's or change's label.
+SPACED = re.compile(r"(?<![\d.,])(\d{1,4})(?:\s+[.,]?|[.,]\s+)\s*(\d{2})\W{0,2}$")
+STEP = Decimal("0.05")
+
+
+@dataclass
+class _Amount:
+    value: Decimal
+    row: int
+    span: tuple[int, int]  # in the row's joined text
+    spaced: bool = False
+
+
+@dataclass
+class _Choice:
+    amount: _Amount
+    score: float
+    found: Found | None = None  # the value the labels alone gave
+
+
+@dataclass
+class _Facts:
+    paid: Decimal | None  # the cash tendered less the change
+    rounded: bool  # a rounding line is printed
+    seen_twice: set[Decimal]  # figures printed more than once
+
+
+def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | None) -> Found | None:
+    """The receipt's total among the figures by its labels (see the module's note); `chosen`
+    (the value the labels alone give) stands among them, and alone when none is by a label."""
+    if not models:
+        return chosen
+    model = models[0]  # the receipt's first page: its total, cash and change are on it
+    best, facts = _best(spec, model, chosen)
+    if best is None:
+        return chosen
+    if best.found is not None:
+        found = best.found
+    else:
+        row = model.rows[best.amount.row]
+        text, spans = join_words(row.words)
+        found = found_in(spec, Candidate(row.words, model.page.page, "label"), text, spans, best.amount.span)
+        if found is None:
+            return chosen
+    value = best.amount.value
+    if facts.paid is not None and value != facts.paid and _misread(value, facts.paid) and value not in facts.seen_twice:
+        value = facts.paid  # a digit misread or lost, which the cash less the change gives
+    elif facts.rounded and value % STEP:
+        value = (value / STEP).quantize(Decimal(1), ROUND_HALF_UP) * STEP  # the figure before rounding
+    text = f"{value:.2f}"
+    return found if found.value == text else replace(found, value=text)
+
+
+def _misread(value: Decimal, paid: Decimal) -> bool:
+    """Whether `value` reads as `paid` with one digit wrong or some digits lost."""
+    read, true = f"{value:.2f}".replace(".", ""), f"{paid:.2f}".replace(".", "")
+    if len(read) == len(true):
+        return sum(a != b for a, b in zip(read, true)) == 1
+    rest = iter(true)
+    return len(read) < len(true) and all(c in rest for c in read)
+
+
+def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Choice | None, _Facts]:
+    rows = model.rows
+    money = re.compile(expand(spec.pattern or "{money}"))
+    texts = [join_words(r.words)[0] for r in rows]
+    # Where each row's total label ends (the words before the figure): a label hit, or a
+    # word OCR read one letter off 'Total' ('lotal', 'Tatal').
+    labelled = {h.row: h.end for h in sorted(model.hits, key=lambda h: h.length) if h.owner == spec.id}
+    misread = set()
+    for i, row in enumerate(rows):
+        if i not in labelled:
+            word = next((k for k, w in enumerate(row.words) if _like_total(w.text)), None)
+            if word is not None:
+                labelled[i] = word + 1
+                misread.add(i)
+    payment_rows = [i for i, t in enumerate(texts)
+                    if (CASH.search(t) or CHANGE.search(t)) and not ROUNDING.search(t) and i not in labelled]
+    amounts = {i: _amounts(texts[i], i, money, lenient=i in labelled or i in payment_rows) for i in range(len(rows))}
+    # The most tendered (a row of the cash paid towards the total and one of the cash received).
+    cash = max((amounts[i][-1].value for i in payment_rows if amounts[i] and not CHANGE.search(texts[i])),
+               default=None)
+    change = _last(amounts, [i for i in payment_rows if CHANGE.search(texts[i])])
+    paid = cash - change if cash is not None and change is not None and cash >= change else None
+    # A rounding line that rounds: its figure not 0.00, or unread.
+    rounded = any(ROUNDING.search(t) and i not in labelled and not any(a.value == 0 for a in amounts[i])
+                  for i, t in enumerate(texts))
+    everywhere = [a.value for found in amounts.values() for a in found]
+    first_payment = min((i for i in payment_rows if amounts[i]), default=len(rows))
+
+    choices: list[_Choice] = []
+    for i, end in labelled.items():
+        label_end = join_words(rows[i].words[:end])[0]
+        after = [a for a in amounts[i] if a.span[0] >= len(label_end)]
+        if not after:
+            continue
+        amount = after[-1]
+        if amount.value <= 0:
+            continue
+        text = texts[i]
+        score = -0.5 if i in misread else 0.0
+        if len(after) > 1:
+            score -= 2  # a table's row
+        if NOT_TOTAL.search(text) and not SURE_TOTAL.search(text):
+            score -= 2
+        if SURE_TOTAL.search(text):
+            score += 0.5
+        score += _evidence(amount.value, paid, cash, rounded, everywhere)
+        # Of the figures left alike, the lowest above the payment lines.
+        score += 0.01 * i / len(rows) if i < first_payment else -0.5
+        choices.append(_Choice(amount, score))
+    if chosen is not None and chosen.value is not None and chosen.valid:
+        value = Decimal(chosen.value)
+        if not any(c.amount.value == value for c in choices):
+            # The figure under or over a label (a table's total column).
+            amount = _Amount(value, -1, (0, 0))
+            choices.append(_Choice(amount, -0.25 + _evidence(value, paid, cash, rounded, everywhere), chosen))
+    # The cash less the change, printed by a label OCR misread: a figure no payment line gives.
+    if paid is not None and paid > 0 and not any(c.amount.value == paid for c in choices):
+        for i, found in amounts.items():
+            if i in payment_rows:
+                continue
+            for amount in found:
+                if amount.value == paid and len(found) == 1:
+                    choices.append(_Choice(amount, 1.5 + _evidence(paid, None, None, rounded, everywhere)))
+    return max(choices, key=lambda c: c.score, default=None), _Facts(paid, rounded, {v for v in everywhere if everywhere.count(v) > 1})
+
+
+def _like_total(text: str) -> bool:
+    """A word that reads 'Total' but for one letter ('lotal', 'Tatal', 'Tota’')."""
+    letters = re.sub(r"[^a-z]", "", text.lower())
+    return 4 <= len(letters) <= 6 and letters != "total" and fuzz.ratio(letters, "total") >= 80
+
+
+def _evidence(value: Decimal, paid: Decimal | None, cash: Decimal | None, rounded: bool,
+              everywhere: list[Decimal]) -> float:
+    score = 0.0
+    if paid is not None and value == paid:
+        score += 3
+    elif cash is not None and value == cash:
+        score += 1
+    if rounded:
+        score += 1 if value % STEP == 0 else -1
+    score += 0.5 * min(2, everywhere.count(value) - 1)
+    return score
+
+
+def _amounts(text: str, row: int, money: re.Pattern, lenient: bool) -> list[_Amount]:
+    fixed = fix_digit_lookalikes(text)
+    found = []
+    for match in money.finditer(fixed):
+        value = normalize("money", match.group())
+        if value is not None:
+            found.append(_Amount(Decimal(value), row, match.span()))
+    if lenient and (spaced := SPACED.search(fixed)) is not None:
+        if not any(a.span[1] > spaced.start(1) for a in found):
+            value = Decimal(f"{spaced.group(1)}.{spaced.group(2)}")
+            found.append(_Amount(value, row, (spaced.start(1), spaced.end(2)), spaced=True))
+    return found
+
+
+def _last(amounts: dict[int, list[_Amount]], rows: list[int]) -> Decimal | None:
+    """The figure ending the first of `rows` that has one."""
+    for i in rows:
+        if amounts[i]:
+            return amounts[i][-1].value
+    return None
+
+
