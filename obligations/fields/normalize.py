@@ -429,13 +429,14 @@ def _month_number(word: str) -> int | None:
 
 
 _S = r"\s*[./,\-–—]\s*"  # numeric separator, OCR spacing tolerated
-_TS = r"[\s./,\-–—]*"  # separator around a month word
+_TS = r"[\s./,:\-–—]*"  # separator around a month word ('05 Mar: 2018': a full stop read as a colon)
 _MW = r"(?P<m>[A-Za-zА-Яа-яЁё]{3,})\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 
 _DATE_PATTERNS = (
     re.compile(rf"(?<!\d)(?P<y>\d{{4}}){_S}(?P<m>\d{{1,2}}){_S}(?P<d>\d{{1,2}})(?!\d)"),
-    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}}){_S}(?P<m>\d{{1,2}}){_S}(?P<y>\d{{4}}|\d{{2}})(?!\d)"),
+    # A two-digit year is no part of a longer date ('19- 10/03/2018' is not 19.10.2003).
+    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}}){_S}(?P<m>\d{{1,2}}){_S}(?P<y>\d{{4}}(?!\d)|\d{{2}}(?!\d|{_S}\d))"),
     re.compile(
         rf"(?<!\d)(?P<d>\d{{1,2}}){_ORD}(?!\d)\s*[»\"'”]?{_TS}{_MW}{_TS}(?P<y>\d{{4}}|\d{{2}})(?![\d:])",
         re.IGNORECASE,

@@ -620,3 +620,29 @@ def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected)
 
 def test_caps_reads_a_numero_sign_as_no():
     assert normalize("caps", "№.2&4, Jalan Harmoni 3/2,") == "NO.2&4, JALAN HARMONI 3/2"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("05 Mar: 2018", "2018-03-05"),  # a full stop read as a colon after the month
+    ("05-Mar-18", "2018-03-05"),
+    ("24 Mar 18 09:12:41 PM", "2018-03-24"),
+    ("2018/02/22 13:34:14", "2018-02-22"),
+    ("2018.03.05", "2018-03-05"),
+    ("5/3/18", "2018-03-05"),  # day first
+    ("ORD #07 -REG #19- 10/03/2018 17:24", "2018-03-10"),  # '19- 10/03' is no date with a two-digit year
+])
+def test_receipt_dates(raw, expected):
+    assert normalize("date", raw) == expected
+
+
+def test_date_pattern_finds_receipt_dates():
+    import re
+
+    from obligations.fields.choice import expand
+
+    regex = re.compile(expand("{date}"))
+    for text, date in [("ORD #07 -REG #19- 10/03/2018 17:24:07", "10/03/2018"),
+                       ("24 Mar 18 09:12:41 PM", "24 Mar 18"), ("Date: 2018/02/22 13:34", "2018/02/22"),
+                       ("05 Mar: 2018", "05 Mar: 2018")]:
+        found = [m.group() for m in regex.finditer(text)]
+        assert date in found, (text, found)
