@@ -14,6 +14,7 @@ Canonical forms::
     text             whitespace collapsed, stray edge punctuation removed
     organization     text, a leading legal form in capitals: "ООО «Ромашка»"
     caps             text in capitals (a Latin-script receipt's address): "NO.2&4, JALAN HARMONI"
+    address          caps, a Malaysian street address's misread signs read back: "NO.59 JALAN SS21/39, 81760"
     business_name    caps, a Malaysian legal form read right: "SUN VICTORY SDN BHD", "99 SPEED MART S/B"
     place            text; in a place printed in lower and upper case, a settlement's
                      abbreviation in lower case: "г. Уфа" (OCR reads "Г. Уфа")
@@ -47,6 +48,7 @@ __all__ = [
     "normalize_text",
     "normalize_organization",
     "normalize_caps",
+    "normalize_address",
     "normalize_business_name",
     "normalize_place",
     "normalize_name",
@@ -170,6 +172,24 @@ def normalize_business_name(raw: str) -> str | None:
     s = _SDN_BHD.sub(lambda m: "SDN" + m.group(1) + "BHD", s)
     s = _BHD_ALONE.sub("BHD", s)
     return _S_SLASH_B.sub("S/B", s)
+
+
+def normalize_address(raw: str) -> str | None:
+    """A Latin-script street address in capitals (`caps`), with what OCR makes of its print
+    read back: a dollar sign, which no address prints, is an S ('JALAN $$21/39'), or an 8
+    opening a five-digit postcode ('$1760 JOHOR BAHRU'); 'NO' (number) read as 'MO' or 'HO'
+    before its number, or with a comma for its full stop ('NO, 53')."""
+    s = normalize_caps(raw)
+    if s is None:
+        return None
+    s = _DOLLAR_POSTCODE.sub("8", s).replace("$", "S")
+    s = _NUMBER_SIGN.sub("NO", s)
+    return _NUMBER_COMMA.sub("NO.", s)
+
+
+_DOLLAR_POSTCODE = re.compile(r"(?<![\w$])\$(?=\d{4}(?!\w))")
+_NUMBER_SIGN = re.compile(r"(?<![\w.])[MH]O(?=(?:[.:]\s*|\s+)\d)")
+_NUMBER_COMMA = re.compile(r"(?<![\w.])NO,(?=\s*\d)")
 
 
 _SDN_BHD = re.compile(r"(?<![A-Z0-9])[S5$][DO0]N(\.?\s*)BH[DO0](?![A-Z0-9])")
@@ -492,6 +512,7 @@ NORMALIZERS: dict[str, Callable[[str], str | None]] = {
     "text": normalize_text,
     "organization": normalize_organization,
     "caps": normalize_caps,
+    "address": normalize_address,
     "business_name": normalize_business_name,
     "place": normalize_place,
     "name": normalize_name,

@@ -223,7 +223,7 @@ def _scrap(row: Row) -> bool:
         return True
     if statistics.mean(w.conf for w in row.words) < SCRAP_CONF:
         return True
-    return all(c.islower() for c in letters)
+    return bool(letters) and all(c.islower() for c in letters)
 
 
 def _value(spec: FieldSpec, words: list[Word], model: PageModel, end: int | None = None) -> Found | None:

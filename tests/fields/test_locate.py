@@ -533,3 +533,14 @@ def test_receipt_total_weighed_against_cash_change_and_rounding():
         (300, 550, "CASH 100.00"),
     ])
     assert got["total"] == "88.95"
+
+
+def test_receipt_address_ends_before_tax_invoice_under_a_number_row():
+    got = values("receipt", [
+        (300, 100, "YHM AEON TEBRAU CITY"),
+        (300, 150, "S117, Second Floor,"),
+        (300, 200, "81100 Johor Bahru, Johor."),
+        (300, 250, "002105827328"),
+        (300, 300, "TAX INVOICE"),
+    ])
+    assert got["address"] == "S117, SECOND FLOOR, 81100 JOHOR BAHRU, JOHOR."

@@ -25,7 +25,7 @@ ALL_KINDS = sorted(NORMALIZERS)
 def test_registry_has_every_documented_kind():
     assert set(NORMALIZERS) == {
         "text", "organization", "place", "name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
-        "passport_number", "division_code", "doc_number", "doc_number_ru", "caps", "business_name",
+        "passport_number", "division_code", "doc_number", "doc_number_ru", "caps", "business_name", "address",
     }
 
 
@@ -646,3 +646,17 @@ def test_date_pattern_finds_receipt_dates():
                        ("05 Mar: 2018", "05 Mar: 2018")]:
         found = [m.group() for m in regex.finditer(text)]
         assert date in found, (text, found)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("MO.59 JALAN PERMAS 9/5 BANDAR BARU PERMAS JAYA $1760 JOHOR BAHRU",
+     "NO.59 JALAN PERMAS 9/5 BANDAR BARU PERMAS JAYA 81760 JOHOR BAHRU"),
+    ("Level 6, Jalan $$21/39,47400 Petaling Jaya", "LEVEL 6, JALAN SS21/39,47400 PETALING JAYA"),
+    ("$117, Second Floor", "S117, SECOND FLOOR"),
+    ("NO, 53, JALAN BESAR", "NO. 53, JALAN BESAR"),
+    ("№,2, Jalan Temenggung 19/9", "NO.2, JALAN TEMENGGUNG 19/9"),
+    ("HO 12 GF, JALAN MAMANDA 5", "NO 12 GF, JALAN MAMANDA 5"),
+    ("HOME MASTER, NO.53", "HOME MASTER, NO.53"),  # a word that starts 'HO' stays
+])
+def test_receipt_address(raw, expected):
+    assert normalize("address", raw) == expected
