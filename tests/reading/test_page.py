@@ -1,0 +1,37 @@
+"""Reading one page (obligations.reading.page): a page conditioned for reading gives its
+boxes on the page as given."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from PIL import Image
+
+from obligations.pipeline import Pipeline, RunOptions
+from obligations.synth import generate
+
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+
+
+def _overlap(a, b) -> float:
+    """Intersection over the smaller box."""
+    w = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    return w * h / max(1, min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])))
+
+
+def test_a_low_resolution_page_is_upscaled_for_reading_and_its_boxes_put_back_on_it(tmp_path):
+    generate("snils", 1, tmp_path, degrade="none", fmt="png", seed=7)
+    truth = json.loads((tmp_path / "snils_0000.json").read_text())
+    page = Image.open(tmp_path / "snils_0000.png")
+    small = page.resize((page.width // 3, page.height // 3), Image.Resampling.BOX)
+    small.save(tmp_path / "small.png")
+    result = Pipeline(RunOptions(service="tesseract", jobs=1)).process(tmp_path / "small.png")
+    assert (result.pages[0].width, result.pages[0].height) == small.size
+    number = result.documents[0].fields["number"]
+    assert number.value == truth["fields"]["number"]
+    expected = [round(v / 3) for v in truth["bbox"]["number"]]
+    assert _overlap(number.bbox, expected) > 0.6
+    assert result.timing_s["per_page"][0]["condition"] > 0
