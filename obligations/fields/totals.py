@@ -137,7 +137,7 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
         if amount.value <= 0:
             continue
         text = texts[i]
-        score = -0.5 if i in misread else 0.0
+        score = -1.0 if i in misread else 0.0
         if len(after) > 1:
             score -= 2  # a table's row
         if NOT_TOTAL.search(text) and not SURE_TOTAL.search(text):
