@@ -46,7 +46,7 @@ Corners = tuple[tuple[float, float], ...]
 WORK_SIDE = 800  # the long side of the copy the search runs on
 MIN_COVER, MAX_COVER = 0.20, 0.95  # share of the frame the document covers
 MAX_ANGLE_OFF = 30.0  # degrees a corner may differ from a right angle
-MIN_EDGE_CONTRAST = 10.0  # Lab distance (OpenCV's 8-bit scale) across a side
+MIN_EDGE_CONTRAST = 7.0  # Lab distance (OpenCV's 8-bit scale) across a side
 EDGE_SAMPLES = 24
 EDGE_QUANTILE = 0.25  # this share of the samples along a side may be weaker
 MIN_FILL = 0.90  # contour area / quad area
@@ -88,7 +88,7 @@ def rectify(image: Image.Image, corners: Sequence[tuple[float, float]]) -> tuple
     # H maps rectified -> original; warpPerspective with WARP_INVERSE_MAP takes exactly that.
     H = cv2.getPerspectiveTransform(flat.astype(np.float32), quad.astype(np.float32))
     src = np.asarray(image if image.mode in ("L", "RGB") else image.convert("RGB"))
-    warped = cv2.warpPerspective(src, H, (out_w, out_h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+    warped = cv2.warpPerspective(src, H, (out_w, out_h), flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP,
                                  borderMode=cv2.BORDER_REPLICATE)
     out = Image.fromarray(warped)
     if "dpi" in image.info:
@@ -153,9 +153,9 @@ def _masks(blur: np.ndarray, lab: np.ndarray):
     b = max(2, round(min(h, w) * 0.02))
     ring = np.concatenate([lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3),
                            lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]).astype(np.float32)
-    ref = np.median(ring, axis=0)
-    dist = np.linalg.norm(lab.astype(np.float32) - ref, axis=2)
-    dist = np.clip(dist * 2, 0, 255).astype(np.uint8)
+    ref = np.median(ring, axis=0).round().astype(np.uint8)
+    diff = cv2.absdiff(lab, np.empty_like(lab) + ref)
+    dist = cv2.transform(diff, np.array([[1.0, 1.0, 1.0]]))  # L1, saturating at 255
     _, far = cv2.threshold(dist, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     yield clean(far)
 
@@ -164,10 +164,11 @@ def _masks(blur: np.ndarray, lab: np.ndarray):
     edges = cv2.Canny(gray, 20, 50)
     edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(255 - edges, connectivity=4)
-    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    big = [i for i in np.argsort(-stats[:, cv2.CC_STAT_AREA])[:6]
-           if i not in border and stats[i, cv2.CC_STAT_AREA] >= MIN_COVER * h * w * 0.8]
-    for i in big[:2]:
+    border = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])).tolist())
+    # By the box they span: a page's blank margin inside its outline is a thin ring.
+    spans = stats[:, cv2.CC_STAT_WIDTH] * stats[:, cv2.CC_STAT_HEIGHT]
+    big = [i for i in np.argsort(-spans)[:8] if i not in border and spans[i] >= MIN_COVER * h * w]
+    for i in big[:3]:
         yield cv2.morphologyEx(np.where(labels == i, 255, 0).astype(np.uint8), cv2.MORPH_CLOSE, kernel)
 
 
@@ -261,7 +262,6 @@ def _check(quad: np.ndarray, lab: np.ndarray, w: int, h: int) -> float | None:
         return None
     centre = quad.mean(axis=0)
     offset = max(2.0, 0.006 * math.hypot(w, h))
-    lab_f = lab.astype(np.float32)
     inside_l, outside_l, outside_ab = [], [], []
     for i in range(4):
         a, b = quad[i], quad[(i + 1) % 4]
@@ -272,7 +272,7 @@ def _check(quad: np.ndarray, lab: np.ndarray, w: int, h: int) -> float | None:
         t = np.linspace(0.12, 0.88, EDGE_SAMPLES)[:, None]
         on = a + t * d
         # At three distances from the side: a printed line next to it is near only one.
-        weakest = None
+        farthest = None
         for k in (1.0, 2.0, 3.0):
             outer, inner = on + n * offset * k, on - n * offset * k
             ox, oy = np.round(outer[:, 0]).astype(int), np.round(outer[:, 1]).astype(int)
@@ -283,13 +283,13 @@ def _check(quad: np.ndarray, lab: np.ndarray, w: int, h: int) -> float | None:
                 break  # the table's strip is narrower than this
             ix = np.clip(np.round(inner[:, 0]).astype(int), 0, w - 1)
             iy = np.clip(np.round(inner[:, 1]).astype(int), 0, h - 1)
-            o, ins = lab_f[oy[ok], ox[ok]], lab_f[iy[ok], ix[ok]]
+            o = lab[oy[ok], ox[ok]].astype(np.float32)
+            ins = lab[iy[ok], ix[ok]].astype(np.float32)
             contrast = float(np.quantile(np.linalg.norm(o - ins, axis=1), EDGE_QUANTILE))
             if contrast < MIN_EDGE_CONTRAST:
                 return None
-            if weakest is None:
-                weakest = (o, ins)
-        o, ins = weakest
+            farthest = (o, ins)
+        o, ins = farthest
         inside_l.append(ins[:, 0])
         outside_l.append(o[:, 0])
         outside_ab.append(np.linalg.norm(o[:, 1:] - 128, axis=1))
