@@ -32,7 +32,8 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
         return PageText(number, 0, 0, dpi, "none", [], seconds=timings)
     abilities = backend.capabilities
     started = time.perf_counter()
-    raster = render_page(source, number, dpi, gray=abilities.gray)
+    # A page to condition comes in colour: a photographed document is told from its table by it.
+    raster = render_page(source, number, dpi, gray=abilities.gray and not abilities.conditions)
     timings["rasterize"] = time.perf_counter() - started
     reference: list[Word] = []
     rotation = 0
@@ -53,8 +54,7 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
         from . import condition  # numpy and OpenCV: only runs that OCR import them
 
         started = time.perf_counter()
-        conditioning = condition.plan(condition.measure(image), (width, height), raster.dpi)
-        image = condition.apply(image, conditioning)
+        image, conditioning = condition.condition_page(image, raster.dpi)
         width, height = image.size
         page_dpi = conditioning.dpi
         timings["condition"] = time.perf_counter() - started
@@ -90,17 +90,36 @@ def page_raster(source: Source, page: PageText, gray: bool = False):
 
 
 def to_page_pixels(pages: list[PageText], found: dict[str, Found]) -> None:
-    """Words and values read on conditioned pages, put back on the pages as given (in place)."""
+    """Words and values read on conditioned pages, put back on the pages as given (in place):
+    on the page turned as OCR turned it, which is what `pages[]` in the output describes."""
     for page in pages:
         conditioning = page.conditioning
         if conditioning is None:
             continue
         if not conditioning.identity:
+            def to_page(box, page=page, conditioning=conditioning):
+                # Unturned onto the conditioned image, onto the page, turned as it was read.
+                box = _turned(box, (360 - page.rotation) % 360, (page.width, page.height))
+                return _turned(conditioning.to_page(box), page.rotation, conditioning.page_size)
+
             for field_id, value in found.items():
                 if value.page == page.page and value.bbox is not None:
-                    found[field_id] = replace(value, bbox=conditioning.to_page(value.bbox))
-            page.words = [replace(w, bbox=conditioning.to_page(w.bbox)) for w in page.words]
+                    found[field_id] = replace(value, bbox=to_page(value.bbox))
+            page.words = [replace(w, bbox=to_page(w.bbox)) for w in page.words]
             width, height = conditioning.page_size
             page.width, page.height = (height, width) if page.rotation in (90, 270) else (width, height)
             page.dpi = conditioning.page_dpi
         page.conditioning = None
+
+
+def _turned(box, rotation: int, size: tuple[int, int]):
+    """A box on an image of `size`, on that image turned `rotation` degrees clockwise."""
+    x0, y0, x1, y1 = box
+    width, height = size
+    if rotation == 90:
+        return (height - y1, x0, height - y0, x1)
+    if rotation == 180:
+        return (width - x1, height - y1, width - x0, height - y0)
+    if rotation == 270:
+        return (y0, width - x1, y1, width - x0)
+    return box

@@ -79,14 +79,8 @@ def rectify(image: Image.Image, corners: Sequence[tuple[float, float]]) -> tuple
 
     The output's width is the longer of the top and bottom sides, its height the longer
     of the left and right sides, so the page keeps the resolution it has in the photo."""
-    quad = np.asarray(corners, dtype=np.float64).reshape(4, 2)
-    tl, tr, br, bl = quad
-    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
-    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
-    out_w, out_h = max(1, round(width)), max(1, round(height))
-    flat = np.array([(0, 0), (out_w, 0), (out_w, out_h), (0, out_h)], dtype=np.float64)
+    H, (out_w, out_h) = homography(corners)
     # H maps rectified -> original; warpPerspective with WARP_INVERSE_MAP takes exactly that.
-    H = cv2.getPerspectiveTransform(flat.astype(np.float32), quad.astype(np.float32))
     src = np.asarray(image if image.mode in ("L", "RGB") else image.convert("RGB"))
     warped = cv2.warpPerspective(src, H, (out_w, out_h), flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP,
                                  borderMode=cv2.BORDER_REPLICATE)
@@ -94,6 +88,17 @@ def rectify(image: Image.Image, corners: Sequence[tuple[float, float]]) -> tuple
     if "dpi" in image.info:
         out.info["dpi"] = image.info["dpi"]
     return out, H
+
+
+def homography(corners: Sequence[tuple[float, float]]) -> tuple[np.ndarray, tuple[int, int]]:
+    """H (rectified pixels -> the photo's) for a document's corners, and the rectified size."""
+    quad = np.asarray(corners, dtype=np.float64).reshape(4, 2)
+    tl, tr, br, bl = quad
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    out_w, out_h = max(1, round(width)), max(1, round(height))
+    flat = np.array([(0, 0), (out_w, 0), (out_w, out_h), (0, out_h)], dtype=np.float64)
+    return cv2.getPerspectiveTransform(flat.astype(np.float32), quad.astype(np.float32)), (out_w, out_h)
 
 
 def box_to_original(box: Sequence[float], H: np.ndarray) -> tuple[int, int, int, int]:

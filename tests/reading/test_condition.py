@@ -99,3 +99,16 @@ def test_boxes_on_the_conditioned_image_map_back_onto_the_page():
     assert conditioning.to_page((250, 500, 1000, 750)) == (100, 200, 400, 300)
     assert conditioning.to_page((251, 501, 999, 749)) == (100, 200, 400, 300)
     assert Conditioning((10, 10), None).to_page((1, 2, 3, 4)) == (1, 2, 3, 4)
+
+
+def test_boxes_on_a_photographed_page_warped_flat_map_back_onto_the_photo():
+    """The document lies at (100, 50)-(500, 350) of the photo, square to it: warped flat and
+    upscaled x2, a box read at (20, 20)-(100, 60) lies at (110, 60)-(150, 80) of the photo."""
+    corners = ((100.0, 50.0), (500.0, 50.0), (500.0, 350.0), (100.0, 350.0))
+    conditioning = Conditioning((600, 400), 72, scale=2.0, corners=corners)
+    assert not conditioning.identity
+    x0, y0, x1, y1 = conditioning.to_page((20, 20, 100, 60))
+    assert abs(x0 - 110) <= 1 and abs(y0 - 60) <= 1 and abs(x1 - 150) <= 1 and abs(y1 - 80) <= 1
+    photo = Image.new("L", (600, 400), 90)
+    photo.paste(255, (100, 50, 500, 350))
+    assert apply(photo, conditioning).size == (800, 600)

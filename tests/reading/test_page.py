@@ -35,3 +35,24 @@ def test_a_low_resolution_page_is_upscaled_for_reading_and_its_boxes_put_back_on
     expected = [round(v / 3) for v in truth["bbox"]["number"]]
     assert _overlap(number.bbox, expected) > 0.6
     assert result.timing_s["per_page"][0]["condition"] > 0
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_boxes_of_a_turned_conditioned_page_map_onto_the_page_turned_the_same_way(rotation):
+    """A page upscaled x2 and turned by OCR: a box read on it lands where the same box lies on
+    the page turned without conditioning."""
+    from obligations.backends.base import PageText
+    from obligations.fields.locate import Found
+    from obligations.reading.condition import Conditioning
+    from obligations.reading.page import _turned, to_page_pixels
+
+    page_size, box = (400, 300), (40, 30, 120, 60)  # upright page, box on it
+    conditioned_size = (800, 600)
+    turned = conditioned_size if rotation in (0, 180) else conditioned_size[::-1]
+    read_box = _turned(tuple(2 * v for v in box), rotation, conditioned_size)
+    page = PageText(1, *turned, 200, "ocr", [], rotation, conditioning=Conditioning(page_size, 100, scale=2.0))
+    found = {"f": Found("v", "v", True, 0.9, 1, read_box)}
+    to_page_pixels([page], found)
+    assert found["f"].bbox == _turned(box, rotation, page_size)
+    assert (page.width, page.height) == (page_size if rotation in (0, 180) else page_size[::-1])
+    assert page.dpi == 100 and page.conditioning is None
