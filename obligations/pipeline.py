@@ -24,13 +24,12 @@ from functools import cache
 from pathlib import Path
 from typing import Iterator
 
-from .backends import Backend, BackendInfo, TesseractBackend, TextLayerBackend, select_backend
+from .backends import SERVICES, Backend, BackendInfo, TesseractBackend, TextLayerBackend, select_backend
 from .backends.base import PageText, Word
 from .classify import (UNKNOWN, Classification, classification_prompt, classify, classify_answer, forced,
                        group_pages)
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
-from .fields.asking import Questions, ask_fields
 from .fields.locate import Found, find_text_box, locate_fields
 from .reading import follow_up
 from .reading.invalid_values import reread_invalid
@@ -91,14 +90,67 @@ class Pipeline:
             raise UsageError(
                 f"unknown --doc-type {options.doc_type!r}: choose auto or one of {', '.join(sorted(self.doctypes))}"
             )
-        self.backend, self.reason = backend or select_backend(options)
+        # How model backends are asked (fields/asking.py, imported by runs that ask).
+        self._asking = (options.mode, _collection(options.prompts), options.system_prompt)
+        self._pool: ProcessPoolExecutor | None = None
+        if backend is not None:
+            self._take_backend(*backend)
+        elif _deferred(options):
+            # `auto` chooses its engine when a page first needs one (see `_choose_backend`):
+            # choosing costs 40-50 ms (a remote server's health check, the model catalog and a
+            # GPU probe, Tesseract's check), which a batch of digital PDFs never needs.
+            self._backend = _UNCHOSEN
+        else:
+            self._take_backend(*select_backend(options))
+
+    def _take_backend(self, backend: Backend | None, reason: str) -> None:
+        self._backend, self._reason = backend, reason
         # A model backend reads in this process (one copy of its weights); a Tesseract pass,
         # when asked for, gives its answers boxes.
-        self.capabilities = (self.backend or TextLayerBackend()).capabilities
-        self.in_process = self.capabilities.in_process
-        self.locator = TesseractBackend(lang=options.lang) if options.locate and self.in_process else None
-        self.questions = Questions(options.mode, _collection(options.prompts), options.system_prompt)
-        self._pool: ProcessPoolExecutor | None = None
+        self._capabilities = (backend or TextLayerBackend()).capabilities
+        self._in_process = self._capabilities.in_process
+        self._locator = TesseractBackend(lang=self.options.lang) if self.options.locate and self._in_process else None
+
+    @property
+    def chosen(self) -> bool:
+        """Whether the engine for pages without a text layer has been chosen (see `_choose_backend`)."""
+        return self._backend is not _UNCHOSEN
+
+    def _choose_backend(self) -> None:
+        if self._backend is _UNCHOSEN:
+            self._take_backend(*select_backend(self.options))
+
+    # The engine and what follows from it, chosen when first asked for.
+    @property
+    def backend(self) -> Backend | None:
+        self._choose_backend()
+        return self._backend
+
+    @property
+    def reason(self) -> str:
+        self._choose_backend()
+        return self._reason
+
+    @property
+    def capabilities(self):
+        self._choose_backend()
+        return self._capabilities
+
+    @property
+    def in_process(self) -> bool:
+        self._choose_backend()
+        return self._in_process
+
+    @property
+    def locator(self) -> Backend | None:
+        self._choose_backend()
+        return self._locator
+
+    @property
+    def questions(self):
+        from .fields.asking import Questions
+
+        return Questions(*self._asking)
 
     # ------------------------------------------------------------------ public surface
 
@@ -110,13 +162,16 @@ class Pipeline:
     def run(self, paths: list[Path], on_page=None) -> Iterator[FileOutcome]:
         """Outcomes in input order; a bad file becomes an outcome with an error, never an exception."""
         files = deque()
-        in_flight: deque[tuple[_FileWork, Future]] = deque()
+        in_flight: deque[tuple[_FileWork, int, Future]] = deque()
         window = 2 * max(1, self.options.jobs)
         tasks = self._page_tasks(paths, files)
         first = next(tasks, None)
         tasks = itertools.chain([first] if first else [], tasks)
         exhausted = False
-        with self._workers(first is not None and self._needs_ocr(*first)):
+        ocr_ahead = first is not None and self._needs_ocr(*first)
+        if ocr_ahead:
+            self._choose_backend()  # before the workers start: they share what it loaded
+        with self._workers(ocr_ahead):
             while True:
                 while not exhausted and len(in_flight) < window:
                     task = next(tasks, None)
@@ -124,13 +179,7 @@ class Pipeline:
                         exhausted = True
                         break
                     work, page = task
-                    # A one-page file is read and finished (classified, its fields located) by
-                    # one worker: the main process, which every file passes through, only writes
-                    # it. Measured on 200 one-page digital PDFs, 2 workers: 60-67 -> 77-84 pages/s.
-                    if self._pool is not None and len(work.source.pages) == 1:
-                        in_flight.append((work, self._submit(_read_file, work, page)))
-                    else:
-                        in_flight.append((work, self._submit(_read_page, work.source, page)))
+                    in_flight.append((work, page, self._submit_page(work, page)))
                 # Finish the files at the head whose pages are all read.
                 while files and (files[0].error or files[0].done_reading):
                     yield self._finish_safely(files.popleft())
@@ -138,7 +187,13 @@ class Pipeline:
                     if exhausted and not files:
                         return
                     continue
-                work, future = in_flight.popleft()
+                work, page, future = in_flight.popleft()
+                if _needs_backend(future):
+                    # The run's first page without a text layer: the engine is chosen here, in
+                    # the main process, and the page read again under it (first, in its turn).
+                    self._backend_chosen_mid_run()
+                    in_flight.appendleft((work, page, self._submit_page(work, page)))
+                    continue
                 _take(work, future.result)
                 if on_page:
                     on_page()
@@ -179,6 +234,28 @@ class Pipeline:
             for page in work.source.pages:
                 yield work, page
 
+    def _submit_page(self, work: "_FileWork", page: int) -> Future:
+        # A one-page file is read and finished (classified, its fields located) by one worker:
+        # the main process, which every file passes through, only writes it. Measured on 200
+        # one-page digital PDFs, 2 workers: 60-67 -> 77-84 pages/s.
+        if self._pool is not None and len(work.source.pages) == 1:
+            return self._submit(_read_file, work, page)
+        return self._submit(_read_page, work.source, page)
+
+    def _backend_chosen_mid_run(self) -> None:
+        """The engine chosen once a page needs it, and the workers restarted to carry it: those
+        started before it was chosen read text layers only (a page without one comes back
+        unread). A model that reads in this process (one copy of its weights) reads the rest
+        of the run there, as it would have from the start."""
+        self._choose_backend()
+        if self._pool is None or self._pool_chosen:
+            return
+        # The pages already sent still come back (read, or unread to be sent again).
+        self._pool.shutdown(wait=True)
+        self._pool = None
+        if not self._in_process:
+            self._pool = self._start_pool()
+
     def _needs_ocr(self, work: "_FileWork", page: int) -> bool:
         """Whether a page will be OCR'd: no text layer, or --force-ocr."""
         assert work.source is not None
@@ -196,17 +273,21 @@ class Pipeline:
         forked, so that they share one copy. A run that starts with a digital PDF is taken for
         a batch of them: loading engines would cost it more (0.25-0.5 s) than reading 30 of
         its pages; a worker that meets a scan later loads its own."""
-        if self.options.jobs > 1 and not self.in_process:
-            if self.capabilities.preloads and FORK is not None and ocr_ahead:
-                self.backend.load_engines()  # before the fork: the workers share one copy
-            self._pool = ProcessPoolExecutor(self.options.jobs, mp_context=FORK, initializer=_init_worker,
-                                             initargs=(self,))
+        # Not chosen yet: a run of digital PDFs, which workers read (see `_backend_chosen_mid_run`).
+        if self.options.jobs > 1 and not (self.chosen and self._in_process):
+            if self.chosen and self._capabilities.preloads and FORK is not None and ocr_ahead:
+                self._backend.load_engines()  # before the fork: the workers share one copy
+            self._pool = self._start_pool()
         try:
             yield
         finally:
             if self._pool is not None:
                 self._pool.shutdown(cancel_futures=True)
                 self._pool = None
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        self._pool_chosen = self.chosen  # whether its workers carry the engine
+        return ProcessPoolExecutor(self.options.jobs, mp_context=FORK, initializer=_init_worker, initargs=(self,))
 
     def _submit(self, fn, *args) -> Future:
         """`fn(pipeline, *args)` in a worker, with the worker's copy of this pipeline (set when
@@ -273,7 +354,8 @@ class Pipeline:
             else:
                 self._follow_up(source, doctype, doc_pages)
                 found = locate_fields(doctype, doc_pages)
-                if self.backend is not None:
+                # Before an engine is chosen every page is a text layer's: nothing to read again.
+                if self.chosen and self._backend is not None:
                     reread_invalid(doctype, doc_pages, found, lambda regions: self._read_regions(source, doc_pages, regions))
                 self._box_unboxed_values(doc_pages, found)
             to_page_pixels(doc_pages, found)
@@ -293,7 +375,7 @@ class Pipeline:
             "extract": round(extract_s, 4),
             "per_page": per_page,
         }
-        if self.in_process:
+        if self.chosen and self._in_process:
             timing["vlm"] = round(sum(p.seconds.get("vlm", 0.0) for p in pages), 4)
             timing["model_load"] = round(self.backend.load_s or 0.0, 4)
             peak = self.backend.peak_memory_gb()
@@ -342,6 +424,8 @@ class Pipeline:
                 break
             started = time.perf_counter()
             image = page_raster(source, page)
+            from .fields.asking import ask_fields  # runs that ask a model only
+
             for field_id, answer in ask_fields(self.backend, image, doctype, todo, page.page, page.words,
                                                self.questions).items():
                 if answer.value is not None:
@@ -352,7 +436,7 @@ class Pipeline:
     def _box_unboxed_values(self, pages: list[PageText], found: dict[str, Found]) -> None:
         """A reader that gives no boxes (GOT-OCR2) lays its words over the page only to keep
         their order: a value's box comes from the Tesseract pass, or there is none."""
-        if not self.in_process or self.capabilities.boxes:
+        if not (self.chosen and self._in_process) or self._capabilities.boxes:
             return
         by_number = {p.page: p for p in pages}
         for field_id, value in found.items():
@@ -400,10 +484,24 @@ class _FileWork:
 # ---------------------------------------------------------------------- worker side
 
 
+class _NeedsBackend(Exception):
+    """A page without a text layer, met before the engine was chosen: the main process
+    chooses it and sends the page again."""
+
+
+def _needs_backend(future: Future) -> bool:
+    try:
+        return isinstance(future.exception(), _NeedsBackend)
+    except BaseException:  # cancelled: `_take` reports it
+        return False
+
+
 def _take(work: _FileWork, read) -> None:
     """What a worker sent back for `work`: one of its pages, or the whole file finished."""
     try:
         value = read()
+    except _NeedsBackend:
+        raise
     except ObligationsError as exc:
         work.error = work.error or exc
     except Exception as exc:  # a worker died or a library failed: only this file fails
@@ -470,12 +568,22 @@ def _read_file(pipeline: Pipeline, work: _FileWork, page: int) -> FileOutcome:
 
 
 def _read_page(pipeline: Pipeline, source: Source, page: int) -> PageText:
+    options = pipeline.options
+    if not pipeline.chosen:
+        # No engine yet: the page's text layer, or back to the main process to choose one.
+        read = read_page(source, page, None, pipeline.doctypes, dpi=options.dpi, doc_type=options.doc_type,
+                         force_ocr=options.force_ocr)
+        if read.text_source == "none":
+            raise _NeedsBackend()
+        return read
+    read = None
     try:
-        options = pipeline.options
-        return read_page(source, page, pipeline.backend, pipeline.doctypes, dpi=options.dpi, doc_type=options.doc_type,
+        read = read_page(source, page, pipeline.backend, pipeline.doctypes, dpi=options.dpi, doc_type=options.doc_type,
                          force_ocr=options.force_ocr, locator=pipeline.locator)
+        return read
     finally:
-        _trim_heap()  # what the page needed goes back to the system before the next one
+        if read is None or read.text_source != "text_layer":  # a text layer leaves no raster behind
+            _trim_heap()  # what the page needed goes back to the system before the next one
 
 
 
@@ -494,6 +602,24 @@ def _read_regions(pipeline: Pipeline, source: Source, page: PageText, requests: 
     """Words of each (box, angle, lang, flatten) region of one page, rendered once."""
     image = _raster_for(pipeline, source, page)
     return [pipeline.backend.read_region(image, box, angle, lang, flatten) for box, angle, lang, flatten in requests]
+
+
+class _Unchosen:
+    """The engine not chosen yet (one object, also in a worker started by spawn)."""
+
+    def __reduce__(self):
+        return "_UNCHOSEN"
+
+
+_UNCHOSEN = _Unchosen()
+
+
+def _deferred(options: RunOptions) -> bool:
+    """Whether the engine is chosen only when a page first needs one: `auto` without a model
+    named (an engine named, or a service asked for by name, is chosen, and fails, at once)."""
+    if options.service not in SERVICES:
+        raise UsageError(f"unknown --ocr-service {options.service!r}: choose from {', '.join(SERVICES)}")
+    return options.service == "auto" and options.model is None and options.model_path is None
 
 
 def _collection(path: Path | None):
