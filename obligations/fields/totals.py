@@ -31,11 +31,12 @@ from .normalize import fix_digit_lookalikes, normalize
 
 CASH = re.compile(r"(?i)\b(CASH|TENDERED?|PAY|PAID|PAYMENT|VISA|MASTER\s*CARD|CREDIT\s*CARD|DEBIT|CARD)\b")
 CHANGE = re.compile(r"(?i)\b(CHANGE|CHG|BALANCE|BAKI)\b")
-ROUNDING = re.compile(r"(?i)\bROUND")
+ROUNDING = re.compile(r"(?i)\bR[O0R]UND")  # 'Rounding', 'Rrunding'
+
 # Words in a total's label that make it some other sum.
 NOT_TOTAL = re.compile(r"(?i)(\bQTY|\bQUANTITY|\bITEMS?\b|\bEXCL|\bSUB\W*TOTAL|\bDISC|\bSAVING|\bTAX\b|\bGST\b|\bSST\b)")
 # Words that make a total's label the total paid, however it also names tax.
-SURE_TOTAL = re.compile(r"(?i)(\bINCL|\bROUND|\bNETT?\b|\bGRAND\b|\bPAYABLE\b|\bDUE\b)")
+SURE_TOTAL = re.compile(r"(?i)(\bINCL|ROUND|\bNETT?\b|\bGRAND\b|\bPAYABLE\b|\bDUE\b)")
 # A figure OCR read with a space for its decimal point ('80 90', '49. 60', '57, 80'): only
 # at a row's end, after a total's, cash's or change's label.
 SPACED = re.compile(r"(?<![\d.,])(\d{1,4})(?:\s+[.,]?|[.,]\s+)\s*(\d{2})\W{0,2}$")
@@ -107,9 +108,11 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
     # word OCR read one letter off 'Total' ('lotal', 'Tatal').
     labelled = {h.row: h.end for h in sorted(model.hits, key=lambda h: h.length) if h.owner == spec.id}
     misread = set()
+    # Words of another sum's label ('Total Items' read 'jotal Itews').
+    captioned = {(h.row, k) for h in model.hits if not h.owner for k in range(h.start, h.end)}
     for i, row in enumerate(rows):
         if i not in labelled:
-            word = next((k for k, w in enumerate(row.words) if _like_total(w.text)), None)
+            word = next((k for k, w in enumerate(row.words) if _like_total(w.text) and (i, k) not in captioned), None)
             if word is not None:
                 labelled[i] = word + 1
                 misread.add(i)
@@ -137,6 +140,9 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
         if amount.value <= 0:
             continue
         text = texts[i]
+        if i in misread and not (SURE_TOTAL.search(text) or amount.value in (paid, cash)
+                                 or (rounded and amount.value % STEP == 0)):
+            continue  # a word like 'Total' alone ('jotal Itews 1.00') names no total
         score = -1.0 if i in misread else 0.0
         if len(after) > 1:
             score -= 2  # a table's row

@@ -544,3 +544,14 @@ def test_receipt_address_ends_before_tax_invoice_under_a_number_row():
         (300, 300, "TAX INVOICE"),
     ])
     assert got["address"] == "S117, SECOND FLOOR, 81100 JOHOR BAHRU, JOHOR."
+
+
+def test_receipt_total_not_from_a_misread_count():
+    # 'jotal Itews' (Total Items) reads a letter off 'Total', but nothing says its figure is paid.
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "jotal Itews 1.00"),
+        (300, 450, "Total Qty 1.00"),
+        (300, 500, "Nett Total 15.00"),
+    ])
+    assert got["total"] == "15.00"
