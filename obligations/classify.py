@@ -31,7 +31,7 @@ def classify_page(text: str, doctypes: dict[str, DocType]) -> Classification:
     type over its `min_score` wins. Confidence grows with the margin over the runner-up."""
     folded = _words_only(text)
     scores = {
-        doctype.id: sum(weight for phrase, weight in doctype.keywords if phrase_in_text(_phrase(phrase), folded))
+        doctype.id: sum(weight for phrase, weight in doctype.keywords if _phrase_found(_phrase(phrase), folded))
         + sum(weight for pattern, weight in doctype.patterns if pattern.search(text))
         for doctype in doctypes.values()
     }
@@ -114,6 +114,14 @@ def _words_only(text: str) -> str:
 @cache  # every page compares the same phrases
 def _phrase(phrase: str) -> str:
     return _words_only(phrase).strip()
+
+
+def _phrase_found(phrase: str, folded: str) -> bool:
+    """`phrase_in_text`, without scoring a long phrase printed exactly (as a text layer prints
+    it): one found whole in the text is one its fuzzy match scores 100."""
+    if len(phrase) > 5 and phrase in folded:
+        return True
+    return phrase_in_text(phrase, folded)
 
 
 def forced(doc_type: str) -> Classification:

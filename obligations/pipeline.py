@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Iterator
 
-from .backends import SERVICES, Backend, BackendInfo, TesseractBackend, TextLayerBackend, select_backend
+from .backends import SERVICES, Backend, BackendInfo, TextLayerBackend, select_backend
 from .backends.base import PageText, Word
 from .classify import (UNKNOWN, Classification, classification_prompt, classify, classify_answer, forced,
                        group_pages)
@@ -109,7 +109,11 @@ class Pipeline:
         # when asked for, gives its answers boxes.
         self._capabilities = (backend or TextLayerBackend()).capabilities
         self._in_process = self._capabilities.in_process
-        self._locator = TesseractBackend(lang=self.options.lang) if self.options.locate and self._in_process else None
+        self._locator = None
+        if self.options.locate and self._in_process:
+            from .backends.tesseract import TesseractBackend  # Pillow and Tesseract: runs that OCR
+
+            self._locator = TesseractBackend(lang=self.options.lang)
 
     @property
     def chosen(self) -> bool:

@@ -8,16 +8,34 @@ worker), so a 500-page PDF never sits in memory as images.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pymupdf
-from PIL import Image, ImageOps
 
 from .backends.base import Word
 from .errors import InputError, UsageError
+
+
+class _OnFirstUse:
+    """A module imported when first used: Pillow (8-10 ms of start-up) is imported by runs
+    that decode or render a page, not by a run of digital PDFs, which only reads text layers."""
+
+    def __init__(self, name: str):
+        object.__setattr__(self, "_name", name)
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name), attr)
+
+    def __setattr__(self, attr: str, value) -> None:
+        setattr(importlib.import_module(self._name), attr, value)
+
+
+Image = _OnFirstUse("PIL.Image")
+ImageOps = _OnFirstUse("PIL.ImageOps")
 
 IMAGE_TYPES = {
     "PNG": "image/png",
@@ -290,19 +308,18 @@ def text_layer(source: Source, page: int, dpi: int) -> tuple[list[Word], int, in
         pdf_page = doc[page - 1]
         # Lines are ordered later (sort=True costs ~2 ms a page); ligatures come as their letters.
         raw = pdf_page.get_text("words", flags=TEXT_FLAGS)
-        width = round(pdf_page.rect.width * scale)
-        height = round(pdf_page.rect.height * scale)
-    usable = sum(ch.isalnum() for w in raw for ch in w[4])
+        rect = pdf_page.rect
+        width = round(rect.width * scale)
+        height = round(rect.height * scale)
+    usable = sum(map(str.isalnum, "".join([w[4] for w in raw])))
     if usable < MIN_TEXT_LAYER_CHARS:
         return None
+    # (x0, y0, x1, y1, word, block, line, word number): positional arguments, unpacked in the
+    # loop (measured on invoices: 0.18 -> 0.15 ms a page).
     words = [
-        Word(
-            text=w[4].translate(_DASHES),
-            bbox=(round(w[0] * scale), round(w[1] * scale), round(w[2] * scale), round(w[3] * scale)),
-            conf=100.0,
-            line=(w[5], w[6]),
-        )
-        for w in raw
+        Word(text.translate(_DASHES), (round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale)),
+             100.0, (block, line))
+        for x0, y0, x1, y1, text, block, line, _ in raw
     ]
     return words, width, height
 

@@ -7,9 +7,10 @@ classifier and the writers only ever see `PageText`, whichever engine made it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Hashable, Protocol
+from typing import TYPE_CHECKING, Any, Hashable, Protocol
 
-from PIL import Image
+if TYPE_CHECKING:  # only annotations here: a run of digital PDFs never imports Pillow
+    from PIL import Image
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
 
@@ -62,11 +63,34 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     """Words grouped by line key, lines in reading order (top to bottom, then left to right)."""
     lines: dict[Hashable, list[Word]] = {}
     for word in words:
-        lines.setdefault(word.line, []).append(word)
+        line = lines.get(word.line)
+        if line is None:
+            lines[word.line] = [word]
+        else:
+            line.append(word)
     # Vertical lines (read from an edge strip turned upright) keep the order they were read in.
-    ordered = [line if runs_vertically(line) else sorted(line, key=lambda w: w.bbox[0]) for line in lines.values()]
-    ordered.sort(key=lambda line: (min(w.bbox[1] for w in line), line[0].bbox[0]))
-    return ordered
+    # What runs_vertically and the sort below would measure, measured once per line.
+    ordered, keys = [], []
+    for line in lines.values():
+        if len(line) == 1:
+            bbox = line[0].bbox
+            ordered.append(line)
+            keys.append((bbox[1], bbox[0]))
+            continue
+        boxes = [w.bbox for w in line]
+        x0, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        if max(b[3] for b in boxes) - top > 2 * (max(b[2] for b in boxes) - x0):  # runs vertically
+            ordered.append(line)
+            keys.append((top, boxes[0][0]))
+        else:
+            ordered.append(sorted(line, key=_left))
+            keys.append((top, x0))  # the leftmost word's x0 opens the sorted line
+    order = sorted(range(len(ordered)), key=keys.__getitem__)  # stable, as sorting the lines was
+    return [ordered[i] for i in order]
+
+
+def _left(word: Word) -> int:
+    return word.bbox[0]
 
 
 def mean_confidence(words: list[Word]) -> float:
@@ -77,10 +101,12 @@ def mean_confidence(words: list[Word]) -> float:
 
 def runs_vertically(line: list[Word]) -> bool:
     """Whether a line's words stand one above the other, or its one word is printed turned."""
-    width = max(w.bbox[2] for w in line) - min(w.bbox[0] for w in line)
-    height = max(w.bbox[3] for w in line) - min(w.bbox[1] for w in line)
     if len(line) == 1:
-        return len(line[0].text) >= 3 and height > 2 * width
+        x0, y0, x1, y1 = line[0].bbox
+        return len(line[0].text) >= 3 and y1 - y0 > 2 * (x1 - x0)
+    boxes = [w.bbox for w in line]
+    width = max(b[2] for b in boxes) - min(b[0] for b in boxes)
+    height = max(b[3] for b in boxes) - min(b[1] for b in boxes)
     return height > 2 * width
 
 
