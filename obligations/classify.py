@@ -66,14 +66,14 @@ MIN_READABLE_WORDS = 5  # sure words of three letters or digits: fewer is no pag
 IDENTIFYING = {"snils": 3.0, "inn": 3.0, "passport_number": 2.0, "division_code": 2.0, "kpp": 1.5}
 SHAPED = 1.0  # any other validator (date, money, gender), for a value beside its label
 LABELLED_TEXT = 0.5  # a name or text beside its label
-MIN_VALUE_SCORE = 3.0  # and at least two values that validate
+MIN_VALUE_SCORE = 3.0  # with the weight of the type's phrases found
 VALUE_GUESS_CONFIDENCE = 0.5  # the most a type guessed from values is trusted
 
 
 def by_values(page: PageText, doctypes: dict[str, DocType], phrase_scores: dict[str, float]) -> Classification:
     """The type whose fields, located on `page` as that type's, validate best, with the weight
-    of its phrases found; unknown unless the best has two values that validate and enough
-    weight. Confidence at most VALUE_GUESS_CONFIDENCE, less the closer the runner-up."""
+    of its phrases found; unknown unless the best has enough weight and two values that
+    validate (one, with some of its phrases). Confidence at most VALUE_GUESS_CONFIDENCE, less the closer the runner-up."""
     from .fields.locate import locate_fields  # the locator is needed only for unclaimed pages
 
     scores: dict[str, float] = {}
@@ -96,7 +96,9 @@ def by_values(page: PageText, doctypes: dict[str, DocType], phrase_scores: dict[
         scores[doctype.id] = round(score + phrase_scores.get(doctype.id, 0.0), 2)
         valid_values[doctype.id] = count
     best = max(scores, key=scores.get, default=None)
-    if best is None or scores[best] < MIN_VALUE_SCORE or valid_values[best] < 2:
+    # Two values that validate, or one and some of the type's phrases.
+    needed = 1 if phrase_scores.get(best, 0) > 0 else 2
+    if best is None or scores[best] < MIN_VALUE_SCORE or valid_values[best] < needed:
         return Classification(UNKNOWN, 0.0, scores)
     runner_up = max((s for name, s in scores.items() if name != best), default=0.0)
     confidence = VALUE_GUESS_CONFIDENCE * (0.5 + 0.5 * (scores[best] - runner_up) / scores[best])
