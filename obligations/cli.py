@@ -144,8 +144,10 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
     if explain:
         info = pipeline.backend_info()
         click.echo(f"backend: {info.service} ({info.model or 'no model'}) on {info.device}: {info.reason}", err=True)
-    todo = [f for f in files if not (skip_existing and writer.exists(f))]
-    for skipped in (f for f in files if f not in todo):
+    done = [f for f in files if skip_existing and writer.exists(f)]
+    finished = set(done)
+    todo = [f for f in files if f not in finished]
+    for skipped in done:
         if not quiet:
             click.echo(f"{skipped}: skipped, {writer.target(skipped)} exists", err=True)
 
