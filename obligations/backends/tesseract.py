@@ -78,7 +78,8 @@ class TesseractBackend:
         """Load the engines for the run's languages (each also alone: region reads use one)
         now, in this process: worker processes forked after this share their memory (tens
         of MB each) instead of loading their own copies."""
-        from . import page_cleanup  # noqa: F401  (numpy, for the workers to share)
+        from ..reading import condition, rectify  # noqa: F401  (numpy and OpenCV, for the workers to share)
+        from . import page_cleanup  # noqa: F401
 
         for lang in dict.fromkeys([self.lang, *self.lang.split("+")]):
             self._api(lang, self.psm)

@@ -22,8 +22,9 @@ from PIL import Image
 # pages, which Tesseract reads best). Pages whose text is smaller are upscaled to it.
 TARGET_TEXT_HEIGHT = 30.0
 # Text smaller than this is upscaled; a page whose text is up to a little smaller than the
-# target reads as well as it is and is left alone (no cost for ordinary scans).
-UPSCALE_BELOW = 20.0
+# target reads as well as it is and is left alone. (At 20, a 300 dpi invoice whose table
+# measured 18 px was read at 24 Mpx: clean pages 25 % slower for the same fields.)
+UPSCALE_BELOW = 16.0
 MAX_UPSCALE = 4.0
 MAX_CONDITIONED_PIXELS = 36e6  # an A4 page at 300 dpi is 8.7 million
 # Photos of a few thousand pixels a side with text far larger than needed are downscaled.
