@@ -45,20 +45,12 @@ def _exact_match(folder: Path, out: Path) -> Tally:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (SROIE / "img").is_dir(), reason="../shared/data/sroie_dev is not present")
-def test_sroie_receipts_exact_match(tmp_path):
-    tally = _exact_match(SROIE, tmp_path)
-    print("\nSROIE (sroie_dev) exact match per field:\n" + tally.report())
+@pytest.mark.parametrize("folder, floors", [(SROIE, FLOORS), (SROIE_MORE, MORE_FLOORS)], ids=["sroie_dev", "sroie_more"])
+def test_sroie_receipts_exact_match(tmp_path, folder, floors):
+    if not (folder / "img").is_dir():
+        pytest.skip(f"{folder.parent} is not present")
+    tally = _exact_match(folder, tmp_path)
+    print(f"\nSROIE ({folder.parent.name}) exact match per field:\n" + tally.report())
     per_field = tally.per_field()
-    for field, floor in FLOORS.items():
-        assert per_field[field] >= floor, tally.report()
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not (SROIE_MORE / "img").is_dir(), reason="../shared/data/sroie_more is not present")
-def test_more_sroie_receipts_exact_match(tmp_path):
-    tally = _exact_match(SROIE_MORE, tmp_path)
-    print("\nSROIE (sroie_more) exact match per field:\n" + tally.report())
-    per_field = tally.per_field()
-    for field, floor in MORE_FLOORS.items():
+    for field, floor in floors.items():
         assert per_field[field] >= floor, tally.report()
