@@ -26,6 +26,10 @@ TARGET_TEXT_HEIGHT = 30.0
 # measured 18 px was read at 24 Mpx: clean pages 25 % slower for the same fields.)
 UPSCALE_BELOW = 16.0
 MAX_UPSCALE = 4.0
+# No document prints its text smaller than this part of the page's long side (2 pt on A4): a
+# page measured so is measuring a background's pattern or noise (a poor scan of a SNILS card's
+# guilloche measured 6 px at 300 dpi), and is not rescaled.
+SMALLEST_TEXT = 0.004
 MAX_CONDITIONED_PIXELS = 36e6  # an A4 page at 300 dpi is 8.7 million
 # Photos of a few thousand pixels a side with text far larger than needed are downscaled.
 DOWNSCALE_ABOVE = 60.0
@@ -143,7 +147,7 @@ def plan(found: Measurement, size: tuple[int, int], dpi: int | None,
     dates 0.90 without, 0.75 with: the faint strokes of thermal print went with the paper.)
     `corners`: a photographed document's, found and measured flat by `condition_page`."""
     scale = 1.0
-    if found.text_height is not None:
+    if found.text_height is not None and found.text_height >= SMALLEST_TEXT * max(size):
         if found.text_height < UPSCALE_BELOW:
             scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / found.text_height)
         elif found.text_height > DOWNSCALE_ABOVE:

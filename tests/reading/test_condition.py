@@ -99,3 +99,12 @@ def test_boxes_on_a_photographed_page_warped_flat_map_back_onto_the_photo():
     photo = Image.new("L", (600, 400), 90)
     photo.paste(255, (100, 50, 500, 350))
     assert apply(photo, conditioning).size == (800, 600)
+
+
+def test_a_measurement_implausibly_small_for_the_page_rescales_nothing():
+    """'Text' of 6 px on a 300 dpi A4 page is a background's pattern, not print to magnify."""
+    from obligations.reading.condition import Measurement
+
+    pattern = Measurement(text_height=6.0, specks_per_mpx=0.0, contrast=150, paper=230, components=900)
+    assert plan(pattern, (2480, 3508), 300).scale == 1.0
+    assert plan(pattern, (600, 850), 72).scale > 1  # the same text on a 72 dpi page is small print
