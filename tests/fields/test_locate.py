@@ -555,3 +555,20 @@ def test_receipt_total_not_from_a_misread_count():
         (300, 500, "Nett Total 15.00"),
     ])
     assert got["total"] == "15.00"
+
+
+def test_a_faxs_transmission_header_gives_no_date_to_the_document():
+    """A receipt sent by fax: its own date misread ('98-94-2017'), the fax machine's line on
+    top holds a valid date, which is the fax's, not the receipt's."""
+    rows = [
+        (100, 40, "18/06/2023 11:03 FROM: +7 495 154 33 95 P.001/004"),
+        (300, 120, "PARKER MART"),
+        (300, 170, "(CO. REG. NO. 451242-T)"),
+        (300, 220, "2, KATHLEEN CAMP, G1 6RL DAVIESTON"),
+        (300, 270, "TEL: 09-8503 1005"),
+        (300, 320, "DATE: 98-94-2017 TIME: 21:39"),
+        (300, 500, "TOTAL AMOUNT 257.95"),
+    ]
+    assert values("receipt", rows)["date"] != "2023-06-18"
+    rows[5] = (300, 320, "DATE: 08-04-2017 TIME: 21:39")
+    assert values("receipt", rows)["date"] == "2017-04-08"
