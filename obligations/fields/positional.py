@@ -159,9 +159,13 @@ def _run_on(spec: FieldSpec, printed: list[Row], first: Row, back: bool = False)
     return rows
 
 
+NAME_GOES_ON = re.compile(r"\b(?:AND|OF|DAN)\W*$", re.IGNORECASE)  # 'dan': Malay 'and'
+
+
 def _goes_on(spec: FieldSpec, row: Row, following: Row) -> bool:
-    """Whether a name printed on `row` goes on on `following`: the row ends with '&' or
-    an open bracket, or the legal form is printed on the next row alone."""
+    """Whether a name printed on `row` goes on on `following`: the row ends with '&', a
+    conjunction ('THORNTON SCHAEFER AND' over 'BALLARD (M) SDN BHD') or an open bracket, or the
+    legal form is printed on the next row alone."""
     text, after = _text(row.words), _text(following.words)
     if _registration(spec, row) or _registration(spec, following) or _address_row(following):
         return False
@@ -169,7 +173,7 @@ def _goes_on(spec: FieldSpec, row: Row, following: Row) -> bool:
         return False
     if LEGAL_FORM_END.search(text):
         return False  # the name is whole
-    if text.rstrip().endswith(("&", "-")) or text.count("(") > text.count(")"):
+    if text.rstrip().endswith(("&", "-")) or text.count("(") > text.count(")") or NAME_GOES_ON.search(text):
         return True
     # The next row opens with a legal form or a trade ('CO. (M) SDN BHD', 'TRADING').
     return bool(spec.prefer and re.match(r"\W*(?:" + spec.prefer.removeprefix("(?i)") + ")", after, re.I))

@@ -572,3 +572,15 @@ def test_a_faxs_transmission_header_gives_no_date_to_the_document():
     assert values("receipt", rows)["date"] != "2023-06-18"
     rows[5] = (300, 320, "DATE: 08-04-2017 TIME: 21:39")
     assert values("receipt", rows)["date"] == "2017-04-08"
+
+
+def test_receipt_company_name_ending_in_a_conjunction_goes_on_on_the_next_row():
+    got = values("receipt", [
+        (300, 100, "THORNTON SCHAEFER AND"),
+        (300, 150, "BALLARD (M) SDN BHD"),
+        (300, 200, "(451242-T)"),
+        (300, 250, "NO. 80749, AARON ALLEY,"),
+        (300, 300, "75872 TAMMYFORT"),
+        (300, 350, "TEL: 09-8503 1005"),
+    ])
+    assert got["company"] == "THORNTON SCHAEFER AND BALLARD (M) SDN BHD"
