@@ -73,7 +73,8 @@ VALUE_GUESS_CONFIDENCE = 0.5  # the most a type guessed from values is trusted
 def by_values(page: PageText, doctypes: dict[str, DocType], phrase_scores: dict[str, float]) -> Classification:
     """The type whose fields, located on `page` as that type's, validate best, with the weight
     of its phrases found; unknown unless the best has enough weight and two values that
-    validate (one, with some of its phrases). Confidence at most VALUE_GUESS_CONFIDENCE, less the closer the runner-up."""
+    validate (one, with some of its phrases). Confidence at most VALUE_GUESS_CONFIDENCE, less
+    the closer the runner-up."""
     from .fields.locate import locate_fields  # the locator is needed only for unclaimed pages
 
     scores: dict[str, float] = {}

@@ -36,7 +36,7 @@ from .reading import follow_up
 from .reading.invalid_values import reread_invalid
 from .reading.page import page_raster, read_page, to_page_pixels
 from .results import DocumentResult, FieldResult, PageResult, Result
-from .sources import DEFAULT_MAX_PIXELS, Source, open_source, text_layer
+from .sources import DEFAULT_DPI, DEFAULT_MAX_PIXELS, Source, open_source, text_layer
 
 # Workers are forked where that is safe (Linux): they inherit what the parent loaded (OCR
 # engines) and share its memory. Elsewhere Python's default start method is used.
@@ -267,7 +267,7 @@ class Pipeline:
         if self.options.force_ocr or not work.source.is_pdf:
             return True
         try:
-            return text_layer(work.source, page, self.options.dpi or 300) is None
+            return text_layer(work.source, page, self.options.dpi or DEFAULT_DPI) is None
         except Exception:  # a damaged page: its worker reports it with the file
             return True
 
@@ -366,7 +366,7 @@ class Pipeline:
                 found = locate_fields(doctype, doc_pages)
                 # Before an engine is chosen every page is a text layer's: nothing to read again.
                 if self.chosen and self._backend is not None:
-                    reread_invalid(doctype, doc_pages, found, lambda regions: self._read_regions(source, doc_pages, regions))
+                    reread_invalid(doctype, doc_pages, found, lambda regions: self._read_regions_of_pages(source, doc_pages, regions))
                 self._box_unboxed_values(doc_pages, found)
             to_page_pixels(doc_pages, found)
             fields = {field_id: FieldResult.from_found(f) for field_id, f in found.items()}
@@ -468,7 +468,8 @@ class Pipeline:
             done = future.result()
             page.words, page.followed_up = done.words, done.followed_up
 
-    def _read_regions(self, source: Source, pages: list[PageText], regions: dict[int, list[tuple]]) -> dict[int, list]:
+    def _read_regions_of_pages(self, source: Source, pages: list[PageText],
+                               regions: dict[int, list[tuple]]) -> dict[int, list]:
         """The words in regions of several pages, each page read by a worker."""
         by_number = {p.page: p for p in pages}
         futures = {number: self._submit(_read_regions, source, by_number[number], requests)
@@ -594,7 +595,6 @@ def _read_page(pipeline: Pipeline, source: Source, page: int) -> PageText:
     finally:
         if read is None or read.text_source != "text_layer":  # a text layer leaves no raster behind
             _trim_heap()  # what the page needed goes back to the system before the next one
-
 
 
 

@@ -59,6 +59,20 @@ def union_box(boxes) -> Box:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def turned_box(box: Box, rotation: int, size: tuple[int, int]) -> Box:
+    """A box on an image of `size`, on that image turned `rotation` degrees clockwise (0, 90,
+    180 or 270)."""
+    x0, y0, x1, y1 = box
+    width, height = size
+    if rotation == 90:
+        return (height - y1, x0, height - y0, x1)
+    if rotation == 180:
+        return (width - x1, height - y1, width - x0, height - y0)
+    if rotation == 270:
+        return (y0, width - x1, y1, width - x0)
+    return box
+
+
 def group_lines(words: list[Word]) -> list[list[Word]]:
     """Words grouped by line key, lines in reading order (top to bottom, then left to right)."""
     lines: dict[Hashable, list[Word]] = {}
@@ -173,7 +187,7 @@ class Answer:
 
 
 class Answerer(Backend, Protocol):
-    """An engine that answers questions about a page image (capabilities.chats)."""
+    """An engine that answers questions about a page image (capabilities.kind == "answerer")."""
 
     def chat(self, image: Image.Image, prompts: list[str], system: str | None = None,
              max_new_tokens: int = 64) -> list[Answer]: ...

@@ -19,7 +19,7 @@ from pathlib import Path
 from PIL import Image
 
 from ..errors import MissingDependency
-from .base import BackendInfo, Box, Capabilities, Word, mean_confidence
+from .base import BackendInfo, Box, Capabilities, Word, mean_confidence, turned_box
 
 # OpenMP reads this once, when libtesseract loads: set before any import of tesserocr so
 # that forked workers inherit it. On 2 cores its threads thrash (7.9x slower measured).
@@ -139,14 +139,10 @@ class TesseractBackend:
             crop = without_rules(crop.convert("L"))
         transpose = {90: Image.Transpose.ROTATE_90, 270: Image.Transpose.ROTATE_270}.get(angle)
         turned = crop.transpose(transpose) if transpose is not None else crop
-        width, height = crop.size
         words = []
         for word in self._ocr(turned, 6, None, lang, whole_page=False):
-            x0, y0, x1, y1 = word.bbox
-            if angle == 90:  # crop point (x, y) went to (y, width - x)
-                x0, y0, x1, y1 = width - y1, x0, width - y0, x1
-            elif angle == 270:  # crop point (x, y) went to (height - y, x)
-                x0, y0, x1, y1 = y0, height - x1, y1, height - x0
+            # Turned back clockwise onto the crop, which was turned counter-clockwise.
+            x0, y0, x1, y1 = word.bbox if transpose is None else turned_box(word.bbox, angle, turned.size)
             bbox = (x0 + box[0], y0 + box[1], x1 + box[0], y1 + box[1])
             words.append(Word(word.text, bbox, word.conf, ("region", angle, box, word.line)))
         return words

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from PIL import Image
@@ -87,12 +88,19 @@ class Conditioning:
             s = self.scale
             box = (math.floor(box[0] / s), math.floor(box[1] / s), math.ceil(box[2] / s), math.ceil(box[3] / s))
         if self.corners is not None:
-            from .rectify import box_to_original, homography
+            from .rectify import box_to_original
 
-            x0, y0, x1, y1 = box_to_original(box, homography(self.corners)[0])
+            x0, y0, x1, y1 = box_to_original(box, self._homography)
             width, height = self.page_size
             box = (max(0, x0), max(0, y0), min(width, x1), min(height, y1))
         return box
+
+    @cached_property
+    def _homography(self):
+        """Rectified pixels -> the page's: worked out once for all of a page's boxes."""
+        from .rectify import homography
+
+        return homography(self.corners)[0]
 
     def describe(self) -> str:
         steps = []
@@ -110,9 +118,8 @@ def measure(image: Image.Image) -> Measurement:
     import cv2
 
     gray = np.asarray(image if image.mode == "L" else image.convert("L"))
-    # A reduced copy is enough for the paper and ink levels.
-    sample = gray[:: max(1, gray.shape[0] // 400), :: max(1, gray.shape[1] // 400)]
-    paper = float(np.percentile(sample, 90))
+    sample = _sample(gray)
+    paper = float(np.percentile(sample, PAPER_PERCENTILE))
     ink = float(np.percentile(sample, 1))
     contrast = max(0.0, paper - ink)
     # Ink: darker than half way from the paper to the ink, locally (uneven light, tints).
@@ -131,6 +138,14 @@ def measure(image: Image.Image) -> Measurement:
     # photo's grain makes many small components, but few long ones.
     text_height = _weighted_median(heights[keep], widths[keep]) if np.count_nonzero(keep) >= 20 else None
     return Measurement(text_height, specks / max(megapixels, 1e-6), contrast, paper, int(np.count_nonzero(keep)))
+
+
+PAPER_PERCENTILE = 90  # most of a page is paper
+
+
+def _sample(gray: np.ndarray) -> np.ndarray:
+    """A reduced copy of the page, about 400 px a side: enough for its paper and ink levels."""
+    return gray[:: max(1, gray.shape[0] // 400), :: max(1, gray.shape[1] // 400)]
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -213,7 +228,7 @@ def despeckled(image: Image.Image, text_height: float | None) -> Image.Image:
     small = max(3, round(SMALL_SPECK * height))
     gap = max(3, round(SPECK_GAP * height))
     gray = np.asarray(image if image.mode == "L" else image.convert("L"))
-    paper = float(np.percentile(gray[:: max(1, gray.shape[0] // 400), :: max(1, gray.shape[1] // 400)], 90))
+    paper = float(np.percentile(_sample(gray), PAPER_PERCENTILE))
     binary = (gray < paper - 60).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     if count <= 1:

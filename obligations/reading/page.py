@@ -6,12 +6,12 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from ..backends.base import Backend, PageText, Word
+from ..backends.base import Backend, PageText, Word, turned_box
 from ..backends.text_layer import TextLayerBackend
 from ..classify import classify
 from ..doctypes import DocType
 from ..fields.locate import Found
-from ..sources import Source, render_page, upright_raster
+from ..sources import DEFAULT_DPI, Source, render_page, upright_raster
 from . import follow_up
 
 
@@ -23,7 +23,7 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
     timings: dict[str, float] = {}
     if not force_ocr and source.is_pdf:
         started = time.perf_counter()
-        layer = TextLayerBackend().read_page(source, number, dpi or 300)
+        layer = TextLayerBackend().read_page(source, number, dpi or DEFAULT_DPI)
         timings["text_layer"] = time.perf_counter() - started
         if layer is not None:
             layer.seconds = timings
@@ -100,8 +100,8 @@ def to_page_pixels(pages: list[PageText], found: dict[str, Found]) -> None:
         if not conditioning.identity:
             def to_page(box, page=page, conditioning=conditioning):
                 # Unturned onto the conditioned image, onto the page, turned as it was read.
-                box = _turned(box, (360 - page.rotation) % 360, (page.width, page.height))
-                return _turned(conditioning.to_page(box), page.rotation, conditioning.page_size)
+                box = turned_box(box, (360 - page.rotation) % 360, (page.width, page.height))
+                return turned_box(conditioning.to_page(box), page.rotation, conditioning.page_size)
 
             for field_id, value in found.items():
                 if value.page == page.page and value.bbox is not None:
@@ -112,15 +112,3 @@ def to_page_pixels(pages: list[PageText], found: dict[str, Found]) -> None:
             page.dpi = conditioning.page_dpi
         page.conditioning = None
 
-
-def _turned(box, rotation: int, size: tuple[int, int]):
-    """A box on an image of `size`, on that image turned `rotation` degrees clockwise."""
-    x0, y0, x1, y1 = box
-    width, height = size
-    if rotation == 90:
-        return (height - y1, x0, height - y0, x1)
-    if rotation == 180:
-        return (width - x1, height - y1, width - x0, height - y0)
-    if rotation == 270:
-        return (y0, width - x1, y1, width - x0)
-    return box

@@ -44,15 +44,16 @@ def test_boxes_of_a_turned_conditioned_page_map_onto_the_page_turned_the_same_wa
     from obligations.backends.base import PageText
     from obligations.fields.locate import Found
     from obligations.reading.condition import Conditioning
-    from obligations.reading.page import _turned, to_page_pixels
+    from obligations.backends.base import turned_box
+    from obligations.reading.page import to_page_pixels
 
     page_size, box = (400, 300), (40, 30, 120, 60)  # upright page, box on it
     conditioned_size = (800, 600)
     turned = conditioned_size if rotation in (0, 180) else conditioned_size[::-1]
-    read_box = _turned(tuple(2 * v for v in box), rotation, conditioned_size)
+    read_box = turned_box(tuple(2 * v for v in box), rotation, conditioned_size)
     page = PageText(1, *turned, 200, "ocr", [], rotation, conditioning=Conditioning(page_size, 100, scale=2.0))
     found = {"f": Found("v", "v", True, 0.9, 1, read_box)}
     to_page_pixels([page], found)
-    assert found["f"].bbox == _turned(box, rotation, page_size)
+    assert found["f"].bbox == turned_box(box, rotation, page_size)
     assert (page.width, page.height) == (page_size if rotation in (0, 180) else page_size[::-1])
     assert page.dpi == 100 and page.conditioning is None
