@@ -69,7 +69,7 @@ def without_rules(image: Image.Image) -> Image.Image:
     strokes = _long_runs(columns, MIN_WALL)  # as tall as a box for one character, or taller
     vertical += _cell_walls(strokes, horizontal, gray.shape) or _box_row_walls(strokes)
     if not horizontal and not vertical:
-        return image
+        return _without_faint_rules(gray, image)
     # Paint with the lighter of the pixels a little above and below (left and right):
     # the paper there, so a rule on a tinted card does not turn into a white stripe.
     cleaned = gray.copy()
@@ -84,7 +84,40 @@ def without_rules(image: Image.Image) -> Image.Image:
         # on them, and lost their feet.)
         left, right = cleaned[start:end, max(col - RULE_REACH, 0)], cleaned[start:end, min(col + RULE_REACH, last_col)]
         cleaned[start:end, max(col - 1, 0):col + 2] = np.maximum(left, right)[:, None]
+    return _without_faint_rules(cleaned)
+
+
+def _without_faint_rules(gray: np.ndarray, image: Image.Image | None = None) -> Image.Image:
+    """`gray` with the thin rules that `_long_runs` misses painted paper-coloured: a hairline
+    lighter than RULE_GREY (anti-aliased, or a light scan), or one a degree or two off the
+    text's direction (a form filled in by a printer that fed the sheet askew), which no row
+    holds for long. Tesseract reads such a rule touching a value's last letters as part of
+    them and drops the letters ('САВИНА' read 'САВИН'). A rule is a long, flat, thin stroke:
+    the pixels of any dark vertical run thicker than a rule (letters' stems) are left out
+    first, so that letters standing on it keep their feet."""
+    import cv2  # opencv-python-headless, a core dependency
+
+    min_length = max(80, gray.shape[1] // 10)
+    thick = max(3, round(gray.shape[0] / 700))  # a rule's thickness, ~5 px on an A4 page at 300 dpi
+    dark = (gray <= FAINT_RULE_GREY).view(np.uint8)
+    stems = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((thick + 1, 1), np.uint8))
+    thin = cv2.subtract(dark, stems)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(thin, connectivity=8)
+    widths, heights, areas = stats[:, 2], stats[:, 3], stats[:, 4]
+    rules = (widths >= min_length) & (heights <= widths * MAX_RULE_SLOPE + thick) & (areas <= widths * (thick + 1))
+    rules[0] = False  # the background
+    if not rules.any():
+        return image if image is not None else Image.fromarray(gray)
+    # The paper's own grey, not the pixels beside the rule: a blurred rule is wider than
+    # any fixed reach, and a letter standing on it is beside it too.
+    paper = np.uint8(np.median(gray[::16, ::16]))
+    cleaned = gray if image is None else gray.copy()  # `gray` is the caller's own copy unless `image` is given
+    cleaned[rules[labels]] = paper
     return Image.fromarray(cleaned)
+
+
+FAINT_RULE_GREY = 215  # darker than the paper by this much is a faint rule's grey (flattened paper is ~250)
+MAX_RULE_SLOPE = 0.05  # a rule may run this far off horizontal (about 3 degrees)
 
 
 def only_ink(image: Image.Image) -> Image.Image:

@@ -197,3 +197,19 @@ def test_wide_gaps_are_closed_up_line_by_line_and_boxes_read_there_put_back():
 def test_closing_up_a_blank_image_leaves_it_as_it_is():
     blank = Image.new("L", (50, 50), 255)
     assert closed_up(blank) == (blank, [], [])
+
+
+@pytest.mark.parametrize("grey, drop", [(170, 0), (60, 24)])
+def test_a_faint_or_slanted_rule_goes_and_the_letters_standing_on_it_stay(grey, drop):
+    """A hairline lighter than a rule's usual grey, or one running a degree off level (no row
+    holds it for long), under a value whose letters touch it."""
+    page = Image.new("L", (2400, 1600), 250)
+    draw = ImageDraw.Draw(page)
+    draw.line([(200, 800), (1800, 800 - drop)], fill=grey, width=2)
+    stem_x = 900
+    stem_bottom = 800 - drop * (stem_x - 200) // 1600
+    draw.rectangle([stem_x, stem_bottom - 60, stem_x + 8, stem_bottom], fill=30)  # a letter's stem on the rule
+    cleaned = np.asarray(without_rules(page))
+    line = [(x, 800 - drop * (x - 200) // 1600) for x in range(300, 1700, 50) if abs(x - stem_x) > 20]
+    assert all(cleaned[y - 2:y + 3, x].min() > 215 for x, y in line)
+    assert cleaned[stem_bottom - 55:stem_bottom - 5, stem_x + 2:stem_x + 6].max() < 100  # the letter is kept
