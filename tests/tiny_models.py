@@ -21,6 +21,8 @@ import torch
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
 FAMILIES = ("qwen2-vl", "qwen2.5-vl", "qwen3-vl", "got-ocr2")
+# The OCR models with native transformers classes (transformers >= 5): their own tokens and templates.
+OCR_FAMILIES = ("deepseek-ocr2", "glm-ocr", "paddleocr-vl")
 
 SEED = 1234
 TEXT_HIDDEN = 64
@@ -111,9 +113,12 @@ def build_tiny_model(family: str, out_dir: Path) -> Path:
         "qwen2.5-vl": _build_qwen2_5_vl,
         "qwen3-vl": _build_qwen3_vl,
         "got-ocr2": _build_got_ocr2,
+        "deepseek-ocr2": _build_deepseek_ocr2,
+        "glm-ocr": _build_glm_ocr,
+        "paddleocr-vl": _build_paddleocr_vl,
     }
     if family not in builders:
-        raise ValueError(f"unknown tiny model family {family!r}; known: {', '.join(FAMILIES)}")
+        raise ValueError(f"unknown tiny model family {family!r}; known: {', '.join(FAMILIES + OCR_FAMILIES)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     builders[family](out_dir)
@@ -240,13 +245,14 @@ def _qwen_image_and_video_processors(patch_size: int, image_mean, image_std, vid
     return image_processor, video_processor
 
 
-def _save(out_dir: Path, model, processor, ids: dict[str, int]) -> None:
+def _save(out_dir: Path, model, processor, ids: dict[str, int], bos: str = "<|endoftext|>",
+          eos: tuple[str, ...] = ("<|im_end|>", "<|endoftext|>"), pad: str = "<|endoftext|>") -> None:
     from transformers import GenerationConfig
 
     model.generation_config = GenerationConfig(
-        bos_token_id=ids["<|endoftext|>"],
-        eos_token_id=[ids["<|im_end|>"], ids["<|endoftext|>"]],
-        pad_token_id=ids["<|endoftext|>"],
+        bos_token_id=ids[bos],
+        eos_token_id=[ids[name] for name in eos],
+        pad_token_id=ids[pad],
         do_sample=False,
     )
     # Real checkpoints ship in bfloat16; saving so makes loaders pass dtype on purpose.
@@ -392,3 +398,164 @@ def _build_got_ocr2(out_dir: Path) -> None:
     image_processor = GotOcr2ImageProcessor(size={"height": GOT_IMAGE_SIZE, "width": GOT_IMAGE_SIZE})
     processor = GotOcr2Processor(image_processor=image_processor, tokenizer=tokenizer)
     _save(out_dir, _seeded_model(GotOcr2ForConditionalGeneration, config), processor, ids)
+
+
+# --- OCR models with native classes: DeepSeek-OCR-2, GLM-OCR, PaddleOCR-VL --------------------------
+
+
+def _ocr_tokenizer(special_tokens: list[str], bos: str | None, eos: str, pad: str, named: dict | None = None,
+                   chat_template: str | None = None):
+    """The locally trained byte-level BPE with a family's special tokens (its real tokenizer
+    classes differ; the processors only need the tokens and their ids)."""
+    from tokenizers import AddedToken
+    from transformers import Qwen2Tokenizer
+
+    vocab, merges = _bpe_vocab_and_merges()
+    added = {len(vocab) + i: AddedToken(token, special=True, normalized=False) for i, token in enumerate(special_tokens)}
+    tokenizer = Qwen2Tokenizer(
+        vocab=vocab, merges=merges, added_tokens_decoder=added, unk_token=None, bos_token=bos, eos_token=eos,
+        pad_token=pad, extra_special_tokens=named or [t for t in special_tokens if t not in (bos, eos, pad)],
+        model_max_length=32768,
+    )
+    if chat_template is not None:
+        tokenizer.chat_template = chat_template
+    return tokenizer
+
+
+def _chat_template(head: str, turn: str, image: str, generation: str) -> str:
+    """A chat template: `head` once, then each message as `turn` (with ROLE and CONTENT in it),
+    images as `image`, and `generation` when a reply is asked for."""
+    before, _, after = turn.partition("CONTENT")
+    role_before, _, role_after = before.partition("ROLE")
+    return (
+        "{{- " + json.dumps(head) + " -}}"
+        "{%- for message in messages -%}"
+        "{{- " + json.dumps(role_before) + " + message['role'] + " + json.dumps(role_after) + " -}}"
+        "{%- if message['content'] is string -%}{{- message['content'] -}}{%- else -%}"
+        "{%- for part in message['content'] -%}"
+        "{%- if part['type'] == 'image' -%}{{- " + json.dumps(image) + " -}}"
+        "{%- elif 'text' in part -%}{{- part['text'] -}}{%- endif -%}"
+        "{%- endfor -%}{%- endif -%}"
+        "{{- " + json.dumps(after) + " -}}"
+        "{%- endfor -%}"
+        "{%- if add_generation_prompt -%}{{- " + json.dumps(generation) + " -}}{%- endif -%}"
+    )
+
+
+def _small_text(vocab_size: int, **extra) -> dict:
+    return {"vocab_size": vocab_size, "hidden_size": TEXT_HIDDEN, "intermediate_size": 2 * TEXT_HIDDEN,
+            "num_hidden_layers": TEXT_LAYERS, "num_attention_heads": TEXT_HEADS, "max_position_embeddings": 4096,
+            **extra}
+
+
+DEEPSEEK_SPECIAL_TOKENS = ["<｜end▁of▁sentence｜>", "<｜begin▁of▁sentence｜>", "<｜▁pad▁｜>", "<image>", "<|grounding|>",
+                           "<|ref|>", "<|/ref|>", "<|det|>", "<|/det|>"]
+# DeepSeek-OCR-2's views: a global view and 768 px tiles, 16 px patches, 4x downsampling -> 16x16 and
+# 12x12 query grids (the vision tower's fixed 256 and 144 queries). Shrunk by 8: 128 px views, 96 px
+# tiles and 2 px patches keep both grids, so the token counts are the real model's.
+DEEPSEEK2_VIEW = 128
+DEEPSEEK2_TILE = 96
+DEEPSEEK2_PATCH = 2
+
+
+def _build_deepseek_ocr2(out_dir: Path) -> None:
+    from transformers import (
+        DeepseekOcr2Config,
+        DeepseekOcr2ForConditionalGeneration,
+        DeepseekOcr2ImageProcessor,
+        DeepseekOcr2Processor,
+    )
+
+    bos, eos, pad = DEEPSEEK_SPECIAL_TOKENS[1], DEEPSEEK_SPECIAL_TOKENS[0], DEEPSEEK_SPECIAL_TOKENS[2]
+    tokenizer = _ocr_tokenizer(DEEPSEEK_SPECIAL_TOKENS, bos, eos, pad)
+    ids = _special_ids(tokenizer, DEEPSEEK_SPECIAL_TOKENS)
+    config = DeepseekOcr2Config(
+        vision_config={
+            "sam_config": {"hidden_size": 32, "output_channels": 16, "num_hidden_layers": 2, "num_attention_heads": 2,
+                           "image_size": DEEPSEEK2_VIEW, "patch_size": DEEPSEEK2_PATCH, "mlp_dim": 64,
+                           "window_size": 6, "global_attn_indexes": [], "downsample_channels": [16, 32]},
+            "encoder_config": {"vocab_size": 16, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+                               "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 1024},
+        },
+        # A DeepSeek-V2 MoE decoder: a dense first layer, then routed and shared experts.
+        text_config=_small_text(_padded_vocab_size(tokenizer), num_key_value_heads=TEXT_HEADS, n_routed_experts=4,
+                                num_experts_per_tok=2, moe_intermediate_size=32, n_shared_experts=1,
+                                mlp_layer_types=["dense", "sparse"], bos_token_id=ids[bos], eos_token_id=ids[eos],
+                                pad_token_id=ids[pad]),
+        image_token_id=ids["<image>"],
+    )
+    image_processor = DeepseekOcr2ImageProcessor(size={"height": DEEPSEEK2_VIEW, "width": DEEPSEEK2_VIEW},
+                                                 tile_size=DEEPSEEK2_TILE)
+    processor = DeepseekOcr2Processor(image_processor=image_processor, tokenizer=tokenizer, patch_size=DEEPSEEK2_PATCH,
+                                      downsample_ratio=4)
+    _save(out_dir, _seeded_model(DeepseekOcr2ForConditionalGeneration, config), processor, ids, bos=bos, eos=(eos,),
+          pad=pad)
+
+
+GLM_SPECIAL_TOKENS = ["<|endoftext|>", "[gMASK]", "<sop>", "<|system|>", "<|user|>", "<|assistant|>",
+                      "<|begin_of_image|>", "<|end_of_image|>", "<|begin_of_video|>", "<|end_of_video|>", "<|image|>",
+                      "<|video|>"]
+
+
+def _build_glm_ocr(out_dir: Path) -> None:
+    from transformers import (
+        Glm46VImageProcessor,
+        Glm46VProcessor,
+        Glm46VVideoProcessor,
+        GlmOcrConfig,
+        GlmOcrForConditionalGeneration,
+    )
+
+    # GLM's turns: "[gMASK]<sop>" once, "<|user|>\n...", the reply after "<|assistant|>\n"; a
+    # reply ends where the next "<|user|>" would start.
+    template = _chat_template("[gMASK]<sop>", "<|ROLE|>\nCONTENT", "<|begin_of_image|><|image|><|end_of_image|>",
+                              "<|assistant|>\n")
+    tokenizer = _ocr_tokenizer(GLM_SPECIAL_TOKENS, None, "<|user|>", "<|endoftext|>", chat_template=template)
+    ids = _special_ids(tokenizer, GLM_SPECIAL_TOKENS)
+    config = GlmOcrConfig(
+        text_config=_small_text(_padded_vocab_size(tokenizer), num_key_value_heads=TEXT_KV_HEADS, head_dim=HEAD_DIM,
+                                rope_parameters={"rope_type": "default", "rope_theta": 10000.0,
+                                                 "mrope_section": [2, 3, 3]},
+                                pad_token_id=ids["<|endoftext|>"], eos_token_id=[ids["<|endoftext|>"], ids["<|user|>"]]),
+        vision_config={"depth": 2, "hidden_size": 32, "num_heads": 2, "out_hidden_size": TEXT_HIDDEN,
+                       "intermediate_size": 64, "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2,
+                       "image_size": 56},
+        image_token_id=ids["<|image|>"], video_token_id=ids["<|video|>"],
+        image_start_token_id=ids["<|begin_of_image|>"], image_end_token_id=ids["<|end_of_image|>"],
+        video_start_token_id=ids["<|begin_of_video|>"], video_end_token_id=ids["<|end_of_video|>"],
+    )
+    common = {"patch_size": 14, "temporal_patch_size": 2, "merge_size": 2}
+    bounds = {"shortest_edge": QWEN_MIN_PATCHES * 28**2, "longest_edge": QWEN_MAX_PATCHES * 28**2}
+    processor = Glm46VProcessor(image_processor=Glm46VImageProcessor(size=bounds, **common), tokenizer=tokenizer,
+                                video_processor=Glm46VVideoProcessor(size=bounds, **common), chat_template=template)
+    _save(out_dir, _seeded_model(GlmOcrForConditionalGeneration, config), processor, ids, bos="<|endoftext|>",
+          eos=("<|endoftext|>", "<|user|>"))
+
+
+PADDLE_SPECIAL_TOKENS = ["<|endoftext|>", "<s>", "</s>", "<|IMAGE_START|>", "<|IMAGE_END|>", "<|IMAGE_PLACEHOLDER|>",
+                         "<|VIDEO_PLACEHOLDER|>"]
+
+
+def _build_paddleocr_vl(out_dir: Path) -> None:
+    from transformers import PaddleOCRVLConfig, PaddleOCRVLForConditionalGeneration, PaddleOCRVLImageProcessor, \
+        PaddleOCRVLProcessor
+
+    # ERNIE's turns: "User: ...\n", the reply after "Assistant: " and ended by "</s>".
+    template = _chat_template("<s>", "ROLE: CONTENT\n", "<|IMAGE_START|><|IMAGE_PLACEHOLDER|><|IMAGE_END|>",
+                              "Assistant: ").replace("message['role'] +", "message['role'] | capitalize +")
+    tokenizer = _ocr_tokenizer(PADDLE_SPECIAL_TOKENS, "<s>", "</s>", "<|endoftext|>",
+                               named={"image_token": "<|IMAGE_PLACEHOLDER|>"}, chat_template=template)
+    ids = _special_ids(tokenizer, PADDLE_SPECIAL_TOKENS)
+    config = PaddleOCRVLConfig(
+        text_config=_small_text(_padded_vocab_size(tokenizer), num_key_value_heads=TEXT_KV_HEADS, head_dim=HEAD_DIM,
+                                rope_parameters={"rope_type": "default", "rope_theta": 500000.0,
+                                                 "mrope_section": [2, 3, 3]},
+                                pad_token_id=ids["<|endoftext|>"], bos_token_id=ids["<s>"], eos_token_id=ids["</s>"]),
+        vision_config={"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
+                       "patch_size": 14, "spatial_merge_size": 2, "image_size": 56},
+        image_token_id=ids["<|IMAGE_PLACEHOLDER|>"], video_token_id=ids["<|VIDEO_PLACEHOLDER|>"],
+        vision_start_token_id=ids["<|IMAGE_START|>"], vision_end_token_id=ids["<|IMAGE_END|>"],
+    )
+    image_processor = PaddleOCRVLImageProcessor(min_pixels=QWEN_MIN_PATCHES * 28**2, max_pixels=QWEN_MAX_PATCHES * 28**2)
+    processor = PaddleOCRVLProcessor(image_processor=image_processor, tokenizer=tokenizer, chat_template=template)
+    _save(out_dir, _seeded_model(PaddleOCRVLForConditionalGeneration, config), processor, ids, bos="<s>", eos=("</s>",))

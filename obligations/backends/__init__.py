@@ -36,7 +36,8 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-SERVICES = ("auto", "text", "tesseract", "qwen", "qwen_local", "qwen_remote", "openai", "got", "deepseek", "dots")
+SERVICES = ("auto", "text", "tesseract", "qwen", "qwen_local", "qwen_remote", "openai", "got", "deepseek", "dots",
+            "deepseek_ocr2", "glm_ocr", "paddleocr_vl")
 # Which catalog families each model service may load.
 SERVICE_FAMILIES = {
     "qwen": ("qwen3-vl", "qwen2.5-vl", "qwen2-vl"),
@@ -44,11 +45,15 @@ SERVICE_FAMILIES = {
     "got": ("got-ocr2",),
     "deepseek": ("deepseek-ocr",),
     "dots": ("dots-ocr",),
+    "deepseek_ocr2": ("deepseek-ocr2",),
+    "glm_ocr": ("glm-ocr",),
+    "paddleocr_vl": ("paddleocr-vl",),
 }
 # config.json model_type -> family, for --model-path without --model.
 MODEL_TYPES = {
     "qwen2_vl": "qwen2-vl", "qwen2_5_vl": "qwen2.5-vl", "qwen3_vl": "qwen3-vl", "got_ocr2": "got-ocr2",
     "deepseek_vl_v2": "deepseek-ocr", "deepseekocr": "deepseek-ocr", "dots_ocr": "dots-ocr",
+    "deepseek_ocr2": "deepseek-ocr2", "glm_ocr": "glm-ocr", "paddleocr_vl": "paddleocr-vl",
 }
 
 
@@ -73,7 +78,9 @@ def select_backend(options) -> tuple[Backend | None, str]:
         if isinstance(backend, str):  # why no model was taken
             return _tesseract(f"auto: {backend}; Tesseract on CPU", options.lang, required=False)
         return backend, backend.reason
-    local_service = "qwen_local" if service in ("auto", "qwen") else service
+    # A model named (--model, --model-path) under `auto` runs whatever its family is.
+    local_service = service if service != "qwen" and (service != "auto" or options.model or options.model_path) \
+        else "qwen_local"
     backend = _local_model(options, local_service, required=True)
     return backend, backend.reason
 
@@ -134,7 +141,7 @@ def _local_model(options, service: str, required: bool):
     (`auto`), it is a model whose weights are already on disk, or else a line saying why none."""
     from ..catalog import find_model, load_catalog, select_local
     from ..hardware import probe
-    from .loading import ModelRequest, choose_attention, weights_cached
+    from .loading import ModelRequest, choose_attention, describe_model_dir, parameter_count, weights_cached
 
     catalog = load_catalog()
     entry = None
@@ -146,7 +153,11 @@ def _local_model(options, service: str, required: bool):
                              "nor a Hugging Face repo (owner/name)")
     if options.model_path is not None and entry is None:
         family = _family_on_disk(Path(options.model_path))
-        entry = next((e for e in catalog.values() if e.family == family), None)
+        # Its loader and memory figures: the entry of its family nearest in size.
+        count = parameter_count(Path(options.model_path))
+        same = [e for e in catalog.values() if e.family == family]
+        entry = min(same, key=lambda e: abs(e.params_b - count / 1e9)) if same and count else \
+            next(iter(same), None)
     families = SERVICE_FAMILIES.get(service)
     if entry is not None and families and entry.family not in families:
         raise UsageError(f"--ocr-service {service} cannot run {entry.id} ({entry.family})")
@@ -181,8 +192,19 @@ def _local_model(options, service: str, required: bool):
                                 "Name one with --model to run it on the CPU, or use --ocr-service tesseract")
     repo = options.model if options.model and "/" in options.model and find_model(catalog, options.model) is None \
         else entry.repo
+    model_id = options.model or entry.id
+    if options.model_path is not None:
+        # What is on disk, never the id of a catalog entry it may not be (a tiny test model is no 7B).
+        model_id = describe_model_dir(Path(options.model_path))
+        if options.model:
+            model_id = f"{options.model}: {model_id}"
+        if selection is None:
+            reason = reason.replace(str(options.model_path), model_id, 1)
+        else:
+            reason = (f"--ocr-service {service}: {model_id} at {precision} on {device} "
+                      f"(memory judged by the catalog's {entry.family} figures for {entry.params_b:g} B)")
     request = ModelRequest(
-        model_id=options.model or entry.id, repo=repo, family=family or entry.family, precision=precision,
+        model_id=model_id, repo=repo, family=family or entry.family, precision=precision,
         attn=choose_attention(options.attn, device, family or entry.family), device=device,
         model_path=Path(options.model_path) if options.model_path else None,
         trust_remote_code=entry.trust_remote_code, max_pixels=options.vlm_max_pixels,
@@ -200,6 +222,12 @@ def build_model_backend(loader: str, request, reason: str):
         from .deepseek_ocr import DeepSeekReader as cls
     elif loader == "dots_ocr":
         from .dots_ocr import DotsReader as cls
+    elif loader == "deepseek_ocr2":
+        from .deepseek_ocr2 import DeepSeekOcr2Reader as cls
+    elif loader == "glm_ocr":
+        from .glm_ocr import GlmOcrReader as cls
+    elif loader == "paddleocr_vl":
+        from .paddleocr_vl import PaddleOcrVlReader as cls
     else:
         raise UsageError(f"model catalog: unknown loader {loader!r}")
     backend = cls(request, reason)

@@ -18,7 +18,7 @@ from PIL import Image
 
 from .base import Box, Word
 from .blocks import VLM_CONFIDENCE, clip_box, markdown_lines, words_from_block
-from .loading import load_kwargs
+from .loading import load_kwargs, place
 from .transformers_vlm import PageReader
 
 __all__ = ["DEEPSEEK_DOCUMENT_PROMPT", "DEEPSEEK_OCR_PROMPT", "DEEPSEEK_FREE_OCR_PROMPT",
@@ -148,10 +148,7 @@ class DeepSeekReader(PageReader):
 
         kwargs = load_kwargs(self.request)
         kwargs["_attn_implementation"] = kwargs.pop("attn_implementation")
-        model = AutoModel.from_pretrained(path, use_safetensors=True, **kwargs)
-        if "device_map" not in kwargs:
-            model.to(self.request.device)
-        return model.eval()
+        return place(AutoModel.from_pretrained(path, use_safetensors=True, **kwargs), self.request, kwargs)
 
     def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
         self.load()

@@ -10,8 +10,11 @@ and the CPU path must not pay for importing them.
 from __future__ import annotations
 
 import importlib.util
+import json
+import math
 import os
 import socket
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,7 +164,62 @@ def load_kwargs(request: ModelRequest) -> dict:
             raise MissingDependency(f"--precision {request.precision} needs bitsandbytes: pip install bitsandbytes")
         kwargs["quantization_config"] = quant
         kwargs["device_map"] = {"": request.device}
+    elif importlib.util.find_spec("accelerate") is not None:
+        # Weights go from the file straight to the device: no full copy in RAM first, then `.to()`.
+        kwargs["device_map"] = {"": request.device}
     return kwargs
+
+
+def place(model, request: ModelRequest, kwargs: dict):
+    """The loaded model on its device (already there when `device_map` placed it), in eval mode."""
+    if "device_map" not in kwargs:
+        model.to(request.device)
+    return model.eval()
+
+
+def describe_model_dir(path: Path) -> str:
+    """What a saved model directory holds, from its own files: the architecture (config.json's
+    model_type) and the parameter count (the safetensors headers, else the index's total size
+    at the config's dtype), e.g. 'qwen2_vl, 0.01 B parameters, from /models/tiny'."""
+    path = Path(path)
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = {}
+    model_type = config.get("model_type") or "unknown architecture"
+    count = parameter_count(path, config)
+    size = (f"{count / 1e9:.2f} B parameters" if count >= 1e7 else f"{count / 1e6:.2f} M parameters") if count \
+        else "size unknown"
+    return f"{model_type}, {size}, from {path}"
+
+
+_DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1, "uint8": 1}
+
+
+def parameter_count(path: Path, config: dict | None = None) -> int | None:
+    """Parameters stored in a model directory's safetensors files (their JSON headers only, the
+    tensors are not read); None when there are none to read."""
+    files = sorted(Path(path).glob("*.safetensors"))
+    total = 0
+    for file in files:
+        try:
+            with open(file, "rb") as handle:
+                length = struct.unpack("<Q", handle.read(8))[0]
+                header = json.loads(handle.read(length))
+        except (OSError, ValueError, struct.error):
+            return None
+        for name, tensor in header.items():
+            if name != "__metadata__" and isinstance(tensor, dict):
+                total += math.prod(tensor.get("shape") or [1])
+    if files:
+        return total
+    try:  # an index without its shards: bytes over the bytes of the saved dtype
+        index = json.loads((Path(path) / "model.safetensors.index.json").read_text(encoding="utf-8"))
+        size = index["metadata"]["total_size"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    dtype = (config or {}).get("dtype") or (config or {}).get("torch_dtype") or "bfloat16"
+    return int(size) // _DTYPE_BYTES.get(str(dtype), 2)
 
 
 def peak_memory_gb(device: str) -> float | None:

@@ -16,13 +16,14 @@ from PIL import Image
 
 from ..doctypes import DEFAULT_PIXEL_BUDGET
 from .base import Answer, BackendInfo, Box, Capabilities, ChatItem, Word
-from .blocks import VLM_CONFIDENCE, words_from_block
+from .blocks import VLM_CONFIDENCE, markdown_lines, words_from_block
 from .loading import (
     ModelRequest,
     check_quantized,
     free_memory,
     load_kwargs,
     peak_memory_gb,
+    place,
     require_torch,
     resolve_weights,
 )
@@ -89,10 +90,7 @@ class ChatModel:
 
     def _load_model(self, path: str):
         kwargs = load_kwargs(self.request)
-        model = self._auto_class().from_pretrained(path, **kwargs)
-        if "device_map" not in kwargs:  # bitsandbytes places quantised weights itself
-            model.to(self.request.device)
-        return model.eval()
+        return place(self._auto_class().from_pretrained(path, **kwargs), self.request, kwargs)
 
     def _auto_class(self):
         from transformers import AutoModelForImageTextToText
@@ -210,3 +208,25 @@ class GotReader(PageReader):
                 tokenizer=self._processor.tokenizer, stop_strings="<|im_end|>",
             )
         return self._processor.decode(out[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+
+
+class PromptedPageReader(PageReader):
+    """An OCR model asked, through its chat template, to transcribe the whole page with one fixed
+    prompt (its model card's plain-OCR prompt). The answer is text or Markdown without boxes:
+    its printed lines are laid over the page in reading order (as GOT's are), so the locator
+    finds values among them; fields get real boxes only from a Tesseract pass (--locate)."""
+
+    capabilities = replace(PageReader.capabilities, boxes=False)
+    prompt = ""  # set by each engine
+    max_new_tokens = 4096  # a dense A4 page runs to 2-3 thousand tokens
+
+    def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
+        # No pixel budget of ours: the model's own processor resizes within the bounds it was trained on.
+        answer = self.chat(image, [self.prompt], max_new_tokens=self.max_new_tokens, pixel_budget=None)[0]
+        return page_words(answer.text, image.size, self.service), 0
+
+
+def page_words(text: str, size: tuple[int, int], prefix: str, conf: float = VLM_CONFIDENCE) -> list[Word]:
+    """Words of a whole-page transcription (plain text or Markdown with HTML tables) spread over
+    the page: one printed line per line, markup removed."""
+    return words_from_block("\n".join(markdown_lines(text or "")), (0, 0, size[0], size[1]), prefix, conf)
