@@ -9,9 +9,12 @@ torch's CUDA, flash-attn where a model needs it, bitsandbytes for int8/int4, box
 The margin is 1.0 GB plus 10 % of the model's estimate: the fixed part holds the CUDA context
 and allocator slack (about 0.5-0.8 GB whatever the model), the proportional part the
 activations and KV cache of one page, which grow with the model's width, and the estimates
-themselves being unmeasured. With it, a 16 GB card runs Qwen3-VL 8B at int8 (10 + 2 GB), a
-12 GB card (11.3 GB free) drops to int4, and an 8 GB card with a desktop running (about
-7.4 GB free) runs Qwen3-VL 4B at int8, as 8B at int4 would need 7.6 GB.
+themselves being unmeasured. With it, a 16 GB card runs Qwen3-VL 8B at int8 (10 + 2 GB), and
+an 8 GB card with a desktop running (about 7.4 GB free) runs Qwen3-VL 4B at int8.
+
+Quantisation costs rank (`rank`, QUANTIZATION_COST): a 12 GB card (11.3 GB free) runs
+Qwen3-VL 4B at bf16 rather than 8B at int4, and a 6 GB card runs GLM-OCR (0.9B) at bf16
+rather than Qwen3-VL 4B at int4; the reason says which better model was ranked below.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ from .hardware import GPU, Hardware, cuda_driver_too_old, flash_attn_usable, tor
     version_tuple
 
 CATALOG_PATH = Path(__file__).with_name("models.toml")
-FAMILIES = ("qwen2-vl", "qwen2.5-vl", "qwen3-vl", "got-ocr2", "deepseek-ocr", "dots-ocr")
-LOADERS = ("transformers_vlm", "deepseek_ocr", "dots_ocr")
+FAMILIES = ("qwen2-vl", "qwen2.5-vl", "qwen3-vl", "got-ocr2", "deepseek-ocr", "dots-ocr", "deepseek-ocr2", "glm-ocr",
+            "paddleocr-vl")
+LOADERS = ("transformers_vlm", "deepseek_ocr", "dots_ocr", "deepseek_ocr2", "glm_ocr", "paddleocr_vl")
+PROMPT_KINDS = ("ocr", "grounding", "kie")  # plain transcription, text with boxes, fields as JSON
 KINDS = ("answerer", "reader")
 CYRILLIC = ("good", "fair", "poor")
 CATALOG_PRECISIONS = ("fp16", "int8", "int4")  # the ones models.toml gives figures for
@@ -44,6 +49,9 @@ SERVICE_FAMILIES = {
     "got": ("got-ocr2",),
     "deepseek": ("deepseek-ocr",),
     "dots": ("dots-ocr",),
+    "deepseek_ocr2": ("deepseek-ocr2",),
+    "glm_ocr": ("glm-ocr",),
+    "paddleocr_vl": ("paddleocr-vl",),
 }
 CPU_SERVICES = ("tesseract", "text")
 MARGIN_GB = 1.0
@@ -70,6 +78,11 @@ class ModelEntry:
     quality: int
     min_transformers: str | None = None
     notes: str = ""
+    prompts: tuple[tuple[str, str], ...] = ()  # (kind, prompt) as the model card documents them
+    speed: str = ""  # a published speed figure and its conditions, unmeasured here
+
+    def prompt(self, kind: str) -> str | None:
+        return dict(self.prompts).get(kind)
 
     def vram_for(self, precision: str) -> float | None:
         """Estimated GiB at a precision (bf16 as fp16, fp32 as twice fp16); None if not listed."""
@@ -149,7 +162,7 @@ _REQUIRED_TYPES = {
     "measured": bool, "needs_flash_attn": bool, "trust_remote_code": bool, "boxes": bool, "cyrillic": str,
     "min_compute_capability": str, "quality": int,
 }
-_OPTIONAL_TYPES = {"estimated": list, "min_transformers": str, "notes": str}
+_OPTIONAL_TYPES = {"estimated": list, "min_transformers": str, "notes": str, "prompts": dict, "speed": str}
 
 
 def _build_entry(raw: dict) -> ModelEntry:
@@ -180,6 +193,9 @@ def _build_entry(raw: dict) -> ModelEntry:
     capability = _parse_capability(raw["min_compute_capability"])
     if raw.get("min_transformers") is not None and not version_tuple(raw["min_transformers"]):
         raise ValueError(f"min_transformers {raw['min_transformers']!r} is not a version")
+    prompts = raw.get("prompts", {})
+    if set(prompts) - set(PROMPT_KINDS) or not all(isinstance(v, str) and v for v in prompts.values()):
+        raise ValueError(f"prompts may name {', '.join(PROMPT_KINDS)} with non-empty strings; got {sorted(prompts)}")
     return ModelEntry(
         id=raw["id"], repo=raw["repo"], family=raw["family"], loader=raw["loader"], kind=raw["kind"],
         params_b=float(raw["params_b"]),
@@ -188,6 +204,7 @@ def _build_entry(raw: dict) -> ModelEntry:
         trust_remote_code=raw["trust_remote_code"], boxes=raw["boxes"], cyrillic=raw["cyrillic"],
         min_compute_capability=capability, quality=raw["quality"],
         min_transformers=raw.get("min_transformers"), notes=raw.get("notes", ""),
+        prompts=tuple((kind, prompts[kind]) for kind in PROMPT_KINDS if kind in prompts), speed=raw.get("speed", ""),
     )
 
 
@@ -298,9 +315,11 @@ def select_local(hw: Hardware, catalog: dict[str, ModelEntry], *, service: str =
                  margin_fraction: float = MARGIN_FRACTION) -> tuple[Selection | None, list[str]]:
     """The best local model for this machine and the reasons better ones were passed over.
 
-    Candidates go best quality first (only the one named by `model`, when given); for each,
-    precisions `auto` -> bf16 (fp16 before Ampere), int8, int4, or just the one asked for; on
-    each GPU torch can use, most free memory first. The first that fits wins. None: no
+    Candidates are (model, precision) pairs, best rank first (`rank`: quality less the cost of
+    quantising, so Qwen3-VL 8B at int4 ranks below Qwen3-VL 4B at bf16); precisions `auto` ->
+    bf16 (fp16 before Ampere), int8, int4, or just the one asked for; only the model named by
+    `model`, when given. Each is tried on each GPU torch can use, most free memory first. The
+    first that fits wins, and its reason says which better model it was ranked above. None: no
     local model fits (the reasons say why; the caller falls back to Tesseract).
     """
     if precision not in PRECISIONS:
@@ -327,22 +346,68 @@ def select_local(hw: Hardware, catalog: dict[str, ModelEntry], *, service: str =
     if not gpus:
         return None, reasons
 
-    for entry in candidates:
+    tried: dict[str, list[Verdict]] = {}
+    ranked = _ranked(candidates, precision)
+    for position, (entry, wanted) in enumerate(ranked):
         for gpu in gpus:
             blocker = model_blocker(hw, entry, gpu, need_bbox)
             if blocker:
                 if blocker not in reasons:
                     reasons.append(blocker)
                 continue
-            tried: list[Verdict] = []
-            for wanted in ([precision] if precision != "auto" else auto_precisions(gpu)):
-                verdict = judge(hw, entry, wanted, gpu, need_bbox=need_bbox, margin_gb=margin_gb,
-                                margin_fraction=margin_fraction)
-                if verdict.fits:
-                    return _selection(hw, entry, verdict, gpu, label, tried), reasons
-                tried.append(verdict)
-                reasons.append(verdict.why)
+            verdict = judge(hw, entry, _concrete(wanted, gpu), gpu, need_bbox=need_bbox, margin_gb=margin_gb,
+                            margin_fraction=margin_fraction)
+            if verdict.fits:
+                note = _rule_note(hw, entry, verdict, ranked[position + 1:], gpus, need_bbox, margin_gb,
+                                  margin_fraction)
+                return _selection(hw, entry, verdict, gpu, label, tried.get(entry.id, []), note), reasons
+            tried.setdefault(entry.id, []).append(verdict)
+            reasons.append(verdict.why)
     return None, reasons
+
+
+# The rank of a model at a precision: its quality less what quantisation costs it. bitsandbytes
+# int8 loses little accuracy but decodes slower than bf16; nf4 (int4) loses exact characters
+# (digits, rare Cyrillic letters) that a transcription or a check digit needs. So a model that
+# fits unquantised may rank above a better one that fits only at int4 (on a 6 GB card, GLM-OCR
+# at bf16 above Qwen3-VL 4B at int4). Judged from the quantisation literature and model cards,
+# unmeasured here.
+QUANTIZATION_COST = {"int8": 5, "int4": 20}
+
+
+def rank(entry: ModelEntry, precision: str) -> int:
+    return entry.quality - QUANTIZATION_COST.get(precision, 0)
+
+
+def _ranked(candidates: list[ModelEntry], precision: str) -> list[tuple[ModelEntry, str]]:
+    """(model, precision) pairs best rank first; 'full' stands for bf16, or fp16 before Ampere.
+    Ties go to the better model, then to the lighter quantisation."""
+    wanted = ["full", "int8", "int4"] if precision == "auto" else [precision]
+    pairs = [(entry, p) for entry in candidates for p in wanted]
+    return sorted(pairs, key=lambda pair: (-rank(pair[0], pair[1]), -pair[0].quality, wanted.index(pair[1])))
+
+
+def _concrete(wanted: str, gpu: GPU) -> str:
+    return ("bf16" if gpu.compute_capability >= BF16_CAPABILITY else "fp16") if wanted == "full" else wanted
+
+
+def _rule_note(hw: Hardware, chosen: ModelEntry, verdict: Verdict, rest: list[tuple[ModelEntry, str]],
+               gpus: list[GPU], need_bbox: bool, margin_gb: float, margin_fraction: float) -> str:
+    """Why a better model that also fits here was not taken (empty when none was passed over)."""
+    for entry, wanted in rest:
+        if entry.quality <= chosen.quality:
+            continue
+        for gpu in gpus:
+            if model_blocker(hw, entry, gpu, need_bbox):
+                continue
+            other = judge(hw, entry, _concrete(wanted, gpu), gpu, need_bbox=need_bbox, margin_gb=margin_gb,
+                          margin_fraction=margin_fraction)
+            if other.fits:
+                return (f"ranked above {entry.id} at {other.precision}, which also fits: rank = quality less "
+                        f"quantisation cost (int8 {QUANTIZATION_COST['int8']}, int4 {QUANTIZATION_COST['int4']}), "
+                        f"{rank(chosen, verdict.precision)} against {rank(entry, other.precision)}, as quantised "
+                        "weights lose exact characters and decode slower")
+    return ""
 
 
 def _candidates(catalog: dict[str, ModelEntry], service: str, model: str | None) -> list[ModelEntry]:
@@ -358,9 +423,9 @@ def _candidates(catalog: dict[str, ModelEntry], service: str, model: str | None)
 
 
 def _selection(hw: Hardware, entry: ModelEntry, verdict: Verdict, gpu: GPU, label: str,
-               tried: list[Verdict]) -> Selection:
+               tried: list[Verdict], note: str = "") -> Selection:
     passed_over = "; ".join(f"{v.precision} needs {v.need_gb:.1f} GB" for v in tried if v.need_gb is not None)
-    reason = f"{label}: {verdict.why}" + (f"; {passed_over}" if passed_over else "")
+    reason = f"{label}: {verdict.why}" + (f"; {passed_over}" if passed_over else "") + (f"; {note}" if note else "")
     attn = "flash_attention_2" if flash_attn_usable(hw, gpu) else "sdpa"
     return Selection(entry, verdict.precision, gpu.index, f"cuda:{gpu.index}", reason, verdict.estimate_gb, attn)
 

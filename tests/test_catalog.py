@@ -34,9 +34,10 @@ def catalog():
 # ---------------------------------------------------------------------- the file
 
 
-def test_catalog_has_the_ten_models_best_first(catalog):
+def test_catalog_has_the_thirteen_models_best_first(catalog):
     assert set(catalog) == {"qwen2-vl-2b", "qwen2-vl-7b", "qwen2.5-vl-3b", "qwen2.5-vl-7b", "qwen3-vl-2b",
-                            "qwen3-vl-4b", "qwen3-vl-8b", "got-ocr2", "deepseek-ocr", "dots-ocr"}
+                            "qwen3-vl-4b", "qwen3-vl-8b", "got-ocr2", "deepseek-ocr", "dots-ocr", "deepseek-ocr2",
+                            "glm-ocr", "paddleocr-vl"}
     qualities = [e.quality for e in catalog.values()]
     assert qualities == sorted(qualities, reverse=True) and len(set(qualities)) == len(qualities)
     answerers = [e for e in catalog.values() if e.kind == "answerer"]
@@ -50,11 +51,16 @@ def test_catalog_repos_and_flags(catalog):
     assert catalog["qwen2.5-vl-3b"].repo == "Qwen/Qwen2.5-VL-3B-Instruct"
     assert {e.id for e in catalog.values() if e.needs_flash_attn} == {"deepseek-ocr"}
     assert {e.id for e in catalog.values() if e.trust_remote_code} == {"deepseek-ocr", "dots-ocr"}
-    assert {e.id for e in catalog.values() if e.boxes} == {"deepseek-ocr", "dots-ocr"}
-    assert {e.id for e in catalog.values() if e.kind == "reader"} == {"got-ocr2", "deepseek-ocr", "dots-ocr"}
+    assert {e.id for e in catalog.values() if e.boxes} == {"deepseek-ocr", "dots-ocr", "deepseek-ocr2"}
+    assert {e.id for e in catalog.values() if e.kind == "reader"} == {"got-ocr2", "deepseek-ocr", "dots-ocr",
+                                                                       "deepseek-ocr2", "glm-ocr", "paddleocr-vl"}
     assert not any(e.measured for e in catalog.values())
     assert catalog["got-ocr2"].cyrillic == "poor"
-    assert {e.loader for e in catalog.values()} == {"transformers_vlm", "deepseek_ocr", "dots_ocr"}
+    assert {e.loader for e in catalog.values()} == {"transformers_vlm", "deepseek_ocr", "dots_ocr", "deepseek_ocr2",
+                                                    "glm_ocr", "paddleocr_vl"}
+    assert catalog["deepseek-ocr2"].repo == "deepseek-community/DeepSeek-OCR-2"
+    assert catalog["glm-ocr"].repo == "zai-org/GLM-OCR" and catalog["paddleocr-vl"].repo == "PaddlePaddle/PaddleOCR-VL"
+    assert {catalog[m].cyrillic for m in ("glm-ocr", "paddleocr-vl")} == {"good"}
 
 
 @pytest.mark.parametrize("model, figures", [
@@ -77,7 +83,7 @@ def test_published_estimates_are_kept_and_marked_as_such(catalog, model, figures
 
 
 def test_models_without_published_figures_say_they_are_estimated(catalog):
-    for model in ("qwen2.5-vl-3b", "qwen2.5-vl-7b", "deepseek-ocr"):
+    for model in ("qwen2.5-vl-3b", "qwen2.5-vl-7b", "deepseek-ocr", "deepseek-ocr2", "glm-ocr", "paddleocr-vl"):
         assert set(catalog[model].estimated) == {"fp16", "int8", "int4"}
         assert catalog[model].provenance("int8") == "our estimate, unmeasured"
 
@@ -140,7 +146,7 @@ def test_missing_or_empty_catalog(tmp_path):
     ("rtx4090_ada", "qwen3-vl-8b", "bf16"),
     ("rtx5080_blackwell_cu128", "qwen3-vl-8b", "int8"),
     ("wsl2_rtx4080", "qwen3-vl-8b", "int8"),  # WSL2 changes nothing about what fits
-    ("rtx3060_12gb", "qwen3-vl-8b", "int4"),  # int8 needs 12.0 GB with margin, 11.35 free
+    ("rtx3060_12gb", "qwen3-vl-4b", "bf16"),  # 8B: int8 needs 12.0 GB, 11.35 free; int4 ranks 80 < 90
     ("gpu_8gb", "qwen3-vl-4b", "int8"),  # 8B at int4 needs 7.6 GB, 7.45 free
 ])
 def test_auto_choice_on_recorded_machines(catalog, machine, model, precision):
@@ -176,13 +182,15 @@ def test_no_gpu_is_none_with_a_reason(catalog):
 
 def test_8gb_card_lists_every_better_candidate(catalog):
     _, explanation = select_local(recorded("gpu_8gb"), catalog)
+    # 8B at int4 (rank 100 - 20) is never tried: 4B at int8 (90 - 5) ranks above it.
     assert [line.split(":")[0] for line in explanation] == [
-        "qwen3-vl-8b at bf16", "qwen3-vl-8b at int8", "qwen3-vl-8b at int4", "qwen3-vl-4b at bf16"]
+        "qwen3-vl-8b at bf16", "qwen3-vl-8b at int8", "qwen3-vl-4b at bf16"]
 
 
 def test_margin_decides_the_8gb_case(catalog):
     selection, _ = select_local(recorded("gpu_8gb"), catalog, margin_gb=0.0, margin_fraction=0.0)
-    assert (selection.entry.id, selection.precision) == ("qwen3-vl-8b", "int4")
+    assert (selection.entry.id, selection.precision) == ("qwen3-vl-4b", "int8")  # ranks above 8B at int4
+    assert "ranked above qwen3-vl-8b at int4, which also fits" in selection.reason
     selection, _ = select_local(recorded("rtx4090_ada"), catalog, margin_gb=6.0)
     assert (selection.entry.id, selection.precision) == ("qwen3-vl-8b", "int8")
 
@@ -210,7 +218,7 @@ def test_deepseek_without_flash_attn_is_refused(catalog):
     ("got", "rtx4090_ada", "got-ocr2", "bf16"),
     ("dots", "gpu_8gb", "dots-ocr", "int4"),
     ("qwen_local", "gpu_8gb", "qwen3-vl-4b", "int8"),
-    ("qwen", "rtx3060_12gb", "qwen3-vl-8b", "int4"),
+    ("qwen", "rtx3060_12gb", "qwen3-vl-4b", "bf16"),
 ])
 def test_services_restrict_the_families(catalog, service, machine, model, precision):
     selection, _ = select_local(recorded(machine), catalog, service=service)
@@ -233,7 +241,7 @@ def test_turing_card_runs_fp16_and_has_no_bf16(catalog):
     hw = recorded("rtx3060_12gb")
     hw.gpus = [GPU(0, "NVIDIA GeForce RTX 2080 Ti", (7, 5), 10.75, 10.3)]
     selection, explanation = select_local(hw, catalog)
-    assert (selection.entry.id, selection.precision) == ("qwen3-vl-8b", "int4")
+    assert (selection.entry.id, selection.precision) == ("qwen3-vl-4b", "int8")
     assert explanation[0].startswith("qwen3-vl-8b at fp16: needs 20.4 GB")
     selection, explanation = select_local(hw, catalog, precision="bf16")
     assert selection is None and "has no bf16" in explanation[0]
@@ -274,7 +282,7 @@ def test_several_gpus_roomiest_usable_first(catalog):
     hw = recorded("rtx5080_blackwell_cu124")
     hw.gpus = [hw.gpus[0], GPU(1, "NVIDIA GeForce RTX 3060", (8, 6), 12.0, 11.35)]
     selection, explanation = select_local(hw, catalog)
-    assert (selection.entry.id, selection.precision, selection.device) == ("qwen3-vl-8b", "int4", "cuda:1")
+    assert (selection.entry.id, selection.precision, selection.device) == ("qwen3-vl-4b", "bf16", "cuda:1")
     assert "GPU 0" in explanation[0] and "whl/cu128" in explanation[0]
     hw = recorded("rtx4090_ada")
     hw.gpus = [GPU(0, "NVIDIA GeForce RTX 3060", (8, 6), 12.0, 11.35), GPU(1, "NVIDIA GeForce RTX 4090", (8, 9),
@@ -319,3 +327,48 @@ def test_torch_that_could_not_be_probed_blocks_with_its_reason(catalog):
     assert selection is None
     assert explanation == ["GPU 0 (NVIDIA GeForce RTX 4090, Ada sm_89): importing torch and running a kernel "
                            "took over 120 s"]
+
+
+# ---------------------------------------------------------------------- OCR models and the ranking rule
+
+
+def _transformers5(hw: Hardware, gpus: list[GPU]) -> Hardware:
+    return dataclasses.replace(hw, transformers_version="5.25.0", gpus=gpus)
+
+
+def test_a_1b_ocr_model_at_bf16_ranks_above_a_4b_vlm_at_int4(catalog):
+    # A 6 GB Ampere card with a desktop running: Qwen3-VL 4B fits only at int4 (4.3 GB with margin).
+    hw = _transformers5(recorded("gpu_8gb"), [GPU(0, "NVIDIA GeForce RTX 3050 6GB", (8, 6), 6.0, 5.0)])
+    selection, explanation = select_local(hw, catalog)
+    assert (selection.entry.id, selection.precision) == ("glm-ocr", "bf16")
+    assert "qwen3-vl-4b at int8: needs 5.2 GB" in " ".join(explanation)
+    assert "ranked above qwen3-vl-4b at int4, which also fits" in selection.reason
+    assert "82 against 70" in selection.reason and "(our estimate, unmeasured)" in selection.reason
+
+
+def test_new_ocr_models_need_a_recent_transformers(catalog):
+    selection, explanation = select_local(recorded("rtx4090_ada"), catalog, service="glm_ocr")
+    assert selection is None and explanation == [
+        "glm-ocr: needs transformers >= 5.25.0, 4.57.1 is installed: pip install -U transformers"]
+    hw = _transformers5(recorded("rtx4090_ada"), recorded("rtx4090_ada").gpus)
+    for service, model in (("glm_ocr", "glm-ocr"), ("paddleocr_vl", "paddleocr-vl"), ("deepseek_ocr2", "deepseek-ocr2")):
+        selection, _ = select_local(hw, catalog, service=service)
+        assert (selection.entry.id, selection.precision) == (model, "bf16")
+    # DeepSeek-OCR-2 runs without flash-attn (the native port uses sdpa), unlike v1
+    hw = _transformers5(recorded("rtx5080_blackwell_cu128"), recorded("rtx5080_blackwell_cu128").gpus)
+    assert select_local(hw, catalog, service="deepseek_ocr2")[0].entry.id == "deepseek-ocr2"
+    assert select_local(hw, catalog, service="deepseek")[0] is None
+
+
+def test_rank_is_quality_less_the_quantisation_cost(catalog):
+    from obligations.catalog import rank
+
+    assert rank(catalog["qwen3-vl-8b"], "bf16") == 100 and rank(catalog["qwen3-vl-8b"], "int8") == 95
+    assert rank(catalog["qwen3-vl-4b"], "int4") == 70 < rank(catalog["glm-ocr"], "bf16") == 82
+
+
+def test_bad_prompts_are_refused(tmp_path):
+    path = write_catalog(tmp_path, lambda e: e.replace('notes = "best answerer of the catalog"',
+                                                       'notes = "x"\nprompts = { layout = "x" }'))
+    with pytest.raises(UsageError, match="prompts may name ocr, grounding, kie"):
+        load_catalog(path)

@@ -49,7 +49,7 @@ def test_fixture_round_trip(path):
 def test_all_recorded_machines_are_there():
     assert {p.stem for p in FIXTURES.glob("*.json")} == {
         "rtx4090_ada", "rtx5080_blackwell_cu124", "rtx5080_blackwell_cu128", "rtx3060_12gb", "gpu_8gb", "no_gpu",
-        "wsl2_rtx4080"}
+        "wsl2_rtx4080", "rtx3050_6gb_transformers5"}
 
 
 def test_from_dict_rejects_unknown_keys_and_fills_missing_ones():

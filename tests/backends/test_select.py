@@ -75,3 +75,17 @@ def test_blackwell_under_an_old_torch_falls_back_with_the_install_hint(tmp_path)
 def test_explicit_got_service_takes_got(tmp_path):
     chosen = select("rtx4090_ada.json", "got", tmp_path)
     assert chosen["backend"] == "GotReader"
+
+
+def test_auto_on_6_gb_takes_an_ocr_model_at_bf16_over_a_4b_at_int4(tmp_path):
+    chosen = select("rtx3050_6gb_transformers5.json", "auto", tmp_path,
+                    ("Qwen/Qwen3-VL-4B-Instruct", "zai-org/GLM-OCR"))
+    assert chosen["backend"] == "GlmOcrReader" and chosen["precision"] == "bf16"
+    assert "ranked above qwen3-vl-4b at int4" in chosen["reason"]
+
+
+def test_explicit_native_ocr_services(tmp_path):
+    chosen = select("rtx3050_6gb_transformers5.json", "deepseek_ocr2", tmp_path)
+    assert chosen["backend"] == "DeepSeekOcr2Reader" and chosen["precision"] == "int4"  # int8 needs 5.5 GB
+    chosen = select("rtx3050_6gb_transformers5.json", "paddleocr_vl", tmp_path)
+    assert chosen["backend"] == "PaddleOcrVlReader" and chosen["precision"] == "bf16"
