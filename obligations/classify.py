@@ -20,6 +20,7 @@ class Classification:
     scores: dict[str, float]
     opens: bool = False  # the page prints its type's `first_page` title: a document starts here
     by_values: bool = False  # no type's phrases sufficed: the type whose values validate best
+    doubted_as: str | None = None  # forced by --doc-type on a page that looks like this type (or unknown)
 
     def explain(self) -> str:
         ranked = sorted(self.scores.items(), key=lambda kv: -kv[1])
@@ -127,8 +128,17 @@ def _phrase_found(phrase: str, folded: str) -> bool:
     return phrase_in_text(phrase, folded)
 
 
-def forced(doc_type: str) -> Classification:
-    return Classification(doc_type, 1.0, {doc_type: float("inf")})
+def forced(doc_type: str, seen: Classification) -> Classification:
+    """`--doc-type`: the type asked for, trusted as far as the page itself bears it out. `seen`
+    is the page's own classification by its phrases: a page that looks like the type keeps
+    that confidence; one that does not gets at most FORCED_DOUBT, and `seen` names what it
+    looks like (its warning says so)."""
+    if seen.doc_type == doc_type:
+        return Classification(doc_type, seen.confidence, seen.scores, seen.opens)
+    return Classification(doc_type, FORCED_DOUBT, seen.scores, doubted_as=seen.doc_type)
+
+
+FORCED_DOUBT = 0.2  # the confidence of a forced type on a page that does not look like it
 
 
 def group_pages(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -13,13 +14,20 @@ from . import __version__
 from .backends import SERVICES
 from .errors import (
     EXIT_FILES_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_MISSING_DEPENDENCY,
+    EXIT_NOTHING_FOUND,
     EXIT_OK,
+    EXIT_TERMINATED,
+    InputError,
     MissingDependency,
     ObligationsError,
+    Terminated,
+    UsageError,
 )
 
-EXIT_CODES_HELP = "Exit codes: 0 ok, 1 some files failed, 2 usage error, 3 missing dependency."
+EXIT_CODES_HELP = ("Exit codes: 0 ok, 1 some inputs failed, 2 usage error, 3 missing dependency, "
+                   "4 nothing found in any input, 130 interrupted (SIGINT), 143 terminated (SIGTERM).")
 
 
 class _Group(click.Group):
@@ -31,9 +39,12 @@ class _Group(click.Group):
         except ObligationsError as exc:
             click.echo(f"obligations: error: {exc.message}", err=True)
             ctx.exit(exc.exit_code)
+        except Terminated:
+            click.echo("obligations: terminated; finished files are kept", err=True)
+            ctx.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
-            click.echo("obligations: interrupted", err=True)
-            ctx.exit(130)
+            click.echo("obligations: interrupted; finished files are kept", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 _SLURM_OPTIONS = ("partition", "time", "gres", "account", "container")
@@ -60,10 +71,17 @@ def _slurm_settings(params: dict):
 @click.version_option(__version__, prog_name="obligations")
 def main() -> None:
     """Documents (scans, photos, PDFs) in, validated per-field JSON out."""
+    # SIGTERM (a scheduler's stop, `timeout`, `kill`) ends a run as Ctrl-C does: the workers
+    # stopped, no temporary file left, every finished file kept.
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame):
+    raise Terminated()
 
 
 @main.command(epilog=EXIT_CODES_HELP)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--out", "-o", "out", default="output", show_default=True,
               help="Output directory, or - for standard output.")
 @click.option("--ocr-service", default="auto", show_default=True, type=click.Choice(SERVICES),
@@ -79,10 +97,13 @@ def main() -> None:
 @click.option("--overlay", is_flag=True, help="Also write <stem>.pN.png with each field's box drawn.")
 @click.option("--force-ocr", is_flag=True, help="OCR every page, even those with a text layer.")
 @click.option("--skip-existing", is_flag=True, help="Skip inputs whose output file already exists.")
+@click.option("--force", is_flag=True, help="Replace files in the output folder that obligations did not write.")
+@click.option("--mirror-root", "mirror_roots", multiple=True, hidden=True, type=click.Path(path_type=Path),
+              help="A folder whose tree output names mirror (what a sharded run passes to its jobs).")
 @click.option("--password", default=None, help="Password of encrypted PDFs.")
 @click.option("--doctypes-dir", default=None, type=click.Path(path_type=Path),
               help="Extra document type files (*.toml).")
-@click.option("--pixel-limit", default=120_000_000, show_default=True, type=int,
+@click.option("--pixel-limit", default=120_000_000, show_default=True, type=click.IntRange(min=1),
               help="Largest input image accepted, in pixels.")
 @click.option("--model", default=None, help="Model: a catalog id (see `obligations doctor`) or a Hugging Face repo.")
 @click.option("--model-path", default=None, type=click.Path(path_type=Path, file_okay=False),
@@ -114,21 +135,31 @@ def main() -> None:
 @_slurm_options
 @click.pass_context
 def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt, overlay, force_ocr, skip_existing,
-        password, doctypes_dir, pixel_limit, model, model_path, precision, attn, vlm_max_pixels, need_bbox, locate,
+        force, mirror_roots, password, doctypes_dir, pixel_limit, model, model_path, precision, attn, vlm_max_pixels, need_bbox, locate,
         mode, prompts, system_prompt, remote_url, remote_model, api_key, concurrency, quiet, explain, executor,
         shards, **slurm) -> None:
-    """Extract validated fields from PATHS (files or directories, walked recursively)."""
-    from .pipeline import Pipeline, RunOptions
-    from .results import BatchWriter
-    from .sources import collect_inputs, parse_page_spec
+    """Extract validated fields from PATHS (files or directories, walked recursively).
 
+    Each input gives OUT/<name>.<format>: its path below the folder named (the tree mirrored),
+    by stem, or by its whole name where its folder holds another input of the same stem."""
+    from .pipeline import Pipeline, RunOptions
+    from .results import BatchWriter, PartialPages
+    from .sources import SUFFIXES, collect_inputs, parse_page_spec
+
+    inputs = collect_inputs(list(paths), list(mirror_roots))
+    if not inputs.files and not inputs.errors:
+        raise UsageError(f"no input files in {', '.join(map(str, paths))} "
+                         f"(looked for {' '.join(sorted(SUFFIXES))})")
     if executor is not None or shards is not None:
         from .bench.runner import forwarded_options, run_sharded
 
-        passed_on = forwarded_options(ctx, ("out", "executor", "shards", "quiet",
+        passed_on = forwarded_options(ctx, ("out", "executor", "shards", "quiet", "mirror_roots",
                                             *(f"slurm_{name}" for name in _SLURM_OPTIONS)))
-        sys.exit(run_sharded(collect_inputs(list(paths)), out, passed_on, shards or 1, executor or "local",
-                             _slurm_settings(slurm), echo=lambda m: click.echo(m, err=True)))
+        passed_on += [arg for p in paths if p.is_dir() for arg in ("--mirror-root", str(p.resolve()))]
+        _report_failures(inputs.errors)
+        code = run_sharded(inputs.files, out, passed_on, shards or 1, executor or "local", _slurm_settings(slurm),
+                           echo=lambda m: click.echo(m, err=True))
+        sys.exit(max(code, EXIT_FILES_FAILED if inputs.errors else EXIT_OK))
 
     options = RunOptions(
         service=ocr_service, doc_type=doc_type, pages=parse_page_spec(page_spec), dpi=dpi,
@@ -139,17 +170,21 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
         concurrency=concurrency,
     )
     pipeline = Pipeline(options)
-    files = collect_inputs(list(paths))
-    writer = BatchWriter(out, fmt, files, overlay=overlay)
+    files = inputs.files
+    writer = BatchWriter(out, fmt, inputs, overlay=overlay, force=force)
     if explain:
         info = pipeline.backend_info()
         click.echo(f"backend: {info.service} ({info.model or 'no model'}) on {info.device}: {info.reason}", err=True)
     done = [f for f in files if skip_existing and writer.exists(f)]
     finished = set(done)
     todo = [f for f in files if f not in finished]
+    writer.check(todo)
+    partial = None if writer.to_stdout else PartialPages(writer, options.reading_fingerprint())
     for skipped in done:
         if not quiet:
             click.echo(f"{skipped}: skipped, {writer.target(skipped)} exists", err=True)
+    for error in inputs.errors:
+        click.echo(f"FAILED: {error.message}", err=True)
 
     show_progress = not quiet and sys.stderr.isatty()
     progress = None
@@ -157,39 +192,74 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
         from tqdm import tqdm
 
         progress = tqdm(total=pipeline.count_pages(todo), unit="page", file=sys.stderr, leave=False)
-    failures = []
+    failures = list(inputs.errors)
+    usable = 0
     started = time.perf_counter()
-    for outcome in pipeline.run(todo, on_page=progress.update if progress else None):
-        if outcome.error is not None:
-            failures.append(outcome.error)
-            _say(progress, f"{outcome.path}: FAILED: {outcome.error.message}")
-            continue
-        result = outcome.result
-        written = writer.write(outcome.path, result, pipeline)
-        if explain:
-            for line in outcome.explain:
-                _say(progress, f"{outcome.path}: {line}")
-        if not quiet:
+    try:
+        for outcome in pipeline.run(todo, on_page=progress.update if progress else None, read_before=partial):
+            if outcome.error is not None:
+                if partial is not None:
+                    partial.drop(outcome.path)
+                failures.append(outcome.error)
+                if not isinstance(outcome.error, MissingDependency):  # said once, at the end
+                    _say(progress, f"{outcome.path}: FAILED: {outcome.error.message}")
+                continue
+            result = outcome.result
+            try:
+                written = writer.write(outcome.path, result, pipeline)
+            except OSError as exc:
+                failures.append(InputError(f"{outcome.path}: cannot write its result ({exc.strerror or exc})"))
+                _say(progress, f"{outcome.path}: FAILED: {failures[-1].message}")
+                continue
+            if partial is not None:
+                partial.drop(outcome.path)  # the file is whole now
+            for notice in outcome.notices:
+                _say(progress, f"{outcome.path}: {notice}")
+            if explain:
+                for line in outcome.explain:
+                    _say(progress, f"{outcome.path}: {line}")
             found, valid, total = result.summary()
-            pages = len(result.pages)
-            rate = pages / result.timing_s["total"] if result.timing_s["total"] else 0.0
-            kinds = ",".join(d.doc_type for d in result.documents) or "no document"
-            _say(progress, f"{outcome.path}: {kinds}; {found}/{total} fields found, {valid} valid; "
-                           f"{pages} page{'s' * (pages != 1)}, {rate:.2f} pages/s -> {written}")
-    if progress is not None:
-        progress.close()
+            usable += found > 0
+            if not quiet:
+                pages = len(result.pages)
+                rate = pages / result.timing_s["total"] if result.timing_s["total"] else 0.0
+                kinds = ",".join(d.doc_type for d in result.documents) or "no document"
+                _say(progress, f"{outcome.path}: {kinds}; {found}/{total} fields found, {valid} valid; "
+                               f"{pages} page{'s' * (pages != 1)}, {rate:.2f} pages/s -> {written}")
+    finally:
+        writer.close()
+        if progress is not None:
+            progress.close()
     elapsed = time.perf_counter() - started
+    processed = len(todo) - (len(failures) - len(inputs.errors))
     if not quiet:
-        click.echo(f"{len(todo) - len(failures)} of {len(todo)} files done in {elapsed:.1f} s; "
-                   f"output: {writer.describe()}", err=True)
+        click.echo(f"{processed} of {len(todo)} files done in {elapsed:.1f} s; output: {writer.describe()}", err=True)
     if failures:
-        click.echo(f"{len(failures)} file(s) failed:", err=True)
-        for error in failures:
-            click.echo(f"  {error.message}", err=True)
+        _report_failures(failures)
         if all(isinstance(e, MissingDependency) for e in failures):
             sys.exit(EXIT_MISSING_DEPENDENCY)
         sys.exit(EXIT_FILES_FAILED)
+    if todo and not usable:
+        click.echo(f"obligations: nothing found: no field of any document in the {len(todo)} file(s) read "
+                   "(see each file's warnings)", err=True)
+        sys.exit(EXIT_NOTHING_FOUND)
     sys.exit(EXIT_OK)
+
+
+def _report_failures(failures: list) -> None:
+    """The failed inputs, one line each; a missing dependency once, with how many files need it."""
+    if not failures:
+        return
+    click.echo(f"{len(failures)} input(s) failed:", err=True)
+    missing: dict[str, int] = {}
+    for error in failures:
+        if isinstance(error, MissingDependency):
+            missing[error.reason] = missing.get(error.reason, 0) + 1
+        else:
+            click.echo(f"  {error.message}", err=True)
+    for reason, count in missing.items():
+        click.echo(f"obligations: error: {reason} ({count} file{'s' * (count != 1)} need{'s' * (count == 1)} it)",
+                   err=True)
 
 
 def _say(progress, message: str) -> None:

@@ -1,12 +1,16 @@
 """Errors a user can cause or fix, each with its documented exit code.
 
-Exit codes: 0 ok, 1 some files failed, 2 usage, 3 missing dependency.
+Exit codes: 0 ok, 1 some inputs failed, 2 usage, 3 missing dependency, 4 nothing found in any
+input, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 """
 
 EXIT_OK = 0
 EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_MISSING_DEPENDENCY = 3
+EXIT_NOTHING_FOUND = 4
+EXIT_INTERRUPTED = 128 + 2  # as a shell reports a process ended by SIGINT
+EXIT_TERMINATED = 128 + 15  # SIGTERM
 
 
 class ObligationsError(Exception):
@@ -14,9 +18,10 @@ class ObligationsError(Exception):
 
     exit_code = EXIT_FILES_FAILED
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, reason: str | None = None):
         super().__init__(message)
         self.message = message
+        self.reason = reason or message  # the message without the file it concerns
 
 
 class InputError(ObligationsError):
@@ -29,3 +34,7 @@ class UsageError(ObligationsError):
 
 class MissingDependency(ObligationsError):
     exit_code = EXIT_MISSING_DEPENDENCY
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread as SIGINT raises KeyboardInterrupt."""

@@ -15,10 +15,11 @@ import gc
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -27,8 +28,8 @@ from typing import Iterator
 
 from .backends import SERVICES, Backend, BackendInfo, TextLayerBackend, select_backend
 from .backends.base import PageText, Word
-from .classify import (UNKNOWN, Classification, classification_prompt, classify, classify_answer, forced,
-                       group_pages)
+from .classify import (UNKNOWN, Classification, classification_prompt, classify, classify_answer, classify_page,
+                       forced, group_pages)
 from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
 from .fields.locate import Found, find_text_box, locate_fields
@@ -36,7 +37,7 @@ from .reading import follow_up
 from .reading.invalid_values import reread_invalid
 from .reading.page import page_raster, read_page, to_page_pixels
 from .results import DocumentResult, FieldResult, PageResult, Result
-from .sources import DEFAULT_DPI, DEFAULT_MAX_PIXELS, Source, open_source, text_layer
+from .sources import DEFAULT_DPI, DEFAULT_MAX_PIXELS, Source, absent_pages_notice, open_source, text_layer
 
 # Workers are forked where that is safe (Linux): they inherit what the parent loaded (OCR
 # engines) and share its memory. Elsewhere Python's default start method is used.
@@ -71,6 +72,12 @@ class RunOptions:
     api_key: str | None = None
     concurrency: int = 4
 
+    def reading_fingerprint(self) -> str:
+        """The options that change how a page is read (for pages kept between runs)."""
+        keys = ("service", "doc_type", "dpi", "lang", "force_ocr", "model", "model_path", "precision",
+                "vlm_max_pixels", "locate", "mode", "remote_url", "remote_model")
+        return repr({key: getattr(self, key) for key in keys})
+
 
 @dataclass
 class FileOutcome:
@@ -78,6 +85,7 @@ class FileOutcome:
     result: Result | None = None
     error: ObligationsError | None = None
     explain: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the user is told at once (also in warnings)
 
 
 class Pipeline:
@@ -164,12 +172,15 @@ class Pipeline:
             return self.backend.info()
         return TextLayerBackend(self.reason).info()
 
-    def run(self, paths: list[Path], on_page=None) -> Iterator[FileOutcome]:
-        """Outcomes in input order; a bad file becomes an outcome with an error, never an exception."""
+    def run(self, paths: list[Path], on_page=None, read_before=None) -> Iterator[FileOutcome]:
+        """Outcomes in input order; a bad file becomes an outcome with an error, never an exception.
+        `read_before` (e.g. results.PartialPages): where a multi-page file's pages are kept as
+        they are read (`add(path, source, page)`) and found again (`load(path, source)`), so
+        that a run interrupted in a long PDF goes on where it stopped."""
         files = deque()
         in_flight: deque[tuple[_FileWork, int, Future]] = deque()
         window = 2 * max(1, self.options.jobs)
-        tasks = self._page_tasks(paths, files)
+        tasks = self._page_tasks(paths, files, read_before)
         first = next(tasks, None)
         tasks = itertools.chain([first] if first else [], tasks)
         exhausted = False
@@ -199,7 +210,9 @@ class Pipeline:
                     self._backend_chosen_mid_run()
                     in_flight.appendleft((work, page, self._submit_page(work, page)))
                     continue
-                _take(work, future.result)
+                page_read = _take(work, future.result)
+                if read_before is not None and page_read is not None:
+                    read_before.add(work.path, work.source, page_read)
                 if on_page:
                     on_page()
 
@@ -223,20 +236,23 @@ class Pipeline:
 
     # ------------------------------------------------------------------ reading pages
 
-    def _page_tasks(self, paths: list[Path], files: deque) -> Iterator[tuple["_FileWork", int]]:
+    def _page_tasks(self, paths: list[Path], files: deque, read_before=None) -> Iterator[tuple["_FileWork", int]]:
         for path in paths:
-            work = _FileWork(path)
-            started = time.perf_counter()
+            work = _FileWork(path, started=time.perf_counter())
             try:
                 work.source = open_source(path, self.options.pages, self.options.password, self.options.max_pixels)
             except ObligationsError as exc:
                 work.error = exc
-            work.load_s = time.perf_counter() - started
+            work.load_s = time.perf_counter() - work.started
             files.append(work)
             if work.source is None:
                 continue
-            work.pending = len(work.source.pages)
-            for page in work.source.pages:
+            if read_before is not None and len(work.source.pages) > 1:
+                work.pages = read_before.load(path, work.source)
+            done = {p.page for p in work.pages}
+            todo = [page for page in work.source.pages if page not in done]
+            work.pending = len(todo)
+            for page in todo:
                 yield work, page
 
     def _submit_page(self, work: "_FileWork", page: int) -> Future:
@@ -285,6 +301,13 @@ class Pipeline:
             self._pool = self._start_pool()
         try:
             yield
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM) or failed: the workers are stopped, not waited for.
+            # Joining them could hang for good (a worker mid-page, a result half sent).
+            if self._pool is not None:
+                _stop_workers(self._pool)
+                self._pool = None
+            raise
         finally:
             if self._pool is not None:
                 self._pool.shutdown(cancel_futures=True)
@@ -307,7 +330,7 @@ class Pipeline:
         future: Future = Future()
         try:
             future.set_result(fn(self, *args))
-        except BaseException as exc:
+        except Exception as exc:  # an interrupt is not the page's: it ends the run
             future.set_exception(exc)
         return future
 
@@ -333,15 +356,19 @@ class Pipeline:
         source = work.source
         assert source is not None
         pages = sorted(work.pages, key=lambda p: p.page)
-        warnings: list[str] = []
+        notices = [notice] if (notice := absent_pages_notice(source)) else []
         for page in pages:
-            if page.text_source == "none":
-                if self.options.service == "text":
-                    warnings.append(f"page {page.page}: no text layer, and --ocr-service text does no OCR")
-                else:
-                    return FileOutcome(work.path, error=MissingDependency(
-                        f"{work.path}: page {page.page} needs OCR, but Tesseract is not usable: "
-                        "apt-get install tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng"))
+            if page.text_source != "none":
+                continue
+            if self.options.service != "text":
+                reason = f"pages without a text layer need OCR, but {self._unusable_ocr()}"
+                return FileOutcome(work.path, error=MissingDependency(f"{work.path}: page {page.page}: {reason}", reason))
+            if not source.is_pdf:
+                return FileOutcome(work.path, error=InputError(
+                    f"{work.path}: an image has no text layer, and --ocr-service text does no OCR "
+                    "(use --ocr-service auto or tesseract)"))
+            notices.append(f"page {page.page}: no text layer, and --ocr-service text does no OCR")
+        warnings = list(notices)
         started = time.perf_counter()
         labels = [self._classify(source, page) for page in pages]
         classify_s = time.perf_counter() - started
@@ -356,6 +383,12 @@ class Pipeline:
                 documents.append(DocumentResult(UNKNOWN, [p.page for p in doc_pages], 0.0, {}))
                 continue
             doctype = self.doctypes[doc_type]
+            doubted = [(p.page, labels[i]) for p, i in zip(doc_pages, indexes) if labels[i].doubted_as is not None]
+            for number, label in doubted:
+                looks = ("no known type" if label.doubted_as == UNKNOWN
+                         else f"a {label.doubted_as}")
+                warnings.append(f"page {number}: --doc-type {doc_type} forced, but the page looks like {looks} "
+                                f"({label.explain()}); confidence {label.confidence}")
             if labels[indexes[0]].by_values:
                 warnings.append(f"page {doc_pages[0].page}: document type not recognised by its phrases; "
                                 f"taken as {doc_type}, whose values validate best ({labels[indexes[0]].explain()})")
@@ -376,8 +409,10 @@ class Pipeline:
 
         per_page = [{"page": p.page, **{k: round(v, 4) for k, v in p.seconds.items()}} for p in pages]
         timing = {
-            # The file's own work, not its wait behind other files in the shared pool.
-            "total": round(work.load_s + sum(sum(p.seconds.values()) for p in pages) + classify_s + extract_s, 4),
+            # Wall time from opening the file to its result (its pages read side by side count
+            # once); `summed` adds up every step's time in every process.
+            "total": round(time.perf_counter() - work.started, 4),
+            "summed": round(work.load_s + sum(sum(p.seconds.values()) for p in pages) + classify_s + extract_s, 4),
             "load": round(work.load_s, 4),
             "rasterize": round(sum(p.seconds.get("rasterize", 0.0) for p in pages), 4),
             "ocr": round(sum(p.seconds.get("ocr", 0.0) for p in pages), 4),
@@ -408,11 +443,21 @@ class Pipeline:
             f"page {p.page}: {label.doc_type} (scores: {label.explain()}); text from {p.text_source}"
             for p, label in zip(pages, labels)
         ]
-        return FileOutcome(work.path, result=result, explain=explain)
+        return FileOutcome(work.path, result=result, explain=explain, notices=notices)
+
+    def _unusable_ocr(self) -> str:
+        """Why no engine reads pages here (the install command for what is missing)."""
+        from .backends.tesseract import TesseractBackend
+
+        try:
+            TesseractBackend(lang=self.options.lang).check()
+        except MissingDependency as exc:
+            return exc.message
+        return f"no engine was chosen ({self.reason})"
 
     def _classify(self, source: Source, page: PageText) -> Classification:
         if self.options.doc_type != "auto":
-            return forced(self.options.doc_type)
+            return forced(self.options.doc_type, classify_page(page.text, self.doctypes))
         if page.text_source == "vlm" and not page.words and self._answers():
             # No OCR text to score: the model says what the page is.
             started = time.perf_counter()
@@ -484,6 +529,7 @@ class _FileWork:
     error: ObligationsError | None = None
     pages: list[PageText] = field(default_factory=list)
     pending: int = 0
+    started: float = 0.0  # time.perf_counter() when the file was opened (monotonic across processes)
     load_s: float = 0.0
     outcome: FileOutcome | None = None  # a one-page file finished by its worker
 
@@ -503,12 +549,13 @@ class _NeedsBackend(Exception):
 def _needs_backend(future: Future) -> bool:
     try:
         return isinstance(future.exception(), _NeedsBackend)
-    except BaseException:  # cancelled: `_take` reports it
+    except CancelledError:  # `_take` reports it
         return False
 
 
-def _take(work: _FileWork, read) -> None:
-    """What a worker sent back for `work`: one of its pages, or the whole file finished."""
+def _take(work: _FileWork, read) -> PageText | None:
+    """What a worker sent back for `work`: one of its pages (returned), or the whole file finished."""
+    page = None
     try:
         value = read()
     except _NeedsBackend:
@@ -522,14 +569,26 @@ def _take(work: _FileWork, read) -> None:
             work.outcome = value
         else:
             work.pages.append(value)
+            page = value
     work.pending -= 1
+    return page
 
 
 _worker_pipeline: Pipeline | None = None
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _init_worker(pipeline: Pipeline) -> None:
     global _worker_pipeline
+    # Ctrl-C reaches the whole process group: the main process alone decides, and stops the
+    # workers (a worker interrupted mid-task can leave the pool waiting on it for good).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A forked worker inherits the parent's pool object: its own tasks run in-process.
     pipeline._pool = None
     _worker_pipeline = pipeline

@@ -14,17 +14,22 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import SCHEMA_VERSION
 from .backends.base import BackendInfo, PageText
+from .errors import UsageError
 from .fields.locate import Found
+
+if TYPE_CHECKING:
+    from .sources import Inputs
 
 
 @dataclass
 class FieldResult:
     value: str | None
     raw: str | None
-    valid: bool
+    valid: bool | None  # None: no value to check
     confidence: float
     page: int | None
     bbox: list[int] | None
@@ -35,7 +40,7 @@ class FieldResult:
         return cls(
             value=found.value,
             raw=found.raw,
-            valid=found.valid,
+            valid=found.valid if found.value is not None else None,
             confidence=found.confidence,
             page=found.page,
             bbox=list(found.bbox) if found.bbox else None,
@@ -103,6 +108,8 @@ class Result:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """`data` in `path`, whole or not at all, with the permissions any file the user writes
+    gets (0666 less the umask)."""
     try:
         fd, temp = _temporary_beside(path)
     except FileNotFoundError:  # no folder yet
@@ -113,6 +120,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             written = 0
             while written < len(view):
                 written += os.write(fd, view[written:])
+        os.fchmod(fd, FILE_MODE)
         os.close(fd)
         fd = -1
         # rename is atomic: readers see the old file or the whole new one. No fsync: it cost
@@ -125,8 +133,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-# A temporary file as tempfile.mkstemp makes one (created only if new, mode 0600: the output
-# keeps it), named by this process and a counter rather than drawn at random: mkstemp's name
+def _file_mode() -> int:
+    umask = os.umask(0o022)  # reading the umask means setting it: put straight back
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
+
+# A temporary file as tempfile.mkstemp makes one (created only if new, mode 0600 until it is
+# whole, then FILE_MODE), named by this process and a counter rather than drawn at random: mkstemp's name
 # and checks cost as much as the file itself (a batch writes thousands).
 _TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _temp_numbers = itertools.count()
@@ -180,7 +196,7 @@ def render_csv(result: Result, header: bool = True) -> bytes:
             bbox = " ".join(map(str, f.bbox)) if f.bbox else ""
             writer.writerow(
                 [result.source["path"], number, document.doc_type, field_id, f.value or "", f.raw or "",
-                 str(f.valid).lower(), f.confidence, f.page or "", bbox, f.source or ""]
+                 "" if f.valid is None else str(f.valid).lower(), f.confidence, f.page or "", bbox, f.source or ""]
             )
     return buffer.getvalue().encode("utf-8")
 
@@ -210,28 +226,57 @@ def draw_overlay(image, document_fields: list[tuple[str, FieldResult]]):
 
 
 class BatchWriter:
-    """Where each input's result goes: `<stem>.<fmt>` in the output directory (`<name>.<fmt>`
-    when two inputs share a stem), or standard output for `-`."""
+    """Where each input's result goes: OUT/<name>.<fmt>, <name> as `sources.Inputs` names it
+    (the input's path below the folder given, by stem), or standard output for `-`: one
+    JSON document either way (an array when several inputs go to standard output)."""
 
-    def __init__(self, out: str, fmt: str, inputs: list[Path], overlay: bool = False):
-        self.to_stdout = out == "-"
+    def __init__(self, out: str, fmt: str, inputs: Inputs, overlay: bool = False, force: bool = False):
+        self.to_stdout = str(out) == "-"
         self.directory = Path(out)
-        self.fmt, self.overlay = fmt, overlay
-        stems: dict[str, int] = {}
-        for path in inputs:
-            stems[path.stem] = stems.get(path.stem, 0) + 1
-        self._clashing = {stem for stem, count in stems.items() if count > 1}
+        self.fmt, self.overlay, self.force = fmt, overlay, force
+        self.names = inputs.names
         self._csv_header_done = False
+        self._array = self.to_stdout and fmt == "json" and len(inputs.files) > 1
+        self._written = 0
+        if self.to_stdout and overlay:
+            self.directory = Path.cwd()  # overlays only: the results themselves go to standard output
 
     def target(self, path: Path) -> Path:
-        base = path.name if path.stem in self._clashing else path.stem
-        return self.directory / (base + SUFFIX[self.fmt])
+        return self.directory / f"{self.names[path]}{SUFFIX[self.fmt]}"
 
     def exists(self, path: Path) -> bool:
         return not self.to_stdout and self.target(path).exists()
 
     def describe(self) -> str:
-        return "standard output" if self.to_stdout else str(self.directory)
+        if self.to_stdout:
+            return "standard output" + (f" (overlays in {self.directory})" if self.overlay else "")
+        return str(self.directory)
+
+    def check(self, files: list[Path]) -> None:
+        """Raise UsageError, before anything is read, if the outputs cannot be written as
+        asked: OUT is a file or not writable, two inputs would share an output, or an output
+        would replace a file this tool did not write (ground truth beside a synthetic set)
+        and `force` is not set."""
+        if self.to_stdout and not self.overlay:
+            return
+        where = self.directory
+        if os.path.exists(where) and not os.path.isdir(where):
+            raise UsageError(f"-o {where}: is a file, not a folder (give a folder, or - for standard output)")
+        existing = next((p for p in [where, *where.parents] if os.path.exists(p)), None)
+        if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+            raise UsageError(f"-o {where}: cannot write there (permission denied on {existing})")
+        if self.to_stdout:
+            return
+        owners: dict[Path, Path] = {}
+        for path in files:
+            target = self.target(path)
+            if target in owners:
+                raise UsageError(f"{owners[target]} and {path} would both be written to {target}: "
+                                 "run them into different -o folders")
+            owners[target] = path
+            if not self.force and target.exists() and not _written_by_us(target, self.fmt):
+                raise UsageError(f"{target} exists and was not written by obligations (ground truth?): "
+                                 "choose another -o folder, or --force to replace such files")
 
     def write(self, path: Path, result: Result, pipeline) -> str:
         if self.to_stdout:
@@ -240,16 +285,28 @@ class BatchWriter:
                 self._csv_header_done = True
             else:
                 data = RENDERERS[self.fmt](result)
+                if self._array:  # several results: one JSON array, not documents back to back
+                    data = (b"[\n" if not self._written else b",\n") + data.rstrip(b"\n")
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
+            self._written += 1
+            if self.overlay:
+                self._write_overlays(self.directory / self.names[path], result, pipeline)
             return "stdout"
         target = self.target(path)
         write_atomic(target, RENDERERS[self.fmt](result))
         if self.overlay:
-            self._write_overlays(target, result, pipeline)
+            self._write_overlays(target.with_name(target.name[: -len(SUFFIX[self.fmt])]), result, pipeline)
         return str(target)
 
-    def _write_overlays(self, target: Path, result: Result, pipeline) -> None:
+    def close(self) -> None:
+        """Ends what standard output was given: the array's closing bracket."""
+        if self._array:
+            sys.stdout.buffer.write(b"\n]\n" if self._written else b"[]\n")
+            sys.stdout.flush()
+
+    def _write_overlays(self, base: Path, result: Result, pipeline) -> None:
+        """<base>.pN.png for each page."""
         from .sources import open_source, upright_raster
 
         source = open_source(Path(result.source["path"]), password=pipeline.options.password,
@@ -259,5 +316,112 @@ class BatchWriter:
             image = upright_raster(source, page.page, page.dpi, page.rotation)
             buffer = io.BytesIO()
             draw_overlay(image, fields).save(buffer, format="PNG")
-            stem = target.name[: -len(SUFFIX[self.fmt])]
-            write_atomic(target.with_name(f"{stem}.p{page.page}.png"), buffer.getvalue())
+            write_atomic(base.with_name(f"{base.name}.p{page.page}.png"), buffer.getvalue())
+
+
+def _written_by_us(path: Path, fmt: str) -> bool:
+    """Whether `path` starts as this tool's output of format `fmt` does."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(256)
+    except OSError:
+        return False
+    if fmt == "csv":
+        return head.startswith(",".join(CSV_COLUMNS).encode())
+    return head.lstrip(b"{ \n").startswith(b'"schema_version"')
+
+
+class PartialPages:
+    """The pages of a multi-page file read so far, kept in OUT/<name>.partial.jsonl until its
+    result is written: a run interrupted in a long PDF goes on, when run again, from the pages it
+    lacks. A first line names the file's sha256 and the run's reading options (`fingerprint`):
+    a changed file, or pages read another way, start again. A line cut short by a kill is
+    skipped, its page read again."""
+
+    SUFFIX = ".partial.jsonl"
+
+    def __init__(self, writer: BatchWriter, fingerprint: str):
+        self.writer, self.fingerprint = writer, fingerprint
+
+    def _side_file(self, path: Path) -> Path:
+        return self.writer.directory / f"{self.writer.names[path]}{self.SUFFIX}"
+
+    def _head(self, source) -> str:
+        return json.dumps({"sha256": source.sha256, "reading": self.fingerprint})
+
+    def load(self, path: Path, source) -> list[PageText]:
+        try:
+            lines = self._side_file(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return []
+        if not lines or lines[0] != self._head(source):
+            self.drop(path)  # pages of another file or read another way: this run's go in afresh
+            return []
+        pages: dict[int, PageText] = {}
+        for line in lines[1:]:
+            try:
+                page = page_from_record(json.loads(line))
+            except (ValueError, KeyError, TypeError):
+                continue
+            if page.page in source.pages:
+                pages[page.page] = page
+        return sorted(pages.values(), key=lambda p: p.page)
+
+    def add(self, path: Path, source, page: PageText) -> None:
+        """Keeps `page`; a page that cannot be kept is only read again if the run is cut short."""
+        side = self._side_file(path)
+        try:
+            line = json.dumps(page_record(page), ensure_ascii=False, default=_plain) + "\n"
+            side.parent.mkdir(parents=True, exist_ok=True)
+            with open(side, "a", encoding="utf-8") as file:
+                if file.tell() == 0:
+                    file.write(self._head(source) + "\n")
+                file.write(line)
+        except (OSError, TypeError, ValueError):
+            pass
+
+    def drop(self, path: Path) -> None:
+        self._side_file(path).unlink(missing_ok=True)
+
+
+def page_record(page: PageText) -> dict:
+    """A page as read, as plain JSON (PartialPages)."""
+    import dataclasses
+
+    def words(items):
+        return [[w.text, list(w.bbox), w.conf, w.line] for w in items]
+
+    conditioning = page.conditioning
+    return {
+        "page": page.page, "width": page.width, "height": page.height, "dpi": page.dpi,
+        "text_source": page.text_source, "rotation": page.rotation, "seconds": page.seconds,
+        "followed_up": page.followed_up, "words": words(page.words), "reference_words": words(page.reference_words),
+        "conditioning": None if conditioning is None else {
+            f.name: getattr(conditioning, f.name) for f in dataclasses.fields(conditioning) if f.init},
+    }
+
+
+def _plain(value):
+    """numpy's numbers and arrays as JSON's."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def page_from_record(record: dict) -> PageText:
+    from .backends.base import Word
+
+    def tuples(value):
+        return tuple(tuples(v) for v in value) if isinstance(value, list) else value
+
+    def words(items):
+        return [Word(text, tuple(bbox), conf, tuples(line)) for text, bbox, conf, line in items]
+
+    conditioning = record["conditioning"]
+    if conditioning is not None:
+        from .reading.condition import Conditioning
+
+        conditioning = Conditioning(**{k: tuples(v) for k, v in conditioning.items()})
+    return PageText(record["page"], record["width"], record["height"], record["dpi"], record["text_source"],
+                    words(record["words"]), record["rotation"], record["seconds"], words(record["reference_words"]),
+                    record["followed_up"], conditioning)

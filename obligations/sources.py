@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class Source:
     pages: tuple[int, ...]  # the 1-based pages selected for processing
     password: str | None = field(default=None, repr=False)
     max_pixels: int = DEFAULT_MAX_PIXELS
+    absent: tuple[int, ...] = ()  # pages asked for (--pages) that the file does not have
 
     @property
     def is_pdf(self) -> bool:
@@ -80,23 +82,82 @@ def parse_page_spec(spec: str | None) -> set[int] | None:
             raise UsageError(f"invalid --pages value {spec!r}: use a form like 1-3,5")
         start = int(match.group(1))
         end = int(match.group(2) or start)
-        if start < 1 or end < start:
-            raise UsageError(f"invalid page range {part!r} in --pages: pages start at 1")
+        if start < 1:
+            raise UsageError(f"invalid page {part!r} in --pages: pages start at 1")
+        if end < start:
+            raise UsageError(f"invalid page range {part!r} in --pages: it runs backwards (write {end}-{start})")
         pages.update(range(start, end + 1))
     return pages
 
 
-def collect_inputs(paths: list[Path]) -> list[Path]:
-    """Files named directly, plus supported files found under named directories (sorted)."""
-    files: list[Path] = []
+@dataclass
+class Inputs:
+    """What `collect_inputs` found: the files in order, each one's output name, and the
+    inputs that could not be listed or found (each reported as a failed input)."""
+
+    files: list[Path] = field(default_factory=list)
+    # Each file's output path below the output folder, without the format's suffix: its path
+    # below the folder named on the command line (the file's own name when named itself),
+    # by its stem, or by its whole name where its folder holds another input of that stem
+    # ('doc.png' and 'doc.jpg' give 'doc.png' and 'doc.jpg'). A name depends on the file and
+    # its folder only, never on what else is in the batch, so `--skip-existing` resumes any run.
+    names: dict[Path, Path] = field(default_factory=dict)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def collect_inputs(paths: list[Path], roots: list[Path] = ()) -> Inputs:
+    """Files named directly, plus supported files found under named directories (sorted).
+    `roots`: folders whose tree the output names mirror besides the directories named (a
+    sharded run's jobs are given files, but name them as the whole run would)."""
+    found = Inputs()
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-            )
+            walked, errors = _walk(path)
+            found.errors += errors
+            for file in walked:
+                found.files.append(file)
+                found.names[file] = _output_name(file, path)
         else:
-            files.append(path)  # missing or unsupported files are reported per file
-    return files
+            if path.name == "-" or not path.exists() and not path.is_symlink():
+                found.errors.append(InputError(f"{path}: no such file or folder"))
+                continue
+            found.files.append(path)  # unsupported or unreadable files are reported per file
+            root = next((r for r in roots if path.resolve().is_relative_to(r.resolve())), None)  # sharded runs
+            found.names[path] = _output_name(path, root)
+    return found
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[InputError]]:
+    """The supported files under `folder`, sorted, and the folders that could not be listed."""
+    errors: list[InputError] = []
+
+    def unreadable(exc: OSError) -> None:
+        errors.append(InputError(f"{exc.filename}: cannot read folder ({exc.strerror or exc})"))
+
+    files = []
+    for top, folders, names in os.walk(folder, onerror=unreadable):
+        folders.sort()
+        files += [Path(top, n) for n in names if Path(n).suffix.lower() in SUFFIXES and os.path.isfile(os.path.join(top, n))]
+    return sorted(files), errors
+
+
+def _output_name(file: Path, root: Path | None) -> Path:
+    below = Path()
+    if root is not None:
+        below = (file.relative_to(root) if file.is_relative_to(root)
+                 else file.resolve().relative_to(root.resolve())).parent
+    return below / (file.name if _stem_shared(file) else file.stem)
+
+
+def _stem_shared(file: Path) -> bool:
+    """Whether another supported input in the file's folder has the same stem."""
+    try:
+        siblings = os.listdir(file.parent)
+    except OSError:
+        return False
+    stem = file.stem
+    return any(name != file.name and Path(name).stem == stem and Path(name).suffix.lower() in SUFFIXES
+               for name in siblings)
 
 
 def open_source(
@@ -123,8 +184,21 @@ def open_source(
         media_type, count = _image_facts(path, max_pixels)
     selected = tuple(sorted(p for p in (pages or range(1, count + 1)) if 1 <= p <= count))
     if not selected:
-        raise InputError(f"{path}: none of the requested pages exist (it has {count})")
-    return Source(path, media_type, count, digest, selected, password, max_pixels)
+        raise InputError(f"{path}: none of the pages asked for (--pages) exist: it has {_pages(count)}")
+    absent = tuple(sorted(p for p in pages or () if p > count))
+    return Source(path, media_type, count, digest, selected, password, max_pixels, absent)
+
+
+def _pages(count: int) -> str:
+    return f"{count} page{'s' * (count != 1)}"
+
+
+def absent_pages_notice(source: Source) -> str | None:
+    """What a user is told of pages asked for that the file does not have."""
+    if not source.absent:
+        return None
+    shown = ", ".join(map(str, source.absent[:5])) + (", ..." if len(source.absent) > 5 else "")
+    return f"--pages: page{'s' * (len(source.absent) != 1)} {shown} not read: the file has {_pages(source.page_count)}"
 
 
 def _pdf_page_count(path: Path, password: str | None) -> int:

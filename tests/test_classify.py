@@ -1,6 +1,6 @@
 """Page classification by printed phrases, OCR noise tolerated, and grouping pages into documents."""
 
-from obligations.classify import UNKNOWN, classify_page, forced, group_pages
+from obligations.classify import FORCED_DOUBT, UNKNOWN, Classification, classify_page, forced, group_pages
 from obligations.doctypes import load_doctypes
 
 DOCTYPES = load_doctypes()
@@ -45,13 +45,17 @@ def test_unrelated_text_is_unknown():
     assert classify_page("", DOCTYPES).doc_type == UNKNOWN
 
 
+def _label(doc_type: str) -> Classification:
+    return Classification(doc_type, 1.0, {doc_type: 5.0})
+
+
 def test_grouping_single_and_multi_page_types():
-    labels = [forced("passport"), forced("snils"), forced("invoice"), classify_page("", DOCTYPES),
-              forced("invoice"), forced("snils")]
+    labels = [_label("passport"), _label("snils"), _label("invoice"), classify_page("", DOCTYPES),
+              _label("invoice"), _label("snils")]
     documents = group_pages(labels, DOCTYPES)
     assert [(t, pages) for t, pages, _ in documents] == [
         ("passport", [0]), ("snils", [1]), ("invoice", [2, 3, 4]), ("snils", [5])]
-    two_cards = group_pages([forced("snils"), forced("snils")], DOCTYPES)
+    two_cards = group_pages([_label("snils"), _label("snils")], DOCTYPES)
     assert [pages for _, pages, _ in two_cards] == [[0], [1]]
 
 
@@ -109,3 +113,15 @@ def test_a_readable_page_with_no_values_of_any_type_stays_unknown():
     page = _page(["Dear colleagues, the meeting is moved", "to the large room on the second floor",
                   "Please bring your laptops and the reports"])
     assert classify(page, DOCTYPES).doc_type == UNKNOWN
+
+
+def test_a_forced_type_keeps_the_confidence_the_page_bears_out():
+    snils_text = "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ 112-233-445 95"
+    seen = classify_page(snils_text, DOCTYPES)
+    assert seen.doc_type == "snils"
+    agreed = forced("snils", seen)
+    assert (agreed.doc_type, agreed.confidence, agreed.doubted_as) == ("snils", seen.confidence, None)
+    doubted = forced("passport", seen)
+    assert doubted.doc_type == "passport" and doubted.doubted_as == "snils"
+    assert doubted.confidence == FORCED_DOUBT < 0.5
+    assert forced("passport", classify_page("Lorem ipsum", DOCTYPES)).doubted_as == UNKNOWN
