@@ -59,7 +59,7 @@ def test_field_accuracy_by_scan_quality(corpora, tmp_path, degrade):
 
 # The harder conditions of issue E, 2 documents of each type (photos take several seconds a
 # page): measured at seed 21 lowres 0.97, speckle 0.90, fax 0.95, photo 0.90, stamp 0.80.
-HARD_FLOOR = {"lowres": 0.90, "speckle": 0.82, "fax": 0.88, "photo": 0.82, "stamp": 0.70}
+HARD_FLOOR = {"lowres": 0.90, "speckle": 0.82, "fax": 0.88, "photo": 0.82, "stamp": 0.85}
 HARD_PER_TYPE = 2
 
 

@@ -72,10 +72,12 @@ class Conditioning:
     text_height: float | None = None  # as measured on the page: the scale of its specks
     # A photographed document: its corners on the page (reading.rectify), warped flat first
     corners: tuple[tuple[float, float], ...] | None = None
+    # Stamps and signatures in coloured ink taken off first (reading.stamps; a colour page)
+    stamps: bool = False
 
     @property
     def identity(self) -> bool:
-        return self.scale == 1.0 and not self.despeckle and self.corners is None
+        return self.scale == 1.0 and not self.despeckle and self.corners is None and not self.stamps
 
     @property
     def dpi(self) -> int | None:
@@ -108,6 +110,8 @@ class Conditioning:
             steps.append("photographed page warped flat")
         if self.scale != 1.0:
             steps.append(f"scaled x{self.scale:.2f}")
+        if self.stamps:
+            steps.append("stamps taken off")
         if self.despeckle:
             steps.append("despeckled")
         return ", ".join(steps) or "as it is"
@@ -180,12 +184,20 @@ def condition_page(image: Image.Image, dpi: int | None) -> tuple[Image.Image, Co
     by several seconds a page), then measured and conditioned like any page."""
     from .rectify import find_document, rectify
 
-    corners = find_document(image)
-    flat = image if corners is None else rectify(image, corners)[0]
-    if flat.mode != "L":
-        flat = flat.convert("L")
-    conditioning = plan(measure(flat), image.size, dpi, corners)
-    return apply(flat, replace(conditioning, corners=None)), conditioning
+    colour = image if image.mode == "RGB" else None
+    gray = image if image.mode == "L" else image.convert("L")
+    corners = find_document(gray)
+    flat = gray if corners is None else rectify(gray, corners)[0]
+    found = measure(flat)
+    conditioning = plan(found, image.size, dpi, corners)
+    if colour is not None:
+        from .stamps import without_stamps
+
+        cleaned = without_stamps(colour if corners is None else rectify(colour, corners)[0], found.text_height)
+        if cleaned is not None:
+            flat = cleaned
+            conditioning = replace(conditioning, stamps=True)
+    return apply(flat, replace(conditioning, corners=None, stamps=False)), conditioning
 
 
 def apply(image: Image.Image, conditioning: Conditioning) -> Image.Image:
@@ -197,6 +209,10 @@ def apply(image: Image.Image, conditioning: Conditioning) -> Image.Image:
         from .rectify import rectify
 
         image = rectify(image, conditioning.corners)[0]
+    if conditioning.stamps and image.mode == "RGB":
+        from .stamps import without_stamps
+
+        image = without_stamps(image, conditioning.text_height) or image.convert("L")
     if conditioning.despeckle:
         image = despeckled(image, conditioning.text_height)
     if conditioning.scale != 1.0:

@@ -34,7 +34,10 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
     started = time.perf_counter()
     # Grey for an engine that reads grey: a third of the memory, and the photographed page is
     # found on its table as well in grey (40 of 40 generated photos either way).
-    raster = render_page(source, number, dpi, gray=abilities.gray)
+    # An engine whose pages are conditioned gets them in colour where they are: the colour of
+    # a stamp's or a signature's ink tells it from the black text it covers (reading.stamps);
+    # conditioning turns them grey.
+    raster = render_page(source, number, dpi, gray=abilities.gray and not abilities.conditions)
     timings["rasterize"] = time.perf_counter() - started
     reference: list[Word] = []
     rotation = 0
@@ -86,7 +89,8 @@ def page_raster(source: Source, page: PageText, gray: bool = False):
         return upright_raster(source, page.page, page.dpi, page.rotation, gray)
     from . import condition
 
-    image = condition.apply(render_page(source, page.page, conditioning.page_dpi, gray).image, conditioning)
+    image = condition.apply(render_page(source, page.page, conditioning.page_dpi, gray and not conditioning.stamps).image,
+                            conditioning)
     return image.rotate(-page.rotation, expand=True) if page.rotation else image
 
 

@@ -1,0 +1,156 @@
+"""Stamps and signatures: coloured ink over a page's black text, taken off before it is read.
+
+A seal pressed over a form and a signature written across its labels are ink of a colour
+(blue, violet, red; a pen's navy) laid over black print. Read in grey, a blue seal is nearly
+as dark as the text under it: its rings and letters cut the labels and values they cross, and
+Tesseract loses whole lines. Ink adds its optical density to the paper's, channel by channel:
+a pixel absorbs the black text's density (alike in every channel) plus the coloured ink's
+(more in some channels than in others). The coloured part is measured from the pixel's own
+colour, and the grey density that ink of that hue carries with its colour (measured on the
+stamp itself, where it lies on paper) taken off: what is left is the black text under it.
+
+Only ink that looks like a stamp or a signature is taken off (`stamp_areas`): a connected
+patch of coloured ink several lines of text tall and wide, and in its box only ink of its
+own hues. Coloured print is kept: a SNILS card's green labels (letters, each a line high, and
+of another hue), a passport's red number along its edge, a line filled in with a blue pen.
+
+A page with no coloured ink (most pages) costs one look at a reduced copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+# The reduced copy the page is looked at first: pixels of the page per pixel of it.
+LOOK_SCALE = 4
+# Chroma (the part of a pixel's optical density over its paper that lies across the grey
+# axis) above which a pixel is coloured ink. A tinted card's paper and a passport's light
+# guilloche, measured against the paper round them, are under it.
+INK_CHROMA = 0.18
+# A page whose coloured ink covers less than this part of its reduced copy is read as it is.
+MIN_INK_SHARE = 0.001
+# A stamp or a signature: one connected patch of coloured ink at least this many text heights
+# across in both directions (a coloured letter is one high) and at most MAX_STAMP (a coloured
+# frame round a whole card is not a stamp), inking at least MIN_FILL of its box.
+STAMP_SIZE = 3.0
+MAX_STAMP = 30.0
+MIN_FILL = 0.03
+BRIDGE = 5  # pixels of the reduced copy: gaps this wide in a patch's ink are bridged
+HUE_REACH = 2  # bins either side of a patch's commonest hue
+FAINT_CHROMA = 0.06  # in a patch, pixels of its hues this coloured are its ink
+HUE_BINS = 24
+MAX_INKS = 3  # inks of different hues looked for on one page (a seal, a pen, one more)
+TEXT_HEIGHT = 30.0  # assumed where the page's text height was not measured (300 dpi body text)
+# Paper: the lightest value within this many pixels (letters are narrower).
+PAPER_WINDOW = 64
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A stamp or a signature: its box on the page, its hues and the grey density its ink
+    carries per unit of chroma, hue by hue."""
+
+    box: tuple[int, int, int, int]
+    hues: tuple[int, ...]  # hue bins of its ink
+
+
+def without_stamps(image: Image.Image, text_height: float | None = None) -> Image.Image | None:
+    """The page in grey with the coloured ink of its stamps and signatures taken off, or None
+    where it has none (the page is then read as it is). `image`: RGB, as given."""
+    if image.mode != "RGB":
+        return None
+    patches = stamp_areas(image, text_height or TEXT_HEIGHT)
+    if not patches:
+        return None
+    rgb = np.asarray(image)
+    gray = np.asarray(image.convert("L")).copy()
+    for patch in patches:
+        x0, y0, x1, y1 = patch.box
+        gray[y0:y1, x0:x1] = _neutral(rgb[y0:y1, x0:x1], gray[y0:y1, x0:x1], patch)
+    return Image.fromarray(gray)
+
+
+def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
+    """The page's patches of coloured ink shaped like a stamp or a signature: for each ink
+    the page holds (a hue, and those next to it), its connected patches several lines tall
+    and wide. Ink by ink, so that a seal over a card's green labels is not taken for one
+    patch with them."""
+    import cv2
+
+    small = np.asarray(image.reduce(LOOK_SCALE))
+    density, chroma = _density(small, _paper(small, max(3, PAPER_WINDOW // LOOK_SCALE)))
+    ink = chroma > INK_CHROMA
+    least = MIN_INK_SHARE * ink.size
+    if np.count_nonzero(ink) < least:
+        return []
+    hue = _hue_bins(density)
+    counts = np.bincount(hue[ink], minlength=HUE_BINS)
+    faint = chroma > FAINT_CHROMA
+    th = text_height / LOOK_SCALE
+    margin = round(text_height / 2)
+    width, height = image.size
+    patches = []
+    for _ in range(MAX_INKS):
+        mode = int(np.argmax(counts))
+        family = [(mode + k) % HUE_BINS for k in range(-HUE_REACH, HUE_REACH + 1)]
+        if counts[family].sum() < MIN_INK_SHARE / 5 * ink.size:
+            break
+        counts[family] = 0
+        mask = (faint & np.isin(hue, family)).astype(np.uint8)
+        # Bridged over a seal's grain and a pen's skips.
+        joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((BRIDGE, BRIDGE), np.uint8))
+        count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+        shaped = ((np.minimum(w, h) >= STAMP_SIZE * th) & (np.maximum(w, h) <= min(MAX_STAMP * th, max(ink.shape) / 2))
+                  & (area >= MIN_FILL * w * h))
+        for i in np.flatnonzero(shaped[1:]) + 1:
+            x, y, bw, bh = (int(v) for v in stats[i, :4])
+            box = (max(0, x * LOOK_SCALE - margin), max(0, y * LOOK_SCALE - margin),
+                   min(width, (x + bw) * LOOK_SCALE + margin), min(height, (y + bh) * LOOK_SCALE + margin))
+            patches.append(Patch(box, tuple(sorted(family))))
+    return patches
+
+
+def _paper(rgb: np.ndarray, window: int) -> np.ndarray:
+    """Each channel's paper level round each pixel: its lightest value nearby."""
+    import cv2
+
+    return cv2.dilate(rgb, np.ones((window, window), np.uint8))
+
+
+_DENSITY = -np.log(np.maximum(np.arange(256, dtype=np.float32), 1.0) / 255.0)  # of each 8-bit level
+
+
+def _density(rgb: np.ndarray, paper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pixel: its optical density over the paper in each channel (H x W x 3), and the
+    length of the density's coloured part (across the grey axis)."""
+    density = np.maximum(_DENSITY[rgb] - _DENSITY[paper], 0.0)
+    across = density - density.mean(axis=2, keepdims=True)
+    return density, np.sqrt(np.square(across).sum(axis=2))
+
+
+def _hue_bins(density: np.ndarray) -> np.ndarray:
+    """The hue of each pixel's coloured density, in HUE_BINS bins."""
+    u = (density[..., 0] - density[..., 1]) * np.float32(0.70710677)
+    v = (density[..., 0] + density[..., 1] - 2 * density[..., 2]) * np.float32(0.40824829)
+    return ((np.arctan2(v, u) + np.pi) * (HUE_BINS / (2 * np.pi))).astype(np.int64) % HUE_BINS
+
+
+def _neutral(rgb: np.ndarray, gray: np.ndarray, patch: Patch) -> np.ndarray:
+    """A box of the page in grey with the patch's ink taken off: each pixel of its hues as
+    light as its lightest channel (over the paper) is. Coloured ink lets through most of the
+    light of one channel; black text none of any."""
+    paper = _paper(rgb, PAPER_WINDOW)
+    density, chroma = _density(rgb, paper)
+    own = np.zeros(HUE_BINS, bool)
+    own[list(patch.hues)] = True
+    inked = (chroma > FAINT_CHROMA) & own[_hue_bins(density)]
+    if not inked.any():
+        return gray
+    paper_gray = paper[inked].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    out = gray.copy()
+    out[inked] = np.clip(paper_gray * np.exp(-density[inked].min(axis=1)), 0, 255).astype(np.uint8)
+    return out

@@ -1,0 +1,108 @@
+"""Stamps and signatures taken off a page (obligations.reading.stamps): coloured ink shaped
+like a seal is taken off where it lies on paper and where it crosses black text, the black
+text kept; coloured print (a red value, green labels) kept as it is; a page with no coloured
+ink left alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from obligations.reading.condition import condition_page
+from obligations.reading.stamps import stamp_areas, without_stamps
+
+TEXT_HEIGHT = 30
+PAPER = (236, 240, 232)  # slightly tinted paper
+
+
+def _font(size: int):
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1
+        return ImageFont.load_default()
+
+
+def _page(colour_lines=()) -> Image.Image:
+    """An A4-sized page at 100 dpi-ish scale with lines of black text and, optionally, lines
+    of coloured print: (y, colour)."""
+    page = Image.new("RGB", (1240, 1754), PAPER)
+    draw = ImageDraw.Draw(page)
+    font = _font(36)
+    for i in range(20):
+        draw.text((80, 120 + i * 70), f"Line {i}: ОБЩИЕ СВЕДЕНИЯ 1234567890 text", fill=(20, 20, 20), font=font)
+    for y, colour in colour_lines:
+        draw.text((80, y), "65 21 782288 Фамилия Имя", fill=colour, font=font)
+    return page
+
+
+def _multiply(page: Image.Image, mask: Image.Image, ink, strength: float) -> Image.Image:
+    """Ink laid over the page as ink is: each channel multiplied by what the ink lets through."""
+    rgb = np.asarray(page, dtype=np.float32)
+    alpha = np.asarray(mask, dtype=np.float32)[..., None] / 255 * strength
+    rgb *= 1 - alpha * (1 - np.asarray(ink, np.float32) / 255)
+    return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
+
+
+def _seal(size, centre, radius) -> Image.Image:
+    """A seal's alpha: two rings and a row of letters inside."""
+    mask = Image.new("L", size, 0)
+    draw = ImageDraw.Draw(mask)
+    x, y = centre
+    draw.ellipse((x - radius, y - radius, x + radius, y + radius), outline=255, width=8)
+    draw.ellipse((x - radius + 40, y - radius + 40, x + radius - 40, y + radius - 40), outline=255, width=3)
+    draw.text((x - radius + 70, y - 15), "ООО РОМАШКА", fill=255, font=_font(30))
+    return mask
+
+
+@pytest.mark.parametrize("ink", [(45, 75, 190), (105, 60, 175), (200, 40, 50)], ids=["blue", "violet", "red"])
+def test_a_seal_is_taken_off_and_the_black_text_under_it_kept(ink):
+    clean = _page()
+    seal = _seal(clean.size, (500, 600), 220)
+    stamped = _multiply(clean, seal, ink, 0.8)
+    out = without_stamps(stamped, TEXT_HEIGHT)
+    assert out is not None
+    result = np.asarray(out).astype(int)
+    text = np.asarray(clean.convert("L")) < 100
+    ring = np.asarray(seal) > 200
+    # The seal's ink on paper: in grey it was darker than half way from the text to the paper
+    # (what a reader's threshold keeps); now well lighter than that.
+    halfway = (np.median(np.asarray(clean.convert("L"))[text]) + np.median(np.asarray(clean.convert("L")))) / 2
+    assert np.median(np.asarray(stamped.convert("L"))[ring & ~text]) < halfway
+    assert np.median(result[ring & ~text]) > halfway + 40
+    # Black text, under the seal as well as elsewhere: still black.
+    assert np.median(result[text & ring]) < 100
+    assert np.median(result[text]) < 80
+
+
+def test_coloured_print_is_kept():
+    """A red number and green labels: lines of text one letter high, not shaped like a seal."""
+    page = _page(colour_lines=[(1550, (150, 25, 30)), (1620, (40, 110, 60))])
+    assert stamp_areas(page, TEXT_HEIGHT) == []
+    assert without_stamps(page, TEXT_HEIGHT) is None
+
+
+def test_green_print_beside_a_blue_seal_is_kept():
+    page = _page(colour_lines=[(560, (40, 110, 60)), (630, (40, 110, 60))])
+    seal = _seal(page.size, (900, 600), 200)
+    out = without_stamps(_multiply(page, seal, (45, 75, 190), 0.8), TEXT_HEIGHT)
+    assert out is not None
+    green = np.asarray(_page(colour_lines=[(560, (40, 110, 60)), (630, (40, 110, 60))]).convert("L")) < 120
+    green &= ~(np.asarray(_page().convert("L")) < 120) & ~(np.asarray(seal) > 0)
+    before = np.asarray(page.convert("L")).astype(int)
+    assert np.median(np.asarray(out).astype(int)[green] - before[green]) < 15
+
+
+def test_a_page_without_coloured_ink_is_read_as_it_is():
+    page = _page()
+    assert without_stamps(page, TEXT_HEIGHT) is None
+    image, conditioning = condition_page(page, 300)
+    assert not conditioning.stamps and image.mode == "L"
+    assert np.array_equal(np.asarray(image), np.asarray(page.convert("L")))
+
+
+def test_a_stamped_page_is_conditioned_in_grey_and_says_so():
+    page = _multiply(_page(), _seal((1240, 1754), (500, 600), 220), (45, 75, 190), 0.8)
+    image, conditioning = condition_page(page, 300)
+    assert conditioning.stamps and not conditioning.identity and image.mode == "L"
+    assert "stamps" in conditioning.describe()
