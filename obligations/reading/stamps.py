@@ -3,11 +3,11 @@
 A seal pressed over a form and a signature written across its labels are ink of a colour
 (blue, violet, red; a pen's navy) laid over black print. Read in grey, a blue seal is nearly
 as dark as the text under it: its rings and letters cut the labels and values they cross, and
-Tesseract loses whole lines. Ink adds its optical density to the paper's, channel by channel:
-a pixel absorbs the black text's density (alike in every channel) plus the coloured ink's
-(more in some channels than in others). The coloured part is measured from the pixel's own
-colour, and the grey density that ink of that hue carries with its colour (measured on the
-stamp itself, where it lies on paper) taken off: what is left is the black text under it.
+Tesseract loses whole lines.
+Ink multiplies the light the paper gives back, channel by channel: coloured ink lets through
+most of one channel's light (a blue seal, the blue channel), black print none of any. So each
+pixel of a stamp's hue is given its lightest channel's level over the paper: the seal goes
+pale, the black text under it stays black.
 
 Only ink that looks like a stamp or a signature is taken off (`stamp_areas`): a connected
 patch of coloured ink several lines of text tall and wide, and in its box only ink of its
