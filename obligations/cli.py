@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -96,6 +97,10 @@ def _terminate(signum, frame):
 @click.option("--format", "fmt", default="json", show_default=True, type=click.Choice(["json", "jsonl", "csv"]))
 @click.option("--overlay", is_flag=True, help="Also write <stem>.pN.png with each field's box drawn.")
 @click.option("--force-ocr", is_flag=True, help="OCR every page, even those with a text layer.")
+@click.option("--verify-with", default=None, type=click.Choice(SERVICES),
+              help="A second engine reads every page as it looks; fields gain votes, agreement and review.")
+@click.option("--no-fallback", is_flag=True,
+              help="Keep a text layer's values even where they fail their checks (no OCR of such pages).")
 @click.option("--skip-existing", is_flag=True, help="Skip inputs whose output file already exists.")
 @click.option("--force", is_flag=True, help="Replace files in the output folder that obligations did not write.")
 @click.option("--mirror-root", "mirror_roots", multiple=True, hidden=True, type=click.Path(path_type=Path),
@@ -134,7 +139,8 @@ def _terminate(signum, frame):
 @click.option("--shards", default=None, type=click.IntRange(min=1), help="Jobs to split the files into [1].")
 @_slurm_options
 @click.pass_context
-def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt, overlay, force_ocr, skip_existing,
+def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt, overlay, force_ocr, verify_with,
+        no_fallback, skip_existing,
         force, mirror_roots, password, doctypes_dir, pixel_limit, model, model_path, precision, attn, vlm_max_pixels, need_bbox, locate,
         mode, prompts, system_prompt, remote_url, remote_model, api_key, concurrency, quiet, explain, executor,
         shards, **slurm) -> None:
@@ -167,9 +173,15 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
         doctypes_dir=doctypes_dir, max_pixels=pixel_limit, model=model, model_path=model_path, precision=precision,
         attn=attn, vlm_max_pixels=vlm_max_pixels, need_bbox=need_bbox, locate=locate, mode=mode, prompts=prompts,
         system_prompt=system_prompt, remote_url=remote_url, remote_model=remote_model, api_key=api_key,
-        concurrency=concurrency,
+        concurrency=concurrency, fallback=not no_fallback,
     )
     pipeline = Pipeline(options)
+    second = None
+    if verify_with is not None:
+        # The second engine reads every page as it looks (a text layer is what is checked),
+        # and has no opinion of its own about which model to use beyond its service's default.
+        second = Pipeline(replace(options, service=verify_with, force_ocr=verify_with != "text", fallback=False,
+                                  model=None, model_path=None))
     files = inputs.files
     writer = BatchWriter(out, fmt, inputs, overlay=overlay, force=force)
     if explain:
@@ -193,10 +205,15 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
 
         progress = tqdm(total=pipeline.count_pages(todo), unit="page", file=sys.stderr, leave=False)
     failures = list(inputs.errors)
-    usable = 0
+    usable = to_review = 0
     started = time.perf_counter()
     try:
-        for outcome in pipeline.run(todo, on_page=progress.update if progress else None, read_before=partial):
+        outcomes = pipeline.run(todo, on_page=progress.update if progress else None, read_before=partial)
+        if second is not None:
+            from .verify import verified
+
+            outcomes = verified(outcomes, second.run(todo))
+        for outcome in outcomes:
             if outcome.error is not None:
                 if partial is not None:
                     partial.drop(outcome.path)
@@ -220,11 +237,13 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
                     _say(progress, f"{outcome.path}: {line}")
             found, valid, total = result.summary()
             usable += found > 0
+            to_review += (review := result.to_review())
             if not quiet:
                 pages = len(result.pages)
                 rate = pages / result.timing_s["total"] if result.timing_s["total"] else 0.0
                 kinds = ",".join(d.doc_type for d in result.documents) or "no document"
-                _say(progress, f"{outcome.path}: {kinds}; {found}/{total} fields found, {valid} valid; "
+                _say(progress, f"{outcome.path}: {kinds}; {found}/{total} fields found, {valid} valid"
+                               f"{f', {review} to review' if review else ''}; "
                                f"{pages} page{'s' * (pages != 1)}, {rate:.2f} pages/s -> {written}")
     finally:
         writer.close()
@@ -233,7 +252,9 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
     elapsed = time.perf_counter() - started
     processed = len(todo) - (len(failures) - len(inputs.errors))
     if not quiet:
-        click.echo(f"{processed} of {len(todo)} files done in {elapsed:.1f} s; output: {writer.describe()}", err=True)
+        review_note = f", {to_review} field{'s' * (to_review != 1)} to review" if to_review else ""
+        click.echo(f"{processed} of {len(todo)} files done in {elapsed:.1f} s{review_note}; output: {writer.describe()}",
+                   err=True)
     if failures:
         _report_failures(failures)
         if all(isinstance(e, MissingDependency) for e in failures):

@@ -71,6 +71,8 @@ class RunOptions:
     remote_model: str | None = None
     api_key: str | None = None
     concurrency: int = 4
+    # A text-layer document whose values fail their checks is read by OCR as well (verify.py).
+    fallback: bool = True
 
     def reading_fingerprint(self) -> str:
         """The options that change how a page is read (for pages kept between runs)."""
@@ -404,6 +406,9 @@ class Pipeline:
             to_page_pixels(doc_pages, found)
             fields = {field_id: FieldResult.from_found(f) for field_id, f in found.items()}
             warnings += [f"page {f.page}: {f.warning}" for f in found.values() if f.warning]
+            if self._falls_back(doc_pages, fields):
+                fields, disagreements = self._read_again_by_ocr(source, doctype, doc_pages, fields)
+                warnings += disagreements
             documents.append(DocumentResult(doc_type, [p.page for p in doc_pages], confidence, fields))
         extract_s = time.perf_counter() - started
 
@@ -444,6 +449,37 @@ class Pipeline:
             for p, label in zip(pages, labels)
         ]
         return FileOutcome(work.path, result=result, explain=explain, notices=notices)
+
+    def _falls_back(self, pages: list[PageText], fields: dict[str, FieldResult]) -> bool:
+        """Whether a text-layer document is read by OCR as well: some value fails its checks (a
+        text layer can be wrong: one that OCR software left under a scan). Valid ones pay nothing."""
+        return (self.options.fallback and self.options.service != "text"
+                and all(p.text_source == "text_layer" for p in pages)
+                and any(f.value is not None and f.valid is False for f in fields.values()))
+
+    def _read_again_by_ocr(self, source: Source, doctype: DocType, pages: list[PageText],
+                           fields: dict[str, FieldResult]) -> tuple[dict[str, FieldResult], list[str]]:
+        """`fields` merged with those OCR finds on the pages as they look (verify.merge_fields)."""
+        from .verify import merge_fields
+
+        if self.backend is None or self._answers():
+            return fields, [f"page {pages[0].page}: values fail their checks and no OCR engine here reads "
+                            f"the page to check them ({self.reason})"]
+        futures = [self._submit(_ocr_page, source, page.page) for page in pages]
+        read = [future.result() for future in futures]
+        self._follow_up(source, doctype, read)
+        found = locate_fields(doctype, read)
+        to_page_pixels(read, found)
+        # Boxes onto the text layer's pixels: the pages the output describes.
+        sizes = {p.page: p for p in pages}
+        for field_id, f in found.items():
+            if f.bbox is not None and f.page in sizes:
+                ocr_page = next(r for r in read if r.page == f.page)
+                sx, sy = sizes[f.page].width / max(ocr_page.width, 1), sizes[f.page].height / max(ocr_page.height, 1)
+                x0, y0, x1, y1 = f.bbox
+                found[field_id] = replace(f, bbox=(round(x0 * sx), round(y0 * sy), round(x1 * sx), round(y1 * sy)))
+        second = {field_id: FieldResult.from_found(f) for field_id, f in found.items()}
+        return merge_fields(fields, second, "text_layer", self.backend.info().service)
 
     def _unusable_ocr(self) -> str:
         """Why no engine reads pages here (the install command for what is missing)."""
@@ -655,6 +691,13 @@ def _read_page(pipeline: Pipeline, source: Source, page: int) -> PageText:
         if read is None or read.text_source != "text_layer":  # a text layer leaves no raster behind
             _trim_heap()  # what the page needed goes back to the system before the next one
 
+
+
+def _ocr_page(pipeline: Pipeline, source: Source, page: int) -> PageText:
+    """A page read by the engine as it looks, whatever text layer it has."""
+    options = pipeline.options
+    return read_page(source, page, pipeline.backend, pipeline.doctypes, dpi=options.dpi, doc_type=options.doc_type,
+                     force_ocr=True, locator=pipeline.locator)
 
 
 def _follow_up_page(pipeline: Pipeline, source: Source, page: PageText, doctype: DocType) -> PageText:

@@ -34,6 +34,12 @@ class FieldResult:
     page: int | None
     bbox: list[int] | None
     source: str | None
+    # A second reading's opinion (--verify-with, or OCR of a text layer whose values fail their
+    # checks): each reading's {value, valid}, whether they agree, whether a person should look.
+    # Absent from the output where there was no second reading.
+    votes: dict | None = None
+    agreement: bool | None = None
+    review: bool | None = None
 
     @classmethod
     def from_found(cls, found: Found) -> "FieldResult":
@@ -90,8 +96,7 @@ class Result:
             "backend": dict(vars(self.backend)),
             "documents": [
                 {**vars(d), "pages": list(d.pages),
-                 "fields": {k: {**vars(f), "bbox": list(f.bbox) if f.bbox is not None else None}
-                            for k, f in d.fields.items()}}
+                 "fields": {k: _field_dict(f) for k, f in d.fields.items()}}
                 for d in self.documents
             ],
             "pages": [dict(vars(p)) for p in self.pages],
@@ -100,11 +105,26 @@ class Result:
             "warnings": list(self.warnings),
         }
 
+    def to_review(self) -> int:
+        """Fields a second reading disagreed on (or whose answer it changed)."""
+        return sum(bool(f.review) for d in self.documents for f in d.fields.values())
+
     def summary(self) -> tuple[int, int, int]:
         """(fields found, found and valid, fields in all)"""
         values = [f for d in self.documents for f in d.fields.values()]
         found = [f for f in values if f.value is not None]
         return len(found), sum(f.valid for f in found), len(values)
+
+
+_SECOND_OPINION = ("votes", "agreement", "review")
+
+
+def _field_dict(field: FieldResult) -> dict:
+    data = {**vars(field), "bbox": list(field.bbox) if field.bbox is not None else None}
+    if field.votes is None:
+        for key in _SECOND_OPINION:
+            del data[key]
+    return data
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -385,17 +385,33 @@ def text_layer(source: Source, page: int, dpi: int) -> tuple[list[Word], int, in
         rect = pdf_page.rect
         width = round(rect.width * scale)
         height = round(rect.height * scale)
-    usable = sum(map(str.isalnum, "".join([w[4] for w in raw])))
-    if usable < MIN_TEXT_LAYER_CHARS:
-        return None
+        usable = sum(map(str.isalnum, "".join([w[4] for w in raw])))
+        if usable < MIN_TEXT_LAYER_CHARS:
+            return None
+        conf = INVISIBLE_LAYER_CONF if _invisible_layer(pdf_page) else 100.0
     # (x0, y0, x1, y1, word, block, line, word number): positional arguments, unpacked in the
     # loop (measured on invoices: 0.18 -> 0.15 ms a page).
     words = [
         Word(text.translate(_DASHES), (round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale)),
-             100.0, (block, line))
+             conf, (block, line))
         for x0, y0, x1, y1, text, block, line, _ in raw
     ]
     return words, width, height
+
+
+# A text layer drawn invisibly (render mode 3) over a page image is what OCR software leaves:
+# an OCR reading of unknown quality, trusted as a middling OCR word is, never as printed text.
+INVISIBLE_LAYER_CONF = 60.0
+
+
+def _invisible_layer(pdf_page) -> bool:
+    """Whether most of the page's text is drawn invisibly over an image (OCR software's layer).
+    A page without images has none: its text is what is printed (no trace is taken)."""
+    if not pdf_page.get_images():
+        return False
+    spans = pdf_page.get_texttrace()
+    hidden = sum(len(span["chars"]) for span in spans if span["type"] == 3 or span.get("opacity", 1.0) == 0)
+    return hidden * 2 > sum(len(span["chars"]) for span in spans)
 
 
 # What MuPDF gives by default for words, less TEXT_PRESERVE_LIGATURES ('ﬁ' comes as 'fi').
