@@ -171,7 +171,8 @@ def normalize_business_name(raw: str) -> str | None:
         return None
     s = _SDN_BHD.sub(lambda m: "SDN" + m.group(1) + "BHD", s)
     s = _BHD_ALONE.sub("BHD", s)
-    return _S_SLASH_B.sub("S/B", s)
+    s = _GLUED_FORM.sub(" ", s)
+    return _S_SLASH_B_END.sub("S/B", _S_SLASH_B.sub("S/B", s))
 
 
 def normalize_address(raw: str) -> str | None:
@@ -179,22 +180,45 @@ def normalize_address(raw: str) -> str | None:
     read back: a dollar sign, which no address prints, is an S ('JALAN $$21/39'), or an 8
     opening a five-digit postcode ('$1760 JOHOR BAHRU'); 'NO' (number) read as 'MO' or 'HO'
     before its number, or with a comma for its full stop ('NO, 53')."""
-    s = normalize_caps(raw)
+    s = normalize_caps(_unpaired_brackets(raw))
     if s is None:
         return None
     s = _DOLLAR_POSTCODE.sub("8", s).replace("$", "S")
     s = _NUMBER_SIGN.sub("NO", s)
+    s = _NUMBER_SIGN_ZERO.sub("NO", s)
     return _NUMBER_COMMA.sub("NO.", s)
+
+
+def _unpaired_brackets(s: str) -> str:
+    """Square and curly brackets that open or close nothing: specks at a word's edge
+    ('KUALA [LUMPUR'); round ones are print ('SUBANG (SS)')."""
+    pairs, drop, opened = {"]": "[", "}": "{"}, set(), []
+    for i, ch in enumerate(s):
+        if ch in "[{":
+            opened.append(i)
+        elif ch in pairs:
+            if opened and s[opened[-1]] == pairs[ch]:
+                opened.pop()
+            else:
+                drop.add(i)
+    drop.update(opened)
+    return "".join(ch for i, ch in enumerate(s) if i not in drop) if drop else s
 
 
 _DOLLAR_POSTCODE = re.compile(r"(?<![\w$])\$(?=\d{4}(?!\w))")
 _NUMBER_SIGN = re.compile(r"(?<![\w.])[MH]O(?=(?:[.:]\s*|\s+)\d)")
+# 'NO.59' read '№0.59': the sign took the N, the O was read as a zero.
+_NUMBER_SIGN_ZERO = re.compile(r"(?<![\w.])NO0(?=[.,]\d)")
 _NUMBER_COMMA = re.compile(r"(?<![\w.])NO,(?=\s*\d)")
 
 
 _SDN_BHD = re.compile(r"(?<![A-Z0-9])[S5$][DO0]N(\.?\s*)BH[DO0](?![A-Z0-9])")
 _BHD_ALONE = re.compile(r"(?<=\) )8HD(?![A-Z0-9])")  # '(M) 8HD'
 _S_SLASH_B = re.compile(r"(?<![A-Z0-9])[S5$]\s?/\s?[B8](?![A-Z0-9])")
+_S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/B too
+# A full stop or comma read between a name and its legal form where a space is printed
+# ('INTERNATIONAL.SDN BHD').
+_GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,](?=SDN\b)")
 
 
 # Russian legal forms that open an organisation's name. OCR reads them in lower case (the
@@ -496,10 +520,13 @@ def normalize_date(raw: str) -> str | None:
     if m is None:
         return None
     month = int(m["m"]) if m["m"].isdigit() else _month_number(m["m"])
+    day = int(m["d"])
+    if month > 12 and day <= 12 and "/" in m.group() and len(m["y"]) == 4:
+        day, month = month, day  # written month first, as in the US ('12/28/2017')
     try:
         # The first date is the answer; an impossible one is not replaced
         # by a later, different date.
-        return _dt.date(_expand_year(m["y"]), month, int(m["d"])).isoformat()
+        return _dt.date(_expand_year(m["y"]), month, day).isoformat()
     except ValueError:
         return None
 

@@ -31,6 +31,7 @@ SCRAP_CONF = 45  # a row read this unsure on average is a stamp, a logo or a scr
 MIN_LETTERS = 3
 SPECK_GAP = 2.0  # row heights between a scrap at a row's end and the row's words
 ROW_GAP = 3.0  # the header's rows follow each other within this many row heights
+BLOCK_GAP = 1.6  # an address's rows follow each other within this many times their closest spacing
 # A date and time opening a row (a stamp of when the slip was printed): no part of an address.
 LEADING_DATE = re.compile(
     r"^\W*\d{1,2}\s*(?:[/\-.]\s*\d{1,2}\s*[/\-.]|\s?[A-Za-z]{3}\W{0,2})\s*\d{2,4}\b"
@@ -38,7 +39,15 @@ LEADING_DATE = re.compile(
 PHONE_ROW = re.compile(r"^\W*(?:\+?6?\(?0\d{1,2}\)?\s*[\-\s]\s*)?\d{3,4}[\s\-]?\d{3,4}\W*$")
 LEGAL_FORM_END = re.compile(r"(?i)\b(SDN\.?\s*BHD|BHD|S/B|PLT|LTD|BERHAD)\W*$")
 ADDRESS_WORDS = re.compile(r"(?i)\b(JALAN|JLN|LOT|NO|TAMAN|TMN|LEVEL|LORONG|LRG|BLOCK|BLK|BATU|KM)\b")
-BRACKETED_NUMBER = re.compile(r"[\(\[\{]\s*[A-Z]{0,3}\d[\d\s\-]{3,}[A-Z]?\s*[\)\]\}]?|\b\d{5,}-[A-Z]\b")
+# A number of eight digits or more not in a phone's form ('03-87686092', '+60342661226'): a tax or
+# registration number.
+ID_NUMBER = re.compile(r"(?<![\d+\-])\d{8,}")
+PHONE_LABEL = re.compile(r"(?i)(\bTEL|PHONE|\bFAX\b|\bH/?P\b)")
+# A row ending in a price: an item of the sale, no line of an address.
+ITEM_ROW = re.compile(r"(?<![\d./\-])\d{1,5}[.,]\d{2}\W{0,2}$")
+# Words of a street address that may open it before any number ('3RD FLR' read 'SRD FLR, ...').
+STREET_WORDS = re.compile(r"(?i)\b(JALAN|JLN|LOT|TAMAN|TMN|LEVEL|LORONG|LRG|BLOCK|BLK|FLR|FLOOR)\b")
+BRACKETED_NUMBER = re.compile(r"[\(\[\{]\s*[A-Z]{0,3}\d[\d\s\-]{3,}[^\W\d_]?\s*[\)\]\}]?|\b\d{5,}-[^\W\d_]\b")
 
 
 def top_lines(spec: FieldSpec, models: list[PageModel]) -> Found | None:
@@ -63,37 +72,79 @@ def lines_after(spec: FieldSpec, models: list[PageModel], anchor: Found | None) 
     if anchor is None or anchor.bbox is None or not models:
         return None
     model = next((m for m in models if m.page.page == anchor.page), models[0])
-    below = [r for r in model.rows if not r.standalone and _centre(r) > anchor.bbox[3]]
+    below = _rows_below(model.rows, anchor.bbox)
     words: list[Word] = []
-    taken, previous = 0, None
+    taken, previous, pitch = 0, None, None
+    rows: list[Row] = []
     for row in below[:HEADER_ROWS]:
-        if previous is not None and row.y - previous.y > ROW_GAP * max(row.height, previous.height):
-            break
+        if previous is not None:
+            step = row.y - previous.y
+            if step > ROW_GAP * max(row.height, previous.height):
+                break
+            if pitch is not None and step > BLOCK_GAP * pitch and step > 2 * max(row.height, previous.height):
+                break  # a line set apart below the address's block (a branch's name, a slogan)
         row_words = _after_leading_date(row.words)
         text = _text(row_words)
         if not row_words or _scrap(row):
             continue
-        if spec.skip and re.search(spec.skip, text):
+        stop = re.search(spec.stop, text) if spec.stop else None
+        registration = bool(spec.skip and re.search(spec.skip, text))
+        if registration or _id_row(text):
+            if len(rows) == 1 and not _address_row(rows[0]):
+                # A lone row before the number, no street's nor postcode's: its label misread
+                # ('Clo. Neo. P1B8&wzi.' over '(GST Reg No. ...)'), no address.
+                words, taken, previous, pitch, rows = [], 0, None, None, []
+                continue
             if words:
-                break  # a registration number after the address: the address has ended
-            continue
+                # A registration or tax number after the address: the address has ended (with
+                # the words before a tax number's label on its row).
+                words += _before_stop(row_words, stop) if stop and not registration else []
+                break
+            continue  # a registration or tax number between the name and the address
         if not words and not _starts_address(text, spec):
             continue  # the company's other lines (its former name, 'licensee of ...')
-        stop = re.search(spec.stop, text) if spec.stop else None
-        if stop or PHONE_ROW.match(text):
-            if stop:
-                # The words before the one the stop starts in, less a scrap of it ('TE' of 'TEL').
-                kept = [w for w, (_, b) in zip(row_words, join_words(row_words)[1]) if b <= stop.start()]
-                while kept and sum(c.isalnum() for c in kept[-1].text) <= 2:
-                    kept.pop()
-                words += kept
+        if stop or PHONE_ROW.match(text) or (words and ITEM_ROW.search(text)):
+            words += _before_stop(row_words, stop) if stop else []
             break
         words += _without_numbers(_without_specks(Row(row_words, row.y, row.height)))
+        rows.append(row)
         taken += 1
+        if previous is not None:
+            pitch = row.y - previous.y if pitch is None else min(pitch, row.y - previous.y)
         previous = row
         if taken >= spec.lines:
             break
     return _value(spec, words, model) if words else None
+
+
+def _rows_below(rows: list[Row], box: tuple[int, int, int, int]) -> list[Row]:
+    """The rows after the last row of a value in `box` (the company's): in the rows' own
+    skew-corrected order, so a page turned a little still has the next row first, whose left
+    words stand higher than the value's right ones."""
+    def inside(word: Word) -> bool:
+        x, y = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+    last = max((i for i, r in enumerate(rows) if not r.standalone and all(inside(w) for w in r.words)), default=None)
+    if last is None:
+        return [r for r in rows if not r.standalone and _centre(r) > box[3]]
+    return [r for r in rows[last + 1 :] if not r.standalone]
+
+
+def _id_row(text: str) -> bool:
+    """A row of a tax or registration number ('GST ID 001609584640', '(GST Reg No. 0014929920)',
+    however its label is read), not a phone's: no address holds a number of eight digits."""
+    return bool(ID_NUMBER.search(text)) and not PHONE_LABEL.search(text)
+
+
+def _before_stop(words: list[Word], stop: re.Match) -> list[Word]:
+    """The words before the one a stop starts in, less a scrap of it ('TE' of 'TEL') and the
+    label it is joined to ('Tel & Fax' read 'rel & Fax')."""
+    kept = [w for w, (_, b) in zip(words, join_words(words)[1]) if b <= stop.start()]
+    while kept and sum(c.isalnum() for c in kept[-1].text) <= 2:
+        joined = kept.pop().text.strip() in ("&", "/", "+")
+        if joined and kept:
+            kept.pop()
+    return kept
 
 
 def _header(spec: FieldSpec, rows: list[Row]) -> list[Row]:
@@ -201,7 +252,7 @@ def _starts_address(text: str, spec: FieldSpec) -> bool:
     """Whether a row may open an address: it holds a digit (a number, a unit, a postcode)
     besides a registration number, and names no legal form (a company's former name)."""
     text = BRACKETED_NUMBER.sub(" ", text)
-    if not any(c.isdigit() for c in text):
+    if not any(c.isdigit() for c in text) and not STREET_WORDS.search(text):
         return False
     return not re.search(r"(?i)\b(SDN|BHD)\b", text)
 

@@ -11,6 +11,10 @@ rest of the receipt says of them:
   - a label that says the figure is rounded, or net, or inclusive of tax, names the total;
     one that says it leaves tax out, or counts items or tax, does not;
   - a row with several figures is a table (a tax summary: 'Total 26.00 1.56');
+  - two totals a rounding step apart ('Total: 102.39', 'Total 102.40') tell that the receipt
+    rounds, also where its rounding line was not read;
+  - with no total printed (or none read), the sum the cash less the change gives
+    ('SUBTOTAL RM53. 60') is the total;
   - of the figures left alike, the lowest printed above the payment lines is the total
     (a receipt adds discounts and rounding before it prints what is due).
 """
@@ -118,7 +122,11 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
                 misread.add(i)
     payment_rows = [i for i, t in enumerate(texts)
                     if (CASH.search(t) or CHANGE.search(t)) and not ROUNDING.search(t) and i not in labelled]
-    amounts = {i: _amounts(texts[i], i, money, lenient=i in labelled or i in payment_rows) for i in range(len(rows))}
+    # Another sum's row ('SUBTOTAL RM53. 60') is read as leniently: with no total printed, the sum
+    # the cash less the change gives is the total.
+    other_sums = {h.row for h in model.hits if not h.owner}
+    amounts = {i: _amounts(texts[i], i, money, lenient=i in labelled or i in payment_rows or i in other_sums)
+               for i in range(len(rows))}
     # The most tendered (a row of the cash paid towards the total and one of the cash received).
     cash = max((amounts[i][-1].value for i in payment_rows if amounts[i] and not CHANGE.search(texts[i])),
                default=None)
@@ -129,6 +137,12 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
                   for i, t in enumerate(texts))
     everywhere = [a.value for found in amounts.values() for a in found]
     first_payment = min((i for i in payment_rows if amounts[i]), default=len(rows))
+
+    # Two totals a rounding step apart ('Total: 102.39', 'Total 102.40'): the receipt rounds, though
+    # its rounding line was not read as one.
+    near = sorted({a.value for i, end in labelled.items() for a in amounts[i] if a.value > 0})
+    if any(0 < b - a < STEP for a, b in zip(near, near[1:])):
+        rounded = True
 
     choices: list[_Choice] = []
     for i, end in labelled.items():

@@ -613,6 +613,9 @@ def test_same_glyphs_in_other_script():
     ("AEON CO. (№) BHD", "AEON CO. (M) BHD"),
     ("KING’S CONFECTIONERY S/B", "KING'S CONFECTIONERY S/B"),
     ("SONIA TRADING", "SONIA TRADING"),  # 'SON' alone is no legal form
+    ("UNIHAKKA INTERNATIONAL.SDN BHD", "UNIHAKKA INTERNATIONAL SDN BHD"),
+    ("Owner by Castle Blue 5/5", "OWNER BY CASTLE BLUE S/B"),  # only ending the name
+    ("UNIT 5/5 TRADING", "UNIT 5/5 TRADING"),
 ])
 def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected):
     assert normalize("business_name", raw) == expected
@@ -629,6 +632,7 @@ def test_caps_reads_a_numero_sign_as_no():
     ("2018/02/22 13:34:14", "2018-02-22"),
     ("2018.03.05", "2018-03-05"),
     ("5/3/18", "2018-03-05"),  # day first
+    ("DATE : 12/28/2017 10:17:32 PM", "2017-12-28"),  # month first where the day cannot be the month
     ("ORD #07 -REG #19- 10/03/2018 17:24", "2018-03-10"),  # '19- 10/03' is no date with a two-digit year
 ])
 def test_receipt_dates(raw, expected):
@@ -657,6 +661,9 @@ def test_date_pattern_finds_receipt_dates():
     ("№,2, Jalan Temenggung 19/9", "NO.2, JALAN TEMENGGUNG 19/9"),
     ("HO 12 GF, JALAN MAMANDA 5", "NO 12 GF, JALAN MAMANDA 5"),
     ("HOME MASTER, NO.53", "HOME MASTER, NO.53"),  # a word that starts 'HO' stays
+    ("№0.59 JALAN PERMAS 9/5", "NO.59 JALAN PERMAS 9/5"),  # 'NO.' read as '№' and a zero
+    ("55100 KUALA [LUMPUR", "55100 KUALA LUMPUR"),  # a bracket that closes nothing
+    ("USJ SUMMIT, SUBANG (SS)", "USJ SUMMIT, SUBANG (SS)"),
 ])
 def test_receipt_address(raw, expected):
     assert normalize("address", raw) == expected
