@@ -221,3 +221,13 @@ def test_two_invoices_in_one_pdf_are_two_documents(tmp_path):
     for document, part in zip(documents, ("invoice_0000", "invoice_0001")):
         truth = json.loads((tmp_path / "parts" / f"{part}.json").read_text())
         assert document["fields"]["number"]["value"] == truth["fields"]["number"]
+
+
+def test_the_shipped_samples_are_read_exactly(tmp_path):
+    """`make run` reads input/: every field of every sample, exactly as input/truth/ has it."""
+    root = Path(__file__).resolve().parents[1]
+    proc = run_cli("run", str(root / "input"), "-o", str(tmp_path), "-q")
+    assert proc.returncode == 0, proc.stderr
+    tally = tally_directory(root / "input" / "truth", tmp_path)
+    assert tally.misses == [], tally.report()
+    assert tally.accuracy == 1.0 and sum(tally.total.values()) == 39

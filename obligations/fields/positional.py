@@ -103,7 +103,7 @@ def lines_after(spec: FieldSpec, models: list[PageModel], anchor: Found | None) 
             continue  # a registration or tax number between the name and the address
         if not words and not _starts_address(text, spec):
             continue  # the company's other lines (its former name, 'licensee of ...')
-        if stop or PHONE_ROW.match(text) or (words and ITEM_ROW.search(text)):
+        if stop or PHONE_ROW.match(text) or (words and (ITEM_ROW.search(text) or _numbers_row(text))):
             words += _before_stop(row_words, stop) if stop else []
             break
         words += _without_numbers(_without_specks(Row(row_words, row.y, row.height)))
@@ -134,6 +134,14 @@ def _id_row(text: str) -> bool:
     """A row of a tax or registration number ('GST ID 001609584640', '(GST Reg No. 0014929920)',
     however its label is read), not a phone's: no address holds a number of eight digits."""
     return bool(ID_NUMBER.search(text)) and not PHONE_LABEL.search(text)
+
+
+def _numbers_row(text: str) -> bool:
+    """A row of numbers, not of an address: eight digits or more and at most half as many
+    letters (a phone or fax row whose label was misread: 'TEES 0756116. 9150' for
+    'TEL: 07-5616 9150'); an address's numbers come with its street's and town's words."""
+    digits = sum(c.isdigit() for c in text)
+    return digits >= 8 and 2 * sum(c.isalpha() for c in text) <= digits
 
 
 def _before_stop(words: list[Word], stop: re.Match) -> list[Word]:

@@ -584,3 +584,10 @@ def test_receipt_company_name_ending_in_a_conjunction_goes_on_on_the_next_row():
         (300, 350, "TEL: 09-8503 1005"),
     ])
     assert got["company"] == "THORNTON SCHAEFER AND BALLARD (M) SDN BHD"
+
+
+def test_a_receipts_address_ends_at_a_row_of_numbers_whose_label_was_misread():
+    from obligations.fields.positional import _numbers_row
+
+    assert _numbers_row("TEES 0756116. 9150") and _numbers_row("07-5616 9150")
+    assert not _numbers_row("NO. 027, MOORE TRACK, S77 1DX SMITHFORT") and not _numbers_row("81100 JOHOR BAHRU")
