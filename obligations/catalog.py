@@ -105,8 +105,8 @@ class ModelEntry:
 class Selection:
     entry: ModelEntry
     precision: str  # bf16 | fp16 | fp32 | int8 | int4
-    gpu_index: int  # NVML's numbering (PCI bus order): run with CUDA_DEVICE_ORDER=PCI_BUS_ID
-    device: str  # "cuda:0"
+    gpu_index: int  # NVML's numbering (PCI bus order, as nvidia-smi shows it)
+    device: str  # "cuda:0": torch's number for that card here (CUDA_DEVICE_ORDER=PCI_BUS_ID, CUDA_VISIBLE_DEVICES)
     reason: str
     estimated_vram_gb: float
     attn: str = "sdpa"  # flash_attention_2 when flash-attn is usable on this card
@@ -232,6 +232,9 @@ def environment_blockers(hw: Hardware) -> list[str]:
     """Why no GPU model can run here at all (empty when one might)."""
     if not hw.gpus:
         return [f"no NVIDIA GPU found ({hw.nvml.detail})"]
+    if not hw.visible_gpus():
+        return [f"CUDA_VISIBLE_DEVICES={hw.cuda_visible_devices!r} hides every GPU from CUDA "
+                f"({', '.join(f'GPU {g.index} {g.uuid}'.strip() for g in hw.gpus)})"]
     if hw.torch_version is None:
         return ["torch is not installed: pip install 'obligations[gpu]'"]
     if hw.torch_cuda_version is None:
@@ -245,6 +248,9 @@ def environment_blockers(hw: Hardware) -> list[str]:
 
 def gpu_blocker(hw: Hardware, gpu: GPU) -> str | None:
     """Why torch cannot use this card, or None."""
+    if not gpu.visible:
+        return (f"GPU {gpu.index} ({gpu.describe()}): hidden from CUDA by "
+                f"CUDA_VISIBLE_DEVICES={hw.cuda_visible_devices!r}")
     if not hw.torch_arch_list and hw.torch_cuda.ok is False:  # the probe could not read torch at all
         return f"GPU {gpu.index} ({gpu.describe()}): {hw.torch_cuda.detail}"
     if not torch_supports(hw, gpu):
@@ -252,8 +258,8 @@ def gpu_blocker(hw: Hardware, gpu: GPU) -> str | None:
         return (f"GPU {gpu.index} ({gpu.describe()}): torch {hw.torch_version} has no kernels for {gpu.sm} "
                 f"(it has {' '.join(hw.torch_arch_list) or 'none'}; CUDA would fail with \"no kernel image is "
                 f"available\"): " + (hint or "no PyTorch build supports this card"))
-    # The probe's test kernel ran on GPU 0 only.
-    if gpu.index == 0 and hw.torch_cuda.ok is False and "no kernel image" in hw.torch_cuda.detail:
+    # The probe's test kernel ran on cuda:0 only.
+    if gpu.ordinal == 0 and hw.torch_cuda.ok is False and "no kernel image" in hw.torch_cuda.detail:
         return f"GPU {gpu.index} ({gpu.describe()}): {hw.torch_cuda.detail}"
     return None
 
@@ -427,14 +433,14 @@ def _selection(hw: Hardware, entry: ModelEntry, verdict: Verdict, gpu: GPU, labe
     passed_over = "; ".join(f"{v.precision} needs {v.need_gb:.1f} GB" for v in tried if v.need_gb is not None)
     reason = f"{label}: {verdict.why}" + (f"; {passed_over}" if passed_over else "") + (f"; {note}" if note else "")
     attn = "flash_attention_2" if flash_attn_usable(hw, gpu) else "sdpa"
-    return Selection(entry, verdict.precision, gpu.index, f"cuda:{gpu.index}", reason, verdict.estimate_gb, attn)
+    return Selection(entry, verdict.precision, gpu.index, gpu.device, reason, verdict.estimate_gb, attn)
 
 
 def judge_all(hw: Hardware, catalog: dict[str, ModelEntry], *, need_bbox: bool = False,
               margin_gb: float = MARGIN_GB, margin_fraction: float = MARGIN_FRACTION) -> list[Verdict]:
     """Every model x catalog precision on its best GPU (the first that fits, else the roomiest)."""
     verdicts = []
-    gpus = sorted(hw.gpus, key=lambda g: (-g.vram_free_gb, g.index))
+    gpus = sorted(hw.visible_gpus(), key=lambda g: (-g.vram_free_gb, g.index))
     for entry in catalog.values():
         for precision in CATALOG_PRECISIONS:
             if entry.vram_for(precision) is None:

@@ -74,7 +74,8 @@ def _summary(hw: Hardware, auto: dict) -> str:
 def _gpu_findings(hw: Hardware, gpu) -> dict:
     supported = torch_supports(hw, gpu)
     return {
-        "index": gpu.index, "name": gpu.name, "architecture": gpu.architecture, "sm": gpu.sm,
+        "index": gpu.index, "device": gpu.device, "uuid": gpu.uuid, "name": gpu.name,
+        "architecture": gpu.architecture, "sm": gpu.sm,
         "compute_capability": gpu.capability, "vram_total_gb": gpu.vram_total_gb, "vram_free_gb": gpu.vram_free_gb,
         "torch_kernels": supported, "torch_install_hint": None if supported else torch_install_hint(gpu),
         "bf16": gpu.compute_capability >= BF16_CAPABILITY, "flash_attn": flash_attn_usable(hw, gpu),
@@ -144,7 +145,7 @@ def _wsl_hints(hw: Hardware) -> list[str]:
 def format_doctor(report: dict) -> str:
     lines = [report["summary"], ""]
     if report["gpus"]:
-        rows = [["GPU", "Name", "Architecture", "CC", "VRAM free / total", "bf16", "torch kernels"]]
+        rows = [["GPU", "torch", "Name", "Architecture", "CC", "VRAM free / total", "bf16", "torch kernels"]]
         for gpu in report["gpus"]:
             if gpu["torch_kernels"]:
                 kernels = "yes"
@@ -152,10 +153,16 @@ def format_doctor(report: dict) -> str:
                 kernels = "no CUDA torch"
             else:
                 kernels = f"NO ({gpu['sm']} missing)"
-            rows.append([str(gpu["index"]), gpu["name"], gpu["architecture"], gpu["compute_capability"],
+            rows.append([str(gpu["index"]), gpu["device"] or "hidden", gpu["name"], gpu["architecture"],
+                         gpu["compute_capability"],
                          f"{gpu['vram_free_gb']:.1f} / {gpu['vram_total_gb']:.1f} GB",
                          "yes" if gpu["bf16"] else "no", kernels])
-        lines += _table(rows) + [""]
+        lines += _table(rows)
+        if len(report["gpus"]) > 1 or report["hardware"]["cuda_visible_devices"] is not None:
+            visible = report["hardware"]["cuda_visible_devices"]
+            lines.append("GPU numbers are nvidia-smi's (PCI bus order); torch's cuda:N follow CUDA_DEVICE_ORDER="
+                         "PCI_BUS_ID" + (f" and CUDA_VISIBLE_DEVICES={visible}" if visible is not None else ""))
+        lines.append("")
     rows = [["Check", "Status", "Detail"]]
     rows += [[c["name"], _status(c["ok"]), c["detail"]] for c in report["checks"]]
     lines += _table(rows) + [""]

@@ -23,7 +23,7 @@ import platform
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 GIB = 1024**3  # VRAM figures are GiB, written "GB" as nvidia-smi users and model cards do
@@ -37,6 +37,9 @@ STACK_TIMEOUT_S = 120.0  # a cold first import of torch from a slow disk can tak
 INTEGRATED_CAPABILITIES = {(5, 3), (6, 2), (7, 2), (8, 7), (10, 1), (11, 0)}
 NVML_DRIVER_NOT_LOADED = 9  # nvmlReturn_t codes, as NVMLError.value carries them
 NVML_LIBRARY_NOT_FOUND = 12
+# CUDA numbers devices fastest first unless told otherwise; NVML and nvidia-smi number them in
+# PCI bus order. Pinned for this process and everything it starts (pin_device_order).
+DEVICE_ORDER = "PCI_BUS_ID"
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,30 @@ class Check:
 
 @dataclass(frozen=True)
 class GPU:
+    """One card as NVML sees it. `index` is NVML's number (PCI bus order, every card of the
+    machine, as nvidia-smi shows them); `cuda_index` is the number torch knows it by in this
+    process (`cuda:N`), which CUDA_VISIBLE_DEVICES may change; `visible` is False for a card
+    CUDA_VISIBLE_DEVICES hides. The two are matched by UUID."""
+
     index: int
     name: str
     compute_capability: tuple[int, int]
     vram_total_gb: float
     vram_free_gb: float
+    uuid: str = ""  # "GPU-..." as NVML and nvidia-smi -L give it
+    cuda_index: int | None = None  # None: the same as `index` (all cards visible, PCI order)
+    visible: bool = True
+
+    @property
+    def ordinal(self) -> int | None:
+        """torch's device number (`cuda:N`), or None when CUDA_VISIBLE_DEVICES hides the card."""
+        if not self.visible:
+            return None
+        return self.index if self.cuda_index is None else self.cuda_index
+
+    @property
+    def device(self) -> str | None:
+        return None if self.ordinal is None else f"cuda:{self.ordinal}"
 
     @property
     def sm(self) -> str:
@@ -98,12 +120,13 @@ class Hardware:
     tesseract: Check = Check(None, "not probed")
     tesseract_languages: list[str] = field(default_factory=list)
     nvml: Check = Check(None, "not probed")  # how the GPU list was obtained, or why it is empty
-    torch_cuda: Check = Check(None, "not probed")  # a kernel launched from torch on GPU 0 (NVML's order)
+    torch_cuda: Check = Check(None, "not probed")  # a kernel launched from torch on cuda:0
     transformers_version: str | None = None
     wsl_libcuda: bool = False
     nvidia_smi: Check = Check(None, "not probed")
     kernel_release: str = ""
     ram_total_gb: float | None = None
+    cuda_visible_devices: str | None = None  # as it was when probed (None: not set)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -120,7 +143,8 @@ class Hardware:
         values = dict(data)
         values["gpus"] = [
             GPU(int(g["index"]), str(g["name"]), (int(g["compute_capability"][0]), int(g["compute_capability"][1])),
-                float(g["vram_total_gb"]), float(g["vram_free_gb"]))
+                float(g["vram_total_gb"]), float(g["vram_free_gb"]), str(g.get("uuid", "")),
+                None if g.get("cuda_index") is None else int(g["cuda_index"]), bool(g.get("visible", True)))
             for g in data.get("gpus", [])
         ]
         for name in CHECK_FIELDS:
@@ -130,6 +154,9 @@ class Hardware:
 
     def gpu(self, index: int) -> GPU:
         return next(g for g in self.gpus if g.index == index)
+
+    def visible_gpus(self) -> list[GPU]:
+        return [g for g in self.gpus if g.visible]
 
 
 CHECK_FIELDS = tuple(name for name, spec in Hardware.__dataclass_fields__.items() if spec.type == "Check")
@@ -215,6 +242,63 @@ def version_tuple(text: str | None) -> tuple[int, ...]:
     return tuple(parts)
 
 
+# ---------------------------------------------------------------------- device numbering
+
+
+def pin_device_order(environ=None) -> str | None:
+    """CUDA_DEVICE_ORDER=PCI_BUS_ID in `environ` (this process's environment by default, which
+    the jobs and workers it starts inherit), so that torch's cuda:N counts cards in the order
+    NVML and nvidia-smi do, and CUDA_VISIBLE_DEVICES=1 means nvidia-smi's GPU 1. Takes effect
+    for CUDA when set before the first CUDA call (torch reads it when it initialises CUDA, not
+    when it is imported). Returns the value it replaced (None when unset or already so)."""
+    env = os.environ if environ is None else environ
+    before = env.get("CUDA_DEVICE_ORDER")
+    env["CUDA_DEVICE_ORDER"] = DEVICE_ORDER
+    return before if before not in (None, DEVICE_ORDER) else None
+
+
+def map_visible(gpus: list[GPU], visible: str | None) -> list[GPU]:
+    """The cards with `cuda_index` and `visible` set as CUDA will number them under
+    CUDA_DEVICE_ORDER=PCI_BUS_ID and this CUDA_VISIBLE_DEVICES value.
+
+    CUDA's rules: entries are NVML indices (PCI order, once pinned) or UUIDs ("GPU-" and a
+    unique prefix); they are numbered in the order written; the first entry that names no card
+    (or a card already named, or a MIG instance, which this does not map) ends the list, so
+    "-1" hides every card; an empty value hides every card.
+    """
+    if visible is None:
+        return [replace(g, cuda_index=g.index, visible=True) for g in gpus]
+    ordinals: dict[int, int] = {}
+    for entry in visible.split(","):
+        entry = entry.strip()
+        match = None
+        if entry.isdigit():
+            match = next((g for g in gpus if g.index == int(entry)), None)
+        elif entry.upper().startswith("GPU-") and len(entry) > 4:
+            found = [g for g in gpus if g.uuid and _uuid_key(g.uuid).startswith(_uuid_key(entry))]
+            match = found[0] if len(found) == 1 else None
+        if match is None or match.index in ordinals:
+            break
+        ordinals[match.index] = len(ordinals)
+    return [replace(g, cuda_index=ordinals.get(g.index), visible=g.index in ordinals) for g in gpus]
+
+
+def map_by_uuid(gpus: list[GPU], torch_uuids: list[str]) -> list[GPU]:
+    """The cards numbered as torch itself listed them (torch.cuda.get_device_properties(i).uuid
+    for each cuda:i): the authority when the probe could ask torch. Cards without a UUID keep
+    their numbering."""
+    order = {_uuid_key(u): i for i, u in enumerate(torch_uuids) if u}
+    if not order or not all(g.uuid for g in gpus):
+        return gpus
+    return [replace(g, cuda_index=order.get(_uuid_key(g.uuid)), visible=_uuid_key(g.uuid) in order) for g in gpus]
+
+
+def _uuid_key(uuid: str) -> str:
+    """'GPU-C41D8B07-...' and torch's 'c41d8b07-...' alike: lower case, without the prefix."""
+    text = str(uuid).strip().lower()
+    return text[4:] if text.startswith("gpu-") else text
+
+
 # ---------------------------------------------------------------------- probing
 
 
@@ -222,12 +306,14 @@ def probe(*, stack_timeout_s: float = STACK_TIMEOUT_S, full: bool = True) -> Har
     """Describe this machine. Never raises; a GPU-less machine answers in well under a second.
     `full=False` skips what model selection does not use (nvidia-smi, Docker, Tesseract): every
     `obligations run` with `auto` probes, and should not pay for the doctor's extras."""
-    hw = Hardware()
+    pin_device_order()
+    hw = Hardware(cuda_visible_devices=os.environ.get("CUDA_VISIBLE_DEVICES"))
     try:
         import pynvml  # nvidia-ml-py; imported here so that the module loads without it
     except ImportError:
         pynvml = None
     hw.nvml, hw.gpus, hw.driver_version, hw.cuda_driver_version = probe_nvml(pynvml)
+    hw.gpus = map_visible(hw.gpus, hw.cuda_visible_devices)
     hw.kernel_release = platform.release()
     hw.wsl = detect_wsl(_read_text("/proc/version")) == 2
     hw.wsl_libcuda = WSL_LIBCUDA.exists()
@@ -274,8 +360,12 @@ def probe_nvml(nvml) -> tuple[Check, list[GPU], str | None, str | None]:
             handle = nvml.nvmlDeviceGetHandleByIndex(index)
             major, minor = nvml.nvmlDeviceGetCudaComputeCapability(handle)
             memory = nvml.nvmlDeviceGetMemoryInfo(handle)
+            try:
+                uuid = _text(nvml.nvmlDeviceGetUUID(handle))
+            except Exception:  # an old binding or a driver that will not say: numbered by index alone
+                uuid = ""
             gpus.append(GPU(index, _text(nvml.nvmlDeviceGetName(handle)), (int(major), int(minor)),
-                            round(memory.total / GIB, 2), round(memory.free / GIB, 2)))
+                            round(memory.total / GIB, 2), round(memory.free / GIB, 2), uuid))
     except Exception as exc:
         return Check(False, f"NVML failed: {_text(exc) or type(exc).__name__}"), [], None, None
     finally:
@@ -335,8 +425,13 @@ if "torch_version" in out and out["torch_cuda_version"]:
         if not torch.cuda.is_available():
             out["torch_cuda"] = [False, "torch.cuda.is_available() is False"]
         else:
+            try:
+                out["uuids"] = [str(torch.cuda.get_device_properties(i).uuid)
+                                for i in range(torch.cuda.device_count())]
+            except Exception:
+                pass
             value = (torch.ones(1, device="cuda") * 2).item()
-            out["torch_cuda"] = [value == 2.0, "a kernel ran on " + torch.cuda.get_device_name(0)]
+            out["torch_cuda"] = [value == 2.0, "a kernel ran on cuda:0, " + torch.cuda.get_device_name(0)]
     except Exception as exc:
         out["torch_cuda"] = [False, failure(exc)]
 print(json.dumps(out))
@@ -358,6 +453,7 @@ def probe_python_stack(hw: Hardware, timeout_s: float) -> None:
             hw.torch_cuda = Check(*result.get("torch_cuda", default))
             hw.flash_attn = _import_check("flash-attn", result["flash_attn"], hw.gpus)
             hw.bitsandbytes = _import_check("bitsandbytes", result["bitsandbytes"], hw.gpus)
+            hw.gpus = map_by_uuid(hw.gpus, result.get("uuids") or [])
             return
     hw.torch_cuda = Check(False, failure)
     hw.flash_attn = Check(None, f"not checked: {failure}")
@@ -366,8 +462,9 @@ def probe_python_stack(hw: Hardware, timeout_s: float) -> None:
 
 def _run_stack_child(timeout_s: float) -> tuple[dict | None, str]:
     """(the child's findings, "") or (None, why it gave none)."""
-    # PCI bus order makes the child's cuda:0 NVML's GPU 0 (CUDA's default order is fastest first).
-    env = {**os.environ, "CUDA_MODULE_LOADING": "LAZY", "CUDA_DEVICE_ORDER": "PCI_BUS_ID"}
+    # PCI bus order numbers the child's cards as NVML does (CUDA's default order is fastest first).
+    env = {**os.environ, "CUDA_MODULE_LOADING": "LAZY"}
+    pin_device_order(env)
     try:
         proc = subprocess.run([sys.executable, "-c", _STACK_SCRIPT], capture_output=True, text=True,
                               timeout=timeout_s, env=env)

@@ -17,7 +17,7 @@ from obligations.catalog import (
     select_local,
 )
 from obligations.errors import UsageError
-from obligations.hardware import GPU, Check, Hardware
+from obligations.hardware import GPU, Check, Hardware, map_visible
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hardware"
 
@@ -288,6 +288,24 @@ def test_several_gpus_roomiest_usable_first(catalog):
     hw.gpus = [GPU(0, "NVIDIA GeForce RTX 3060", (8, 6), 12.0, 11.35), GPU(1, "NVIDIA GeForce RTX 4090", (8, 9),
                                                                               23.99, 23.04)]
     assert select_local(hw, catalog)[0].device == "cuda:1"
+
+
+def test_two_gpu_machine_selection_names_torchs_device_for_nvmls_card(catalog):
+    """Recorded with CUDA_VISIBLE_DEVICES=1,0: the roomier 4090 is NVML's GPU 1 and torch's cuda:0
+    (before, the selection said cuda:1, which torch would have put on the 3060)."""
+    hw = recorded("two_gpus_pci_order")
+    selection, _ = select_local(hw, catalog)
+    assert (selection.entry.id, selection.precision, selection.gpu_index, selection.device) == \
+        ("qwen3-vl-8b", "bf16", 1, "cuda:0")
+    assert "GPU 1 (NVIDIA GeForce RTX 4090" in selection.reason
+    hidden = dataclasses.replace(hw, gpus=map_visible(hw.gpus, "0"), cuda_visible_devices="0")
+    selection, explanation = select_local(hidden, catalog)
+    assert (selection.gpu_index, selection.device) == (0, "cuda:0")  # the 3060; the 4090 is hidden
+    assert any("GPU 1" in line and "hidden from CUDA by CUDA_VISIBLE_DEVICES='0'" in line for line in explanation)
+    none = dataclasses.replace(hw, gpus=map_visible(hw.gpus, "-1"), cuda_visible_devices="-1")
+    selection, explanation = select_local(none, catalog)
+    assert selection is None and "hides every GPU" in explanation[0]
+    assert all(v.gpu_index is None and "hides every GPU" in v.why for v in judge_all(none, catalog))
 
 
 def test_forced_model_and_usage_errors(catalog):

@@ -34,10 +34,11 @@ def report_for(name: str, catalog) -> dict:
     ("rtx4090_ada", "qwen3-vl-8b", "bf16"),
     ("rtx5080_blackwell_cu124", None, None),
     ("rtx5080_blackwell_cu128", "qwen3-vl-8b", "int8"),
-    ("rtx3060_12gb", "qwen3-vl-8b", "int4"),
+    ("rtx3060_12gb", "qwen3-vl-4b", "bf16"),  # ranked above 8B at int4 (quantisation cost)
     ("gpu_8gb", "qwen3-vl-4b", "int8"),
     ("no_gpu", None, None),
     ("wsl2_rtx4080", "qwen3-vl-8b", "int8"),
+    ("two_gpus_pci_order", "qwen3-vl-8b", "bf16"),  # nvidia-smi's GPU 1, torch's cuda:0
 ])
 def test_report_is_json_and_carries_the_auto_choice(catalog, machine, model, precision):
     report = report_for(machine, catalog)
@@ -150,3 +151,13 @@ def test_check_wsl_cuda_script_runs_here():
     bad = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_wsl_cuda.py"), "--bogus"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 1 and "usage" in bad.stderr
+
+
+def test_two_gpus_shown_with_both_numbers(catalog):
+    report = report_for("two_gpus_pci_order", catalog)
+    assert [(g["index"], g["device"]) for g in report["gpus"]] == [(0, "cuda:1"), (1, "cuda:0")]
+    assert report["auto"]["gpu_index"] == 1 and report["auto"]["device"] == "cuda:0"
+    text = format_doctor(report)
+    assert "CUDA_DEVICE_ORDER=PCI_BUS_ID and CUDA_VISIBLE_DEVICES=1,0" in text
+    row = next(line for line in text.splitlines() if "RTX 4090" in line and line.startswith("1"))
+    assert row.split()[:2] == ["1", "cuda:0"]

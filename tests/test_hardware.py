@@ -20,7 +20,10 @@ from obligations.hardware import (
     cuda_driver_too_old,
     detect_wsl,
     flash_attn_usable,
+    map_by_uuid,
+    map_visible,
     parse_docker_runtimes,
+    pin_device_order,
     probe_nvml,
     probe_python_stack,
     torch_install_hint,
@@ -49,7 +52,7 @@ def test_fixture_round_trip(path):
 def test_all_recorded_machines_are_there():
     assert {p.stem for p in FIXTURES.glob("*.json")} == {
         "rtx4090_ada", "rtx5080_blackwell_cu124", "rtx5080_blackwell_cu128", "rtx3060_12gb", "gpu_8gb", "no_gpu",
-        "wsl2_rtx4080", "rtx3050_6gb_transformers5"}
+        "wsl2_rtx4080", "rtx3050_6gb_transformers5", "two_gpus_pci_order"}
 
 
 def test_from_dict_rejects_unknown_keys_and_fills_missing_ones():
@@ -169,6 +172,7 @@ def fake_nvml(cards: list[tuple], init_error: int | None = None, names_as_bytes:
         nvmlDeviceGetName=lambda h: cards[h][0].encode() if names_as_bytes else cards[h][0],
         nvmlDeviceGetCudaComputeCapability=lambda h: cards[h][1],
         nvmlDeviceGetMemoryInfo=lambda h: SimpleNamespace(total=cards[h][2], free=cards[h][3], used=0),
+        nvmlDeviceGetUUID=lambda h: f"GPU-{h:08d}-0000-0000-0000-000000000000",
     )
 
 
@@ -179,7 +183,7 @@ def test_probe_nvml_reads_cards(names_as_bytes):
     status, gpus, driver, cuda = probe_nvml(nvml)
     assert status.ok is True and "2 GPU(s)" in status.detail
     assert (driver, cuda) == ("570.133.07", "12.8")
-    assert gpus[0] == GPU(0, "NVIDIA GeForce RTX 5080", (12, 0), 15.92, 15.1)
+    assert gpus[0] == GPU(0, "NVIDIA GeForce RTX 5080", (12, 0), 15.92, 15.1, "GPU-00000000-0000-0000-0000-000000000000")
     assert gpus[1].name == "NVIDIA GeForce RTX 3060" and gpus[1].vram_total_gb == 12.0
     assert nvml.calls == ["init", "shutdown"]
 
@@ -259,3 +263,83 @@ def test_probe_turns_a_failing_step_into_a_finding(monkeypatch):
     hw = hardware.probe()
     assert hw.docker_nvidia == Check(False, "probe failed: RuntimeError: docker went away")
     assert hw.tesseract.ok is not None
+
+
+# ---------------------------------------------------------------------- device numbering
+
+UUID_3060 = "GPU-c41d8b07-6e2a-4f93-8a15-d0b7e3c9f218"
+UUID_4090 = "GPU-0b7e1c52-94d3-41a8-b6f0-2c9e8d71a345"
+
+
+def two_gpus() -> list[GPU]:
+    """The recorded two-GPU workstation's cards as NVML lists them (PCI bus order), unmapped."""
+    return [GPU(g.index, g.name, g.compute_capability, g.vram_total_gb, g.vram_free_gb, g.uuid)
+            for g in recorded("two_gpus_pci_order").gpus]
+
+
+def test_two_gpu_machine_recorded_with_cuda_visible_devices_reversed():
+    """NVML lists the 3060 first (PCI bus order) whatever CUDA_VISIBLE_DEVICES says; torch, given
+    "1,0", calls the 4090 cuda:0. The recording agrees with the mapping worked out from the
+    variable, and with torch's own UUIDs."""
+    hw = recorded("two_gpus_pci_order")
+    assert [(g.index, g.name[-8:], g.ordinal) for g in hw.gpus] == [(0, "RTX 3060", 1), (1, "RTX 4090", 0)]
+    assert hw.cuda_visible_devices == "1,0"
+    assert map_visible(two_gpus(), "1,0") == hw.gpus
+    torch_order = [UUID_4090[4:], UUID_3060[4:]]  # str(torch.cuda.get_device_properties(i).uuid)
+    assert map_by_uuid(two_gpus(), torch_order) == hw.gpus
+    assert "cuda:0, NVIDIA GeForce RTX 4090" in hw.torch_cuda.detail
+
+
+@pytest.mark.parametrize("visible, ordinals", [
+    (None, [0, 1]),  # unset: every card, PCI order
+    ("0,1", [0, 1]),
+    ("1", [None, 0]),  # the 3060 hidden, the 4090 is cuda:0
+    (UUID_4090, [None, 0]),
+    ("GPU-0b7e1c52,GPU-c41d", [1, 0]),  # unique UUID prefixes
+    ("GPU-,0", [None, None]),  # no card named: the list ends at once
+    ("0,7,1", [0, None]),  # CUDA stops at the first entry that names no card
+    ("-1", [None, None]),
+    ("", [None, None]),
+    ("0,0,1", [0, None]),  # a card named twice ends the list
+    ("MIG-3f2e9c1a-0a1b-5c7d-9e8f-1a2b3c4d5e6f", [None, None]),  # MIG instances are not mapped
+])
+def test_cuda_visible_devices_mapped_as_cuda_does(visible, ordinals):
+    assert [g.ordinal for g in map_visible(two_gpus(), visible)] == ordinals
+
+
+def test_torch_uuids_decide_when_the_probe_could_ask_torch():
+    gpus = map_visible(two_gpus(), None)
+    assert [g.ordinal for g in map_by_uuid(gpus, [UUID_4090.upper()])] == [None, 0]
+    assert map_by_uuid(gpus, []) == gpus  # torch not asked: the variable's mapping stands
+    no_uuid = [GPU(0, "old binding", (8, 6), 12.0, 11.0)]
+    assert map_by_uuid(no_uuid, [UUID_3060]) == no_uuid
+
+
+def test_device_order_pinned_for_the_process_and_its_children(monkeypatch):
+    env = {"CUDA_DEVICE_ORDER": "FASTEST_FIRST"}
+    assert pin_device_order(env) == "FASTEST_FIRST" and env["CUDA_DEVICE_ORDER"] == "PCI_BUS_ID"
+    assert pin_device_order(env) is None
+    monkeypatch.delenv("CUDA_DEVICE_ORDER", raising=False)
+    script = ("import os, subprocess, sys\n"
+              "import obligations.backends\n"  # what the command line imports first
+              "print(os.environ.get('CUDA_DEVICE_ORDER'))\n"
+              "print(subprocess.run([sys.executable, '-c', 'import os; print(os.environ.get(\"CUDA_DEVICE_ORDER\"))'],"
+              " capture_output=True, text=True).stdout.strip())\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={k: v for k, v in __import__("os").environ.items() if k != "CUDA_DEVICE_ORDER"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["PCI_BUS_ID", "PCI_BUS_ID"]
+
+
+def test_probe_maps_nvml_cards_through_cuda_visible_devices(monkeypatch):
+    import obligations.hardware as hardware
+
+    cards = [("NVIDIA GeForce RTX 3060", (8, 6), 12 * 2**30, 11 * 2**30),
+             ("NVIDIA GeForce RTX 4090", (8, 9), 24 * 2**30, 23 * 2**30)]
+    monkeypatch.setitem(sys.modules, "pynvml", fake_nvml(cards))
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1")
+    monkeypatch.setattr(hardware, "probe_python_stack", lambda hw, timeout: None)  # no torch child here
+    hw = hardware.probe(full=False)
+    assert hw.cuda_visible_devices == "1"
+    assert [(g.index, g.visible, g.device) for g in hw.gpus] == [(0, False, None), (1, True, "cuda:0")]
+    assert __import__("os").environ["CUDA_DEVICE_ORDER"] == "PCI_BUS_ID"

@@ -36,6 +36,12 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# torch numbers cards fastest first unless told otherwise, NVML (hardware.py, doctor) and
+# nvidia-smi in PCI bus order: this process, its workers and the jobs it starts use PCI bus order,
+# so that GPU N in a report, CUDA_VISIBLE_DEVICES=N and a selection's cuda:N name the same card
+# (hardware.pin_device_order, set here as the command line imports this package first).
+os.environ["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID"
+
 SERVICES = ("auto", "text", "tesseract", "qwen", "qwen_local", "qwen_remote", "openai", "got", "deepseek", "dots",
             "deepseek_ocr2", "glm_ocr", "paddleocr_vl")
 # Which catalog families each model service may load.

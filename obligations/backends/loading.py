@@ -13,7 +13,6 @@ import importlib.util
 import json
 import math
 import os
-import socket
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,8 @@ from ..errors import MissingDependency, UsageError
 
 PRECISIONS = ("auto", "bf16", "fp16", "fp32", "int8", "int4")
 ATTENTIONS = ("auto", "flash_attention_2", "sdpa", "eager")
-HUB_HOST = ("huggingface.co", 443)
+HUB_ENDPOINT = "https://huggingface.co"  # huggingface_hub's default; HF_ENDPOINT names a mirror
+TRUE_VALUES = {"1", "ON", "YES", "TRUE"}  # how huggingface_hub reads its boolean variables
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class ModelRequest:
 
 def require_torch() -> None:
     """A clear error, not an ImportError, when the `gpu` extra is missing."""
+    from ..hardware import pin_device_order
+
+    pin_device_order()  # before torch first touches CUDA: cuda:N in NVML's (PCI bus) order
     missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
     if missing:
         raise MissingDependency(
@@ -65,8 +68,11 @@ def resolve_weights(repo: str, model_path: Path | None = None) -> str:
     except Exception:
         pass
     hint = f"download it with: huggingface-cli download {repo}  (or pass --model-path DIR)"
-    if os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0") or not hub_reachable():
-        raise MissingDependency(f"model {repo} is not in the Hugging Face cache and the hub is not reachable; {hint}")
+    if hub_offline():
+        raise MissingDependency(f"model {repo} is not in the Hugging Face cache and HF_HUB_OFFLINE is set; {hint}")
+    if not hub_reachable():
+        raise MissingDependency(f"model {repo} is not in the Hugging Face cache and the hub ({hub_endpoint()}) "
+                                f"is not reachable{_proxy_note()}; {hint}")
     try:
         return snapshot_download(repo)
     except Exception as exc:
@@ -82,12 +88,42 @@ def weights_cached(repo: str) -> bool:
     return isinstance(try_to_load_from_cache(repo, "config.json"), str)
 
 
+def hub_offline() -> bool:
+    """HF_HUB_OFFLINE (or transformers' TRANSFORMERS_OFFLINE) set true, as huggingface_hub reads it."""
+    return any(os.environ.get(name, "").strip().upper() in TRUE_VALUES for name in ("HF_HUB_OFFLINE",
+                                                                                     "TRANSFORMERS_OFFLINE"))
+
+
+def hub_endpoint() -> str:
+    return (os.environ.get("HF_ENDPOINT") or HUB_ENDPOINT).rstrip("/")
+
+
 def hub_reachable(timeout_s: float = 3.0) -> bool:
+    """Whether the hub a download would use answers: HF_ENDPOINT (a mirror) or huggingface.co,
+    over HTTP through the proxy the environment names (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY,
+    NO_PROXY), as huggingface_hub's own requests go. Any HTTP answer counts, an error status too:
+    it is the route that is asked about, not the model."""
+    import urllib.error
+    import urllib.request
+
     try:
-        with socket.create_connection(HUB_HOST, timeout=timeout_s):
+        request = urllib.request.Request(hub_endpoint() + "/api/models?limit=1", method="HEAD")
+        # A fresh opener reads the proxy variables now (urlopen's shared one read them once).
+        with urllib.request.build_opener().open(request, timeout=timeout_s):
             return True
-    except OSError:
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):  # URLError, a timeout, a refused proxy, a malformed HF_ENDPOINT
         return False
+
+
+def _proxy_note() -> str:
+    import urllib.request
+
+    proxies = urllib.request.getproxies()
+    scheme = hub_endpoint().partition(":")[0]
+    proxy = proxies.get(scheme) or proxies.get("all")
+    return f" through the proxy {proxy}" if proxy else ""
 
 
 def torch_dtype(precision: str, device: str):
