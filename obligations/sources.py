@@ -276,16 +276,17 @@ class Raster:
 
 
 def render_page(source: Source, page: int, dpi: int | None, gray: bool = False) -> Raster:
-    """The page as an 8-bit image: PDFs rasterised at `dpi` in grey (None: a scanned page at its
-    image's own resolution, see `scan_dpi`, other pages at 300), images decoded as stored
-    (turned grey too if `gray`: an engine that reads grey then holds a third of the memory)."""
+    """The page as an 8-bit image: PDFs rasterised at `dpi` (None: a scanned page at its
+    image's own resolution, see `scan_dpi`, other pages at 300), images decoded as stored;
+    grey if `gray` (an engine that reads grey then holds a third of the memory), else in
+    colour (a stamp's ink is told from the text it covers by its colour: reading.stamps)."""
     if source.is_pdf:
         with _open_pdf(source) as doc:
             if dpi is None:
                 dpi = scan_dpi(doc[page - 1]) or DEFAULT_DPI
-            pixmap = doc[page - 1].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+            pixmap = doc[page - 1].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY if gray else pymupdf.csRGB)
             # From the pixmap's own buffer: `samples` would be one more page-sized copy.
-            image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples_mv)
+            image = Image.frombytes("L" if gray else "RGB", (pixmap.width, pixmap.height), pixmap.samples_mv)
             del pixmap
         # MuPDF keeps decoded page images in a store of up to 256 MB per process; a worker
         # rendering a scanned PDF page after page would fill it for nothing.
