@@ -105,7 +105,8 @@ def _terminate(signum, frame):
 @click.option("--force", is_flag=True, help="Replace files in the output folder that obligations did not write.")
 @click.option("--mirror-root", "mirror_roots", multiple=True, hidden=True, type=click.Path(path_type=Path),
               help="A folder whose tree output names mirror (what a sharded run passes to its jobs).")
-@click.option("--password", default=None, help="Password of encrypted PDFs.")
+@click.option("--password", envvar="OBLIGATIONS_PDF_PASSWORD", default=None,
+              help="Password of encrypted PDFs [OBLIGATIONS_PDF_PASSWORD: command lines are visible to ps].")
 @click.option("--doctypes-dir", default=None, type=click.Path(path_type=Path),
               help="Extra document type files (*.toml).")
 @click.option("--pixel-limit", default=120_000_000, show_default=True, type=click.IntRange(min=1),
@@ -134,6 +135,9 @@ def _terminate(signum, frame):
               help="Requests in flight to a remote server.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file summary.")
 @click.option("--explain", is_flag=True, help="Say why each backend and document type was chosen.")
+@click.option("--verbose", "-v", count=True, help="Log more (-v info, -vv debug) to standard error.")
+@click.option("--log-level", default=None, type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+              help="Log level of the standard logging records [warning; -v info, -vv debug].")
 @click.option("--executor", default=None, type=click.Choice(["local", "slurm"]),
               help="Split the files into --shards jobs run by this executor (slurm: a job array).")
 @click.option("--shards", default=None, type=click.IntRange(min=1), help="Jobs to split the files into [1].")
@@ -142,8 +146,8 @@ def _terminate(signum, frame):
 def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt, overlay, force_ocr, verify_with,
         no_fallback, skip_existing,
         force, mirror_roots, password, doctypes_dir, pixel_limit, model, model_path, precision, attn, vlm_max_pixels, need_bbox, locate,
-        mode, prompts, system_prompt, remote_url, remote_model, api_key, concurrency, quiet, explain, executor,
-        shards, **slurm) -> None:
+        mode, prompts, system_prompt, remote_url, remote_model, api_key, concurrency, quiet, explain, verbose,
+        log_level, executor, shards, **slurm) -> None:
     """Extract validated fields from PATHS (files or directories, walked recursively).
 
     Each input gives OUT/<name>.<format>: its path below the folder named (the tree mirrored),
@@ -152,6 +156,7 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
     from .results import BatchWriter, PartialPages
     from .sources import SUFFIXES, collect_inputs, parse_page_spec
 
+    _setup_logging(log_level or ("debug" if verbose > 1 else "info" if verbose else "warning"))
     inputs = collect_inputs(list(paths), list(mirror_roots))
     if not inputs.files and not inputs.errors:
         raise UsageError(f"no input files in {', '.join(map(str, paths))} "
@@ -159,8 +164,15 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
     if executor is not None or shards is not None:
         from .bench.runner import forwarded_options, run_sharded
 
-        passed_on = forwarded_options(ctx, ("out", "executor", "shards", "quiet", "mirror_roots",
-                                            *(f"slurm_{name}" for name in _SLURM_OPTIONS)))
+        from click.core import ParameterSource
+
+        # -v is passed on as the level it stands for; a password from the environment stays
+        # there (the jobs inherit it), off their command lines.
+        hidden = ("password",) if ctx.get_parameter_source("password") == ParameterSource.ENVIRONMENT else ()
+        passed_on = forwarded_options(ctx, ("out", "executor", "shards", "quiet", "mirror_roots", "verbose",
+                                            "log_level", *hidden, *(f"slurm_{name}" for name in _SLURM_OPTIONS)))
+        if log_level or verbose:
+            passed_on += ["--log-level", log_level or ("debug" if verbose > 1 else "info")]
         passed_on += [arg for p in paths if p.is_dir() for arg in ("--mirror-root", str(p.resolve()))]
         _report_failures(inputs.errors)
         code = run_sharded(inputs.files, out, passed_on, shards or 1, executor or "local", _slurm_settings(slurm),
@@ -267,6 +279,15 @@ def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt,
     sys.exit(EXIT_OK)
 
 
+def _setup_logging(level: str) -> None:
+    """Records of the standard logging module (ours and the libraries') to standard error."""
+    import logging
+
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("obligations").setLevel(level.upper())
+
+
 def _report_failures(failures: list) -> None:
     """The failed inputs, one line each; a missing dependency once, with how many files need it."""
     if not failures:
@@ -302,47 +323,113 @@ def synth(doc_type, count, out, degrade, fmt, seed) -> None:
     """Generate synthetic documents of non-existent people, with ground truth."""
     from .synth import generate
 
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file, not a folder")
     written = generate(doc_type, count, out, degrade=degrade, fmt=fmt, seed=seed)
     click.echo(f"wrote {len(written)} {doc_type} documents to {out} (ground truth: *.json, annotation.csv)")
 
 
-@main.command(epilog=EXIT_CODES_HELP)
-@click.option("--service", default="auto", show_default=True, type=click.Choice(SERVICES),
-              help="Backend to serve (as --ocr-service of `run`).")
-@click.option("--model", default=None, help="Catalog id or Hugging Face repo.")
-@click.option("--model-path", default=None, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--precision", default="auto", show_default=True,
-              type=click.Choice(["auto", "bf16", "fp16", "fp32", "int8", "int4"]))
-@click.option("--attn", default="auto", show_default=True,
-              type=click.Choice(["auto", "flash_attention_2", "sdpa", "eager"]))
-@click.option("--lang", default="rus+eng", show_default=True, help="Tesseract languages.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--api-key", envvar="OBLIGATIONS_API_KEY", default=None,
-              help="Require 'Authorization: Bearer KEY' [OBLIGATIONS_API_KEY]; needed off loopback.")
-@click.option("--max-queue", default=64, show_default=True, type=click.IntRange(min=1),
-              help="Requests waiting beyond this get 503.")
-@click.option("--max-batch", default=8, show_default=True, type=click.IntRange(min=1),
-              help="Chat requests batched into one generate call.")
-@click.option("--max-body-mb", default=50, show_default=True, type=click.IntRange(min=1))
-def serve(service, model, model_path, precision, attn, lang, host, port, api_key, max_queue, max_batch,
-          max_body_mb) -> None:
-    """Serve a backend over HTTP: /health /info /ocr /extract /v1/chat/completions /metrics."""
+def _server_options(command):
+    """The options `serve` and `review` share."""
+    for decorator in reversed((
+        click.option("--service", default="auto", show_default=True, type=click.Choice(SERVICES),
+                     help="Backend to serve (as --ocr-service of `run`)."),
+        click.option("--model", default=None, help="Catalog id or Hugging Face repo."),
+        click.option("--model-path", default=None, type=click.Path(path_type=Path, file_okay=False)),
+        click.option("--precision", default="auto", show_default=True,
+                     type=click.Choice(["auto", "bf16", "fp16", "fp32", "int8", "int4"])),
+        click.option("--attn", default="auto", show_default=True,
+                     type=click.Choice(["auto", "flash_attention_2", "sdpa", "eager"])),
+        click.option("--lang", default="rus+eng", show_default=True, help="Tesseract languages."),
+        click.option("--host", default="127.0.0.1", show_default=True),
+        click.option("--api-key", envvar="OBLIGATIONS_API_KEY", default=None,
+                     help="Require 'Authorization: Bearer KEY' [OBLIGATIONS_API_KEY]; needed off loopback."),
+        click.option("--password", envvar="OBLIGATIONS_PDF_PASSWORD", default=None,
+                     help="Password of encrypted PDFs [OBLIGATIONS_PDF_PASSWORD]."),
+        click.option("--max-queue", default=64, show_default=True, type=click.IntRange(min=1),
+                     help="Requests waiting beyond this get 503."),
+        click.option("--max-batch", default=8, show_default=True, type=click.IntRange(min=1),
+                     help="Chat requests batched into one generate call."),
+        click.option("--max-body-mb", default=50, show_default=True, type=click.IntRange(min=1)),
+        click.option("--workspace", default=None, type=click.Path(path_type=Path, file_okay=False),
+                     help="Folder for files uploaded on the review page and their saved results "
+                          "[a temporary folder, removed at exit]."),
+        click.option("--log-level", default="info", show_default=True,
+                     type=click.Choice(["critical", "error", "warning", "info", "debug"])),
+        click.option("--access-log/--no-access-log", default=True, show_default=True,
+                     help="One log line per request (with its request id)."),
+        click.option("--root-path", default="", help="The path prefix a reverse proxy serves this under, e.g. /ocr."),
+        click.option("--proxy-headers/--no-proxy-headers", default=True, show_default=True,
+                     help="Trust X-Forwarded-For/-Proto from --forwarded-allow-ips."),
+        click.option("--forwarded-allow-ips", default=None,
+                     help="Proxies whose forwarded headers are trusted [FORWARDED_ALLOW_IPS, else 127.0.0.1]."),
+    )):
+        command = decorator(command)
+    return command
+
+
+def _start_server(params: dict, port: int, review_paths=(), on_ready=None) -> None:
     from .errors import UsageError
     from .pipeline import RunOptions
-    from .server.app import ServerConfig, create_app, is_loopback
 
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401
     except ImportError:
         raise MissingDependency("serve needs the server extra: pip install 'obligations[serve]'") from None
+    from .server.app import ServerConfig, is_loopback
+    from .server.launch import Listen, serve as serve_app
+
+    host, api_key = params["host"], params["api_key"]
     if not is_loopback(host) and not api_key:
         raise UsageError(f"--host {host} is reachable from other machines: set --api-key or OBLIGATIONS_API_KEY")
-    options = RunOptions(service=service, model=model, model_path=model_path, precision=precision, attn=attn,
-                         lang=lang)
-    config = ServerConfig(options, api_key=api_key, max_body_bytes=max_body_mb * 2**20, max_queue=max_queue,
-                          max_batch=max_batch)
-    uvicorn.run(create_app(config), host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
+    root_path = params["root_path"].rstrip("/")
+    if root_path and not root_path.startswith("/"):
+        raise UsageError(f"--root-path {root_path!r} must start with /")
+    options = RunOptions(service=params["service"], model=params["model"], model_path=params["model_path"],
+                         precision=params["precision"], attn=params["attn"], lang=params["lang"],
+                         password=params["password"])
+    config = ServerConfig(options, api_key=api_key, max_body_bytes=params["max_body_mb"] * 2**20,
+                          max_queue=params["max_queue"], max_batch=params["max_batch"],
+                          review_paths=list(review_paths), workspace=params["workspace"], root_path=root_path)
+    listen = Listen(host, port, params["log_level"], params["access_log"], params["proxy_headers"],
+                    params["forwarded_allow_ips"])
+    try:
+        serve_app(config, listen, on_ready)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@_server_options
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--review", "review_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
+              help="Results (folders or JSON files) the review page lists (again for more).")
+def serve(port, review_paths, **params) -> None:
+    """Serve a backend over HTTP: the review page at /, /docs, /health /info /ocr /extract
+    /v1/chat/completions /metrics."""
+    _start_server(params, port, review_paths)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@_server_options
+@click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0: a free port.")
+@click.option("--browser/--no-browser", default=True, show_default=True, help="Open the page in a browser.")
+def review(paths, port, browser, **params) -> None:
+    """Check and correct results on a page in the browser: those in PATHS (result folders or
+    JSON files, e.g. output/), and files uploaded on the page (read by --service)."""
+
+    def ready(url: str) -> None:
+        # The key travels in the fragment, which browsers never send to a server or its logs.
+        opened = url + (f"#key={params['api_key']}" if params["api_key"] else "")
+        click.echo(f"review page: {url}", err=False)
+        sys.stdout.flush()
+        if browser:
+            from .server.launch import open_browser
+
+            open_browser(opened)
+
+    _start_server(params, port, paths, ready)
 
 
 @main.command(epilog=EXIT_CODES_HELP)

@@ -106,7 +106,7 @@ def test_ocr_reads_words_with_boxes(tesseract_server):
     reply = httpx.post(tesseract_server.url + "/ocr", json={"image": b64_png(text_image()), "language": "english"},
                        timeout=60).json()
     assert "Hello" in reply["text"] and "12345" in reply["text"]
-    assert all(len(b["bbox"]) == 4 and 0 <= b["confidence"] <= 100 for b in reply["blocks"])
+    assert all(len(b["bbox"]) == 4 and 0 <= b["confidence"] <= 1 for b in reply["blocks"])  # one scale: 0-1
     assert reply["timing_s"] > 0
 
 
