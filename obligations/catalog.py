@@ -60,6 +60,16 @@ BF16_CAPABILITY = (8, 0)  # Ampere: bf16 tensor cores; older cards compute in fp
 
 
 @dataclass(frozen=True)
+class VllmRecipe:
+    """How vLLM serves a model (models.toml's `vllm` table); backends/vllm.py builds the command."""
+
+    repo: str  # the repository vLLM loads (mostly the entry's own)
+    max_model_len: int
+    limit_mm: tuple[tuple[str, int], ...]  # ("image", 1), ("video", 0)
+    args: tuple[str, ...] = ()  # the model card's or vLLM recipe's own flags
+
+
+@dataclass(frozen=True)
 class ModelEntry:
     id: str
     repo: str
@@ -80,6 +90,7 @@ class ModelEntry:
     notes: str = ""
     prompts: tuple[tuple[str, str], ...] = ()  # (kind, prompt) as the model card documents them
     speed: str = ""  # a published speed figure and its conditions, unmeasured here
+    vllm: VllmRecipe | None = None  # None: vLLM does not serve it
 
     def prompt(self, kind: str) -> str | None:
         return dict(self.prompts).get(kind)
@@ -162,7 +173,8 @@ _REQUIRED_TYPES = {
     "measured": bool, "needs_flash_attn": bool, "trust_remote_code": bool, "boxes": bool, "cyrillic": str,
     "min_compute_capability": str, "quality": int,
 }
-_OPTIONAL_TYPES = {"estimated": list, "min_transformers": str, "notes": str, "prompts": dict, "speed": str}
+_OPTIONAL_TYPES = {"estimated": list, "min_transformers": str, "notes": str, "prompts": dict, "speed": str,
+                   "vllm": dict}
 
 
 def _build_entry(raw: dict) -> ModelEntry:
@@ -205,7 +217,26 @@ def _build_entry(raw: dict) -> ModelEntry:
         min_compute_capability=capability, quality=raw["quality"],
         min_transformers=raw.get("min_transformers"), notes=raw.get("notes", ""),
         prompts=tuple((kind, prompts[kind]) for kind in PROMPT_KINDS if kind in prompts), speed=raw.get("speed", ""),
+        vllm=_vllm_recipe(raw["vllm"], raw["repo"]) if "vllm" in raw else None,
     )
+
+
+def _vllm_recipe(raw: dict, repo: str) -> VllmRecipe:
+    unknown = set(raw) - {"repo", "max_model_len", "limit_mm", "args"}
+    if unknown:
+        raise ValueError(f"vllm: unknown keys {sorted(unknown)}")
+    length, limits, args = raw.get("max_model_len"), raw.get("limit_mm", {"image": 1}), raw.get("args", [])
+    if not isinstance(length, int) or isinstance(length, bool) or length < 1024:
+        raise ValueError(f"vllm.max_model_len {length!r} is not a token count")
+    if not isinstance(limits, dict) or not limits.get("image") or \
+            not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in limits.values()):
+        raise ValueError(f"vllm.limit_mm {limits!r}: counts per input kind, at least one image")
+    if not isinstance(args, list) or not all(isinstance(a, str) and a for a in args):
+        raise ValueError("vllm.args must be a list of strings")
+    vllm_repo = raw.get("repo", repo)
+    if not isinstance(vllm_repo, str) or "/" not in vllm_repo:
+        raise ValueError(f"vllm.repo {vllm_repo!r} is not owner/name")
+    return VllmRecipe(vllm_repo, length, tuple((k, int(v)) for k, v in limits.items()), tuple(args))
 
 
 def _parse_capability(text: str) -> tuple[int, int]:

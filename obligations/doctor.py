@@ -33,6 +33,7 @@ from .hardware import (
 )
 
 NO_GPU = "No NVIDIA GPU found: Obligations will use Tesseract on the CPU"
+VLLM_PORT = 8000
 
 
 def doctor_report(hw: Hardware, catalog: dict[str, ModelEntry]) -> dict:
@@ -53,6 +54,7 @@ def doctor_report(hw: Hardware, catalog: dict[str, ModelEntry]) -> dict:
                                "cyrillic": entry.cyrillic, "source": entry.provenance(verdict.precision)})
     return {
         "summary": _summary(hw, auto),
+        "vllm": _vllm(hw, catalog),
         "hardware": hw.to_dict(),
         "gpus": [_gpu_findings(hw, gpu) for gpu in hw.gpus],
         "checks": [{"name": name, "ok": check.ok, "detail": check.detail} for name, check in _checks(hw)],
@@ -61,6 +63,18 @@ def doctor_report(hw: Hardware, catalog: dict[str, ModelEntry]) -> dict:
         "auto": auto,
         "warnings": _warnings(hw),
     }
+
+
+def _vllm(hw: Hardware, catalog: dict[str, ModelEntry]) -> dict:
+    """The `vllm serve` command that fits this machine's card, and how to point Obligations at it."""
+    from .backends.vllm import plan
+
+    chosen, why = plan(hw, catalog)
+    if chosen is None:
+        return {"model": None, "command": None, "client": None, "why": why}
+    return {"model": chosen.entry.id, "gpu_index": chosen.gpu.index, "utilisation": chosen.utilisation,
+            "command": chosen.command, "why": why,
+            "client": f"VLLM_URL=http://localhost:{VLLM_PORT}/v1 obligations run INPUT -o OUTPUT"}
 
 
 def _summary(hw: Hardware, auto: dict) -> str:
@@ -190,6 +204,11 @@ def format_doctor(report: dict) -> str:
         if passed:
             lines.append("  Passed over:")
             lines += [f"    - {line}" for line in passed]
+    vllm = report["vllm"]
+    if report["gpus"]:
+        lines += ["", f"vLLM (throughput; {vllm['why']}):"]
+        if vllm["command"]:
+            lines += [f"  {vllm['command']}", f"  then: {vllm['client']}"]
     if report["warnings"]:
         lines += ["", "Warnings:"] + [f"  - {warning}" for warning in report["warnings"]]
     return "\n".join(lines).rstrip() + "\n"

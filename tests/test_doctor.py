@@ -161,3 +161,22 @@ def test_two_gpus_shown_with_both_numbers(catalog):
     assert "CUDA_DEVICE_ORDER=PCI_BUS_ID and CUDA_VISIBLE_DEVICES=1,0" in text
     row = next(line for line in text.splitlines() if "RTX 4090" in line and line.startswith("1"))
     assert row.split()[:2] == ["1", "cuda:0"]
+
+
+@pytest.mark.parametrize("machine, model", [
+    ("rtx4090_ada", "qwen3-vl-8b"), ("rtx5080_blackwell_cu128", "qwen3-vl-4b"), ("rtx3060_12gb", "glm-ocr"),
+    ("gpu_8gb", "glm-ocr"), ("rtx3050_6gb_transformers5", None), ("two_gpus_pci_order", "qwen3-vl-8b"),
+    ("no_gpu", None),
+])
+def test_doctor_prints_the_vllm_command_that_fits_the_card(catalog, machine, model):
+    report = report_for(machine, catalog)
+    assert report["vllm"]["model"] == model
+    text = format_doctor(report)
+    if model is None:
+        assert report["vllm"]["command"] is None
+        assert ("vLLM (throughput;" in text) is bool(report["gpus"])
+        return
+    command = next(line.strip() for line in text.splitlines() if "vllm serve" in line)
+    assert command == report["vllm"]["command"] and f"--served-model-name {model}" in command
+    assert "--gpu-memory-utilization 0." in command and "--max-model-len" in command
+    assert "then: VLLM_URL=http://localhost:8000/v1 obligations run" in text

@@ -1,8 +1,10 @@
 """Engines behind one protocol (see base.py). `select_backend` picks one and says why.
 
-`auto`: a remote server that answers its health check (QWEN_REMOTE_URL / --remote-url), else
-the best catalog model that fits this machine's GPU (catalog.py), else Tesseract on the CPU,
-else PDF text layers only. Explicit services skip the parts they do not name.
+`auto`: a remote server that answers its health check (QWEN_REMOTE_URL / --remote-url: this
+project's server, or an OpenAI-compatible one when the URL ends in /v1), else a vLLM server
+that lists its models (VLLM_URL), else the best catalog model that fits this machine's GPU
+(catalog.py), else Tesseract on the CPU, else PDF text layers only. Explicit services skip the
+parts they do not name.
 """
 
 from __future__ import annotations
@@ -80,6 +82,10 @@ def select_backend(options) -> tuple[Backend | None, str]:
         if remote is not None:
             return remote, remote.reason
     if service == "auto" and options.model is None and options.model_path is None:
+        served = _vllm_remote(options)
+        if served is not None:
+            return served, served.reason
+    if service == "auto" and options.model is None and options.model_path is None:
         backend = _local_model(options, "auto", required=False)
         if isinstance(backend, str):  # why no model was taken
             return _tesseract(f"auto: {backend}; Tesseract on CPU", options.lang, required=False)
@@ -118,12 +124,56 @@ def _own_remote(options, required: bool):
             raise MissingDependency(f"--ocr-service qwen_remote: no server answers at {url}/health "
                                     "(start one with `obligations serve`, or set QWEN_REMOTE_URL)")
         return None
+    if isinstance(status.get("data"), list):  # an OpenAI-compatible listing: --remote-url .../v1
+        return _served_model(url, status, options, options.api_key or os.environ.get("OPENAI_API_KEY"),
+                             f"{options.service}: OpenAI-compatible server at {url}")
     model = status.get("model") or "remote"
     reason = f"{options.service}: server at {url} is healthy ({status.get('service', '?')}, {model})"
     served = status.get("service")
-    family = {"dots": "dots-ocr", "tesseract": "tesseract", "got": "got-ocr2", "deepseek": "deepseek-ocr"}.get(served, "qwen")
+    family = {"dots": "dots-ocr", "tesseract": "tesseract", "got": "got-ocr2", "deepseek": "deepseek-ocr",
+              "deepseek_ocr2": "deepseek-ocr2", "glm_ocr": "glm-ocr", "paddleocr_vl": "paddleocr-vl"}.get(served, "qwen")
     return RemoteModel(url, model, "qwen_remote", family, reason, options.api_key or os.environ.get("OBLIGATIONS_API_KEY"),
                        options.concurrency, max_pixels=options.vlm_max_pixels)
+
+
+def vllm_url() -> str | None:
+    """VLLM_URL as the OpenAI API's base (…/v1), or None when unset."""
+    url = (os.environ.get("VLLM_URL") or "").strip().rstrip("/")
+    if not url:
+        return None
+    return url if url.endswith("/v1") else url + "/v1"
+
+
+def _vllm_remote(options):
+    """The model a vLLM server at VLLM_URL serves, when it answers its model listing; `auto`
+    prefers it to a local model as it prefers this project's own server."""
+    from .remote import health
+
+    url = vllm_url()
+    if url is None:
+        return None
+    api_key = options.api_key or os.environ.get("VLLM_API_KEY") or os.environ.get("OPENAI_API_KEY")
+    status = health(url, api_key=api_key)
+    if status is None or not isinstance(status.get("data"), list):
+        return None
+    return _served_model(url, status, options, api_key, f"auto: vLLM server at {url} (VLLM_URL)")
+
+
+def _served_model(url: str, listing: dict, options, api_key: str | None, where: str):
+    """A RemoteModel for the model an OpenAI-compatible server lists (--remote-model when it is
+    among them, else the first), read or asked as its family wants (vllm.served_family)."""
+    from .remote import RemoteModel
+    from .vllm import served_family
+
+    models = [m for m in listing["data"] if isinstance(m, dict) and m.get("id")]
+    if not models:
+        return None
+    chosen = next((m for m in models if m["id"] == options.remote_model), models[0])
+    family = served_family(chosen["id"], chosen.get("root"))
+    kind = "answerer (field questions)" if family == "qwen" else f"reader ({family})"
+    reason = f"{where} serves {chosen['id']}: {kind}; preferred to a local model"
+    return RemoteModel(url, chosen["id"], "openai", family, reason, api_key, options.concurrency,
+                       max_pixels=options.vlm_max_pixels)
 
 
 def _openai(options):
@@ -133,9 +183,11 @@ def _openai(options):
         raise UsageError("--ocr-service openai needs --remote-url (e.g. http://host:8000/v1)")
     if not options.remote_model:
         raise UsageError("--ocr-service openai needs --remote-model (the server's model name)")
+    from .vllm import served_family
+
     api_key = options.api_key or os.environ.get("OPENAI_API_KEY")
-    family = "dots-ocr" if "dots" in options.remote_model.lower() else "qwen"
-    path = "reader (dots.ocr layout prompt)" if family == "dots-ocr" else "answerer (field questions)"
+    family = served_family(options.remote_model)
+    path = "answerer (field questions)" if family == "qwen" else f"reader ({family} page prompt)"
     reason = f"--ocr-service openai: {options.remote_model} at {options.remote_url} as {path}"
     backend = RemoteModel(options.remote_url, options.remote_model, "openai", family, reason, api_key,
                           options.concurrency, max_pixels=options.vlm_max_pixels)

@@ -27,6 +27,12 @@ DEFAULT_OWN_URL = "http://localhost:8001"
 RETRIES = 3
 BACKOFF_S = 0.5
 UNKNOWN_CONFIDENCE = 0.5  # a server that returns no log-probabilities
+# OCR models served by vLLM that read the page with one prompt of their model card; the
+# answer's lines are laid over the page (no boxes), as their local readers do.
+TEXT_ONLY_READERS = ("glm-ocr", "paddleocr-vl")
+# Tokens a reader's answer must keep: DeepSeek-OCR's grounding tags are special tokens, which
+# vLLM drops unless told (`skip_special_tokens`, a vLLM extension of the OpenAI request).
+KEEPS_SPECIAL_TOKENS = ("deepseek-ocr2", "deepseek-ocr")
 
 
 def own_server_url(url: str | None) -> str:
@@ -70,7 +76,8 @@ class RemoteModel:
         # reader services (POST /ocr) give words with boxes for the local field locator.
         # One HTTP client for the run, in the main process; the server does the heavy work.
         self.capabilities = Capabilities(kind="answerer" if family == "qwen" else "reader",
-                                         text_source="ocr" if family == "tesseract" else "vlm", in_process=True)
+                                         text_source="ocr" if family == "tesseract" else "vlm", in_process=True,
+                                         boxes=family not in TEXT_ONLY_READERS)
         self.reason = reason
         self.concurrency = max(1, concurrency)
         self.max_pixels = max_pixels
@@ -106,7 +113,7 @@ class RemoteModel:
             replies = list(pool.map(self._post, bodies))
         return [Answer(text, confidence, image.size) for text, confidence in replies]
 
-    # -------------------------------------------------------------- reading (dots.ocr)
+    # -------------------------------------------------------------- reading (OCR models)
 
     def read(self, image: Image.Image, dpi: int | None = None, lang: str | None = None) -> tuple[list[Word], int]:
         if self.family == "dots-ocr":
@@ -114,13 +121,31 @@ class RemoteModel:
 
             answer = self.chat(image, [DOTS_LAYOUT_PROMPT], max_new_tokens=8192)[0]
             return parse_layout(answer.text, image.size, answer.input_size), 0
+        openai = self.base_url.endswith("/v1")  # vLLM and the like; this project's server reads on /ocr
+        if openai and self.family in KEEPS_SPECIAL_TOKENS:
+            from .deepseek_ocr import DEEPSEEK_DOCUMENT_PROMPT, parse_grounding
+
+            # The chat template puts the image first: the prompt without its <image> placeholder.
+            prompt = DEEPSEEK_DOCUMENT_PROMPT.replace("<image>\n", "")
+            answer = self.chat(image, [prompt], max_new_tokens=4096)[0]
+            return parse_grounding(answer.text, image.width, image.height), 0
+        if openai and self.family in TEXT_ONLY_READERS:
+            from .glm_ocr import GLM_TEXT_PROMPT
+            from .paddleocr_vl import PADDLE_OCR_PROMPT
+            from .transformers_vlm import page_words
+
+            prompt = GLM_TEXT_PROMPT if self.family == "glm-ocr" else PADDLE_OCR_PROMPT
+            answer = self.chat(image, [prompt], max_new_tokens=4096)[0]
+            return page_words(answer.text, image.size, self.family), 0
         reply = self._request(self.base_url + "/ocr", {"image": encode_image(image), "language": lang or "auto"})
         words = []
         for block in reply.get("blocks", []):
             try:
                 x0, y0, x1, y1 = (int(v) for v in block["bbox"])
+                line = block.get("line")
+                line = tuple(line) if isinstance(line, list) else line  # JSON gives a list; a line key is hashed
                 words.append(Word(str(block["text"]), (x0, y0, x1, y1), float(block.get("confidence", 0.0)),
-                                  ("remote", block.get("line"))))
+                                  ("remote", line)))
             except (KeyError, TypeError, ValueError):
                 continue  # a malformed block costs that word, not the page
         return words, int(reply.get("rotation", 0) or 0)
@@ -143,8 +168,11 @@ class RemoteModel:
             {"type": "image_url", "image_url": {"url": data_uri}},
             {"type": "text", "text": prompt},
         ]})
-        return {"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": 0.0,
+        body = {"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": 0.0,
                 "logprobs": True}
+        if self.family in KEEPS_SPECIAL_TOKENS:
+            body["skip_special_tokens"] = False
+        return body
 
     def _post(self, body: dict) -> tuple[str, float]:
         return _parse_completion(self._request(self.chat_url, body))
