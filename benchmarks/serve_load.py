@@ -6,8 +6,10 @@
    (target <= 1.15x).
 2. Micro-batching: a tiny random Qwen2-VL served with --max-batch 8 against --max-batch 1,
    the same 32 concurrent chat requests each (needs the gpu extra; skipped without torch).
+3. Memory: the server's resident memory after start, after 40 concurrent /extract requests of
+   the image, and a few seconds later (what it keeps).
 
-    python benchmarks/serve_load.py [--requests 48] [--image input/snils_sample.jpg]
+    python benchmarks/serve_load.py [--requests 48] [--image input/snils_sample.jpg] [--only memory]
 """
 
 from __future__ import annotations
@@ -143,12 +145,41 @@ def micro_batching(requests: int) -> None:
           f"speed-up {results[8]['rps'] / results[1]['rps']:.2f}x")
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process (Linux), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def memory(image: Path, requests: int = 40) -> None:
+    data = image.read_bytes()
+    with Server("--service", "tesseract") as server:
+        client = httpx.Client(timeout=600)
+        client.post(server.url + "/extract", files={"file": (image.name, data)}).raise_for_status()  # warm
+        started = rss_mb(server.proc.pid)
+        with ThreadPoolExecutor(requests) as pool:
+            statuses = list(pool.map(lambda _: client.post(server.url + "/extract",
+                                                          files={"file": (image.name, data)}).status_code,
+                                     range(requests)))
+        after = rss_mb(server.proc.pid)
+        time.sleep(5)
+        kept = rss_mb(server.proc.pid)
+    print(f"memory: {requests} concurrent /extract of {image.name}: RSS {started:.0f} MB after one, "
+          f"{after:.0f} MB after all, {kept:.0f} MB 5 s later ({statuses.count(200)}/{requests} answered 200)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=48)
     parser.add_argument("--image", type=Path, default=ROOT / "input" / "snils_sample.jpg")
+    parser.add_argument("--only", choices=["memory"], default=None, help="Measure this part alone.")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    memory(args.image)
+    if args.only:
+        return
     image = Image.open(args.image).convert("L")
     encoded = png_b64(image)
     payload = {"image": encoded, "language": "rus+eng"}
