@@ -157,6 +157,9 @@ def test_save_writes_beside_then_over_the_original_and_a_new_server_sees_it(tmp_
     assert number == {**number, "value": "835-378-044 26", "valid": True, "source": "user",
                       "machine_value": "835-378-044 27"}
     assert json.loads((out / "b.json").read_text())["documents"][0]["fields"]["number"]["valid"] is False
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "output.schema.json").read_text())
+    jsonschema.validate(written, schema)  # a reviewed file is still a result
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
     over = client.post(f"/api/review/items/{item['id']}/save", json={"overwrite": True}).json()
     assert over["saved_as"] == "b.json"
