@@ -40,6 +40,10 @@ class _Group(click.Group):
         except ObligationsError as exc:
             click.echo(f"obligations: error: {exc.message}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # a file or folder the system refused, met outside a run's own checks
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"obligations: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_FILES_FAILED)
         except Terminated:
             click.echo("obligations: terminated; finished files are kept", err=True)
             ctx.exit(EXIT_TERMINATED)

@@ -283,6 +283,8 @@ class BatchWriter:
         if os.path.exists(where) and not os.path.isdir(where):
             raise UsageError(f"-o {where}: is a file, not a folder (give a folder, or - for standard output)")
         existing = next((p for p in [where, *where.parents] if os.path.exists(p)), None)
+        if existing is not None and not os.path.isdir(existing):
+            raise UsageError(f"-o {where}: {existing} is a file, not a folder")
         if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
             raise UsageError(f"-o {where}: cannot write there (permission denied on {existing})")
         if self.to_stdout:

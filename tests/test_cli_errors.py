@@ -206,6 +206,8 @@ def test_out_that_cannot_be_written(tmp_path):
     assert_clean_failure(proc, 2, "is a file, not a folder")
     proc = obligations("run", str(pdf), "-o", str(pdf))
     assert_clean_failure(proc, 2, "is a file, not a folder")
+    proc = obligations("run", str(pdf), "-o", str(pdf / "below"))
+    assert_clean_failure(proc, 2, f"{pdf} is a file, not a folder")
 
 
 def test_out_holding_ground_truth_is_not_overwritten_without_force(tmp_path):
@@ -355,3 +357,27 @@ def test_interrupts_end_the_run_within_seconds_and_lose_nothing(tmp_path):
         assert not left, left
         for written in out.glob("*.json") if out.exists() else []:
             assert json.loads(written.read_text())["schema_version"] == "1"
+
+
+@pytest.mark.parametrize("args, code, needle", [
+    (["run"], 2, "Missing argument"),
+    (["run", "x.pdf", "--jobs", "0"], 2, "--jobs"),
+    (["run", "x.pdf", "--format", "xml"], 2, "--format"),
+    (["run", "x.pdf", "--pages", "0"], 2, "pages start at 1"),
+    (["synth"], 2, "Missing option"),
+    (["synth", "--doc-type", "nope", "--out", "o"], 2, "--doc-type"),
+    (["synth", "--doc-type", "snils", "--count", "0", "--out", "o"], 2, "--count"),
+    (["synth", "--doc-type", "snils", "--count", "1", "--out", "a_file"], 2, "is a file, not a folder"),
+    (["synth", "--doc-type", "snils", "--count", "1", "--out", "/proc/no/such"], 1, "/proc/no: No such file"),
+    (["serve", "--port", "99999"], 2, "--port"),
+    (["serve", "--host", "0.0.0.0"], 2, "--api-key"),
+    (["doctor", "--bogus"], 2, "No such option"),
+    (["bench", "run"], 2, "Missing argument"),
+    (["bench", "run", "no_such.csv"], 2, "does not exist"),
+    (["bench", "report", "no_such_dir"], 2, "does not exist"),
+    (["bench", "prompts", "--data", "."], 2, "Missing option"),
+])
+def test_every_command_refuses_wrong_arguments_in_one_line(tmp_path, args, code, needle):
+    (tmp_path / "a_file").write_text("x")
+    proc = obligations(*args, cwd=tmp_path)
+    assert_clean_failure(proc, code, needle)
