@@ -226,7 +226,7 @@ def test_two_invoices_in_one_pdf_are_two_documents(tmp_path):
 def test_the_shipped_samples_are_read_exactly(tmp_path):
     """`make run` reads input/: every field of every sample, exactly as input/truth/ has it."""
     root = Path(__file__).resolve().parents[1]
-    proc = run_cli("run", str(root / "input"), "-o", str(tmp_path), "-q")
+    proc = run_cli(str(root / "input"), "-o", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     tally = tally_directory(root / "input" / "truth", tmp_path)
     assert tally.misses == [], tally.report()

@@ -139,12 +139,15 @@ class RemoteModel:
             return page_words(answer.text, image.size, self.family), 0
         reply = self._request(self.base_url + "/ocr", {"image": encode_image(image), "language": lang or "auto"})
         words = []
-        for block in reply.get("blocks", []):
+        blocks = reply.get("blocks", [])
+        # /ocr gives confidences 0-1 (servers before it did 0-100); a Word's are 0-100.
+        scale = 100.0 if all(_number(b.get("confidence")) <= 1 for b in blocks if isinstance(b, dict)) else 1.0
+        for block in blocks:
             try:
                 x0, y0, x1, y1 = (int(v) for v in block["bbox"])
                 line = block.get("line")
                 line = tuple(line) if isinstance(line, list) else line  # JSON gives a list; a line key is hashed
-                words.append(Word(str(block["text"]), (x0, y0, x1, y1), float(block.get("confidence", 0.0)),
+                words.append(Word(str(block["text"]), (x0, y0, x1, y1), scale * float(block.get("confidence", 0.0)),
                                   ("remote", line)))
             except (KeyError, TypeError, ValueError):
                 continue  # a malformed block costs that word, not the page
@@ -240,3 +243,10 @@ def _error_text(response) -> str:
 
 def _auth(api_key: str | None) -> dict:
     return {"Authorization": f"Bearer {api_key}"} if api_key else {}
+
+
+def _number(value) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
