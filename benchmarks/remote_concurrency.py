@@ -94,8 +94,9 @@ class FakeOpenAIServer:
     """A local server in vLLM's wire format. `answer(body) -> str` gives each completion's text."""
 
     def __init__(self, model: str = "qwen3-vl-8b", root: str = "Qwen/Qwen3-VL-8B-Instruct",
-                 cost: CostModel | None = None, answer=None):
+                 cost: CostModel | None = None, answer=None, takes_response_format: bool = True):
         self.model, self.root = model, root
+        self.takes_response_format = takes_response_format
         self.engine = BatchingEngine(cost or CostModel())
         self.answer = answer or (lambda body: "12.05.2024")
         self.requests: list[dict] = []
@@ -121,6 +122,8 @@ class FakeOpenAIServer:
                     message = f"The model `{body.get('model')}` does not exist."
                     return self._send(404, json.dumps({"error": {"message": message, "code": 404}}).encode())
                 server.requests.append(body)
+                if "response_format" in body and not server.takes_response_format:
+                    return self._send(400, b'{"error": {"message": "response_format is not supported", "code": 400}}')
                 server.engine.generate()
                 text = server.answer(body)
                 reply = {"id": "chatcmpl-fake", "object": "chat.completion", "model": server.model,

@@ -135,8 +135,9 @@ def _terminate(signum, frame):
 @click.option("--remote-url", default=None, help="Server URL [QWEN_REMOTE_URL, or http://localhost:8001].")
 @click.option("--remote-model", default=None, help="Model name on an OpenAI-compatible server.")
 @click.option("--api-key", default=None, help="API key of the remote server [OBLIGATIONS_API_KEY / OPENAI_API_KEY].")
-@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(min=1),
-              help="Requests in flight to a remote server.")
+@click.option("--remote-concurrency", "--concurrency", "concurrency", default=4, show_default=True,
+              type=click.IntRange(min=1),
+              help="Requests in flight to a remote server (a vLLM server batches them; --concurrency is the old name).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file summary.")
 @click.option("--explain", is_flag=True, help="Say why each backend and document type was chosen.")
 @click.option("--verbose", "-v", count=True, help="Log more (-v info, -vv debug) to standard error.")

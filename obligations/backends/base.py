@@ -177,6 +177,11 @@ class ChatItem:
     image: Image.Image
     prompt: str
     system: str | None = None
+    more_images: tuple = ()  # images after the first, in the order the message gave them
+
+    @property
+    def images(self) -> list:
+        return [self.image, *self.more_images]
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,8 @@ class Answer:
     text: str
     confidence: float  # 0..1: the mean probability of the answer's tokens
     input_size: tuple[int, int] | None = None  # the image size the model saw (width, height)
+    prompt_tokens: int | None = None  # tokens the model read (text and image), where it counts them
+    completion_tokens: int | None = None  # tokens it wrote
 
 
 class Answerer(Backend, Protocol):

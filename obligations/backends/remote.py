@@ -84,6 +84,9 @@ class RemoteModel:
         self.load_s = 0.0
         self._api_key = api_key
         self._client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=5.0), headers=_auth(api_key))
+        # Whether the server takes `response_format` (a JSON schema the answer must follow: vLLM's
+        # and SGLang's guided decoding); None until a request says.
+        self.structured_output: bool | None = None
 
     def info(self) -> BackendInfo:
         return BackendInfo(self.service, self.model, f"remote {self.base_url}", None, self.reason)
@@ -103,15 +106,31 @@ class RemoteModel:
     # -------------------------------------------------------------- answering
 
     def chat(self, image: Image.Image, prompts: list[str], system: str | None = None,
-             max_new_tokens: int = 64, pixel_budget: int | None = None) -> list[Answer]:
+             max_new_tokens: int = 64, pixel_budget: int | None = None,
+             response_format: dict | None = None) -> list[Answer]:
+        """`response_format` (OpenAI's `{"type": "json_schema", ...}`) is sent while the server
+        takes it; one that answers HTTP 400 to it is asked again without, and not sent it again."""
         if not prompts:
             return []
         image = fit_pixel_budget(image.convert("RGB"), pixel_budget or self.max_pixels)
         data_uri = encode_image(image)
         bodies = [self._body(data_uri, prompt, system, max_new_tokens) for prompt in prompts]
-        with ThreadPoolExecutor(min(self.concurrency, len(bodies))) as pool:
-            replies = list(pool.map(self._post, bodies))
+        if response_format is not None and self.structured_output is not False:
+            try:
+                with_format = [{**body, "response_format": response_format} for body in bodies]
+                replies = self._post_all(with_format)
+                self.structured_output = True
+                return [Answer(text, confidence, image.size) for text, confidence in replies]
+            except InputError as exc:
+                if "HTTP 400" not in exc.message:
+                    raise
+                self.structured_output = False
+        replies = self._post_all(bodies)
         return [Answer(text, confidence, image.size) for text, confidence in replies]
+
+    def _post_all(self, bodies: list[dict]) -> list[tuple[str, float]]:
+        with ThreadPoolExecutor(min(self.concurrency, len(bodies))) as pool:
+            return list(pool.map(self._post, bodies))
 
     # -------------------------------------------------------------- reading (OCR models)
 

@@ -113,10 +113,12 @@ class ChatModel:
         import torch
 
         budget = self.request.max_pixels or pixel_budget
-        images, conversations = [], []
+        images, conversations, firsts = [], [], []
         for item in items:
-            images.append(fit_pixel_budget(item.image.convert("RGB"), budget))
-            messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": item.prompt}]}]
+            firsts.append(len(images))
+            images += [fit_pixel_budget(image.convert("RGB"), budget) for image in item.images]
+            content = [{"type": "image"} for _ in item.images] + [{"type": "text", "text": item.prompt}]
+            messages = [{"role": "user", "content": content}]
             if item.system:
                 messages.insert(0, {"role": "system", "content": [{"type": "text", "text": item.system}]})
             conversations.append(
@@ -132,7 +134,21 @@ class ChatModel:
         texts = self._processor.batch_decode(new_tokens, skip_special_tokens=True)
         confidences = self._token_confidences(out, new_tokens)
         sizes = self._input_sizes(inputs, images)
-        return [Answer(text.strip(), conf, size) for text, conf, size in zip(texts, confidences, sizes)]
+        read = inputs["attention_mask"].sum(dim=1).tolist()  # each prompt's own tokens, padding left out
+        written = self._written_tokens(new_tokens)
+        return [Answer(text.strip(), conf, sizes[first], int(n_read), n_written)
+                for text, conf, first, n_read, n_written in zip(texts, confidences, firsts, read, written)]
+
+    def _written_tokens(self, new_tokens) -> list[int]:
+        """Tokens each answer wrote: up to and with its end-of-sequence token, none of the padding
+        after it (a batch's shorter answers are padded to the longest)."""
+        pad = self._processor.tokenizer.pad_token_id
+        counts = []
+        for row in new_tokens.tolist():
+            while row and row[-1] == pad:
+                row.pop()
+            counts.append(len(row))
+        return counts
 
     def _token_confidences(self, out, new_tokens) -> list[float]:
         import torch

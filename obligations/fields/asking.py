@@ -50,8 +50,10 @@ def ask_fields(model: Answerer, image: Image.Image, doctype: DocType, specs: lis
     system = load_system_prompt(questions.system_prompt_path, doctype)
     prompts = {spec.id: field_prompt(doctype, spec, family, questions.collection) for spec in specs}
     if questions.mode == "json":
+        # A server that constrains its output to a schema (vLLM, SGLang) is given the fields'.
+        shape = {"response_format": answer_schema(doctype, specs)} if hasattr(model, "structured_output") else {}
         answer = model.chat(image, [json_prompt(doctype, specs, family)], system,
-                            JSON_TOKENS_PER_FIELD * len(specs) + 32, doctype.pixel_budget)[0]
+                            JSON_TOKENS_PER_FIELD * len(specs) + 32, doctype.pixel_budget, **shape)[0]
         values = parse_json_answer(answer.text, [s.id for s in specs])
         raw = {spec.id: (values.get(spec.id), answer.confidence) for spec in specs}
     else:
@@ -71,6 +73,15 @@ def ask_fields(model: Answerer, image: Image.Image, doctype: DocType, specs: lis
             if second.value is not None and second.valid:
                 found[spec.id] = second
     return found
+
+
+def answer_schema(doctype: DocType, specs: list[FieldSpec]) -> dict:
+    """OpenAI's response_format for a JSON answer: every field asked, a string or null."""
+    properties = {spec.id: {"type": ["string", "null"]} for spec in specs}
+    return {"type": "json_schema", "json_schema": {
+        "name": doctype.id, "strict": True,
+        "schema": {"type": "object", "properties": properties, "required": list(properties),
+                   "additionalProperties": False}}}
 
 
 def _problem(found: Found) -> str:

@@ -21,6 +21,7 @@ import base64
 import binascii
 import hmac
 import io
+import json
 import math
 import platform
 import time
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from PIL import Image
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
@@ -212,23 +213,30 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
     @app.post("/v1/chat/completions", response_model=schemas.ChatResponse, responses=PROBLEMS, tags=["openai"],
               openapi_extra=schemas.request_body(schemas.ChatRequest))
     async def chat(request: Request):
-        """An OpenAI chat completion over one image (sent as an image_url data: URI)."""
+        """An OpenAI chat completion over the images of the messages (image_url data: URIs, in
+        order), with the model's own token counts in `usage`; `stream: true` answers as
+        server-sent events."""
         body = await _json_body(request, config)
-        image, prompt, system = _chat_message(body, config.max_pixels)
+        images, prompt, system = _chat_message(body, config.max_pixels)
         max_tokens = body.get("max_tokens") or body.get("max_completion_tokens") or 256
         if not isinstance(max_tokens, int) or not 1 <= max_tokens <= 32768:
             raise HTTPProblem(400, "max_tokens must be an integer between 1 and 32768")
-        answer = await _submit(state, "chat", (ChatItem(image, prompt, system), max_tokens))
+        answer = await _submit(state, "chat", (ChatItem(images[0], prompt, system, tuple(images[1:])), max_tokens))
         logprob = math.log(max(answer.confidence, 1e-9))
-        return {
-            "id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
-            "model": state["engine"].info.model or state["engine"].info.service,
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": answer.text},
-                         # One entry carrying the answer's mean token probability.
-                         "logprobs": {"content": [{"token": "", "logprob": logprob}]}}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        }
+        read, written = answer.prompt_tokens or 0, answer.completion_tokens or 0
+        usage = {"prompt_tokens": read, "completion_tokens": written, "total_tokens": read + written}
+        head = {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "created": int(time.time()),
+                "model": state["engine"].info.model or state["engine"].info.service}
+        # One entry carrying the answer's mean token probability.
+        logprobs = {"content": [{"token": "", "logprob": logprob}]}
+        if body.get("stream") is True:
+            with_usage = isinstance(body.get("stream_options"), dict) and body["stream_options"].get("include_usage")
+            return StreamingResponse(_chat_events(head, answer.text, logprobs, usage if with_usage else None),
+                                     media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+        return {**head, "object": "chat.completion",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": answer.text}, "logprobs": logprobs}],
+                "usage": usage}
 
     # ------------------------------------------------------------------ the review page
 
@@ -478,11 +486,26 @@ def _decode_image(data, max_pixels: int, key: str) -> Image.Image:
     return to_8bit(image)
 
 
-def _chat_message(body: dict, max_pixels: int) -> tuple[Image.Image, str, str | None]:
+async def _chat_events(head: dict, text: str, logprobs: dict, usage: dict | None):
+    """A chat completion as OpenAI's stream of chunks: the role, the content, the finish, the
+    usage if asked for, then [DONE]."""
+    def event(choices: list, **more) -> str:
+        return "data: " + json.dumps({**head, "object": "chat.completion.chunk", "choices": choices, **more},
+                                     ensure_ascii=False) + "\n\n"
+
+    yield event([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])
+    yield event([{"index": 0, "delta": {"content": text}, "logprobs": logprobs, "finish_reason": None}])
+    yield event([{"index": 0, "delta": {}, "finish_reason": "stop"}])
+    if usage is not None:
+        yield event([], usage=usage)
+    yield "data: [DONE]\n\n"
+
+
+def _chat_message(body: dict, max_pixels: int) -> tuple[list[Image.Image], str, str | None]:
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         raise HTTPProblem(400, "messages must be a non-empty list")
-    system, texts, image = None, [], None
+    system, texts, images = None, [], []
     for message in messages:
         if not isinstance(message, dict):
             raise HTTPProblem(400, "each message must be an object")
@@ -499,10 +522,10 @@ def _chat_message(body: dict, max_pixels: int) -> tuple[Image.Image, str, str | 
                 url = (part.get("image_url") or {}).get("url", "")
                 if not str(url).startswith("data:"):
                     raise HTTPProblem(400, "image_url must be a data: URI (this server fetches nothing)")
-                image = _decode_image(url, max_pixels, "image_url.url")
-    if image is None:
+                images.append(_decode_image(url, max_pixels, "image_url.url"))
+    if not images:
         raise HTTPProblem(400, "no image in the messages (send one as an image_url data URI)")
-    return image, "\n".join(texts), system
+    return images, "\n".join(texts), system
 
 
 async def _extract_input(request, config: ServerConfig) -> tuple[bytes, str, str, str | None]:

@@ -81,8 +81,10 @@ class Engine:
     def chat(self, items: list[ChatItem], max_new_tokens: int) -> list[Answer]:
         if self.capabilities.generates:
             return self.backend.generate(items, max_new_tokens)
-        # A reader service (Tesseract, a reader model) answers any prompt with the page's text.
-        return [Answer(self.ocr(item.image, None)["text"], 1.0, item.image.size) for item in items]
+        # A reader service (Tesseract, a reader model) answers any prompt with the pages' text
+        # (no tokens to count).
+        return [Answer("\n\n".join(self.ocr(image, None)["text"] for image in item.images), 1.0, item.image.size)
+                for item in items]
 
     def ocr(self, image: Image.Image, language: str | None) -> dict:
         started = time.perf_counter()

@@ -130,6 +130,10 @@ class ChatRequest(BaseModel):
     messages: list[dict] = Field(description="OpenAI chat messages; the image as an image_url data: URI.")
     max_tokens: int | None = Field(None, ge=1, le=32768)
     max_completion_tokens: int | None = Field(None, ge=1, le=32768)
+    stream: bool = Field(False, description="Server-sent events: chat.completion.chunk objects, then [DONE]. "
+                                            "The answer comes as one chunk once generated (requests are batched).")
+    stream_options: dict | None = Field(None, description='{"include_usage": true}: a last chunk with the usage.')
+    response_format: dict | None = Field(None, description="Accepted; this server does not constrain its output.")
 
 
 class ChatResponse(BaseModel):

@@ -164,3 +164,18 @@ def test_missing_model_offline_names_the_download_command(tmp_path):
 def test_model_path_without_config_is_a_usage_error(tmp_path):
     proc = obligations("run", str(SAMPLE), "-o", "-", "-q", "--ocr-service", "qwen_local", "--model-path", str(tmp_path))
     assert proc.returncode == 2 and "config.json" in proc.stderr
+
+
+@pytest.mark.parametrize("family", ["qwen2-vl", "qwen2.5-vl"])
+def test_answers_count_their_tokens_and_every_image_is_shown(tiny_model, family):
+    from PIL import Image as PILImage
+
+    from obligations.backends.base import ChatItem
+
+    backend = Pipeline(RunOptions(service="qwen_local", model_path=tiny_model(family), jobs=1)).backend
+    page = PILImage.open(SAMPLE).convert("RGB")
+    one, two = backend.generate([ChatItem(page, "Read the page."), ChatItem(page, "Read the page.", None, (page,))],
+                                max_new_tokens=5)
+    assert 0 < one.completion_tokens <= 5 and 0 < two.completion_tokens <= 5
+    # The second image's tokens are read too: the same prompt with two images is longer.
+    assert two.prompt_tokens > one.prompt_tokens > 0

@@ -135,6 +135,21 @@ def test_openai_wire_format(tesseract_server):
     reply = httpx.post(tesseract_server.url + "/v1/chat/completions", json=body, timeout=60).json()
     assert reply["object"] == "chat.completion"
     assert "Hello" in reply["choices"][0]["message"]["content"]
+    assert set(reply["usage"]) == {"prompt_tokens", "completion_tokens", "total_tokens"}
+    # Every image of the messages is read, in order; stream: true answers as server-sent events.
+    body["messages"][0]["content"].insert(1, {"type": "image_url", "image_url": {
+        "url": "data:image/png;base64," + b64_png(text_image("Second page 67890"))}})
+    body.update(stream=True, stream_options={"include_usage": True})
+    with httpx.stream("POST", tesseract_server.url + "/v1/chat/completions", json=body, timeout=60) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [line[len("data: "):] for line in response.iter_lines() if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(e) for e in events[:-1]]
+    assert {c["object"] for c in chunks} == {"chat.completion.chunk"}
+    content = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"])
+    assert "Hello" in content and "Second" in content and content.index("Hello") < content.index("Second")
+    assert [c["choices"][0]["finish_reason"] for c in chunks if c["choices"]][-1] == "stop"
+    assert "usage" in chunks[-1] and chunks[-1]["choices"] == []
 
 
 @pytest.mark.parametrize("path, payload, status", [
