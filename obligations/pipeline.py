@@ -19,7 +19,7 @@ import signal
 import sys
 import time
 from collections import deque
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -104,6 +104,7 @@ class Pipeline:
         # How model backends are asked (fields/asking.py, imported by runs that ask).
         self._asking = (options.mode, _collection(options.prompts), options.system_prompt)
         self._pool: ProcessPoolExecutor | None = None
+        self._threads: ThreadPoolExecutor | None = None
         if backend is not None:
             self._take_backend(*backend)
         elif _deferred(options):
@@ -181,7 +182,7 @@ class Pipeline:
         that a run interrupted in a long PDF goes on where it stopped."""
         files = deque()
         in_flight: deque[tuple[_FileWork, int, Future]] = deque()
-        window = 2 * max(1, self.options.jobs)
+        window = 2 * max(1, self.options.jobs, self.options.concurrency)
         tasks = self._page_tasks(paths, files, read_before)
         first = next(tasks, None)
         tasks = itertools.chain([first] if first else [], tasks)
@@ -263,6 +264,8 @@ class Pipeline:
         # one-page digital PDFs, 2 workers: 60-67 -> 77-84 pages/s.
         if self._pool is not None and len(work.source.pages) == 1:
             return self._submit(_read_file, work, page)
+        if self._threads is not None:
+            return self._threads.submit(_read_page, self, work.source, page)
         return self._submit(_read_page, work.source, page)
 
     def _backend_chosen_mid_run(self) -> None:
@@ -271,6 +274,7 @@ class Pipeline:
         unread). A model that reads in this process (one copy of its weights) reads the rest
         of the run there, as it would have from the start."""
         self._choose_backend()
+        self._start_threads()
         if self._pool is None or self._pool_chosen:
             return
         # The pages already sent still come back (read, or unread to be sent again).
@@ -301,6 +305,8 @@ class Pipeline:
             if self.chosen and self._capabilities.preloads and FORK is not None and ocr_ahead:
                 self._backend.load_engines()  # before the fork: the workers share one copy
             self._pool = self._start_pool()
+        if self.chosen:
+            self._start_threads()
         try:
             yield
         except BaseException:
@@ -314,6 +320,17 @@ class Pipeline:
             if self._pool is not None:
                 self._pool.shutdown(cancel_futures=True)
                 self._pool = None
+            if self._threads is not None:
+                self._threads.shutdown(wait=False, cancel_futures=True)
+                self._threads = None
+
+    def _start_threads(self) -> None:
+        """Threads that send pages to a remote engine several at a time (--remote-concurrency):
+        a server batches what is in flight (a vLLM server reads 4 pages at once ~3x faster than
+        one after another, benchmarks/remote_concurrency.py). Only pages are read in them;
+        finishing a file stays in this thread."""
+        if self._threads is None and self._capabilities.remote and self.options.concurrency > 1:
+            self._threads = ThreadPoolExecutor(self.options.concurrency, thread_name_prefix="obligations-page")
 
     def _start_pool(self) -> ProcessPoolExecutor:
         self._pool_chosen = self.chosen  # whether its workers carry the engine
@@ -339,7 +356,7 @@ class Pipeline:
     # ------------------------------------------------------------------ finishing a file
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_pool": None}  # what a spawned worker gets: it has no workers
+        return {**self.__dict__, "_pool": None, "_threads": None}  # what a spawned worker gets: no workers
 
     def _finish_safely(self, work: "_FileWork") -> FileOutcome:
         if work.outcome is not None:  # finished by its worker

@@ -147,6 +147,7 @@ class Capabilities:
     preloads: bool = False  # load_engines() before workers fork, so they share one copy
     generates: bool = False  # generate(): a batch of prompts with images (the server's /chat)
     loads: bool = False  # load() of model weights at start-up (loaded while `_model` is set)
+    remote: bool = False  # reads over the network: pages go out several at a time (threads), in this process
 
 
 class Backend(Protocol):

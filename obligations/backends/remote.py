@@ -77,7 +77,7 @@ class RemoteModel:
         # One HTTP client for the run, in the main process; the server does the heavy work.
         self.capabilities = Capabilities(kind="answerer" if family == "qwen" else "reader",
                                          text_source="ocr" if family == "tesseract" else "vlm", in_process=True,
-                                         boxes=family not in TEXT_ONLY_READERS)
+                                         boxes=family not in TEXT_ONLY_READERS, remote=True)
         self.reason = reason
         self.concurrency = max(1, concurrency)
         self.max_pixels = max_pixels

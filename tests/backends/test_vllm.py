@@ -182,3 +182,24 @@ def test_json_mode_sends_the_fields_schema_while_the_server_takes_it(monkeypatch
         else:  # refused once, asked again without, never sent again
             assert [bool(s) for s in sent] == [True, False, False] and backend.structured_output is False
         backend.unload()
+
+
+@pytest.mark.parametrize("in_flight", [1, 4])
+def test_pages_go_to_a_remote_reader_several_at_a_time(tmp_path, monkeypatch, in_flight):
+    from obligations.pipeline import Pipeline
+
+    monkeypatch.delenv("VLLM_URL", raising=False)
+    for i in range(8):
+        sample_page().save(tmp_path / f"page{i}.png")
+    slow = CostModel(fixed_s=0.05, tokens=20, step_s=0.002)
+    with FakeOpenAIServer(model="glm-ocr", root="zai-org/GLM-OCR", cost=slow,
+                          answer=lambda body: "СНИЛС 112-233-445 95") as server:
+        options = RunOptions(service="openai", remote_url=server.url, remote_model="glm-ocr", concurrency=in_flight,
+                             jobs=1)
+        pipeline = Pipeline(options)
+        outcomes = list(pipeline.run(sorted(tmp_path.glob("*.png"))))
+        assert [o.path.name for o in outcomes] == [f"page{i}.png" for i in range(8)]  # still in input order
+        assert all(o.error is None for o in outcomes) and len(server.requests) == 8
+        # Several pages in flight join one batch on the server; one at a time never do.
+        assert (server.engine.peak_batch > 1) == (in_flight > 1)
+        pipeline.backend.unload()
