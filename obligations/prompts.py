@@ -272,7 +272,12 @@ def _is_russian(doctype) -> bool:
 
 def json_prompt(doctype, field_specs: Sequence, family: str, collection: PromptCollection | None = None) -> str:
     """One prompt asking for all `field_specs` as a single JSON object with exactly their ids
-    as keys, null for a field not on the document, each key explained by its label and prompt."""
+    as keys, null for a field not on the document, each key explained by its label and prompt.
+    GLM-OCR is trained on one form of it: its card's instruction and an empty JSON template."""
+    if family == "glm-ocr":
+        from .backends.glm_ocr import kie_prompt
+
+        return kie_prompt([spec.id for spec in field_specs])
     russian = _is_russian(doctype)
     keys = ", ".join(f'"{spec.id}"' for spec in field_specs)
     lines = []

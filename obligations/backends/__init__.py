@@ -267,11 +267,13 @@ def _local_model(options, service: str, required: bool):
         model_path=Path(options.model_path) if options.model_path else None,
         trust_remote_code=entry.trust_remote_code, max_pixels=options.vlm_max_pixels,
     )
-    return build_model_backend(entry.loader, request, reason)
+    return build_model_backend(entry.loader, request, reason, answers=options.mode == "json")
 
 
-def build_model_backend(loader: str, request, reason: str):
-    """The backend class for a catalog loader and family."""
+def build_model_backend(loader: str, request, reason: str, answers: bool = False):
+    """The backend class for a catalog loader and family. `answers`: a model whose card documents
+    asking a document's fields in one JSON answer (GLM-OCR) answers them (--mode json) instead
+    of reading the page for the locator."""
     if loader == "transformers_vlm":
         from .transformers_vlm import GotReader, QwenAnswerer
 
@@ -283,7 +285,9 @@ def build_model_backend(loader: str, request, reason: str):
     elif loader == "deepseek_ocr2":
         from .deepseek_ocr2 import DeepSeekOcr2Reader as cls
     elif loader == "glm_ocr":
-        from .glm_ocr import GlmOcrReader as cls
+        from .glm_ocr import GlmOcrAnswerer, GlmOcrReader
+
+        cls = GlmOcrAnswerer if answers else GlmOcrReader
     elif loader == "paddleocr_vl":
         from .paddleocr_vl import PaddleOcrVlReader as cls
     else:

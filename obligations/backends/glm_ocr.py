@@ -4,8 +4,8 @@ The model card documents two kinds of prompt and no others: document parsing, on
 "Text Recognition:", "Table Recognition:", "Formula Recognition:" (the page or a region as
 Markdown, tables as HTML, formulas as LaTeX, no boxes); and information extraction, a fixed
 Chinese instruction followed by an empty JSON template whose keys the model fills in. Here it
-reads pages as a reader (text for the field locator); `kie_prompt` and `parse_kie` are the
-information-extraction format, for asking a document's fields in one answer.
+reads pages as a reader (text for the field locator) by default, and with `--mode json` answers
+a document's fields in one information-extraction answer (`kie_prompt`, `parse_kie`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 
 from ..lenient_json import json_candidates, strip_code_fences
-from .transformers_vlm import PromptedPageReader
+from .transformers_vlm import ChatModel, PromptedPageReader
 
-__all__ = ["GLM_TEXT_PROMPT", "GLM_TABLE_PROMPT", "GLM_FORMULA_PROMPT", "GLM_KIE_INSTRUCTION", "GlmOcrReader",
-           "kie_prompt", "parse_kie"]
+__all__ = ["GLM_TEXT_PROMPT", "GLM_TABLE_PROMPT", "GLM_FORMULA_PROMPT", "GLM_KIE_INSTRUCTION", "GlmOcrAnswerer",
+           "GlmOcrReader", "kie_prompt", "parse_kie"]
 
 GLM_TEXT_PROMPT = "Text Recognition:"
 GLM_TABLE_PROMPT = "Table Recognition:"
@@ -31,6 +31,14 @@ class GlmOcrReader(PromptedPageReader):
 
     service = "glm_ocr"
     prompt = GLM_TEXT_PROMPT
+
+
+class GlmOcrAnswerer(ChatModel):
+    """GLM-OCR asked a document's fields in one answer, with its card's information-extraction
+    prompt (`--mode json`): the pipeline asks it as it asks the Qwen family (fields.asking), the
+    prompt being `kie_prompt` (prompts.json_prompt gives it for the glm-ocr family)."""
+
+    service = "glm_ocr"
 
 
 def kie_prompt(fields: list[str]) -> str:

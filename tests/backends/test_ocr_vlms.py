@@ -16,6 +16,7 @@ import pytest
 from obligations.backends.deepseek_ocr import parse_grounding
 from obligations.backends.glm_ocr import GLM_KIE_INSTRUCTION, GLM_TEXT_PROMPT, kie_prompt, parse_kie
 from obligations.backends.paddleocr_vl import PADDLE_OCR_PROMPT
+from obligations.backends.base import Answer
 from obligations.backends.transformers_vlm import page_words
 from obligations.catalog import load_catalog
 
@@ -186,3 +187,28 @@ def test_model_path_of_an_unknown_architecture_is_refused(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "llava"}))
     with pytest.raises(UsageError, match="model_type 'llava'"):
         select_backend(RunOptions(service="auto", model_path=tmp_path))
+
+
+def test_glm_ocr_answers_a_documents_fields_with_its_kie_prompt_in_json_mode(tiny_model, monkeypatch):
+    from obligations.backends.glm_ocr import GLM_KIE_INSTRUCTION, GlmOcrAnswerer
+    from obligations.pipeline import Pipeline, RunOptions
+
+    pipeline = Pipeline(RunOptions(service="glm_ocr", model_path=tiny_model("glm-ocr"), doc_type="snils", mode="json",
+                                   jobs=1))
+    backend = pipeline.backend
+    assert type(backend) is GlmOcrAnswerer and backend.capabilities.kind == "answerer"
+    asked = []
+    answer = '{"number": "112-233-445 95", "last_name": "ИВАНОВ", "birth_date": "01.02.1980"}'
+
+    def generate(items, max_new_tokens=64, pixel_budget=None):
+        asked.extend(item.prompt for item in items)
+        return [Answer(answer, 0.9, item.image.size) for item in items]
+
+    monkeypatch.setattr(backend, "generate", generate)
+    result = pipeline.process(SAMPLE)
+    fields = result.documents[0].fields
+    assert len(asked) == 1 and asked[0].startswith(GLM_KIE_INSTRUCTION)
+    assert json.loads(asked[0].split("\n", 1)[1]) == {name: "" for name in fields}  # the card's empty template
+    assert (fields["number"].value, fields["number"].valid) == ("112-233-445 95", True)
+    assert fields["last_name"].value == "Иванов" and fields["birth_date"].value == "1980-02-01"
+    assert fields["gender"].value is None and fields["gender"].valid is None
