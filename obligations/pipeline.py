@@ -477,7 +477,7 @@ class Pipeline:
     def _read_again_by_ocr(self, source: Source, doctype: DocType, pages: list[PageText],
                            fields: dict[str, FieldResult]) -> tuple[dict[str, FieldResult], list[str]]:
         """`fields` merged with those OCR finds on the pages as they look (verify.merge_fields)."""
-        from .verify import merge_fields
+        from .verify import merge_fields, on_pages
 
         if self.backend is None or self._answers():
             return fields, [f"page {pages[0].page}: values fail their checks and no OCR engine here reads "
@@ -487,15 +487,7 @@ class Pipeline:
         self._follow_up(source, doctype, read)
         found = locate_fields(doctype, read)
         to_page_pixels(read, found)
-        # Boxes onto the text layer's pixels: the pages the output describes.
-        sizes = {p.page: p for p in pages}
-        for field_id, f in found.items():
-            if f.bbox is not None and f.page in sizes:
-                ocr_page = next(r for r in read if r.page == f.page)
-                sx, sy = sizes[f.page].width / max(ocr_page.width, 1), sizes[f.page].height / max(ocr_page.height, 1)
-                x0, y0, x1, y1 = f.bbox
-                found[field_id] = replace(f, bbox=(round(x0 * sx), round(y0 * sy), round(x1 * sx), round(y1 * sy)))
-        second = {field_id: FieldResult.from_found(f) for field_id, f in found.items()}
+        second = on_pages({field_id: FieldResult.from_found(f) for field_id, f in found.items()}, read, pages)
         return merge_fields(fields, second, "text_layer", self.backend.info().service)
 
     def _unusable_ocr(self) -> str:

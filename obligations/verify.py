@@ -57,6 +57,22 @@ def _shown(vote: dict) -> str:
     return f"{vote['value']!r}" + ("" if vote["valid"] else " (invalid)")
 
 
+def on_pages(fields: dict[str, FieldResult], read: list, shown: list) -> dict[str, FieldResult]:
+    """`fields` found on pages `read` at one resolution, their boxes put on the same pages as
+    `shown` describes them (a text layer's pages at another: the output's pixels)."""
+    sizes = {p.page: (p.width, p.height) for p in shown}
+    read_sizes = {p.page: (p.width, p.height) for p in read}
+    placed = {}
+    for field_id, field in fields.items():
+        if field.bbox is not None and field.page in sizes and field.page in read_sizes:
+            (width, height), (read_width, read_height) = sizes[field.page], read_sizes[field.page]
+            sx, sy = width / max(read_width, 1), height / max(read_height, 1)
+            x0, y0, x1, y1 = field.bbox
+            field = replace(field, bbox=[round(x0 * sx), round(y0 * sy), round(x1 * sx), round(y1 * sy)])
+        placed[field_id] = field
+    return placed
+
+
 def merge_results(first: Result, second: Result) -> Result:
     """`first` with each document's fields merged with those of `second`'s document of the same
     type over the same first page; documents `second` does not have are kept as they are, with

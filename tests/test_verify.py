@@ -127,3 +127,17 @@ def test_a_digital_pdf_whose_values_validate_pays_nothing(tmp_path):
     assert result["pages"][0]["text_source"] == "text_layer" and result["backend"]["service"] == "text"
     assert all("votes" not in f for f in result["documents"][0]["fields"].values())
     assert result["documents"][0]["fields"]["number"]["confidence"] > 0.9  # a printed layer is not an OCR one
+
+
+def test_boxes_of_a_second_reading_land_on_the_pages_the_output_describes():
+    from types import SimpleNamespace
+
+    from obligations.verify import on_pages
+
+    read = [SimpleNamespace(page=1, width=1700, height=1000)]  # a scan read at its own 200 dpi
+    shown = [SimpleNamespace(page=1, width=2550, height=1500)]  # its text layer's page at 300 dpi
+    number = FieldResult("112-233-445 95", "112-233-445 95", True, 0.9, 1, [100, 200, 300, 240], "label")
+    missing = FieldResult(None, None, None, 0.0, None, None, None)
+    placed = on_pages({"number": number, "gender": missing}, read, shown)
+    assert placed["number"].bbox == [150, 300, 450, 360] and placed["number"].value == "112-233-445 95"
+    assert placed["gender"] == missing
