@@ -25,7 +25,7 @@ and its performance file. The performance file (UTF-8 JSON object; a missing key
 
 The page draws its charts itself (no script, no external file), so it opens anywhere offline:
 CER per field per task (grouped bars), latency per task (box plots), peak memory per task, and
-a table of the tasks.
+a table of the tasks (the errors of tasks that failed under it).
 """
 
 from __future__ import annotations
@@ -201,14 +201,28 @@ def _task_row(task: TaskSummary) -> dict[str, str]:
         "p50 s": _num(percentile(latencies, 50), 2),
         "p95 s": _num(percentile(latencies, 95), 2),
         "Pages/s": _num(perf.pages_per_s if perf else None, 2),
-        "Peak VRAM GB": _num(perf.peak_vram_gb if perf else None, 1),
-        "Peak RSS MB": _num(perf.peak_rss_mb if perf else None, 0),
-        "CER micro": _num(general.get("cer_micro"), 3),
-        "CER micro norm": _num(general.get("cer_micro_norm"), 3),
+        "VRAM GB": _num(perf.peak_vram_gb if perf else None, 1),
+        "RSS MB": _num(perf.peak_rss_mb if perf else None, 0),
+        "CER": _num(general.get("cer_micro"), 3),
+        "CER norm": _num(general.get("cer_micro_norm"), 3),
         "Exact norm": _percent(general.get("exact_match_norm")),
         "Valid": _percent(general.get("valid_rate")),
         "Error": (perf and perf.error) or "",
     }
+
+
+# What the table's short headers stand for (under the table, and as the headers' tooltips).
+COLUMN_NOTES = {
+    "Load s": "seconds to load the model",
+    "p50 s": "median seconds per request",
+    "p95 s": "95th percentile of seconds per request",
+    "VRAM GB": "peak GPU memory, GiB",
+    "RSS MB": "peak resident memory of the task's process, MiB",
+    "CER": "character error rate, micro (total edits / total reference characters), raw answers",
+    "CER norm": "the same on normalised answers",
+    "Exact norm": "normalised answers equal to the reference",
+    "Valid": "answers that pass their field's checks (check digits, dates)",
+}
 
 
 def _num(value, digits: int) -> str:
@@ -227,7 +241,8 @@ def _percent(value) -> str:
 def render_markdown(tasks: Sequence[TaskSummary], title: str) -> str:
     rows = [_task_row(t) for t in tasks]
     columns = [c for c in rows[0] if c != "Error"]
-    lines = [f"# {title}", "", _md_table(columns, [[r[c] for c in columns] for r in rows]), ""]
+    lines = [f"# {title}", "", _md_table(columns, [[r[c] for c in columns] for r in rows]), "",
+             "; ".join(f"{column}: {note}" for column, note in COLUMN_NOTES.items()) + ".", ""]
     fields = _fields_in_order(tasks)
     if fields:
         raw = {t.name: _per_field(t, "cer_micro") for t in tasks}
@@ -262,10 +277,14 @@ def _md_table(header: list[str], body: list[list[str]]) -> str:
 _CSS = f"""
 body {{ font-family: {FONT}; margin: 24px; color: #222; max-width: 1200px; }}
 h1 {{ font-size: 22px; }} h2 {{ font-size: 17px; margin-top: 28px; }}
-table {{ border-collapse: collapse; font-size: 13px; }}
-th, td {{ border: 1px solid #ccc; padding: 4px 7px; text-align: right; white-space: nowrap; }}
-th {{ background: #f2f2f2; white-space: normal; }} td.text {{ text-align: left; white-space: normal; }}
+.table-box {{ max-width: 100%; overflow-x: auto; }}
+table {{ border-collapse: collapse; font-size: 12px; }}
+th, td {{ border: 1px solid #ccc; padding: 3px 5px; text-align: right; white-space: nowrap; }}
+th {{ background: #f2f2f2; white-space: normal; vertical-align: bottom; }}
+th.text, td.text {{ text-align: left; }} td.text {{ white-space: normal; overflow-wrap: break-word; }}
+td.long {{ overflow-wrap: anywhere; }} td.task {{ min-width: 9em; max-width: 20em; }}
 td.status-failed {{ background: #fde2e2; }} td.status-skipped {{ background: #eee; }}
+ul.failures li {{ font-size: 13px; overflow-wrap: anywhere; }}
 .note {{ color: #666; font-size: 12px; }}
 svg text {{ font-family: {FONT}; font-size: 12px; fill: #222; }}
 svg .axis {{ stroke: #888; stroke-width: 1; }} svg .grid {{ stroke: #e4e4e4; stroke-width: 1; }}
@@ -295,18 +314,35 @@ def _e(text) -> str:
 
 
 def _html_table(tasks: Sequence[TaskSummary]) -> str:
+    """The tasks, one row each, narrow enough for a 1200-px window: short headers (explained in
+    their tooltips and a note), long names wrap, and the errors go to a list under the table."""
     rows = [_task_row(t) for t in tasks]
-    text_columns = {"Task", "Service", "Model", "Precision", "Mode", "Status", "Error"}
-    out = ['<table id="tasks-table">', "<tr>" + "".join(f"<th>{_e(c)}</th>" for c in rows[0]) + "</tr>"]
+    columns = [c for c in rows[0] if c != "Error"]
+    text_columns = {"Task", "Service", "Model", "Precision", "Mode", "Status"}
+    header = "".join(f'<th title="{_e(COLUMN_NOTES[c])}">{_e(c)}</th>' if c in COLUMN_NOTES
+                     else f'<th class="text">{_e(c)}</th>' for c in columns)
+    out = ['<div class="table-box">', '<table id="tasks-table">', f"<tr>{header}</tr>"]
     for row in rows:
         cells = []
-        for column, value in row.items():
+        for column in columns:
+            value = row[column]
             classes = ["text"] if column in text_columns else []
+            if column in ("Task", "Model"):  # names without spaces: break anywhere rather than widen the table
+                classes.append("long task" if column == "Task" else "long")
             if column == "Status":
                 classes.append(f"status-{value}")
-            cells.append(f'<td class="{" ".join(classes)}">{_e(value)}</td>')
+            title = f' title="{_e(row["Error"])}"' if column == "Status" and row["Error"] else ""
+            cells.append(f'<td class="{" ".join(classes)}"{title}>{_e(value)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</table>")
+    out += ["</table>", "</div>",
+            '<p class="note">' + "; ".join(f"{_e(c)}: {_e(n)}" for c, n in COLUMN_NOTES.items()) + ".</p>"]
+    failed = [r for r in rows if r["Error"] or r["Status"] != "ok"]
+    if failed:
+        out.append('<h2>Tasks that did not finish</h2>')
+        out.append('<ul class="failures" id="failures">')
+        out += [f"<li><b>{_e(r['Task'])}</b> ({_e(r['Status'])}): {_e(r['Error'] or 'no error given')}</li>"
+                for r in failed]
+        out.append("</ul>")
     return "\n".join(out)
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import ObligationsError, UsageError
+from ..errors import InputError, ObligationsError, UsageError
 from .config import Task, load_config
 from .dataset import Dataset, Sample, load_dataset
 from .executors import Job, JobResult, LocalExecutor, SlurmExecutor, detect_gpus, split_into_shards
@@ -199,7 +199,9 @@ def run_task(config: Path, row: int, out: Path, data: Path | None = None, resume
              clock: Callable[[], float] = time.perf_counter) -> dict:
     """Runs task number `row` (0-based, file order) of `config`: answers written to
     ModelsAnswers, how it ran to tasks/<name>.json (also on failure, with the error, before the
-    error is raised again). Returns the performance record."""
+    error is raised again). A task whose service read none of the documents it was given (every
+    one an error, or pages without text: the text service on scans) fails, with why, rather than
+    scoring empty answers. Returns the performance record."""
     tasks = load_config(config)
     if not 0 <= row < len(tasks):
         raise UsageError(f"config {config}: no task {row} (it has {len(tasks)})")
@@ -242,20 +244,26 @@ def _answer_task(task: Task, files: TaskFiles, name: str, out: Path, resume: boo
         return pipelines[doc_type]
 
     latencies, per_document, pages, model_load, peak_vram = [], [], 0, None, None
+    unread: list[str] = []  # why, for each document of this run the service read nothing of
+    tried = 0
     for image, samples in dataset.images().items():
         if all(s.id in answers for s in samples):
             continue
         doc_type = samples[0].doc_type
         pipeline = pipeline_for(doc_type)
+        tried += 1
         begun = clock()
         try:
             result = pipeline.process(image)
         except ObligationsError as exc:
             # One unreadable image costs its answers (scored as empty), not the task.
-            print(f"{image}: {exc.message}", file=sys.stderr)
+            print(exc.message if exc.message.startswith(str(image)) else f"{image}: {exc.message}", file=sys.stderr)
+            unread.append(_unread_reason(exc.message, image))
             for sample in samples:
                 answers[sample.id] = AnswerRow(sample.id, "")
             continue
+        if result.pages and all(page.text_source == "none" for page in result.pages):
+            unread.append(NO_TEXT_LAYER)  # a scanned PDF under the text service: read, but nothing in it
         timing = result.timing_s
         # Data loading (reading and decoding the file) is not the model's time.
         seconds = max(0.0, clock() - begun - float(timing.get("load", 0.0)))
@@ -268,6 +276,10 @@ def _answer_task(task: Task, files: TaskFiles, name: str, out: Path, resume: boo
         for row in _answer_rows(samples, result, seconds):
             answers[row.id] = row
         write_answers(partial, _in_order(dataset, answers))
+    if tried and len(unread) == tried:
+        # Answers scored as empty everywhere would read as a result (CER 1.0); the service did not work.
+        partial.unlink(missing_ok=True)
+        raise InputError(nothing_read_message(task.service, unread, tried))
     write_answers(answers_path(out, name), _in_order(dataset, answers))
     partial.unlink(missing_ok=True)
     return {
@@ -283,7 +295,31 @@ def _answer_task(task: Task, files: TaskFiles, name: str, out: Path, resume: boo
         "per_document_p95_s": _rounded(percentile(per_document, 95)),
         "documents": len(per_document),
         "pages": pages,
+        "unread_documents": len(unread),  # documents the service read nothing of (an error, no text layer)
     }
+
+
+NO_TEXT_LAYER = "no text layer"
+
+
+def _unread_reason(message: str, image: Path) -> str:
+    """Why one document could not be read, in words shared by every document of the same cause."""
+    if "no text layer" in message:
+        return NO_TEXT_LAYER
+    for prefix in (f"{image}: ", f"{Path(image).name}: "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    return " ".join(message.split())
+
+
+def nothing_read_message(service: str, reasons: Sequence[str], documents: int) -> str:
+    """`the text service read nothing: no text layer in 3 of 3 documents`, the commonest cause first."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        counts[reason] = counts.get(reason, 0) + 1
+    causes = sorted(counts.items(), key=lambda item: -item[1])
+    return f"the {service} service read nothing: " + "; ".join(
+        f"{reason} in {count} of {documents} document{'s' if documents != 1 else ''}" for reason, count in causes)
 
 
 def _answer_rows(samples: Sequence[Sample], result, seconds: float) -> list[AnswerRow]:

@@ -21,6 +21,7 @@ from obligations.errors import UsageError
 ROOT = Path(__file__).resolve().parents[2]
 BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 needs_browser = pytest.mark.skipif(BROWSER is None, reason="no Chromium (Debian package `chromium`) installed")
+DRIVER = shutil.which("chromedriver")
 
 QUESTIONS = [  # (doc_class, question_type, field_id, reference)
     ("passport", "Фамилия", "last_name", "Карбаинов"),
@@ -190,3 +191,70 @@ def test_screenshot_script_writes_a_small_png_showing_the_charts(tmp_path):
         return any(sum(abs(a - b) for a, b in zip(rgb, c)) < 30 for c in colours)
 
     assert near((0x4E, 0x79, 0xA7)) and near((0xF2, 0x8E, 0x2B))  # the two tasks' bar colours
+
+
+def add_wide_task(root: Path) -> str:
+    """A failed task with the widest cells a table can get: a long name without spaces, a long
+    model id, every figure in the thousands, and a long error."""
+    name = "passport_photos_degraded_HF_Qwen-Qwen2.5-VL-72B-Instruct-AWQ_my_system_prompt_v2"
+    (root / "tasks" / f"{name}.json").write_text(json.dumps({
+        "task": name, "service": "qwen_local", "model": "Qwen/Qwen2.5-VL-72B-Instruct-AWQ", "precision": "int4",
+        "mode": "per-field", "load_s": 1234.5, "latency_s": [100.25, 2000.5], "pages_per_s": 1234.56,
+        "peak_vram_gb": 139.9, "peak_rss_mb": 123456, "status": "failed",
+        "error": "CUDA out of memory: " + "tried to allocate 20.00 MiB; " * 12}), encoding="utf-8")
+    return name
+
+
+def test_task_table_is_narrow_and_errors_are_listed_under_it(tmp_path):
+    bench = make_bench_dir(tmp_path / "bench")
+    wide = add_wide_task(bench)
+    page = render_html(collect(bench), "r")
+    table = page[page.index('<table id="tasks-table">'):page.index("</table>")]
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    assert headers[-1] == "Valid" and "Error" not in headers and len(headers) == 16
+    assert max(len(h) for h in headers) <= 10  # short headers; the note under the table says what they mean
+    assert '<td class="text long task">' in table  # names without spaces may break anywhere
+    cells = re.findall(r">([^<]*)</td>", table)
+    assert len(cells) == 16 * 4 and not any("CUDA" in cell for cell in cells)  # errors: under the table, in full
+    failures = page[page.index('<ul class="failures"'):]
+    assert f"<b>{wide}</b> (failed): CUDA out of memory" in failures
+    assert f"<b>{TASK_FAILED}</b> (failed): CUDA out of memory | tried 6 GiB" in failures
+
+
+# Selenium drives Chromium through chromedriver, so the window has a real size (--dump-dom has none).
+WIDTH_PROBE = """
+const table = document.querySelector('#tasks-table');
+const header = [...table.rows[0].cells];
+return {client: document.documentElement.clientWidth, page: document.documentElement.scrollWidth,
+        box: [table.parentElement.scrollWidth, table.parentElement.clientWidth],
+        last: header[header.length - 1].textContent,
+        rights: [...table.rows].map(row => row.cells[row.cells.length - 1].getBoundingClientRect().right)};
+"""
+
+
+@pytest.mark.skipif(BROWSER is None or DRIVER is None, reason="no Chromium and chromedriver (Debian packages "
+                    "`chromium`, `chromium-driver`) installed")
+def test_task_table_fits_a_1200_px_window_in_chromium(tmp_path):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    bench = make_bench_dir(tmp_path / "bench")
+    add_wide_task(bench)
+    build_report(bench, tmp_path / "report.html", tmp_path / "report.md")
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,900",
+                     f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(argument)
+    options.binary_location = BROWSER
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    try:
+        assert driver.execute_script("return window.innerWidth") == 1200
+        driver.get((tmp_path / "report.html").as_uri())
+        result = driver.execute_script(WIDTH_PROBE)
+    finally:
+        driver.quit()
+    assert result["last"] == "Valid"
+    assert len(result["rights"]) == 1 + 4
+    assert all(0 < right <= result["client"] for right in result["rights"]), result
+    assert result["page"] <= result["client"], result  # no horizontal scrolling of the page
+    assert result["box"][0] <= result["box"][1], result  # nor of the table's own box

@@ -10,9 +10,9 @@ import pytest
 from obligations.bench.config import Task, load_config
 from obligations.bench.dataset import load_dataset
 from obligations.bench.metrics import AnswerRow, read_answers, write_answers
-from obligations.bench.runner import (answers_complete, answers_path, run_task, task_files, task_names,
-                                      task_run_options)
-from obligations.errors import UsageError
+from obligations.bench.runner import (answers_complete, answers_path, nothing_read_message, run_task, task_files,
+                                      task_names, task_run_options)
+from obligations.errors import InputError, UsageError
 from obligations.synth import generate
 
 HEADER = ("dataset;task;framework;model_name;system_prompt;prompt_collection;metrics;only_evaluate_metrics;"
@@ -132,3 +132,38 @@ def test_row_out_of_range_is_a_usage_error(tmp_path, snils_data):
     config = write_config(tmp_path / "c.csv", [f"{snils_data};VQA;Tesseract;tesseract;;;;;;;;tesseract;;;"])
     with pytest.raises(UsageError, match="no task 3"):
         run_task(config, 3, tmp_path / "out")
+
+
+def test_a_service_that_reads_nothing_fails_the_task(tmp_path):
+    """The text service on scans (an image, a PDF without a text layer) reads no document: the
+    task fails with the reason, instead of scoring empty answers as CER 1.0 under status ok."""
+    data = tmp_path / "scans"
+    generate("snils", 1, data, degrade="none", fmt="png", seed=3)
+    generate("snils", 1, data, degrade="none", fmt="pdf", seed=3)
+    config = write_config(tmp_path / "c.csv", [f"{data};VQA;Text;text;;;;;;;;text;;;"])
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="the text service read nothing: no text layer in 2 of 2 documents"):
+        run_task(config, 0, out)
+    name = task_names(load_config(config))[0]
+    record = json.loads((out / "tasks" / f"{name}.json").read_text(encoding="utf-8"))
+    assert record["status"] == "failed"
+    assert record["error"] == "the text service read nothing: no text layer in 2 of 2 documents"
+    assert not answers_path(out, name).exists()  # nothing to score, and --resume does not skip it
+    assert not list((out / "ModelsAnswers").glob("*.partial.csv"))
+
+
+def test_a_service_that_reads_some_documents_is_ok(tmp_path):
+    data = tmp_path / "mixed"
+    generate("snils", 1, data, degrade="none", fmt="png", seed=3)
+    generate("snils", 1, data, degrade="none", fmt="digital-pdf", seed=3)
+    config = write_config(tmp_path / "c.csv", [f"{data};VQA;Text;text;;;;;;;;text;;;"])
+    record = run_task(config, 0, tmp_path / "out")
+    assert record["status"] == "ok" and record["error"] is None
+    assert record["documents"] == 1 and record["unread_documents"] == 1
+
+
+def test_why_nothing_was_read_counts_each_cause():
+    reasons = ["no text layer", "tesseract is not installed", "no text layer"]
+    assert nothing_read_message("auto", reasons, 3) == (
+        "the auto service read nothing: no text layer in 2 of 3 documents; tesseract is not installed in 1 of 3 documents")
+    assert nothing_read_message("text", ["no text layer"], 1) == "the text service read nothing: no text layer in 1 of 1 document"
