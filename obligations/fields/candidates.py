@@ -93,7 +93,12 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     right_edge = later[0].x0(rows) if later else 10**9
     if right:
         block = (label_box[0], right[-1].bbox[2])
-        yield right + _continuation(model, hit.row, _continuation_left(right, label_row), right_edge, block, lines - 1)
+        more = _continuation(model, hit.row, _continuation_left(right, label_row), right_edge, block, lines - 1)
+        yield right + more
+        if every_phrase and more:
+            # A group's words may go on on the next row (a long name wrapped); where a small
+            # caption under them was lost, the next row is the next field's value ('муж.').
+            yield right
     neighbours = []
     for step in (1, -1):
         r = hit.row + step

@@ -17,6 +17,7 @@ import re
 from ..backends.base import PageText
 from ..doctypes import DocType, FieldSpec
 from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, pattern_candidates
+from .normalize import _LAT_TO_CYR
 from .choice import Found, choose, expand, find_text_box, locate_answer, value_from_words
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .positional import lines_after, top_lines
@@ -58,4 +59,26 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
         fallback = choose(spec, pattern_candidates(spec, models))
         if fallback is not None and (best is None or fallback.valid):
             best = fallback
+    if best is None and spec.normalize == "gender":
+        best = _gender_alone(spec, models)
     return best
+
+
+# A gender printed in full or by its usual abbreviation: no name, place or word of a form's
+# print reads so ('Мурин' or 'Жемчужная' would, to a gender's pattern).
+GENDER_WORD = re.compile(r"(?:муж|жен)(?:\.|ской|ский)?|male|female", re.IGNORECASE)
+
+
+def _gender_alone(spec: FieldSpec, models: list[PageModel]) -> Found | None:
+    """A gender with no label found (a small 'Пол' lost on a low-resolution scan, or read
+    'Пон'): a sure word that is a gender in full or abbreviated as usual ('МУЖ.', 'женский'),
+    when the pages give one gender only."""
+    found = []
+    for model in models:
+        for row in model.rows:
+            for i, word in enumerate(row.words):
+                text = word.text.translate(_LAT_TO_CYR) if any("а" <= c.lower() <= "я" for c in word.text) else word.text
+                if word.conf >= SURE_CONF and GENDER_WORD.fullmatch(text.strip(",;:")):
+                    found.append(choose(spec, [Candidate([word], model.page.page, "pattern")]))
+    values = {f.value for f in found if f is not None and f.valid}
+    return next(f for f in found if f is not None and f.valid) if len(values) == 1 else None

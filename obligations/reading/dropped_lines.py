@@ -1,14 +1,15 @@
-"""Lines the page segmentation dropped, found in a sparse second reading of the page."""
+"""Lines the page segmentation dropped, found in a sparse second reading of the page, then
+in a reading of its text as one block."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ..backends.base import Backend, PageText
+from ..backends.base import Backend, Box, PageText, Word
 from ..doctypes import DocType
-from ..fields.locate import locate_fields
+from ..fields.locate import SURE_CONF, locate_fields
 from .misread_words import misreads_read_again
-from .regions import UNSURE_CONF, covered, located, missing, swapped_in
+from .regions import UNSURE_CONF, covered, located, missing, on_page, swapped_in
 
 DROPPED_LINE_CONF = 60  # a sparse reading's words less sure than this are mostly specks and pictures
 
@@ -19,7 +20,8 @@ def read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backend
     and then drops a whole line (a table's first row, a name beside a photo). A field still
     missing that the sparse reading alone gives valid (digits spaced out in boxes, which a
     line reading runs together with the paper's pattern) takes the sparse words in its box.
-    Pages whose fields were all found pay nothing."""
+    A field with labels missing even then is looked for in a reading of the page's text
+    area as one block of lines (`read_block`). Pages whose fields were all found pay nothing."""
     if not backend.capabilities.regions:
         return
     absent = missing(doctype, located(doctype, page))
@@ -29,18 +31,9 @@ def read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backend
     # differently in every framing, and bands read 3 fewer of 1872 fields right (about 5 %
     # less time on the benchmark's scans: measured, and not taken).
     sparse = [w for w in backend.read_sparse(image, page.dpi) if any(c.isalnum() for c in w.text)]
-    # Where the first reading has only unsure scraps ('ОЕ' for a small caption over a
-    # box's rule), a sure sparse word takes their place.
-    known = sorted((w for w in page.words if w.conf >= UNSURE_CONF), key=lambda w: w.bbox[1])
     # Words read in the other script are unsure for that alone: they are judged by their
     # reading in the document's language ('MHH/KTI' read again as 'ИНН/КПП').
-    uncovered = [w for w in sparse if not covered(w.bbox, known)]
-    first = {id(w) for w in uncovered}
-    fresh = misreads_read_again(uncovered, page, image, doctype, backend)
-    added = sorted((w for w in fresh if w.conf >= (DROPPED_LINE_CONF if id(w) in first else UNSURE_CONF)),
-                   key=lambda w: w.bbox[1])
-    if added:
-        page.words = [w for w in page.words if w.conf >= UNSURE_CONF or not covered(w.bbox, added)] + added
+    add_uncovered(page, sparse, lambda words: misreads_read_again(words, page, image, doctype, backend))
     still = [field_id for field_id in missing(doctype, located(doctype, page)) if field_id in absent]
     if not still:
         return
@@ -49,4 +42,51 @@ def read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backend
         value = alone[field_id]
         if value.value is not None and value.valid and value.bbox is not None:
             page.words = swapped_in(page.words, sparse, value.bbox)
+    # Fields found by their labels only: a receipt's company and address, found by their
+    # place on it, are no line a block reading restores.
+    if any(doctype.field(field_id).labels or doctype.field(field_id).group for field_id in missing(doctype, located(doctype, page))):
+        read_block(page, image, doctype, backend)
 
+
+def read_block(page: PageText, image, doctype: DocType, backend: Backend) -> None:
+    """The page's text area read again as one uniform block of lines, in the document's
+    language, with no preparation of the page as a whole: on a page of small print (a card
+    scanned at 100 dpi, a fax) both the line reading and the sparse one lose the small
+    captions over or beside the values, and with them now and then the values' lines too
+    ('Имя' over 'АНГЕЛИНА', 'Пол' over 'ЖЕН.'). Its sure words where the page has none are
+    added, as the sparse reading's are."""
+    area = text_area(page)
+    if area is None:
+        return
+    block = [replace(w, line=("block", w.line)) for w in backend.read_region(image, area, 0, doctype.ocr_lang)
+             if any(c.isalnum() for c in w.text)]
+    add_uncovered(page, block)
+
+
+def add_uncovered(page: PageText, reading: list[Word], judge=None) -> None:
+    """The sure words of another `reading` of the page that lie where the page's words have
+    none (or only unsure scraps, which give way: 'ОЕ' for a small caption over a box's rule).
+    `judge` may read again the words it doubts; a word it gives back in place of another
+    counts as sure at UNSURE_CONF already."""
+    known = sorted((w for w in page.words if w.conf >= UNSURE_CONF), key=lambda w: w.bbox[1])
+    uncovered = [w for w in reading if not covered(w.bbox, known)]
+    first = {id(w) for w in uncovered}
+    fresh = judge(uncovered) if judge is not None else uncovered
+    added = sorted((w for w in fresh if w.conf >= (DROPPED_LINE_CONF if id(w) in first else UNSURE_CONF)),
+                   key=lambda w: w.bbox[1])
+    if added:
+        page.words = [w for w in page.words if w.conf >= UNSURE_CONF or not covered(w.bbox, added)] + added
+
+
+def text_area(page: PageText) -> Box | None:
+    """The box round the page's sure words of print (three letters or digits or more), with a
+    margin of two lines of their print: where a dropped line may lie. (Not the whole page:
+    a card photographed on a table reads the table's grain as a block's specks.)"""
+    words = [w for w in page.words if w.conf >= SURE_CONF and sum(c.isalnum() for c in w.text) >= 3
+             and w.bbox[2] - w.bbox[0] > w.bbox[3] - w.bbox[1]]
+    if not words:
+        return None
+    height = sorted(w.bbox[3] - w.bbox[1] for w in words)[len(words) // 2]
+    margin = 2 * height
+    return on_page((min(w.bbox[0] for w in words) - margin, min(w.bbox[1] for w in words) - margin,
+                    max(w.bbox[2] for w in words) + margin, max(w.bbox[3] for w in words) + margin), page)

@@ -591,3 +591,24 @@ def test_a_receipts_address_ends_at_a_row_of_numbers_whose_label_was_misread():
 
     assert _numbers_row("TEES 0756116. 9150") and _numbers_row("07-5616 9150")
     assert not _numbers_row("NO. 027, MOORE TRACK, S77 1DX SMITHFORT") and not _numbers_row("81100 JOHOR BAHRU")
+
+
+def test_a_group_of_names_whose_caption_under_it_was_lost_stops_at_its_own_row():
+    """'Физическое лицо САВИН ЛЕОНТИЙ ВЛАДИСЛАВОВИЧ' over 'муж.' with the small captions
+    between them lost: the names are the row's three words, not four with the gender."""
+    got = values("inn", [
+        (100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+        (100, 300, "Физическое лицо САВИН ЛЕОНТИЙ ВЛАДИСЛАВОВИЧ"),
+        (100, 360, "муж."),
+        (100, 420, "дата рождения 21 ДЕКАБРЯ 1996 Г."),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Савин", "Леонтий", "Владиславович")
+
+
+def test_a_gender_whose_label_was_lost_is_found_in_full_alone_and_only_when_one():
+    rows = [(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"), (100, 300, "Фамилия МУРИНА"),
+            (100, 360, "Имя ЖЕМЧУГА"), (100, 480, "Пон ЖЕН. Дата рождения 03.04.1980")]
+    assert values("passport", rows)["gender"] == "female"
+    # A name that starts like one ('МУРИНА', 'ЖЕМЧУГА') is none; two genders are no reading.
+    assert values("passport", rows[:3])["gender"] is None
+    assert values("passport", rows + [(100, 600, "МУЖ.")])["gender"] is None

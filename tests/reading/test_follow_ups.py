@@ -14,9 +14,18 @@ from obligations.backends.base import BackendInfo, Capabilities, PageText, Word
 from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
 from obligations.pipeline import Pipeline, RunOptions
-from obligations.reading import follow_up
+from obligations.reading import dropped_lines, follow_up
 
 DOCTYPES = load_doctypes()
+
+
+@pytest.fixture(autouse=True)
+def _no_block_reading(request, monkeypatch):
+    """The page's text area read as one block (the last resort of `read_dropped_lines`) is
+    left out of the tests of the other steps, whose fake engines read every region as
+    their one answer; the tests named for it have it."""
+    if "block" not in request.node.name:
+        monkeypatch.setattr(dropped_lines, "read_block", lambda *args: None)
 
 
 @dataclass
@@ -412,3 +421,48 @@ def test_the_follow_up_steps_locate_a_pages_fields_once_while_its_words_stay(mon
     page.words = page.words[:-4]  # words replaced: located again
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], SparseBackend())
     assert len(calls) > 1
+
+
+def test_captions_and_values_both_readings_dropped_are_found_in_a_block_reading_of_the_text_area():
+    """A card scanned at about 100 dpi: neither the line reading nor the sparse one has the
+    small captions 'Имя', 'Отчество', 'Пол' or the values under the first two; the text area
+    read as one block has them. Its sure words are added where the page has none; the rest
+    of it (a reading of words already there, unsure scraps) changes nothing."""
+    first = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
+             (100, 200, "№ 112-233-445 95"), (100, 300, "Фамилия"), (100, 350, "ИВАНОВА"),
+             (100, 640, "Дата рождения"), (100, 690, "03.04.1980"), (100, 760, "Место рождения"),
+             (100, 810, "ГОР. ТУЛА"), (100, 880, "Дата регистрации"), (100, 930, "15.05.2001")]
+    block = [(100, 420, "Имя"), (100, 470, "ПЕТРА"), (100, 530, "Отчество"), (100, 580, "ИВАНОВНА"),
+             (700, 640, "Пол"), (700, 690, "ЖЕН."), (100, 350, "ИВАНОВ")]
+    words = [w for i, line in enumerate(first) for w in _line(*line, ("first", i))]
+
+    @dataclass
+    class Block(RecordingBackend):
+        def read_region(self, image, box, angle, lang=None, flatten=False):
+            if angle:
+                return []
+            self.regions.append((box, angle, lang))
+            read = [w for i, line in enumerate(block) for w in _line(*line, ("region", 0, box, i))]
+            return read + [Word("ee", (1500, 1200, 1540, 1240), 20.0, ("region", 0, box, 99))]
+
+    backend = Block()
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], backend)
+    assert [(angle, lang) for _, angle, lang in backend.regions] == [(0, "rus")]
+    x0, y0, x1, y1 = backend.regions[0][0]
+    assert x0 < 100 and y0 < 100 and x1 > 1300 and 970 < y1 < 1200  # round the page's print
+    found = locate_fields(DOCTYPES["snils"], [page])
+    assert [found[f].value for f in ("last_name", "first_name", "middle_name", "gender")] == [
+        "Иванова", "Петра", "Ивановна", "female"]
+    assert "ee" not in page.text.split() and "ИВАНОВ" not in page.text.split()
+
+
+def test_a_page_whose_labelled_fields_are_all_found_is_not_read_as_a_block():
+    """A receipt's address is found by its place, not by a label: its absence reads no block."""
+    lines = [(100, 100, "SHOP SDN BHD"), (100, 300, "Date: 01/02/2023"), (100, 400, "TOTAL 12.50")]
+    backend = SparseBackend(sparse=[])
+    page = PageText(1, 2000, 2800, 300, "ocr", [w for i, line in enumerate(lines) for w in _line(*line, i)])
+    found = locate_fields(DOCTYPES["receipt"], [page])
+    assert found["address"].value is None and found["date"].value and found["total"].value
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["receipt"], backend)
+    assert backend.sparse_reads == 1 and backend.regions == []
