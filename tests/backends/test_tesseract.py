@@ -83,3 +83,70 @@ def test_digits_a_box_apart_are_read_closed_up_and_boxed_where_they_are_printed(
     assert "".join(w.text for w in words) == "243567187251"
     x0, x1 = min(w.bbox[0] for w in words), max(w.bbox[2] for w in words)
     assert 100 <= x0 <= 110 and 100 + 90 * 11 + 10 <= x1 <= 100 + 90 * 11 + 35
+
+
+def test_russian_lines_on_an_english_page_keep_their_reading(monkeypatch):
+    """An English page holding a Russian name and address: the words read Cyrillic there are
+    Russian, and are not read again in English ('Иванов' read so is 'UBaHos', 'за' '3a')."""
+    page, draw, font = _blank_page((1500, 760))
+    lines = ["ACME TRADING SDN BHD", "NO. 12, JALAN BESAR, 45600 KLANG", "Customer: Иванов Пётр Сергеевич",
+             "PENCIL 2B 3 1.20 3.60", "Доставка: Москва, ул. Ленина 5", "TOTAL RM 12.60", "Спасибо за покупку",
+             "Thank you, please come again"]
+    for i, line in enumerate(lines):
+        draw.text((60, 40 + 85 * i), line, font=font, fill=20)
+    words, _ = tesseract.TesseractBackend(lang="rus+eng").read(page, 300)
+    text = " ".join(w.text for w in words).split()
+    assert {"Иванов", "Сергеевич", "Москва,", "ул.", "Ленина"} <= set(text), text
+    monkeypatch.setattr(tesseract, "REREAD_LATIN", False)
+    assert [w.text for w in tesseract.TesseractBackend(lang="rus+eng").read(page, 300)[0]] == text
+
+
+def _fake_reading(monkeypatch, page_words, line_words):
+    """A backend whose whole-page reading gives `page_words` and whose English line readings
+    give those of `line_words` over the line asked for; the boxes of lines read are noted."""
+    from PIL import Image
+
+    from obligations.backends.base import Word
+
+    asked = []
+
+    def ocr(self, image, psm, dpi, lang=None, whole_page=True, region=None, **_):
+        if region is None:
+            return [Word(t, b, c, l) for t, b, c, l in page_words]
+        asked.append((lang, psm, region))
+        return [Word(t, b, c, 0) for t, b, c in line_words if region[1] <= (b[1] + b[3]) / 2 <= region[3]]
+
+    monkeypatch.setattr(tesseract.TesseractBackend, "_ocr", ocr)
+    return tesseract.TesseractBackend(lang="rus+eng"), Image.new("L", (1000, 1000), 255), asked
+
+
+def test_cyrillic_lookalikes_on_a_latin_page_are_read_again_in_english(monkeypatch):
+    latin = [(f"WORD{i}", (10, 500 + 40 * i, 90, 530 + 40 * i), 95.0, 10 + i) for i in range(10)]
+    page_words = latin + [
+        ("РЕКМАСААМ", (100, 100, 300, 130), 90.0, 1), ("ZHENG", (310, 100, 400, 130), 95.0, 1),
+        ("НОМЕ", (100, 200, 200, 230), 89.0, 2), ("MASTER", (210, 200, 330, 230), 95.0, 2),
+        ("ЗЕТАРАК,", (100, 300, 260, 330), 93.0, 3), ("А", (270, 300, 290, 330), 90.0, 3),
+    ]
+    line_words = [
+        ("PERNIAGAAN", (101, 100, 299, 130), 86.0), ("ZHENG", (310, 100, 400, 130), 96.0),
+        ("HOniE", (100, 200, 200, 230), 65.0), ("MASTER", (210, 200, 330, 230), 95.0),  # less sure: kept
+        ("SETAPAK,", (100, 300, 260, 330), 70.0), ("4", (270, 300, 290, 330), 99.0),
+    ]
+    backend, image, asked = _fake_reading(monkeypatch, page_words, line_words)
+    words, rotation = backend.read(image, 300)
+    assert rotation == 0
+    assert [w.text for w in words[10:]] == ["PERNIAGAAN", "ZHENG", "НОМЕ", "MASTER", "SETAPAK,", "А"]
+    assert words[10].line == 1 and words[14].line == 3  # the new words keep their line
+    assert all(lang == "eng" and psm == tesseract.LINE_PSM for lang, psm, _ in asked) and len(asked) == 3
+
+
+def test_a_cyrillic_page_is_not_read_again(monkeypatch):
+    page_words = [(f"СЛОВО{i}", (10, 40 * i, 90, 30 + 40 * i), 95.0, i) for i in range(10)]
+    page_words += [("ОБЖ", (100, 600, 200, 630), 40.0, 20), ("MASTER", (210, 600, 330, 630), 95.0, 20)]
+    backend, image, asked = _fake_reading(monkeypatch, page_words, [("ABC", (100, 600, 200, 630), 99.0)])
+    words, _ = backend.read(image, 300)
+    assert not asked and [w.text for w in words][-2:] == ["ОБЖ", "MASTER"]
+    # Read in one language, nothing is read again either.
+    backend.lang = "eng"
+    backend.read(image, 300)
+    assert not asked
