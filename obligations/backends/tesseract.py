@@ -58,6 +58,7 @@ LINE_MARGIN = 0.2  # a line read again: its words' box and this much of its heig
 # A word read this sure in Cyrillic, with letters of no Latin twin, is Russian (SROIE: 6 such
 # misreads in 140 receipts, 'уапп' for 'yann' among them; their lines are left as read).
 RUSSIAN_CONF = 90.0
+SPARSE_LATIN = True  # and in `read_sparse` (a second reading of receipts missing a field)
 LINE_PSM = 7  # Tesseract page segmentation: one line of text
 
 # One engine per language in each worker process (and each server thread: an engine is not
@@ -234,7 +235,10 @@ class TesseractBackend:
         """The upright page read as sparse text: no page segmentation, so it finds the lines
         that `read`'s now and then drops whole (a table's first row beside a two-line label,
         a name beside a photo), at the cost of their order and of more specks."""
-        return [replace(w, line=("sparse", w.line)) for w in self._ocr(image, SPARSE_PSM, dpi, lang)]
+        words = self._ocr(image, SPARSE_PSM, dpi, lang)
+        if REREAD_LATIN and SPARSE_LATIN:
+            words = self._latin_words_read_again(image, words, dpi, lang or self.lang)
+        return [replace(w, line=("sparse", w.line)) for w in words]
 
     def read_inked(self, image: Image.Image, box: Box, dpi: int | None = None, lang: str | None = None,
                    close_up: bool = False) -> list[Word]:

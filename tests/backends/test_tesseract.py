@@ -150,3 +150,11 @@ def test_a_cyrillic_page_is_not_read_again(monkeypatch):
     backend.lang = "eng"
     backend.read(image, 300)
     assert not asked
+
+
+def test_the_sparse_reading_of_a_latin_page_is_read_again_too(monkeypatch):
+    latin = [(f"WORD{i}", (10, 500 + 40 * i, 90, 530 + 40 * i), 95.0, 10 + i) for i in range(10)]
+    page_words = latin + [("ЗЕТАРАК,", (100, 300, 260, 330), 93.0, 3)]
+    backend, image, asked = _fake_reading(monkeypatch, page_words, [("SETAPAK,", (100, 300, 260, 330), 90.0)])
+    words = backend.read_sparse(image, 300)
+    assert words[-1].text == "SETAPAK," and words[-1].line == ("sparse", 3) and len(asked) == 1
