@@ -14,6 +14,12 @@ from ..doctypes import DocType, FieldSpec
 from .matching import similar_pairs, squash
 
 LABEL_CUTOFF = 82.0
+# A label of this many letters or more is found with more of them misread ('Дата нылачи' for
+# 'Дата выдачи', 'Дата репктраини' for 'Дата регистрации' on a fax or a 100-dpi scan), when
+# no other owner's label reads within LONG_LABEL_MARGIN points as well from the same words.
+LONG_LABEL = 10
+LONG_LABEL_CUTOFF = 74.0
+LONG_LABEL_MARGIN = 10.0
 COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
 SURE_CONF = 60  # a word this sure is print, not a speck read as print
 PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
@@ -198,8 +204,19 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
                 runs += [(text, r, start, end, None) for text, end in _phrase_runs(rows[r], squashed, start, limit)]
     runs += _wrapped_runs(rows, squashed_rows, limit)
     candidates = []
-    for i, j, score in similar_pairs([t for _, t in targets], [run[0] for run in runs], LABEL_CUTOFF):
+    scored = list(similar_pairs([t for _, t in targets], [run[0] for run in runs], LONG_LABEL_CUTOFF))
+    # A run's best score for each owner: a long label read with several letters wrong is
+    # taken only where it reads as no other owner's label nearly as well.
+    best: dict[int, dict[str, float]] = {}
+    for i, j, score in scored:
+        owners_of_run = best.setdefault(j, {})
+        owner = targets[i][0]
+        owners_of_run[owner] = max(score, owners_of_run.get(owner, 0.0))
+    for i, j, score in scored:
         owner, target = targets[i]
+        if score < LABEL_CUTOFF and (len(target) < LONG_LABEL or any(
+                other != owner and other_score > score - LONG_LABEL_MARGIN for other, other_score in best[j].items())):
+            continue
         _, r, start, end, wrap = runs[j]
         candidates.append((score, len(target), owner, r, start, end, wrap))
     candidates.sort(key=lambda c: (-c[0], -c[1]))

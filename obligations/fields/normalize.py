@@ -142,12 +142,19 @@ def normalize_text(raw: str) -> str | None:
     # underline the value was printed on, not print.
     s = " ".join(t for t in (token.strip("_") for token in _clean(raw).split(" ")) if t)
     s = s.strip(_STRAY_EDGE + " ")
-    return _SETTLEMENT_COMMA.sub(r"\1.", s) or None
+    s = _HYPHEN_TWICE.sub("-", s)
+    s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
+    return s or None
 
 
 # 'Г, НИЖНИЙ ТАГИЛ': a settlement's abbreviation always ends with a full stop, which OCR
 # reads as a comma now and then.
 _SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР),(?= [А-ЯЁ])")
+# ... or drops it ('ГОР ЧЕЛЯБИНСК'): an abbreviation of more than one letter is no word of its
+# own (a one-letter one may be a preposition: 'с', 'в').
+_SETTLEMENT_UNDOTTED = re.compile(r"(?<![\w.-])([Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР)(?= [А-ЯЁ])")
+# A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
+_HYPHEN_TWICE = re.compile(r"(?<=\w)- ?-(?=\w)")
 
 
 def normalize_caps(raw: str) -> str | None:
@@ -257,9 +264,20 @@ def normalize_place(raw: str) -> str | None:
     case as printed: the round capitals differ from small letters only in size, and OCR
     reads 'г. Уфа' as 'Г. Уфа'. In a place printed in capitals ('Г. УФА') it stays."""
     s = normalize_text(raw)
-    if s is None or not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
+    if s is None:
+        return s
+    # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
+    # and as a full stop after its last word ('ГОР. ЛОТОШИНО.'): the abbreviations a place
+    # ends with ('обл.', '(Хант.)', 'р-н.') are shorter.
+    s = _HYPHEN_SPECK.sub("-", s)
+    if s.endswith(".") and re.search(r"(?:^|\s)[^\W\d_]{6,}\.$", s):
+        s = s[:-1]
+    if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
         return s
     return _SETTLEMENT.sub(lambda m: m.group().lower(), s)
+
+
+_HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 
 
 _SETTLEMENT = re.compile(r"(?<![\w.-])(Г|ГОР|Гор|ПОС|Пос|Д|ДЕР|Дер|С)\.(?= ?[А-ЯЁ])")

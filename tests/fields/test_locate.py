@@ -612,3 +612,19 @@ def test_a_gender_whose_label_was_lost_is_found_in_full_alone_and_only_when_one(
     # A name that starts like one ('МУРИНА', 'ЖЕМЧУГА') is none; two genders are no reading.
     assert values("passport", rows[:3])["gender"] is None
     assert values("passport", rows + [(100, 600, "МУЖ.")])["gender"] is None
+
+
+def test_a_long_label_read_with_several_letters_wrong_is_found_where_no_other_reads_as_well():
+    """'Дата нылачи' (80 against 'Дата выдачи'), 'Дата репктраини' (76 against 'Дата
+    регистрации') on a fax or a 100-dpi scan; a short label must still read nearly exactly."""
+    got = values("passport", [
+        (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
+        (100, 160, "03.02.2005"), (100, 200, "Дата нылачи"),
+    ])
+    assert got["issue_date"] == "2005-02-03"
+    got = values("snils", [
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (100, 300, "Дата рождения"), (100, 360, "«10» ОКТЯБРЯ 1962 Г."),
+        (100, 420, "Место рождения"), (100, 480, "ГОР. ЮРЮЗАНЬ"), (100, 540, "Дата репктраини"),
+        (100, 600, "«04» МАЯ 2017 Г."),
+    ])
+    assert (got["birth_place"], got["registration_date"]) == ("ГОР. ЮРЮЗАНЬ", "2017-05-04")
