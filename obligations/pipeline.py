@@ -34,6 +34,7 @@ from .doctypes import DocType, load_doctypes
 from .errors import InputError, MissingDependency, ObligationsError, UsageError
 from .fields.locate import Found, find_text_box, locate_fields
 from .reading import follow_up
+from .reading.dropped_lines import doubt_block_values
 from .reading.invalid_values import reread_invalid
 from .reading.page import page_raster, read_page, to_page_pixels
 from .results import DocumentResult, FieldResult, PageResult, Result
@@ -416,6 +417,7 @@ class Pipeline:
             else:
                 self._follow_up(source, doctype, doc_pages)
                 found = locate_fields(doctype, doc_pages)
+                doubt_block_values(doc_pages, found)
                 # Before an engine is chosen every page is a text layer's: nothing to read again.
                 if self.chosen and self._backend is not None:
                     reread_invalid(doctype, doc_pages, found, lambda regions: self._read_regions_of_pages(source, doc_pages, regions))

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 from ..backends.base import Backend, Box, PageText, Word
 from ..doctypes import DocType
-from ..fields.locate import SURE_CONF, locate_fields
+from ..fields.locate import SURE_CONF, Found, locate_fields
 from .misread_words import misreads_read_again
-from .regions import UNSURE_CONF, covered, located, missing, on_page, swapped_in
+from .regions import UNSURE_CONF, covered, inside, located, missing, on_page, swapped_in
 
 DROPPED_LINE_CONF = 60  # a sparse reading's words less sure than this are mostly specks and pictures
 
@@ -90,3 +90,27 @@ def text_area(page: PageText) -> Box | None:
     margin = 2 * height
     return on_page((min(w.bbox[0] for w in words) - margin, min(w.bbox[1] for w in words) - margin,
                     max(w.bbox[2] for w in words) + margin, max(w.bbox[3] for w in words) + margin), page)
+
+
+BLOCK_READ_DOUBT = 0.5  # the most a value resting on the block reading's words is trusted
+
+
+def doubt_block_values(pages: list[PageText], found: dict[str, Found]) -> None:
+    """Values that rest on words only the block reading gave (`read_block`) are marked: their
+    confidence at most BLOCK_READ_DOUBT and a warning to check them. On pages where both other
+    readings lost the line, that reading now and then gives a value that is not the printed
+    one ('665361.44' for 798433.73 on a 100-dpi invoice), and a total or a name has no check
+    digit to tell: such a value is never given as if it were sure."""
+    by_number = {p.page: p for p in pages}
+    for field_id, value in found.items():
+        page = by_number.get(value.page or 0)
+        if value.value is None or value.bbox is None or page is None:
+            continue
+        if any(_from_block(w) and inside(w.bbox, value.bbox) for w in page.words):
+            found[field_id] = replace(
+                value, confidence=min(value.confidence, BLOCK_READ_DOUBT),
+                warning=value.warning or f"{field_id}: read only in a second reading of the page's text; check it")
+
+
+def _from_block(word: Word) -> bool:
+    return isinstance(word.line, tuple) and bool(word.line) and word.line[0] == "block"

@@ -466,3 +466,23 @@ def test_a_page_whose_labelled_fields_are_all_found_is_not_read_as_a_block():
     assert found["address"].value is None and found["date"].value and found["total"].value
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["receipt"], backend)
     assert backend.sparse_reads == 1 and backend.regions == []
+
+
+def test_a_value_resting_on_the_block_readings_words_is_never_given_as_sure():
+    from obligations.backends.base import PageText, Word
+    from obligations.fields.locate import Found
+    from obligations.reading.dropped_lines import BLOCK_READ_DOUBT, doubt_block_values
+
+    page = PageText(1, 1000, 800, 100, "ocr", [
+        Word("Итого", (10, 10, 90, 30), 95.0, (1, 1, 1)),
+        Word("665361.44", (100, 10, 220, 30), 91.0, ("block", (1, 1, 2))),
+        Word("Иванов", (100, 60, 200, 80), 96.0, (1, 2, 1)),
+    ])
+    found = {"total": Found("665361.44", "665361.44", True, 0.9, 1, (95, 5, 225, 35), "label"),
+             "last_name": Found("Иванов", "Иванов", True, 0.93, 1, (95, 55, 205, 85), "label"),
+             "number": Found()}
+    doubt_block_values([page], found)
+    assert found["total"].confidence == BLOCK_READ_DOUBT and "check it" in found["total"].warning
+    assert found["total"].value == "665361.44"  # kept, but not as if it were sure
+    assert found["last_name"].confidence == 0.93 and found["last_name"].warning is None
+    assert found["number"] == Found()
