@@ -6,11 +6,10 @@ import base64
 import io
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,46 +22,17 @@ pytest.importorskip("uvicorn")
 
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
+from .conftest import ServerProcess, free_port  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "input" / "snils_sample.jpg"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, *args: str, env: dict | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = io.StringIO()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "obligations", "serve", "--port", str(self.port), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1", **(env or {})},
-        )
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited: {self.proc.stdout.read()}")
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise AssertionError("server did not become healthy in 120 s")
-
-    def stop(self) -> str:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        return self.proc.stdout.read() if self.proc.stdout else ""
+def Server(*args: str, env: dict | None = None) -> ServerProcess:
+    """`obligations serve ARGS` on a free port; `stop()` gives back what it logged."""
+    handle, log = tempfile.mkstemp(prefix="obligations-serve-", suffix=".log")
+    os.close(handle)
+    return ServerProcess(*args, env=env, log=log)
 
 
 @pytest.fixture(scope="module")
