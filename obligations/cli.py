@@ -149,10 +149,9 @@ def _terminate(signum, frame):
 @_slurm_options
 @click.pass_context
 def run(ctx, paths, out, ocr_service, doc_type, page_spec, dpi, jobs, lang, fmt, overlay, force_ocr, verify_with,
-        no_fallback, skip_existing,
-        force, mirror_roots, password, doctypes_dir, pixel_limit, model, model_path, precision, attn, vlm_max_pixels, need_bbox, locate,
-        mode, prompts, system_prompt, remote_url, remote_model, api_key, concurrency, quiet, explain, verbose,
-        log_level, executor, shards, **slurm) -> None:
+        no_fallback, skip_existing, force, mirror_roots, password, doctypes_dir, pixel_limit, model, model_path,
+        precision, attn, vlm_max_pixels, need_bbox, locate, mode, prompts, system_prompt, remote_url, remote_model,
+        api_key, concurrency, quiet, explain, verbose, log_level, executor, shards, **slurm) -> None:
     """Extract validated fields from PATHS (files or directories, walked recursively).
 
     Each input gives OUT/<name>.<format>: its path below the folder named (the tree mirrored),
