@@ -162,7 +162,10 @@ def _header(spec: FieldSpec, rows: list[Row]) -> list[Row]:
         if row.standalone:
             continue
         if spec.stop and re.search(spec.stop, _text(row.words)) and not _registration(spec, row):
-            if any(not _scrap(r) and not _registration(spec, r) for r in header):
+            # The shop's name, or its registration number, printed already: the header has
+            # ended, even where the name was read too poorly to count (a stamp over it): the
+            # rows after it are the sale's ('DETERGENT 2KG' is no company).
+            if any(not _scrap(r) or _registration(spec, r) for r in header):
                 break
             continue  # 'TAX INVOICE' over the shop's name
         header.append(row)

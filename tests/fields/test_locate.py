@@ -628,3 +628,17 @@ def test_a_long_label_read_with_several_letters_wrong_is_found_where_no_other_re
         (100, 600, "«04» МАЯ 2017 Г."),
     ])
     assert (got["birth_place"], got["registration_date"]) == ("ГОР. ЮРЮЗАНЬ", "2017-05-04")
+
+
+def test_a_receipts_header_ends_after_its_registration_number_even_when_its_name_is_unreadable():
+    """A stamp over the shop's name leaves it a scrap: the rows after the registration number
+    and the date are the sale's, and no item ('DETERGENT 2KG') is taken for the company."""
+    receipt = load_doctypes()["receipt"]
+    rows = [("~$0M`BHB ;:", 20), ("(CO. REG. NO. 990618-K)", 92), ("SIMPLIFIED TAX INVOICE", 95),
+            ("DATE: 17/04/2022 13:53:32", 94), ("CASHIER: BETHANY", 93), ("DETERGENT 2KG", 95),
+            ("AX 37.25 37.25", 90), ("TOTAL AMOUNT 37.25", 95)]
+    words = [Word(token, (40 + 160 * i, 40 + 60 * n, 190 + 160 * i, 80 + 60 * n), conf, (1, n, i))
+             for n, (text, conf) in enumerate(rows) for i, token in enumerate(text.split())]
+    found = locate_fields(receipt, [PageText(1, 1200, 1600, 300, "ocr", words)])
+    assert found["company"].value != "DETERGENT 2KG" and found["address"].value != "AX 37.25 37.25"
+    assert found["total"].value == "37.25"
