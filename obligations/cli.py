@@ -78,11 +78,19 @@ def main() -> None:
     """Documents (scans, photos, PDFs) in, validated per-field JSON out."""
     # SIGTERM (a scheduler's stop, `timeout`, `kill`) ends a run as Ctrl-C does: the workers
     # stopped, no temporary file left, every finished file kept.
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
 
 
-def _terminate(signum, frame):
-    raise Terminated()
+_MAIN_PID = os.getpid()
+
+
+def _interrupt(signum, frame):
+    # A worker forked just as the signal came inherits it as pending, and would raise it in
+    # the middle of its start (printing a traceback): the main process alone ends the run.
+    if os.getpid() != _MAIN_PID:
+        return
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 @main.command(epilog=EXIT_CODES_HELP)
