@@ -102,10 +102,17 @@ def result_of(server, item_id: str) -> dict:
 def assert_boxes_match(driver, result: dict, doc_index: int, page: int) -> int:
     """Every box of this document on this page sits where its bbox, scaled to the image, says."""
     info = next(p for p in result["pages"] if p["page"] == page)
-    image = driver.execute_script("const r = document.getElementById('page-image').getBoundingClientRect();"
-                                  "return [r.left, r.top, r.width, r.height]")
+
+    def drawn(d):
+        """The page image's place once it is drawn at the page's own proportions (the browser
+        lays the new image out a moment after the page says it is ready: wait for that)."""
+        r = d.execute_script("const r = document.getElementById('page-image').getBoundingClientRect();"
+                             "return [r.left, r.top, r.width, r.height]")
+        sx, sy = r[2] / info["width"], r[3] / info["height"]
+        return r if sx > 0 and abs(sx - sy) < 0.01 * sx else None
+
+    image = wait(driver, drawn, "the page image drawn at the page's proportions")
     scale_x, scale_y = image[2] / info["width"], image[3] / info["height"]
-    assert abs(scale_x - scale_y) < 0.01 * scale_x  # drawn at the page's own proportions
     fields = result["documents"][doc_index]["fields"]
     expected = {k: f["bbox"] for k, f in fields.items() if f["bbox"] and f["page"] == page}
     boxes = driver.execute_script(
