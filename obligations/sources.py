@@ -12,6 +12,7 @@ import importlib
 import os
 import re
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,20 +111,21 @@ def collect_inputs(paths: list[Path], roots: list[Path] = ()) -> Inputs:
     `roots`: folders whose tree the output names mirror besides the directories named (a
     sharded run's jobs are given files, but name them as the whole run would)."""
     found = Inputs()
+    shared: dict[Path, set[str]] = {}  # folder -> the stems two of its inputs share (listed once)
     for path in paths:
         if path.is_dir():
             walked, errors = _walk(path)
             found.errors += errors
             for file in walked:
                 found.files.append(file)
-                found.names[file] = _output_name(file, path)
+                found.names[file] = _output_name(file, path, shared)
         else:
             if path.name == "-" or not path.exists() and not path.is_symlink():
                 found.errors.append(InputError(f"{path}: no such file or folder"))
                 continue
             found.files.append(path)  # unsupported or unreadable files are reported per file
             root = next((r for r in roots if path.resolve().is_relative_to(r.resolve())), None)  # sharded runs
-            found.names[path] = _output_name(path, root)
+            found.names[path] = _output_name(path, root, shared)
     return found
 
 
@@ -141,23 +143,24 @@ def _walk(folder: Path) -> tuple[list[Path], list[InputError]]:
     return sorted(files), errors
 
 
-def _output_name(file: Path, root: Path | None) -> Path:
+def _output_name(file: Path, root: Path | None, shared: dict[Path, set[str]]) -> Path:
     below = Path()
     if root is not None:
         below = (file.relative_to(root) if file.is_relative_to(root)
                  else file.resolve().relative_to(root.resolve())).parent
-    return below / (file.name if _stem_shared(file) else file.stem)
+    if file.parent not in shared:
+        shared[file.parent] = _shared_stems(file.parent)
+    return below / (file.name if file.stem in shared[file.parent] else file.stem)
 
 
-def _stem_shared(file: Path) -> bool:
-    """Whether another supported input in the file's folder has the same stem."""
+def _shared_stems(folder: Path) -> set[str]:
+    """The stems that two or more supported inputs in `folder` share."""
     try:
-        siblings = os.listdir(file.parent)
+        names = os.listdir(folder)
     except OSError:
-        return False
-    stem = file.stem
-    return any(name != file.name and Path(name).stem == stem and Path(name).suffix.lower() in SUFFIXES
-               for name in siblings)
+        return set()
+    counts = Counter(Path(name).stem for name in names if Path(name).suffix.lower() in SUFFIXES)
+    return {stem for stem, count in counts.items() if count > 1}
 
 
 def open_source(
