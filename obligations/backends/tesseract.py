@@ -326,7 +326,7 @@ class TesseractBackend:
         """The page as Tesseract reads it whole (grey, background flattened, deskewed, rules
         removed) and the angle it was turned by. Kept while `image` lives: a second reading of the same
         page (sparse text, after a field was not found) does not prepare it again."""
-        from .page_cleanup import estimate_skew, flatten_background, without_rules
+        from .page_cleanup import estimate_skew, flatten_background, turned, without_rules
 
         kept = getattr(_engines, "prepared", None)
         if kept is not None and kept[0]() is image:
@@ -334,7 +334,7 @@ class TesseractBackend:
         page = flatten_background(image if image.mode == "L" else image.convert("L"))
         skew = estimate_skew(page)
         if abs(skew) >= MIN_SKEW:
-            page = page.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
+            page = turned(page, skew)
         else:
             skew = 0.0
         if self.remove_rules:

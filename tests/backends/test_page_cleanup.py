@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from obligations.backends.page_cleanup import (MIN_WALL, _box_row_walls, _long_runs, _max_filter, _otsu_threshold,
                                                closed_up, estimate_skew, flatten_background, only_ink, widened,
-                                               without_rules)
+                                               turned, without_rules)
 
 
 @pytest.mark.parametrize("shape", [(7, 7), (40, 31), (349, 253)])
@@ -51,6 +51,16 @@ def _text_page(angle: float = 0.0) -> Image.Image:
 def test_skew_is_found_between_the_whole_degrees(angle):
     # estimate_skew gives the turn that levels the lines: the opposite of the one applied.
     assert estimate_skew(_text_page(angle)) == pytest.approx(-angle, abs=0.25)
+
+
+@pytest.mark.parametrize("angle", [1.75, -3.0])
+def test_turned_is_pils_turn(angle):
+    page = _text_page()
+    expected = np.asarray(page.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)).astype(int)
+    got = np.asarray(turned(page, angle)).astype(int)
+    # The same turn about the same centre: pixels differ by rounding alone, none by a stroke's shift.
+    assert np.abs(got - expected).max() <= 40 and np.abs(got - expected).mean() < 1
+    assert estimate_skew(turned(page, angle)) == pytest.approx(-angle, abs=0.25)
 
 
 def test_rules_are_painted_out_and_text_kept():
