@@ -86,7 +86,15 @@ def is_noise(word: Word) -> bool:
         return True
     if word.bbox[3] - word.bbox[1] < MIN_TEXT_HEIGHT:
         return True
-    return len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit()
+    if len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit():
+        return True
+    # One letter between apostrophes ('’о’', '`и\''): a stroke of a stamp's ring or a signature,
+    # read sure; such a scrap between a name's lines cut the name off. ('г.', 'А.' are print.)
+    text = word.text
+    return len(text) == 3 and text[0] in _SCRAP_MARKS and text[2] in _SCRAP_MARKS and text[1].isalpha()
+
+
+_SCRAP_MARKS = "’‘'`´\"„“”"
 
 
 
@@ -190,8 +198,8 @@ def _overlap_x(a: list[Word], b: list[Word]) -> bool:
 
 
 def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[LabelHit]:
-    """Every place a label is printed. Where labels compete for the same words, the best
-    match wins, and the longer label among equals ('Дата и место рождения' over 'Дата')."""
+    """Every place a label is printed. Where labels compete for the same words, the match
+    with the most letters right wins ('Дата и место рождения' over 'Дата')."""
     targets = [(owner, target) for owner, label in owners if (target := squash(label))]
     longest = max((len(t) for _, t in targets), default=0)
     # Squashed text of words start..end of row r (and, for a wrapped label, of its second line).
@@ -219,7 +227,10 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
             continue
         _, r, start, end, wrap = runs[j]
         candidates.append((score, len(target), owner, r, start, end, wrap))
-    candidates.sort(key=lambda c: (-c[0], -c[1]))
+    # Most letters matched first: a longer label read with a few letters wrong ('ИННИКИИ
+    # покупателя' for 'ИНН/КПП покупателя', 85) explains its words better than a shorter one
+    # read from part of them ('покупателя' for 'Покупатель', 90).
+    candidates.sort(key=lambda c: (-c[0] * c[1], -c[0]))
     taken: set[tuple[int, int]] = set()
     hits = []
     for score, length, owner, r, start, end, wrap in candidates:
@@ -295,15 +306,20 @@ def _tail_row(rows: list[Row], r: int, left: float) -> tuple[int, int] | None:
 def _phrase_runs(row: Row, squashed: list[str], start: int, limit: float) -> Iterator[tuple[str, int]]:
     """(squashed text, end) of the words from `start` to each `end` within one printed
     phrase: a label never runs across a column gap ('(фамилия)   (имя)   (отчество)' are
-    three labels). Stops after the first text longer than `limit`."""
+    three labels), nor over a number (no label holds one: a long label must not take in the
+    value after it to match better). Stops after the first text longer than `limit`."""
     text = ""
     for end in range(start, len(squashed)):
-        if end > start and _starts_column(row, end):
+        if end > start and (_starts_column(row, end) or _mostly_digits(squashed[end])):
             return
         text += squashed[end]
         yield text, end + 1
         if len(text) > limit:
             return
+
+
+def _mostly_digits(squashed: str) -> bool:
+    return sum(c.isdigit() for c in squashed) * 2 > len(squashed)
 
 
 def _ends_phrase(row: Row, index: int) -> bool:

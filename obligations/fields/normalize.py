@@ -144,7 +144,25 @@ def normalize_text(raw: str) -> str | None:
     s = s.strip(_STRAY_EDGE + " ")
     s = _HYPHEN_TWICE.sub("-", s)
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
-    return s or None
+    s = _REGION_UNDOTTED.sub(r"\1.", s)
+    return _in_capitals(s) or None
+
+
+def _in_capitals(s: str) -> str:
+    """A value printed in capitals, wholly: Cyrillic small letters are most capitals' own
+    shapes made smaller, and a degraded scan reads some of them small ('г. ПОДОЛЬСК',
+    'ПО чеЛЯБИНСКОЙ ОБЛ.'). Printed in capitals: a capital word of four letters or more, and
+    no word in title or small letters but abbreviations ('г.', 'обл.', 'в')."""
+    words = _CYRILLIC_WORD.findall(s)
+    if not any(w.isupper() and len(w) >= 4 for w in words):
+        return s
+    for word in words:
+        if word.islower() and len(word) > 3 or word[0].isupper() and not word.isupper():
+            return s  # 'г. Москва', 'ПАО «Интерком»': the case is the print's
+    return "".join(c.upper() if "а" <= c <= "я" or c == "ё" else c for c in s)
+
+
+_CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 
 
 # 'Г, НИЖНИЙ ТАГИЛ': a settlement's abbreviation always ends with a full stop, which OCR
@@ -152,7 +170,10 @@ def normalize_text(raw: str) -> str | None:
 _SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР),(?= [А-ЯЁ])")
 # ... or drops it ('ГОР ЧЕЛЯБИНСК'): an abbreviation of more than one letter is no word of its
 # own (a one-letter one may be a preposition: 'с', 'в').
-_SETTLEMENT_UNDOTTED = re.compile(r"(?<![\w.-])([Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР)(?= [А-ЯЁ])")
+# A city's 'г' is no word either, unlike 'с' or 'в'.
+_SETTLEMENT_UNDOTTED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР)(?= [А-ЯЁ])")
+# A region's 'обл.' ends with its full stop as well: 'ПО ЧЕЛЯБИНСКОЙ ОБЛ'.
+_REGION_UNDOTTED = re.compile(r"(?<![\w.-])(ОБЛ|[Оо]бл)(?![\w.-])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
 _HYPHEN_TWICE = re.compile(r"(?<=\w)- ?-(?=\w)")
 

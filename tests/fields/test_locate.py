@@ -642,3 +642,42 @@ def test_a_receipts_header_ends_after_its_registration_number_even_when_its_name
     found = locate_fields(receipt, [PageText(1, 1200, 1600, 300, "ocr", words)])
     assert found["company"].value != "DETERGENT 2KG" and found["address"].value != "AX 37.25 37.25"
     assert found["total"].value == "37.25"
+
+
+def test_a_stamps_scrap_between_a_names_lines_does_not_cut_the_name():
+    """One letter between apostrophes, read sure from a stamp's ring between the lines of
+    'Ф. И. О.', is no line of the name."""
+    # As read on a stamped card: the scrap a flat stroke left of the first name, at its top.
+    page = page_of([(100, 384, "ПЕНСИОННЫЙ ФОНД РОССИЙСКОЙ ФЕДЕРАЦИИ"), (255, 770, "Ф. И. О."),
+                    (836, 759, "Королева"), (836, 831, "Лукия"), (838, 894, "Михайловна"), (255, 1119, "Пол ЖЕНСКИЙ")])
+    scrap = Word("’о’", (699, 828, 746, 834), 78.0, 99)
+    found = locate_fields(DOCTYPES["snils"], [PageText(1, 2400, 3000, 300, "ocr", page.words + [scrap])])
+    assert [found[f].value for f in ("last_name", "first_name", "middle_name")] == ["Королева", "Лукия", "Михайловна"]
+
+
+def test_a_long_label_read_with_letters_wrong_beats_a_short_one_inside_it():
+    """'ИННИКИИ покупателя' (a fax's 'ИНН/КПП покупателя') holds 'покупателя', which reads as
+    the buyer's own label 'Покупатель' better: the label that explains more letters wins."""
+    got = values("invoice", [
+        (100, 100, "Счет-фактура № 7275 от 13 января 2018 г."),
+        (100, 160, "Продавец: ПАО «Цветков и партнеры»"),
+        (100, 220, "Покупатель: АО «Агроторг»"),
+        (100, 280, "ИННИКИИ покупателя: 6318893156/631801007 (6б)"),
+    ])
+    assert (got["buyer_inn"], got["buyer_kpp"]) == ("6318893156", "631801007")
+    # No label takes in the value after it to read better ('Total (Inclusive of GST): 48.16'
+    # as 'Total Sales (Inclusive of GST)').
+    assert values("receipt", [(300, 100, "ABC TRADING SDN BHD"),
+                              (300, 400, "Total (Inclusive of GST): 48.16")])["total"] == "48.16"
+
+
+def test_an_amount_read_with_a_space_after_its_decimal_comma_is_one_amount():
+    """The official form's total row prints three amounts; the last is the total, even where
+    OCR put a space after its decimal comma ('16187, 40': no thousands group has two digits)."""
+    got = values("invoice", [
+        (100, 100, "Счет-фактура № 7275 от 13 января 2018 г."),
+        (100, 400, "Всего к оплате 13489,50 2697.90 16187, 40."),
+    ])
+    assert got["total"] == "16187.40"
+    assert values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
+                              (100, 400, "Всего к оплате 5, 40")])["total"] is None  # two numbers, no amount
