@@ -145,6 +145,7 @@ def normalize_text(raw: str) -> str | None:
     s = _HYPHEN_TWICE.sub("-", s)
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_UNDOTTED.sub(r"\1.", s)
+    s = _ABBREVIATION_GLUED.sub(r"\1. ", s)
     return _in_capitals(s) or None
 
 
@@ -172,6 +173,8 @@ _SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос
 # own (a one-letter one may be a preposition: 'с', 'в').
 # A city's 'г' is no word either, unlike 'с' or 'в'.
 _SETTLEMENT_UNDOTTED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР)(?= [А-ЯЁ])")
+# 'г.Екатеринбурга', 'ГОР.САМАРА': the space after the abbreviation, as the form prints it.
+_ABBREVIATION_GLUED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Оо]бл|ОБЛ|[Рр]есп|РЕСП)\.(?=[А-ЯЁ])")
 # A region's 'обл.' ends with its full stop as well: 'ПО ЧЕЛЯБИНСКОЙ ОБЛ'.
 _REGION_UNDOTTED = re.compile(r"(?<![\w.-])(ОБЛ|[Оо]бл)(?![\w.-])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.

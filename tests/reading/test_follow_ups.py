@@ -94,6 +94,26 @@ def _one_page_png(tmp_path):
     return open_source(path)
 
 
+@dataclass
+class TurnedDigitsBackend(RecordingBackend):
+    """Reads an edge strip turned one way as the number, the other way as sure letters (how
+    upside-down digits read on a 100-dpi scan)."""
+
+    def read_region(self, image, box, angle, lang=None, flatten=False):
+        self.regions.append((box, angle, lang))
+        if angle == 270:
+            return [Word("7521", box, 40.0, ("region", angle, box, 0)), Word("405201", box, 94.0, ("region", angle, box, 0))]
+        return [Word("TZ", box, 89.0, ("region", angle, box, 0)), Word("SZ", box, 96.0, ("region", angle, box, 0))]
+
+
+def test_of_an_edge_strips_two_directions_the_one_holding_the_field_wins_over_a_surer_one():
+    from obligations.reading.vertical_fields import read_vertical_fields
+
+    page = _page("ФАМИЛИЯ", "ВАСИЛЬЕВА")
+    read_vertical_fields(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], TurnedDigitsBackend())
+    assert "7521 405201" in page.text
+
+
 def test_passport_number_is_read_from_an_edge_strip_that_the_forms_rules_reach_into(tmp_path):
     """A generated office scan (seed 41) whose value underlines run into the right edge strip:
     turned upright, they cross the strip's text, and Tesseract read nothing in it until rules
