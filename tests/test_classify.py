@@ -72,6 +72,16 @@ def test_an_invoice_title_starts_a_new_document_and_a_continuation_page_does_not
     assert [pages for _, pages, _ in documents] == [[0, 1], [2]]
 
 
+def test_a_receipts_head_starts_a_new_receipt():
+    head = "WALLIS MART\nGST REG NO: 000123456789\nTAX INVOICE\nBREAD 2.00\nTOTAL 12.00\nCASH 20.00"
+    first, second = classify_page(head, DOCTYPES), classify_page(head.replace("WALLIS", "KIRK"), DOCTYPES)
+    continuation = classify_page("MILK 3.20\nSUBTOTAL 15.20\nROUNDING 0.00\nTOTAL 15.20\nCASH 20.00\nCHANGE 4.80\nTHANK YOU",
+                                 DOCTYPES)
+    assert (first.doc_type, continuation.doc_type) == ("receipt", "receipt")
+    assert first.opens and second.opens and not continuation.opens
+    assert [pages for _, pages, _ in group_pages([first, continuation, second], DOCTYPES)] == [[0, 1], [2]]
+
+
 def _page(lines: list[str]):
     """A page of OCR words, one row per line, 40 px apart."""
     from obligations.backends.base import PageText, Word
