@@ -16,6 +16,7 @@ compute nodes share with the submitting machine.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -24,6 +25,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -207,7 +209,8 @@ class LocalExecutor:
             while waiting or running:
                 while waiting and free_slots:
                     index, job = waiting.pop(0)
-                    running.append(self._start(index, job, free_slots.pop(0)))
+                    with _interrupts_held():
+                        running.append(self._start(index, job, free_slots.pop(0)))
                 finished = [entry for entry in running if entry.process is None or entry.process.poll() is not None]
                 if not finished:
                     time.sleep(LOCAL_POLL_S)
@@ -266,6 +269,27 @@ class LocalExecutor:
         if not result.ok:
             result.tail = log_tail(result.log)
         return result
+
+
+@contextlib.contextmanager
+def _interrupts_held():
+    """Ctrl-C or SIGTERM arriving while a job starts takes effect once it is in the running
+    list: raised between its start and that, it left the job's process group running after
+    the interrupt (a fresh clone's CI caught it). Held by handlers that note the signal, not by
+    the signal mask: a child inherits the mask through exec, and would not end on SIGTERM."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread gets signals, and only it may set their handlers
+        return
+    caught: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, _frame: caught.append(signum))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)  # as it would have been, by the handler of before
 
 
 def _terminate(running: list[_Running]) -> None:

@@ -182,6 +182,33 @@ def test_ctrl_c_ends_the_children(tmp_path):
     assert not any(running(pid) for pid in pids)
 
 
+def test_ctrl_c_while_a_job_starts_ends_it_too(tmp_path):
+    """The interrupt lands just as the second job has started, before the executor has it in
+    its list (where a loaded machine once descheduled it): that job's group is ended as well."""
+    runner_code = RUNNER.replace("LocalExecutor(None, jobs=2).run(jobs)", """
+import os
+start = LocalExecutor._start
+def start_then_interrupted(self, index, job, slot):
+    entry = start(self, index, job, slot)
+    if index == 1:
+        child = directory / "child1"  # written last, after the grandchild's pid
+        while not (child.exists() and child.read_text().strip()):
+            pass
+        os.kill(os.getpid(), signal.SIGINT)
+    return entry
+LocalExecutor._start = start_then_interrupted
+LocalExecutor(None, jobs=2).run(jobs)
+""")
+    runner = subprocess.Popen([sys.executable, "-c", runner_code, str(tmp_path)], stderr=subprocess.PIPE, text=True)
+    _, stderr = runner.communicate(timeout=30)
+    assert runner.returncode != 0 and "KeyboardInterrupt" in stderr
+    pids = [int((tmp_path / f"{kind}{i}").read_text()) for kind in ("child", "grandchild") for i in range(2)]
+    deadline = time.monotonic() + 5
+    while any(running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(running(pid) for pid in pids)
+
+
 def test_shards_are_consecutive_and_even():
     assert split_into_shards(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
     assert split_into_shards(["a", "b"], 5) == [["a"], ["b"]]
