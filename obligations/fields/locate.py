@@ -59,9 +59,14 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
         fallback = choose(spec, pattern_candidates(spec, models))
         if fallback is not None and (best is None or fallback.valid):
             best = fallback
-    if best is None and spec.normalize == "gender":
-        best = _gender_alone(spec, models)
+    if spec.normalize == "gender" and (best is None or best.confidence < UNSURE_GENDER):
+        # A sure gender word beats an unsure reading by the label (the next label, garbled,
+        # giving 'м' beside a printed 'ЖЕН.' on a 100-dpi passport).
+        best = _gender_alone(spec, models) or best
     return best
+
+
+UNSURE_GENDER = 0.5
 
 
 # A gender printed in full or by its usual abbreviation: no name, place or word of a form's

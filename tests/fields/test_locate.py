@@ -614,6 +614,19 @@ def test_a_gender_whose_label_was_lost_is_found_in_full_alone_and_only_when_one(
     assert values("passport", rows + [(100, 600, "МУЖ.")])["gender"] is None
 
 
+def test_a_sure_gender_word_beats_an_unsure_letter_read_by_the_label():
+    """A 100-dpi passport: 'Пол' read, beside it the next label read as an unsure scrap
+    ('рюмсдемим', conf 0) that gave 'м', and 'ЖЕН.' printed under it, read sure."""
+    page = page_of([(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"), (100, 300, "Фамилия ФАДЕЕВА")])
+    read = [("Пол", (266, 614, 284, 624), 94.5, 1), ("Дата", (380, 609, 409, 618), 61.9, 1),
+            ("рюмсдемим", (407, 606, 452, 619), 0.0, 1), ("ЖЕН.", (258, 626, 294, 642), 95.2, 2),
+            ("27", (357, 623, 370, 634), 96.4, 2), ("ИЮНЯ", (373, 621, 413, 634), 96.4, 2),
+            ("1949", (416, 620, 441, 631), 95.0, 2), ("ГОДА", (443, 618, 478, 631), 85.4, 2)]
+    words = [Word(text, box, conf, (9, 1, line)) for text, box, conf, line in read]
+    found = locate_fields(DOCTYPES["passport"], [PageText(1, 1026, 1385, 100, "ocr", page.words + words)])
+    assert found["gender"].value == "female"
+
+
 def test_a_long_label_read_with_several_letters_wrong_is_found_where_no_other_reads_as_well():
     """'Дата нылачи' (80 against 'Дата выдачи'), 'Дата репктраини' (76 against 'Дата
     регистрации') on a fax or a 100-dpi scan; a short label must still read nearly exactly."""
