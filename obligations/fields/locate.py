@@ -5,7 +5,8 @@ Works on words with boxes from any backend. The locator is in parts:
   candidates.py  word runs that may hold a field's value, near its labels or anywhere;
   choice.py      a value read from a candidate (normalised, validated) and the best one chosen;
   positional.py  fields with no label, found by their place in the layout (a receipt's
-                 company, address and total lines).
+                 company, address and total lines);
+  name_order.py  a name's parts whose labels were lost, by their order under the surname.
 A valid candidate beats an invalid one, and an invalid one is still reported (valid: false),
 never dropped or "corrected".
 """
@@ -20,6 +21,7 @@ from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, p
 from .normalize import _LAT_TO_CYR
 from .choice import Found, choose, expand, find_text_box, locate_answer, value_from_words
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
+from .name_order import names_in_order
 from .positional import lines_after, top_lines
 from .totals import reconcile_total
 
@@ -44,6 +46,7 @@ def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
                 # other amounts printed on it.
                 found = reconcile_total(spec, models, found)
         results[spec.id] = found or Found()
+    names_in_order(doctype, models, results)
     return results
 
 
