@@ -58,9 +58,10 @@ def label_candidates(spec: FieldSpec, doctype: DocType, models: list[PageModel])
 
 # The line a fax machine prints over what it sends: the time sent, the sender, the page count
 # ('18/06/2023 11:03 FROM: +7 495 154 33 95 P.001/004', 'FAX ... PAGE 1/2', 'стр. 1 из 3').
+# The page count may be read glued to the number before it ('+7 343 333 64 23P.001/001').
 TRANSMISSION_HEADER = re.compile(
-    r"\b\d{1,2}:\d{2}\b.*(?:\bP\.? ?0*\d{1,3}/0*\d{1,3}\b|\bPAGE \d+ ?(?:/|OF) ?\d+\b|\bСТР\. ?\d+ ?(?:/|ИЗ) ?\d+)"
-    r"|\b(?:FROM|FAX|ФАКС|ОТ):? ?\+?\d[\d ()-]{6,}.*\bP\.? ?0*\d{1,3}/0*\d{1,3}\b",
+    r"\b\d{1,2}:\d{2}\b.*(?:(?:\b|(?<=\d))P\.? ?0*\d{1,3}/0*\d{1,3}\b|\bPAGE \d+ ?(?:/|OF) ?\d+\b|\bСТР\. ?\d+ ?(?:/|ИЗ) ?\d+)"
+    r"|\b(?:FROM|FAX|ФАКС|ОТ):? ?\+?\d[\d ()-]{6,}.*(?:\b|(?<=\d))P\.? ?0*\d{1,3}/0*\d{1,3}\b",
     re.IGNORECASE)
 
 

@@ -528,6 +528,10 @@ _DATE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(rf"(?<![^\W\d_]){_MW}{_TS}(?P<d>\d{{1,2}}){_ORD}(?!\d){_TS}(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+    # One of the two separators lost (a fax's binarising eats full stops: '02.09 1998',
+    # '10 03.1945'); the year in full, so that no two numbers side by side read as a date.
+    re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}}){_S}(?P<m>\d{{1,2}}) (?P<y>\d{{4}})(?![\d.])"),
+    re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}}) (?P<m>\d{{1,2}}){_S}(?P<y>\d{{4}})(?![\d.])"),
 )
 
 # "2010г.", "2010 года" -> "2010 " so that the year token can be repaired.

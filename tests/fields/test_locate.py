@@ -572,6 +572,10 @@ def test_a_faxs_transmission_header_gives_no_date_to_the_document():
     assert values("receipt", rows)["date"] != "2023-06-18"
     rows[5] = (300, 320, "DATE: 08-04-2017 TIME: 21:39")
     assert values("receipt", rows)["date"] == "2017-04-08"
+    # The page count read glued to the sender's number.
+    rows[0] = (100, 40, "28/08/2020 17:19 FROM: +7 343 333 64 23P.001/001")
+    rows[5] = (300, 320, "11.01.2018 13:11:16")
+    assert values("receipt", rows)["date"] == "2018-01-11"
 
 
 def test_receipt_company_name_ending_in_a_conjunction_goes_on_on_the_next_row():
@@ -694,3 +698,12 @@ def test_an_amount_read_with_a_space_after_its_decimal_comma_is_one_amount():
     assert got["total"] == "16187.40"
     assert values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
                               (100, 400, "Всего к оплате 5, 40")])["total"] is None  # two numbers, no amount
+
+
+def test_a_date_that_lost_one_separator_to_a_fax_is_read():
+    got = values("passport", [
+        (100, 100, "Паспорт выдан ОВД ПРИМОРСКОГО РАЙОНА Г. НОВОСИБИРСКА"),
+        (100, 475, "Дата выдачи Код подразделения"), (100, 511, "02.09 1998 540-111"),
+        (600, 1507, "Дата рождения"), (600, 1543, "10 03.1945"),
+    ])
+    assert (got["issue_date"], got["birth_date"], got["division_code"]) == ("1998-09-02", "1945-03-10", "540-111")

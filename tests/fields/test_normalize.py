@@ -204,6 +204,10 @@ GENDER_CASES = [
 ]
 
 DATE_CASES = [
+    ("02.09 1998", "1998-09-02"),  # one full stop eaten by a fax's binarising
+    ("10 03.1945", "1945-03-10"),
+    ("5 12.03.2018", "2018-03-12"),  # a row's number before a whole date is no day
+    ("8 50 97", None),  # numbers side by side: no date
     ("28.09.2010", "2010-09-28"),
     ("28/09/2010", "2010-09-28"),
     ("28-09-2010", "2010-09-28"),
