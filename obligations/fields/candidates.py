@@ -65,6 +65,10 @@ TRANSMISSION_HEADER = re.compile(
     re.IGNORECASE)
 
 
+# A row that opens with a postcode, after at most a caption: 'Адрес: 417183, г. Москва'.
+POSTAL_ADDRESS = re.compile(r"^(?:\S+\s+)?\d{6},")
+
+
 def pattern_candidates(spec: FieldSpec, models: list[PageModel]) -> list[Candidate]:
     """Every row of every page, in reading order (reversed for a field picked last), but a
     fax's transmission header: its date and number are the fax's, not the document's."""
@@ -260,6 +264,8 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
         if any(h.x0(model.rows) < right for h in model.hits_in_row(r - step)):
             break  # the row holds another field's label: the value has ended
         run = _window(model, r - step, left, right)
+        if run and POSTAL_ADDRESS.match(" ".join(w.text for w in run)):
+            break  # an address row whose caption was lost ('Алрсс: 417133, г. Москва'): no line of a name
         if not run:
             if _wrap_only(model, r - step, left, right):
                 previous = current  # the second line of a wrapped label beside the value

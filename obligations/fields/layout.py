@@ -213,24 +213,28 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
     runs += _wrapped_runs(rows, squashed_rows, limit)
     candidates = []
     scored = list(similar_pairs([t for _, t in targets], [run[0] for run in runs], LONG_LABEL_CUTOFF))
-    # A run's best score for each owner: a long label read with several letters wrong is
-    # taken only where it reads as no other owner's label nearly as well.
+    # A run's best score for each label: a long label read with several letters wrong is
+    # taken only where it reads as no other label nearly as well (the same label printed for
+    # two fields, 'ИНН/КПП продавца' for the INN and the KPP, is one label).
     best: dict[int, dict[str, float]] = {}
     for i, j, score in scored:
-        owners_of_run = best.setdefault(j, {})
-        owner = targets[i][0]
-        owners_of_run[owner] = max(score, owners_of_run.get(owner, 0.0))
+        labels_of_run = best.setdefault(j, {})
+        target = targets[i][1]
+        labels_of_run[target] = max(score, labels_of_run.get(target, 0.0))
     for i, j, score in scored:
         owner, target = targets[i]
         if score < LABEL_CUTOFF and (len(target) < LONG_LABEL or any(
-                other != owner and other_score > score - LONG_LABEL_MARGIN for other, other_score in best[j].items())):
+                other != target and other_score > score - LONG_LABEL_MARGIN for other, other_score in best[j].items())):
             continue
         _, r, start, end, wrap = runs[j]
         candidates.append((score, len(target), owner, r, start, end, wrap))
     # Most letters matched first: a longer label read with a few letters wrong ('ИННИКИИ
     # покупателя' for 'ИНН/КПП покупателя', 85) explains its words better than a shorter one
-    # read from part of them ('покупателя' for 'Покупатель', 90).
-    candidates.sort(key=lambda c: (-c[0] * c[1], -c[0]))
+    # read from part of them ('покупателя' for 'Покупатель', 90; 'ИННИКИИ продавцы', 76, over
+    # 'продавцы' for 'Продавец', 88). A long label read with several letters wrong over two
+    # lines only takes words no closer match took ('МЕСТО РОЖДЕНИЯ:' over 'ПОЛ:' is 'Место
+    # рождения' and 'Пол', not 'Дата и место рождения' at 76).
+    candidates.sort(key=lambda c: (c[0] < LABEL_CUTOFF and c[6] is not None, -c[0] * c[1], -c[0]))
     taken: set[tuple[int, int]] = set()
     hits = []
     for score, length, owner, r, start, end, wrap in candidates:

@@ -707,3 +707,19 @@ def test_a_date_that_lost_one_separator_to_a_fax_is_read():
         (600, 1507, "Дата рождения"), (600, 1543, "10 03.1945"),
     ])
     assert (got["issue_date"], got["birth_date"], got["division_code"]) == ("1998-09-02", "1945-03-10", "540-111")
+
+
+def test_a_long_label_shared_by_two_fields_is_no_rival_of_its_own_and_an_address_ends_a_name():
+    """At 100 dpi: 'ИННИКИИ продавцы' (79 against 'ИНН/КПП продавца', the INN's and the KPP's
+    label alike) is that label; the buyer's address, its caption read 'Алрсс:', is no second
+    line of the buyer's name."""
+    got = values("invoice", [
+        (100, 97, "СЧЕТ-ФАКТУРА № 3178 от 25 декабря 2015 г."),
+        (100, 116, "Продавец: ЗАО «Чернов и партнеры»"),
+        (100, 150, "ИННИКИИ продавцы 1630896959/163002004"),
+        (100, 224, "Покупатель: ПАО «Интерком»"),
+        (100, 242, "Алрсс: 417133, г. Москва, ул. Южная, д. 6"),
+        (100, 259, "ИНН/КПП покупателя: 1640424465/164001007"),
+    ])
+    assert (got["seller_inn"], got["seller_kpp"]) == ("1630896959", "163002004")
+    assert got["buyer_name"] == "ПАО «Интерком»"
