@@ -23,7 +23,7 @@ from .choice import Found, choose, expand, find_text_box, locate_answer, value_f
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .name_order import names_in_order
 from .positional import lines_after, top_lines
-from .totals import reconcile_total
+from .totals import reconcile_total, sum_of_parts
 
 __all__ = [
     "LINE_GAP", "NEIGHBOUR_ROWS", "PHRASE_GAP", "SURE_CONF", "Candidate", "Found", "expand", "find_text_box",
@@ -45,6 +45,8 @@ def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
                 # A receipt's total (its last figure by a total's label): weighed against the
                 # other amounts printed on it.
                 found = reconcile_total(spec, models, found)
+            if spec.normalize == "money":
+                found = sum_of_parts(spec, models, found)
         results[spec.id] = found or Found()
     names_in_order(doctype, models, results)
     return results

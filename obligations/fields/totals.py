@@ -226,3 +226,32 @@ def _last(amounts: dict[int, list[_Amount]], rows: list[int]) -> Decimal | None:
     return None
 
 
+def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None) -> Found | None:
+    """An invoice's total row prints three amounts: without tax, the tax, with tax. Where the
+    last is not their sum (a stamp over it read '687.46' for 16187.40) and the row's other
+    amount was taken, the sum of the first two is the total when the page prints it elsewhere
+    (the goods table's last column): a figure read there, which the row's arithmetic confirms."""
+    if chosen is None or chosen.bbox is None or chosen.page is None:
+        return chosen
+    model = next((m for m in models if m.page.page == chosen.page), None)
+    row = next((r for r in (model.rows if model else []) if any(_inside(w.bbox, chosen.bbox) for w in r.words)), None)
+    if row is None:
+        return chosen
+    money = re.compile(expand(spec.pattern or "{money}"))
+    amounts = [Decimal(v) for m in money.finditer(join_words(row.words)[0]) if (v := normalize("money", m.group()))]
+    if len(amounts) < 3 or amounts[-3] + amounts[-2] == amounts[-1]:
+        return chosen
+    total = amounts[-3] + amounts[-2]
+    for other in model.rows:
+        text, spans = join_words(other.words)
+        for match in money.finditer(text):
+            if other is not row and normalize("money", match.group()) == f"{total:.2f}":
+                found = found_in(spec, Candidate(other.words, model.page.page, "pattern"), text, spans, match.span())
+                if found is not None:
+                    return replace(found, warning="the total row's last amount did not read as the sum of the "
+                                                  "two before it; taken where the page prints that sum")
+    return chosen
+
+
+def _inside(box, outer) -> bool:
+    return box[0] >= outer[0] - 1 and box[2] <= outer[2] + 1 and box[1] >= outer[1] - 1 and box[3] <= outer[3] + 1

@@ -723,3 +723,17 @@ def test_a_long_label_shared_by_two_fields_is_no_rival_of_its_own_and_an_address
     ])
     assert (got["seller_inn"], got["seller_kpp"]) == ("1630896959", "163002004")
     assert got["buyer_name"] == "ПАО «Интерком»"
+
+
+def test_an_invoice_total_misread_under_a_stamp_is_the_sum_the_page_prints_elsewhere():
+    """The total row's last amount read '687.46' under a stamp: the sum of the two before it
+    (without tax and the tax) is the total, taken where the goods table prints it."""
+    rows = [(100, 100, "Счет-фактура № 7275 от 13 января 2018 г."),
+            (100, 1018, "1 Перчатки рабочие 1 13489,50 13489,50 2697,90 16187,40"),
+            (100, 1086, "Всего к оплате 13489,50 2697,90 687.46")]
+    found = locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"]
+    assert found.value == "16187.40" and "sum" in found.warning
+    # A sum printed nowhere is not made up: the row's reading stands.
+    assert values("invoice", [rows[0], rows[2]])["total"] == "13489.50"
+    # A row whose last amount is the sum is read as it is.
+    assert values("invoice", [rows[0], (100, 1086, "Всего к оплате 13489,50 2697,90 16187,40")])["total"] == "16187.40"
