@@ -116,12 +116,20 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             r += step
         if 0 <= r < len(rows) and abs(rows[r].y - origin) < NEIGHBOUR_ROWS * label_row.height:
             neighbours.append((abs(rows[r].y - origin), r, step))
-    for _, r, step in sorted(neighbours):
+    # A caption in parentheses ('(фамилия)') is printed under the line its value is written
+    # on: the row above first, however near the row below looks (a speck under either word
+    # stretches its box by a line).
+    under_value = _parenthesised(label_row.words[hit.start : hit.end])
+    for _, r, step in sorted(neighbours, key=lambda n: (under_value and n[2] == 1, n)):
         words = _window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner)
         if words:
             block = (min(label_box[0], words[0].bbox[0]), max(label_box[2], words[-1].bbox[2]))
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step)
             yield words + more if step == 1 else more + words
+
+
+def _parenthesised(label: list[Word]) -> bool:
+    return label[0].text.startswith("(") and label[-1].text.rstrip(".,:;").endswith(")")
 
 
 def _only_captions(model: PageModel, row: int, left: float, right: float) -> bool:

@@ -32,8 +32,10 @@ MACROS = {
     ),
     "money": (
         # '34 165,00', '28 953-00', '1.440.329,10', '34165.0', '9.00'; not a date's '15.03'.
-        # '16187, 40': a space read after a decimal comma (no thousands group has two digits).
-        r"(?<![\d.,])(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d{1,3}(?:\.\d{3})+,\d{2}|\d{3,}, \d{2}|\d+[.,]\d{1,2})"
+        # '16187, 40': a space read after a decimal comma (no thousands group has two digits);
+        # '622974:00': a colon for the decimal point (no time has three digits before it).
+        r"(?<![\d.,])(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d{1,3}(?:\.\d{3})+,\d{2}|\d{3,}(?:, |:)\d{2}"
+        r"|\d+[.,]\d{1,2})"
         r"(?!\d|[.,]\d)"
     ),
 }

@@ -226,18 +226,19 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
         if score < LABEL_CUTOFF and (len(target) < LONG_LABEL or any(
                 other != target and other_score > score - LONG_LABEL_MARGIN for other, other_score in best[j].items())):
             continue
-        _, r, start, end, wrap = runs[j]
-        candidates.append((score, len(target), owner, r, start, end, wrap))
+        text, r, start, end, wrap = runs[j]
+        # Letters matched: the similarity is twice the matches over both lengths.
+        candidates.append((score, score * (len(target) + len(text)) / 200, len(target), owner, r, start, end, wrap))
     # Most letters matched first: a longer label read with a few letters wrong ('ИННИКИИ
     # покупателя' for 'ИНН/КПП покупателя', 85) explains its words better than a shorter one
     # read from part of them ('покупателя' for 'Покупатель', 90; 'ИННИКИИ продавцы', 76, over
     # 'продавцы' for 'Продавец', 88). A long label read with several letters wrong over two
     # lines only takes words no closer match took ('МЕСТО РОЖДЕНИЯ:' over 'ПОЛ:' is 'Место
     # рождения' and 'Пол', not 'Дата и место рождения' at 76).
-    candidates.sort(key=lambda c: (c[0] < LABEL_CUTOFF and c[6] is not None, -c[0] * c[1], -c[0]))
+    candidates.sort(key=lambda c: (c[0] < LABEL_CUTOFF and c[7] is not None, -round(c[1], 3), -c[0]))
     taken: set[tuple[int, int]] = set()
     hits = []
-    for score, length, owner, r, start, end, wrap in candidates:
+    for score, _, length, owner, r, start, end, wrap in candidates:
         span = {(r, i) for i in range(start, end)}
         if wrap is not None:
             span |= {(wrap[0], i) for i in range(wrap[1], wrap[2])}

@@ -141,12 +141,30 @@ def normalize_text(raw: str) -> str | None:
     # (ООО «Ромашка», "ул. Ленина, д. 1."). Underscores at a word's ends are the
     # underline the value was printed on, not print.
     s = " ".join(t for t in (token.strip("_") for token in _clean(raw).split(" ")) if t)
-    s = s.strip(_STRAY_EDGE + " ")
+    s = _without_specks(s).strip(_STRAY_EDGE + " ")
     s = _HYPHEN_TWICE.sub("-", s)
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_UNDOTTED.sub(r"\1.", s)
     s = _ABBREVIATION_GLUED.sub(r"\1. ", s)
     return _in_capitals(s) or None
+
+
+# Specks a scan's dust reads as marks: a quote or a degree sign standing alone, or opening a
+# word with nothing after it to close it ("TRAVIS 'RADIAL", '“LEWIS LEACH'); a degree sign
+# between a postcode and its town ('68891°HODGESIDE') stands for the space it fell in.
+_SPECK_MARKS = "`'‘’“°^~¬"
+_CLOSING_MARKS = "\"”’'»`´"
+_SPECK_BETWEEN = re.compile(r"(?<=\d)°(?=[^\W\d_])")
+
+
+def _without_specks(s: str) -> str:
+    s = _SPECK_BETWEEN.sub(" ", s)
+    tokens = [t for t in s.split(" ") if t.strip(_SPECK_MARKS)]
+    for i, token in enumerate(tokens):
+        rest = " ".join(tokens[i:])[1:]
+        if token[0] in "`'‘“" and not any(c in _CLOSING_MARKS for c in rest):
+            tokens[i] = token[1:]
+    return " ".join(tokens)
 
 
 def _in_capitals(s: str) -> str:
@@ -293,7 +311,7 @@ def normalize_place(raw: str) -> str | None:
     # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
     # and as a full stop after its last word ('ГОР. ЛОТОШИНО.'): the abbreviations a place
     # ends with ('обл.', '(Хант.)', 'р-н.') are shorter.
-    s = _HYPHEN_SPECK.sub("-", s)
+    s = _HYPHEN_SPACED.sub("-", _HYPHEN_SPECK.sub("-", s))
     if s.endswith(".") and re.search(r"(?:^|\s)[^\W\d_]{6,}\.$", s):
         s = s[:-1]
     if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
@@ -302,6 +320,9 @@ def normalize_place(raw: str) -> str | None:
 
 
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
+# ... or a space after its hyphen ('ХАНТЫ- МАНСИЙСКИЙ', 'Санкт- Петербург' across a line's
+# break): a place's halves are joined.
+_HYPHEN_SPACED = re.compile(r"(?<=[^\W\d_]{2})- (?=[^\W\d_]{2})")
 
 
 _SETTLEMENT = re.compile(r"(?<![\w.-])(Г|ГОР|Гор|ПОС|Пос|Д|ДЕР|Дер|С)\.(?= ?[А-ЯЁ])")
@@ -449,7 +470,7 @@ _AMOUNT_RE = re.compile(
       | (?<!\d)(?=[.,]\d)                                      # ".50" is 0.50
     )
     (?:
-        \s*[.,]\s*(?P<frac>\d+)(?!\d)                          # ,56 / .56
+        (?:\s*[.,]\s*|(?<=\d{3}):)(?P<frac>\d+)(?!\d)          # ,56 / .56 / 622974:00 (no time)
       | \s*[-–—]\s*(?P<dash>\d{2})(?!\d)                       # Russian 567-89
       | \s*(?:руб(?:лей|ля|ль)?|р)\.?\s*(?P<kop>\d{1,2})\s*к   # 5 руб. 50 коп.
     )?

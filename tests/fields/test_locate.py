@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from obligations.backends.base import PageText, Word
@@ -698,6 +700,11 @@ def test_an_amount_read_with_a_space_after_its_decimal_comma_is_one_amount():
     assert got["total"] == "16187.40"
     assert values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
                               (100, 400, "Всего к оплате 5, 40")])["total"] is None  # two numbers, no amount
+    # A colon read for the decimal point: three digits or more before it (no time reads so).
+    assert values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
+                              (100, 400, "Всего к оплате 566340.00| 56634.00 622974:00")])["total"] == "622974.00"
+    assert values("receipt", [(300, 100, "ABC TRADING SDN BHD"),
+                              (300, 400, "TOTAL 12:30 9.00")])["total"] == "9.00"
 
 
 def test_a_date_that_lost_one_separator_to_a_fax_is_read():
@@ -737,3 +744,24 @@ def test_an_invoice_total_misread_under_a_stamp_is_the_sum_the_page_prints_elsew
     assert values("invoice", [rows[0], rows[2]])["total"] == "13489.50"
     # A row whose last amount is the sum is read as it is.
     assert values("invoice", [rows[0], (100, 1086, "Всего к оплате 13489,50 2697,90 16187,40")])["total"] == "16187.40"
+
+
+def test_a_caption_in_parentheses_takes_the_value_above_it_though_a_speck_makes_the_row_below_look_nearer():
+    """'(фамилия)' under the line its value is written on: a speck under the caption and one
+    under the next value stretch their boxes down by a line, so the row below's centre is
+    nearer than the row above's."""
+    page = page_of([(200, 830, "ЛУКИН"), (200, 870, "(фамилия)"), (200, 922, "ФРОЛ"), (200, 990, "(имя)"),
+                    (200, 1030, "БОРИСЛАВОВИЧ"), (200, 1098, "(отчество)")])
+    stretched = {"(фамилия)": 62, "ФРОЛ": 60}
+    page.words = [replace(w, bbox=(*w.bbox[:3], w.bbox[1] + stretched[w.text])) if w.text in stretched else w
+                  for w in page.words]
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["inn"], [page]).items()}
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Лукин", "Фрол", "Бориславович")
+
+
+def test_a_short_label_read_exactly_keeps_the_value_a_longer_label_would_match_with_it():
+    """'Место рождения гор.' reads as 'Дата и место рождения' at 76, as many letters matched as
+    'Место рождения' exactly: the exact reading wins, and 'гор.' stays the value's."""
+    got = values("snils", [(200, 971, "Дата рождения 17 января 1960 года"),
+                           (200, 1033, "Место рождения гор. Новосибирск")])
+    assert (got["birth_date"], got["birth_place"]) == ("1960-01-17", "гор. Новосибирск")

@@ -105,6 +105,10 @@ PLACE_CASES = [
     ("Ленинградской обл.", "Ленинградской обл."),
     ("гор. Сургут (Хант.)", "гор. Сургут (Хант.)"),
     ("дер. Усть-Камчатск, Ямало- о-Ненецкий АО", "дер. Усть-Камчатск, Ямало-Ненецкий АО"),
+    # A speck read as a mark between a name's halves, and a hyphen across a line's break.
+    ("С. ЧЕРЕМХОВО, ХАНТЫ- `МАНСИЙСКИЙ АО", "С. ЧЕРЕМХОВО, ХАНТЫ-МАНСИЙСКИЙ АО"),
+    ("г. Санкт- Петербург", "г. Санкт-Петербург"),
+    ("Ростов - на-Дону", "Ростов - на-Дону"),  # a dash between spaces is the print's
     # Printed in capitals, a small round letter read small: the print's capital.
     ("г. ПОДОЛЬСК", "Г. ПОДОЛЬСК"),
     ("Г САМАРА", "Г. САМАРА"),  # a city's 'г' is no word: its full stop was lost
@@ -308,6 +312,7 @@ def test_two_digit_year_pivot_is_current_year():
 
 
 MONEY_CASES = [
+    ("622974:00", "622974.00"),  # a colon for the decimal point
     ("118 000,00", "118000.00"),
     ("118\u00a0000,00", "118000.00"),
     ("118 000", "118000.00"),
@@ -637,6 +642,7 @@ def test_same_glyphs_in_other_script():
     ("AEON CO. (№) BHD", "AEON CO. (M) BHD"),
     ("KING’S CONFECTIONERY S/B", "KING'S CONFECTIONERY S/B"),
     ("SONIA TRADING", "SONIA TRADING"),  # 'SON' alone is no legal form
+    ("“LEWIS LEACH AND GUERRERO ENTERPRISE", "LEWIS LEACH AND GUERRERO ENTERPRISE"),  # a quote closing nothing
     ("UNIHAKKA INTERNATIONAL.SDN BHD", "UNIHAKKA INTERNATIONAL SDN BHD"),
     ("Owner by Castle Blue 5/5", "OWNER BY CASTLE BLUE S/B"),  # only ending the name
     ("UNIT 5/5 TRADING", "UNIT 5/5 TRADING"),
@@ -688,6 +694,13 @@ def test_date_pattern_finds_receipt_dates():
     ("№0.59 JALAN PERMAS 9/5", "NO.59 JALAN PERMAS 9/5"),  # 'NO.' read as '№' and a zero
     ("55100 KUALA [LUMPUR", "55100 KUALA LUMPUR"),  # a bracket that closes nothing
     ("USJ SUMMIT, SUBANG (SS)", "USJ SUMMIT, SUBANG (SS)"),
+    # Dust read as marks: a quote that opens a word and closes nothing, a degree sign
+    # where a space was. A quote that is closed, and an apostrophe inside a word, are print.
+    ("NO. 094, TRAVIS 'RADIAL, 28173 SOUTH MICHELLE", "NO. 094, TRAVIS RADIAL, 28173 SOUTH MICHELLE"),
+    ("273, NORMAN HAVEN, 68891°HODGESIDE", "273, NORMAN HAVEN, 68891 HODGESIDE"),
+    ("LOT 5 ` JALAN 3 °", "LOT 5 JALAN 3"),
+    ("NO 3, JALAN TAMAN JAS'A 2", "NO 3, JALAN TAMAN JAS'A 2"),
+    ("'THE CURVE' MALL, MUTIARA DAMANSARA", "'THE CURVE' MALL, MUTIARA DAMANSARA"),
 ])
 def test_receipt_address(raw, expected):
     assert normalize("address", raw) == expected
