@@ -192,12 +192,15 @@ def _past_qualifier(words: list[Word]) -> list[Word]:
     return words
 
 
-
 QUALIFIER_WORDS = 4
 
 
 def _first_column(words: list[Word], row_height: float) -> list[Word]:
-    """A free-text value ends at a gap wide enough to be the next column."""
+    """A free-text value ends at a gap wide enough to be the next column. A speck read as a
+    sign or two between the label and the value, unsure ('Продавец: 7   Индивидуальный
+    предприниматель'), is no column of its own."""
+    while len(words) > 1 and words[0].conf < SPECK_CONF and len(words[0].text) <= 2:
+        words = words[1:]
     for i in range(1, len(words)):
         if words[i].bbox[0] - words[i - 1].bbox[2] > COLUMN_GAP * row_height:
             return words[:i]

@@ -23,11 +23,13 @@ MACROS = {
     "date": (
         # A two-digit year is no more of a longer date: '#19- 10/03/2018' holds no '19-10/03'.
         r"(?<!\d)(?:«?\d{1,2}»?\s*[./\-]\s*\d{1,2}\s*[./\-]\s*(?:\d{4}(?!\d)|\d{2}(?!\d|\s*[./\-]\s*\d))"
-        r"|«?\d{1,2}»?[.,]?\s*[\-]?\s*[A-Za-zА-Яа-яЁё]{3,}[.:]?\s*[,\-]?\s*(?:\d{4}(?!\d)|\d{2}(?![\d:]))"
+        r"|«?\d{1,2}»?[.,]?\s*[\-]?\s*[A-Za-zА-Яа-яЁё]{3,}[.:‘’'`]?\s*[,\-]?\s*(?:\d{4}(?!\d)|\d{2}(?![\d:]))"
         r"|[A-Za-z]{3,}\.?\s+\d{1,2},?\s+\d{4}"
         r"|\d{4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*\d{1,2}(?!\d)"
         # One separator lost to a fax ('02.09 1998', '10 03.1945'), the year in full.
-        r"|(?<![\d.])\d{1,2}(?:[./\-]\d{1,2} | \d{1,2}[./\-])\d{4}(?![\d.]))"
+        r"|(?<![\d.])\d{1,2}(?:[./\-]\d{1,2} | \d{1,2}[./\-])\d{4}(?![\d.])"
+        # Or one read as a colon ('28:05.2003'), the year in full: no time reads so.
+        r"|(?<![\d.:])\d{1,2}(?::\d{1,2}[./\-]|[./\-]\d{1,2}:)\d{4}(?![\d.:]))"
         r"(?:\s*(?:[Гг][Оо][Дд][Аа]?|[Гг])\.?(?!\w))?"
     ),
     "money": (
@@ -72,16 +74,22 @@ def value_from_words(spec: FieldSpec, words: list[Word], page: int, method: str)
 def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
     """The first candidate that gives a valid value, else the first that gives any value.
     Free text has no shape to tell a right value from a wrong one, so for it the nearest
-    candidate stands, valid or not (an invalid one is re-read, never swapped for a far one)."""
+    candidate stands, valid or not (an invalid one is re-read, never swapped for a far one),
+    unless it has no letter at all where a script's are expected: a speck's figure beside its
+    label ('Место рождения 2') is no reading of the value."""
     first_invalid = None
     for candidate in candidates:
         found = _read_value(spec, candidate)
         if found is None:
             continue
-        if found.valid or (spec.pattern is None and candidate.method != "group"):
+        if found.valid or (spec.pattern is None and candidate.method != "group" and not _letterless(spec, found)):
             return found
         first_invalid = first_invalid or found
     return first_invalid
+
+
+def _letterless(spec: FieldSpec, found: Found) -> bool:
+    return bool(spec.validate_params.get("script")) and not any(c.isalpha() for c in found.value or "")
 
 
 def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:

@@ -155,11 +155,19 @@ def normalize_text(raw: str) -> str | None:
 _SPECK_MARKS = "`'‘’“°^~¬"
 _CLOSING_MARKS = "\"”’'»`´"
 _SPECK_BETWEEN = re.compile(r"(?<=\d)°(?=[^\W\d_])")
+_MARK_BY_HYPHEN = re.compile(r"(?<=-)[`'‘’“°^~¬]+(?=\w)|(?<=\w)[`‘’“°^~¬]+(?=-)")  # 'ХАНТЫ- -`МАНСИЙСКИЙ'
+_EDGE_SCRAPS = "—–-®©™" + _SPECK_MARKS
 
 
 def _without_specks(s: str) -> str:
-    s = _SPECK_BETWEEN.sub(" ", s)
+    s = _MARK_BY_HYPHEN.sub("", _SPECK_BETWEEN.sub(" ", s))
     tokens = [t for t in s.split(" ") if t.strip(_SPECK_MARKS)]
+    # A dash or a sign alone at either end: a rule's end or a stamp's scrap ('ЗАО "Новые
+    # технологии" —®'), no part of a value.
+    while len(tokens) > 1 and not tokens[-1].strip(_EDGE_SCRAPS):
+        tokens.pop()
+    while len(tokens) > 1 and not tokens[0].strip(_EDGE_SCRAPS):
+        tokens.pop(0)
     for i, token in enumerate(tokens):
         rest = " ".join(tokens[i:])[1:]
         if token[0] in "`'‘“" and not any(c in _CLOSING_MARKS for c in rest):
@@ -350,7 +358,14 @@ def normalize_name(raw: str) -> str | None:
     words = [w for w in words if any(c.isalpha() for c in w)]
     if not words:
         return None
+    # A patronymic's ending read as a word of its own ('Тарас Овна'): no name is only that.
+    for i in range(len(words) - 1, 0, -1):
+        if words[i].lower() in _PATRONYMIC_ENDINGS:
+            words[i - 1:i + 1] = [words[i - 1] + words[i].lower()]
     return " ".join("-".join(_title_part(p) for p in w.split("-")) for w in words)
+
+
+_PATRONYMIC_ENDINGS = {"овна", "евна", "ович", "евич", "ична", "инична"}
 
 
 def _gender_of_word(word: str) -> str | None:
@@ -536,7 +551,7 @@ def _month_number(word: str) -> int | None:
 
 
 _S = r"\s*[./,\-–—]\s*"  # numeric separator, OCR spacing tolerated
-_TS = r"[\s./,:\-–—]*"  # separator around a month word ('05 Mar: 2018': a full stop read as a colon)
+_TS = r"[\s./,:\-–—‘’'`]*"  # separator around a month word ('05 Mar: 2018': a full stop read as a colon; 'октября‘')
 _MW = r"(?P<m>[A-Za-zА-Яа-яЁё]{3,})\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 
@@ -553,6 +568,9 @@ _DATE_PATTERNS = (
     # '10 03.1945'); the year in full, so that no two numbers side by side read as a date.
     re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}}){_S}(?P<m>\d{{1,2}}) (?P<y>\d{{4}})(?![\d.])"),
     re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}}) (?P<m>\d{{1,2}}){_S}(?P<y>\d{{4}})(?![\d.])"),
+    # One read as a colon ('28:05.2003', a speck on a full stop); the year in full, so that
+    # no time reads as a date.
+    re.compile(r"(?<![\d.:])(?P<d>\d{1,2})(?::(?P<m>\d{1,2})[./\-]|[./\-](?P<m2>\d{1,2}):)(?P<y>\d{4})(?![\d.:])"),
 )
 
 # "2010г.", "2010 года" -> "2010 " so that the year token can be repaired.
@@ -565,7 +583,7 @@ def _first_date_match(s: str) -> re.Match[str] | None:
     for pattern in _DATE_PATTERNS:
         pos = 0
         while (m := pattern.search(s, pos)) is not None:
-            if m["m"].isdigit() or _month_number(m["m"]):
+            if (m["m"] or m["m2"]).isdigit() or _month_number(m["m"]):
                 if best is None or m.start() < best.start():
                     best = m
                 break
@@ -586,7 +604,8 @@ def normalize_date(raw: str) -> str | None:
     m = _first_date_match(fix_digit_lookalikes(s))
     if m is None:
         return None
-    month = int(m["m"]) if m["m"].isdigit() else _month_number(m["m"])
+    numeric = m["m"] or m["m2"]
+    month = int(numeric) if numeric.isdigit() else _month_number(numeric)
     day = int(m["d"])
     if month > 12 and day <= 12 and "/" in m.group() and len(m["y"]) == 4:
         day, month = month, day  # written month first, as in the US ('12/28/2017')

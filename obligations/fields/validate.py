@@ -264,7 +264,13 @@ def _check_name(value: str, script: str | None = None) -> Check:
 
 
 def _check_text(value: str, script: str | None = None) -> Check:
-    return _check_script(value, script) if value.strip() else _fail("text is empty")
+    if not value.strip():
+        return _fail("text is empty")
+    # Text in a script (a place, an office, a shop's address) has letters: a figure alone
+    # beside its label is a speck read as one ('Место рождения 2').
+    if script is not None and not any(c.isalpha() for c in value):
+        return _fail(f"{value!r} has no letters")
+    return _check_script(value, script)
 
 
 def _check_gender(value: str) -> Check:

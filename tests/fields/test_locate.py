@@ -765,3 +765,19 @@ def test_a_short_label_read_exactly_keeps_the_value_a_longer_label_would_match_w
     got = values("snils", [(200, 971, "Дата рождения 17 января 1960 года"),
                            (200, 1033, "Место рождения гор. Новосибирск")])
     assert (got["birth_date"], got["birth_place"]) == ("1960-01-17", "гор. Новосибирск")
+
+
+def test_a_figure_alone_beside_a_place_label_is_a_speck_and_the_place_is_the_row_below():
+    got = values("snils", [(100, 800, "Место рождения"), (1000, 805, "2"), (100, 850, "Г. БЕЛЫЙ ЯР (ТОМСК.)"),
+                           (100, 930, "Дата регистрации"), (100, 980, "26 ИЮНЯ 2015 Г.")])
+    assert got["birth_place"] == "Г. БЕЛЫЙ ЯР (ТОМСК.)"
+
+
+def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own():
+    page = page_of([(150, 230, "СЧЕТ-ФАКТУРА № ЮТ-0402 от «29» октября‘ 2023 г. (1)"),
+                    (150, 380, "Продавец: 7"), (1100, 380, "Индивидуальный предприниматель Назаров Евстигней (2)"),
+                    (150, 440, "Адрес: 693479, г. Санкт-Петербург, наб. Механизаторов, д. 55 (2а)")])
+    page.words = [replace(w, conf=6.7) if w.text == "7" else w for w in page.words]
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["invoice"], [page]).items()}
+    assert got["seller_name"] == "Индивидуальный предприниматель Назаров Евстигней"
+    assert got["date"] == "2023-10-29"  # a speck read as a quote after the month

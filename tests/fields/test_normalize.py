@@ -108,6 +108,7 @@ PLACE_CASES = [
     # A speck read as a mark between a name's halves, and a hyphen across a line's break.
     ("С. ЧЕРЕМХОВО, ХАНТЫ- `МАНСИЙСКИЙ АО", "С. ЧЕРЕМХОВО, ХАНТЫ-МАНСИЙСКИЙ АО"),
     ("г. Санкт- Петербург", "г. Санкт-Петербург"),
+    ("С. ЧЕРЕМХОВО, ХАНТЫ- -`МАНСИЙСКИЙ АО", "С. ЧЕРЕМХОВО, ХАНТЫ-МАНСИЙСКИЙ АО"),  # a mark by a hyphen
     ("Ростов - на-Дону", "Ростов - на-Дону"),  # a dash between spaces is the print's
     # Printed in capitals, a small round letter read small: the print's capital.
     ("г. ПОДОЛЬСК", "Г. ПОДОЛЬСК"),
@@ -117,6 +118,7 @@ PLACE_CASES = [
 ]
 
 TEXT_CASES = [
+    ("—", "—"),  # a dash alone is what the form prints
     ("ОТДЕЛОМ УФМС РОССИИ ПО чеЛЯБИНСКОЙ ОБЛ", "ОТДЕЛОМ УФМС РОССИИ ПО ЧЕЛЯБИНСКОЙ ОБЛ."),
     ("ГУ МВД РОССИИ ПО г. МОСКВЕ", "ГУ МВД РОССИИ ПО Г. МОСКВЕ"),
     ("ООО «РОМАШКА» и партнеры", "ООО «РОМАШКА» и партнеры"),  # a small word of its own: as printed
@@ -146,6 +148,8 @@ TEXT_CASES = [
 ]
 
 NAME_CASES = [
+    ("Тарас Овна", "Тарасовна"),  # a patronymic's ending read as a word of its own
+    ("Мамед оглы", "Мамед Оглы"),  # a word of its own indeed
     ("ИВАНОВ", "Иванов"),
     ("иванов", "Иванов"),
     ("петрова-водкина", "Петрова-Водкина"),
@@ -208,6 +212,10 @@ GENDER_CASES = [
 ]
 
 DATE_CASES = [
+    ("«29» октября‘ 2023 г.", "2023-10-29"),  # a speck read as a quote after the month
+    ("28:05.2003", "2003-05-28"),  # a separator read as a colon, the year in full
+    ("28.05:2003", "2003-05-28"),
+    ("10:15:2003", None),  # no date has two colons
     ("02.09 1998", "1998-09-02"),  # one full stop eaten by a fax's binarising
     ("10 03.1945", "1945-03-10"),
     ("5 12.03.2018", "2018-03-12"),  # a row's number before a whole date is no day
@@ -480,6 +488,7 @@ DOC_NUMBER_CASES = [
 ]
 
 ORGANIZATION_CASES = [
+    ('ЗАО "Новые технологии" —®', 'ЗАО "Новые технологии"'),  # a rule's end and a stamp's scrap
     ("ПАО «Логистик- -Центр»", "ПАО «Логистик-Центр»"),  # a hyphen read twice
     ("ООО «Ромашка»", "ООО «Ромашка»"),
     ("ооо «Северный ветер»", "ООО «Северный ветер»"),  # round capitals read small

@@ -345,6 +345,9 @@ TABLE = [
     ("text", "x", {}, True),
     ("text", "", {}, False),
     ("text", "   ", {}, False),
+    ("text", "2", {"script": "cyrillic"}, False),  # text in a script has letters
+    ("text", "2", {}, True),  # an invoice's number is text too
+    ("text", "г. Тула, 2", {"script": "cyrillic"}, True),
     # digits
     ("digits", "0123", {}, True),
     ("digits", "12 3", {}, False),
