@@ -145,10 +145,7 @@ def build_rows(words: list[Word]) -> list[Row]:
     rows: list[Row] = []
     for line in lines:
         centre = sum((w.bbox[1] + w.bbox[3]) / 2 - slope * (w.bbox[0] + w.bbox[2]) / 2 for w in line)
-        # The height of the line's print: specks read beside it (stretches of a rule, a
-        # stamp's scraps) are flatter or taller than its letters.
-        solid = [w for w in line if w.conf >= SURE_CONF] or line
-        height = statistics.median(w.bbox[3] - w.bbox[1] for w in solid)
+        height = _print_height(line)
         # Region reads and text running vertically (a passport's number in a PDF's text layer)
         # are rows of their own, never merged with the horizontal line they cross.
         standalone = (isinstance(line[0].line, tuple) and line[0].line[:1] == ("region",)) or runs_vertically(line)
@@ -169,8 +166,20 @@ def build_rows(words: list[Word]) -> list[Row]:
         if target is None:
             merged.append(row)
         else:
+            # The row's centre and height are its print's: a speck's line of one letter merged
+            # into a line of labels ('ь' beside 'Пол, Дата рождения') no longer sets them.
+            count = len(target.words) + len(row.words)
+            target.y = (target.y * len(target.words) + row.y * len(row.words)) / count
             target.words = sorted(target.words + row.words, key=lambda w: w.bbox[0])
+            target.height = _print_height(target.words)
     return merged
+
+
+def _print_height(words: list[Word]) -> float:
+    """The height of a line's print: specks read beside it (stretches of a rule, a stamp's
+    scraps) are flatter or taller than its letters."""
+    solid = [w for w in words if w.conf >= SURE_CONF] or words
+    return statistics.median(w.bbox[3] - w.bbox[1] for w in solid)
 
 
 def _skew_slope(lines: list[list[Word]]) -> float:

@@ -781,3 +781,14 @@ def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own()
     got = {k: f.value for k, f in locate_fields(DOCTYPES["invoice"], [page]).items()}
     assert got["seller_name"] == "Индивидуальный предприниматель Назаров Евстигней"
     assert got["date"] == "2023-10-29"  # a speck read as a quote after the month
+
+
+def test_a_speck_merged_into_a_row_of_labels_does_not_set_its_height():
+    """A one-letter speck read as a line of its own ('ь', 9 pixels high) beside 'Пол Дата
+    рождения': the merged row is as high as its print, so the date under it is near."""
+    page = page_of([(900, 2111, "ь"), (966, 2098, "Пол"), (1340, 2098, "Дата рождения"),
+                    (1343, 2160, "15.06.1951"), (966, 2248, "Место рождения"), (966, 2301, "Г. КАЗАНЬ")])
+    page.words = [replace(w, bbox=(w.bbox[0], w.bbox[1], w.bbox[0] + 11, w.bbox[1] + 9)) if w.text == "ь" else w
+                  for w in page.words]
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["passport"], [page]).items()}
+    assert (got["birth_date"], got["birth_place"]) == ("1951-06-15", "Г. КАЗАНЬ")
