@@ -110,6 +110,9 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         origin = label_row.y  # a caption passed over counts as the label's own row
         while 0 <= r < len(rows):
             if not rows[r].standalone and _in_window(rows[r], left_edge, right_edge):
+                if _only_specks(rows[r], left_edge, right_edge):
+                    r += step
+                    continue  # a rule's scrap read '—ы——' between a value and its caption
                 if not _only_captions(model, r, left_edge, right_edge):
                     break
                 origin = rows[r].y
@@ -144,6 +147,12 @@ def _wrap_only(model: PageModel, row: int, left: float, right: float) -> bool:
     ('Место ГОР. АРЗАМАС' over 'рождения' over the rest of the place)."""
     wraps = {i for h in model.hits if h.wrap and h.wrap[0] == row for i in range(h.wrap[1], h.wrap[2])}
     return _all_of(model.rows[row], left, right, wraps)
+
+
+def _only_specks(row: Row, left: float, right: float) -> bool:
+    """Whether the row's words in [left, right) are each one letter or digit at most."""
+    inside = [w for w in row.words if _centred_in(w, left, right)]
+    return bool(inside) and all(sum(c.isalnum() for c in w.text) <= 1 for w in inside)
 
 
 def _all_of(row: Row, left: float, right: float, indexes: set[int]) -> bool:

@@ -36,7 +36,8 @@ MACROS = {
         # '34 165,00', '28 953-00', '1.440.329,10', '34165.0', '9.00'; not a date's '15.03'.
         # '16187, 40': a space read after a decimal comma (no thousands group has two digits);
         # '622974:00': a colon for the decimal point (no time has three digits before it).
-        r"(?<![\d.,])(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d{1,3}(?:\.\d{3})+,\d{2}|\d{3,}(?:, |:)\d{2}"
+        # An amount's kopecks after a dash ('792-20') start no amount ('20 664 753-20').
+        r"(?<![\d.,])(?<!\d-)(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d{1,3}(?:\.\d{3})+,\d{2}|\d{3,}(?:, |:)\d{2}"
         r"|\d+[.,]\d{1,2})"
         r"(?!\d|[.,]\d)"
     ),
@@ -75,8 +76,8 @@ def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
     """The first candidate that gives a valid value, else the first that gives any value.
     Free text has no shape to tell a right value from a wrong one, so for it the nearest
     candidate stands, valid or not (an invalid one is re-read, never swapped for a far one),
-    unless it has no letter at all where a script's are expected: a speck's figure beside its
-    label ('Место рождения 2') is no reading of the value."""
+    unless it has a letter or none where a script's words are expected: a speck's figure
+    beside its label ('Место рождения 2'), a rule's scrap read 'Ы', is no reading of it."""
     first_invalid = None
     for candidate in candidates:
         found = _read_value(spec, candidate)
@@ -89,7 +90,8 @@ def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
 
 
 def _letterless(spec: FieldSpec, found: Found) -> bool:
-    return bool(spec.validate_params.get("script")) and not any(c.isalpha() for c in found.value or "")
+    """A letter or none where a script's words are expected: a speck's reading ('2', 'Ы')."""
+    return bool(spec.validate_params.get("script")) and sum(c.isalpha() for c in found.value or "") < 2
 
 
 def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:

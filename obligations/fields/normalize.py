@@ -341,7 +341,7 @@ _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼ`´′"})
 
 def _title_part(part: str) -> str:
     # "o'brien" -> "O'Brien", "д'артаньян" -> "Д'Артаньян": one-letter prefix.
-    if len(part) > 2 and part[1] == "'":
+    if len(part) > 2 and part[1] == "'" and len(part[0].upper()) == 1:  # not 'ß', whose capital is 'SS'
         return part[0].upper() + "'" + part[2:].capitalize()
     return part.capitalize()
 

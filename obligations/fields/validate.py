@@ -250,6 +250,8 @@ def _check_script(value: str, script: str | None) -> Check:
 def _check_name(value: str, script: str | None = None) -> Check:
     if not any(c.isalpha() for c in value):
         return _fail(f"name {value!r} has no letters")
+    if sum(c.isalpha() for c in value) == 1:
+        return _fail(f"name {value!r} is one letter: a speck, or an initial")
     bad = sorted({c for c in value if not (c.isalpha() or c in "-' ")})
     if bad:
         return _fail(f"name {value!r} contains {''.join(bad)!r}")

@@ -705,6 +705,9 @@ def test_an_amount_read_with_a_space_after_its_decimal_comma_is_one_amount():
                               (100, 400, "Всего к оплате 566340.00| 56634.00 622974:00")])["total"] == "622974.00"
     assert values("receipt", [(300, 100, "ABC TRADING SDN BHD"),
                               (300, 400, "TOTAL 12:30 9.00")])["total"] == "9.00"
+    # Kopecks after a dash, and thousands spaced: the kopecks start no amount of their own.
+    assert values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
+                              (100, 400, "Всего к оплате 553 961-00 Хх 110 792-20 664 753-20")])["total"] == "664753.20"
 
 
 def test_a_date_that_lost_one_separator_to_a_fax_is_read():
@@ -792,3 +795,10 @@ def test_a_speck_merged_into_a_row_of_labels_does_not_set_its_height():
                   for w in page.words]
     got = {k: f.value for k, f in locate_fields(DOCTYPES["passport"], [page]).items()}
     assert (got["birth_date"], got["birth_place"]) == ("1951-06-15", "Г. КАЗАНЬ")
+
+
+def test_a_rule_read_as_one_letter_between_a_value_and_its_caption_is_no_name():
+    got = values("inn", [(300, 1093, "ЛУКИН"), (300, 1152, "(фамилия)"), (300, 1226, "ФРОЛ"), (300, 1290, "(имя)"),
+                         (300, 1332, "БОРИСЛАВОВИЧ"), (1055, 1361, "—ы——"), (300, 1405, "(отчество)"),
+                         (300, 1486, "мужской")])
+    assert got["middle_name"] == "Бориславович"

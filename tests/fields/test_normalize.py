@@ -148,6 +148,7 @@ TEXT_CASES = [
 ]
 
 NAME_CASES = [
+    ("ß`A", "Ss'a"),  # a letter whose capital is two letters: read the same twice
     ("Тарас Овна", "Тарасовна"),  # a patronymic's ending read as a word of its own
     ("Мамед оглы", "Мамед Оглы"),  # a word of its own indeed
     ("ИВАНОВ", "Иванов"),

@@ -340,6 +340,8 @@ TABLE = [
     ("name", "Иванов И.И.", {}, False),
     ("name", "Ιωάννης", {}, False),  # Greek
     ("name", "-", {}, False),
+    ("name", "Ы", {}, False),  # one letter: a speck or an initial
+    ("name", "Ли", {}, True),
     # text
     ("text", "ООО «Ромашка»", {}, True),
     ("text", "x", {}, True),
