@@ -141,8 +141,9 @@ def normalize_text(raw: str) -> str | None:
     # (ООО «Ромашка», "ул. Ленина, д. 1."). Underscores at a word's ends are the
     # underline the value was printed on, not print.
     s = " ".join(t for t in (token.strip("_") for token in _clean(raw).split(" ")) if t)
-    s = _without_specks(s).strip(_STRAY_EDGE + " ")
-    s = _HYPHEN_TWICE.sub("-", s)
+    while (cleaner := _without_specks(s).strip(_STRAY_EDGE + " ")) != s:  # ':^' -> '^' -> ''
+        s = cleaner
+    s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_UNDOTTED.sub(r"\1.", s)
     s = _ABBREVIATION_GLUED.sub(r"\1. ", s)
@@ -205,6 +206,10 @@ _ABBREVIATION_GLUED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]о
 _REGION_UNDOTTED = re.compile(r"(?<![\w.-])(ОБЛ|[Оо]бл)(?![\w.-])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
 _HYPHEN_TWICE = re.compile(r"(?<=\w)- ?-(?=\w)")
+# ... or with a space after it ('ХАНТЫ- МАНСИЙСКИЙ', 'РОСТОВА-НА- ДОНУ' across a line's
+# break): the halves are one word. Not a hyphen left hanging before 'и'/'или' ('двух- или
+# трёхкомнатной').
+_HYPHEN_SPACED = re.compile(r"(?<=[^\W\d_]{2})- (?!(?:или|либо|and|or)\b)(?=[^\W\d_]{2})", re.IGNORECASE)
 
 
 def normalize_caps(raw: str) -> str | None:
@@ -318,9 +323,9 @@ def normalize_place(raw: str) -> str | None:
         return s
     # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
     # and as a full stop after its last word ('ГОР. ЛОТОШИНО.'): the abbreviations a place
-    # ends with ('обл.', '(Хант.)', 'р-н.') are shorter.
-    s = _HYPHEN_SPACED.sub("-", _HYPHEN_SPECK.sub("-", s))
-    if s.endswith(".") and re.search(r"(?:^|\s)[^\W\d_]{6,}\.$", s):
+    # ends with ('обл.', 'р-н.') are shorter, or bracketed ('(Хант.)'); 'гор. Тула.' too.
+    s = _HYPHEN_SPECK.sub("-", s)
+    if s.endswith(".") and re.search(r"(?:^|\s)[^\W\d_]{4,}\.$", s):
         s = s[:-1]
     if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
         return s
@@ -328,9 +333,6 @@ def normalize_place(raw: str) -> str | None:
 
 
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
-# ... or a space after its hyphen ('ХАНТЫ- МАНСИЙСКИЙ', 'Санкт- Петербург' across a line's
-# break): a place's halves are joined.
-_HYPHEN_SPACED = re.compile(r"(?<=[^\W\d_]{2})- (?=[^\W\d_]{2})")
 
 
 _SETTLEMENT = re.compile(r"(?<![\w.-])(Г|ГОР|Гор|ПОС|Пос|Д|ДЕР|Дер|С)\.(?= ?[А-ЯЁ])")
