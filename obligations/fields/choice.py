@@ -183,13 +183,21 @@ def _overlapping_matches(regex: re.Pattern, text: str) -> Iterable[re.Match]:
 
 def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
     names = [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text) if len(m.group()) >= 2]
-    if len(names) != candidate.group_size:  # the group's words, no fewer and no more
-        return None
+    size = candidate.group_size
+    if len(names) == size + 1 and _PATRONYMIC_TAIL.search(names[-1].group()) and spec.index == size - 1:
+        # The last name read in two ('ЕВСТИГ НЕЕВИЧ'): a patronymic's ending is no word of its own.
+        return found_in(spec, candidate, text, spans, (names[-2].start(), names[-1].end()), joined=True)
+    if len(names) != size and not (len(names) == size + 1 and _PATRONYMIC_TAIL.search(names[-1].group())):
+        return None  # the group's words, no fewer and no more
     return found_in(spec, candidate, text, spans, names[spec.index].span())
 
 
-def found_in(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tuple[int, int]) -> Found | None:
-    raw = " ".join(text[span[0] : span[1]].split()).strip(EDGE_JUNK)
+_PATRONYMIC_TAIL = re.compile(r"(?i)^[а-яё]{0,2}(?:ович|евич|овна|евна|ична)$")  # a whole one is longer
+
+
+def found_in(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tuple[int, int], *,
+             joined: bool = False) -> Found | None:
+    raw = ("" if joined else " ").join(text[span[0] : span[1]].split()).strip(EDGE_JUNK)
     value = normalize(spec.normalize, raw) if raw else None
     if value is None:
         return None

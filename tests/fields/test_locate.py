@@ -802,3 +802,14 @@ def test_a_rule_read_as_one_letter_between_a_value_and_its_caption_is_no_name():
                          (300, 1332, "БОРИСЛАВОВИЧ"), (1055, 1361, "—ы——"), (300, 1405, "(отчество)"),
                          (300, 1486, "мужской")])
     assert got["middle_name"] == "Бориславович"
+
+
+def test_a_patronymic_read_in_two_words_is_one_name_of_the_group():
+    """'ЕВСТИГ НЕЕВИЧ' after the surname and the first name: three names, the last in two
+    pieces; a whole patronymic after three names is not joined to them."""
+    rows = [(244, 800, "Настоящее свидетельство подтверждает, что"),
+            (246, 874, "ФИЗИЧЕСКОЕ ЛИЦО ФАДЕЕВ ФИЛИМОН ЕВСТИГ НЕЕВИЧ"), (1261, 920, "(фамилия, имя, отчество)")]
+    got = values("inn", rows)
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Фадеев", "Филимон", "Евстигнеевич")
+    rows[1] = (246, 874, "ФИЗИЧЕСКОЕ ЛИЦО ФАДЕЕВ ИВАН ЛИ ПЕТРОВИЧ")
+    assert values("inn", rows)["middle_name"] != "Липетрович"
