@@ -76,8 +76,8 @@ def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
     """The first candidate that gives a valid value, else the first that gives any value.
     Free text has no shape to tell a right value from a wrong one, so for it the nearest
     candidate stands, valid or not (an invalid one is re-read, never swapped for a far one),
-    unless it has a letter or none where a script's words are expected: a speck's figure
-    beside its label ('Место рождения 2'), a rule's scrap read 'Ы', is no reading of it."""
+    unless it has no letter where a script's words are expected: a speck's figure beside its
+    label ('Место рождения 2') is no reading of it."""
     first_invalid = None
     for candidate in candidates:
         found = _read_value(spec, candidate)
@@ -90,8 +90,9 @@ def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
 
 
 def _letterless(spec: FieldSpec, found: Found) -> bool:
-    """A letter or none where a script's words are expected: a speck's reading ('2', 'Ы')."""
-    return bool(spec.validate_params.get("script")) and sum(c.isalpha() for c in found.value or "") < 2
+    """No letter where a script's words are expected: a speck's reading ('2'). (One letter is
+    kept, invalid: a name read '30H' is read again in its box, and comes out 'Зоя'.)"""
+    return bool(spec.validate_params.get("script")) and not any(c.isalpha() for c in found.value or "")
 
 
 def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:

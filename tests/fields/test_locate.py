@@ -813,3 +813,12 @@ def test_a_patronymic_read_in_two_words_is_one_name_of_the_group():
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Фадеев", "Филимон", "Евстигнеевич")
     rows[1] = (246, 874, "ФИЗИЧЕСКОЕ ЛИЦО ФАДЕЕВ ИВАН ЛИ ПЕТРОВИЧ")
     assert values("inn", rows)["middle_name"] != "Липетрович"
+
+
+def test_a_name_read_as_one_latin_letter_stays_invalid_to_be_read_again_not_swapped_for_the_next_row():
+    """'ЗОЯ' read '30H' (normalised 'H'): the nearest reading stands, invalid, and is read again
+    in its box; the patronymic under the next caption is not the first name."""
+    found = locate_fields(DOCTYPES["inn"], [page_of([
+        (1152, 820, "ПЕТУХОВА"), (1189, 885, "(фамилия)"), (1244, 965, "30H"), (1244, 1028, "(имя)"),
+        (1097, 1104, "НИКОЛАЕВНА"), (1184, 1169, "(отчество)")])])["first_name"]
+    assert found.value == "H" and not found.valid
