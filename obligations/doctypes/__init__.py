@@ -46,7 +46,7 @@ class FieldSpec:
     lines: int = 1  # rows a value may span
     anywhere: bool = False  # with no label found, take a pattern match from anywhere on the page
     pick: str = "first"  # which pattern match on a row: first, last or the largest amount
-    exclude: tuple[str, ...] = ()  # patterns cut out of the value (a date printed before a place)
+    exclude: tuple[str, ...] = ()  # patterns cut out of the value (a date before a place), or never matched
     group: str | None = None  # several fields printed after one label, e.g. Ф.И.О.
     index: int = 0  # this field's word in its group
     vertical: bool = False  # may run vertically along a page edge

@@ -157,6 +157,8 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
 
 def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
     fixed = fix_digit_lookalikes(text)  # maps letters to digits one for one: offsets still hold
+    for pattern in spec.exclude:  # blanked, offsets kept: an invoice's form quotes its decree's date
+        fixed = re.sub(expand(pattern), lambda m: " " * len(m.group()), fixed)
     matches = list(_overlapping_matches(re.compile(expand(spec.pattern or "")), fixed))
     if spec.pick == "last":
         matches.reverse()

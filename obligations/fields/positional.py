@@ -24,7 +24,7 @@ from ..backends.base import Word
 from ..doctypes import FieldSpec
 from .candidates import Candidate
 from .choice import Found, found_in, join_words
-from .layout import PageModel, Row
+from .layout import SURE_CONF, PageModel, Row
 
 HEADER_ROWS = 12  # a receipt's header is never longer
 SCRAP_CONF = 45  # a row read this unsure on average is a stamp, a logo or a scribble
@@ -145,14 +145,19 @@ def _numbers_row(text: str) -> bool:
 
 
 def _before_stop(words: list[Word], stop: re.Match) -> list[Word]:
-    """The words before the one a stop starts in, less a scrap of it ('TE' of 'TEL') and the
-    label it is joined to ('Tel & Fax' read 'rel & Fax')."""
+    """The words before the one a stop starts in, less a scrap of it ('TE' of 'TEL'), the
+    label it is joined to ('Tel & Fax' read 'rel & Fax') and a short caption of it, misread
+    ('TEE: 09-1943 3321': no line of an address ends with a colon)."""
     kept = [w for w, (_, b) in zip(words, join_words(words)[1]) if b <= stop.start()]
-    while kept and sum(c.isalnum() for c in kept[-1].text) <= 2:
+    while kept and (sum(c.isalnum() for c in kept[-1].text) <= 2 or _caption(kept[-1].text)):
         joined = kept.pop().text.strip() in ("&", "/", "+")
         if joined and kept:
             kept.pop()
     return kept
+
+
+def _caption(text: str) -> bool:
+    return text.endswith(":") and len(text) <= 6
 
 
 def _header(spec: FieldSpec, rows: list[Row]) -> list[Row]:
@@ -246,7 +251,10 @@ def _registration(spec: FieldSpec, row: Row) -> bool:
 
 
 def _before_number(spec: FieldSpec, words: list[Word]) -> list[Word]:
-    """A name's words up to a registration number printed after it on its row."""
+    """A name's words up to a registration number printed after it on its row. An unsure
+    speck before the row's first word ('a (CO. REG. NO. 197552-X)') is no word of a name."""
+    while len(words) > 1 and words[0].conf < SURE_CONF and sum(c.isalnum() for c in words[0].text) <= 1:
+        words = words[1:]
     text, spans = join_words(words)
     match = re.search(spec.skip, text) if spec.skip else None
     if match is None:

@@ -822,3 +822,25 @@ def test_a_name_read_as_one_latin_letter_stays_invalid_to_be_read_again_not_swap
         (1152, 820, "ПЕТУХОВА"), (1189, 885, "(фамилия)"), (1244, 965, "30H"), (1244, 1028, "(имя)"),
         (1097, 1104, "НИКОЛАЕВНА"), (1184, 1169, "(отчество)")])])["first_name"]
     assert found.value == "H" and not found.valid
+
+
+def test_the_decree_date_an_invoice_form_quotes_in_its_heading_is_not_the_invoice_date():
+    """The title's month lost ('от «26» 2018 г.'): the heading's 'от 26 декабря 2011 г. № 1137'
+    (a date followed by a number sign) is not taken instead; the date is left to be read again."""
+    rows = [(2033, 142, "Приложение № 1 к постановлению Правительства Российской Федерации"),
+            (2843, 193, "от 26 декабря 2011 г. № 1137"),
+            (137, 250, "СЧЕТ-ФАКТУРА № 7603 от «26» 2018 г. (1)")]
+    assert values("invoice", rows)["date"] is None
+    rows[2] = (137, 250, "СЧЕТ-ФАКТУРА № 7603 от «26» марта 2018 г. (1)")
+    assert values("invoice", rows)["date"] == "2018-03-26"
+
+
+def test_a_receipt_head_with_a_speck_before_its_registration_and_a_misread_phone_caption():
+    page = page_of([(187, 151, "HOPKINS KOCH AND TURNER STORE"), (69, 200, "a"), (270, 198, "(CO. REG. NO. 197552-X)"),
+                    (222, 247, "595, SHAWN ISLANDS, 97749 SOUTH"), (423, 292, "DARREN SELANGOR."),
+                    (453, 333, "TEE: 09-1943 3321"), (342, 386, "GST REG NO: 015811488924"),
+                    (154, 505, "27-12-2015 12.27")])
+    page.words = [replace(w, conf=54.0) if w.text == "a" else w for w in page.words]
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["receipt"], [page]).items()}
+    assert got["company"] == "HOPKINS KOCH AND TURNER STORE"
+    assert got["address"] == "595, SHAWN ISLANDS, 97749 SOUTH DARREN SELANGOR."
