@@ -90,9 +90,11 @@ def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
 
 
 def _letterless(spec: FieldSpec, found: Found) -> bool:
-    """No letter where a script's words are expected: a speck's reading ('2'). (One letter is
-    kept, invalid: a name read '30H' is read again in its box, and comes out 'Зоя'.)"""
-    return bool(spec.validate_params.get("script")) and not any(c.isalpha() for c in found.value or "")
+    """No letter where a script's words are expected, or one sign read alone: a speck's reading
+    ('2', 'Г'). (A word read as one letter is kept, invalid: a name read '30H' is read again in
+    its box, and comes out 'Зоя'.)"""
+    return bool(spec.validate_params.get("script")) and (
+        not any(c.isalpha() for c in found.value or "") or sum(c.isalnum() for c in found.raw or "") <= 1)
 
 
 def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:

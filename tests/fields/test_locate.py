@@ -844,3 +844,11 @@ def test_a_receipt_head_with_a_speck_before_its_registration_and_a_misread_phone
     got = {k: f.value for k, f in locate_fields(DOCTYPES["receipt"], [page]).items()}
     assert got["company"] == "HOPKINS KOCH AND TURNER STORE"
     assert got["address"] == "595, SHAWN ISLANDS, 97749 SOUTH DARREN SELANGOR."
+
+
+def test_a_sign_read_alone_beside_a_caption_under_its_value_is_a_speck():
+    """Values over their captions; 'Отчество Г': the 'Г' is a speck, the patronymic is above."""
+    got = values("passport", [(262, 1335, "ЛАДИМИР"), (262, 1372, "Имя"), (262, 1420, "ЕРЕМЕЕВИЧ"),
+                              (262, 1469, "Отчество Г"), (262, 1527, "Муж. 4 ДЕКАБРЯ 1986 Г."),
+                              (261, 1565, "Пол Дата рождения")])
+    assert got["middle_name"] == "Еремеевич"
