@@ -150,7 +150,11 @@ def build_report(bench_dir: Path, out_html: Path, out_md: Path) -> list[TaskSumm
     """Write the HTML report and the Markdown summary of bench_dir; returns the tasks it found."""
     tasks = collect(bench_dir)
     title = f"Benchmark report: {Path(bench_dir).resolve().name}"
-    for path, content in ((out_html, render_html(tasks, title)), (out_md, render_markdown(tasks, title))):
+    # Dated by its newest results, not by the clock: a report rebuilt from the same folder
+    # is the same file.
+    results = [p for d in (TASKS_DIR, METRICS_DIR) for p in (Path(bench_dir) / d).glob("*.*")]
+    as_of = _dt.datetime.fromtimestamp(max(p.stat().st_mtime for p in results)) if results else None
+    for path, content in ((out_html, render_html(tasks, title, as_of)), (out_md, render_markdown(tasks, title))):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(content, encoding="utf-8")
     return tasks
@@ -291,14 +295,14 @@ svg .axis {{ stroke: #888; stroke-width: 1; }} svg .grid {{ stroke: #e4e4e4; str
 """
 
 
-def render_html(tasks: Sequence[TaskSummary], title: str) -> str:
+def render_html(tasks: Sequence[TaskSummary], title: str, as_of: _dt.datetime | None = None) -> str:
     colours = {t.name: PALETTE[i % len(PALETTE)] for i, t in enumerate(tasks)}
-    generated = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    generated = (as_of or _dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     parts = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
-        f"<h1>{_e(title)}</h1>", f'<p class="note">Generated {generated}. {len(tasks)} task(s).</p>',
+        f"<h1>{_e(title)}</h1>", f'<p class="note">Results of {generated}. {len(tasks)} task(s).</p>',
         "<h2>Tasks</h2>", _html_table(tasks),
         "<h2>CER per field (normalised answers, micro: total edits / total reference characters)</h2>",
         cer_chart(tasks, colours),

@@ -258,3 +258,17 @@ def test_task_table_fits_a_1200_px_window_in_chromium(tmp_path):
     assert all(0 < right <= result["client"] for right in result["rights"]), result
     assert result["page"] <= result["client"], result  # no horizontal scrolling of the page
     assert result["box"][0] <= result["box"][1], result  # nor of the table's own box
+
+
+def test_a_report_is_dated_by_its_newest_results_so_a_rebuild_is_the_same_file(tmp_path):
+    import os
+    from datetime import datetime
+
+    bench = make_bench_dir(tmp_path / "bench")
+    stamp = datetime(2026, 1, 2, 3, 4).timestamp()
+    for path in [*(bench / "tasks").glob("*"), *(bench / "ModelsMetrics").glob("*")]:
+        os.utime(path, (stamp, stamp))
+    build_report(bench, tmp_path / "a.html", tmp_path / "a.md")
+    build_report(bench, tmp_path / "b.html", tmp_path / "b.md")
+    first = (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "Results of 2026-01-02 03:04." in first and first == (tmp_path / "b.html").read_text(encoding="utf-8")
