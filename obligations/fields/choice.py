@@ -189,10 +189,11 @@ def _overlapping_matches(regex: re.Pattern, text: str) -> Iterable[re.Match]:
 def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
     names = [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text) if len(m.group()) >= 2]
     size = candidate.group_size
-    if len(names) == size + 1 and _PATRONYMIC_TAIL.search(names[-1].group()) and spec.index == size - 1:
-        # The last name read in two ('ЕВСТИГ НЕЕВИЧ'): a patronymic's ending is no word of its own.
+    # The last name read in two ('ЕВСТИГ НЕЕВИЧ'): a patronymic's ending is no word of its own.
+    split = len(names) == size + 1 and bool(_PATRONYMIC_TAIL.search(names[-1].group()))
+    if split and spec.index == size - 1:
         return found_in(spec, candidate, text, spans, (names[-2].start(), names[-1].end()), joined=True)
-    if len(names) != size and not (len(names) == size + 1 and _PATRONYMIC_TAIL.search(names[-1].group())):
+    if len(names) != size and not split:
         return None  # the group's words, no fewer and no more
     return found_in(spec, candidate, text, spans, names[spec.index].span())
 

@@ -579,13 +579,17 @@ _DATE_PATTERNS = (
 _YEAR_SUFFIX_RE = re.compile(rf"(?<=[{_LOOKALIKE_CLASS}])\s*(?:года|год|г)\.?(?![^\W\d_])", re.IGNORECASE)
 
 
+def _month_text(m: re.Match[str]) -> str:
+    return m["m"] or m.groupdict().get("m2") or ""  # 'm2': the colon pattern's month after its day
+
+
 def _first_date_match(s: str) -> re.Match[str] | None:
     """Earliest match of any date pattern whose month word is a real month."""
     best: re.Match[str] | None = None
     for pattern in _DATE_PATTERNS:
         pos = 0
         while (m := pattern.search(s, pos)) is not None:
-            if (m["m"] or m["m2"]).isdigit() or _month_number(m["m"]):
+            if _month_text(m).isdigit() or _month_number(m["m"]):
                 if best is None or m.start() < best.start():
                     best = m
                 break
@@ -606,8 +610,7 @@ def normalize_date(raw: str) -> str | None:
     m = _first_date_match(fix_digit_lookalikes(s))
     if m is None:
         return None
-    numeric = m["m"] or m["m2"]
-    month = int(numeric) if numeric.isdigit() else _month_number(numeric)
+    month = int(_month_text(m)) if _month_text(m).isdigit() else _month_number(m["m"])
     day = int(m["d"])
     if month > 12 and day <= 12 and "/" in m.group() and len(m["y"]) == 4:
         day, month = month, day  # written month first, as in the US ('12/28/2017')
