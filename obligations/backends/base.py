@@ -59,6 +59,12 @@ def union_box(boxes) -> Box:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def inside(box, outer) -> bool:
+    """Whether the centre of `box` lies in `outer`."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
 def turned_box(box: Box, rotation: int, size: tuple[int, int]) -> Box:
     """A box on an image of `size`, on that image turned `rotation` degrees clockwise (0, 90,
     180 or 270)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..backends.base import Box, PageText, Word, group_lines, runs_vertically, union_box
 from ..doctypes import DocType, FieldSpec
@@ -95,7 +95,6 @@ def is_noise(word: Word) -> bool:
 
 
 _SCRAP_MARKS = "’‘'`´\"„“”"
-
 
 
 MIN_TEXT_HEIGHT = 4  # pixels: no letter or digit is printed flatter at any resolution read
@@ -206,6 +205,17 @@ def _overlap_x(a: list[Word], b: list[Word]) -> bool:
     return any(u.bbox[0] < v.bbox[2] and v.bbox[0] < u.bbox[2] for u in a for v in b)
 
 
+class _LabelMatch(NamedTuple):
+    score: float
+    letters: float  # letters the label and the words have in common
+    length: int
+    owner: str
+    row: int
+    start: int
+    end: int
+    wrap: tuple[int, int, int] | None
+
+
 def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[LabelHit]:
     """Every place a label is printed. Where labels compete for the same words, the match
     with the most letters right wins ('Дата и место рождения' over 'Дата')."""
@@ -220,7 +230,7 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
             if squashed[start]:
                 runs += [(text, r, start, end, None) for text, end in _phrase_runs(rows[r], squashed, start, limit)]
     runs += _wrapped_runs(rows, squashed_rows, limit)
-    candidates = []
+    candidates: list[_LabelMatch] = []
     scored = list(similar_pairs([t for _, t in targets], [run[0] for run in runs], LONG_LABEL_CUTOFF))
     # A run's best score for each label: a long label read with several letters wrong is
     # taken only where it reads as no other label nearly as well (the same label printed for
@@ -237,14 +247,15 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
             continue
         text, r, start, end, wrap = runs[j]
         # Letters matched: the similarity is twice the matches over both lengths.
-        candidates.append((score, score * (len(target) + len(text)) / 200, len(target), owner, r, start, end, wrap))
+        letters = score * (len(target) + len(text)) / 200
+        candidates.append(_LabelMatch(score, letters, len(target), owner, r, start, end, wrap))
     # Most letters matched first: a longer label read with a few letters wrong ('ИННИКИИ
     # покупателя' for 'ИНН/КПП покупателя', 85) explains its words better than a shorter one
     # read from part of them ('покупателя' for 'Покупатель', 90; 'ИННИКИИ продавцы', 76, over
     # 'продавцы' for 'Продавец', 88). A long label read with several letters wrong over two
     # lines only takes words no closer match took ('МЕСТО РОЖДЕНИЯ:' over 'ПОЛ:' is 'Место
     # рождения' and 'Пол', not 'Дата и место рождения' at 76).
-    candidates.sort(key=lambda c: (c[0] < LABEL_CUTOFF and c[7] is not None, -round(c[1], 3), -c[0]))
+    candidates.sort(key=lambda c: (c.score < LABEL_CUTOFF and c.wrap is not None, -round(c.letters, 3), -c.score))
     taken: set[tuple[int, int]] = set()
     hits = []
     for score, _, length, owner, r, start, end, wrap in candidates:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from ..backends.base import Word
+from ..backends.base import Word, inside
 from ..doctypes import FieldSpec
 from .candidates import Candidate
 from .choice import Found, found_in, join_words
@@ -121,10 +121,8 @@ def _rows_below(rows: list[Row], box: tuple[int, int, int, int]) -> list[Row]:
     """The rows after the last row of a value in `box` (the company's): in the rows' own
     skew-corrected order, so a page turned a little still has the next row first, whose left
     words stand higher than the value's right ones."""
-    def inside(word: Word) -> bool:
-        x, y = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
-        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-    last = max((i for i, r in enumerate(rows) if not r.standalone and all(inside(w) for w in r.words)), default=None)
+    last = max((i for i, r in enumerate(rows) if not r.standalone and all(inside(w.bbox, box) for w in r.words)),
+               default=None)
     if last is None:
         return [r for r in rows if not r.standalone and _centre(r) > box[3]]
     return [r for r in rows[last + 1 :] if not r.standalone]

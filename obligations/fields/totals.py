@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rapidfuzz import fuzz
 
+from ..backends.base import inside
 from ..doctypes import FieldSpec
 from .candidates import Candidate
 from .choice import Found, expand, found_in, join_words
@@ -234,7 +235,7 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
     if chosen is None or chosen.bbox is None or chosen.page is None:
         return chosen
     model = next((m for m in models if m.page.page == chosen.page), None)
-    row = next((r for r in (model.rows if model else []) if any(_inside(w.bbox, chosen.bbox) for w in r.words)), None)
+    row = next((r for r in (model.rows if model else []) if any(inside(w.bbox, chosen.bbox) for w in r.words)), None)
     if row is None:
         return chosen
     money = re.compile(expand(spec.pattern or "{money}"))
@@ -251,7 +252,3 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
                     return replace(found, warning="the total row's last amount did not read as the sum of the "
                                                   "two before it; taken where the page prints that sum")
     return chosen
-
-
-def _inside(box, outer) -> bool:
-    return box[0] >= outer[0] - 1 and box[2] <= outer[2] + 1 and box[1] >= outer[1] - 1 and box[3] <= outer[3] + 1

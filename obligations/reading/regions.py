@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..backends.base import Box, PageText, Word
+from ..backends.base import Box, PageText, Word, inside
 from ..doctypes import DocType
 from ..fields.locate import Found, locate_fields
 
@@ -30,12 +30,6 @@ def missing(doctype: DocType, found: dict[str, Found]) -> list[str]:
 def swapped_in(words: list[Word], reading: list[Word], box) -> list[Word]:
     """`words` with those centred in `box` replaced by the words of another `reading` there."""
     return [w for w in words if not inside(w.bbox, box)] + [w for w in reading if inside(w.bbox, box)]
-
-
-def inside(box, outer) -> bool:
-    """Whether the centre of `box` lies in `outer`."""
-    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
 
 
 def covered(box, words: list[Word]) -> bool:

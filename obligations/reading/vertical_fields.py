@@ -41,7 +41,6 @@ def _holds_field(words, patterns) -> bool:
     return any(p.search(text) for p in patterns)
 
 
-
 def edge_strips(page: PageText) -> list[tuple[int, int, int, int]]:
     """The right and left edge strips of a page, each reaching from the edge to the nearest
     horizontal line of text (confident words wider than tall), within EDGE_STRIP_WIDTH."""
