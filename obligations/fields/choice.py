@@ -16,7 +16,7 @@ from ..doctypes import FieldSpec
 from .candidates import SPECK_CONF, Candidate
 from .layout import build_rows
 from .matching import squash
-from .normalize import fix_digit_lookalikes, normalize
+from .normalize import PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize
 from .validate import script_of, validate
 
 MACROS = {
@@ -198,7 +198,7 @@ def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Foun
     return found_in(spec, candidate, text, spans, names[spec.index].span())
 
 
-_PATRONYMIC_TAIL = re.compile(r"(?i)^[а-яё]{0,2}(?:ович|евич|овна|евна|ична)$")  # a whole one is longer
+_PATRONYMIC_TAIL = re.compile(rf"(?i)^[а-яё]{{0,2}}(?:{'|'.join(PATRONYMIC_ENDINGS)})$")  # a whole one is longer
 
 
 def found_in(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tuple[int, int], *,

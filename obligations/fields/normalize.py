@@ -141,7 +141,7 @@ def normalize_text(raw: str) -> str | None:
     # (ООО «Ромашка», "ул. Ленина, д. 1."). Underscores at a word's ends are the
     # underline the value was printed on, not print.
     s = " ".join(t for t in (token.strip("_") for token in _clean(raw).split(" ")) if t)
-    while (cleaner := _without_specks(s).strip(_STRAY_EDGE + " ")) != s:  # ':^' -> '^' -> ''
+    while (cleaner := _without_dust_marks(s).strip(_STRAY_EDGE + " ")) != s:  # ':^' -> '^' -> ''
         s = cleaner
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
@@ -160,7 +160,7 @@ _MARK_BY_HYPHEN = re.compile(r"(?<=-)[`'‘’“°^~¬]+(?=\w)|(?<=\w)[`‘’�
 _EDGE_SCRAPS = "—–-®©™" + _SPECK_MARKS
 
 
-def _without_specks(s: str) -> str:
+def _without_dust_marks(s: str) -> str:
     s = _MARK_BY_HYPHEN.sub("", _SPECK_BETWEEN.sub(" ", s))
     tokens = [t for t in s.split(" ") if t.strip(_SPECK_MARKS)]
     # A dash or a sign alone at either end: a rule's end or a stamp's scrap ('ЗАО "Новые
@@ -362,12 +362,13 @@ def normalize_name(raw: str) -> str | None:
         return None
     # A patronymic's ending read as a word of its own ('Тарас Овна'): no name is only that.
     for i in range(len(words) - 1, 0, -1):
-        if words[i].lower() in _PATRONYMIC_ENDINGS:
+        if words[i].lower() in _ENDINGS_ALONE:
             words[i - 1:i + 1] = [words[i - 1] + words[i].lower()]
     return " ".join("-".join(_title_part(p) for p in w.split("-")) for w in words)
 
 
-_PATRONYMIC_ENDINGS = {"овна", "евна", "ович", "евич", "ична", "инична"}
+PATRONYMIC_ENDINGS = ("ович", "евич", "овна", "евна", "ична")
+_ENDINGS_ALONE = {*PATRONYMIC_ENDINGS, "инична"}
 
 
 def _gender_of_word(word: str) -> str | None:
