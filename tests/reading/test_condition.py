@@ -7,7 +7,7 @@ import random
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from obligations.reading.condition import Conditioning, apply, despeckled, measure, plan
 from obligations.synth import render_clean
@@ -108,3 +108,24 @@ def test_a_measurement_implausibly_small_for_the_page_rescales_nothing():
     pattern = Measurement(text_height=6.0, specks_per_mpx=0.0, contrast=150, paper=230, components=900)
     assert plan(pattern, (2480, 3508), 300).scale == 1.0
     assert plan(pattern, (600, 850), 72).scale > 1  # the same text on a 72 dpi page is small print
+
+
+def test_a_faxed_page_s_dither_is_blurred_back_to_grey_and_its_tint_made_paper(page):
+    """A fax sends a tinted background and grey print as dots: the tint becomes paper again,
+    the text (black, and grey print turned to dots) stays ink."""
+    pixels = np.asarray(page).astype(float)
+    text = pixels < 128
+    tinted = np.where(text, pixels, 215.0)  # a light grey table background under the text
+    grey_print = np.zeros_like(text)
+    grey_print[:, : page.width // 2] = True  # the left half printed in grey, as labels are
+    tinted[text & grey_print] = 100.0
+    faxed = Image.fromarray(tinted.astype(np.uint8)).convert("1").convert("L")  # Floyd-Steinberg
+    found = measure(faxed)
+    conditioning = plan(found, faxed.size, 200)
+    assert conditioning.descreen and not conditioning.despeckle
+    cleaned = np.asarray(apply(faxed, conditioning))
+    background = ~(np.asarray(Image.fromarray(text).filter(ImageFilter.MaxFilter(7))))
+    assert np.count_nonzero(np.asarray(faxed)[background] < 128) > 0.1 * np.count_nonzero(background)
+    assert np.count_nonzero(cleaned[background] < 200) < 0.01 * np.count_nonzero(background)
+    for part in (text & ~grey_print, text & grey_print):
+        assert np.count_nonzero(cleaned[part] < 200) >= 0.8 * np.count_nonzero(part)
