@@ -141,8 +141,14 @@ def normalize_text(raw: str) -> str | None:
     # (ООО «Ромашка», "ул. Ленина, д. 1."). Underscores at a word's ends are the
     # underline the value was printed on, not print.
     s = " ".join(t for t in (token.strip("_") for token in _clean(raw).split(" ")) if t)
-    while (cleaner := _without_dust_marks(s).strip(_STRAY_EDGE + " ")) != s:  # ':^' -> '^' -> ''
+    # ':^' -> '^' -> ''; no value begins with a full stop ('.Г. ПАРТИЗАНСК': a speck)
+    while (cleaner := _without_dust_marks(s).strip(_STRAY_EDGE + " ").lstrip(".")) != s:
         s = cleaner
+    s = _SPECK_OVER_COMMA.sub(",", _SPECK_COLON.sub("", s))
+    # ... nor ends with one after a whole Russian word: a speck ('ГОР. ЛОТОШИНО.', 'РАЙОНУ
+    # Г. НОВОСИБИРСКА.'); what a place or an office ends with when abbreviated is shorter
+    # ('обл.', 'р-н.') or bracketed ('(Хант.)'); 'гор. Тула.' too.
+    s = _WORD_THEN_SPECK.sub(r"\1", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_UNDOTTED.sub(r"\1.", s)
@@ -171,7 +177,8 @@ def _without_dust_marks(s: str) -> str:
         tokens.pop(0)
     for i, token in enumerate(tokens):
         rest = " ".join(tokens[i:])[1:]
-        if token[0] in "`'‘“" and not any(c in _CLOSING_MARKS for c in rest):
+        # (A straight double quote may close as well as open: only one opening the value.)
+        if (token[0] in "`'‘“" or token[0] == '"' and i == 0) and not any(c in _CLOSING_MARKS for c in rest):
             tokens[i] = token[1:]
     return " ".join(tokens)
 
@@ -195,7 +202,14 @@ _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 
 # 'Г, НИЖНИЙ ТАГИЛ': a settlement's abbreviation always ends with a full stop, which OCR
 # reads as a comma now and then.
-_SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР),(?= [А-ЯЁ])")
+# So does a speck above it, read as ';' or ':' ('ГОР; БАРГУЗИН', 'РАЙОНУ Г: НОВОСИБИРСКА').
+_SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР)[,;:](?= [А-ЯЁ])")
+# Between two words of Russian text (a place, an office) neither a colon nor a semicolon is
+# printed: they are a speck over nothing ('КЕМЕРОВСКАЯ: ОБЛ.') or over a comma ('Осташков;
+# Ярославская обл.').
+_WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
+_SPECK_COLON = re.compile(r"(?<=[А-Яа-яЁё]{2}):(?= [А-Яа-яЁё])")
+_SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])")
 # ... or drops it ('ГОР ЧЕЛЯБИНСК'): an abbreviation of more than one letter is no word of its
 # own (a one-letter one may be a preposition: 'с', 'в').
 # A city's 'г' is no word either, unlike 'с' or 'в'.
@@ -321,12 +335,8 @@ def normalize_place(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None:
         return s
-    # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
-    # and as a full stop after its last word ('ГОР. ЛОТОШИНО.'): the abbreviations a place
-    # ends with ('обл.', 'р-н.') are shorter, or bracketed ('(Хант.)'); 'гор. Тула.' too.
+    # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий').
     s = _HYPHEN_SPECK.sub("-", s)
-    if s.endswith(".") and re.search(r"(?:^|\s)[^\W\d_]{4,}\.$", s):
-        s = s[:-1]
     if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
         return s
     return _SETTLEMENT.sub(lambda m: m.group().lower(), s)
