@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -506,3 +507,21 @@ def test_a_value_resting_on_the_block_readings_words_is_never_given_as_sure():
     assert found["total"].value == "665361.44"  # kept, but not as if it were sure
     assert found["last_name"].confidence == 0.93 and found["last_name"].warning is None
     assert found["number"] == Found()
+
+
+def test_specks_among_an_edge_strips_figures_are_taken_off_and_the_figures_kept():
+    from PIL import ImageDraw
+
+    from obligations.reading.vertical_fields import without_small_marks
+
+    image = Image.new("RGB", (400, 120), (236, 236, 224))  # a tinted card
+    draw = ImageDraw.Draw(image)
+    figures = [(20 + 30 * i, 40, 40 + 30 * i, 80) for i in range(10)]  # figures 40 px tall
+    for box in figures:
+        draw.rectangle(box, fill=(180, 30, 30))  # printed red
+    specks = [(44, 58), (43, 66), (200, 20), (330, 100)]  # beside a figure, between two, apart
+    for x, y in specks:
+        draw.rectangle((x, y, x + 3, y + 3), fill=(10, 10, 10))
+    cleaned = np.asarray(without_small_marks(image, 40.0))
+    assert all(cleaned[y + 1, x + 1] > 200 for x, y in specks)
+    assert all(cleaned[(y0 + y1) // 2, (x0 + x1) // 2] < 120 for x0, y0, x1, y1 in figures)
