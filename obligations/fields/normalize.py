@@ -308,12 +308,38 @@ def normalize_organization(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None:
         return None
-    s = _straight_pair(s)
+    s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(s)))
     head, space, rest = s.partition(" ")
-    form = fold(head.rstrip(_AFTER_FORM)).replace("3", "з")  # as labels are compared, and a 3 for З
-    if space and rest and form in _LEGAL_FORMS:
+    if space and rest and (form := _legal_form(head)):
         return form.upper() + space + rest
     return s
+
+
+def _legal_form(word: str) -> str | None:
+    form = fold(word.rstrip(_AFTER_FORM)).replace("3", "з")  # as labels are compared, and a 3 for З
+    return form if form in _LEGAL_FORMS else None
+
+
+def _name_scraps_dropped(s: str) -> str:
+    """An organisation's name without specks read before its legal form ('ae ПАО «Туров и
+    партнеры»') or after its quoted name closes ('«Светоч» +', '«Альфа-Строй»””', '"Сибирские
+    ресурсы" рес'): a name goes on after its quotes only with a word ('(филиал)' is one)."""
+    tokens = s.split(" ")
+    if len(tokens) > 2 and len(tokens[0]) <= 2 and not _legal_form(tokens[0]) and _legal_form(tokens[1]):
+        tokens.pop(0)
+    s = " ".join(tokens)
+    closing = max(s.rfind("»"), s.rfind('"') if s.count('"') >= 2 else -1, s.rfind("”") if "“" in s else -1)
+    if closing <= 0:
+        return s
+    head, tail = s[:closing + 1], s[closing + 1:]
+    if not re.search(r"[^\W\d_]{4,}", tail):
+        return head
+    return s
+
+
+# 'й' and 'н' are no words: alone between two words of a name they are its 'и' ('ООО
+# «Егоров й партнеры»').
+_LONE_AND = re.compile(r"(?<=[А-Яа-яЁё] )[йн](?= [А-Яа-яЁё])")
 
 
 _AFTER_FORM = ":;,'’`"  # specks OCR glues to a legal form ('ооо:', "ПАО'"); no name starts so
