@@ -195,6 +195,8 @@ def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Foun
         return found_in(spec, candidate, text, spans, (names[-2].start(), names[-1].end()), joined=True)
     if len(names) != size and not split:
         return None  # the group's words, no fewer and no more
+    if any(m.group().islower() and len(m.group()) >= 3 for m in names[:size]):
+        return None  # names are printed in capitals or capitalised: this is a sentence's words
     return found_in(spec, candidate, text, spans, names[spec.index].span())
 
 

@@ -815,6 +815,15 @@ def test_a_patronymic_read_in_two_words_is_one_name_of_the_group():
     assert values("inn", rows)["middle_name"] != "Липетрович"
 
 
+def test_a_sentence_above_a_group_of_names_read_past_recognition_is_no_group_of_names():
+    """A 100-dpi certificate: the names' row read so badly that it is not three names; the
+    sentence above it is not taken for them ('Настоящее', 'Подтверждает', 'Что')."""
+    rows = [(256, 860, "Настоящее свидетельство подтверждает, что"),
+            (259, 953, "ФИЗИЧЕСКС ОЕ ЛИЦО ПОПОВА ЯБРИНА БОГ ДАНОВНА"), (702, 1035, "у i (фамилия, имя, отчество)")]
+    got = values("inn", rows)
+    assert "Подтверждает" not in (got["last_name"], got["first_name"], got["middle_name"])
+
+
 def test_a_name_read_as_one_latin_letter_stays_invalid_to_be_read_again_not_swapped_for_the_next_row():
     """'ЗОЯ' read '30H' (normalised 'H'): the nearest reading stands, invalid, and is read again
     in its box; the patronymic under the next caption is not the first name."""
