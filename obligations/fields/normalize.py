@@ -262,7 +262,14 @@ def normalize_address(raw: str) -> str | None:
     s = _DOLLAR_POSTCODE.sub("8", s).replace("$", "S")
     s = _NUMBER_SIGN.sub("NO", s)
     s = _NUMBER_SIGN_ZERO.sub("NO", s)
-    return _NUMBER_COMMA.sub("NO.", s)
+    s = _SPECK_AFTER_COMMA.sub(", ", s)
+    return _NUMBER_COMMA.sub("NO.", _SPECK_BEFORE_WORD.sub("", s))
+
+
+# A speck read as a full stop after a comma ('SMITH SQUARE,.G4 7HN'), where a space was, or
+# before a word ('BROOKS .TRAFFICWAY'): no address prints either.
+_SPECK_AFTER_COMMA = re.compile(r",\. ?")
+_SPECK_BEFORE_WORD = re.compile(r"(?<= )\.(?=[A-Z]{2})")
 
 
 def _unpaired_brackets(s: str) -> str:

@@ -735,6 +735,10 @@ def test_date_pattern_finds_receipt_dates():
     ("LOT 5 ` JALAN 3 °", "LOT 5 JALAN 3"),
     ("NO 3, JALAN TAMAN JAS'A 2", "NO 3, JALAN TAMAN JAS'A 2"),
     ("'THE CURVE' MALL, MUTIARA DAMANSARA", "'THE CURVE' MALL, MUTIARA DAMANSARA"),
+    # ... a full stop after a comma, where a space was, or glued before a word.
+    ("NO. 1, SMITH SQUARE,.G4 7HN NEW SHIRLEY SELANGOR.", "NO. 1, SMITH SQUARE, G4 7HN NEW SHIRLEY SELANGOR."),
+    ("61, BROOKS .TRAFFICWAY, SS6R 9SY", "61, BROOKS TRAFFICWAY, SS6R 9SY"),
+    ("LOT P.T. 2811, JALAN ANGSA", "LOT P.T. 2811, JALAN ANGSA"),
 ])
 def test_receipt_address(raw, expected):
     assert normalize("address", raw) == expected
