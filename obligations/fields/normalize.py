@@ -365,7 +365,7 @@ def normalize_place(raw: str) -> str | None:
     """Text; where the place is printed in both cases, a settlement's abbreviation in lower
     case as printed: the round capitals differ from small letters only in size, and OCR
     reads 'г. Уфа' as 'Г. Уфа'. In a place printed in capitals ('Г. УФА') it stays."""
-    s = normalize_text(raw)
+    s = normalize_text(_LONE_FIGURE_AFTER.sub("", raw))
     if s is None:
         return s
     # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий').
@@ -375,6 +375,9 @@ def normalize_place(raw: str) -> str | None:
     return _SETTLEMENT.sub(lambda m: m.group().lower(), s)
 
 
+# A place of birth is a settlement and its region: a figure alone after them is a speck's
+# reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6').
+_LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 
 

@@ -11,7 +11,7 @@ from ..fields.locate import SURE_CONF, Found, locate_fields
 from .misread_words import misreads_read_again
 from .regions import UNSURE_CONF, covered, inside, located, missing, on_page, swapped_in
 
-DROPPED_LINE_CONF = 60  # a sparse reading's words less sure than this are mostly specks and pictures
+DROPPED_LINE_CONF = 50  # a sparse reading's words less sure than this are mostly specks and pictures
 
 
 def read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backend) -> None:
