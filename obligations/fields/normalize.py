@@ -349,7 +349,7 @@ def _name_scraps_dropped(s: str) -> str:
 _LONE_AND = re.compile(r"(?<=[А-Яа-яЁё] )[йн](?= [А-Яа-яЁё])")
 
 
-_AFTER_FORM = ":;,'’`"  # specks OCR glues to a legal form ('ооо:', "ПАО'"); no name starts so
+_AFTER_FORM = ".:;,'’`"  # specks OCR glues to a legal form ('ооо:', "ПАО'", 'ООО.'); no name starts so
 
 
 def _straight_pair(s: str) -> str:
