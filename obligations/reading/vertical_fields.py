@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-
-import numpy as np
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from ..backends.base import Backend, PageText, Word, mean_confidence
 from ..doctypes import DocType
 from ..fields.locate import expand
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # A vertically printed field missing from the page's horizontal text is read from the
 # page's edge strips turned upright. A strip runs from the edge to where the horizontal text
@@ -60,7 +61,9 @@ def _text_height(page: PageText) -> float:
 
 def without_small_marks(image: Image.Image, text_height: float) -> Image.Image:
     """`image` in grey, every dark mark smaller than SMALL_MARK of `text_height` made paper."""
-    import cv2
+    import cv2  # numpy and OpenCV: only runs that OCR load them
+    import numpy as np
+    from PIL import Image
 
     gray = np.asarray(image.convert("L")).copy()
     paper = float(np.percentile(gray, 90))
