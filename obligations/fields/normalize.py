@@ -204,12 +204,6 @@ _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 # reads as a comma now and then.
 # So does a speck above it, read as ';' or ':' ('ГОР; БАРГУЗИН', 'РАЙОНУ Г: НОВОСИБИРСКА').
 _SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР)[,;:](?= [А-ЯЁ])")
-# Between two words of Russian text (a place, an office) neither a colon nor a semicolon is
-# printed: they are a speck over nothing ('КЕМЕРОВСКАЯ: ОБЛ.') or over a comma ('Осташков;
-# Ярославская обл.').
-_WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
-_SPECK_COLON = re.compile(r"(?<=[А-Яа-яЁё]{2}):(?= [А-Яа-яЁё])")
-_SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])")
 # ... or drops it ('ГОР ЧЕЛЯБИНСК'): an abbreviation of more than one letter is no word of its
 # own (a one-letter one may be a preposition: 'с', 'в').
 # A city's 'г' is no word either, unlike 'с' or 'в'.
@@ -218,6 +212,13 @@ _SETTLEMENT_UNDOTTED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]�
 _ABBREVIATION_GLUED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Оо]бл|ОБЛ|[Рр]есп|РЕСП)\.(?=[А-ЯЁ])")
 # A region's 'обл.' ends with its full stop as well: 'ПО ЧЕЛЯБИНСКОЙ ОБЛ'.
 _REGION_UNDOTTED = re.compile(r"(?<![\w.-])(ОБЛ|[Оо]бл)(?![\w.-])")
+# Between two words of Russian text (a place, an office) neither a colon nor a semicolon is
+# printed: they are a speck over nothing ('КЕМЕРОВСКАЯ: ОБЛ.') or over a comma ('Осташков;
+# Ярославская обл.').
+_SPECK_COLON = re.compile(r"(?<=[А-Яа-яЁё]{2}):(?= [А-Яа-яЁё])")
+_SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])")
+# A full stop after a whole Russian word ending the value (see normalize_text).
+_WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
 _HYPHEN_TWICE = re.compile(r"(?<=\w)- ?-(?=\w)")
 # ... or with a space after it ('ХАНТЫ- МАНСИЙСКИЙ', 'РОСТОВА-НА- ДОНУ' across a line's

@@ -67,7 +67,7 @@ def without_small_marks(image: Image.Image, text_height: float) -> Image.Image:
 
     gray = np.asarray(image.convert("L")).copy()
     paper = float(np.percentile(gray, 90))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats((gray < paper - 60).astype(np.uint8), connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((gray < paper - 60).astype(np.uint8), connectivity=8)
     limit = SMALL_MARK * text_height
     small = (stats[:, cv2.CC_STAT_WIDTH] < limit) & (stats[:, cv2.CC_STAT_HEIGHT] < limit)
     small[0] = False
