@@ -34,6 +34,9 @@ def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backe
         # digits, 6 for 9, and as sure letters: 'TZ SZ' for '75 21' on a 100-dpi scan).
         # Last, with every mark much smaller than the page's text taken off: specks beside the
         # digits read as signs between them ('60:12'), or make the strip unreadable at all.
+        # Where none holds it, the flattened reading is kept (the specks' reading of a strip,
+        # kept, once left a speckled passport's page a document of no type).
+        kept = []
         for variant in ("as it is", "flattened", "without specks"):
             strip_image = image
             if variant == "without specks":
@@ -41,9 +44,12 @@ def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backe
                 strip_image.paste(without_small_marks(image.crop(box), _text_height(page)).convert(image.mode), box[:2])
             readings = [backend.read_region(strip_image, box, angle, None, variant == "flattened") for angle in (90, 270)]
             best = max(readings, key=lambda words: (_holds_field(words, patterns), mean_confidence(words)))
-            if _holds_field(best, patterns) or variant == "without specks":
-                page.words = page.words + best
+            if _holds_field(best, patterns):
+                kept = best
                 break
+            if variant == "flattened":
+                kept = best
+        page.words = page.words + kept
 
 
 # Marks smaller than this part of the page's text height, in either direction, are no part of
