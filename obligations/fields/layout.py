@@ -66,7 +66,9 @@ class PageModel:
 
 
 def build_model(doctype: DocType, page: PageText) -> PageModel:
-    words = [w for w in page.words if not is_noise(w)]
+    # A text layer's words are the print itself: a dash between spaces ('ОСЕТИЯ - АЛАНИЯ') is
+    # no speck there.
+    words = page.words if page.text_source == "text_layer" else [w for w in page.words if not is_noise(w)]
     rows = build_rows(split_glued_labels(_off_vertical_text(words)))
     model = PageModel(page, rows)
     owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]

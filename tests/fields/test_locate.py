@@ -869,3 +869,11 @@ def test_a_citys_abbreviation_read_unsure_stays_in_the_place():
     page = page_of([(203, 1045, "Дата рождения: 11 мая 1961 года"), (203, 1093, "Место рождения: г. Красновишерск")])
     page.words = [replace(w, conf=15.0) if w.text == "г." else w for w in page.words]
     assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value == "г. Красновишерск"
+
+
+def test_a_text_layers_dash_between_spaces_is_print():
+    """A digital PDF's 'ОСЕТИЯ - АЛАНИЯ': the dash is its own word, and no speck."""
+    rows = [(100, 540, "Место рождения С. КЛИН, РЕСП. СЕВЕРНАЯ ОСЕТИЯ - АЛАНИЯ")]
+    page = replace(page_of(rows), text_source="text_layer")
+    found = locate_fields(DOCTYPES["passport"], [page])["birth_place"]
+    assert found.value == "С. КЛИН, РЕСП. СЕВЕРНАЯ ОСЕТИЯ - АЛАНИЯ"
