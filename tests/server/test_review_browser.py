@@ -70,6 +70,10 @@ def item_ids(driver) -> list[str]:
     return driver.execute_script("return Array.from(document.querySelectorAll('#items li')).map(li => li.dataset.id)")
 
 
+def item_names(driver) -> list[str]:
+    return driver.execute_script("return Array.from(document.querySelectorAll('#items li')).map(li => li.dataset.name)")
+
+
 def upload(driver, path: Path) -> None:
     driver.find_element(By.ID, "file-input").send_keys(str(path))
 
@@ -223,10 +227,11 @@ def test_a_batch_folder_opens_with_the_invalid_file_first(browser, tmp_path):
         line = process.stdout.readline()
         url = re.search(r"http://\S+", line).group()
         browser.get(url)
-        wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#items li")) == 3, "three files")
-        names = [li.get_attribute("data-name") for li in browser.find_elements(By.CSS_SELECTOR, "#items li")]
-        assert names == ["b.json", "c.json", "a.json"]
-        assert "state-invalid" in browser.find_element(By.CSS_SELECTOR, "#items li").get_attribute("class")
+        # Read in one go, in the page: the list re-renders as its items load (a list item found
+        # by one call was stale by the next on a loaded machine).
+        wait(browser, lambda d: len(item_names(d)) == 3, "three files")
+        assert item_names(browser) == ["b.json", "c.json", "a.json"]
+        assert "state-invalid" in browser.execute_script("return document.querySelector('#items li').className")
         # The invalid file is opened, at its invalid field, on its page.
         wait(browser, lambda d: page_ready(d, 1) and rows(d), "b.json open")
         assert browser.find_element(By.ID, "file-label").text == "b.json"
