@@ -15,7 +15,7 @@ from typing import Iterable
 
 from ..backends.base import Word, union_box
 from ..doctypes import DocType, FieldSpec
-from .layout import CITY, COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, LabelHit, PageModel, Row
+from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, LabelHit, PageModel, Row
 
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 NEIGHBOUR_ROWS = 4  # a value under or over its label starts within this many row heights
@@ -206,9 +206,10 @@ QUALIFIER_WORDS = 4
 
 def _first_column(words: list[Word], row_height: float) -> list[Word]:
     """A free-text value ends at a gap wide enough to be the next column. A speck read as a
-    sign or two between the label and the value, unsure ('Продавец: 7   Индивидуальный
-    предприниматель'), is no column of its own."""
-    while len(words) > 1 and words[0].conf < SPECK_CONF and len(words[0].text) <= 2 and words[0].text not in CITY:
+    figure or two between the label and the value, unsure ('Продавец: 7   Индивидуальный
+    предприниматель'), is no column of its own. (Unsure signs of other kinds are gone already:
+    `layout.is_noise` keeps only figures, which may be a day or a house.)"""
+    while len(words) > 1 and words[0].conf < SPECK_CONF and len(words[0].text) <= 2 and words[0].text.isdigit():
         words = words[1:]
     for i in range(1, len(words)):
         if words[i].bbox[0] - words[i - 1].bbox[2] > COLUMN_GAP * row_height:

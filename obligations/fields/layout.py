@@ -88,7 +88,7 @@ def is_noise(word: Word) -> bool:
         return True
     if word.bbox[3] - word.bbox[1] < MIN_TEXT_HEIGHT:
         return True
-    if len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit() and word.text not in CITY:
+    if len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit() and word.text not in _CITY:
         return True
     # One letter between apostrophes ('’о’', '`и\''): a stroke of a stamp's ring or a signature,
     # read sure; such a scrap between a name's lines cut the name off. ('г.', 'А.' are print.)
@@ -99,7 +99,7 @@ def is_noise(word: Word) -> bool:
 _SCRAP_MARKS = "’‘'`´\"„“”"
 # A city's abbreviation before its name, which Tesseract reads unsure on clean pages too ('г.
 # Красновишерск' lost its 'г.'): print, however unsure.
-CITY = {"г.", "Г."}
+_CITY = {"г.", "Г."}
 
 
 MIN_TEXT_HEIGHT = 4  # pixels: no letter or digit is printed flatter at any resolution read

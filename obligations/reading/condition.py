@@ -134,9 +134,7 @@ def measure(image: Image.Image) -> Measurement:
     import cv2
 
     gray = np.asarray(image if image.mode == "L" else image.convert("L"))
-    sample = _sample(gray)
-    paper = float(np.percentile(sample, PAPER_PERCENTILE))
-    ink = float(np.percentile(sample, 1))
+    paper, ink = _paper_and_ink(gray)
     contrast = max(0.0, paper - ink)
     # Ink: darker than half way from the paper to the ink, locally (uneven light, tints).
     threshold = paper - max(contrast, 30.0) * 0.45
@@ -162,6 +160,12 @@ PAPER_PERCENTILE = 90  # most of a page is paper
 def _sample(gray: np.ndarray) -> np.ndarray:
     """A reduced copy of the page, about 400 px a side: enough for its paper and ink levels."""
     return gray[:: max(1, gray.shape[0] // 400), :: max(1, gray.shape[1] // 400)]
+
+
+def _paper_and_ink(gray: np.ndarray) -> tuple[float, float]:
+    """The paper's grey and the ink's (its darkest hundredth), from a reduced copy."""
+    sample = _sample(gray)
+    return float(np.percentile(sample, PAPER_PERCENTILE)), float(np.percentile(sample, 1))
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -253,9 +257,7 @@ def descreened(image: Image.Image) -> Image.Image:
     import cv2
 
     gray = np.asarray(image if image.mode == "L" else image.convert("L"))
-    sample = _sample(gray)
-    paper = float(np.percentile(sample, PAPER_PERCENTILE))
-    ink = float(np.percentile(sample, 1))
+    paper, ink = _paper_and_ink(gray)
     blurred = cv2.GaussianBlur(gray, (0, 0), DESCREEN_SIGMA)
     level = paper - max(paper - ink, 30.0) * DESCREEN_LEVEL
     blurred[blurred > level] = np.uint8(paper)

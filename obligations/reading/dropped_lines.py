@@ -9,7 +9,7 @@ from ..backends.base import Backend, Box, PageText, Word
 from ..doctypes import DocType
 from ..fields.locate import SURE_CONF, Found, locate_fields
 from .misread_words import misreads_read_again
-from .regions import UNSURE_CONF, covered, inside, located, missing, on_page, swapped_in
+from .regions import UNSURE_CONF, covered, inside, located, median_height, missing, on_page, print_words, swapped_in
 
 DROPPED_LINE_CONF = 50  # a sparse reading's words less sure than this are mostly specks and pictures
 
@@ -82,12 +82,10 @@ def text_area(page: PageText) -> Box | None:
     """The box round the page's sure words of print (three letters or digits or more), with a
     margin of two lines of their print: where a dropped line may lie. (Not the whole page:
     a card photographed on a table reads the table's grain as a block's specks.)"""
-    words = [w for w in page.words if w.conf >= SURE_CONF and sum(c.isalnum() for c in w.text) >= 3
-             and w.bbox[2] - w.bbox[0] > w.bbox[3] - w.bbox[1]]
+    words = print_words(page, SURE_CONF)
     if not words:
         return None
-    height = sorted(w.bbox[3] - w.bbox[1] for w in words)[len(words) // 2]
-    margin = 2 * height
+    margin = 2 * median_height(words)
     return on_page((min(w.bbox[0] for w in words) - margin, min(w.bbox[1] for w in words) - margin,
                     max(w.bbox[2] for w in words) + margin, max(w.bbox[3] for w in words) + margin), page)
 

@@ -56,3 +56,15 @@ def on_page(box, page: PageText) -> Box:
     """A box in whole pixels, cut to the page."""
     x0, y0, x1, y1 = (round(v) for v in box)
     return (max(0, x0), max(0, y0), min(page.width, x1), min(page.height, y1))
+
+
+def print_words(page: PageText, min_conf: float) -> list[Word]:
+    """The page's words of horizontal print read at least `min_conf` sure: wider than tall,
+    three letters or digits or more."""
+    return [w for w in page.words if w.conf >= min_conf and sum(c.isalnum() for c in w.text) >= 3
+            and w.bbox[2] - w.bbox[0] > w.bbox[3] - w.bbox[1]]
+
+
+def median_height(words: list[Word]) -> int:
+    """The middle height of `words` (not empty)."""
+    return sorted(w.bbox[3] - w.bbox[1] for w in words)[len(words) // 2]

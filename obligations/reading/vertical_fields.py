@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..backends.base import Backend, PageText, Word, mean_confidence
+from ..backends.base import Backend, PageText, mean_confidence
 from ..doctypes import DocType
 from ..fields.locate import expand
+from .regions import median_height, print_words
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 # well inside the page, and text in a strip that is too wide turns into vertical noise
 # beside the field.
 EDGE_STRIP_WIDTH = (0.12, 0.35)
+STRIP_TEXT_CONF = 50  # the horizontal text a strip ends at: its words read this sure
 
 
 def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backend) -> None:
@@ -61,8 +63,8 @@ SPECK_HEIGHT_FALLBACK = 30.0  # pixels, where the page's text height is not know
 def _text_height(page: PageText) -> float:
     """The median height of the page's surely read words, in its pixels (the specks of a dusty
     page fool a measurement of its ink: one measured 7 px for text of 40)."""
-    heights = sorted(w.bbox[3] - w.bbox[1] for w in _text_words(page))
-    return float(heights[len(heights) // 2]) if heights else SPECK_HEIGHT_FALLBACK
+    words = print_words(page, STRIP_TEXT_CONF)
+    return float(median_height(words)) if words else SPECK_HEIGHT_FALLBACK
 
 
 def without_small_marks(image: Image.Image, text_height: float) -> Image.Image:
@@ -90,15 +92,9 @@ def edge_strips(page: PageText) -> list[tuple[int, int, int, int]]:
     """The right and left edge strips of a page, each reaching from the edge to the nearest
     horizontal line of text (confident words wider than tall), within EDGE_STRIP_WIDTH."""
     narrow, wide = (round(f * page.width) for f in EDGE_STRIP_WIDTH)
-    text = [w.bbox for w in _text_words(page)]
+    text = [w.bbox for w in print_words(page, STRIP_TEXT_CONF)]
     right = max((x1 for _, _, x1, _ in text if x1 <= page.width - narrow), default=page.width - wide)
     left = min((x0 for x0, _, _, _ in text if x0 >= narrow), default=wide)
     right = min(max(right, page.width - wide), page.width - narrow)
     left = max(min(left, wide), narrow)
     return [(right, 0, page.width, page.height), (0, 0, left, page.height)]
-
-
-def _text_words(page: PageText) -> list[Word]:
-    """Confident words of a horizontal line of text: wider than tall, three signs or more."""
-    return [w for w in page.words if w.bbox[2] - w.bbox[0] > w.bbox[3] - w.bbox[1]
-            and sum(c.isalnum() for c in w.text) >= 3 and w.conf >= 50]
