@@ -9,6 +9,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Iterator, NamedTuple
 
+from rapidfuzz import fuzz
+
 from ..backends.base import Box, PageText, Word, group_lines, runs_vertically, union_box
 from ..doctypes import DocType, FieldSpec
 from .matching import similar_pairs, squash
@@ -20,6 +22,7 @@ LABEL_CUTOFF = 82.0
 LONG_LABEL = 10
 LONG_LABEL_CUTOFF = 74.0
 LONG_LABEL_MARGIN = 10.0
+WRAPPED_PART_CUTOFF = 60.0  # each line of a wrapped label reads as its part this well (one letter in three wrong)
 COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
 SURE_CONF = 60  # a word this sure is print, not a speck read as print
 PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
@@ -251,6 +254,8 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
                 other != target and other_score > score - LONG_LABEL_MARGIN for other, other_score in best[j].items())):
             continue
         text, r, start, end, wrap = runs[j]
+        if wrap is not None and not _reads_in_parts(target, "".join(squashed_rows[r][start:end]), text):
+            continue
         # Letters matched: the similarity is twice the matches over both lengths.
         letters = score * (len(target) + len(text)) / 200
         candidates.append(_LabelMatch(score, letters, len(target), owner, r, start, end, wrap))
@@ -274,6 +279,15 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
         taken |= span
         hits.append(LabelHit(owner, r, start, end, score, length, wrap))
     return sorted(hits, key=lambda h: (h.row, h.start))
+
+
+def _reads_in_parts(target: str, head: str, text: str) -> bool:
+    """Whether a label's two lines read as its beginning and its end, each on its own: a
+    value over its caption ('Г. ТУЛА' over 'Место рождения') reads as 'Дата и место
+    рождения' at 83 taken whole, but its first line is no 'Дата и'."""
+    tail = text[len(head):]
+    return any(fuzz.ratio(head, target[:k]) >= WRAPPED_PART_CUTOFF and fuzz.ratio(tail, target[k:]) >= WRAPPED_PART_CUTOFF
+               for k in range(1, len(target)))
 
 
 def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: float):

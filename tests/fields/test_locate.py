@@ -318,6 +318,20 @@ def test_labels_wrapped_beside_their_values_in_a_passports_narrow_columns():
     assert got["birth_place"] == "ГОР. АРЗАМАС НИЖЕГОРОДСКОЙ ОБЛАСТИ"
 
 
+def test_a_value_over_its_caption_is_no_wrapped_label():
+    """A card prints each value over its caption. 'Г. ТУЛА' over 'Место рождения' reads as
+    the wrapped 'Дата и место рождения' at 83 taken whole, but its first line is no 'Дата и'."""
+    got = values("snils", [
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
+        (900, 380, "004-370-343 00"), (900, 430, "Страховой номер"),
+        (520, 860, "20.02.1946"), (1480, 860, "МУЖ."),
+        (520, 910, "Дата рождения"), (1480, 910, "Пол"),
+        (965, 984, "Г. ТУЛА"), (900, 1034, "Место рождения"),
+        (940, 1111, "19.11.2016"), (900, 1160, "Дата регистрации"),
+    ])
+    assert got["birth_place"] == "Г. ТУЛА"
+
+
 def test_snils_number_with_a_group_split_by_ocr():
     got = values("snils", [
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
