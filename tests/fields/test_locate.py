@@ -717,6 +717,9 @@ def test_an_amount_read_with_a_space_after_its_decimal_comma_is_one_amount():
     # A colon read for the decimal point: three digits or more before it (no time reads so).
     assert values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
                               (100, 400, "Всего к оплате 566340.00| 56634.00 622974:00")])["total"] == "622974.00"
+    # Or a semicolon, a speck over the comma.
+    assert values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
+                              (100, 400, "Всего к оплате 525801,00| 52580,10+ 578381;10-")])["total"] == "578381.10"
     assert values("receipt", [(300, 100, "ABC TRADING SDN BHD"),
                               (300, 400, "TOTAL 12:30 9.00")])["total"] == "9.00"
     # Kopecks after a dash, and thousands spaced: the kopecks start no amount of their own.

@@ -342,6 +342,7 @@ def test_two_digit_year_pivot_is_current_year():
 
 MONEY_CASES = [
     ("622974:00", "622974.00"),  # a colon for the decimal point
+    ("578381;10-", "578381.10"),  # a speck over the decimal comma
     ("118 000,00", "118000.00"),
     ("118\u00a0000,00", "118000.00"),
     ("118 000", "118000.00"),
