@@ -83,6 +83,38 @@ def pattern_candidates(spec: FieldSpec, models: list[PageModel]) -> list[Candida
     return everywhere
 
 
+SECTION_ROWS = 8  # a section (a party's name, address, codes, bank) spans at most this many rows
+
+
+def section_candidates(spec: FieldSpec, models: list[PageModel]) -> list[Candidate]:
+    """The rows of the field's section, each cut to the section's column: under its header
+    ('Покупатель'), up to the next header in that column. Where the in-section label is
+    lost (a speck over 'ИНН/КПП:' read 'инйл'), the value's own pattern still finds it there.
+    A row labelled for another field only is that field's ('ИНН/КПП покупателя' under
+    'Продавец' on a form that prints each party's codes on a row of their own)."""
+    own = {spec.id, spec.group, SECTION_LABEL + spec.id}
+    candidates = []
+    for model in models:
+        rows = model.rows
+        headers = [h for h in model.hits if h.owner.startswith(SECTION_HEADER)]
+        for header in headers:
+            if header.owner[len(SECTION_HEADER):] not in spec.section:
+                continue
+            left = header.x0(rows) - 2 * rows[header.row].height
+            right = min((h.x0(rows) for h in headers if h.row == header.row and h.x0(rows) > header.x0(rows)),
+                        default=10**9)
+            for r in range(header.row + 1, min(header.row + 1 + SECTION_ROWS, len(rows))):
+                if any(h.row == r and left <= h.x0(rows) < right for h in headers):
+                    break  # the next section
+                owners = {h.owner for h in model.hits_in_row(r) if left <= h.x0(rows) < right}
+                if not owners & own and any(o and not o.startswith(SECTION_LABEL) for o in owners):
+                    continue
+                words = [w for w in rows[r].words if _centred_in(w, left, right)]
+                if words and not rows[r].standalone:
+                    candidates.append(Candidate(words, model.page.page, "pattern"))
+    return candidates
+
+
 def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = False,
                 every_phrase: bool = False) -> Iterable[list[Word]]:
     """Word runs that may hold the label's value, most likely first."""

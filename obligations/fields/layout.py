@@ -106,6 +106,7 @@ _CITY = {"г.", "Г."}
 
 
 MIN_TEXT_HEIGHT = 4  # pixels: no letter or digit is printed flatter at any resolution read
+FLAT_SHARE = 0.25  # nor flatter than this share of its row's print
 
 
 def _off_vertical_text(words: list[Word]) -> list[Word]:
@@ -179,6 +180,12 @@ def build_rows(words: list[Word]) -> list[Row]:
             target.y = (target.y * len(target.words) + row.y * len(row.words)) / count
             target.words = sorted(target.words + row.words, key=lambda w: w.bbox[0])
             target.height = _print_height(target.words)
+    for row in merged:
+        # A mark this flat beside the row's print is a speck or a stretch of a rule read as a
+        # figure ('4' five pixels high between a name and a place): no letter is so flat.
+        flat = [w for w in row.words if w.bbox[3] - w.bbox[1] < FLAT_SHARE * row.height]
+        if flat and len(flat) < len(row.words):
+            row.words = [w for w in row.words if w not in flat]
     return merged
 
 

@@ -14,10 +14,11 @@ never dropped or "corrected".
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..backends.base import PageText
 from ..doctypes import DocType, FieldSpec
-from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, pattern_candidates
+from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, pattern_candidates, section_candidates
 from .normalize import _LAT_TO_CYR
 from .choice import Found, choose, expand, find_text_box, locate_answer, value_from_words
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
@@ -60,6 +61,8 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
         regex = re.compile(expand(spec.pattern))
         candidates.sort(key=lambda c: len(regex.findall(" ".join(w.text for w in c.words))) > 1)
     best = choose(spec, candidates)
+    if best is None and spec.section and spec.pattern:
+        best = _alone_in_section(spec, models)
     if (best is None or not best.valid) and spec.anywhere and spec.pattern:
         fallback = choose(spec, pattern_candidates(spec, models))
         if fallback is not None and (best is None or fallback.valid):
@@ -69,6 +72,15 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
         # giving 'м' beside a printed 'ЖЕН.' on a 100-dpi passport).
         best = _gender_alone(spec, models) or best
     return best
+
+
+def _alone_in_section(spec: FieldSpec, models: list[PageModel]) -> Found | None:
+    """A field whose labels were all lost: the one valid value of its pattern in its
+    section. Two (a KPP and a bank's BIK) leave it unfound rather than guessed."""
+    found = [f for c in section_candidates(spec, models) if (f := choose(spec, [c])) is not None and f.valid]
+    if len({f.value for f in found}) != 1:
+        return None
+    return replace(found[0], warning="its label was not read; the only value of its kind in its section")
 
 
 UNSURE_GENDER = 0.5

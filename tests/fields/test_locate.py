@@ -332,6 +332,23 @@ def test_a_value_over_its_caption_is_no_wrapped_label():
     assert got["birth_place"] == "Г. ТУЛА"
 
 
+def test_a_section_field_whose_label_was_lost_is_the_one_value_of_its_kind_in_its_section():
+    """A speck over the buyer's 'ИНН/КПП:' read it 'инйл': the value's own shape finds it in
+    the buyer's column; two values of a kind there (a KPP and a bank's BIK) give none."""
+    def page(buyer_rows):
+        return values("invoice", [
+            (1000, 100, "Счет-фактура № B-7751/2023 от 9 мая 2023 г."),
+            (100, 250, "ПРОДАВЕЦ"), (1400, 250, "ПОКУПАТЕЛЬ"),
+            (100, 300, "ЗАО «Ромашка»"), (1400, 300, "ПАО «Меридиан»"),
+            (100, 400, "ИНН/КПП: 1638190315/163802003"),
+        ] + buyer_rows)
+    got = page([(1400, 400, "инйл '7126706559/712602009")])
+    assert (got["buyer_inn"], got["buyer_kpp"]) == ("7126706559", "712602009")
+    assert (got["seller_inn"], got["seller_kpp"]) == ("1638190315", "163802003")
+    got = page([(1400, 400, "инйл '7126706559/712602009"), (1400, 450, "БИК 044525225")])
+    assert (got["buyer_inn"], got["buyer_kpp"]) == ("7126706559", None)
+
+
 def test_snils_number_with_a_group_split_by_ocr():
     got = values("snils", [
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
@@ -349,6 +366,18 @@ def test_words_too_flat_to_be_print_are_noise_and_do_not_set_a_rows_height():
     page = PageText(1, 2400, 3000, 300, "ocr", page.words + flat)
     found = locate_fields(DOCTYPES["invoice"], [page])
     assert (found["seller_inn"].value, found["seller_kpp"].value) == ("7707083893", "770701001")
+
+
+def test_a_mark_far_flatter_than_its_rows_print_is_no_figure():
+    """A stretch of a rule read as a sure '4', five pixels high on a row of 60-pixel print,
+    between a card's middle name and its place of birth, joined them into one value."""
+    words = page_of([(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
+                     (409, 818, "ИЛАРИОНОВИЧ"), (1172, 818, "ПОС. ТАЙШЕТ, РЯЗАНСКАЯ ОБЛ."),
+                     (521, 880, "Отчество"), (1437, 880, "Место рождения")]).words
+    rule = Word("4", (986, 855, 1047, 860), 71.0, 1)
+    got = locate_fields(DOCTYPES["snils"], [PageText(1, 2400, 3000, 300, "ocr", words + [rule])])
+    assert got["middle_name"].value == "Иларионович"
+    assert got["birth_place"].value == "ПОС. ТАЙШЕТ, РЯЗАНСКАЯ ОБЛ."
 
 
 def test_a_rows_height_is_its_sure_words_height_not_a_stamps_scraps():
