@@ -99,6 +99,8 @@ def _letterless(spec: FieldSpec, found: Found) -> bool:
 
 
 def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
+    if spec.normalize == "name":
+        candidate = replace(candidate, words=_glued(candidate.words))
     if spec.pattern is None:
         candidate = replace(candidate, words=_without_specks(spec, candidate.words, inside=candidate.method == "group"))
     text, spans = join_words(candidate.words)
@@ -112,6 +114,26 @@ def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
         text = "".join(re.sub(expand(pattern), lambda m: " " * len(m.group()), text[a:b])
                        for a, b in zip(starts, starts[1:] + [len(text)]))
     return found_in(spec, candidate, text, spans, (0, len(text)))
+
+
+def _glued(words: list[Word]) -> list[Word]:
+    """Words of one line closer than any space between them are one word: a name read in two
+    ('ЕЛ ИЗАР', four pixels apart at 40-pixel capitals, where a space is a third of them).
+    Both are letters, two or more: a speck read as a letter beside a name stays apart."""
+    glued = words[:1]
+    for word in words[1:]:
+        before = glued[-1]
+        height = max(before.bbox[3] - before.bbox[1], word.bbox[3] - word.bbox[1])
+        if (before.text.isalpha() and word.text.isalpha() and len(word.text) >= 2  # no speck read as a letter
+                and not _starts_line([before, word], 1) and word.bbox[0] - before.bbox[2] < NAME_GAP * height):
+            glued[-1] = replace(before, text=before.text + word.text, bbox=union_box([before.bbox, word.bbox]),
+                                conf=min(before.conf, word.conf))
+        else:
+            glued.append(word)
+    return glued
+
+
+NAME_GAP = 0.15
 
 
 def _starts_line(words: list[Word], i: int) -> bool:

@@ -380,6 +380,24 @@ def test_a_mark_far_flatter_than_its_rows_print_is_no_figure():
     assert got["birth_place"].value == "ПОС. ТАЙШЕТ, РЯЗАНСКАЯ ОБЛ."
 
 
+def test_a_name_read_in_two_closer_than_a_space_is_one_word():
+    """'ЕЛ' and 'ИЗАР' four pixels apart at 40-pixel capitals: one name. A real space is a
+    third of the capitals' height, and a speck's letter beside a name is no part of it."""
+    rows = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
+            (722, 403, "Фамилия"), (754, 497, "Имя"), (724, 586, "Отчество")]
+    words = page_of(rows).words + [
+        Word("ГЕРАСИМОВ", (665, 361, 900, 400), 95.0, 10), Word("l", (904, 361, 908, 400), 95.0, 10),
+        Word("ЕЛ", (708, 450, 752, 490), 96.9, 11), Word("ИЗАР", (756, 454, 844, 489), 92.5, 11),
+        Word("ТРОФИМОВИЧ", (657, 546, 900, 585), 95.0, 12)]
+    got = locate_fields(DOCTYPES["snils"], [PageText(1, 2400, 3000, 300, "ocr", words)])
+    assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
+        "Герасимов", "Елизар", "Трофимович")
+    apart = [replace(w, bbox=(w.bbox[0] + 12, w.bbox[1], w.bbox[2] + 12, w.bbox[3])) if w.text == "ИЗАР" else w
+             for w in words]
+    got = locate_fields(DOCTYPES["snils"], [PageText(1, 2400, 3000, 300, "ocr", apart)])
+    assert got["first_name"].value == "Ел Изар"
+
+
 def test_a_rows_height_is_its_sure_words_height_not_a_stamps_scraps():
     """Scraps of a stamp on a name's row are taller than its letters: the gap between them and
     the name is a column gap for the name's height, and they are no part of it."""
