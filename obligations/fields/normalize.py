@@ -149,6 +149,9 @@ def normalize_text(raw: str) -> str | None:
     # Г. НОВОСИБИРСКА.'); what a place or an office ends with when abbreviated is shorter
     # ('обл.', 'р-н.') or bracketed ('(Хант.)'); 'гор. Тула.' too.
     s = _WORD_THEN_SPECK.sub(r"\1", s)
+    # ... nor has one inside after a word ending as a case ends ('В ПРОМЫШЛЕННОМ. РАЙОНЕ',
+    # 'ОТДЕЛОМ. УФМС'): an abbreviation is cut before its ending, never after it.
+    s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_UNDOTTED.sub(r"\1.", s)
@@ -219,6 +222,8 @@ _SPECK_COLON = re.compile(r"(?<=[А-Яа-яЁё]{2}):(?= [А-Яа-яЁё])")
 _SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])")
 # A full stop after a whole Russian word ending the value (see normalize_text).
 _WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
+_INFLECTED_THEN_SPECK = re.compile(
+    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей))\.(?= [А-Яа-яЁё])", re.IGNORECASE)
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
 _HYPHEN_TWICE = re.compile(r"(?<=\w)- ?-(?=\w)")
 # ... or with a space after it ('ХАНТЫ- МАНСИЙСКИЙ', 'РОСТОВА-НА- ДОНУ' across a line's
