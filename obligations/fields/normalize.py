@@ -152,6 +152,7 @@ def normalize_text(raw: str) -> str | None:
     # ... nor has one inside after a word ending as a case ends ('В ПРОМЫШЛЕННОМ. РАЙОНЕ',
     # 'ОТДЕЛОМ. УФМС'): an abbreviation is cut before its ending, never after it.
     s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
+    s = _SHORT_I_LOST.sub(_short_i, s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_UNDOTTED.sub(r"\1.", s)
@@ -224,6 +225,15 @@ _SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])"
 _WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
 _INFLECTED_THEN_SPECK = re.compile(
     r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей))\.(?= [А-Яа-яЁё])", re.IGNORECASE)
+# 'Й' read without its breve where no Russian word has 'И' ('РАИОНЕ', 'КРАИ', 'НОВЫИ',
+# 'ЧУКОТСКИИ', 'ГОРОДСКОИ'; 'РОССИИ', 'ЛИНИИ', 'ГЕРОИ' are words).
+_SHORT_I_LOST = re.compile(r"(ра)и(?=он)|\b(кра)и\b|(?<=[а-яё]{2})(ы|[сц]ки|[сц]ко)и\b", re.IGNORECASE)
+
+
+def _short_i(m: re.Match[str]) -> str:
+    return (m.group(1) or m.group(2) or m.group(3)) + ("Й" if m.group()[-1] == "И" else "й")
+
+
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
 _HYPHEN_TWICE = re.compile(r"(?<=\w)- ?-(?=\w)")
 # ... or with a space after it ('ХАНТЫ- МАНСИЙСКИЙ', 'РОСТОВА-НА- ДОНУ' across a line's
