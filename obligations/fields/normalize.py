@@ -153,6 +153,7 @@ def normalize_text(raw: str) -> str | None:
     # 'ОТДЕЛОМ. УФМС'): an abbreviation is cut before its ending, never after it.
     s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
     s = _SHORT_I_LOST.sub(_short_i, s)
+    s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_UNDOTTED.sub(r"\1.", s)
@@ -234,6 +235,9 @@ def _short_i(m: re.Match[str]) -> str:
     return (m.group(1) or m.group(2) or m.group(3)) + ("Й" if m.group()[-1] == "И" else "й")
 
 
+# The police offices that issue passports (ОВД, УВД, ГУВД, ОМВД, УМВД, МВД) with their 'Д'
+# read 'Л' ('ОМВЛ'): no such word is anything else.
+_POLICE_OFFICE_MISREAD = re.compile(r"\b((?:ГУ|О|У|ОМ|УМ|М)В)Л\b")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
 _HYPHEN_TWICE = re.compile(r"(?<=\w)- ?-(?=\w)")
 # ... or with a space after it ('ХАНТЫ- МАНСИЙСКИЙ', 'РОСТОВА-НА- ДОНУ' across a line's
