@@ -1,7 +1,8 @@
 """A Russian name's parts whose labels were not read, found by their order under the surname.
 
 A passport prints its holder's surname, first name and patronymic in capitals, one under the
-other in one column, each under a small caption. On a 100-dpi scan or a photo the captions
+other in one column, each under a small caption (a certificate capitalised, each beside its
+label, the values in one column). On a 100-dpi scan or a photo the captions
 read as other words ('Ими' for 'Имя', 'Отчесньвю' for 'Отчество') while the capitals read
 well: the rows under the surname found by its label, in its column, give the parts missing. A
 patronymic is told by its ending; a part found this way has a lower confidence and says how
@@ -20,17 +21,20 @@ from .choice import Found, choose
 from .layout import SURE_CONF, PageModel
 
 PARTS = ("last_name", "first_name", "middle_name")
-PATRONYMIC = re.compile(r"(?:ВИЧ|ВНА|ИЧНА|ИЧ|ОГЛЫ|КЫЗЫ|УЛЫ|ГЫЗЫ)$")
+PATRONYMIC = re.compile(r"(?:ВИЧ|ВНА|ИЧНА|ИЧ|ОГЛЫ|КЫЗЫ|УЛЫ|ГЫЗЫ)$", re.IGNORECASE)
 CAPITALS = re.compile(r"[А-ЯЁ][А-ЯЁ-]+")
+CAPITALISED = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?")  # a certificate's 'Логинова', 'София'
+GENDER = re.compile(r"(?:муж|жен)", re.IGNORECASE)
 ROW_GAP = 4.0  # row heights between one part's row and the next
 COLUMN_SLACK = 2.0  # row heights a part's first letter may stand off the surname's
 BY_ORDER_CONF = 0.5
+CAPTION_SHARE = 0.75  # a word under this share of the surname's height is a caption's
 
 
 def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
     """Fills the first name and patronymic missing from `results` with the capitals under
     the surname, when they read as those parts (in place)."""
-    specs = {f.id: f for f in doctype.fields if f.id in PARTS and not f.group}
+    specs = {f.id: f for f in doctype.fields if f.id in PARTS}
     if len(specs) < 3 or results["last_name"].bbox is None:
         return
     if results["first_name"].value is not None and results["middle_name"].value is not None:
@@ -39,7 +43,9 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
     model = next((m for m in models if m.page.page == surname.page), None)
     if model is None:
         return
-    below = _capitals_below(model, surname.bbox)
+    # The parts are printed as the surname is: in capitals (a passport) or capitalised.
+    style = CAPITALS if CAPITALS.fullmatch(surname.raw or "") else CAPITALISED
+    below = _capitals_below(model, surname.bbox, style)
     names = [w.text for w, _ in below]
     if len(below) == 2 and PATRONYMIC.search(names[1]) and not PATRONYMIC.search(names[0]):
         parts = {"first_name": below[0], "middle_name": below[1]}
@@ -56,26 +62,33 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
                                         warning="found by its place under the surname: its label was not read")
 
 
-def _capitals_below(model: PageModel, box) -> list[tuple[Word, int]]:
-    """The words in capitals opening the rows under the surname's box, in its column, up to
-    a row of figures (a date: the name is over) or a gap; at most two."""
+def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word, int]]:
+    """The words printed as the surname is (`style`) opening the rows under the surname's
+    box, in its column, up to a row of figures (a date: the name is over) or a gap; at most
+    two. A gender ('Мужской') is no name."""
     rows = model.rows
     start = next((i for i, row in enumerate(rows) if any(w.bbox == tuple(box) for w in row.words)), None)
     if start is None:
         return []
     height, left, last_y = rows[start].height, box[0], rows[start].y
     found: list[tuple[Word, int]] = []
-    for row in rows[start + 1:]:
+    labels = {(h.row, i) for h in model.hits for i in range(h.start, h.end)}
+    for r in range(start + 1, len(rows)):
+        row = rows[r]
         if row.standalone:
             continue
         if row.y - last_y > ROW_GAP * height or len(found) == 2:
             break
-        word = next((w for w in row.words if abs(w.bbox[0] - left) <= COLUMN_SLACK * height), None)
-        if word is None:
-            continue
+        i = next((i for i, w in enumerate(row.words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height), None)
+        if i is None or (r, i) in labels:
+            continue  # no word there, or a caption ('Имя' under its value)
+        word = row.words[i]
+        if word.bbox[3] - word.bbox[1] < CAPTION_SHARE * (box[3] - box[1]):
+            continue  # a caption read as another word ('Ими'): smaller print than the names
         if any(c.isdigit() for c in word.text):
             break
-        if word.conf >= SURE_CONF and CAPITALS.fullmatch(word.text.strip(".,")):
+        text = word.text.strip(".,")
+        if word.conf >= SURE_CONF and style.fullmatch(text) and not GENDER.match(text):
             found.append((word, model.page.page))
             last_y = row.y
     return found

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from obligations.backends.base import PageText
 from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
 
@@ -36,3 +39,31 @@ def test_capitals_that_do_not_read_as_a_first_name_and_patronymic_are_not_taken(
     # Capitals in another column are some other field's.
     found = _found([(600, 488, "Фамилия"), (600, 530, "ФАДЕЕВА"), (1400, 620, "ЛОРА"), (1400, 710, "ЕВГЕНЬЕВНА")])
     assert (found["first_name"].value, found["middle_name"].value) == (None, None)
+
+
+INN = load_doctypes()["inn"]
+CERTIFICATE = [(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе")]
+
+
+def test_a_certificates_capitalised_parts_beside_labels_read_as_other_words():
+    """An INN certificate prints each part capitalised beside its label; at 100 dpi the
+    labels read '[Изя' and 'ГОтчестю', the values well, in one column under the surname."""
+    found = locate_fields(INN, [page_of(CERTIFICATE + [
+        (277, 939, "Фамилия"), (1093, 939, "Логинова"), (262, 1010, "[Изя"), (1094, 1010, "София"),
+        (262, 1088, "ГОтчестю"), (1095, 1088, "Петровна"), (281, 1193, "Пол"), (1093, 1193, "Женский"),
+        (279, 1274, "Дата рождения 26 августа 1985 г.")])])
+    assert (found["first_name"].value, found["middle_name"].value) == ("София", "Петровна")
+    assert found["middle_name"].warning and "label was not read" in found["middle_name"].warning
+
+
+def test_a_caption_under_a_capitalised_surname_is_no_name():
+    """Captions under the values, one read as another word ('Ими'): smaller print than the
+    names, never a first name, even with the first name's row lost."""
+    rows = [(600, 500, "Логинова"), (600, 550, "Фамилия"), (600, 620, "Софья"), (600, 670, "Ими"),
+            (600, 740, "Петровна"), (600, 790, "Отчество")]
+    words = [replace(w, bbox=(w.bbox[0], w.bbox[1], w.bbox[2], w.bbox[1] + 25)) if w.text in ("Фамилия", "Ими", "Отчество")
+             else w for w in page_of(CERTIFICATE + rows).words]
+    found = locate_fields(INN, [PageText(1, 2400, 3000, 300, "ocr", words)])
+    assert (found["first_name"].value, found["middle_name"].value) == ("Софья", "Петровна")
+    found = locate_fields(INN, [PageText(1, 2400, 3000, 300, "ocr", [w for w in words if w.text != "Софья"])])
+    assert found["first_name"].value is None and found["middle_name"].value == "Петровна"
