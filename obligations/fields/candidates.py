@@ -153,8 +153,9 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             neighbours.append((abs(rows[r].y - origin), r, step))
     # A caption in parentheses ('(фамилия)') is printed under the line its value is written
     # on: the row above first, however near the row below looks (a speck under either word
-    # stretches its box by a line).
-    under_value = _parenthesised(label_row.words[hit.start : hit.end])
+    # stretches its box by a line). So is every caption of a page whose figures lie above
+    # their captions (PageModel.captions_under_values).
+    under_value = model.captions_under_values or _parenthesised(label_row.words[hit.start : hit.end])
     for _, r, step in sorted(neighbours, key=lambda n: (under_value and n[2] == 1, n)):
         words = _window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner)
         if words:

@@ -63,6 +63,7 @@ class PageModel:
     page: PageText
     rows: list[Row]
     hits: list[LabelHit] = field(default_factory=list)
+    captions_under_values: bool = False  # the page prints its labels as captions under their values
 
     def hits_in_row(self, row: int) -> list[LabelHit]:
         return [h for h in self.hits if h.row == row]

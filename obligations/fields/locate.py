@@ -34,6 +34,37 @@ __all__ = [
 
 def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
     models = [build_model(doctype, page) for page in pages]
+    results = _locate(doctype, models)
+    # A page whose figures (dates, numbers: their pattern says they are values) all lie above
+    # their labels prints captions under values; its names and places are then read above
+    # their captions too, where the rows above and below are about as near ('ПОЛЯКОВ' over
+    # 'Фамилия' over 'МАКСИМИЛЬЯН').
+    flipped = False
+    for model in models:
+        sides = [_side(model, spec.id, found) for spec in doctype.fields
+                 if spec.pattern and (found := results[spec.id]).valid and found.source == "label"
+                 and found.page == model.page.page]
+        if sides.count(-1) >= CAPTION_VOTES and 1 not in sides:
+            model.captions_under_values = flipped = True
+    return _locate(doctype, models) if flipped else results
+
+
+CAPTION_VOTES = 2
+
+
+def _side(model: PageModel, field_id: str, found: Found) -> int:
+    """-1 where the value lies above its nearest label's row, 1 below, 0 on it."""
+    if found.bbox is None:
+        return 0
+    centre = (found.bbox[1] + found.bbox[3]) / 2
+    rows = [model.rows[h.row] for h in model.hits if h.owner == field_id]
+    if not rows:
+        return 0
+    row = min(rows, key=lambda r: abs(r.y - centre))
+    return 0 if abs(row.y - centre) < row.height / 2 else (-1 if centre < row.y else 1)
+
+
+def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
     results: dict[str, Found] = {}
     for spec in doctype.fields:
         if spec.strategy == "top_lines":
