@@ -15,7 +15,7 @@ from typing import Iterable
 
 from ..backends.base import Word, union_box
 from ..doctypes import DocType, FieldSpec
-from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, LabelHit, PageModel, Row
+from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, SURE_CONF, LabelHit, PageModel, Row
 
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 NEIGHBOUR_ROWS = 4  # a value under or over its label starts within this many row heights
@@ -183,9 +183,10 @@ def _wrap_only(model: PageModel, row: int, left: float, right: float) -> bool:
 
 
 def _only_specks(row: Row, left: float, right: float) -> bool:
-    """Whether the row's words in [left, right) are each one letter or digit at most."""
+    """Whether the row's words in [left, right) are each one letter or digit at most, or two
+    read unsure (a speck between a place and its caption read 'ae' at 54 %)."""
     inside = [w for w in row.words if _centred_in(w, left, right)]
-    return bool(inside) and all(sum(c.isalnum() for c in w.text) <= 1 for w in inside)
+    return bool(inside) and all(sum(c.isalnum() for c in w.text) <= (2 if w.conf < SURE_CONF else 1) for w in inside)
 
 
 def _all_of(row: Row, left: float, right: float, indexes: set[int]) -> bool:

@@ -70,7 +70,7 @@ def value_from_words(spec: FieldSpec, words: list[Word], page: int, method: str)
     if method == "group":
         method = "label"  # the box holds this field's word alone
     rows = build_rows(words)
-    return _read_value(spec, Candidate([w for row in rows for w in row.words], page, method))
+    return read_value(spec, Candidate([w for row in rows for w in row.words], page, method))
 
 
 def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
@@ -81,7 +81,7 @@ def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
     label ('Место рождения 2') is no reading of it."""
     first_invalid = None
     for candidate in candidates:
-        found = _read_value(spec, candidate)
+        found = read_value(spec, candidate)
         if found is None:
             continue
         if found.valid or (spec.pattern is None and candidate.method != "group" and not _letterless(spec, found)):
@@ -98,7 +98,7 @@ def _letterless(spec: FieldSpec, found: Found) -> bool:
         not any(c.isalpha() for c in found.value or "") or sum(c.isalnum() for c in found.raw or "") <= 1)
 
 
-def _read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
+def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
     if spec.normalize == "name":
         candidate = replace(candidate, words=_glued(candidate.words))
     if spec.pattern is None:

@@ -20,7 +20,7 @@ from ..backends.base import PageText
 from ..doctypes import DocType, FieldSpec
 from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, pattern_candidates, section_candidates
 from .normalize import _LAT_TO_CYR
-from .choice import Found, choose, expand, find_text_box, locate_answer, value_from_words
+from .choice import Found, choose, expand, find_text_box, locate_answer, read_value, value_from_words
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .name_order import names_in_order
 from .positional import lines_after, top_lines
@@ -80,8 +80,36 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
             if spec.normalize == "money":
                 found = sum_of_parts(spec, models, found)
         results[spec.id] = found or Found()
+    _one_field_per_value(doctype, models, results)
     names_in_order(doctype, models, results)
     return results
+
+
+def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
+    """Words one text field's label gives can be no other text field's value: where two took
+    the same ('НИКОЛАЕВНА' over '(отчество)', and under '(имя)' whose 'ЗОЯ' read '3048'), the
+    field whose nearer candidate they are keeps them; the other takes its next candidate, or
+    its first reading, invalid, which a re-read of its own box may correct, or none."""
+    texts = [spec for spec in doctype.fields if spec.pattern is None and results[spec.id].source == "label"]
+    for a in texts:
+        for b in texts:
+            claimed = results[a.id].bbox
+            if a.id >= b.id or claimed is None or results[b.id].bbox != claimed or results[a.id].page != results[b.id].page:
+                continue
+            ranks = {spec.id: _rank(spec, label_candidates(spec, doctype, models), claimed) for spec in (a, b)}
+            if ranks[a.id] == ranks[b.id]:
+                continue
+            loser = a if ranks[a.id] > ranks[b.id] else b
+            rest = [c for c in label_candidates(loser, doctype, models)
+                    if not any(w.bbox[0] < claimed[2] and claimed[0] < w.bbox[2] and w.bbox[1] < claimed[3]
+                               and claimed[1] < w.bbox[3] for w in c.words)]
+            results[loser.id] = choose(loser, rest) or Found()
+
+
+def _rank(spec: FieldSpec, candidates: list[Candidate], box) -> int:
+    """The place among the candidates of the one whose value is `box`: the nearest is 0."""
+    return next((i for i, c in enumerate(candidates) if (f := read_value(spec, c)) is not None and f.bbox == box),
+                len(candidates))
 
 
 def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Found | None:

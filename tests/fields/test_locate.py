@@ -365,6 +365,21 @@ def test_a_page_whose_dates_lie_above_their_captions_reads_every_value_above_its
         "1997-04-20", "ГОР. КРАСНОДАР", "2021-09-06")
 
 
+def test_words_one_text_field_took_are_no_other_text_fields_value():
+    """'ЗОЯ' over '(имя)' read '3048', no name: the patronymic under it, over its own caption,
+    is the patronymic's, not the first name's too. A speck's 'ae' read unsure between a place
+    and its caption is no place."""
+    words = page_of([(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+                     (910, 661, "ПЕТУХОВА"), (927, 705, "(фамилия)"), (988, 779, "3048"), (990, 806, "(имя)"),
+                     (870, 897, "НИКОЛАЕВНА"), (942, 939, "(отчество)"),
+                     (711, 1127, "С. РЖЕВ, РЕСП. МАРИЙ-ЭЛ"), (870, 1176, "(место рождения)")]).words
+    speck = Word("ae", (1045, 1150, 1060, 1178), 53.8, 20)
+    got = locate_fields(DOCTYPES["inn"], [PageText(1, 2400, 3000, 300, "ocr", words + [speck])])
+    assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
+        "Петухова", None, "Николаевна")
+    assert got["birth_place"].value == "С. РЖЕВ, РЕСП. МАРИЙ-ЭЛ"
+
+
 def test_snils_number_with_a_group_split_by_ocr():
     got = values("snils", [
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
