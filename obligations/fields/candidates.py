@@ -104,8 +104,8 @@ def section_candidates(spec: FieldSpec, models: list[PageModel]) -> list[Candida
             right = min((h.x0(rows) for h in headers if h.row == header.row and h.x0(rows) > header.x0(rows)),
                         default=10**9)
             for r in range(header.row + 1, min(header.row + 1 + SECTION_ROWS, len(rows))):
-                if any(h.row == r and left <= h.x0(rows) < right for h in headers):
-                    break  # the next section
+                if any(h.row == r and h.x0(rows) < right for h in headers):
+                    break  # the next section, in this column or across the page ('Покупатель:' under 'Продавец:')
                 owners = {h.owner for h in model.hits_in_row(r) if left <= h.x0(rows) < right}
                 if not owners & own and any(o and not o.startswith(SECTION_LABEL) for o in owners):
                     continue

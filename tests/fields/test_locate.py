@@ -347,6 +347,13 @@ def test_a_section_field_whose_label_was_lost_is_the_one_value_of_its_kind_in_it
     assert (got["seller_inn"], got["seller_kpp"]) == ("1638190315", "163802003")
     got = page([(1400, 400, "инйл '7126706559/712602009"), (1400, 450, "БИК 044525225")])
     assert (got["buyer_inn"], got["buyer_kpp"]) == ("7126706559", None)
+    # A section ends at the next party's header, whatever its column: the seller's codes
+    # misread, the buyer's under 'Покупатель:' are no seller's.
+    got = values("invoice", [
+        (100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 200, "Продавец: ООО «Ромашка»"),
+        (100, 260, "ИННЛАТЕТ 7707083893771"), (300, 300, "продавца:"), (100, 360, "Покупатель: АО «Медпром»"),
+        (100, 420, "ИНН/КПП покупателя: 7830002293/783001001")])
+    assert (got["seller_inn"], got["buyer_inn"]) == (None, "7830002293")
 
 
 def test_a_page_whose_dates_lie_above_their_captions_reads_every_value_above_its_caption():
