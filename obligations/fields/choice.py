@@ -118,14 +118,18 @@ def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
 
 def _glued(words: list[Word]) -> list[Word]:
     """Words of one line closer than any space between them are one word: a name read in two
-    ('ЕЛ ИЗАР', four pixels apart at 40-pixel capitals, where a space is a third of them).
-    Both are letters, two or more: a speck read as a letter beside a name stays apart."""
+    ('ЕЛ ИЗАР', four pixels apart, a fifth of a letter's width and a tenth of its height).
+    A space is half a letter wide or more; the height alone misleads where a blurred scan's
+    boxes grow taller ('ФИЗИЧЕСКОЕ ЛИЦО', 10 pixels apart at 70 pixels high, a third of a
+    letter). Both are letters, two or more: a speck read as a letter beside a name stays apart."""
     glued = words[:1]
     for word in words[1:]:
         before = glued[-1]
+        gap = word.bbox[0] - before.bbox[2]
         height = max(before.bbox[3] - before.bbox[1], word.bbox[3] - word.bbox[1])
+        letter = min((w.bbox[2] - w.bbox[0]) / max(1, len(w.text)) for w in (before, word))
         if (before.text.isalpha() and word.text.isalpha() and len(word.text) >= 2  # no speck read as a letter
-                and not _starts_line([before, word], 1) and word.bbox[0] - before.bbox[2] < NAME_GAP * height):
+                and not _starts_line([before, word], 1) and gap < NAME_GAP * height and gap < LETTER_GAP * letter):
             glued[-1] = replace(before, text=before.text + word.text, bbox=union_box([before.bbox, word.bbox]),
                                 conf=min(before.conf, word.conf))
         else:
@@ -133,7 +137,8 @@ def _glued(words: list[Word]) -> list[Word]:
     return glued
 
 
-NAME_GAP = 0.15
+NAME_GAP = 0.15  # of the letters' height
+LETTER_GAP = 0.25  # of a letter's width
 
 
 def _starts_line(words: list[Word], i: int) -> bool:
