@@ -121,7 +121,9 @@ def _glued(words: list[Word]) -> list[Word]:
     ('ЕЛ ИЗАР', four pixels apart, a fifth of a letter's width and a tenth of its height).
     A space is half a letter wide or more; the height alone misleads where a blurred scan's
     boxes grow taller ('ФИЗИЧЕСКОЕ ЛИЦО', 10 pixels apart at 70 pixels high, a third of a
-    letter). Both are letters, two or more: a speck read as a letter beside a name stays apart."""
+    letter). Boxes that overlap are a skewed or stretched line's words ('ЕРМОЛАЙ' and a tall
+    'ВЕНЕДИКТОВИЧ'). Both are letters, two or more: a speck read as a letter beside a name
+    stays apart."""
     glued = words[:1]
     for word in words[1:]:
         before = glued[-1]
@@ -129,7 +131,7 @@ def _glued(words: list[Word]) -> list[Word]:
         height = max(before.bbox[3] - before.bbox[1], word.bbox[3] - word.bbox[1])
         letter = min((w.bbox[2] - w.bbox[0]) / max(1, len(w.text)) for w in (before, word))
         if (before.text.isalpha() and word.text.isalpha() and len(word.text) >= 2  # no speck read as a letter
-                and not _starts_line([before, word], 1) and gap < NAME_GAP * height and gap < LETTER_GAP * letter):
+                and not _starts_line([before, word], 1) and 0 <= gap < min(NAME_GAP * height, LETTER_GAP * letter)):
             glued[-1] = replace(before, text=before.text + word.text, bbox=union_box([before.bbox, word.bbox]),
                                 conf=min(before.conf, word.conf))
         else:
