@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..backends.base import PageText
+from ..backends.base import PageText, inside
 from ..doctypes import DocType, FieldSpec
 from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, pattern_candidates, section_candidates
 from .normalize import _LAT_TO_CYR
@@ -101,8 +101,7 @@ def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dic
                 continue
             loser = a if ranks[a.id] > ranks[b.id] else b
             rest = [c for c in label_candidates(loser, doctype, models)
-                    if not any(w.bbox[0] < claimed[2] and claimed[0] < w.bbox[2] and w.bbox[1] < claimed[3]
-                               and claimed[1] < w.bbox[3] for w in c.words)]
+                    if not any(inside(w.bbox, claimed) for w in c.words)]
             results[loser.id] = choose(loser, rest) or Found()
 
 
