@@ -15,11 +15,10 @@ from typing import Iterable
 
 from ..backends.base import Word, union_box
 from ..doctypes import DocType, FieldSpec
-from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, SURE_CONF, LabelHit, PageModel, Row
+from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, SPECK_CONF, SURE_CONF, LabelHit, PageModel, Row
 
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 NEIGHBOUR_ROWS = 4  # a value under or over its label starts within this many row heights
-SPECK_CONF = 40  # a text value's word this unsure, with no letter of its script, is a speck
 
 
 @dataclass

@@ -13,8 +13,8 @@ from rapidfuzz import fuzz
 
 from ..backends.base import Box, Word, union_box
 from ..doctypes import FieldSpec
-from .candidates import SPECK_CONF, Candidate
-from .layout import build_rows
+from .candidates import Candidate
+from .layout import SPECK_CONF, build_rows
 from .matching import squash
 from .normalize import PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize
 from .validate import script_of, validate

@@ -25,6 +25,7 @@ LONG_LABEL_MARGIN = 10.0
 WRAPPED_PART_CUTOFF = 60.0  # each line of a wrapped label reads as its part this well (one letter in three wrong)
 COLUMN_GAP = 4.0  # a gap this many row heights wide separates columns
 SURE_CONF = 60  # a word this sure is print, not a speck read as print
+SPECK_CONF = 40  # a short word or a text value's word this unsure, with no letter of its script, is a speck
 PHRASE_GAP = 1.2  # a gap this many row heights wide is more than a space between words
 SECTION_LABEL = "§"  # owner prefix of a field's in-section labels
 SECTION_HEADER = "§§"  # owner prefix of section headers
@@ -92,7 +93,7 @@ def is_noise(word: Word) -> bool:
         return True
     if word.bbox[3] - word.bbox[1] < MIN_TEXT_HEIGHT:
         return True
-    if len(word.text) <= 2 and word.conf < 40 and not word.text.isdigit() and word.text not in _CITY:
+    if len(word.text) <= 2 and word.conf < SPECK_CONF and not word.text.isdigit() and word.text not in _CITY:
         return True
     # One letter between apostrophes ('’о’', '`и\''): a stroke of a stamp's ring or a signature,
     # read sure; such a scrap between a name's lines cut the name off. ('г.', 'А.' are print.)
