@@ -85,7 +85,7 @@ def lines_after(spec: FieldSpec, models: list[PageModel], anchor: Found | None) 
                 break  # a line set apart below the address's block (a branch's name, a slogan)
         row_words = _after_leading_date(row.words)
         text = _text(row_words)
-        if not row_words or _scrap(row):
+        if not row_words or (_scrap(row) and not (previous is not None and _unsure_print(row, previous))):
             continue
         stop = re.search(spec.stop, text) if spec.stop else None
         registration = bool(spec.skip and re.search(spec.skip, text))
@@ -284,6 +284,19 @@ def _after_leading_date(words: list[Word]) -> list[Word]:
     if not match or not re.search(r"\d", match.group()) or len(re.sub(r"\D", "", match.group())) < 4:
         return words
     return [w for w, (a, _) in zip(words, spans) if a >= match.end()]
+
+
+def _unsure_print(row: Row, previous: Row) -> bool:
+    """An address's last line read unsure ('RONALDMOUTH' at 22 %, dust on it): words in
+    capitals of four letters or more, as tall as the line above's, are its print, not a
+    stamp's or a scribble's scraps."""
+    words = [w for w in row.words if any(c.isalnum() for c in w.text)]
+    return bool(words) and all(
+        re.fullmatch(r"[A-Z]{4,}", w.text.strip(_MARKS)) and 0.75 <= (w.bbox[3] - w.bbox[1]) / previous.height <= 1.33
+        for w in words)
+
+
+_MARKS = "`'‘’\".,"
 
 
 def _scrap(row: Row) -> bool:

@@ -546,6 +546,21 @@ def test_receipt_company_above_its_registration_number_under_a_brand_and_scribbl
     assert got["address"] == "19-1, JALAN MALINJA 2, TAMAN BUNGA RAYA 53100 SETAPAK, KUALA LUMPUR"
 
 
+def test_receipt_address_last_line_read_unsure_is_print_a_scribble_is_not():
+    """Dust on an address's last line: 'RONALDMOUTH' read at 22 % is print (capitals as tall
+    as the line above's); a scribble read as unsure small letters is not."""
+    rows = [(256, 151, "DIXON-MURPHY MART"), (296, 220, "(CO. REG. NO. 928473-H)"),
+            (224, 271, "NO. 7498, BRIAN TUNNEL, 44826"), (360, 420, "TEL: 03-3866 9505")]
+    words = page_of(rows).words
+
+    def address(line: Word) -> str | None:
+        page = PageText(1, 2400, 3000, 300, "ocr", words + [line])
+        return locate_fields(DOCTYPES["receipt"], [page])["address"].value
+
+    assert address(Word("`RONALDMOUTH", (392, 330, 693, 370), 21.8, 9)) == "NO. 7498, BRIAN TUNNEL, 44826 RONALDMOUTH"
+    assert address(Word("rnaloiwe", (392, 330, 693, 370), 21.8, 9)) == "NO. 7498, BRIAN TUNNEL, 44826"
+
+
 def test_receipt_company_over_two_rows_and_its_number_on_its_row():
     got = values("receipt", [
         (300, 100, "POPULAR BOOK"),
