@@ -8,6 +8,7 @@ import pytest
 
 from obligations.backends.base import PageText, Word
 from obligations.doctypes import load_doctypes
+from obligations.fields.layout import build_rows
 from obligations.fields.locate import locate_fields
 
 DOCTYPES = load_doctypes()
@@ -416,6 +417,9 @@ def test_a_mark_far_flatter_than_its_rows_print_is_no_figure():
     got = locate_fields(DOCTYPES["snils"], [PageText(1, 2400, 3000, 300, "ocr", words + [rule])])
     assert got["middle_name"].value == "Иларионович"
     assert got["birth_place"].value == "ПОС. ТАЙШЕТ, РЯЗАНСКАЯ ОБЛ."
+    # A word read sure whose box went wrong ('`Дата' four pixels high) is print.
+    row = build_rows([Word("`Дата", (142, 537, 248, 541), 90.0, 3), Word("регистрации", (267, 543, 495, 575), 96.4, 3)])
+    assert [w.text for r in row for w in r.words] == ["`Дата", "регистрации"]
 
 
 def test_a_name_read_in_two_closer_than_a_space_is_one_word():
