@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import combinations
 
 from ..backends.base import PageText, inside
 from ..doctypes import DocType, FieldSpec
@@ -86,23 +87,31 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
 
 
 def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
-    """Words one text field's label gives can be no other text field's value: where two took
-    the same ('НИКОЛАЕВНА' over '(отчество)', and under '(имя)' whose 'ЗОЯ' read '3048'), the
-    field whose nearer candidate they are keeps them; the other takes its next candidate, or
-    its first reading, invalid, which a re-read of its own box may correct, or none."""
-    texts = [spec for spec in doctype.fields if spec.pattern is None and results[spec.id].source == "label"]
-    for a in texts:
-        for b in texts:
-            claimed = results[a.id].bbox
-            if a.id >= b.id or claimed is None or results[b.id].bbox != claimed or results[a.id].page != results[b.id].page:
-                continue
+    """The same words read as the same value are one field's, not two's:
+      - two text fields' labels gave them ('НИКОЛАЕВНА' over '(отчество)', and under '(имя)'
+        whose 'ЗОЯ' read '3048'): the field whose nearer candidate they are keeps them;
+      - a field found by its pattern anywhere took another's labelled value (an issue date
+        whose year read '201 1' took the birth date): the labelled field keeps them.
+    The other takes its next candidate, or its first reading, invalid, which a re-read of its
+    own box may correct, or none."""
+    for a, b in combinations(doctype.fields, 2):
+        first, second = results[a.id], results[b.id]
+        claimed = first.bbox
+        if claimed is None or (second.bbox, second.page, second.value) != (claimed, first.page, first.value):
+            continue
+        if {first.source, second.source} == {"label"} and a.pattern is None and b.pattern is None:
             ranks = {spec.id: _rank(spec, label_candidates(spec, doctype, models), claimed) for spec in (a, b)}
             if ranks[a.id] == ranks[b.id]:
                 continue
             loser = a if ranks[a.id] > ranks[b.id] else b
-            rest = [c for c in label_candidates(loser, doctype, models)
-                    if not any(inside(w.bbox, claimed) for w in c.words)]
-            results[loser.id] = choose(loser, rest) or Found()
+            candidates = label_candidates(loser, doctype, models)
+        elif "pattern" in (first.source, second.source) and first.source != second.source:
+            loser = a if first.source == "pattern" else b
+            candidates = pattern_candidates(loser, models)
+        else:
+            continue
+        rest = [c for c in candidates if not any(inside(w.bbox, claimed) for w in c.words)]
+        results[loser.id] = choose(loser, rest) or Found()
 
 
 def _rank(spec: FieldSpec, candidates: list[Candidate], box) -> int:

@@ -388,6 +388,15 @@ def test_words_one_text_field_took_are_no_other_text_fields_value():
     assert got["birth_place"].value == "С. РЖЕВ, РЕСП. МАРИЙ-ЭЛ"
 
 
+def test_a_value_found_anywhere_by_its_pattern_is_not_another_fields_labelled_value():
+    """An issue date whose year read '201 1': the only date that reads as one is the birth
+    date, which is the birth date's; the issue date is not found rather than wrong."""
+    got = values("inn", [(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+                         (301, 1345, "Дата рождения: 11 мая 1961 года"),
+                         (1159, 3013, "Дата выдачи: 26 февраля 201 1 года")])
+    assert (got["birth_date"], got["issue_date"]) == ("1961-05-11", None)
+
+
 def test_snils_number_with_a_group_split_by_ocr():
     got = values("snils", [
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
