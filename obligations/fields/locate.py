@@ -54,15 +54,18 @@ CAPTION_VOTES = 2
 
 
 def _side(model: PageModel, field_id: str, found: Found) -> int:
-    """-1 where the value lies above its nearest label's row, 1 below, 0 on it."""
+    """-1 where the value's row lies above its nearest label's row, 1 below, 0 on it (rows
+    are compared by their skew-corrected places: a value far right of its label on a turned
+    page stands higher or lower than the label's words, on the same row)."""
     if found.bbox is None:
         return 0
-    centre = (found.bbox[1] + found.bbox[3]) / 2
-    rows = [model.rows[h.row] for h in model.hits if h.owner == field_id]
-    if not rows:
+    rows = [i for i, row in enumerate(model.rows) if any(inside(w.bbox, found.bbox) for w in row.words)]
+    labels = {h.row for h in model.hits if h.owner == field_id}
+    if not rows or not labels:
         return 0
-    row = min(rows, key=lambda r: abs(r.y - centre))
-    return 0 if abs(row.y - centre) < row.height / 2 else (-1 if centre < row.y else 1)
+    value = model.rows[rows[0]]
+    label = min(labels, key=lambda r: abs(model.rows[r].y - value.y))
+    return 0 if label in rows else (-1 if value.y < model.rows[label].y else 1)
 
 
 def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:

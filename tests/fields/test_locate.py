@@ -397,6 +397,23 @@ def test_a_value_found_anywhere_by_its_pattern_is_not_another_fields_labelled_va
     assert (got["birth_date"], got["issue_date"]) == ("1961-05-11", None)
 
 
+def test_figures_on_their_labels_rows_of_a_turned_page_do_not_make_it_a_page_of_captions():
+    """A page turned 2 degrees: the number and date far right of 'Счет-фактура №' stand 20 to
+    40 pixels higher than its words, on its row. The parties' names stay under their headers,
+    not the row above ('Исправление № от')."""
+    rows = [(531, 383, "Счет-фактура № 8859 от «09» августа 2019 г. (1)"), (535, 458, "Исправление № от (1а)"),
+            (168, 550, "Продавец"), (1262, 550, "Покупатель"),
+            (170, 610, "ПАО «Рожков и партнеры»"), (1262, 610, "АО «Родионов и партнеры»"),
+            (167, 668, "Адрес: 723677, г. Тула, пер. Льва Толстого, д. 1"),
+            (173, 727, "ИНН: 2301751452"), (1262, 727, "ИНН: 5208327942"),
+            (310, 1390, "Всего к оплате 774645,61 154929,12 929574,73")]
+    words = [replace(w, bbox=(w.bbox[0], round(w.bbox[1] - 0.035 * w.bbox[0]), w.bbox[2],
+                              round(w.bbox[3] - 0.035 * w.bbox[0]))) for w in page_of(rows).words]
+    got = locate_fields(DOCTYPES["invoice"], [PageText(1, 2400, 3000, 300, "ocr", words)])
+    assert (got["number"].value, got["date"].value) == ("8859", "2019-08-09")
+    assert (got["seller_name"].value, got["buyer_name"].value) == ("ПАО «Рожков и партнеры»", "АО «Родионов и партнеры»")
+
+
 def test_snils_number_with_a_group_split_by_ocr():
     got = values("snils", [
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
