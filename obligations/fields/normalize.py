@@ -150,7 +150,8 @@ def normalize_text(raw: str) -> str | None:
     # ('обл.', 'р-н.') or bracketed ('(Хант.)'); 'гор. Тула.' too.
     s = _WORD_THEN_SPECK.sub(r"\1", s)
     # ... nor has one inside after a word ending as a case ends ('В ПРОМЫШЛЕННОМ. РАЙОНЕ',
-    # 'ОТДЕЛОМ. УФМС'): an abbreviation is cut before its ending, never after it.
+    # 'ОТДЕЛОМ. УФМС': an abbreviation is cut before its ending, never after it) or after
+    # the preposition 'по' ('ОТДЕЛОМ ПО. ВОПРОСАМ').
     s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
     s = _SHORT_I_LOST.sub(_short_i, s)
     s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", s)
@@ -225,7 +226,7 @@ _SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])"
 # A full stop after a whole Russian word ending the value (see normalize_text).
 _WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
 _INFLECTED_THEN_SPECK = re.compile(
-    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей))\.(?= [А-Яа-яЁё])", re.IGNORECASE)
+    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей)|по)\.(?= [А-Яа-яЁё])", re.IGNORECASE)
 # 'Й' read without its breve where no Russian word has 'И' ('РАИОНЕ', 'КРАИ', 'НОВЫИ',
 # 'ЧУКОТСКИИ', 'ГОРОДСКОИ'; 'РОССИИ', 'ЛИНИИ', 'ГЕРОИ' are words).
 _SHORT_I_LOST = re.compile(r"(ра)и(?=он)|\b(кра)и\b|(?<=[а-яё]{2})(ы|[сц]ки|[сц]ко)и\b", re.IGNORECASE)
