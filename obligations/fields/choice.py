@@ -131,6 +131,7 @@ def _glued(words: list[Word]) -> list[Word]:
         height = max(before.bbox[3] - before.bbox[1], word.bbox[3] - word.bbox[1])
         letter = min((w.bbox[2] - w.bbox[0]) / max(1, len(w.text)) for w in (before, word))
         if (before.text.isalpha() and word.text.isalpha() and len(word.text) >= 2  # no speck read as a letter
+                and len({script_of(c) for c in before.text + word.text}) == 1  # no Latin scrap ('Ana фаина')
                 and not _starts_line([before, word], 1) and 0 <= gap < min(NAME_GAP * height, LETTER_GAP * letter)):
             glued[-1] = replace(before, text=before.text + word.text, bbox=union_box([before.bbox, word.bbox]),
                                 conf=min(before.conf, word.conf))

@@ -73,7 +73,7 @@ class PageModel:
 def build_model(doctype: DocType, page: PageText) -> PageModel:
     # A text layer's words are the print itself: a dash between spaces ('ОСЕТИЯ - АЛАНИЯ') is
     # no speck there.
-    words = page.words if page.text_source == "text_layer" else [w for w in page.words if not is_noise(w)]
+    words = page.words if page.text_source == "text_layer" else _once([w for w in page.words if not is_noise(w)])
     rows = build_rows(split_glued_labels(_off_vertical_text(words)))
     model = PageModel(page, rows)
     owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]
@@ -83,6 +83,28 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
     owners += [("", label) for label in doctype.stop_labels]
     model.hits = find_label_hits(rows, owners)
     return model
+
+
+def _once(words: list[Word]) -> list[Word]:
+    """Each word once: Tesseract may read the same print on two of its lines ('Отчества' on
+    the name's line above and on its own), which made it the label of the name above. The
+    surer reading is kept."""
+    boxes: dict[str, list[Box]] = {}
+    kept = set()
+    for word in sorted(words, key=lambda w: -w.conf):
+        same = boxes.setdefault(word.text, [])
+        if not any(_mostly_over(word.bbox, box) for box in same):
+            same.append(word.bbox)
+            kept.add(id(word))
+    return [w for w in words if id(w) in kept]
+
+
+def _mostly_over(a: Box, b: Box) -> bool:
+    """Whether boxes `a` and `b` share more than half of the smaller one."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width > 0 and height > 0 and width * height > smaller / 2
 
 
 def is_noise(word: Word) -> bool:
@@ -184,9 +206,11 @@ def build_rows(words: list[Word]) -> list[Row]:
             target.height = _print_height(target.words)
     for row in merged:
         # A mark this flat beside the row's print is a speck or a stretch of a rule read as a
-        # figure ('4' five pixels high between a name and a place): no letter is so flat. (A
-        # longer word read sure is print whose box went wrong: '`Дата' four pixels high.)
-        flat = [w for w in row.words if w.bbox[3] - w.bbox[1] < FLAT_SHARE * row.height and len(w.text) <= 2]
+        # figure ('4' five pixels high between a name and a place, 'ЗЕЕ' seven at 41 %): no
+        # letter is so flat. (A longer word read sure is print whose box went wrong: '`Дата'
+        # four pixels high at 90 %.)
+        flat = [w for w in row.words
+                if w.bbox[3] - w.bbox[1] < FLAT_SHARE * row.height and (len(w.text) <= 2 or w.conf < SURE_CONF)]
         if flat and len(flat) < len(row.words):
             row.words = [w for w in row.words if w not in flat]
     return merged

@@ -446,6 +446,19 @@ def test_a_mark_far_flatter_than_its_rows_print_is_no_figure():
     # A word read sure whose box went wrong ('`Дата' four pixels high) is print.
     row = build_rows([Word("`Дата", (142, 537, 248, 541), 90.0, 3), Word("регистрации", (267, 543, 495, 575), 96.4, 3)])
     assert [w.text for r in row for w in r.words] == ["`Дата", "регистрации"]
+    row = build_rows([Word("Рюрик", (958, 1067, 1085, 1118), 96.0, 3), Word("ЗЕЕ", (1692, 1076, 1763, 1083), 41.0, 3)])
+    assert [w.text for r in row for w in r.words] == ["Рюрик"]
+
+
+def test_print_tesseract_read_twice_on_two_lines_counts_once():
+    """'Отчества' read on the first name's line and on its own: once, on its own line, or it
+    labels the first name as the patronymic."""
+    words = page_of([(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+                     (347, 974, "Фамилия"), (958, 974, "Фролов"), (349, 1048, "Имя")]).words + [
+        Word("Рюрик", (958, 1067, 1085, 1118), 96.5, 14), Word("Отчества", (344, 1116, 509, 1159), 72.1, 14),
+        Word("Отчества", (343, 1114, 506, 1170), 86.4, 15), Word("Филимонович", (949, 1137, 1236, 1198), 85.0, 15)]
+    got = locate_fields(DOCTYPES["inn"], [PageText(1, 2400, 3000, 300, "ocr", words)])
+    assert (got["first_name"].value, got["middle_name"].value) == ("Рюрик", "Филимонович")
 
 
 def test_a_name_read_in_two_closer_than_a_space_is_one_word():
@@ -464,6 +477,9 @@ def test_a_name_read_in_two_closer_than_a_space_is_one_word():
              for w in words]
     got = locate_fields(DOCTYPES["snils"], [PageText(1, 2400, 3000, 300, "ocr", apart)])
     assert got["first_name"].value == "Ел Изар"
+    latin = [replace(w, text="Ane") if w.text == "ЕЛ" else w for w in words]
+    got = locate_fields(DOCTYPES["snils"], [PageText(1, 2400, 3000, 300, "ocr", latin)])
+    assert got["first_name"].value != "Aneизар"
     # A blurred scan's boxes grow tall: 'ФИЗИЧЕСКОЕ ЛИЦО' ten pixels apart at 70 pixels high is
     # a third of a letter's width apart, a space; the names after it are read one by one.
     words = page_of([(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе")]).words + [
