@@ -206,14 +206,14 @@ def _in_capitals(s: str) -> str:
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 
 
-# 'Г, НИЖНИЙ ТАГИЛ': a settlement's abbreviation always ends with a full stop, which OCR
-# reads as a comma now and then.
+# 'Г, НИЖНИЙ ТАГИЛ', 'РЕСП, МАРИЙ-ЭЛ': a settlement's or a republic's abbreviation always
+# ends with a full stop, which OCR reads as a comma now and then.
 # So does a speck above it, read as ';' or ':' ('ГОР; БАРГУЗИН', 'РАЙОНУ Г: НОВОСИБИРСКА').
-_SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР)[,;:](?= [А-ЯЁ])")
+_SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Рр]есп|РЕСП)[,;:](?= [А-ЯЁ])")
 # ... or drops it ('ГОР ЧЕЛЯБИНСК'): an abbreviation of more than one letter is no word of its
 # own (a one-letter one may be a preposition: 'с', 'в').
 # A city's 'г' is no word either, unlike 'с' or 'в'.
-_SETTLEMENT_UNDOTTED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР)(?= [А-ЯЁ])")
+_SETTLEMENT_UNDOTTED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Рр]есп|РЕСП)(?= [А-ЯЁ])")
 # 'г.Екатеринбурга', 'ГОР.САМАРА': the space after the abbreviation, as the form prints it.
 _ABBREVIATION_GLUED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Оо]бл|ОБЛ|[Рр]есп|РЕСП)\.(?=[А-ЯЁ])")
 # A region's 'обл.' ends with its full stop as well: 'ПО ЧЕЛЯБИНСКОЙ ОБЛ'.
@@ -228,8 +228,10 @@ _WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,
 _INFLECTED_THEN_SPECK = re.compile(
     r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей)|по)\.(?= [А-Яа-яЁё])", re.IGNORECASE)
 # 'Й' read without its breve where no Russian word has 'И' ('РАИОНЕ', 'КРАИ', 'НОВЫИ',
-# 'ЧУКОТСКИИ', 'ГОРОДСКОИ'; 'РОССИИ', 'ЛИНИИ', 'ГЕРОИ' are words).
-_SHORT_I_LOST = re.compile(r"(ра)и(?=он)|\b(кра)и\b|(?<=[а-яё]{2})(ы|[сц]ки|[сц]ко)и\b", re.IGNORECASE)
+# 'ЧУКОТСКИИ', 'ГОРОДСКОИ', 'НИЖНИИ': a noun's '-нии' has a vowel before it, 'ЛИНИИ';
+# 'РОССИИ', 'ГЕРОИ' are words).
+_SHORT_I_LOST = re.compile(
+    r"(ра)и(?=он)|\b(кра)и\b|(?<=[а-яё]{2})(ы|[сц]ки|[сц]ко|[бвгджзклмнпрстфхцчшщь]ни)и\b", re.IGNORECASE)
 
 
 def _short_i(m: re.Match[str]) -> str:
@@ -386,6 +388,8 @@ def normalize_place(raw: str) -> str | None:
     """Text; where the place is printed in both cases, a settlement's abbreviation in lower
     case as printed: the round capitals differ from small letters only in size, and OCR
     reads 'г. Уфа' as 'Г. Уфа'. In a place printed in capitals ('Г. УФА') it stays."""
+    # A settlement's 'пос.' read 'нос.' or 'нос,': no place of birth opens with a nose.
+    raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
     s = normalize_text(_LONE_FIGURE_AFTER.sub("", raw))
     if s is None:
         return s
@@ -400,6 +404,7 @@ def normalize_place(raw: str) -> str | None:
 # reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6').
 _LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
+_NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 
 
 _SETTLEMENT = re.compile(r"(?<![\w.-])(Г|ГОР|Гор|ПОС|Пос|Д|ДЕР|Дер|С)\.(?= ?[А-ЯЁ])")
