@@ -16,7 +16,7 @@ from ..doctypes import FieldSpec
 from .candidates import Candidate
 from .layout import SPECK_CONF, build_rows
 from .matching import squash
-from .normalize import PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize
+from .normalize import PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize, same_glyphs_in
 from .validate import script_of, validate
 
 MACROS = {
@@ -160,10 +160,10 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
 
     def junk(word: Word) -> bool:
         """However sure: a sign no such value prints ('ГОР. ТАМБОВ ©'), or one letter
-        of the other script standing alone ('г. Ленинград I')."""
+        of the other script standing alone with no twin in the value's ('г. Ленинград I')."""
         text = word.text
         return (all(c in JUNK_SIGNS for c in text)
-                or (len(text) == 1 and text.isalpha() and script_of(text) != script))
+                or (len(text) == 1 and text.isalpha() and script_of(text) != script and not same_glyphs_in(text, script)))
 
     def speck(word: Word) -> bool:
         letters = [c for c in word.text if c.isalpha()]
@@ -178,14 +178,23 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
 
     words = [w for w in words if not junk(w)] or words[:1]
     if inside:
-        kept = [w for w in words if not speck(w)]
+        kept = [w for w in words if not speck(w) and not _lone_twin(w.text, script)]
         return kept or words[:1]
     start, end = 0, len(words)
     while end - start > 1 and stray(words[end - 1]):
         end -= 1
     while end - start > 1 and stray(words[start]):
         start += 1
-    return words[start:end]
+    return [replace(w, text=twin) if 0 < i < len(words[start:end]) - 1 and (twin := _lone_twin(w.text, script)) else w
+            for i, w in enumerate(words[start:end])]
+
+
+def _lone_twin(text: str, script: str) -> str | None:
+    """A word of one letter of the other script inside a value, read as its identical twin in
+    the value's script: the preposition 'В' read as a Latin 'B' ('ОБЛ. B ЗАВОДСКОМ Р-НЕ')."""
+    if len(text) != 1 or not text.isalpha() or script_of(text) == script:
+        return None
+    return same_glyphs_in(text, script)
 
 
 def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:

@@ -414,6 +414,16 @@ def test_figures_on_their_labels_rows_of_a_turned_page_do_not_make_it_a_page_of_
     assert (got["seller_name"].value, got["buyer_name"].value) == ("ПАО «Рожков и партнеры»", "АО «Родионов и партнеры»")
 
 
+def test_a_lone_letter_of_the_other_script_inside_a_value_is_its_twin_or_nothing():
+    """The preposition 'В' read as a Latin 'B' inside an office's name is 'В'; a Latin 'I',
+    which has no Cyrillic twin, is a speck."""
+    def issued_by(text):
+        return values("passport", [(100, 100, "Паспорт выдан " + text), (100, 300, "Фамилия ИВАНОВ")])["issued_by"]
+    assert issued_by("ОТДЕЛЕНИЕМ УФМС РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ. B ЗАВОДСКОМ Р-НЕ") == (
+        "ОТДЕЛЕНИЕМ УФМС РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ. В ЗАВОДСКОМ Р-НЕ")
+    assert issued_by("ОТДЕЛОМ I УФМС РОССИИ ПО ГОР. МОСКВЕ") == "ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"
+
+
 def test_snils_number_with_a_group_split_by_ocr():
     got = values("snils", [
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
