@@ -155,6 +155,7 @@ def normalize_text(raw: str) -> str | None:
     s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
     s = _SHORT_I_LOST.sub(_short_i, s)
     s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", s)
+    s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_UNDOTTED.sub(r"\1.", s)
@@ -241,6 +242,8 @@ def _short_i(m: re.Match[str]) -> str:
 # The police offices that issue passports (ОВД, УВД, ГУВД, ОМВД, УМВД, МВД) with their 'Д'
 # read 'Л' ('ОМВЛ'): no such word is anything else.
 _POLICE_OFFICE_MISREAD = re.compile(r"\b((?:ГУ|О|У|ОМ|УМ|М)В)Л\b")
+# 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
+_CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
 _HYPHEN_TWICE = re.compile(r"(?<=\w)- ?-(?=\w)")
 # ... or with a space after it ('ХАНТЫ- МАНСИЙСКИЙ', 'РОСТОВА-НА- ДОНУ' across a line's
