@@ -206,11 +206,9 @@ def build_rows(words: list[Word]) -> list[Row]:
             target.height = _print_height(target.words)
     for row in merged:
         # A mark this flat beside the row's print is a speck or a stretch of a rule read as a
-        # figure ('4' five pixels high between a name and a place, 'ЗЕЕ' seven at 41 %): no
-        # letter is so flat. (A longer word read sure is print whose box went wrong: '`Дата'
-        # four pixels high at 90 %.)
-        flat = [w for w in row.words
-                if w.bbox[3] - w.bbox[1] < FLAT_SHARE * row.height and (len(w.text) <= 2 or w.conf < SURE_CONF)]
+        # figure ('4' five pixels high between a name and a place): no letter is so flat. (A
+        # longer word is print whose box went wrong: '`Дата' four pixels high, '|ГОР.' six.)
+        flat = [w for w in row.words if w.bbox[3] - w.bbox[1] < FLAT_SHARE * row.height and len(w.text) <= 2]
         if flat and len(flat) < len(row.words):
             row.words = [w for w in row.words if w not in flat]
     return merged

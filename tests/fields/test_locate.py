@@ -456,8 +456,8 @@ def test_a_mark_far_flatter_than_its_rows_print_is_no_figure():
     # A word read sure whose box went wrong ('`Дата' four pixels high) is print.
     row = build_rows([Word("`Дата", (142, 537, 248, 541), 90.0, 3), Word("регистрации", (267, 543, 495, 575), 96.4, 3)])
     assert [w.text for r in row for w in r.words] == ["`Дата", "регистрации"]
-    row = build_rows([Word("Рюрик", (958, 1067, 1085, 1118), 96.0, 3), Word("ЗЕЕ", (1692, 1076, 1763, 1083), 41.0, 3)])
-    assert [w.text for r in row for w in r.words] == ["Рюрик"]
+    row = build_rows([Word("НОВОСИБИРСК", (877, 1153, 1427, 1221), 79.6, 3), Word("|ГОР.", (806, 1168, 852, 1174), 48.9, 3)])
+    assert [w.text for r in row for w in r.words] == ["|ГОР.", "НОВОСИБИРСК"]
 
 
 def test_print_tesseract_read_twice_on_two_lines_counts_once():
