@@ -185,8 +185,9 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
         end -= 1
     while end - start > 1 and stray(words[start]):
         start += 1
-    return [replace(w, text=twin) if 0 < i < len(words[start:end]) - 1 and (twin := _lone_twin(w.text, script)) else w
-            for i, w in enumerate(words[start:end])]
+    kept = words[start:end]
+    return [replace(w, text=twin) if 0 < i < len(kept) - 1 and (twin := _lone_twin(w.text, script)) else w
+            for i, w in enumerate(kept)]
 
 
 def _lone_twin(text: str, script: str) -> str | None:

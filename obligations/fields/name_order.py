@@ -32,8 +32,8 @@ CAPTION_SHARE = 0.75  # a word under this share of the surname's height is a cap
 
 
 def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
-    """Fills the first name and patronymic missing from `results` with the capitals under
-    the surname, when they read as those parts (in place)."""
+    """Fills the first name and patronymic missing from `results` with the words under the
+    surname printed as it is, when they read as those parts (in place)."""
     specs = {f.id: f for f in doctype.fields if f.id in PARTS}
     if len(specs) < 3 or results["last_name"].bbox is None:
         return
