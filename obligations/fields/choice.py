@@ -84,7 +84,10 @@ def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
         found = read_value(spec, candidate)
         if found is None:
             continue
-        if found.valid or (spec.pattern is None and candidate.method != "group" and not _letterless(spec, found)):
+        if spec.pattern is None and _letterless(spec, found):
+            first_invalid = first_invalid or found
+            continue
+        if found.valid or (spec.pattern is None and candidate.method != "group"):
             return found
         first_invalid = first_invalid or found
     return first_invalid
@@ -93,9 +96,15 @@ def choose(spec: FieldSpec, candidates: list[Candidate]) -> Found | None:
 def _letterless(spec: FieldSpec, found: Found) -> bool:
     """No letter where a script's words are expected, or one sign read alone: a speck's reading
     ('2', 'Г'). (A word read as one letter is kept, invalid: a name read '30H' is read again in
-    its box, and comes out 'Зоя'.)"""
-    return bool(spec.validate_params.get("script")) and (
-        not any(c.isalpha() for c in found.value or "") or sum(c.isalnum() for c in found.raw or "") <= 1)
+    its box, and comes out 'Зоя'.) Nor, for any text, a scrap of three signs or fewer read
+    unsure (a speck beside 'Продавец' read 'eas' at 9 %, the seller's name under it)."""
+    signs = sum(c.isalnum() for c in found.raw or "")
+    if signs <= SCRAP_SIGNS and found.confidence < SPECK_CONF / 100:
+        return True
+    return bool(spec.validate_params.get("script")) and (not any(c.isalpha() for c in found.value or "") or signs <= 1)
+
+
+SCRAP_SIGNS = 3
 
 
 def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:

@@ -424,6 +424,16 @@ def test_a_lone_letter_of_the_other_script_inside_a_value_is_its_twin_or_nothing
     assert issued_by("ОТДЕЛОМ I УФМС РОССИИ ПО ГОР. МОСКВЕ") == "ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"
 
 
+def test_an_unsure_scrap_beside_a_label_is_no_reading_of_it():
+    """A speck right of 'Продавец' read 'eas' at 9 %: the seller's name is under the header."""
+    words = page_of([(1000, 100, "Счет-фактура № 4754 от 25 июля 2022 г."),
+                     (185, 554, "Продавец"), (1520, 554, "Покупатель"),
+                     (185, 625, "ПАО «Агроторг»"), (1520, 625, "ЗАО «Гурьев и партнеры»")]).words
+    speck = Word("eas", (1392, 560, 1447, 590), 8.6, 1)
+    got = locate_fields(DOCTYPES["invoice"], [PageText(1, 2400, 3000, 300, "ocr", words + [speck])])
+    assert (got["seller_name"].value, got["buyer_name"].value) == ("ПАО «Агроторг»", "ЗАО «Гурьев и партнеры»")
+
+
 def test_snils_number_with_a_group_split_by_ocr():
     got = values("snils", [
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
