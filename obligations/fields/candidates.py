@@ -154,8 +154,11 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     # on: the row above first, however near the row below looks (a speck under either word
     # stretches its box by a line). So is every caption of a page whose figures lie above
     # their captions (PageModel.captions_under_values).
-    under_value = model.captions_under_values or _parenthesised(label_row.words[hit.start : hit.end])
+    parenthesised = _parenthesised(label_row.words[hit.start : hit.end])
+    under_value = model.captions_under_values or parenthesised
     for _, r, step in sorted(neighbours, key=lambda n: (under_value and n[2] == 1, n)):
+        if parenthesised and step == 1:
+            continue  # the row under such a caption is the next line's ('в соответствии с')
         words = _window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner)
         if words:
             block = (min(label_box[0], words[0].bbox[0]), max(label_box[2], words[-1].bbox[2]))

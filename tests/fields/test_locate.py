@@ -955,6 +955,18 @@ def test_a_caption_in_parentheses_takes_the_value_above_it_though_a_speck_makes_
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Лукин", "Фрол", "Бориславович")
 
 
+def test_a_caption_in_parentheses_never_takes_the_row_below():
+    """The place over '(место рождения)' read as an unsure scrap ('ГРА' for 'Г. ТУЛА'): the
+    next line's words under the caption ('поставлена на учет в соответствии с') are no place;
+    the scrap stays, with its low confidence, as the only reading there is."""
+    words = page_of([(409, 947, "МАМОНТОВА ФАИНА СЕРГЕЕВНА"), (488, 997, "(фамилия) (имя) (отчество)"),
+                     (1116, 1275, "(место рождения)"),
+                     (301, 1383, "поставлена на учет в соответствии с Налоговым кодексом Российской Федерации")]).words
+    scrap = Word("ГРА", (1123, 1221, 1200, 1250), 31.0, 20)
+    got = locate_fields(DOCTYPES["inn"], [PageText(1, 2400, 3000, 300, "ocr", words + [scrap])])
+    assert (got["birth_place"].value, got["birth_place"].confidence < 0.4) == ("ГРА", True)  # the only reading, unsure
+
+
 def test_a_short_label_read_exactly_keeps_the_value_a_longer_label_would_match_with_it():
     """'Место рождения гор.' reads as 'Дата и место рождения' at 76, as many letters matched as
     'Место рождения' exactly: the exact reading wins, and 'гор.' stays the value's."""
