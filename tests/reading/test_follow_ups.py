@@ -407,7 +407,10 @@ def test_a_word_read_unsure_as_far_fewer_letters_than_its_box_holds_is_read_agai
     page.words = page.words + [Word("Е", (154, 791, 264, 830), 54.0, 7), Word("И", (300, 791, 320, 830), 54.0, 7)]
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
     assert "Отчество" in page.text and "Е" not in page.text.split()
-    assert [box for box, angle, _ in backend.regions if not angle] == [(141, 778, 277, 843)]  # not the narrow 'И'
+    boxes = [box for box, angle, _ in backend.regions if not angle]
+    # Not the narrow 'И' for its letters (its box grown as 'Е''s was); once 'Отчество' reads,
+    # 'И' beside it is the patronymic, invalid, and its own box is read again for that.
+    assert boxes[0] == (141, 778, 277, 843) and (287, 778, 333, 843) not in boxes
 
 
 def test_a_new_reading_reaching_into_the_next_line_leaves_that_lines_words():
