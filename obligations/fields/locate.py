@@ -110,7 +110,9 @@ def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dic
             candidates = label_candidates(loser, doctype, models)
         elif "pattern" in (first.source, second.source) and first.source != second.source:
             loser = a if first.source == "pattern" else b
-            candidates = pattern_candidates(loser, models)
+            # Its other readings anywhere, where it may be read anywhere (a value its section's
+            # fallback gave has no others).
+            candidates = pattern_candidates(loser, models) if loser.anywhere else []
         else:
             continue
         rest = [c for c in candidates if not any(inside(w.bbox, claimed) for w in c.words)]
