@@ -103,11 +103,12 @@ def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dic
         if claimed is None or (second.bbox, second.page, second.value) != (claimed, first.page, first.value):
             continue
         if {first.source, second.source} == {"label"} and a.pattern is None and b.pattern is None:
-            ranks = {spec.id: _rank(spec, label_candidates(spec, doctype, models), claimed) for spec in (a, b)}
+            candidates_of = {spec.id: label_candidates(spec, doctype, models) for spec in (a, b)}
+            ranks = {spec.id: _rank(spec, candidates_of[spec.id], claimed) for spec in (a, b)}
             if ranks[a.id] == ranks[b.id]:
                 continue
             loser = a if ranks[a.id] > ranks[b.id] else b
-            candidates = label_candidates(loser, doctype, models)
+            candidates = candidates_of[loser.id]
         elif "pattern" in (first.source, second.source) and first.source != second.source:
             loser = a if first.source == "pattern" else b
             # Its other readings anywhere, where it may be read anywhere (a value its section's
