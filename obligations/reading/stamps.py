@@ -12,7 +12,9 @@ pale, the black text under it stays black.
 Only ink that looks like a stamp or a signature is taken off (`stamp_areas`): a connected
 patch of coloured ink several lines of text tall and wide, and in its box only ink of its
 own hues. Coloured print is kept: a SNILS card's green labels (letters, each a line high, and
-of another hue), a passport's red number along its edge, a line filled in with a blue pen.
+of another hue), a passport's red number along its edge, a line filled in with a blue pen, and
+a receipt printed in blue, whose lines close into patches of a stamp's size: an ink none of
+whose own pieces is a seal's ring or a pen's loop (`STAMP_PIECE` text heights across) is print.
 
 A page with no coloured ink (most pages) costs one look at a reduced copy.
 """
@@ -38,6 +40,11 @@ MIN_INK_SHARE = 0.001
 STAMP_SIZE = 3.0
 MAX_STAMP = 30.0
 MIN_FILL = 0.03
+# An ink is a stamp's or a signature's only where one of its pieces (its ink connected as it
+# lies, before bridging) is this many text heights across in both directions: a seal's ring, a
+# pen's loop. Coloured print's pieces are letters and the words they blur into on a reduced
+# copy: at most 1.9 on 140 SROIE receipts, against 2.2-20 for generated seals and signatures.
+STAMP_PIECE = 2.0
 BRIDGE = 5  # pixels of the reduced copy: gaps this wide in a patch's ink are bridged
 HUE_REACH = 2  # bins either side of a patch's commonest hue
 FAINT_CHROMA = 0.06  # in a patch, pixels of its hues this coloured are its ink
@@ -106,12 +113,23 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
         w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
         shaped = ((np.minimum(w, h) >= STAMP_SIZE * th) & (np.maximum(w, h) <= min(MAX_STAMP * th, max(ink.shape) / 2))
                   & (area >= MIN_FILL * w * h))
-        for i in np.flatnonzero(shaped[1:]) + 1:
+        shaped[0] = False
+        if not shaped.any() or _largest_piece(mask) < STAMP_PIECE * th:
+            continue
+        for i in np.flatnonzero(shaped):
             x, y, bw, bh = (int(v) for v in stats[i, :4])
             box = (max(0, x * LOOK_SCALE - margin), max(0, y * LOOK_SCALE - margin),
                    min(width, (x + bw) * LOOK_SCALE + margin), min(height, (y + bh) * LOOK_SCALE + margin))
             patches.append(Patch(box, tuple(sorted(family))))
     return patches
+
+
+def _largest_piece(mask: np.ndarray) -> int:
+    """How far across, in both directions, the largest connected piece of `mask` is (pixels)."""
+    import cv2
+
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return int(np.minimum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]).max(initial=0))
 
 
 def _paper(rgb: np.ndarray, window: int) -> np.ndarray:

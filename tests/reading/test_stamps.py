@@ -106,3 +106,16 @@ def test_a_stamped_page_is_conditioned_in_grey_and_says_so():
     image, conditioning = condition_page(page, 300)
     assert conditioning.stamps and not conditioning.identity and image.mode == "L"
     assert "stamps" in conditioning.describe()
+
+
+def test_a_page_printed_in_blue_is_print_not_a_stamp():
+    """A receipt printed in blue: its close lines bridge into patches a seal's size, but no
+    piece of its ink is more than a letter across. Taking it off would leave the page blank."""
+    page = Image.new("RGB", (700, 1400), (250, 250, 250))
+    draw = ImageDraw.Draw(page)
+    for block in range(5):  # blocks of close lines, as a receipt's head, items and totals are
+        for line in range(4):
+            draw.text((60, 60 + block * 260 + line * 36), f"TOTAL AMT ..... RM {line}0.31 ROUNDING",
+                      fill=(70, 90, 190), font=_font(30))
+    assert stamp_areas(page, TEXT_HEIGHT) == []
+    assert without_stamps(page, TEXT_HEIGHT) is None
