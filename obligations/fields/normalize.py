@@ -267,9 +267,11 @@ _CURLY_QUOTES = str.maketrans("‘’`´", "''''")
 
 def normalize_business_name(raw: str) -> str | None:
     """A Malaysian business name in capitals, its legal form as printed but read right:
-    'SON BHD' and 'SDN BHO' (OCR's round letters) as 'SDN BHD', '$/B' and '5/8' as 'S/B'."""
-    s = normalize_caps(raw)
-    if s is None:
+    'SON BHD' and 'SDN BHO' (OCR's round letters) as 'SDN BHD', '$/B' and '5/8' as 'S/B'; a
+    section sign, which no name prints, as the S it is ('T.A.§ LEISURE'); a bracket opened at
+    the name's end, on nothing, is a speck ('99 SPEED MART S/B (')."""
+    s = _OPENED_ON_NOTHING.sub("", (normalize_caps(raw) or "").replace("§", "S"))
+    if not s:
         return None
     s = _SDN_BHD.sub(lambda m: "SDN" + m.group(1) + "BHD", s)
     s = _BHD_ALONE.sub("BHD", s)
@@ -328,6 +330,7 @@ _S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/
 # A full stop or comma read between a name and its legal form where a space is printed
 # ('INTERNATIONAL.SDN BHD').
 _GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,](?=SDN\b)")
+_OPENED_ON_NOTHING = re.compile(r"\s*[\(\[\{]\W*$")
 
 
 # Russian legal forms that open an organisation's name. OCR reads them in lower case (the

@@ -704,6 +704,9 @@ def test_same_glyphs_in_other_script():
     ("UNIHAKKA INTERNATIONAL.SDN BHD", "UNIHAKKA INTERNATIONAL SDN BHD"),
     ("Owner by Castle Blue 5/5", "OWNER BY CASTLE BLUE S/B"),  # only ending the name
     ("UNIT 5/5 TRADING", "UNIT 5/5 TRADING"),
+    ("T.A.§ LEISURE SDN BHD", "T.A.S LEISURE SDN BHD"),
+    ("99 SPEED MART S/B (", "99 SPEED MART S/B"),
+    ("AEON CO. (M) BHD", "AEON CO. (M) BHD"),
 ])
 def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected):
     assert normalize("business_name", raw) == expected
