@@ -218,6 +218,8 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
         matches.sort(key=lambda m: -float(normalize("money", m.group()) or 0))
     first_invalid = None
     for match in matches:
+        if spec.normalize == "money" and _across_columns(candidate.words, spans, match.span()):
+            continue
         found = found_in(spec, candidate, text, spans, match.span())
         if found is None:
             continue
@@ -225,6 +227,22 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
             return found
         first_invalid = first_invalid or found
     return first_invalid
+
+
+# An amount's thousands groups are a space apart; a gap wider than this many heights of its
+# digits is between columns: 'Всего к оплате 661 ... 132 ... 794 283,52', whose first two
+# amounts lost their other groups, holds no amount '661 132 794 283,52'.
+COLUMN_GAP = 1.0
+
+
+def _across_columns(words: list[Word], spans, span: tuple[int, int]) -> bool:
+    """Whether the words a match covers lie in more than one column of the row."""
+    covered = sorted((w.bbox for w, (a, b) in zip(words, spans) if a < span[1] and b > span[0] and w.text.strip()),
+                     key=lambda box: box[0])
+    if len(covered) < 2:
+        return False
+    height = min(box[3] - box[1] for box in covered)
+    return any(right[0] - left[2] > COLUMN_GAP * height for left, right in zip(covered, covered[1:]))
 
 
 def _overlapping_matches(regex: re.Pattern, text: str) -> Iterable[re.Match]:

@@ -31,13 +31,25 @@ def similar(label: str, text: str) -> float:
     so 'Имя' never matches 'Именуемый' and 'Пол' never matches 'Подпись'."""
     if len(label) <= 4:
         return 100.0 if label == text else 0.0
-    if abs(len(label) - len(text)) > _length_slack(label):
+    if abs(len(label) - len(text)) > _length_slack(label) and not _head_lost(label, text):
         return 0.0  # 'месторождения' is not a misread 'датаиместорождения'
     return fuzz.ratio(label, text)
 
 
 def _length_slack(label: str) -> float:
     return max(2, 0.2 * len(label))
+
+
+# A label whose first few letters were lost (a speck over them, a fold, the scan's edge) and
+# the rest read letter for letter: 'порт выдан' is 'Паспорт выдан'. No more letters than
+# this, and a tail no shorter than HEAD_LOST_TAIL: 'месторождения' keeps no
+# 'датаиместорождения' (five letters lost), 'выдачи' no 'датавыдачи'.
+HEAD_LOST = 3
+HEAD_LOST_TAIL = 8
+
+
+def _head_lost(label: str, text: str) -> bool:
+    return max(HEAD_LOST_TAIL, len(label) - HEAD_LOST) <= len(text) < len(label) and label.endswith(text)
 
 
 def similar_pairs(labels: list[str], texts: list[str], cutoff: float) -> Iterator[tuple[int, int, float]]:
@@ -50,7 +62,7 @@ def similar_pairs(labels: list[str], texts: list[str], cutoff: float) -> Iterato
     by_length = [texts[j] for j in order]
     for i, label in enumerate(labels):
         slack = _length_slack(label)
-        lo, hi = bisect_left(lengths, len(label) - slack), bisect_right(lengths, len(label) + slack)
+        lo, hi = bisect_left(lengths, len(label) - max(slack, HEAD_LOST)), bisect_right(lengths, len(label) + slack)
         for _, _, k in process.extract(label, by_length[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
             score = similar(label, by_length[lo + k])
             if score >= cutoff:

@@ -597,6 +597,14 @@ def test_an_invoice_total_is_the_amount_with_tax_on_its_row(row, total):
     assert got["total"] == total
 
 
+def test_amounts_in_columns_are_not_read_as_one_amount_in_thousands():
+    """The first two amounts of the total row lost their other groups ('661 ...', '132 ...'):
+    a column's width apart, they and the third are no amount '661 132 794 283,52'."""
+    got = values("invoice", [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 500, "Всего к оплате"),
+                             (1300, 500, "661"), (1700, 500, "132"), (2100, 500, "794 283,52")])
+    assert got["total"] == "794283.52"
+
+
 def test_receipt_company_above_its_registration_number_under_a_brand_and_scribbles():
     got = values("receipt", [
         (300, 40, "tan woon yann"),  # written on the slip by hand

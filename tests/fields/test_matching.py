@@ -22,13 +22,22 @@ def test_short_labels_match_exactly_and_long_ones_by_length_and_ratio():
     assert similar("датаиместорождения", "месторождения") == 0.0  # far shorter
 
 
+def test_a_long_label_whose_first_letters_were_lost_still_reads_as_itself():
+    assert similar("паспортвыдан", "портвыдан") > 82  # 'Паспорт выдан', a speck over 'Пас'
+    assert similar("паспортвыдан", "спортвыдан") > 82
+    assert similar("паспортвыдан", "ортвыдан") == 0.0  # four lost: too few left to tell
+    assert similar("паспортвыдан", "портвидан") == 0.0  # the tail must read letter for letter
+    assert similar("датавыдачи", "выдачи") == 0.0  # a tail too short to be the label
+
+
 def test_similar_pairs_are_exactly_the_pairs_similar_accepts():
-    labels = ["фамилия", "имя", "отчество", "датаиместорождения", "местожительства", "пол", "№"]
+    labels = ["фамилия", "имя", "отчество", "датаиместорождения", "местожительства", "пол", "№", "паспортвыдан"]
     rng = random.Random(5)
     alphabet = "абвгдежзиклмнопрстуфхцчшщыэюя№0123456789"
     texts = [label for label in labels]
     for _ in range(400):
         base = rng.choice(labels + ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 25)))])
+        base = base[rng.choice((0, 0, 0, 2, 3)):]  # some with their first letters lost
         chars = list(base)
         for _ in range(rng.randint(0, 3)):  # OCR-like edits: substitute, drop, insert
             at = rng.randrange(len(chars) + 1)
