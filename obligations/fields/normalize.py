@@ -344,7 +344,7 @@ def normalize_organization(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None:
         return None
-    s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(s)))
+    s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
     head, space, rest = s.partition(" ")
     if space and rest and (form := _legal_form(head)):
         return form.upper() + space + rest
@@ -379,6 +379,21 @@ _LONE_AND = re.compile(r"(?<=[А-Яа-яЁё] )[йн](?= [А-Яа-яЁё])")
 
 
 _AFTER_FORM = ".:;,'’`"  # specks OCR glues to a legal form ('ооо:', "ПАО'", 'ООО.'); no name starts so
+_OPENING_QUOTES = '"“„«'
+
+
+def _form_unquoted(s: str) -> str:
+    """A legal form as printed before its quoted name: a quote opened before the form and
+    closed nowhere is a speck ('"Ао «Логистик-Центр»', '“AO «Вектор»'), and a form glued to
+    its name's opening quote by a speck is a word of its own ('АО.«Вектор»')."""
+    if s[:1] in _OPENING_QUOTES and s[0] != "«" and s.count(s[0]) == 1 and "”" not in s:
+        head = s[1:].split(" ", 1)[0]
+        if _legal_form(head) or _legal_form(re.split(r"[«\"“]", head, 1)[0]):
+            s = s[1:]
+    glued = re.match(r"([^\W\d_]{2,4})[.,:;](?=[«\"“])", s)
+    if glued and _legal_form(glued.group(1)):
+        s = glued.group(1) + " " + s[glued.end():]
+    return s
 
 
 def _straight_pair(s: str) -> str:
@@ -394,8 +409,12 @@ def normalize_place(raw: str) -> str | None:
     """Text; where the place is printed in both cases, a settlement's abbreviation in lower
     case as printed: the round capitals differ from small letters only in size, and OCR
     reads 'г. Уфа' as 'Г. Уфа'. In a place printed in capitals ('Г. УФА') it stays."""
-    # A settlement's 'пос.' read 'нос.' or 'нос,': no place of birth opens with a nose.
+    # No place of birth opens with a quote: a speck ('„г. Москва').
+    raw = raw.lstrip(" „“”\"'")
+    # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
+    # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК').
+    raw = _E_FOR_CITY.sub(lambda m: "Г." if m.group() == "Е." else "г.", raw)
     s = normalize_text(_LONE_FIGURE_AFTER.sub("", raw))
     if s is None:
         return s
@@ -411,6 +430,7 @@ def normalize_place(raw: str) -> str | None:
 _LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
+_E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")
 
 
 _SETTLEMENT = re.compile(r"(?<![\w.-])(Г|ГОР|Гор|ПОС|Пос|Д|ДЕР|Дер|С)\.(?= ?[А-ЯЁ])")
