@@ -268,9 +268,12 @@ _CURLY_QUOTES = str.maketrans("‘’`´", "''''")
 def normalize_business_name(raw: str) -> str | None:
     """A Malaysian business name in capitals, its legal form as printed but read right:
     'SON BHD' and 'SDN BHO' (OCR's round letters) as 'SDN BHD', '$/B' and '5/8' as 'S/B'; a
-    section sign, which no name prints, as the S it is ('T.A.§ LEISURE'); a bracket opened at
-    the name's end, on nothing, is a speck ('99 SPEED MART S/B (')."""
-    s = _OPENED_ON_NOTHING.sub("", (normalize_caps(raw) or "").replace("§", "S"))
+    section sign and a yen sign, which no name prints, as the S and Y they are ('T.A.§
+    LEISURE', 'MR. D.I.¥.'); a bracket opened at the name's end, on nothing, is a speck ('99
+    SPEED MART S/B ('), and a registration number printed after the name is no part of it
+    ('LITTLE CRAVINGS SDN BHD (562007-D)')."""
+    s = (normalize_caps(raw) or "").replace("§", "S").replace("¥", "Y")
+    s = _OPENED_ON_NOTHING.sub("", _REGISTRATION_AFTER.sub("", s))
     if not s:
         return None
     s = _SDN_BHD.sub(lambda m: "SDN" + m.group(1) + "BHD", s)
@@ -331,6 +334,7 @@ _S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/
 # ('INTERNATIONAL.SDN BHD').
 _GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,](?=SDN\b)")
 _OPENED_ON_NOTHING = re.compile(r"\s*[\(\[\{]\W*$")
+_REGISTRATION_AFTER = re.compile(r"(?<=\S)\s*[\(\[\{]\s*[A-Z]{0,3}\d{5,}\s*-\s*[A-Z0-9]\s*[\)\]\}]?\W*$")
 
 
 # Russian legal forms that open an organisation's name. OCR reads them in lower case (the

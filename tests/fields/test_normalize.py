@@ -716,6 +716,10 @@ def test_same_glyphs_in_other_script():
     ("UNIT 5/5 TRADING", "UNIT 5/5 TRADING"),
     ("T.A.§ LEISURE SDN BHD", "T.A.S LEISURE SDN BHD"),
     ("99 SPEED MART S/B (", "99 SPEED MART S/B"),
+    ("MR. D.I.¥. (M) SDN BHD", "MR. D.I.Y. (M) SDN BHD"),
+    ("LITTLE CRAVINGS SDN BHD (562007-0)", "LITTLE CRAVINGS SDN BHD"),  # its registration number
+    ("ABC TRADING (1072825-A", "ABC TRADING"),
+    ("SYARIKAT (M) 12345", "SYARIKAT (M) 12345"),
     ("AEON CO. (M) BHD", "AEON CO. (M) BHD"),
 ])
 def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected):
