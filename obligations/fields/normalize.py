@@ -272,9 +272,8 @@ def normalize_business_name(raw: str) -> str | None:
     LEISURE', 'MR. D.I.¥.'); a bracket opened at the name's end, on nothing, is a speck ('99
     SPEED MART S/B ('), and a registration number printed after the name is no part of it
     ('LITTLE CRAVINGS SDN BHD (562007-D)')."""
-    s = (normalize_caps(raw) or "").replace("§", "S").replace("¥", "Y")
-    s = _OPENED_ON_NOTHING.sub("", _REGISTRATION_AFTER.sub("", s))
-    if not s:
+    s = normalize_caps(_OPENED_ON_NOTHING.sub("", _REGISTRATION_AFTER.sub("", raw.replace("§", "S").replace("¥", "Y"))))
+    if s is None:
         return None
     s = _SDN_BHD.sub(lambda m: "SDN" + m.group(1) + "BHD", s)
     s = _BHD_ALONE.sub("BHD", s)
@@ -334,7 +333,7 @@ _S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/
 # ('INTERNATIONAL.SDN BHD').
 _GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,](?=SDN\b)")
 _OPENED_ON_NOTHING = re.compile(r"\s*[\(\[\{]\W*$")
-_REGISTRATION_AFTER = re.compile(r"(?<=\S)\s*[\(\[\{]\s*[A-Z]{0,3}\d{5,}\s*-\s*[A-Z0-9]\s*[\)\]\}]?\W*$")
+_REGISTRATION_AFTER = re.compile(r"(?<=\S)\s*[\(\[\{]\s*[A-Za-z]{0,3}\d{5,}\s*-\s*[A-Za-z0-9]\s*[\)\]\}]?\W*$")
 
 
 # Russian legal forms that open an organisation's name. OCR reads them in lower case (the
@@ -419,6 +418,9 @@ def normalize_place(raw: str) -> str | None:
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
     # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК').
     raw = _E_FOR_CITY.sub(lambda m: "Г." if m.group() == "Е." else "г.", raw)
+    # A settlement's abbreviation with a dash for its full stop ('гор-Ершов'): no town's name
+    # opens with 'гор-' or 'пос-'.
+    raw = _SETTLEMENT_DASHED.sub(r"\1. ", raw)
     s = normalize_text(_LONE_FIGURE_AFTER.sub("", raw))
     if s is None:
         return s
@@ -435,6 +437,7 @@ _LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")
+_SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-\s?(?=[А-ЯЁ])")
 
 
 _SETTLEMENT = re.compile(r"(?<![\w.-])(Г|ГОР|Гор|ПОС|Пос|Д|ДЕР|Дер|С)\.(?= ?[А-ЯЁ])")
@@ -763,4 +766,16 @@ def normalize(kind: str, raw: str | None) -> str | None:
         raise ValueError(f"unknown field kind {kind!r}; known: {', '.join(sorted(NORMALIZERS))}") from None
     if raw is None:
         return None
-    return normalizer(raw)
+    # Again while it changes (a few rounds at most): one step may uncover work for another
+    # (what comes off a place's start, '.Е. МЕДНОГОРСК', leaves another start to read; a
+    # scrap dropped after a name leaves a quote to pair), and a normalised value normalised
+    # again must stay as it is.
+    value = normalizer(raw)
+    for _ in range(NORMALIZE_ROUNDS):
+        if value is None or (again := normalizer(value)) == value:
+            break
+        value = again
+    return value
+
+
+NORMALIZE_ROUNDS = 3
