@@ -222,10 +222,13 @@ def _print_height(words: list[Word]) -> float:
 
 
 def _skew_slope(lines: list[list[Word]]) -> float:
-    """Median dy/dx of the word centres along long lines (0 for straight pages)."""
+    """Median dy/dx of the word centres along long lines (0 for straight pages). A line whose
+    words stand one above the other (a passport's number read from its edge turned upright,
+    mapped back) says nothing of the rows' slope: one such line made a page's rows run at 80
+    degrees and lost six of its fields."""
     slopes = []
     for line in lines:
-        if len(line) < 3 or line[-1].bbox[2] - line[0].bbox[0] < 300:
+        if len(line) < 3 or line[-1].bbox[2] - line[0].bbox[0] < 300 or runs_vertically(line):
             continue
         xs = [(w.bbox[0] + w.bbox[2]) / 2 for w in line]
         ys = [(w.bbox[1] + w.bbox[3]) / 2 for w in line]

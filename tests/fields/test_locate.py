@@ -442,6 +442,17 @@ def test_snils_number_with_a_group_split_by_ocr():
     assert got["number"] == "438-685-252 28"
 
 
+def test_a_line_read_upright_from_the_pages_edge_does_not_set_the_rows_slope():
+    """A passport's number read from its edge strip turned upright, mapped back onto the page:
+    its words stand one above the other. The page's rows stay level."""
+    page = page_of([(100, 300, "Фамилия РОМАНОВ"), (100, 400, "Имя АРКАДИЙ"), (100, 500, "Отчество АДАМОВИЧ")])
+    upright = [Word(text, (1900 + 180 * k, 200 + 700 * k, 1960 + 180 * k, 600 + 700 * k), 80.0,
+                    ("region", 270, (0, 0, 9, 9))) for k, text in enumerate(["36", "19", "926621"])]
+    rows = build_rows(page.words + upright)
+    assert [" ".join(w.text for w in r.words) for r in rows if r.words[0].text in ("Фамилия", "Имя", "Отчество")] == [
+        "Фамилия РОМАНОВ", "Имя АРКАДИЙ", "Отчество АДАМОВИЧ"]
+
+
 def test_words_too_flat_to_be_print_are_noise_and_do_not_set_a_rows_height():
     """Stretches of a box's rule read as one-pixel 'words' ('a', 'E') on a value's line made
     its row one pixel high, and every gap on it a column gap."""
