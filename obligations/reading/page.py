@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..backends.base import Backend, PageText, Word, turned_box
 from ..backends.text_layer import TextLayerBackend
-from ..classify import classify
+from ..classify import Classification, classify
 from ..doctypes import DocType
 from ..fields.locate import Found
 from ..sources import DEFAULT_DPI, Source, render_page, upright_raster
@@ -73,12 +73,25 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
     if page.text_source == "ocr":
         # The follow-up reads need this page's raster, which this worker holds now: do them
         # here for the type the page looks like, rather than render it again for each.
-        guess = doctypes.get(doc_type) or doctypes.get(classify(page, doctypes).doc_type)
+        guess = doctypes.get(doc_type) or _likeliest(classify(page, doctypes), doctypes)
         if guess is not None:
             started = time.perf_counter()
             follow_up(page, image.rotate(-turned, expand=True) if turned else image, guess, backend)
             timings[reading] += time.perf_counter() - started
     return page
+
+
+def _likeliest(found: Classification, doctypes: dict[str, DocType]) -> DocType | None:
+    """The type a page is read again for: the one it was classified as, or, where none reached
+    its threshold, the one whose phrases alone scored most. A faxed passport page whose values
+    on their dotted lines were lost kept only its labels (passport 2.5 of 3): its values are
+    what the follow-up reads find, and what then tells its type."""
+    if found.doc_type in doctypes:
+        return doctypes[found.doc_type]
+    ranked = sorted(found.scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] <= 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return doctypes.get(ranked[0][0])
 
 
 def page_raster(source: Source, page: PageText, gray: bool = False):

@@ -1,5 +1,6 @@
 """Reading one page (obligations.reading.page): a page conditioned for reading gives its
-boxes on the page as given."""
+boxes on the page as given; a page no type claims is read again for the type it comes
+nearest to."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ import shutil
 import pytest
 from PIL import Image
 
+from obligations.backends.base import Capabilities, Word
+from obligations.classify import Classification
+from obligations.doctypes import load_doctypes
 from obligations.pipeline import Pipeline, RunOptions
+from obligations.reading import page as reading_page
+from obligations.sources import open_source
 from obligations.synth import generate
 
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
@@ -57,3 +63,33 @@ def test_boxes_of_a_turned_conditioned_page_map_onto_the_page_turned_the_same_wa
     assert found["f"].bbox == turned_box(box, rotation, page_size)
     assert (page.width, page.height) == (page_size if rotation in (0, 180) else page_size[::-1])
     assert page.dpi == 100 and page.conditioning is None
+
+
+class _LabelsOnly:
+    """An engine whose first reading of a faxed passport page kept only its labels: the
+    values on their dotted lines were lost."""
+
+    capabilities = Capabilities(gray=True, regions=True)
+
+    def read(self, image, dpi):
+        labels = ["Фамилия", "Имя", "Отчество", "Место", "рождения"]
+        return [Word(text, (100, 100 + 60 * i, 300, 140 + 60 * i), 95.0, i) for i, text in enumerate(labels)], 0
+
+
+def test_a_page_no_type_claims_is_read_again_for_the_type_its_phrases_come_nearest(tmp_path, monkeypatch):
+    Image.new("L", (800, 600), 255).save(tmp_path / "fax.png")
+    guessed = []
+    monkeypatch.setattr(reading_page, "follow_up", lambda page, image, doctype, backend: guessed.append(doctype.id))
+    doctypes = load_doctypes()
+    page = reading_page.read_page(open_source(tmp_path / "fax.png"), 1, _LabelsOnly(), doctypes, dpi=None)
+    assert reading_page.classify(page, doctypes).doc_type == "unknown"  # its labels alone do not suffice
+    assert guessed == ["passport"]
+
+
+def test_a_page_with_no_phrase_of_any_type_or_a_tie_is_read_again_for_none():
+    doctypes = load_doctypes()
+    _likeliest = reading_page._likeliest
+    assert _likeliest(Classification("unknown", 0.0, {"passport": 0.0, "inn": 0.0}), doctypes) is None
+    assert _likeliest(Classification("unknown", 0.0, {"passport": 1.0, "inn": 1.0}), doctypes) is None
+    assert _likeliest(Classification("unknown", 0.0, {"passport": 2.5, "inn": 0.5}), doctypes).id == "passport"
+    assert _likeliest(Classification("snils", 0.9, {"snils": 5.0}), doctypes).id == "snils"
