@@ -178,9 +178,11 @@ def _without_dust_marks(s: str) -> str:
     tokens = [t for t in s.split(" ") if t.strip(_SPECK_MARKS)]
     # A dash or a sign alone at either end: a rule's end or a stamp's scrap ('ЗАО "Новые
     # технологии" —®'), no part of a value.
-    while len(tokens) > 1 and not tokens[-1].strip(_EDGE_SCRAPS):
+    # So is a stretch of a rule or an underline read with a few letters on it, mostly dashes
+    # ('——_дд_до—————_—_—_—о—3' after a name).
+    while len(tokens) > 1 and (not tokens[-1].strip(_EDGE_SCRAPS) or _rule_read(tokens[-1])):
         tokens.pop()
-    while len(tokens) > 1 and not tokens[0].strip(_EDGE_SCRAPS):
+    while len(tokens) > 1 and (not tokens[0].strip(_EDGE_SCRAPS) or _rule_read(tokens[0])):
         tokens.pop(0)
     for i, token in enumerate(tokens):
         rest = " ".join(tokens[i:])[1:]
@@ -188,6 +190,14 @@ def _without_dust_marks(s: str) -> str:
         if (token[0] in "`'‘“" or token[0] == '"' and i == 0) and not any(c in _CLOSING_MARKS for c in rest):
             tokens[i] = token[1:]
     return " ".join(tokens)
+
+
+def _rule_read(token: str) -> bool:
+    dashes = sum(c in "—–-_" for c in token)
+    return dashes >= RULE_DASHES and dashes * 2 >= len(token)
+
+
+RULE_DASHES = 4  # 'Ямало-Ненецкий', 'Р-НЕ', 'Логистик-Центр' have one or two
 
 
 def _in_capitals(s: str) -> str:
@@ -240,8 +250,9 @@ def _short_i(m: re.Match[str]) -> str:
 
 
 # The police offices that issue passports (ОВД, УВД, ГУВД, ОМВД, УМВД, МВД) with their 'Д'
-# read 'Л' ('ОМВЛ'): no such word is anything else.
-_POLICE_OFFICE_MISREAD = re.compile(r"\b((?:ГУ|О|У|ОМ|УМ|М)В)Л\b")
+# read 'Л' ('ОМВЛ'): no such word is anything else; or read 'А' before 'РОССИИ' ('ГУ МВА
+# РОССИИ'; 'МВА' alone may be a degree).
+_POLICE_OFFICE_MISREAD = re.compile(r"\b((?:ГУ|О|У|ОМ|УМ|М)В)(?:Л\b|А(?= РОССИИ))")
 # 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
 _CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
@@ -270,9 +281,11 @@ def normalize_business_name(raw: str) -> str | None:
     'SON BHD' and 'SDN BHO' (OCR's round letters) as 'SDN BHD', '$/B' and '5/8' as 'S/B'; a
     section sign and a yen sign, which no name prints, as the S and Y they are ('T.A.§
     LEISURE', 'MR. D.I.¥.'); a bracket opened at the name's end, on nothing, is a speck ('99
-    SPEED MART S/B ('), and a registration number printed after the name is no part of it
-    ('LITTLE CRAVINGS SDN BHD (562007-D)')."""
-    s = normalize_caps(_OPENED_ON_NOTHING.sub("", _REGISTRATION_AFTER.sub("", raw.replace("§", "S").replace("¥", "Y"))))
+    SPEED MART S/B ('), as is one opening it that closes nowhere ('(CARTER AND SONS'), and a
+    registration number printed after the name is no part of it ('LITTLE CRAVINGS SDN BHD
+    (562007-D)')."""
+    s = _OPENED_ON_NOTHING.sub("", _REGISTRATION_AFTER.sub("", raw.replace("§", "S").replace("¥", "Y")))
+    s = normalize_caps(_NEVER_CLOSED.sub("", s))
     if s is None:
         return None
     s = _SDN_BHD.sub(lambda m: "SDN" + m.group(1) + "BHD", s)
@@ -333,6 +346,7 @@ _S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/
 # ('INTERNATIONAL.SDN BHD').
 _GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,](?=SDN\b)")
 _OPENED_ON_NOTHING = re.compile(r"\s*[\(\[\{]\W*$")
+_NEVER_CLOSED = re.compile(r"^\W*[\(\[\{](?![^\)\]\}]*[\)\]\}])")  # '(CARTER AND SONS SDN BHD'
 _REGISTRATION_AFTER = re.compile(r"(?<=\S)\s*[\(\[\{]\s*[A-Za-z]{0,3}\d{5,}\s*-\s*[A-Za-z0-9]\s*[\)\]\}]?\W*$")
 
 
@@ -355,7 +369,8 @@ def normalize_organization(raw: str) -> str | None:
 
 
 def _legal_form(word: str) -> str | None:
-    form = fold(word.rstrip(_AFTER_FORM)).replace("3", "з")  # as labels are compared, and a 3 for З
+    # As labels are compared, and a 3 for З; a speck glued before it too ('`000').
+    form = fold(word.rstrip(_AFTER_FORM).lstrip(_AFTER_FORM)).replace("3", "з")
     return form if form in _LEGAL_FORMS else None
 
 
@@ -389,6 +404,14 @@ def _form_unquoted(s: str) -> str:
     """A legal form as printed before its quoted name: a quote opened before the form and
     closed nowhere is a speck ('"Ао «Логистик-Центр»', '“AO «Вектор»'), and a form glued to
     its name's opening quote by a speck is a word of its own ('АО.«Вектор»')."""
+    # A name's « read as another opening quote, its » read right ('ПАО „Громов и партнеры»'),
+    # or lost ('ЗАО Рогов и партнеры»'): one printed pair.
+    if s.count("»") == 1 and "«" not in s:
+        form, space, rest = s.partition(" ")
+        if rest and rest[0] in '"“„' and rest.count(rest[0]) == 1:
+            s = form + space + "«" + rest[1:]
+        elif space and rest[:1].isalpha() and _legal_form(form):
+            s = form + space + "«" + rest
     if s[:1] in _OPENING_QUOTES and s[0] != "«" and s.count(s[0]) == 1 and "”" not in s:
         head = s[1:].split(" ", 1)[0]
         if _legal_form(head) or _legal_form(re.split(r"[«\"“]", head, 1)[0]):
