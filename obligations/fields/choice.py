@@ -108,7 +108,10 @@ SCRAP_SIGNS = 3
 
 
 def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
-    if spec.normalize == "name":
+    # A name read in two is glued, but not a group already read as its names, one word each:
+    # a blurred scan's boxes of 'ФЕДОТОВ СИЛЬВЕСТР ДАНИЛОВИЧ' touch, a space between them.
+    if spec.normalize == "name" and not (candidate.method == "group"
+                                         and len(_names(join_words(candidate.words)[0])) == candidate.group_size):
         candidate = replace(candidate, words=_glued(candidate.words))
     if spec.pattern is None:
         candidate = replace(candidate, words=_without_specks(spec, candidate.words, inside=candidate.method == "group"))
@@ -254,8 +257,13 @@ def _overlapping_matches(regex: re.Pattern, text: str) -> Iterable[re.Match]:
         position = match.start() + 1
 
 
+def _names(text: str) -> list[re.Match]:
+    """The words of two letters or more that a group's names are among."""
+    return [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text) if len(m.group()) >= 2]
+
+
 def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:
-    names = [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text) if len(m.group()) >= 2]
+    names = _names(text)
     size = candidate.group_size
     # The last name read in two ('ЕВСТИГ НЕЕВИЧ'): a patronymic's ending is no word of its own.
     split = len(names) == size + 1 and bool(_PATRONYMIC_TAIL.search(names[-1].group()))

@@ -521,6 +521,15 @@ def test_a_name_read_in_two_closer_than_a_space_is_one_word():
     got = locate_fields(DOCTYPES["inn"], [PageText(1, 2400, 3000, 300, "ocr", words)])
     assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
         "Попова", "Октябрина", "Богдановна")
+    # A group read as its three names, one word each, is not glued, however close their boxes
+    # (a blurred, upscaled scan's boxes touch across a space).
+    words = page_of([(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе")]).words + [
+        Word("Физическое", (240, 923, 506, 968), 96.0, 5), Word("лицо", (519, 928, 623, 964), 95.0, 5),
+        Word("ФЕДОТОВ", (647, 910, 911, 969), 93.0, 5), Word("СИЛЬВЕСТР", (911, 901, 1234, 962), 93.0, 5),
+        Word("ДАНИЛОВИЧ", (1236, 892, 1561, 953), 97.0, 5)]
+    got = locate_fields(DOCTYPES["inn"], [PageText(1, 2400, 3000, 300, "ocr", words)])
+    assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
+        "Федотов", "Сильвестр", "Данилович")
 
 
 def test_a_rows_height_is_its_sure_words_height_not_a_stamps_scraps():
