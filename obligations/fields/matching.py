@@ -33,7 +33,26 @@ def similar(label: str, text: str) -> float:
         return 100.0 if label == text else 0.0
     if abs(len(label) - len(text)) > _length_slack(label) and not _head_lost(label, text):
         return 0.0  # 'месторождения' is not a misread 'датаиместорождения'
-    return fuzz.ratio(label, text)
+    return max(fuzz.ratio(label, text), _confused(label, text))
+
+
+# Letters Tesseract reads for one another in Cyrillic print ('Пролавеи' for 'Продавец'):
+# each such letter where the label has its pair costs half a letter read wrong.
+_CONFUSED = {frozenset(pair) for pair in ("дл", "ци", "ин", "нп", "шщ", "ьъ", "зэ", "ес")}
+MAX_CONFUSED = 2
+CONFUSED_BONUS = 100.0 / 5  # the most they add to a ratio: a five-letter label's two halves
+
+
+def _confused(label: str, text: str) -> float:
+    """How well `text` reads as `label` with its confusable letters (at most MAX_CONFUSED,
+    the same length) counted as half errors; 0 where that does not apply."""
+    if len(label) != len(text):
+        return 0.0
+    swaps = [i for i, (a, b) in enumerate(zip(label, text)) if a != b and frozenset((a, b)) in _CONFUSED]
+    if not swaps or len(swaps) > MAX_CONFUSED:
+        return 0.0
+    mapped = "".join(label[i] if i in swaps else c for i, c in enumerate(text))
+    return fuzz.ratio(label, mapped) - 50.0 * len(swaps) / len(label)
 
 
 def _length_slack(label: str) -> float:
@@ -63,7 +82,9 @@ def similar_pairs(labels: list[str], texts: list[str], cutoff: float) -> Iterato
     for i, label in enumerate(labels):
         slack = _length_slack(label)
         lo, hi = bisect_left(lengths, len(label) - max(slack, HEAD_LOST)), bisect_right(lengths, len(label) + slack)
-        for _, _, k in process.extract(label, by_length[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
+        # Confusable letters lift a ratio by CONFUSED_BONUS at most: the C pass looks that far below.
+        for _, _, k in process.extract(label, by_length[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff - CONFUSED_BONUS,
+                                       limit=None):
             score = similar(label, by_length[lo + k])
             if score >= cutoff:
                 yield i, order[lo + k], score
