@@ -43,7 +43,8 @@ def label_candidates(spec: FieldSpec, doctype: DocType, models: list[PageModel])
                     group = owner != spec.id
                     lines = next(g.lines for g in doctype.groups if g.id == owner) if group else spec.lines
                     size = sum(f.group == owner for f in doctype.fields) if group else 0
-                    for words in _near_label(model, hit, lines, free_text=spec.pattern is None, every_phrase=group):
+                    for words in _near_label(model, hit, lines, free_text=spec.pattern is None, every_phrase=group,
+                                             names=spec.normalize == "name"):
                         candidates.append(Candidate(words, model.page.page, "group" if group else "label", size))
         if candidates and owner == spec.id:
             break  # the field's own label beats its group's
@@ -115,13 +116,13 @@ def section_candidates(spec: FieldSpec, models: list[PageModel]) -> list[Candida
 
 
 def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = False,
-                every_phrase: bool = False) -> Iterable[list[Word]]:
+                every_phrase: bool = False, names: bool = False) -> Iterable[list[Word]]:
     """Word runs that may hold the label's value, most likely first."""
     rows = model.rows
     label_row = rows[hit.row]
     right = _past_qualifier(_until_label(model, hit.row, hit.end, len(label_row.words)))
     if free_text:
-        right = _first_column(right, label_row.height)
+        right = _first_column(right, label_row.height, names)
     label_box = union_box([w.bbox for w in label_row.words[hit.start : hit.end]])
     # A value may start left of its label: a caption is often centred under a longer value.
     left_edge = label_box[0] - max(2 * label_row.height, 0.75 * (label_box[2] - label_box[0]))
@@ -240,12 +241,14 @@ def _past_qualifier(words: list[Word]) -> list[Word]:
 QUALIFIER_WORDS = 4
 
 
-def _first_column(words: list[Word], row_height: float) -> list[Word]:
+def _first_column(words: list[Word], row_height: float, names: bool = False) -> list[Word]:
     """A free-text value ends at a gap wide enough to be the next column. A speck read as a
     figure or two between the label and the value, unsure ('Продавец: 7   Индивидуальный
-    предприниматель'), is no column of its own. (Unsure signs of other kinds are gone already:
+    предприниматель'), is no column of its own; before `names`, which hold no figure, nor is
+    one read sure ('ИМЯ 5   ФЁКЛА'). (Unsure signs of other kinds are gone already:
     `layout.is_noise` keeps only figures, which may be a day or a house.)"""
-    while len(words) > 1 and words[0].conf < SPECK_CONF and len(words[0].text) <= 2 and words[0].text.isdigit():
+    while (len(words) > 1 and (names or words[0].conf < SPECK_CONF) and len(words[0].text) <= 2
+           and words[0].text.isdigit()):
         words = words[1:]
     for i in range(1, len(words)):
         if words[i].bbox[0] - words[i - 1].bbox[2] > COLUMN_GAP * row_height:

@@ -1019,6 +1019,14 @@ def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own()
     assert got["date"] == "2023-10-29"  # a speck read as a quote after the month
 
 
+def test_a_figure_between_a_name_label_and_its_name_is_a_speck_however_sure():
+    """No name holds a figure: 'ИМЯ 5   ФЁКЛА', the '5' read sure, a column's gap before the
+    name, is a speck, and the name is the value."""
+    got = values("inn", [(100, 100, "Сведения о физическом лице"), (100, 200, "ФАМИЛИЯ ДМИТРИЕВА"),
+                         (100, 300, "ИМЯ 5"), (900, 300, "ФЁКЛА"), (100, 400, "ОТЧЕСТВО ВЛАДИСЛАВОВНА")])
+    assert got["first_name"] == "Фёкла"
+
+
 def test_a_speck_merged_into_a_row_of_labels_does_not_set_its_height():
     """A one-letter speck read as a line of its own ('ь', 9 pixels high) beside 'Пол Дата
     рождения': the merged row is as high as its print, so the date under it is near."""
