@@ -678,7 +678,20 @@ def _month_number(word: str) -> int | None:
                 return month
             if any(candidate.startswith(s) for s in stems):
                 return month
-    return None
+    return _month_one_letter_off(word.lower().replace("ё", "е"))
+
+
+def _month_one_letter_off(word: str) -> int | None:
+    """The month whose full form a long word reads as but for one letter ('февраяя'), where
+    only one does: a month's name is the only word a date's middle holds."""
+    if len(word) < MONTH_FUZZY_LENGTH:
+        return None
+    months = {month for month, (forms, _) in _MONTHS.items() for form in forms
+              if len(form) == len(word) and sum(a != b for a, b in zip(form, word)) == 1}
+    return months.pop() if len(months) == 1 else None
+
+
+MONTH_FUZZY_LENGTH = 6  # 'мая', 'июня', 'марта' are too short to tell from one letter off
 
 
 _S = r"\s*[./,\-–—]\s*"  # numeric separator, OCR spacing tolerated

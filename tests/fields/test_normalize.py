@@ -262,6 +262,9 @@ GENDER_CASES = [
 
 DATE_CASES = [
     ("«29» октября‘ 2023 г.", "2023-10-29"),  # a speck read as a quote after the month
+    ("1 февраяя 2012 г.", "2012-02-01"),  # a month's name one letter off, only one month's
+    ("7 декабоя 1999", "1999-12-07"),
+    ("3 ионя 2001", None),  # too short to tell
     ("28:05.2003", "2003-05-28"),  # a separator read as a colon, the year in full
     ("28.05:2003", "2003-05-28"),
     ("10:15:2003", None),  # no date has two colons
