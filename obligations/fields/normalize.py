@@ -291,6 +291,7 @@ def normalize_business_name(raw: str) -> str | None:
     s = _SDN_BHD.sub(lambda m: "SDN" + m.group(1) + "BHD", s)
     s = _BHD_ALONE.sub("BHD", s)
     s = _GLUED_FORM.sub(" ", s)
+    s = _HYPHEN_MISREAD.sub("-", s)
     return _S_SLASH_B_END.sub("S/B", _S_SLASH_B.sub("S/B", s))
 
 
@@ -346,6 +347,9 @@ _S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/
 # ('INTERNATIONAL.SDN BHD').
 _GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,](?=SDN\b)")
 _OPENED_ON_NOTHING = re.compile(r"\s*[\(\[\{]\W*$")
+# A hyphen joining two names read as a tilde or as dashes round a space ('ROBERTS~ROGERS',
+# 'REID— -SULLIVAN').
+_HYPHEN_MISREAD = re.compile(r"(?<=[A-Z])(?:~|[—–-]+ [—–-]+|[—–]+ ?-|- ?[—–]+)(?=[A-Z])")
 _NEVER_CLOSED = re.compile(r"^\W*[\(\[\{](?![^\)\]\}]*[\)\]\}])")  # '(CARTER AND SONS SDN BHD'
 _REGISTRATION_AFTER = re.compile(r"(?<=\S)\s*[\(\[\{]\s*[A-Za-z]{0,3}\d{5,}\s*-\s*[A-Za-z0-9]\s*[\)\]\}]?\W*$")
 
@@ -362,7 +366,11 @@ def normalize_organization(raw: str) -> str | None:
     if s is None:
         return None
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
+    s = _AND_GLUED.sub("и ", s)
     head, space, rest = s.partition(" ")
+    if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
+        rest = _SURNAME_INITIALS.sub(lambda m: m[1] + m[2].upper() + m[3].upper(), rest)
+        s = head + space + rest
     if space and rest and (form := _legal_form(head)):
         return form.upper() + space + rest
     return s
@@ -394,6 +402,9 @@ def _name_scraps_dropped(s: str) -> str:
 # 'й' and 'н' are no words: alone between two words of a name they are its 'и' ('ООО
 # «Егоров й партнеры»').
 _LONE_AND = re.compile(r"(?<=[А-Яа-яЁё] )[йн](?= [А-Яа-яЁё])")
+# ... nor is 'и' glued to the next word by a speck ('Стрелков и.партнеры'; 'и.о.' is two letters).
+_AND_GLUED = re.compile(r"(?<=[А-Яа-яЁё] )и\.(?=[а-яё]{3})")
+_SURNAME_INITIALS = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([а-яёА-ЯЁ]\. ?)([а-яёА-ЯЁ]\.)$")
 
 
 _AFTER_FORM = ".:;,'’`"  # specks OCR glues to a legal form ('ооо:', "ПАО'", 'ООО.'); no name starts so
@@ -447,8 +458,11 @@ def normalize_place(raw: str) -> str | None:
     s = normalize_text(_LONE_FIGURE_AFTER.sub("", raw))
     if s is None:
         return s
-    # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий').
+    # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
+    # or as a full stop after the bracket that ends a place ('Г. БЕЛОГОРСК (АМУР.).').
     s = _HYPHEN_SPECK.sub("-", s)
+    if s.endswith(")."):
+        s = s[:-1]
     if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
         return s
     return _SETTLEMENT.sub(lambda m: m.group().lower(), s)

@@ -134,6 +134,7 @@ PLACE_CASES = [
     ("Е. МЕДНОГОРСК", "Г. МЕДНОГОРСК"),  # 'Г.' whose foot was lost
     ("„г. Москва", "г. Москва"),  # a speck read as a quote
     ("гор-Ершов", "гор. Ершов"),  # its full stop read as a dash
+    ("Г. БЕЛОГОРСК (АМУР.).", "Г. БЕЛОГОРСК (АМУР.)"),  # a speck after its closing bracket
     ("ПОС- ЛЕСНОЙ, САМАРСКАЯ ОБЛ.", "ПОС. ЛЕСНОЙ, САМАРСКАЯ ОБЛ."),
     ("Горно-Алтайск", "Горно-Алтайск"),
     ("е. Самара, Самарская обл.", "г. Самара, Самарская обл."),
@@ -578,6 +579,9 @@ ORGANIZATION_CASES = [
     ("ЗАО Рогов и партнеры»", "ЗАО «Рогов и партнеры»"),  # ... or lost
     ("`000 «Новые технологии»", "ООО «Новые технологии»"),  # a speck glued before the form
     ("АО Вектор", "АО Вектор"),
+    ("ПАО «Стрелков и.партнеры»", "ПАО «Стрелков и партнеры»"),  # 'и' glued to the next word by a speck
+    ("ИП Лукин я. И.", "ИП Лукин Я. И."),  # an entrepreneur's initial read small
+    ("ООО «Лукин я. и.»", "ООО «Лукин я. и.»"),
     ('"Ромашка"', '"Ромашка"'),
 ]
 
@@ -745,6 +749,9 @@ def test_same_glyphs_in_other_script():
     ("LITTLE CRAVINGS SDN BHD (562007-0)", "LITTLE CRAVINGS SDN BHD"),  # its registration number
     ("ABC TRADING (1072825-A", "ABC TRADING"),
     ("(CARTER AND SONS SDN BHD", "CARTER AND SONS SDN BHD"),
+    ("ROBERTS~ROGERS TRADING", "ROBERTS-ROGERS TRADING"),  # the hyphen read as a tilde
+    ("REID— -SULLIVAN (M) SDN BHD", "REID-SULLIVAN (M) SDN BHD"),  # ... or as dashes round a space
+    ("A - B TRADING", "A - B TRADING"),
     ("(M) SYARIKAT", "(M) SYARIKAT"),
     ("SYARIKAT (M) 12345", "SYARIKAT (M) 12345"),
     ("AEON CO. (M) BHD", "AEON CO. (M) BHD"),
