@@ -235,7 +235,7 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
 # An amount's thousands groups are a space apart; a gap wider than this many heights of its
 # digits is between columns: 'Всего к оплате 661 ... 132 ... 794 283,52', whose first two
 # amounts lost their other groups, holds no amount '661 132 794 283,52'.
-COLUMN_GAP = 1.0
+AMOUNT_GROUP_GAP = 1.0
 
 
 def _across_columns(words: list[Word], spans, span: tuple[int, int]) -> bool:
@@ -245,7 +245,7 @@ def _across_columns(words: list[Word], spans, span: tuple[int, int]) -> bool:
     if len(covered) < 2:
         return False
     height = min(box[3] - box[1] for box in covered)
-    return any(right[0] - left[2] > COLUMN_GAP * height for left, right in zip(covered, covered[1:]))
+    return any(right[0] - left[2] > AMOUNT_GROUP_GAP * height for left, right in zip(covered, covered[1:]))
 
 
 def _overlapping_matches(regex: re.Pattern, text: str) -> Iterable[re.Match]:
