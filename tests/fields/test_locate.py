@@ -513,23 +513,26 @@ def test_a_name_read_in_two_closer_than_a_space_is_one_word():
     assert got["first_name"].value != "Aneизар"
     # A blurred scan's boxes grow tall: 'ФИЗИЧЕСКОЕ ЛИЦО' ten pixels apart at 70 pixels high is
     # a third of a letter's width apart, a space; the names after it are read one by one.
-    words = page_of([(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе")]).words + [
+    assert _certificate_names([
         Word("ФИЗИЧЕСКОЕ", (216, 799, 511, 868), 96.8, 4), Word("ЛИЦО", (521, 791, 649, 865), 96.4, 4),
         Word("ПОПОВА", (670, 779, 874, 835), 96.2, 4), Word("ОКТЯБРИНА", (885, 763, 1176, 842), 96.2, 4),
         Word("БОГДАНОВНА", (1194, 746, 1496, 807), 68.5, 4), Word("(фамилия,", (1297, 805, 1464, 847), 96.4, 5),
-        Word("имя,", (1477, 808, 1547, 832), 96.7, 5), Word("отчество)", (1562, 772, 1711, 838), 94.8, 5)]
-    got = locate_fields(DOCTYPES["inn"], [PageText(1, 2400, 3000, 300, "ocr", words)])
-    assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
-        "Попова", "Октябрина", "Богдановна")
+        Word("имя,", (1477, 808, 1547, 832), 96.7, 5), Word("отчество)", (1562, 772, 1711, 838), 94.8, 5),
+    ]) == ("Попова", "Октябрина", "Богдановна")
     # A group read as its three names, one word each, is not glued, however close their boxes
     # (a blurred, upscaled scan's boxes touch across a space).
-    words = page_of([(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе")]).words + [
+    assert _certificate_names([
         Word("Физическое", (240, 923, 506, 968), 96.0, 5), Word("лицо", (519, 928, 623, 964), 95.0, 5),
         Word("ФЕДОТОВ", (647, 910, 911, 969), 93.0, 5), Word("СИЛЬВЕСТР", (911, 901, 1234, 962), 93.0, 5),
-        Word("ДАНИЛОВИЧ", (1236, 892, 1561, 953), 97.0, 5)]
-    got = locate_fields(DOCTYPES["inn"], [PageText(1, 2400, 3000, 300, "ocr", words)])
-    assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
-        "Федотов", "Сильвестр", "Данилович")
+        Word("ДАНИЛОВИЧ", (1236, 892, 1561, 953), 97.0, 5),
+    ]) == ("Федотов", "Сильвестр", "Данилович")
+
+
+def _certificate_names(name_words: list[Word]) -> tuple:
+    """The surname, name and patronymic an INN certificate's page with these words gives."""
+    words = page_of([(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе")]).words
+    got = locate_fields(DOCTYPES["inn"], [PageText(1, 2400, 3000, 300, "ocr", words + name_words)])
+    return got["last_name"].value, got["first_name"].value, got["middle_name"].value
 
 
 def test_a_rows_height_is_its_sure_words_height_not_a_stamps_scraps():
