@@ -80,11 +80,14 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
         if row.y - last_y > ROW_GAP * height or len(found) == 2:
             break
         i = next((i for i, w in enumerate(row.words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height), None)
-        if i is None or (r, i) in labels:
-            continue  # no word there, or a caption ('Имя' under its value)
+        if i is None:
+            continue  # no word there
         word = row.words[i]
-        if word.bbox[3] - word.bbox[1] < CAPTION_SHARE * (box[3] - box[1]):
-            continue  # a caption read as another word ('Ими'): smaller print than the names
+        if (r, i) in labels or word.bbox[3] - word.bbox[1] < CAPTION_SHARE * (box[3] - box[1]):
+            # A caption ('Фамилия' under its value; one read as another word, 'Ими', smaller
+            # print than the names): the column goes on under it, the gap counted from it.
+            last_y = row.y
+            continue
         if any(c.isdigit() for c in word.text):
             break
         text = word.text.strip(".,")

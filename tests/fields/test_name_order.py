@@ -25,6 +25,15 @@ def test_first_name_and_patronymic_under_captions_read_as_other_words():
     assert found["first_name"].confidence <= 0.5 and "label was not read" in found["first_name"].warning
 
 
+def test_the_column_goes_on_under_each_caption():
+    """Values under their captions, spaced wide: the first name is more rows below the surname
+    than names stand apart, but near the caption under the surname. Its own caption lost under
+    a stamp ('„МУМЯ””')."""
+    found = _found([(600, 530, "СЕМЕНОВА"), (600, 580, "Фамилия"), (600, 700, "ОКСАНА"), (600, 760, "„МУМЯ””"),
+                    (600, 860, "ТАРАСОВНА"), (600, 910, "Отчество")])
+    assert (found["first_name"].value, found["middle_name"].value) == ("Оксана", "Тарасовна")
+
+
 def test_a_caption_read_keeps_its_own_value_and_the_other_part_comes_by_order():
     found = _found([(600, 488, "Фамилия"), (600, 530, "ФАДЕЕВА"), (600, 580, "Имя"), (600, 620, "ЛОРА"),
                     (600, 670, "Отчесньвю"), (600, 710, "ЕВГЕНЬЕВНА")])
