@@ -183,10 +183,12 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
 
     def stray(word: Word) -> bool:
         """At a value's ends, however sure: a short word all in the other script ('Ry
-        Галиева', 'SoS МОСКОВСКАЯ ОБЛ.'), a stamp's or a photo's edge read as letters."""
+        Галиева', 'SoS МОСКОВСКАЯ ОБЛ.'), a stamp's or a photo's edge read as letters; beside
+        a name, one letter alone ('А Моисеев': no part of a name is a letter with no stop)."""
         letters = [c for c in word.text if c.isalpha()]
         return (speck(word) or (0 < len(letters) <= STRAY_LETTERS and not any(c.isdigit() for c in word.text)
-                                and not any(script_of(c) == script for c in letters)))
+                                and not any(script_of(c) == script for c in letters))
+                or (spec.normalize == "name" and len(word.text) == 1 and word.text.isalpha()))
 
     words = [w for w in words if not junk(w)] or words[:1]
     if inside:

@@ -25,7 +25,7 @@ PATRONYMIC = re.compile(r"(?:ВИЧ|ВНА|ИЧНА|ИЧ|ОГЛЫ|КЫЗЫ|УЛ�
 CAPITALS = re.compile(r"[А-ЯЁ][А-ЯЁ-]+")
 CAPITALISED = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?")  # a certificate's 'Логинова', 'София'
 GENDER = re.compile(r"(?:муж|жен)", re.IGNORECASE)
-ROW_GAP = 4.0  # row heights between one part's row and the next
+ROW_GAP = 6.0  # row heights between one part's row and the next: a name and its caption, and one caption lost
 COLUMN_SLACK = 2.0  # row heights a part's first letter may stand off the surname's
 BY_ORDER_CONF = 0.5
 CAPTION_SHARE = 0.75  # a word under this share of the surname's height is a caption's
@@ -71,6 +71,7 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
     if start is None:
         return []
     height, left, last_y = rows[start].height, box[0], rows[start].y
+    centre_x = box[0] + box[2]  # twice the middle, as the words' are compared
     found: list[tuple[Word, int]] = []
     labels = {(h.row, i) for h in model.hits for i in range(h.start, h.end)}
     for r in range(start + 1, len(rows)):
@@ -79,7 +80,10 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
             continue
         if row.y - last_y > ROW_GAP * height or len(found) == 2:
             break
-        i = next((i for i, w in enumerate(row.words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height), None)
+        # In the surname's column: its first letter under the surname's, or its middle under
+        # the surname's middle (a passport centres its names).
+        i = next((i for i, w in enumerate(row.words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height
+                  or abs(w.bbox[0] + w.bbox[2] - centre_x) / 2 <= COLUMN_SLACK * height), None)
         if i is None:
             continue  # no word there
         word = row.words[i]

@@ -34,6 +34,15 @@ def test_the_column_goes_on_under_each_caption():
     assert (found["first_name"].value, found["middle_name"].value) == ("Оксана", "Тарасовна")
 
 
+def test_centred_names_under_captions_above_them_one_caption_lost():
+    """Captions over centred values ('Тит' starts well right of 'Моисеев'), the caption 'Имя'
+    lost under a stamp, which left a letter before the surname."""
+    found = _found([(1026, 1935, "Фамилия"), (918, 1999, "А"), (1015, 1993, "Моисеев"), (1067, 2165, "Тит"),
+                    (1031, 2284, "Отчество"), (1001, 2339, "Матвеевич")])
+    assert (found["last_name"].value, found["first_name"].value, found["middle_name"].value) == (
+        "Моисеев", "Тит", "Матвеевич")
+
+
 def test_a_caption_read_keeps_its_own_value_and_the_other_part_comes_by_order():
     found = _found([(600, 488, "Фамилия"), (600, 530, "ФАДЕЕВА"), (600, 580, "Имя"), (600, 620, "ЛОРА"),
                     (600, 670, "Отчесньвю"), (600, 710, "ЕВГЕНЬЕВНА")])
