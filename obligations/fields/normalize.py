@@ -154,7 +154,7 @@ def normalize_text(raw: str) -> str | None:
     # the preposition 'по' ('ОТДЕЛОМ ПО. ВОПРОСАМ').
     s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
     s = _SHORT_I_LOST.sub(_short_i, s)
-    s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", s)
+    s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", _POLICE_OFFICE_HYPHEN.sub(r"\1 ", s))
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
@@ -253,6 +253,8 @@ def _short_i(m: re.Match[str]) -> str:
 # read 'Л' ('ОМВЛ'): no such word is anything else; or read 'А' before 'РОССИИ' ('ГУ МВА
 # РОССИИ'; 'МВА' alone may be a degree).
 _POLICE_OFFICE_MISREAD = re.compile(r"\b((?:ГУ|О|У|ОМ|УМ|М)В)(?:Л\b|А(?= РОССИИ))")
+# ... and one glued to 'РОССИИ' by a speck read as a hyphen ('ОМВД-РОССИИ').
+_POLICE_OFFICE_HYPHEN = re.compile(r"\b((?:ГУ|О|У|ОМ|УМ|М)?В[ДЛ])[-–—](?=РОССИИ\b)")
 # 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
 _CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
@@ -366,7 +368,7 @@ def normalize_organization(raw: str) -> str | None:
     if s is None:
         return None
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
-    s = _AND_GLUED.sub("и ", s)
+    s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
     head, space, rest = s.partition(" ")
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
         rest = _SURNAME_INITIALS.sub(lambda m: m[1] + m[2].upper() + m[3].upper(), rest)
@@ -404,6 +406,7 @@ def _name_scraps_dropped(s: str) -> str:
 _LONE_AND = re.compile(r"(?<=[А-Яа-яЁё] )[йн](?= [А-Яа-яЁё])")
 # ... nor is 'и' glued to the next word by a speck ('Стрелков и.партнеры'; 'и.о.' is two letters).
 _AND_GLUED = re.compile(r"(?<=[А-Яа-яЁё] )и\.(?=[а-яё]{3})")
+_AND_AFTER_SPECK = re.compile(r"(?<=[а-яё]{2})[.,]и(?= [а-яё]{3})")  # 'Сорокин.и партнеры'
 _SURNAME_INITIALS = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([а-яёА-ЯЁ]\. ?)([а-яёА-ЯЁ]\.)$")
 
 
@@ -452,6 +455,7 @@ def normalize_place(raw: str) -> str | None:
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
     # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК').
     raw = _E_FOR_CITY.sub(lambda m: "Г." if m.group() == "Е." else "г.", raw)
+    raw = _T_FOR_CITY.sub(lambda m: ("Г" if m[1] == "Т" else "г") + m[2] + ".", raw)  # 'тор. Кандалакша'
     # A settlement's abbreviation with a dash for its full stop ('гор-Ершов'): no town's name
     # opens with 'гор-' or 'пос-'.
     raw = _SETTLEMENT_DASHED.sub(r"\1. ", raw)
@@ -474,6 +478,7 @@ _LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")
+_T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР)\.(?= ?[А-ЯЁ])")
 _SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-\s?(?=[А-ЯЁ])")
 
 
