@@ -38,6 +38,7 @@ import datetime as _dt
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from typing import Callable
 
 from .matching import fold
@@ -809,6 +810,9 @@ NORMALIZERS: dict[str, Callable[[str], str | None]] = {
 }
 
 
+# Locating asks for the same words' values again and again (each candidate run, each field
+# that reads them): the answers are kept.
+@lru_cache(maxsize=8192)
 def normalize(kind: str, raw: str | None) -> str | None:
     """Canonical string for ``raw`` read as ``kind``, or None if unreadable.
 
@@ -826,6 +830,8 @@ def normalize(kind: str, raw: str | None) -> str | None:
     # scrap dropped after a name leaves a quote to pair), and a normalised value normalised
     # again must stay as it is.
     value = normalizer(raw)
+    if value == raw:
+        return value  # what it gives for itself it gives again
     for _ in range(NORMALIZE_ROUNDS):
         if value is None or (again := normalizer(value)) == value:
             break
