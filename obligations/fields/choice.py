@@ -242,8 +242,7 @@ AMOUNT_GROUP_GAP = 1.0
 
 def _across_columns(words: list[Word], spans, span: tuple[int, int]) -> bool:
     """Whether the words a match covers lie in more than one column of the row."""
-    covered = sorted((w.bbox for w, (a, b) in zip(words, spans) if a < span[1] and b > span[0] and w.text.strip()),
-                     key=lambda box: box[0])
+    covered = sorted((w.bbox for w in _covered(words, spans, span)), key=lambda box: box[0])
     if len(covered) < 2:
         return False
     height = min(box[3] - box[1] for box in covered)
@@ -287,7 +286,7 @@ def found_in(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tupl
     value = normalize(spec.normalize, raw) if raw else None
     if value is None:
         return None
-    words = [w for w, (a, b) in zip(candidate.words, spans) if a < span[1] and b > span[0] and w.text.strip()]
+    words = _covered(candidate.words, spans, span)
     check = validate(spec.validate, value, **spec.validate_params)
     conf = sum(w.conf for w in words) / (100 * len(words)) if words else 0.0
     conf *= METHOD_WEIGHT[candidate.method] * (1.0 if check.valid else 0.5)
@@ -301,6 +300,11 @@ def found_in(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tupl
         source=candidate.method,
         warning=None if check.valid else f"{spec.id}: {check.warning or 'invalid value'}",
     )
+
+
+def _covered(words: list[Word], spans, span: tuple[int, int]) -> list[Word]:
+    """The words (not blank) whose text in the joined row overlaps `span`."""
+    return [w for w, (a, b) in zip(words, spans) if a < span[1] and b > span[0] and w.text.strip()]
 
 
 def join_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
