@@ -89,6 +89,9 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
     return results
 
 
+SHARED_VALUE_DOUBT = 0.5  # the most a value two fields' labels gave them alike is trusted
+
+
 def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
     """The same words read as the same value are one field's, not two's:
       - two text fields' labels gave them ('НИКОЛАЕВНА' over '(отчество)', and under '(имя)'
@@ -96,7 +99,7 @@ def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dic
       - a field found by its pattern anywhere took another's labelled value (an issue date
         whose year read '201 1' took the birth date): the labelled field keeps them.
     The other takes its next candidate, or its first reading, invalid, which a re-read of its
-    own box may correct, or none."""
+    own box may correct, or none. Where both are as near, both keep them, doubted."""
     for a, b in combinations(doctype.fields, 2):
         first, second = results[a.id], results[b.id]
         claimed = first.bbox
@@ -106,6 +109,11 @@ def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dic
             candidates_of = {spec.id: label_candidates(spec, doctype, models) for spec in (a, b)}
             ranks = {spec.id: _rank(spec, candidates_of[spec.id], claimed) for spec in (a, b)}
             if ranks[a.id] == ranks[b.id]:
+                # Nothing tells whose they are: both keep them, neither as if it were sure.
+                for spec, other in ((a, b), (b, a)):
+                    results[spec.id] = replace(
+                        results[spec.id], confidence=min(results[spec.id].confidence, SHARED_VALUE_DOUBT),
+                        warning=f"{spec.id}: the same words as {other.id}'s; check which field they are")
                 continue
             loser = a if ranks[a.id] > ranks[b.id] else b
             candidates = candidates_of[loser.id]

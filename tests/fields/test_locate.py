@@ -8,6 +8,7 @@ import pytest
 
 from obligations.backends.base import PageText, Word
 from obligations.doctypes import load_doctypes
+from obligations.fields import layout
 from obligations.fields.layout import build_rows
 from obligations.fields.locate import locate_fields
 
@@ -451,6 +452,45 @@ def test_a_line_read_upright_from_the_pages_edge_does_not_set_the_rows_slope():
     rows = build_rows(page.words + upright)
     assert [" ".join(w.text for w in r.words) for r in rows if r.words[0].text in ("Фамилия", "Имя", "Отчество")] == [
         "Фамилия РОМАНОВ", "Имя АРКАДИЙ", "Отчество АДАМОВИЧ"]
+
+
+def _stamped_passport_page() -> PageText:
+    """A passport page turned a degree, under a stamp, as Tesseract read it: on the date's line
+    the stamp's ring made two boxes three times the print's height and took them down."""
+    lines = [
+        [("Фамилия", (178, 228, 358, 264), 96)], [("Имя", (178, 308, 252, 341), 79), ("|", (275, 352, 278, 354), 46)],
+        [("Отчество", (174, 386, 362, 424), 96)], [("Пол", (175, 467, 246, 501), 97), ("мужской", (268, 469, 465, 516), 96)],
+        [("Дата", (171, 546, 266, 586), 97), ("рождения", (286, 556, 487, 593), 97)],
+        [("Место", (171, 626, 290, 660), 97), ("рождения", (307, 637, 510, 673), 97)],
+        [("ТРЕТЬЯКОВ", (669, 239, 927, 276), 92), ("Г", (1276, 254, 1306, 323), 88)],
+        [("ПАНТЕЛЕЙМОН", (578, 308, 912, 356), 92)], [("БОРИСЛАВОВИЧ", (618, 396, 979, 437), 93)],
+        [("_", (583, 597, 603, 599), 80), ("«30»", (626, 555, 725, 591), 72), ("ноября", (748, 519, 902, 635), 61),
+         ("198", (936, 523, 1071, 638), 62), ("2>ОВСКАЯ", (951, 643, 1145, 677), 21)],
+        [("_", (536, 676, 560, 678), 93), ("ДЕР.", (587, 619, 690, 687), 96), ("ТВЕРЬ,", (710, 621, 848, 690), 95),
+         ("КИРОВСКАЯ,", (848, 640, 1209, 692), 68), ("_", (1179, 629, 1209, 696), 80)],
+        [("_ОБЛ.", (792, 695, 920, 742), 76)]]
+    words = [Word(t, box, float(conf), line) for line, texts in enumerate(lines) for t, box, conf in texts]
+    return PageText(1, 2018, 1483, 300, "ocr", words)
+
+
+def test_words_a_stamp_stretched_do_not_set_the_rows_slope():
+    """The stamped line's slope (0.1 against the page's 0.02) put each name's row above its
+    caption's, and each caption took the next name. Only a line's sure words of about its
+    height set it."""
+    found = locate_fields(DOCTYPES["passport"], [_stamped_passport_page()])
+    assert (found["last_name"].value, found["first_name"].value, found["middle_name"].value) == (
+        "Третьяков", "Пантелеймон", "Бориславович")
+
+
+def test_two_names_given_the_same_words_alike_are_both_doubted(monkeypatch):
+    """Rows set at the stamped line's slope gave the first name and the patronymic the same
+    word, each its caption's nearest: neither is given as if it were sure."""
+    monkeypatch.setattr(layout, "_skew_slope", lambda lines: 0.0997)
+    found = locate_fields(DOCTYPES["passport"], [_stamped_passport_page()])
+    first, middle = found["first_name"], found["middle_name"]
+    assert first.value == middle.value == "Бориславович"
+    assert first.confidence <= 0.5 and middle.confidence <= 0.5
+    assert "middle_name" in first.warning and "first_name" in middle.warning
 
 
 def test_words_too_flat_to_be_print_are_noise_and_do_not_set_a_rows_height():
