@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from obligations.reading.condition import Conditioning, apply, despeckled, measure, plan
+from obligations.reading.condition import Conditioning, apply, denoised, despeckled, measure, plan
 from obligations.synth import render_clean
 
 
@@ -129,3 +129,32 @@ def test_a_faxed_page_s_dither_is_blurred_back_to_grey_and_its_tint_made_paper(p
     assert np.count_nonzero(cleaned[background] < 200) < 0.01 * np.count_nonzero(background)
     for part in (text & ~grey_print, text & grey_print):
         assert np.count_nonzero(cleaned[part] < 200) >= 0.8 * np.count_nonzero(part)
+
+
+def _grainy(page: Image.Image, sigma: float, seed: int = 0) -> Image.Image:
+    """`page` at 120 dpi, dim (print at 100 on paper at 180) and grainy (a cheap scanner's or
+    a camera's noise of `sigma` grey levels)."""
+    small = np.asarray(page.resize((page.width * 2 // 5, page.height * 2 // 5), Image.Resampling.BOX), dtype=float)
+    dim = 100 + small / 255 * 80
+    noisy = dim + np.random.default_rng(seed).normal(0, sigma, dim.shape)
+    return Image.fromarray(noisy.clip(0, 255).astype(np.uint8))
+
+
+def test_a_grainy_page_is_denoised_and_its_print_kept(page):
+    grainy = _grainy(page, 12)
+    found = measure(grainy)
+    conditioning = plan(found, grainy.size, 120)
+    assert conditioning.denoise and "grain smoothed" in conditioning.describe()
+    smoothed = denoised(grainy)
+    assert measure(smoothed).grain < found.grain / 3
+    # The print stays darker than half way to the paper where it was printed.
+    small = np.asarray(page.resize(grainy.size, Image.Resampling.BOX))
+    text = small < 100
+    assert np.count_nonzero(np.asarray(smoothed)[text] < 140) >= 0.9 * np.count_nonzero(text)
+
+
+def test_clean_low_resolution_and_speckled_pages_are_not_denoised(page):
+    small = page.resize((page.width // 3, page.height // 3), Image.Resampling.BOX)
+    specked, _ = _specked(page, 5000)
+    for image in (page, small, specked, _grainy(page, 1.5)):
+        assert not plan(measure(image), image.size, 300).denoise
