@@ -2,12 +2,14 @@
 
 In order, for a page with no usable text layer (`read_page`):
 
-1. `condition`: measure the page (text height, specks, contrast) and rescale or despeckle it
-   where the measurement asks for it;
+1. `condition`: measure the page (text height, specks, grain, contrast) and rescale,
+   denoise or despeckle it where the measurement asks for it;
 2. the engine's reading of the whole page;
 3. the follow-up re-reads (`FOLLOW_UPS`, in this order) for the type the page looks like,
    each a module of its own: what one pass misses, read again in regions of the page;
-4. once the document's type is known: `invalid_values`, and `to_page_pixels`, which puts the
+4. `second_look`: a page of small print whose fields are still missing or invalid, read
+   again whole, larger and sharper, and followed up; a field it gives valid is taken;
+5. once the document's type is known: `invalid_values`, and `to_page_pixels`, which puts the
    boxes back on the page as given.
 """
 

@@ -13,6 +13,7 @@ from ..doctypes import DocType
 from ..fields.locate import Found
 from ..sources import DEFAULT_DPI, Source, render_page, upright_raster
 from . import follow_up
+from .second_look import take_second_look
 
 
 def read_page(source: Source, number: int, backend: Backend | None, doctypes: dict[str, DocType], *,
@@ -77,6 +78,8 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
         if guess is not None:
             started = time.perf_counter()
             follow_up(page, image.rotate(-turned, expand=True) if turned else image, guess, backend)
+            if conditioning is not None and not rotation:
+                take_second_look(page, raster.image, guess, backend)
             timings[reading] += time.perf_counter() - started
     return page
 
