@@ -94,4 +94,8 @@ def phrase_in_text(phrase: str, text: str, cutoff: float = 86.0) -> bool:
     """Whether a folded phrase occurs in folded text, tolerating a few OCR errors."""
     if len(phrase) <= 5:
         return f" {phrase} " in f" {text} "
+    if len(text) < len(phrase):
+        # partial_ratio looks for the shorter string in the longer: a page read as a few
+        # letters ('~~', 'Дата') would hold every phrase that holds them.
+        return fuzz.ratio(phrase, text, score_cutoff=cutoff) > 0
     return fuzz.partial_ratio(phrase, text, score_cutoff=cutoff) > 0

@@ -59,10 +59,10 @@ DENOISE_STRENGTH = 10.0
 # is of its text at this height, with its edges steepened by this much over this many page
 # pixels. (Blurred 120-dpi pages measure their text at 17 px, not upscaled the first time.)
 SECOND_LOOK_TEXT_HEIGHT = 36.0
+SHARPEN_AMOUNT, SHARPEN_SIGMA = 2.0, 1.0
 # ... of a page whose text measured this or less. (On pages of 29-35 px with fields missing, under
 # stamps or on poor scans, it gained no field of 13, and cost 1.5-2 times their first reading.)
 SECOND_LOOK_BELOW = 28.0
-SHARPEN_AMOUNT, SHARPEN_SIGMA = 2.0, 1.0
 # A dithered page is blurred by this many pixels (its dots' pitch: the fax's own pixels), which
 # turns the dots into the grey they stand for, and what is lighter than this part of the way
 # from paper to ink is paper (a dithered tint blurs to 230-245, its text to under 150).

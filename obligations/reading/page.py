@@ -13,7 +13,7 @@ from ..doctypes import DocType
 from ..fields.locate import Found
 from ..sources import DEFAULT_DPI, Source, render_page, upright_raster
 from . import follow_up
-from .second_look import take_second_look
+from .second_look import read_again, take_second_look
 
 
 def read_page(source: Source, number: int, backend: Backend | None, doctypes: dict[str, DocType], *,
@@ -74,13 +74,21 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
     if page.text_source == "ocr":
         # The follow-up reads need this page's raster, which this worker holds now: do them
         # here for the type the page looks like, rather than render it again for each.
+        started = time.perf_counter()
+        upright = image.rotate(-turned, expand=True) if turned else image
         guess = doctypes.get(doc_type) or _likeliest(classify(page, doctypes), doctypes)
+        if guess is None and not rotation and (again := read_again(page, raster.image, backend)) is not None:
+            # Small print that read as nothing any type claims (a blurred 80-dpi passport page:
+            # 'Hlaenepr выде:') read larger and sharper: if a type claims that, it is the page.
+            guess = _likeliest(classify(again[0], doctypes), doctypes)
+            if guess is not None:
+                page, upright = again
+                page.reference_words = reference
         if guess is not None:
-            started = time.perf_counter()
-            follow_up(page, image.rotate(-turned, expand=True) if turned else image, guess, backend)
-            if conditioning is not None and not rotation:
+            follow_up(page, upright, guess, backend)
+            if not rotation:
                 take_second_look(page, raster.image, guess, backend)
-            timings[reading] += time.perf_counter() - started
+        timings[reading] += time.perf_counter() - started
     return page
 
 

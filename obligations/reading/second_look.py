@@ -5,9 +5,10 @@ with its row, where that changes no value the first reading gave valid.
 Blurred small print (a phone's photo of a page, a scan out of focus at 100-150 dpi) reads as
 fragments at the size the page is conditioned to: labels lost, names in pieces. The same page
 read at a larger text size with its edges steepened reads most of them (a blurred 121-dpi
-passport page: 5 of 10 fields, 10 of 10). A whole page read instead of the first one was also
-tried: more fields right, but values the first reading had right lost ('2008' read '2003'), and
-no value may change silently. Pages whose fields were all found valid pay nothing."""
+passport page: 5 of 10 fields right, read again 10 of 10). Taking the whole second reading
+instead of the first was also tried: more fields right, but values the first reading had right
+lost ('2008' read '2003'), and no value may change silently. Pages whose fields were all found
+valid pay nothing."""
 
 from __future__ import annotations
 
@@ -18,29 +19,39 @@ from ..doctypes import DocType
 from .regions import located, swapped_in
 
 
+def read_again(page: PageText, raster, backend: Backend):
+    """The page read a second time, whole, larger and sharper (`condition.second_look`), with
+    the image it was read from turned upright; None where that would not change it much, or
+    `page` is such a reading already. `raster`: the page as given, upright as the file says."""
+    from . import condition  # numpy and OpenCV: only pages that are read import them
+
+    if page.conditioning is None or page.conditioning.sharpen:
+        return None
+    conditioning = condition.second_look(page.conditioning)
+    if conditioning is None:
+        return None
+    image = condition.apply(raster, conditioning)
+    words, turned = backend.read(image, conditioning.dpi)
+    upright = image.rotate(-turned, expand=True) if turned else image
+    return PageText(page.page, upright.width, upright.height, conditioning.dpi, page.text_source, words, turned,
+                    page.seconds, conditioning=conditioning), upright
+
+
 def take_second_look(page: PageText, raster, doctype: DocType, backend: Backend) -> None:
     """Fields of `doctype` missing or invalid on `page` (read from `raster`, the page as given,
     upright as the file says) taken from a second reading where it gives them valid. The
     second reading is followed up as the first was."""
-    from . import condition, follow_up  # numpy and OpenCV: only pages that are read import them
+    from . import follow_up
 
     first = located(doctype, page)
     wanted = [spec.id for spec in doctype.fields if first[spec.id].value is None or not first[spec.id].valid]
-    if not wanted or page.conditioning is None:
-        return
-    conditioning = condition.second_look(page.conditioning)
-    if conditioning is None:
-        return
-    image = condition.apply(raster, conditioning)
-    words, turned = backend.read(image, conditioning.dpi)
-    if turned != page.rotation:
-        return  # read turned another way: its boxes are not this reading's
-    upright = image.rotate(-turned, expand=True) if turned else image
-    second = PageText(page.page, upright.width, upright.height, conditioning.dpi, page.text_source, words, turned,
-                      {}, conditioning=conditioning)
+    again = read_again(page, raster, backend) if wanted else None
+    if again is None or again[0].rotation != page.rotation:
+        return  # (read turned another way: its boxes are not this reading's)
+    second, upright = again
     follow_up(second, upright, doctype, backend)
     found = located(doctype, second)
-    ratio = page.conditioning.scale / conditioning.scale
+    ratio = page.conditioning.scale / second.conditioning.scale
     theirs = [replace(w, bbox=_scaled_box(w.bbox, ratio), line=_own_line(w.line)) for w in second.words]
     for field_id in wanted:
         value = found[field_id]

@@ -63,6 +63,13 @@ def test_similar_pairs_are_exactly_the_pairs_similar_accepts():
     assert list(similar_pairs(labels, [], 82)) == [] and list(similar_pairs([], texts, 82)) == []
 
 
+def test_a_text_shorter_than_a_phrase_holds_it_only_if_it_reads_as_it():
+    """A page read as specks ('~~' folds to a space) or one word held every phrase holding them."""
+    assert not phrase_in_text("российская федерация", " ")
+    assert not phrase_in_text("дата рождения", "дата")
+    assert phrase_in_text("дата рождения", "дата рожденя")
+
+
 def test_phrase_in_text_tolerates_a_few_errors():
     assert phrase_in_text("страховое свидетельство", "гос страховое свидетельств0 обяз")
     assert not phrase_in_text("страховое свидетельство", "свидетельство о постановке")

@@ -93,3 +93,31 @@ def test_a_page_with_no_phrase_of_any_type_or_a_tie_is_read_again_for_none():
     assert _likeliest(Classification("unknown", 0.0, {"passport": 1.0, "inn": 1.0}), doctypes) is None
     assert _likeliest(Classification("unknown", 0.0, {"passport": 2.5, "inn": 0.5}), doctypes).id == "passport"
     assert _likeliest(Classification("snils", 0.9, {"snils": 5.0}), doctypes).id == "snils"
+
+
+class _ReadsOnlyLarge:
+    """Reads a page's phrases only when its image is at least twice the page's size (blurred
+    small print), and specks otherwise."""
+
+    service = "fake"
+    capabilities = Capabilities(conditions=True)
+
+    def read(self, image, dpi=None):
+        if image.width < 1600:
+            return [Word("~~", (10, 10, 40, 30), 30.0, 0)], 0
+        phrases = ["РОССИЙСКАЯ ФЕДЕРАЦИЯ", "Паспорт выдан", "Дата выдачи", "Код подразделения", "Фамилия", "Имя"]
+        return [Word(text, (200, 200 + 120 * i, 800, 280 + 120 * i), 95.0, i) for i, text in enumerate(phrases)], 0
+
+
+def test_a_page_no_type_claims_is_read_again_larger_and_taken_where_a_type_claims_that(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from obligations.reading import condition
+
+    Image.new("L", (800, 600), 255).save(tmp_path / "blurred.png")
+    monkeypatch.setattr(condition, "second_look", lambda c: replace(c, scale=2.0, sharpen=True))
+    guessed = []
+    monkeypatch.setattr(reading_page, "follow_up", lambda page, image, doctype, backend: guessed.append(doctype.id))
+    page = reading_page.read_page(open_source(tmp_path / "blurred.png"), 1, _ReadsOnlyLarge(), load_doctypes(), dpi=None)
+    assert guessed == ["passport"]
+    assert "Паспорт выдан" in page.text and page.conditioning.sharpen and page.width == 1600
