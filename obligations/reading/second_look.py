@@ -43,6 +43,8 @@ def take_second_look(page: PageText, raster, doctype: DocType, backend: Backend)
     second reading is followed up as the first was."""
     from . import follow_up
 
+    if page.conditioning is None:
+        return  # an engine that reads pages as they are
     first = located(doctype, page)
     wanted = [spec.id for spec in doctype.fields if first[spec.id].value is None or not first[spec.id].valid]
     again = read_again(page, raster, backend) if wanted else None
