@@ -253,9 +253,10 @@ def _short_i(m: re.Match[str]) -> str:
 # The police offices that issue passports (ОВД, УВД, ГУВД, ОМВД, УМВД, МВД) with their 'Д'
 # read 'Л' ('ОМВЛ'): no such word is anything else; or read 'А' before 'РОССИИ' ('ГУ МВА
 # РОССИИ'; 'МВА' alone may be a degree).
-_POLICE_OFFICE_MISREAD = re.compile(r"\b((?:ГУ|О|У|ОМ|УМ|М)В)(?:Л\b|А(?= РОССИИ))")
+_POLICE_OFFICE = r"(?:ГУ|О|У|ОМ|УМ|М)"  # what opens 'ГУ МВД', 'ОМВД', 'УМВД', ... before 'ВД'
+_POLICE_OFFICE_MISREAD = re.compile(rf"\b({_POLICE_OFFICE}В)(?:Л\b|А(?= РОССИИ))")
 # ... and one glued to 'РОССИИ' by a speck read as a hyphen ('ОМВД-РОССИИ').
-_POLICE_OFFICE_HYPHEN = re.compile(r"\b((?:ГУ|О|У|ОМ|УМ|М)?В[ДЛ])[-–—](?=РОССИИ\b)")
+_POLICE_OFFICE_HYPHEN = re.compile(rf"\b({_POLICE_OFFICE}?В[ДЛ])[-–—](?=РОССИИ\b)")
 # 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
 _CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.

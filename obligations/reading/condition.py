@@ -226,7 +226,7 @@ def plan(found: Measurement, size: tuple[int, int], dpi: int | None,
             scale = TARGET_TEXT_HEIGHT * 1.2 / found.text_height
     # Never past MAX_CONDITIONED_PIXELS: a page whose "text" is a background's grain would
     # otherwise grow to tens of megapixels (and minutes of reading).
-    scale = round(min(scale, max(1.0, math.sqrt(MAX_CONDITIONED_PIXELS / max(1, size[0] * size[1])))), 2)
+    scale = round(min(scale, _largest_scale(size)), 2)
     # A grainy page's grain makes specks as dense as a fax's dots; a fax's paper has no grain.
     denoise = found.contrast < GRAINY * found.grain
     descreen = found.specks_per_mpx >= DITHERED_SPECKS_PER_MPX and not denoise
@@ -291,10 +291,12 @@ def sharpened(image: Image.Image, scale: float) -> Image.Image:
     blurred page's strokes, scaled up, stand apart again."""
     import cv2
 
-    gray = np.asarray(image if image.mode == "L" else image.convert("L")).astype(np.float32)
-    blurred = cv2.GaussianBlur(gray, (0, 0), SHARPEN_SIGMA * scale)
-    result = Image.fromarray(np.clip(gray + SHARPEN_AMOUNT * (gray - blurred), 0, 255).astype(np.uint8))
-    return result if image.mode == "L" else result.convert(image.mode)
+    def sharpen(gray: np.ndarray) -> np.ndarray:
+        grey = gray.astype(np.float32)
+        blurred = cv2.GaussianBlur(grey, (0, 0), SHARPEN_SIGMA * scale)
+        return np.clip(grey + SHARPEN_AMOUNT * (grey - blurred), 0, 255).astype(np.uint8)
+
+    return _in_grey(image, sharpen)
 
 
 def second_look(conditioning: Conditioning) -> Conditioning | None:
@@ -303,12 +305,16 @@ def second_look(conditioning: Conditioning) -> Conditioning | None:
     None where that would not change it much: its text is already about that size (or was
     not measured, or measured implausibly small for the page)."""
     height = conditioning.text_height
-    width, tall = conditioning.page_size
-    if height is None or height < SMALLEST_TEXT * max(width, tall) or height > SECOND_LOOK_BELOW:
+    if height is None or height < SMALLEST_TEXT * max(conditioning.page_size) or height > SECOND_LOOK_BELOW:
         return None
-    most = max(1.0, math.sqrt(MAX_CONDITIONED_PIXELS / max(1, width * tall)))
-    scale = round(min(MAX_UPSCALE, most, max(conditioning.scale, SECOND_LOOK_TEXT_HEIGHT / height)), 2)
-    return replace(conditioning, scale=scale, sharpen=True)
+    larger = max(conditioning.scale, SECOND_LOOK_TEXT_HEIGHT / height)
+    scale = min(MAX_UPSCALE, _largest_scale(conditioning.page_size), larger)
+    return replace(conditioning, scale=round(scale, 2), sharpen=True)
+
+
+def _largest_scale(size: tuple[int, int]) -> float:
+    """The most a page of `size` is scaled up by: to MAX_CONDITIONED_PIXELS (1 if it is larger)."""
+    return max(1.0, math.sqrt(MAX_CONDITIONED_PIXELS / max(1, size[0] * size[1])))
 
 
 def _smooth(image: Image.Image, sigma: float) -> Image.Image:
@@ -323,10 +329,8 @@ def denoised(image: Image.Image) -> Image.Image:
     means): the strokes stay sharp, where a blur or a median filter thins and joins them."""
     import cv2
 
-    gray = np.asarray(image if image.mode == "L" else image.convert("L"))
-    out = cv2.fastNlMeansDenoising(gray, None, h=DENOISE_STRENGTH, templateWindowSize=7, searchWindowSize=21)
-    result = Image.fromarray(out)
-    return result if image.mode == "L" else result.convert(image.mode)
+    return _in_grey(image, lambda gray: cv2.fastNlMeansDenoising(gray, None, h=DENOISE_STRENGTH,
+                                                                 templateWindowSize=7, searchWindowSize=21))
 
 
 def descreened(image: Image.Image) -> Image.Image:
@@ -335,12 +339,19 @@ def descreened(image: Image.Image) -> Image.Image:
     merged with the letters: a fax's grey table read no field of six."""
     import cv2
 
-    gray = np.asarray(image if image.mode == "L" else image.convert("L"))
-    paper, ink = _paper_and_ink(gray)
-    blurred = cv2.GaussianBlur(gray, (0, 0), DESCREEN_SIGMA)
-    level = paper - max(paper - ink, 30.0) * DESCREEN_LEVEL
-    blurred[blurred > level] = np.uint8(paper)
-    result = Image.fromarray(blurred)
+    def descreen(gray: np.ndarray) -> np.ndarray:
+        paper, ink = _paper_and_ink(gray)
+        blurred = cv2.GaussianBlur(gray, (0, 0), DESCREEN_SIGMA)
+        level = paper - max(paper - ink, 30.0) * DESCREEN_LEVEL
+        blurred[blurred > level] = np.uint8(paper)
+        return blurred
+
+    return _in_grey(image, descreen)
+
+
+def _in_grey(image: Image.Image, step) -> Image.Image:
+    """`step` (grey pixels in, grey pixels out) done on the page's grey, given back in its mode."""
+    result = Image.fromarray(step(np.asarray(image if image.mode == "L" else image.convert("L"))))
     return result if image.mode == "L" else result.convert(image.mode)
 
 

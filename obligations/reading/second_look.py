@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from ..backends.base import Backend, Box, PageText
 from ..doctypes import DocType
-from .regions import located, swapped_in
+from .regions import located, on_page, swapped_in
 
 
 def read_again(page: PageText, raster, backend: Backend):
@@ -80,7 +80,7 @@ def _row_band(box: Box, page: PageText) -> Box:
     """The rows a value stands on, across the page, with a row's height above and below:
     where its label is printed, beside it or over or under it."""
     height = box[3] - box[1]
-    return (0, max(0, box[1] - height), page.width, min(page.height, box[3] + height))
+    return on_page((0, box[1] - height, page.width, box[3] + height), page)
 
 
 def _scaled_box(box: Box, ratio: float) -> Box:
