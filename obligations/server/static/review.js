@@ -5,7 +5,7 @@
 
 const S = {
   key: sessionStorage.getItem("obligations-key") || "",
-  items: [], lowConfidence: 0.6,
+  items: [], uploaded: new Set(), lowConfidence: 0.6,
   itemId: null, item: null, result: null,
   doc: 0, page: 1, field: null, editing: false,
   zoom: null,  // null: fit the width
@@ -82,6 +82,10 @@ function itemState(item) {
 // ---------------------------------------------------------------------- the list of files
 
 async function refreshItems() {
+  // Statuses as last known, a file just uploaded as queued whatever its upload's answer said:
+  // one read before this listing came (a digital PDF takes milliseconds) is still announced
+  // and opened.
+  const before = new Map(S.items.map((i) => [i.id, S.uploaded.has(i.id) ? "queued" : i.status]));
   const listing = await getJSON("api/review/items");
   S.items = listing.items;
   S.lowConfidence = listing.low_confidence;
@@ -90,23 +94,25 @@ async function refreshItems() {
   const pending = S.items.some((i) => i.status === "queued" || i.status === "reading");
   if (pending && !S.polling) S.polling = setInterval(pollItems, 600);
   if (!pending && S.polling) { clearInterval(S.polling); S.polling = null; }
+  for (const item of S.items) {
+    const was = before.get(item.id);
+    if ((was === "queued" || was === "reading") && item.status !== was) announce(item);
+    if (item.status !== "queued" && item.status !== "reading") S.uploaded.delete(item.id);
+  }
   return listing;
 }
 
 async function pollItems() {
-  const before = new Map(S.items.map((i) => [i.id, i.status]));
-  try { await refreshItems(); } catch (e) { say(e.message, true); return; }
-  for (const item of S.items) {
-    const was = before.get(item.id);
-    if ((was === "queued" || was === "reading") && item.status !== was) {
-      if (item.status === "done") {
-        say(`${item.name}: ${item.doc_types.join(", ") || "no document"}; ${item.counts.found}/${item.counts.fields} found` +
-            (item.counts.invalid ? `, ${item.counts.invalid} invalid` : ""));
-        if (!S.itemId || S.itemId === item.id) openItem(item.id);
-      }
-      if (item.status === "failed") say(item.name + ": " + item.error, true);
-    }
+  try { await refreshItems(); } catch (e) { say(e.message, true); }
+}
+
+function announce(item) {
+  if (item.status === "done") {
+    say(`${item.name}: ${item.doc_types.join(", ") || "no document"}; ${item.counts.found}/${item.counts.fields} found` +
+        (item.counts.invalid ? `, ${item.counts.invalid} invalid` : ""));
+    if (!S.itemId || S.itemId === item.id) openItem(item.id);
   }
+  if (item.status === "failed") say(item.name + ": " + item.error, true);
 }
 
 function renderItems() {
@@ -489,6 +495,7 @@ async function upload(files) {
     try {
       const item = await (await api("api/review/items", { method: "POST", body: form })).json();
       say(`${file.name}: queued`);
+      S.uploaded.add(item.id);
       if (!S.items.some((i) => i.id === item.id)) S.items.unshift(item);
     } catch (e) { say(`${file.name}: ${e.message}`, true); }
   }
