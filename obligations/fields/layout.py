@@ -5,6 +5,7 @@ gap), also when a narrow column wraps one over two lines."""
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 from typing import Iterator, NamedTuple
@@ -87,16 +88,40 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
 
 def _once(words: list[Word]) -> list[Word]:
     """Each word once: Tesseract may read the same print on two of its lines ('Отчества' on
-    the name's line above and on its own), which made it the label of the name above. The
-    surer reading is kept."""
-    boxes: dict[str, list[Box]] = {}
-    kept = set()
+    the name's line above and on its own), which made it the label of the name above, or
+    read a word's first letters again as a word of their own over it ('Л' over 'Листвянка',
+    which put an 'Л' into the place). The surer reading is kept. (Dropping any unsure word
+    over a surer one was measured and not taken: Tesseract draws one box over several words
+    now and then, '«Стрелков' over 'и партнеры»', and the words under it were lost.)"""
+    kept: set[int] = set()
+    bands: dict[int, list[Word]] = {}  # kept words by the bands of the page their boxes cross
+
+    def crossed(box: Box) -> range:
+        return range(int(box[1]) // _BAND, int(box[3]) // _BAND + 1)
+
     for word in sorted(words, key=lambda w: -w.conf):
-        same = boxes.setdefault(word.text, [])
-        if not any(_mostly_over(word.bbox, box) for box in same):
-            same.append(word.bbox)
+        near = (other for band in crossed(word.bbox) for other in bands.get(band, ()))
+        if not any(_read_again(word, other) for other in near):
             kept.add(id(word))
+            for band in crossed(word.bbox):
+                bands.setdefault(band, []).append(word)
     return [w for w in words if id(w) in kept]
+
+
+_BAND = 64  # pixels: the bands `_once` looks for a word's other reading in
+
+
+def _read_again(word: Word, other: Word) -> bool:
+    """Whether `word` is `other` read again: the same text over it, or its first letters
+    from where it starts."""
+    if not _mostly_over(word.bbox, other.bbox):
+        return False
+    if word.text == other.text:
+        return True
+    height = other.bbox[3] - other.bbox[1]
+    return (any(c.isalnum() for c in word.text) and len(word.text) < len(other.text)
+            and other.text.casefold().startswith(word.text.casefold())
+            and abs(word.bbox[0] - other.bbox[0]) <= height / 2)
 
 
 def _mostly_over(a: Box, b: Box) -> bool:
@@ -115,7 +140,7 @@ def is_noise(word: Word) -> bool:
         return True
     if word.bbox[3] - word.bbox[1] < MIN_TEXT_HEIGHT:
         return True
-    if len(word.text) <= 2 and word.conf < SPECK_CONF and not word.text.isdigit() and word.text not in _CITY:
+    if len(word.text) <= 2 and word.conf < SPECK_CONF and not word.text.isdigit() and not _CITY.fullmatch(word.text):
         return True
     # One letter between apostrophes ('’о’', '`и\''): a stroke of a stamp's ring or a signature,
     # read sure; such a scrap between a name's lines cut the name off. ('г.', 'А.' are print.)
@@ -125,12 +150,15 @@ def is_noise(word: Word) -> bool:
 
 _SCRAP_MARKS = "’‘'`´\"„“”"
 # A city's abbreviation before its name, which Tesseract reads unsure on clean pages too ('г.
-# Красновишерск' lost its 'г.'): print, however unsure.
-_CITY = {"г.", "Г."}
+# Красновишерск' lost its 'г.'), its stop as a comma or lost ('Г, КАЗАНЬ') or a speck before
+# it ('"г Новосибирск'): print, however unsure. No other word is a 'г' alone.
+_CITY = re.compile(r"[\"'`„“]?[гГ][.,]?")
 
 
 MIN_TEXT_HEIGHT = 4  # pixels: no letter or digit is printed flatter at any resolution read
 FLAT_SHARE = 0.25  # nor flatter than this share of its row's print
+NO_CONF = 1.0  # Tesseract's confidence in a guess: ...
+FLAT_GUESS_SHARE = 0.5  # ... at under this share of its row's print, a rule read as a word
 
 
 def _off_vertical_text(words: list[Word]) -> list[Word]:
@@ -207,8 +235,11 @@ def build_rows(words: list[Word]) -> list[Row]:
     for row in merged:
         # A mark this flat beside the row's print is a speck or a stretch of a rule read as a
         # figure ('4' five pixels high between a name and a place): no letter is so flat. (A
-        # longer word is print whose box went wrong: '`Дата' four pixels high, '|ГОР.' six.)
-        flat = [w for w in row.words if w.bbox[3] - w.bbox[1] < FLAT_SHARE * row.height and len(w.text) <= 2]
+        # longer word is print whose box went wrong: '`Дата' four pixels high, '|ГОР.' six;
+        # one read with no confidence at all at under half the print's height is a rule: 'арии'
+        # under 'ГОР. КАРАЧАЕВСК'.)
+        flat = [w for w in row.words if (height := w.bbox[3] - w.bbox[1]) < FLAT_SHARE * row.height and len(w.text) <= 2
+                or w.conf < NO_CONF and height < FLAT_GUESS_SHARE * row.height]
         if flat and len(flat) < len(row.words):
             row.words = [w for w in row.words if w not in flat]
     return merged

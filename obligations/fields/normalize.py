@@ -155,11 +155,13 @@ def normalize_text(raw: str) -> str | None:
     # the preposition 'по' ('ОТДЕЛОМ ПО. ВОПРОСАМ').
     s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
     s = _SHORT_I_LOST.sub(_short_i, s)
+    s = _LATIN_INITIAL.sub(lambda m: m[0].translate(_LAT_TO_CYR), s)
     s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", _POLICE_OFFICE_HYPHEN.sub(r"\1 ", s))
+    s = _OFFICE_GLUED.sub(r"\1 ", _MAIN_OFFICE_GLUED.sub("ГУ МВД", s))
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
-    s = _REGION_UNDOTTED.sub(r"\1.", s)
+    s = _REGION_UNDOTTED.sub(r"\1.", _REGION_MISREAD.sub(lambda m: m[1] + ("Л" if m[1][-1] == "Б" else "л"), s))
     s = _ABBREVIATION_GLUED.sub(r"\1. ", s)
     return _in_capitals(s) or None
 
@@ -230,11 +232,17 @@ _SETTLEMENT_UNDOTTED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]�
 _ABBREVIATION_GLUED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Оо]бл|ОБЛ|[Рр]есп|РЕСП)\.(?=[А-ЯЁ])")
 # A region's 'обл.' ends with its full stop as well: 'ПО ЧЕЛЯБИНСКОЙ ОБЛ'.
 _REGION_UNDOTTED = re.compile(r"(?<![\w.-])(ОБЛ|[Оо]бл)(?![\w.-])")
+# ... and its 'Л' read 'Я' ('ЛЕНИНГРАДСКОЙ ОБЯ В ПРИМОРСКОМ'): no word 'ОБЯ'.
+_REGION_MISREAD = re.compile(r"(?<![\w.-])(ОБ|[Оо]б)[Яя](?![\w-])")
 # Between two words of Russian text (a place, an office) neither a colon nor a semicolon is
-# printed: they are a speck over nothing ('КЕМЕРОВСКАЯ: ОБЛ.') or over a comma ('Осташков;
-# Ярославская обл.').
-_SPECK_COLON = re.compile(r"(?<=[А-Яа-яЁё]{2}):(?= [А-Яа-яЁё])")
+# printed: they are a speck over nothing ('КЕМЕРОВСКАЯ: ОБЛ.', 'РОСТОВ-НА-ДОНУ,: ЛЕНИНГРАДСКАЯ',
+# 'ПЕТЕРБУРГУ И: ЛЕНИНГРАДСКОЙ') or over a comma ('Осташков; Ярославская обл.'); nor is an
+# exclamation mark ('ГУ! МВД': a speck beside a letter).
+_SPECK_COLON = re.compile(r"(?:(?<=[А-Яа-яЁё]{2})|(?<=[,.])|(?<=\bИ))[:!](?= [А-Яа-яЁё])")
 _SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])")
+# An initial between Russian words read as its Latin twin ('ИП Симонов A. Ф.'): Russian.
+_LATIN_INITIAL = re.compile(
+    r"(?:(?<=[А-Яа-яЁё] )|(?<=[А-Яа-яЁё]\.)|(?<=[А-Яа-яЁё]\. ))[ABCEHKMOPTXY](?=\.(?: ?[А-ЯЁ]|$))")
 # A full stop after a whole Russian word ending the value (see normalize_text).
 _WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
 _INFLECTED_THEN_SPECK = re.compile(
@@ -257,6 +265,10 @@ _POLICE_OFFICE = r"(?:ГУ|О|У|ОМ|УМ|М)"  # what opens 'ГУ МВД', 'О
 _POLICE_OFFICE_MISREAD = re.compile(rf"\b({_POLICE_OFFICE}В)(?:Л\b|А(?= РОССИИ))")
 # ... and one glued to 'РОССИИ' by a speck read as a hyphen ('ОМВД-РОССИИ').
 _POLICE_OFFICE_HYPHEN = re.compile(rf"\b({_POLICE_OFFICE}?В[ДЛ])[-–—](?=РОССИИ\b)")
+# A main office is printed 'ГУ МВД', with its space, which OCR loses now and then ('ГУМВД');
+# so is the space between an office and 'РОССИИ' ('ГУМВДРоссии', 'УФМСРОССИИ').
+_MAIN_OFFICE_GLUED = re.compile(r"\bГУМВД(?=\b|Р(?:ОССИИ|оссии)\b)")
+_OFFICE_GLUED = re.compile(r"\b([А-ЯЁ]*(?:ВД|ФМС))(?=Р(?:ОССИИ|оссии)\b)")
 # 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
 _CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
@@ -292,10 +304,11 @@ def normalize_business_name(raw: str) -> str | None:
     s = normalize_caps(_NEVER_CLOSED.sub("", s))
     if s is None:
         return None
-    s = _SDN_BHD.sub(lambda m: "SDN" + m.group(1) + "BHD", s)
+    s = _SDN_BHD.sub(_sdn_bhd, s)
     s = _BHD_ALONE.sub("BHD", s)
     s = _GLUED_FORM.sub(" ", s)
-    s = _HYPHEN_MISREAD.sub("-", s)
+    s = _DOLLAR_FOR_S.sub("S", _HYPHEN_MISREAD.sub("-", s))
+    s = _MALAYSIA_MISREAD.sub("(M)", _COMMA_BETWEEN_WORDS.sub("", _N_READ_M.sub("N", s)))
     return _S_SLASH_B_END.sub("S/B", _S_SLASH_B.sub("S/B", s))
 
 
@@ -343,7 +356,18 @@ _NUMBER_SIGN_ZERO = re.compile(r"(?<![\w.])NO0(?=[.,]\d)")
 _NUMBER_COMMA = re.compile(r"(?<![\w.])NO,(?=\s*\d)")
 
 
-_SDN_BHD = re.compile(r"(?<![A-Z0-9])[S5$][DO0]N(\.?\s*)BH[DO0](?![A-Z0-9])")
+_SDN_BHD = re.compile(r"(?<![A-Z0-9])[S5$][DO0]N([.,:;']*)(\s*)BH[DO0](\.?)(?![A-Z0-9])")
+
+
+def _sdn_bhd(m: re.Match[str]) -> str:
+    """'SDN BHD' as printed, with or without its full stop, which OCR reads as a comma, a
+    colon or a stop with a speck ('SDN, BHD.', 'SDN: BHD.', "SDN.' BHD."): no name prints
+    another mark there, and a speck alone ("SDN' BHD") is no stop. Its 'BHD' ends with a stop
+    only where its 'SDN' does ('SDN BHD.': a speck)."""
+    stop = "." if m.group(1).strip("'") else ""
+    return "SDN" + stop + m.group(2) + "BHD" + (m.group(3) if stop else "")
+
+
 _BHD_ALONE = re.compile(r"(?<=\) )8HD(?![A-Z0-9])")  # '(M) 8HD'
 _S_SLASH_B = re.compile(r"(?<![A-Z0-9])[S5$]\s?/\s?[B8](?![A-Z0-9])")
 _S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/B too
@@ -351,9 +375,18 @@ _S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/
 # ('INTERNATIONAL.SDN BHD').
 _GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,](?=SDN\b)")
 _OPENED_ON_NOTHING = re.compile(r"\s*[\(\[\{]\W*$")
-# A hyphen joining two names read as a tilde or as dashes round a space ('ROBERTS~ROGERS',
-# 'REID— -SULLIVAN').
-_HYPHEN_MISREAD = re.compile(r"(?<=[A-Z])(?:~|[—–-]+ [—–-]+|[—–]+ ?-|- ?[—–]+)(?=[A-Z])")
+# A hyphen joining two names read as a tilde, a dash or dashes round a space ('ROBERTS~ROGERS',
+# 'REID— -SULLIVAN', 'ROBERTS-—-ROGERS').
+_HYPHEN_MISREAD = re.compile(r"(?<=[A-Z])(?:~|[—–-]+ ?[—–-]+|[—–])(?=[A-Z])")
+# An S read as a dollar sign inside a word ('ROBERT$'): no name prints one there.
+_DOLLAR_FOR_S = re.compile(r"(?<=[A-Z])\$|\$(?=[A-Z])")
+# 'FOOD N BEVERAGE', 'FUN N CHEER': the 'N' that stands for 'and', read 'M'; no name has an
+# 'M' alone between its words.
+_N_READ_M = re.compile(r"(?<=[A-Z]{2} )M(?= [A-Z]{2})")
+# A comma read between two words of a name ('UNIHAKKA, INTERNATIONAL'): names print none.
+_COMMA_BETWEEN_WORDS = re.compile(r"(?<=[A-Z]{2}),(?= [A-Z])")
+# '(M)' before the legal form, its M read as a narrower letter ('AEON CO. (I) BHD').
+_MALAYSIA_MISREAD = re.compile(r"\([IL1HN|]\)(?= (?:SDN\.? )?BHD\b)")
 _NEVER_CLOSED = re.compile(r"^\W*[\(\[\{](?![^\)\]\}]*[\)\]\}])")  # '(CARTER AND SONS SDN BHD'
 _REGISTRATION_AFTER = re.compile(r"(?<=\S)\s*[\(\[\{]\s*[A-Za-z]{0,3}\d{5,}\s*-\s*[A-Za-z0-9]\s*[\)\]\}]?\W*$")
 
@@ -513,8 +546,13 @@ def normalize_name(raw: str) -> str | None:
     for i in range(len(words) - 1, 0, -1):
         if words[i].lower() in _ENDINGS_ALONE:
             words[i - 1:i + 1] = [words[i - 1] + words[i].lower()]
+    words = [_NAME_SHORT_I_LOST.sub(lambda m: "Й" if m[0] == "И" else "й", w) for w in words]
     return " ".join("-".join(_title_part(p) for p in w.split("-")) for w in words)
 
+
+# 'Й' read without its breve at a name's end ('Варфоломеи', 'Николаи', 'Толстои'): no
+# Russian name, surname or patronymic ends in a vowel and 'и'.
+_NAME_SHORT_I_LOST = re.compile(r"(?<=[аеёоуыэюяАЕЁОУЫЭЮЯ])[иИ](?=-|$)")
 
 PATRONYMIC_ENDINGS = ("ович", "евич", "овна", "евна", "ична")
 _ENDINGS_ALONE = {*PATRONYMIC_ENDINGS, "инична"}
@@ -542,13 +580,15 @@ def normalize_gender(raw: str) -> str | None:
 # "Nov"; the lookahead keeps a lone "N" left over by "N N" as the number.
 _DOC_PREFIX_RE = re.compile(r"^(?:(?:№|#|N[oOº°]?\.?(?![^\W\d_]))[\s.:]*)+(?=.*\w)")
 _DOC_MARKER_ONLY_RE = re.compile(r"(?:№|#|N[oOº°]\.?|[\s.:])+")
+# A letter prefix's hyphen ending OCR's word ('А- 1485/2023'): a number prints no space there.
+_PREFIX_HYPHEN_SPACED = re.compile(r"(?<=[^\W\d_])- (?=\d)")
 
 
 def normalize_doc_number(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None or _DOC_MARKER_ONLY_RE.fullmatch(s):
         return None
-    return _DOC_PREFIX_RE.sub("", s).strip(_STRAY_EDGE + " ") or None
+    return _PREFIX_HYPHEN_SPACED.sub("-", _DOC_PREFIX_RE.sub("", s)).strip(_STRAY_EDGE + " ") or None
 
 
 def normalize_doc_number_ru(raw: str) -> str | None:

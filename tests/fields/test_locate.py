@@ -519,6 +519,12 @@ def test_a_mark_far_flatter_than_its_rows_print_is_no_figure():
     assert [w.text for r in row for w in r.words] == ["`Дата", "регистрации"]
     row = build_rows([Word("НОВОСИБИРСК", (877, 1153, 1427, 1221), 79.6, 3), Word("|ГОР.", (806, 1168, 852, 1174), 48.9, 3)])
     assert [w.text for r in row for w in r.words] == ["|ГОР.", "НОВОСИБИРСК"]
+    # Read with no confidence at all under half the print's height: the rule under the value.
+    words = [Word("ГОР.", (1109, 1483, 1209, 1525), 96.2, 3), Word("арии", (1206, 1466, 1580, 1487), 0.0, 3),
+             Word("КАРАЧАЕВСК", (1229, 1487, 1532, 1535), 96.5, 3)]
+    assert [w.text for r in build_rows(words) for w in r.words] == ["ГОР.", "КАРАЧАЕВСК"]
+    words[1] = replace(words[1], conf=30.0)
+    assert "арии" in [w.text for r in build_rows(words) for w in r.words]
 
 
 def test_print_tesseract_read_twice_on_two_lines_counts_once():
@@ -530,6 +536,23 @@ def test_print_tesseract_read_twice_on_two_lines_counts_once():
         Word("Отчества", (343, 1114, 506, 1170), 86.4, 15), Word("Филимонович", (949, 1137, 1236, 1198), 85.0, 15)]
     got = locate_fields(DOCTYPES["inn"], [PageText(1, 2400, 3000, 300, "ocr", words)])
     assert (got["first_name"].value, got["middle_name"].value) == ("Рюрик", "Филимонович")
+
+
+def test_a_words_first_letters_read_again_over_it_count_once():
+    """'Л' read over 'Листвянка' as a word of its own: no 'Л' in the place. A word over
+    another that does not begin it stays."""
+    rows = [(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+            (200, 580, "Место рождения гор. Листвянка (Иркут.)")]
+    page = page_of(rows)
+    листвянка = next(w for w in page.words if w.text == "Листвянка")
+    x0, y0, _, y1 = листвянка.bbox
+    page.words.append(Word("Л", (x0 + 1, y0 + 4, x0 + 21, y1 + 2), 64.0, листвянка.line))
+    assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value == "гор. Листвянка (Иркут.)"
+    page.words[-1] = replace(page.words[-1], text="Ж")
+    assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value != "гор. Листвянка (Иркут.)"
+    # Nor is a letter of the word from elsewhere in it ('и' under a box drawn over 'Мишин и').
+    page.words[-1] = replace(page.words[-1], text="я")
+    assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value != "гор. Листвянка (Иркут.)"
 
 
 def test_a_name_read_in_two_closer_than_a_space_is_one_word():
@@ -1147,12 +1170,14 @@ def test_a_sign_read_alone_beside_a_caption_under_its_value_is_a_speck():
     assert got["middle_name"] == "Еремеевич"
 
 
-def test_a_citys_abbreviation_read_unsure_stays_in_the_place():
-    """'г.' before the city's name, which Tesseract reads at 15 % on a clean scan: print, not
-    a speck beside the label."""
-    page = page_of([(203, 1045, "Дата рождения: 11 мая 1961 года"), (203, 1093, "Место рождения: г. Красновишерск")])
-    page.words = [replace(w, conf=15.0) if w.text == "г." else w for w in page.words]
-    assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value == "г. Красновишерск"
+@pytest.mark.parametrize("read", ["г.", "Г,", '"г', "г"])
+def test_a_citys_abbreviation_read_unsure_stays_in_the_place(read):
+    """'г.' before the city's name, which Tesseract reads at 15 % on a clean scan, with its
+    stop as a comma or with a speck before it: print, not a speck beside the label."""
+    rows = [(203, 1045, "Дата рождения: 11 мая 1961 года"), (203, 1093, f"Место рождения: {read} Красновишерск")]
+    page = page_of(rows)
+    page.words = [replace(w, conf=15.0) if w.text == read else w for w in page.words]
+    assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value.lower() == "г. красновишерск"
 
 
 def test_a_text_layers_dash_between_spaces_is_print():
@@ -1161,3 +1186,9 @@ def test_a_text_layers_dash_between_spaces_is_print():
     page = replace(page_of(rows), text_source="text_layer")
     found = locate_fields(DOCTYPES["passport"], [page])["birth_place"]
     assert found.value == "С. КЛИН, РЕСП. СЕВЕРНАЯ ОСЕТИЯ - АЛАНИЯ"
+
+
+def test_an_invoice_numbers_prefix_whose_hyphen_ended_the_word_is_kept():
+    """'№ A- 1485/2023': OCR ended a word at the prefix's hyphen; the number is the whole."""
+    assert values("invoice", [(100, 100, "Счет-фактура № A- 1485/2023 от «29» декабря 2023 г. (1)")])["number"] == "А-1485/2023"
+    assert values("invoice", [(100, 100, "Счет-фактура № 1485 от «29» декабря 2023 г. (1)")])["number"] == "1485"

@@ -160,6 +160,15 @@ TEXT_CASES = [
     ("С. РЖЕВ, РЕСП МАРИЙ-ЭЛ", "С. РЖЕВ, РЕСП. МАРИЙ-ЭЛ"),
     ("ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИИ ОМВЛ РОССИИ", "ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИИ ОМВД РОССИИ"),  # 'Д' read 'Л'
     ("ГУ МВА РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ.", "ГУ МВД РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ."),  # ... or 'А'
+    ("ГУМВД РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ.", "ГУ МВД РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ."),  # the space lost
+    ("ГУМВДРоссии по г. Москве", "ГУ МВД России по г. Москве"),
+    ("ОТДЕЛОМ УФМСРОССИИ ПО КРАСНОДАРСКОМУ КРАЮ", "ОТДЕЛОМ УФМС РОССИИ ПО КРАСНОДАРСКОМУ КРАЮ"),
+    ("ОМВДРОССИИ ПО ОКТЯБРЬСКОМУ РАЙОНУ", "ОМВД РОССИИ ПО ОКТЯБРЬСКОМУ РАЙОНУ"),
+    ("ПО Г. САНКТ-ПЕТЕРБУРГУ И ЛЕНИНГРАДСКОЙ ОБЯ В ПРИМОРСКОМ Р-НЕ",
+     "ПО Г. САНКТ-ПЕТЕРБУРГУ И ЛЕНИНГРАДСКОЙ ОБЛ. В ПРИМОРСКОМ Р-НЕ"),  # the region's 'Л' read 'Я'
+    ("ПО Г. САНКТ-ПЕТЕРБУРГУ И: ЛЕНИНГРАДСКОЙ ОБЛ.", "ПО Г. САНКТ-ПЕТЕРБУРГУ И ЛЕНИНГРАДСКОЙ ОБЛ."),  # a speck
+    ("пос. Ростов-на-Дону,: Ленинградская обл.", "пос. Ростов-на-Дону, Ленинградская обл."),
+    ("ГУ! МВД РОССИИ ПО СВЕРДЛОВСКОЙ ОБЛ.", "ГУ МВД РОССИИ ПО СВЕРДЛОВСКОЙ ОБЛ."),
     ("ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИИ ОМВД-РОССИИ ПО ОКТЯБРЬСКОМУ РАЙОНУ",
      "ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИИ ОМВД РОССИИ ПО ОКТЯБРЬСКОМУ РАЙОНУ"),  # a speck read as a hyphen
     ("ПРОГРАММА МВА", "ПРОГРАММА МВА"),
@@ -206,6 +215,9 @@ NAME_CASES = [
     ("Мамед оглы", "Мамед Оглы"),  # a word of its own indeed
     ("ИВАНОВ", "Иванов"),
     ("иванов", "Иванов"),
+    ("Варфоломеи", "Варфоломей"),  # 'Й' read without its breve: no name ends in a vowel and 'и'
+    ("НИКОЛАИ ТОЛСТОИ", "Николай Толстой"),
+    ("Гелашвили", "Гелашвили"),
     ("петрова-водкина", "Петрова-Водкина"),
     ("ПЕТРОВА - ВОДКИНА", "Петрова-Водкина"),
     ("Петрова–Водкина", "Петрова-Водкина"),  # en dash
@@ -520,6 +532,7 @@ DOC_NUMBER_RU_CASES = [
     ("А-00054", "А-00054"),
     ("INV-12", "INV-12"),  # I, N, V have no Cyrillic twin: Latin as read
     ("УТ-3296", "УТ-3296"),
+    ("A- 1485/2023", "А-1485/2023"),  # the hyphen ended OCR's word
     ("853", "853"),
     ("№", None),
 ]
@@ -546,6 +559,9 @@ DOC_NUMBER_CASES = [
 ]
 
 ORGANIZATION_CASES = [
+    ("ИП Симонов A. Ф.", "ИП Симонов А. Ф."),  # an initial read as its Latin twin
+    ("ИП Симонов Ф.A.", "ИП Симонов Ф.А."),
+    ("ООО Ромашка A. B. C.", "ООО Ромашка A. B. C."),  # Latin initials among Latin ones stay
     ('ЗАО "Новые технологии" —®', 'ЗАО "Новые технологии"'),  # a rule's end and a stamp's scrap
     ("ПАО «Логистик- -Центр»", "ПАО «Логистик-Центр»"),  # a hyphen read twice
     ("ООО «Ромашка»", "ООО «Ромашка»"),
@@ -756,10 +772,22 @@ def test_same_glyphs_in_other_script():
     ("(CARTER AND SONS SDN BHD", "CARTER AND SONS SDN BHD"),
     ("ROBERTS~ROGERS TRADING", "ROBERTS-ROGERS TRADING"),  # the hyphen read as a tilde
     ("REID— -SULLIVAN (M) SDN BHD", "REID-SULLIVAN (M) SDN BHD"),  # ... or as dashes round a space
+    ("ROBERTS-—-ROGERS TRADING", "ROBERTS-ROGERS TRADING"),  # ... or as three
+    ("ROBERT$ TRADING", "ROBERTS TRADING"),  # an S read as a dollar sign
+    ("ZAWIAJAYA FOOD M BEVERAGE SDN BHD", "ZAWIAJAYA FOOD N BEVERAGE SDN BHD"),  # 'N' for 'and' read 'M'
+    ("UNIHAKKA, INTERNATIONAL SDN BHD", "UNIHAKKA INTERNATIONAL SDN BHD"),  # a comma: names print none
+    ("AEON CO. (I) BHD", "AEON CO. (M) BHD"),  # the M of '(M)' read narrow
+    ("TRADING (I)", "TRADING (I)"),
     ("A - B TRADING", "A - B TRADING"),
     ("(M) SYARIKAT", "(M) SYARIKAT"),
     ("SYARIKAT (M) 12345", "SYARIKAT (M) 12345"),
     ("AEON CO. (M) BHD", "AEON CO. (M) BHD"),
+    ("HOLLAND-SHAH SDN, BHD.", "HOLLAND-SHAH SDN. BHD."),  # the stop read as a comma
+    ("HOWARD SDN: BHD.", "HOWARD SDN. BHD."),  # ... as a colon
+    ("HOLLAND-SHAH SDN.' BHD.", "HOLLAND-SHAH SDN. BHD."),  # ... with a speck
+    ("HOWARD SDN' BHD", "HOWARD SDN BHD"),  # a speck alone is no stop
+    ("RAY PLC (M) SDN BHD.", "RAY PLC (M) SDN BHD"),  # ... nor one after 'BHD' alone
+    ("HOWARD SDN. BHD", "HOWARD SDN. BHD"),
 ])
 def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected):
     assert normalize("business_name", raw) == expected
