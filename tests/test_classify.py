@@ -70,6 +70,9 @@ def test_an_invoice_title_starts_a_new_document_and_a_continuation_page_does_not
     assert continuation.doc_type == "invoice"
     documents = group_pages([first, continuation, second], DOCTYPES)
     assert [pages for _, pages, _ in documents] == [[0, 1], [2]]
+    # A number whose prefix's hyphen ended OCR's word.
+    third = classify_page("СЧЕТ-ФАКТУРА № М- 408/2022 от 20.05.2022\nПродавец: АО «Сибирские ресурсы»", DOCTYPES)
+    assert third.opens
 
 
 def test_a_receipts_head_starts_a_new_receipt():

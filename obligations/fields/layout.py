@@ -89,8 +89,8 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
 def _once(words: list[Word]) -> list[Word]:
     """Each word once: Tesseract may read the same print on two of its lines ('Отчества' on
     the name's line above and on its own), which made it the label of the name above, or
-    read a word's first letters again as a word of their own over it ('Л' over 'Листвянка',
-    which put an 'Л' into the place). The surer reading is kept. (Dropping any unsure word
+    read a word's first or last letters again as a word of their own over it ('Л' over
+    'Листвянка', which put an 'Л' into the place). The surer reading is kept. (Dropping any unsure word
     over a surer one was measured and not taken: Tesseract draws one box over several words
     now and then, '«Стрелков' over 'и партнеры»', and the words under it were lost.)"""
     kept: set[int] = set()
@@ -113,15 +113,16 @@ _BAND = 64  # pixels: the bands `_once` looks for a word's other reading in
 
 def _read_again(word: Word, other: Word) -> bool:
     """Whether `word` is `other` read again: the same text over it, or its first letters
-    from where it starts."""
+    from where it starts, or its last ones to where it ends."""
     if not _mostly_over(word.bbox, other.bbox):
         return False
     if word.text == other.text:
         return True
-    height = other.bbox[3] - other.bbox[1]
-    return (any(c.isalnum() for c in word.text) and len(word.text) < len(other.text)
-            and other.text.casefold().startswith(word.text.casefold())
-            and abs(word.bbox[0] - other.bbox[0]) <= height / 2)
+    if not any(c.isalnum() for c in word.text) or len(word.text) >= len(other.text):
+        return False
+    part, whole, near = word.text.casefold(), other.text.casefold(), (other.bbox[3] - other.bbox[1]) / 2
+    return (whole.startswith(part) and abs(word.bbox[0] - other.bbox[0]) <= near
+            or whole.endswith(part) and abs(word.bbox[2] - other.bbox[2]) <= near)
 
 
 def _mostly_over(a: Box, b: Box) -> bool:

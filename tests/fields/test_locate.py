@@ -538,9 +538,9 @@ def test_print_tesseract_read_twice_on_two_lines_counts_once():
     assert (got["first_name"].value, got["middle_name"].value) == ("Рюрик", "Филимонович")
 
 
-def test_a_words_first_letters_read_again_over_it_count_once():
+def test_a_words_first_or_last_letters_read_again_over_it_count_once():
     """'Л' read over 'Листвянка' as a word of its own: no 'Л' in the place. A word over
-    another that does not begin it stays."""
+    another that does not begin or end it stays."""
     rows = [(100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
             (200, 580, "Место рождения гор. Листвянка (Иркут.)")]
     page = page_of(rows)
@@ -550,7 +550,10 @@ def test_a_words_first_letters_read_again_over_it_count_once():
     assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value == "гор. Листвянка (Иркут.)"
     page.words[-1] = replace(page.words[-1], text="Ж")
     assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value != "гор. Листвянка (Иркут.)"
-    # Nor is a letter of the word from elsewhere in it ('и' under a box drawn over 'Мишин и').
+    # Its last letters, to where it ends, are read again too ('ЗА' and 'ВА' over 'ЗАХАРОВА').
+    page.words[-1] = Word("ка", (листвянка.bbox[2] - 30, y0 + 2, листвянка.bbox[2], y1), 64.0, листвянка.line)
+    assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value == "гор. Листвянка (Иркут.)"
+    # Not a letter of the word from elsewhere in it ('и' under a box drawn over 'Мишин и').
     page.words[-1] = replace(page.words[-1], text="я")
     assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value != "гор. Листвянка (Иркут.)"
 
