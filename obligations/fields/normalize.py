@@ -154,6 +154,9 @@ def normalize_text(raw: str) -> str | None:
     # 'ОТДЕЛОМ. УФМС': an abbreviation is cut before its ending, never after it) or after
     # the preposition 'по' ('ОТДЕЛОМ ПО. ВОПРОСАМ').
     s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
+    # ... nor after a preposition glued to its word ('В.СОВЕТСКОМ'), nor twice ('ОБЛ.. В').
+    s = _STOP_TWICE.sub(".", _PREPOSITION_STOP.sub(r"\1 ", s))
+    s = _PREPOSITION_CAPITAL.sub(lambda m: m[0].lower(), s)
     s = _SHORT_I_LOST.sub(_short_i, s)
     s = _LATIN_INITIAL.sub(lambda m: m[0].translate(_LAT_TO_CYR), s)
     s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", _POLICE_OFFICE_HYPHEN.sub(r"\1 ", s))
@@ -173,14 +176,14 @@ _SPECK_MARKS = "`'‘’“°^~¬"
 _CLOSING_MARKS = "\"”’'»`´"
 _SPECK_BETWEEN = re.compile(r"(?<=\d)°(?=[^\W\d_])")
 _MARK_BY_HYPHEN = re.compile(r"(?<=-)[`'‘’“°^~¬]+(?=\w)|(?<=\w)[`‘’“°^~¬]+(?=-)")  # 'ХАНТЫ- -`МАНСИЙСКИЙ'
-_EDGE_SCRAPS = "—–-®©™" + _SPECK_MARKS
+_EDGE_SCRAPS = "—–-®©™#" + _SPECK_MARKS
 
 
 def _without_dust_marks(s: str) -> str:
     s = _MARK_BY_HYPHEN.sub("", _SPECK_BETWEEN.sub(" ", s))
     tokens = [t for t in s.split(" ") if t.strip(_SPECK_MARKS)]
     # A dash or a sign alone at either end: a rule's end or a stamp's scrap ('ЗАО "Новые
-    # технологии" —®'), no part of a value.
+    # технологии" —®', 'ГОР. КОГАЛЫМ #'), no part of a value.
     # So is a stretch of a rule or an underline read with a few letters on it, mostly dashes
     # ('——_дд_до—————_—_—_—о—3' after a name).
     while len(tokens) > 1 and (not tokens[-1].strip(_EDGE_SCRAPS) or _rule_read(tokens[-1])):
@@ -246,7 +249,15 @@ _LATIN_INITIAL = re.compile(
 # A full stop after a whole Russian word ending the value (see normalize_text).
 _WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
 _INFLECTED_THEN_SPECK = re.compile(
-    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей)|по)\.(?= [А-Яа-яЁё])", re.IGNORECASE)
+    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью)|по)\.(?= [А-Яа-яЁё«\"])",
+    re.IGNORECASE)
+# 'В' glued to a word in the case it governs there ('В.СОВЕТСКОМ'): an initial's stop is
+# followed by a name ('В.ИВАНОВ'), a settlement's ('С.РЫЛЬСК') is another letter.
+_PREPOSITION_STOP = re.compile(r"(?<![\w.-])([Вв])\.(?=[А-ЯЁа-яё]{3,}(?:ОМ|ЕМ|ЫХ|ИХ|ом|ем|ых|их)\b)")
+# A preposition of one round letter between words in small letters, read as a capital (the
+# two differ only in size): 'Общество С ограниченной ответственностью'.
+_PREPOSITION_CAPITAL = re.compile(r"(?<=[а-яё] )[СОУКВ](?= [а-яё])")
+_STOP_TWICE = re.compile(r"(?<=[А-Яа-яЁё])\.\.(?=\s|$)")
 # 'Й' read without its breve where no Russian word has 'И' ('РАИОНЕ', 'КРАИ', 'НОВЫИ',
 # 'ЧУКОТСКИИ', 'ГОРОДСКОИ', 'НИЖНИИ': a noun's '-нии' has a vowel before it, 'ЛИНИИ';
 # 'РОССИИ', 'ГЕРОИ' are words).
@@ -266,9 +277,9 @@ _POLICE_OFFICE_MISREAD = re.compile(rf"\b({_POLICE_OFFICE}В)(?:Л\b|А(?= РО�
 # ... and one glued to 'РОССИИ' by a speck read as a hyphen ('ОМВД-РОССИИ').
 _POLICE_OFFICE_HYPHEN = re.compile(rf"\b({_POLICE_OFFICE}?В[ДЛ])[-–—](?=РОССИИ\b)")
 # A main office is printed 'ГУ МВД', with its space, which OCR loses now and then ('ГУМВД');
-# so is the space between an office and 'РОССИИ' ('ГУМВДРоссии', 'УФМСРОССИИ').
+# so is the space between an office and 'РОССИИ' ('ГУМВДРоссии', 'УФМСРОССИИ', 'УФМС.РОССИИ').
 _MAIN_OFFICE_GLUED = re.compile(r"\bГУМВД(?=\b|Р(?:ОССИИ|оссии)\b)")
-_OFFICE_GLUED = re.compile(r"\b([А-ЯЁ]*(?:ВД|ФМС))(?=Р(?:ОССИИ|оссии)\b)")
+_OFFICE_GLUED = re.compile(r"\b([А-ЯЁ]*(?:ВД|ФМС))[.,]?(?=Р(?:ОССИИ|оссии)\b)")
 # 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
 _CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
@@ -486,6 +497,9 @@ def normalize_place(raw: str) -> str | None:
     reads 'г. Уфа' as 'Г. Уфа'. In a place printed in capitals ('Г. УФА') it stays."""
     # No place of birth opens with a quote: a speck ('„г. Москва').
     raw = raw.lstrip(" „“”\"'")
+    # A village's 'С.' read as a copyright sign ('©. РЫЛЬСК'), a city's 'г.' as a one ('1
+    # Краснодар'): no place opens with either.
+    raw = _CITY_AS_ONE.sub("Г. ", _VILLAGE_AS_SIGN.sub("С", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
     # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК').
@@ -511,6 +525,8 @@ def normalize_place(raw: str) -> str | None:
 # reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6').
 _LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
+_VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
+_CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]|[А-ЯЁ]{2})")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")
 _T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР)\.(?= ?[А-ЯЁ])")

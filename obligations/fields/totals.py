@@ -228,10 +228,12 @@ def _last(amounts: dict[int, list[_Amount]], rows: list[int]) -> Decimal | None:
 
 
 def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None) -> Found | None:
-    """An invoice's total row prints three amounts: without tax, the tax, with tax. Where the
-    last is not their sum (a stamp over it read '687.46' for 16187.40) and the row's other
-    amount was taken, the sum of the first two is the total when the page prints it elsewhere
-    (the goods table's last column): a figure read there, which the row's arithmetic confirms."""
+    """An invoice's total row prints three amounts: without tax, the tax, with tax. Where a
+    total picked as its row's largest amount sits on a row that adds up, or would with one
+    digit of its first amount misread, the last amount is the total. Where the last is not
+    their sum (a stamp over it read '687.46' for 16187.40) and the row's other amount was
+    taken, the sum of the first two is the total when the page prints it elsewhere (the
+    goods table's last column): a figure read there, which the row's arithmetic confirms."""
     if chosen is None or chosen.bbox is None or chosen.page is None:
         return chosen
     model = next((m for m in models if m.page.page == chosen.page), None)
@@ -239,10 +241,22 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
     if row is None:
         return chosen
     money = re.compile(expand(spec.pattern or "{money}"))
-    amounts = [Decimal(v) for m in money.finditer(join_words(row.words)[0]) if (v := normalize("money", m.group()))]
-    if len(amounts) < 3 or amounts[-3] + amounts[-2] == amounts[-1]:
+    row_text, row_spans = join_words(row.words)
+    matches = [(Decimal(v), m.span()) for m in money.finditer(row_text) if (v := normalize("money", m.group()))]
+    amounts = [value for value, _ in matches]
+    if len(amounts) < 3:
         return chosen
-    total = amounts[-3] + amounts[-2]
+    part, tax, last = amounts[-3:]
+    if spec.pick == "largest" and (part + tax == last or (last > tax and _misread(part, last - tax))):
+        # The row adds up, or does with one digit of its first amount misread ('905 117,11'
+        # for 505 117,11, larger than the total it sums to): its last amount is the total.
+        if chosen.value == f"{last:.2f}":
+            return chosen
+        found = found_in(spec, Candidate(row.words, model.page.page, "label"), row_text, row_spans, matches[-1][1])
+        return chosen if found is None else found
+    if part + tax == last:
+        return chosen
+    total = part + tax
     for other in model.rows:
         text, spans = join_words(other.words)
         for match in money.finditer(text):

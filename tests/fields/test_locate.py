@@ -1000,6 +1000,22 @@ def test_an_amount_read_with_a_space_after_its_decimal_comma_is_one_amount():
                               (100, 400, "Всего к оплате 553 961-00 Хх 110 792-20 664 753-20")])["total"] == "664753.20"
 
 
+def test_an_invoice_total_rows_arithmetic_tells_its_total_from_a_misread_larger_part():
+    """'905 117,11' for 505 117,11 is the row's largest amount; the row adds up to its last
+    one with that digit read right, so the last is the total. A speck read as a stop before
+    the total ('.550 470,60') is no part of it."""
+    got = values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
+                             (100, 400, "Всего к оплате 905 117,11 х 101 023,42 606 140,53.")])
+    assert got["total"] == "606140.53"
+    got = values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
+                             (100, 400, "Всего к оплате —458 725,50, Хх 91 745,10 .550 470,60")])
+    assert got["total"] == "550470.60"
+    # Amounts that neither add up nor would with one digit of the first changed: the largest.
+    got = values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."),
+                             (100, 400, "Всего к оплате 905 117,11 х 101 023,42 806 140,73.")])
+    assert got["total"] == "905117.11"
+
+
 def test_a_date_that_lost_one_separator_to_a_fax_is_read():
     got = values("passport", [
         (100, 100, "Паспорт выдан ОВД ПРИМОРСКОГО РАЙОНА Г. НОВОСИБИРСКА"),
