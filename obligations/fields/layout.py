@@ -90,9 +90,10 @@ def _once(words: list[Word]) -> list[Word]:
     """Each word once: Tesseract may read the same print on two of its lines ('Отчества' on
     the name's line above and on its own), which made it the label of the name above, or
     read a word's first or last letters again as a word of their own over it ('Л' over
-    'Листвянка', which put an 'Л' into the place). The surer reading is kept. (Dropping any unsure word
-    over a surer one was measured and not taken: Tesseract draws one box over several words
-    now and then, '«Стрелков' over 'и партнеры»', and the words under it were lost.)"""
+    'Листвянка', which put an 'Л' into the place). The surer reading is kept. (Dropping any
+    unsure word over a surer one was measured and not taken: Tesseract draws one box over
+    several words now and then, '«Стрелков' over 'и партнеры»', and the words under it were
+    lost.)"""
     kept: set[int] = set()
     bands: dict[int, list[Word]] = {}  # kept words by the bands of the page their boxes cross
 

@@ -498,8 +498,8 @@ def normalize_place(raw: str) -> str | None:
     # No place of birth opens with a quote: a speck ('„г. Москва').
     raw = raw.lstrip(" „“”\"'")
     # A village's 'С.' read as a copyright sign ('©. РЫЛЬСК'), a city's 'г.' as a one ('1
-    # Краснодар'): no place opens with either.
-    raw = _CITY_AS_ONE.sub("Г. ", _VILLAGE_AS_SIGN.sub("С", raw))
+    # Краснодар'): no place opens with either, nor with a one before its abbreviation.
+    raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", _VILLAGE_AS_SIGN.sub("С", raw)))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
     # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК').
@@ -526,7 +526,9 @@ def normalize_place(raw: str) -> str | None:
 _LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
-_CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]|[А-ЯЁ]{2})")
+_CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")
+# ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
+_SPECK_BEFORE_SETTLEMENT = re.compile(r"^1[.,]? (?=(?:[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Сс])\.)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")
 _T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР)\.(?= ?[А-ЯЁ])")
