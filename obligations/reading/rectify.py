@@ -178,7 +178,9 @@ def _masks(blur: np.ndarray, lab: np.ndarray):
     ring = np.concatenate([lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3),
                            lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]).astype(np.float32)
     ref = np.median(ring, axis=0).round().astype(np.uint8)
-    diff = cv2.absdiff(lab, np.empty_like(lab) + ref)
+    # (The frame's colour everywhere: `np.empty_like(lab) + ref` added it to uninitialised
+    # memory, and the same page found its corners or not depending on what ran before.)
+    diff = cv2.absdiff(lab, np.ascontiguousarray(np.broadcast_to(ref, lab.shape)))
     dist = cv2.transform(diff, np.array([[1.0, 1.0, 1.0]]))  # L1, saturating at 255
     _, far = cv2.threshold(dist, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     yield clean(far)
