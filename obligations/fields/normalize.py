@@ -223,16 +223,18 @@ def _in_capitals(s: str) -> str:
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 
 
+# A city's, a town's, a settlement's and a village's abbreviations ('г.', 'гор.', 'пос.', 'дер.').
+_SETTLEMENT_ABBREVIATION = r"[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР"
 # 'Г, НИЖНИЙ ТАГИЛ', 'РЕСП, МАРИЙ-ЭЛ': a settlement's or a republic's abbreviation always
 # ends with a full stop, which OCR reads as a comma now and then.
 # So does a speck above it, read as ';' or ':' ('ГОР; БАРГУЗИН', 'РАЙОНУ Г: НОВОСИБИРСКА').
-_SETTLEMENT_COMMA = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Рр]есп|РЕСП)[,;:](?= [А-ЯЁ])")
+_SETTLEMENT_COMMA = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}|[Рр]есп|РЕСП)[,;:](?= [А-ЯЁ])")
 # ... or drops it ('ГОР ЧЕЛЯБИНСК'): an abbreviation of more than one letter is no word of its
 # own (a one-letter one may be a preposition: 'с', 'в').
 # A city's 'г' is no word either, unlike 'с' or 'в'.
-_SETTLEMENT_UNDOTTED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Рр]есп|РЕСП)(?= [А-ЯЁ])")
+_SETTLEMENT_UNDOTTED = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}|[Рр]есп|РЕСП)(?= [А-ЯЁ])")
 # 'г.Екатеринбурга', 'ГОР.САМАРА': the space after the abbreviation, as the form prints it.
-_ABBREVIATION_GLUED = re.compile(r"(?<![\w.-])([Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Оо]бл|ОБЛ|[Рр]есп|РЕСП)\.(?=[А-ЯЁ])")
+_ABBREVIATION_GLUED = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}|[Оо]бл|ОБЛ|[Рр]есп|РЕСП)\.(?=[А-ЯЁ])")
 # A region's 'обл.' ends with its full stop as well: 'ПО ЧЕЛЯБИНСКОЙ ОБЛ'.
 _REGION_UNDOTTED = re.compile(r"(?<![\w.-])(ОБЛ|[Оо]бл)(?![\w.-])")
 # ... and its 'Л' read 'Я' ('ЛЕНИНГРАДСКОЙ ОБЯ В ПРИМОРСКОМ'): no word 'ОБЯ'.
@@ -528,7 +530,7 @@ _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
 _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
-_SPECK_BEFORE_SETTLEMENT = re.compile(r"^1[.,]? (?=(?:[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Сс])\.)")
+_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^1[.,]? (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")
 _T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР)\.(?= ?[А-ЯЁ])")
