@@ -154,8 +154,10 @@ def normalize_text(raw: str) -> str | None:
     # 'ОТДЕЛОМ. УФМС': an abbreviation is cut before its ending, never after it) or after
     # the preposition 'по' ('ОТДЕЛОМ ПО. ВОПРОСАМ').
     s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
-    # ... nor after a preposition glued to its word ('В.СОВЕТСКОМ'), nor twice ('ОБЛ.. В').
+    # ... nor after a preposition glued to its word ('В.СОВЕТСКОМ'), nor twice ('ОБЛ.. В'),
+    # nor opening a word after a space ('в .Фрунзенском').
     s = _STOP_TWICE.sub(".", _PREPOSITION_STOP.sub(r"\1 ", s))
+    s = _STOP_OPENING_WORD.sub(lambda m: m[1][:-1] + ". " if m[1] else "", s)
     s = _PREPOSITION_CAPITAL.sub(lambda m: m[0].lower(), s)
     s = _SHORT_I_LOST.sub(_short_i, s)
     s = _LATIN_INITIAL.sub(lambda m: m[0].translate(_LAT_TO_CYR), s)
@@ -260,6 +262,9 @@ _PREPOSITION_STOP = re.compile(r"(?<![\w.-])([Вв])\.(?=[А-ЯЁа-яё]{3,}(?:
 # two differ only in size): 'Общество С ограниченной ответственностью'.
 _PREPOSITION_CAPITAL = re.compile(r"(?<=[а-яё] )[СОУКВ](?= [а-яё])")
 _STOP_TWICE = re.compile(r"(?<=[А-Яа-яЁё])\.\.(?=\s|$)")
+# A stop after a space, glued to the word after it ('в .Фрунзенском районе'): Russian print
+# sets none so; a settlement's stop read after its space ('г .Москва') goes back to it.
+_STOP_OPENING_WORD = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}\s)?(?<=\s)\.(?=[А-ЯЁа-яё]{{2}})")
 # 'Й' read without its breve where no Russian word has 'И' ('РАИОНЕ', 'КРАИ', 'НОВЫИ',
 # 'ЧУКОТСКИИ', 'ГОРОДСКОИ', 'НИЖНИИ': a noun's '-нии' has a vowel before it, 'ЛИНИИ';
 # 'РОССИИ', 'ГЕРОИ' are words).
@@ -337,7 +342,38 @@ def normalize_address(raw: str) -> str | None:
     s = _NUMBER_SIGN.sub("NO", s)
     s = _NUMBER_SIGN_ZERO.sub("NO", s)
     s = _SPECK_AFTER_COMMA.sub(", ", s)
+    s = _POSTCODE_PAIR.sub(_british_postcode, s)
     return _NUMBER_COMMA.sub("NO.", _SPECK_BEFORE_WORD.sub("", s))
+
+
+# A British postcode ('W0 6NZ', 'IM97 0HZ', 'M0C 6JS'): an outward part of one or two letters, a
+# digit and at most one more digit or letter, then an inward part of a digit and two letters. OCR
+# reads a round zero as O and a one as I, and back; the shape says which was printed. Where the
+# outward part fits as read ('WO1' could be 'W01'), it stays.
+_POSTCODE_PAIR = re.compile(r"(?<![\w.])([A-Z0-9]{2,4}) ([0-9OI][A-Z]{2})(?!\w)")
+_AS_DIGIT = str.maketrans("OI", "01")
+_AS_LETTER = str.maketrans("01", "OI")
+# Words an address prints before a number ('NO 1ST FLOOR', 'LOT 5'), and words that look like
+# an inward part ('BLOCK B1 OFF JALAN ...').
+_NOT_POSTCODE = {"NO", "LOT", "OFF", "OLD", "ONE", "OUR", "OUT", "OWN", "INN"}
+_ORDINAL = re.compile(r"\d(?:ST|ND|RD|TH)")
+
+
+def _british_postcode(m: re.Match[str]) -> str:
+    outward, inward = m.group(1), m.group(2)
+    if (not any(ch.isdigit() for ch in m.group()) or outward in _NOT_POSTCODE or inward in _NOT_POSTCODE
+            or _ORDINAL.fullmatch(inward.translate(_AS_DIGIT))):
+        return m.group()
+    readings = []
+    for area in (1, 2):
+        if area + 1 <= len(outward) <= area + 2:
+            reading = (outward[:area].translate(_AS_LETTER) + outward[area].translate(_AS_DIGIT)
+                       + outward[area + 1:])
+            if reading[:area].isalpha() and reading[area].isdigit():
+                readings.append((sum(a != b for a, b in zip(reading, outward)), reading))
+    if not readings:
+        return m.group()
+    return min(readings)[1] + " " + inward[0].translate(_AS_DIGIT) + inward[1:]
 
 
 # A speck read as a full stop after a comma ('SMITH SQUARE,.G4 7HN'), where a space was, or

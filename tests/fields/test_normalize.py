@@ -176,6 +176,9 @@ TEXT_CASES = [
     ("ОТДЕЛОМ УФМС РОССИИ ПО САМАРСКОЙ ОБЛ. В.СОВЕТСКОМ РАЙОНЕ", "ОТДЕЛОМ УФМС РОССИИ ПО САМАРСКОЙ ОБЛ. В СОВЕТСКОМ РАЙОНЕ"),
     ("В.ИВАНОВ", "В.ИВАНОВ"),  # an initial: its stop stays
     ("ПО НИЖЕГОРОДСКОЙ ОБЛ.. В ПРОМЫШЛЕННОМ Р-НЕ", "ПО НИЖЕГОРОДСКОЙ ОБЛ. В ПРОМЫШЛЕННОМ Р-НЕ"),  # a stop twice
+    # A stop opening a word after a space: a speck, or a settlement's stop read after its space.
+    ("по Краснодарскому краю в .Фрунзенском районе", "по Краснодарскому краю в Фрунзенском районе"),
+    ("РОВД г .Самары", "РОВД г. Самары"),
     ("ОТДЕЛЕНИЕМ УФМС.РОССИИ ПО КРАСНОДАРСКОМУ КРАЮ", "ОТДЕЛЕНИЕМ УФМС РОССИИ ПО КРАСНОДАРСКОМУ КРАЮ"),
     ("ДЕР. ЩЕЛЬЯЮР, ЧУКОТСКИЙ. АО", "ДЕР. ЩЕЛЬЯЮР, ЧУКОТСКИЙ АО"),  # a stop after a whole adjective
     ("ГОР. КОГАЛЫМ #", "ГОР. КОГАЛЫМ"),  # a sign alone at the end
@@ -830,7 +833,10 @@ def test_date_pattern_finds_receipt_dates():
     regex = re.compile(expand("{date}"))
     for text, date in [("ORD #07 -REG #19- 10/03/2018 17:24:07", "10/03/2018"),
                        ("24 Mar 18 09:12:41 PM", "24 Mar 18"), ("Date: 2018/02/22 13:34", "2018/02/22"),
-                       ("05 Mar: 2018", "05 Mar: 2018")]:
+                       ("05 Mar: 2018", "05 Mar: 2018"),
+                       # a speck read as a quote between the day and the month
+                       ("Дата рождения 28 ‘сентября 1969 г.", "28 ‘сентября 1969 г."),
+                       ("выдан 03 'мая 2015", "03 'мая 2015")]:
         found = [m.group() for m in regex.finditer(text)]
         assert date in found, (text, found)
 
@@ -858,6 +864,16 @@ def test_date_pattern_finds_receipt_dates():
     ("NO. 1, SMITH SQUARE,.G4 7HN NEW SHIRLEY SELANGOR.", "NO. 1, SMITH SQUARE, G4 7HN NEW SHIRLEY SELANGOR."),
     ("61, BROOKS .TRAFFICWAY, SS6R 9SY", "61, BROOKS TRAFFICWAY, SS6R 9SY"),
     ("LOT P.T. 2811, JALAN ANGSA", "LOT P.T. 2811, JALAN ANGSA"),
+    # A British postcode's zeros read as O and its I as a one, where its shape tells them apart;
+    # an outward part that fits as read stays ('WO1'), as do words like it ('NO 31G', 'B1 OFF').
+    ("13, ALBERT STATION, WO 6NZ JACOBSIDE", "13, ALBERT STATION, W0 6NZ JACOBSIDE"),
+    ("35, BARBARA PARKWAYS, MOC 6JS PORT MOLLY", "35, BARBARA PARKWAYS, M0C 6JS PORT MOLLY"),
+    ("1, JASON CLIFFS, 1M97 OHZ SOUTH ALICESHIRE", "1, JASON CLIFFS, IM97 0HZ SOUTH ALICESHIRE"),
+    ("NO. 6, CARR MANOR, WO1 OJN NORTH JENNA", "NO. 6, CARR MANOR, WO1 0JN NORTH JENNA"),
+    ("NO 31G, JALAN SEPADU", "NO 31G, JALAN SEPADU"),
+    ("LOT 276 JALAN BANTING", "LOT 276 JALAN BANTING"),
+    ("BLOCK B1 OFF JALAN AMPANG", "BLOCK B1 OFF JALAN AMPANG"),
+    ("NO 1ST FLOOR", "NO 1ST FLOOR"),
 ])
 def test_receipt_address(raw, expected):
     assert normalize("address", raw) == expected
