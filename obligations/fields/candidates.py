@@ -56,27 +56,16 @@ def label_candidates(spec: FieldSpec, doctype: DocType, models: list[PageModel])
     return candidates
 
 
-# The line a fax machine prints over what it sends: the time sent, the sender, the page count
-# ('18/06/2023 11:03 FROM: +7 495 154 33 95 P.001/004', 'FAX ... PAGE 1/2', 'стр. 1 из 3').
-# The page count may be read glued to the number before it ('+7 343 333 64 23P.001/001').
-TRANSMISSION_HEADER = re.compile(
-    r"\b\d{1,2}:\d{2}\b.*(?:(?:\b|(?<=\d))P\.? ?0*\d{1,3}/0*\d{1,3}\b|\bPAGE \d+ ?(?:/|OF) ?\d+\b|\bСТР\. ?\d+ ?(?:/|ИЗ) ?\d+)"
-    r"|\b(?:FROM|FAX|ФАКС|ОТ):? ?\+?\d[\d ()-]{6,}.*(?:\b|(?<=\d))P\.? ?0*\d{1,3}/0*\d{1,3}\b",
-    re.IGNORECASE)
-
-
 # A row that opens with a postcode, after at most a caption: 'Адрес: 417183, г. Москва'.
 POSTAL_ADDRESS = re.compile(r"^(?:\S+\s+)?\d{6},")
 
 
 def pattern_candidates(spec: FieldSpec, models: list[PageModel]) -> list[Candidate]:
-    """Every row of every page, in reading order (reversed for a field picked last), but a
-    fax's transmission header: its date and number are the fax's, not the document's."""
+    """Every row of every page, in reading order (reversed for a field picked last)."""
     everywhere = [
         Candidate(row.words, model.page.page, "vertical" if row.standalone else "pattern")
         for model in models
         for row in model.rows
-        if not TRANSMISSION_HEADER.search(" ".join(w.text for w in row.words))
     ]
     if spec.pick == "last":
         everywhere.reverse()

@@ -75,7 +75,7 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
     # A text layer's words are the print itself: a dash between spaces ('ОСЕТИЯ - АЛАНИЯ') is
     # no speck there.
     words = page.words if page.text_source == "text_layer" else _once([w for w in page.words if not is_noise(w)])
-    rows = build_rows(split_glued_labels(_off_vertical_text(words)))
+    rows = build_rows(split_glued_labels(_off_vertical_text(_off_transmission_header(words, page.height))))
     model = PageModel(page, rows)
     owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]
     owners += [(g.id, label) for g in doctype.groups for label in g.labels]
@@ -180,6 +180,33 @@ def _off_vertical_text(words: list[Word]) -> list[Word]:
         if covered < area / 2 or id(word) in own:
             kept.append(word)
     return kept
+
+
+def _off_transmission_header(words: list[Word], page_height: int) -> list[Word]:
+    """The words less a fax's transmission header, which the receiving machine prints along
+    the page's top or foot ('21/01/2019 14:19 FROM: +7 499 201 47 67 P.001/004'): its date
+    and numbers are the transmission's, never the document's (a receipt's date was taken
+    from it). The band is read as one line: a second reading may have split it."""
+    edge = HEADER_SHARE * page_height
+    for in_band in (lambda w: w.bbox[3] <= edge, lambda w: w.bbox[1] >= page_height - edge):
+        band = sorted((w for w in words if in_band(w)), key=lambda w: w.bbox[0])
+        text = " ".join(w.text for w in band)
+        if TRANSMISSION_HEADER.search(text) or _SENDER.search(text) and _CLOCK.search(text):
+            words = [w for w in words if not in_band(w)]
+    return words
+
+
+HEADER_SHARE = 0.06  # a transmission header lies within this share of the page's height from its edge
+# The time sent and the page count ('14:19 ... P.001/004', 'FAX ... PAGE 1/2', 'стр. 1 из 3'), or
+# the sender's number and the page count. The page count may be read glued to the number before it
+# ('+7 343 333 64 23P.001/001'), its stop as a digit ('P1001/004').
+_PAGE_COUNT = r"(?:\b|(?<=\d))P[.,1]? ?0*\d{1,3}/0*\d{1,3}\b"
+TRANSMISSION_HEADER = re.compile(
+    rf"\b\d{{1,2}}:\d{{2}}\b.*(?:{_PAGE_COUNT}|\bPAGE \d+ ?(?:/|OF) ?\d+\b|\bСТР\. ?\d+ ?(?:/|ИЗ) ?\d+)"
+    rf"|\b(?:FROM|FAX|ФАКС|ОТ):? ?\+?\d[\d ()-]{{6,}}.*{_PAGE_COUNT}",
+    re.IGNORECASE)
+_SENDER = re.compile(r"(?i)\b(?:FROM|FAX|ФАКС|ОТ)\s*:")  # with the time sent, when the page count is lost
+_CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
 
 
 def split_glued_labels(words: list[Word]) -> list[Word]:

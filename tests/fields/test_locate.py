@@ -195,6 +195,19 @@ def test_receipt_layout_fields(company_number):
                    "date": "2018-12-25", "total": "9.00"}
 
 
+def test_a_fax_transmission_header_gives_no_date_a_document_at_the_top_keeps_its_own():
+    receipt = [(300, 300, "ABC TRADING SDN BHD"), (300, 350, "NO. 12, JALAN BESAR,"), (300, 500, "TOTAL 9.00")]
+    header = [(50, 20, "21/01/2019 14:19 FROM: +7 499 201 47 67"), (1900, 20, "P1001/004")]  # its stop read '1'
+    # The receiving machine's date is not the receipt's: none rather than a wrong one; also
+    # where its page count is lost, or the header is printed at the page's foot.
+    assert values("receipt", header + receipt)["date"] is None
+    assert values("receipt", header[:1] + receipt)["date"] is None
+    assert values("receipt", receipt + [(50, 2900, "21/01/2019 14:19 FROM: +7 499 201 47 67")])["date"] is None
+    assert values("receipt", header + receipt + [(300, 400, "DATE: 25/12/2018 10:32")])["date"] == "2018-12-25"
+    # A receipt cropped tight, its own date and time on its top line: kept.
+    assert values("receipt", [(300, 20, "DATE: 25/12/2018 10:32")] + receipt)["date"] == "2018-12-25"
+
+
 def test_label_wrapped_over_two_lines_of_a_narrow_column():
     got = values("snils", [
         (100, 40, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО № 112-233-445 95"),
