@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..backends.base import Backend, PageText, mean_confidence, union_box
+from ..backends.base import Backend, PageText, Word, mean_confidence, union_box
 from ..doctypes import DocType
 from ..fields.locate import PHRASE_GAP, SURE_CONF
-from .regions import UNSURE_CONF, covered, grown, inside, located
+from .regions import UNSURE_CONF, covered, grown, inside, located, median_height, overlap_area
 
 
 def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Backend) -> None:
@@ -25,21 +25,30 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
         within = [w for w in page.words if inside(w.bbox, value.bbox)]
         if not within:
             continue
-        height = sorted(w.bbox[3] - w.bbox[1] for w in within)[len(within) // 2]
+        height = median_height(within)
         beside = [w for w in page.words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1
                   and w.bbox[2] >= x0 - PHRASE_GAP * height and w.bbox[0] <= x1 + PHRASE_GAP * height]
-        unsure = [w for w in beside if w.conf < UNSURE_CONF and w.bbox[2] - w.bbox[0] >= height]  # a word's size, no speck
+        # A word's size, no speck ('г.' before a settlement's name is about half as wide as the
+        # name is tall), nor a stroke of a signature or a stamp across the lines.
+        unsure = [w for w in beside if w.conf < UNSURE_CONF and w.bbox[2] - w.bbox[0] >= WORD_SIZE * height
+                  and w.bbox[3] - w.bbox[1] <= TALL * height]
         in_pieces = spec.normalize == "name" and len((value.raw or "").split()) > 1
         if not unsure and not in_pieces and mean_confidence(within) >= SURE_CONF:
             continue
         box = grown(union_box([value.bbox] + [w.bbox for w in unsure]), max(4, height // 2), page)
-        before = [w for w in page.words if inside(w.bbox, box)]
-        again = [w for w in backend.read_region(image, box, 0, doctype.ocr_lang) if inside(w.bbox, box)]
+        # Only the value's line is compared and taken: the margin, or a value's box stretched by
+        # a stamp's stroke, may take in the next line. A word the box cuts ('чество' of the
+        # caption 'Отчество') is no reading of it.
+        middle = sorted((w.bbox[1] + w.bbox[3]) / 2 for w in within)[len(within) // 2]
+        before = [w for w in page.words if inside(w.bbox, box) and _on_line(w, middle, height)]
+        again = [w for w in backend.read_region(image, box, 0, doctype.ocr_lang)
+                 if inside(w.bbox, box) and _on_line(w, middle, height) and not _cut(w, box, page)]
         if not again:
             continue
-        # Each new word on the line of the old word nearest it: read with its label, not as
-        # a region's row of its own.
-        again = [replace(w, line=min(before, key=lambda old: abs(old.bbox[1] + old.bbox[3] - w.bbox[1] - w.bbox[3])).line)
+        # Each new word on the line of the old word it lies over most, else of the one nearest
+        # it: read with its label, not as a region's row of its own (nor on a scrap's line).
+        again = [replace(w, line=min(before, key=lambda old: (-overlap_area(old.bbox, w.bbox),
+                                                             abs(old.bbox[1] + old.bbox[3] - w.bbox[1] - w.bbox[3]))).line)
                  for w in again]
         surer = mean_confidence(again) >= max(SURE_CONF, mean_confidence(before) + MORE_SURE)
         one_name = (in_pieces and len(again) == 1 and again[0].conf >= SURE_CONF
@@ -51,4 +60,16 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
             page.words = [w for w in page.words if not (inside(w.bbox, box) and covered(w.bbox, covering))] + again
 
 
+def _on_line(word: Word, middle: float, height: int) -> bool:
+    return abs((word.bbox[1] + word.bbox[3]) / 2 - middle) <= height / 2
+
+
+def _cut(word: Word, box, page: PageText) -> bool:
+    """Whether `word`, read in `box`, runs into the box's left or right side, short of the page's."""
+    return (0 < box[0] and word.bbox[0] <= box[0] + CUT_MARGIN) or (box[2] < page.width and word.bbox[2] >= box[2] - CUT_MARGIN)
+
+
+WORD_SIZE = 0.5  # share of the value's height an unsure word's width reaches
+TALL = 1.5  # times the value's height: no word of its line is taller
+CUT_MARGIN = 1  # pixels: a word read this near a region's side runs on past it
 MORE_SURE = 10  # points of mean confidence a second reading must gain to replace the first

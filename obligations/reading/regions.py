@@ -34,16 +34,18 @@ def swapped_in(words: list[Word], reading: list[Word], box) -> list[Word]:
 
 def covered(box, words: list[Word]) -> bool:
     """Whether any of `words` (sorted by top) overlaps a fifth or more of `box`."""
-    x0, y0, x1, y1 = box
-    area = max(1, (x1 - x0) * (y1 - y0))
+    area = max(1, (box[2] - box[0]) * (box[3] - box[1]))
     for word in words:
-        wx0, wy0, wx1, wy1 = word.bbox
-        if wy0 >= y1:
+        if word.bbox[1] >= box[3]:
             break
-        overlap = max(0, min(x1, wx1) - max(x0, wx0)) * max(0, min(y1, wy1) - max(y0, wy0))
-        if overlap >= area / 5:
+        if overlap_area(box, word.bbox) >= area / 5:
             return True
     return False
+
+
+def overlap_area(a, b) -> int:
+    """The area boxes `a` and `b` share."""
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def grown(bbox, margin: int, page: PageText) -> Box:

@@ -356,6 +356,42 @@ def test_an_unsure_scrap_beside_a_value_is_read_again_with_it():
     assert locate_fields(DOCTYPES["invoice"], [page])["seller_name"].value == "ООО «Нефтеторг»"
 
 
+def test_a_settlements_abbreviation_read_as_a_scrap_before_its_name_is_read_again_with_it():
+    """'г.' before 'Москва' read 'тг' at 2 %: narrower than the name is tall, still a word's size."""
+    backend = FixedRegionBackend(reading=[("г.", 90.0), ("Москва", 96.0)])
+    words = [w for i, line in enumerate(PASSPORT_LINES) for w in _line(*line, i)]
+    words += _line(100, 540, "Место рождения", "place")
+    words += [Word("тг", (430, 550, 455, 574), 2.0, "place"), Word("Москва", (470, 540, 602, 580), 96.0, "place")]
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert locate_fields(DOCTYPES["passport"], [page])["birth_place"].value == "г. Москва"
+
+
+def test_a_value_read_again_keeps_its_caption_and_its_line():
+    """A stamp's scrap (0 %) between a caption and its value: the region read again cuts the
+    caption ('чество' of 'Отчество'), which replaces nothing, and the value read again stays on
+    the caption's line, not on the scrap's."""
+
+    @dataclass
+    class Cutting(RecordingBackend):
+        def read_region(self, image, box, angle, lang=None, flatten=False):
+            if angle:
+                return []
+            self.regions.append((box, angle, lang))
+            return [Word("чество", (box[0], 468, 276, 500), 86.0, ("region", 0, box, 1)),
+                    Word("ИВАНОВНА", (300, 466, 476, 502), 95.0, ("region", 0, box, 1))]
+
+    words = [w for i, line in enumerate(PASSPORT_LINES[:3]) for w in _line(*line, i)]
+    words += _line(100, 340, "Фамилия ОРЛОВА", "last")
+    words += _line(100, 460, "Отчество", "middle") + [Word("ИВАНОВНА", (300, 460, 476, 500), 92.0, "middle")]
+    words += [Word("160.", (240, 470, 330, 496), 0.0, "scrap")]
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], Cutting())
+    assert "Отчество" in [w.text for w in page.words] and "чество" not in [w.text for w in page.words]
+    assert {w.line for w in page.words if w.text == "ИВАНОВНА"} == {"middle"}
+    assert locate_fields(DOCTYPES["passport"], [page])["middle_name"].value == "Ивановна"
+
+
 def test_sure_values_are_not_read_again_and_a_reading_no_surer_changes_nothing():
     backend = FixedRegionBackend(reading=[("ОРЛОВ", 50.0)])
     page = _passport_page(("ОРЛОВА", 96.0))
@@ -423,7 +459,7 @@ def test_a_new_reading_reaching_into_the_next_line_leaves_that_lines_words():
             if angle:
                 return []
             self.regions.append((box, angle, lang))
-            return [Word("ОРЛОВА", (100, 330, 500, 395), 96.0, ("region", 0, box, 1))]
+            return [Word("ОРЛОВА", (290, 330, 420, 395), 96.0, ("region", 0, box, 1))]
 
     words = [w for i, line in enumerate(PASSPORT_LINES[:2]) for w in _line(*line, i)]
     words += _line(100, 340, "Фамилия", "last") + [Word("орлов", (300, 340, 410, 380), 43.0, "last")]
