@@ -48,6 +48,24 @@ def test_label_left_of_value_and_stop_at_next_label():
     assert got["birth_place"] == "ГОР. ТУЛА"
 
 
+def test_a_division_codes_hyphen_read_as_a_stop():
+    got = values("passport", [
+        (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
+        (100, 160, "«16» июня 2014 г. 712.094"),
+        (100, 210, "Дата выдачи Код подразделения"),
+    ])
+    assert (got["issue_date"], got["division_code"]) == ("2014-06-16", "712-094")
+
+
+def test_a_speck_between_the_passport_series_pairs_read_as_a_stop():
+    got = values("passport", [
+        (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
+        (100, 160, "Дата выдачи 01.02.2010 Код подразделения 770-001"),
+        (1900, 400, "70.14 164116"),
+    ])
+    assert got["series_number"] == "7014 164116"
+
+
 def test_captions_under_values_and_multi_line_value_above():
     got = values("passport", [
         (100, 100, "ОТДЕЛОМ УФМС РОССИИ ПО РЕСПУБЛИКЕ"),
