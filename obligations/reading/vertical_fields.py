@@ -34,8 +34,10 @@ def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backe
         # strips the other misses). Of the two directions, the one whose reading holds the field;
         # where both or neither do, the surer one (text turned the wrong way still reads as
         # digits, 6 for 9, and as sure letters: 'TZ SZ' for '75 21' on a 100-dpi scan).
-        # Last, with every mark much smaller than the page's text taken off: specks beside the
-        # digits read as signs between them ('60:12'), or make the strip unreadable at all.
+        # Last, flattened with every mark much smaller than the page's text taken off: specks beside
+        # the digits read as signs between them ('60:12'), or make the strip unreadable at all
+        # (black specks by grey digits on a tinted card: the threshold falls between specks and
+        # digits, and the digits go with the paper).
         # Where none holds it, the flattened reading is kept (the specks' reading of a strip,
         # kept, once left a speckled passport's page a document of no type).
         kept = []
@@ -44,7 +46,7 @@ def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backe
             if variant == "without specks":
                 strip_image = image.copy()
                 strip_image.paste(without_small_marks(image.crop(box), _text_height(page)).convert(image.mode), box[:2])
-            readings = [backend.read_region(strip_image, box, angle, None, variant == "flattened") for angle in (90, 270)]
+            readings = [backend.read_region(strip_image, box, angle, None, variant != "as it is") for angle in (90, 270)]
             best = max(readings, key=lambda words: (_holds_field(words, patterns), mean_confidence(words)))
             if _holds_field(best, patterns):
                 kept = best

@@ -5,6 +5,7 @@ from the worker's guess."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -119,8 +120,6 @@ def test_passport_number_is_read_from_an_edge_strip_that_the_forms_rules_reach_i
     """A generated office scan (seed 41) whose value underlines run into the right edge strip:
     turned upright, they cross the strip's text, and Tesseract read nothing in it until rules
     were painted out of region crops too."""
-    import shutil
-
     from obligations.synth import generate
 
     if shutil.which("tesseract") is None:
@@ -564,3 +563,34 @@ def test_specks_among_an_edge_strips_figures_are_taken_off_and_the_figures_kept(
     cleaned = np.asarray(without_small_marks(image, 40.0))
     assert all(cleaned[y + 1, x + 1] > 200 for x, y in specks)
     assert all(cleaned[(y0 + y1) // 2, (x0 + x1) // 2] < 120 for x0, y0, x1, y1 in figures)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+def test_a_red_number_on_a_tinted_card_among_black_specks_is_read_from_its_edge_strip():
+    """Black specks beside light red figures on a tinted card scanned on white: the threshold
+    fell between the specks and the figures, and no reading of the strip held the number. Its
+    specks are taken off and its tint flattened together."""
+    import random
+
+    from PIL import ImageDraw
+
+    from obligations.backends.tesseract import TesseractBackend
+    from obligations.reading.vertical_fields import read_vertical_fields
+    from obligations.synth.render import font, font_families
+
+    image = Image.new("RGB", (1400, 1800), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1150, 1800), fill=(238, 236, 222))
+    number = Image.new("RGBA", (700, 80), (0, 0, 0, 0))
+    ImageDraw.Draw(number).text((5, 5), "70 14 164116", font=font(font_families()[0].bold, 60).pil, fill=(215, 150, 140, 255))
+    number = number.rotate(270, expand=True)
+    image.paste(number, (1040, 400), number)
+    rng = random.Random(5)
+    for _ in range(900):
+        x, y, size = rng.randrange(0, 1400), rng.randrange(0, 1800), rng.randrange(3, 8)
+        draw.ellipse((x, y, x + size, y + size), fill=(15, 15, 15))
+    words = [Word(text, (100 + 160 * i, 200 + 60 * row, 240 + 160 * i, 240 + 60 * row), 95.0, row)
+             for row in range(10) for i, text in enumerate(["Фамилия", "ИВАНОВ", "Имя", "ПЕТР", "Отчество"])]
+    page = PageText(1, 1400, 1800, 300, "ocr", words)
+    read_vertical_fields(page, image, DOCTYPES["passport"], TesseractBackend())
+    assert locate_fields(DOCTYPES["passport"], [page])["series_number"].value == "7014 164116"
