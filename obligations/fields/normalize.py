@@ -258,9 +258,9 @@ _INFLECTED_THEN_SPECK = re.compile(
 # 'В' glued to a word in the case it governs there ('В.СОВЕТСКОМ'): an initial's stop is
 # followed by a name ('В.ИВАНОВ'), a settlement's ('С.РЫЛЬСК') is another letter.
 _PREPOSITION_STOP = re.compile(r"(?<![\w.-])([Вв])\.(?=[А-ЯЁа-яё]{3,}(?:ОМ|ЕМ|ЫХ|ИХ|ом|ем|ых|их)\b)")
-# A preposition of one round letter between words in small letters, read as a capital (the
-# two differ only in size): 'Общество С ограниченной ответственностью'.
-_PREPOSITION_CAPITAL = re.compile(r"(?<=[а-яё] )[СОУКВ](?= [а-яё])")
+# A preposition or 'и' between words in small letters, read as a capital (the two differ
+# only in size): 'Общество С ограниченной ответственностью', 'Брагин И партнеры'.
+_PREPOSITION_CAPITAL = re.compile(r"(?<=[а-яё] )[СОУКВИ](?= [а-яё])")
 _STOP_TWICE = re.compile(r"(?<=[А-Яа-яЁё])\.\.(?=\s|$)")
 # A stop after a space, glued to the word after it ('в .Фрунзенском районе'): Russian print
 # sets none so; a settlement's stop read after its space ('г .Москва') goes back to it.

@@ -37,12 +37,13 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
             continue
         box = grown(union_box([value.bbox] + [w.bbox for w in unsure]), max(4, height // 2), page)
         # Only the value's line is compared and taken: the margin, or a value's box stretched by
-        # a stamp's stroke, may take in the next line. A word the box cuts ('чество' of the
-        # caption 'Отчество') is no reading of it.
+        # a stamp's stroke, may take in the next line. Nor is a word the box cuts read again:
+        # its part in the box ('чество' of the caption 'Отчество') is no reading of it.
         middle = sorted((w.bbox[1] + w.bbox[3]) / 2 for w in within)[len(within) // 2]
         before = [w for w in page.words if inside(w.bbox, box) and _on_line(w, middle, height)]
+        cut = [w for w in page.words if overlap_area(w.bbox, box) and (w.bbox[0] < box[0] or w.bbox[2] > box[2])]
         again = [w for w in backend.read_region(image, box, 0, doctype.ocr_lang)
-                 if inside(w.bbox, box) and _on_line(w, middle, height) and not _cut(w, box, page)]
+                 if inside(w.bbox, box) and _on_line(w, middle, height) and not _over_any(w, cut)]
         if not again:
             continue
         # Each new word on the line of the old word it lies over most, else of the one nearest
@@ -64,12 +65,12 @@ def _on_line(word: Word, middle: float, height: int) -> bool:
     return abs((word.bbox[1] + word.bbox[3]) / 2 - middle) <= height / 2
 
 
-def _cut(word: Word, box, page: PageText) -> bool:
-    """Whether `word`, read in `box`, runs into the box's left or right side, short of the page's."""
-    return (0 < box[0] and word.bbox[0] <= box[0] + CUT_MARGIN) or (box[2] < page.width and word.bbox[2] >= box[2] - CUT_MARGIN)
+def _over_any(word: Word, others: list[Word]) -> bool:
+    """Whether half or more of `word` lies over one of `others`."""
+    area = max(1, (word.bbox[2] - word.bbox[0]) * (word.bbox[3] - word.bbox[1]))
+    return any(overlap_area(word.bbox, other.bbox) * 2 >= area for other in others)
 
 
 WORD_SIZE = 0.5  # share of the value's height an unsure word's width reaches
 TALL = 1.5  # times the value's height: no word of its line is taller
-CUT_MARGIN = 1  # pixels: a word read this near a region's side runs on past it
 MORE_SURE = 10  # points of mean confidence a second reading must gain to replace the first

@@ -458,7 +458,7 @@ def test_a_new_reading_reaching_into_the_next_line_leaves_that_lines_words():
             if angle:
                 return []
             self.regions.append((box, angle, lang))
-            return [Word("ОРЛОВА", (290, 330, 420, 395), 96.0, ("region", 0, box, 1))]
+            return [Word("ОРЛОВА", (100, 330, 500, 395), 96.0, ("region", 0, box, 1))]
 
     words = [w for i, line in enumerate(PASSPORT_LINES[:2]) for w in _line(*line, i)]
     words += _line(100, 340, "Фамилия", "last") + [Word("орлов", (300, 340, 410, 380), 43.0, "last")]
