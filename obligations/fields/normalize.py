@@ -376,9 +376,10 @@ def _british_postcode(m: re.Match[str]) -> str:
     return min(readings)[1] + " " + inward[0].translate(_AS_DIGIT) + inward[1:]
 
 
-# A speck read as a full stop after a comma ('SMITH SQUARE,.G4 7HN'), where a space was, or
-# before a word ('BROOKS .TRAFFICWAY'): no address prints either.
-_SPECK_AFTER_COMMA = re.compile(r",\. ?")
+# A speck read as a full stop or a quote after a comma ('SMITH SQUARE,.G4 7HN', "1,' KAREN
+# LIGHT"), where a space was, or a stop before a word ('BROOKS .TRAFFICWAY'): no address prints
+# either. (A semicolon may be print: a SROIE receipt's address has one.)
+_SPECK_AFTER_COMMA = re.compile(r",[.'] ?")
 _SPECK_BEFORE_WORD = re.compile(r"(?<= )\.(?=[A-Z]{2})")
 
 
@@ -422,7 +423,7 @@ _S_SLASH_B = re.compile(r"(?<![A-Z0-9])[S5$]\s?/\s?[B8](?![A-Z0-9])")
 _S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/B too
 # A full stop or comma read between a name and its legal form where a space is printed
 # ('INTERNATIONAL.SDN BHD').
-_GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,](?=SDN\b)")
+_GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,]{1,2}(?=SDN\b)")  # ... or both ('BENTON PLC.,SDN. BHD.')
 _OPENED_ON_NOTHING = re.compile(r"\s*[\(\[\{]\W*$")
 # A hyphen joining two names read as a tilde, a dash or dashes round a space ('ROBERTS~ROGERS',
 # 'REID— -SULLIVAN', 'ROBERTS-—-ROGERS').
@@ -432,8 +433,9 @@ _DOLLAR_FOR_S = re.compile(r"(?<=[A-Z])\$|\$(?=[A-Z])")
 # 'FOOD N BEVERAGE', 'FUN N CHEER': the 'N' that stands for 'and', read 'M'; no name has an
 # 'M' alone between its words.
 _N_READ_M = re.compile(r"(?<=[A-Z]{2} )M(?= [A-Z]{2})")
-# A comma read between two words of a name ('UNIHAKKA, INTERNATIONAL'): names print none.
-_COMMA_BETWEEN_WORDS = re.compile(r"(?<=[A-Z]{2}),(?= [A-Z])")
+# A comma read between two words of a name ('UNIHAKKA, INTERNATIONAL'): names print none; nor
+# a stop after 'AND' ('BATES LEWIS AND. MOSS').
+_COMMA_BETWEEN_WORDS = re.compile(r"(?<=[A-Z]{2}),(?= [A-Z])|(?<=\bAND)\.(?= [A-Z])")
 # '(M)' before the legal form, its M read as a narrower letter ('AEON CO. (I) BHD').
 _MALAYSIA_MISREAD = re.compile(r"\([IL1HN|]\)(?= (?:SDN\.? )?BHD\b)")
 _NEVER_CLOSED = re.compile(r"^\W*[\(\[\{](?![^\)\]\}]*[\)\]\}])")  # '(CARTER AND SONS SDN BHD'
@@ -470,10 +472,11 @@ def _legal_form(word: str) -> str | None:
 
 def _name_scraps_dropped(s: str) -> str:
     """An organisation's name without specks read before its legal form ('ae ПАО «Туров и
-    партнеры»') or after its quoted name closes ('«Светоч» +', '«Альфа-Строй»””', '"Сибирские
+    партнеры»', '«tt ПАО': no Cyrillic letter) or after its quoted name closes ('«Светоч» +', '«Альфа-Строй»””', '"Сибирские
     ресурсы" рес'): a name goes on after its quotes only with a word ('(филиал)' is one)."""
     tokens = s.split(" ")
-    if len(tokens) > 2 and len(tokens[0]) <= 2 and not _legal_form(tokens[0]) and _legal_form(tokens[1]):
+    scrap = len(tokens[0]) <= 2 or len(tokens[0]) <= 3 and not re.search("[А-Яа-яЁё]", tokens[0])
+    if len(tokens) > 2 and scrap and not _legal_form(tokens[0]) and _legal_form(tokens[1]):
         tokens.pop(0)
     s = " ".join(tokens)
     closing = max(s.rfind("»"), s.rfind('"') if s.count('"') >= 2 else -1, s.rfind("”") if "“" in s else -1)
@@ -542,7 +545,7 @@ def normalize_place(raw: str) -> str | None:
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
     # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК').
     raw = _E_FOR_CITY.sub(lambda m: "Г." if m.group() == "Е." else "г.", raw)
-    raw = _T_FOR_CITY.sub(lambda m: ("Г" if m[1] == "Т" else "г") + m[2] + ".", raw)  # 'тор. Кандалакша'
+    raw = _T_FOR_CITY.sub(lambda m: ("Г" if m[1] == "Т" else "г") + m[2] + ".", raw)  # 'тор. Кандалакша', 'ТОР, МУРАШИ'
     # A settlement's abbreviation with a dash for its full stop ('гор-Ершов'): no town's name
     # opens with 'гор-' or 'пос-'.
     raw = _SETTLEMENT_DASHED.sub(r"\1. ", raw)
@@ -569,7 +572,7 @@ _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^1[.,]? (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")
-_T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР)\.(?= ?[А-ЯЁ])")
+_T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР)[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-\s?(?=[А-ЯЁ])")
 
 

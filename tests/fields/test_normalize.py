@@ -140,6 +140,7 @@ PLACE_CASES = [
     ("гор-Ершов", "гор. Ершов"),  # its full stop read as a dash
     ("Г. БЕЛОГОРСК (АМУР.).", "Г. БЕЛОГОРСК (АМУР.)"),  # a speck after its closing bracket
     ("тор. Кандалакша", "гор. Кандалакша"),  # 'г' read 'т'
+    ("ТОР, МУРАШИ", "ГОР. МУРАШИ"),  # ... its stop a comma
     ("ТОР. ЯР, САМАРСКАЯ ОБЛ.", "ГОР. ЯР, САМАРСКАЯ ОБЛ."),
     ("ПОС- ЛЕСНОЙ, САМАРСКАЯ ОБЛ.", "ПОС. ЛЕСНОЙ, САМАРСКАЯ ОБЛ."),
     ("Горно-Алтайск", "Горно-Алтайск"),
@@ -597,6 +598,7 @@ ORGANIZATION_CASES = [
     ("ООО “Бизнессервис”", "ООО “Бизнессервис”"),  # printed curly: as printed
     # Specks read before the legal form and after the quoted name closes; 'й' for 'и'.
     ("ae ПАО «Туров и партнеры»", "ПАО «Туров и партнеры»"),
+    ("«tt ПАО «Большаков и партнеры»", "ПАО «Большаков и партнеры»"),  # no Cyrillic letter in it
     ("Общество с ограниченной ответственностью «Светоч» +", "Общество с ограниченной ответственностью «Светоч»"),
     ("АО «Альфа-Строй»””", "АО «Альфа-Строй»"),
     ('АО "Сибирские ресурсы" рес', 'АО "Сибирские ресурсы"'),
@@ -803,6 +805,8 @@ def test_same_glyphs_in_other_script():
     ("HOWARD SDN' BHD", "HOWARD SDN BHD"),  # a speck alone is no stop
     ("RAY PLC (M) SDN BHD.", "RAY PLC (M) SDN BHD"),  # ... nor one after 'BHD' alone
     ("HOWARD SDN. BHD", "HOWARD SDN. BHD"),
+    ("BENTON PLC.,SDN. BHD.", "BENTON PLC SDN. BHD."),  # a space read as both marks
+    ("BATES LEWIS AND. MOSS SDN. BHD.", "BATES LEWIS AND MOSS SDN. BHD."),  # 'AND' takes no stop
 ])
 def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected):
     assert normalize("business_name", raw) == expected
@@ -864,6 +868,7 @@ def test_date_pattern_finds_receipt_dates():
     # ... a full stop after a comma, where a space was, or glued before a word.
     ("NO. 1, SMITH SQUARE,.G4 7HN NEW SHIRLEY SELANGOR.", "NO. 1, SMITH SQUARE, G4 7HN NEW SHIRLEY SELANGOR."),
     ("61, BROOKS .TRAFFICWAY, SS6R 9SY", "61, BROOKS TRAFFICWAY, SS6R 9SY"),
+    ("1,' KAREN LIGHT, WR6 3AH SCHOFIELDBERG", "1, KAREN LIGHT, WR6 3AH SCHOFIELDBERG"),
     ("LOT P.T. 2811, JALAN ANGSA", "LOT P.T. 2811, JALAN ANGSA"),
     # A British postcode's zeros read as O and its I as a one, where its shape tells them apart;
     # an outward part that fits as read stays ('WO1'), as do words like it ('NO 31G', 'B1 OFF').
