@@ -244,6 +244,8 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
     row_text, row_spans = join_words(row.words)
     matches = [(Decimal(v), m.span()) for m in money.finditer(row_text) if (v := normalize("money", m.group()))]
     amounts = [value for value, _ in matches]
+    if len(amounts) == 2 and spec.pick == "largest":
+        return _sum_read_without_its_point(spec, model, row, row_text, row_spans, matches) or chosen
     if len(amounts) < 3:
         return chosen
     part, tax, last = amounts[-3:]
@@ -266,3 +268,21 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
                     return replace(found, warning="the total row's last amount did not read as the sum of the "
                                                   "two before it; taken where the page prints that sum")
     return chosen
+
+
+def _sum_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: str, spans,
+                                matches: list[tuple[Decimal, tuple[int, int]]]) -> Found | None:
+    """The total row's last figure read without its decimal point ('346 22640' after
+    '288 522,00 57704.40'), where its digits are those of the sum of the two amounts before
+    it: that sum, with a warning."""
+    total = matches[0][0] + matches[1][0]
+    end = matches[1][1][1]
+    tail = re.fullmatch(r"\W*(\d[\d ]*\d)\W*", text[end:])
+    if tail is None or tail[1].replace(" ", "") != f"{total:.2f}".replace(".", ""):
+        return None
+    span = (end + tail.start(1), end + tail.end(1))
+    found = found_in(spec, Candidate(row.words, model.page.page, "label"), text, spans, span)
+    if found is None:
+        return None
+    return replace(found, value=f"{total:.2f}", warning="the total's decimal point was not read; its digits are "
+                                                        "those of the sum of the two amounts before it")

@@ -717,6 +717,15 @@ def test_an_invoice_total_is_the_amount_with_tax_on_its_row(row, total):
     assert got["total"] == total
 
 
+def test_an_invoice_total_read_without_its_decimal_point_is_the_sum_its_digits_spell():
+    rows = [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 500, "|Веего к оплате 288 522,00] 57704.40 346 22640")]
+    found = locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"]
+    assert found.value == "346226.40" and "decimal point" in found.warning
+    # Digits that are not the sum's: no guess.
+    rows[1] = (100, 500, "|Веего к оплате 288 522,00] 57704.40 346 22690")
+    assert values("invoice", rows)["total"] != "346226.40"
+
+
 def test_amounts_in_columns_are_not_read_as_one_amount_in_thousands():
     """The first two amounts of the total row lost their other groups ('661 ...', '132 ...'):
     a column's width apart, they and the third are no amount '661 132 794 283,52'."""
