@@ -350,7 +350,7 @@ def normalize_address(raw: str) -> str | None:
 # digit and at most one more digit or letter, then an inward part of a digit and two letters. OCR
 # reads a round zero as O and a one as I, and back; the shape says which was printed. Where the
 # outward part fits as read ('WO1' could be 'W01'), it stays.
-_POSTCODE_PAIR = re.compile(r"(?<![\w.])([A-Z0-9]{2,4}) ([0-9OI][A-Z]{2})(?!\w)")
+_POSTCODE_PAIR = re.compile(r"(?<![\w.])([A-Z0-9]{2,4})[ .]([0-9OI][A-Z]{2})(?!\w)")  # a speck may read as a stop
 _AS_DIGIT = str.maketrans("OI", "01")
 _AS_LETTER = str.maketrans("01", "OI")
 # Words an address prints before a number ('NO 1ST FLOOR', 'LOT 5'), and words that look like
@@ -369,7 +369,8 @@ def _british_postcode(m: re.Match[str]) -> str:
         if area + 1 <= len(outward) <= area + 2:
             reading = (outward[:area].translate(_AS_LETTER) + outward[area].translate(_AS_DIGIT)
                        + outward[area + 1:])
-            if reading[:area].isalpha() and reading[area].isdigit():
+            # (An area of figures alone is a number: '12 3AB'.)
+            if reading[:area].isalpha() and reading[area].isdigit() and any(c.isalpha() for c in outward[:area]):
                 readings.append((sum(a != b for a, b in zip(reading, outward)), reading))
     if not readings:
         return m.group()
@@ -536,11 +537,11 @@ def normalize_place(raw: str) -> str | None:
     """Text; where the place is printed in both cases, a settlement's abbreviation in lower
     case as printed: the round capitals differ from small letters only in size, and OCR
     reads 'г. Уфа' as 'Г. Уфа'. In a place printed in capitals ('Г. УФА') it stays."""
-    # No place of birth opens with a quote: a speck ('„г. Москва').
-    raw = raw.lstrip(" „“”\"'")
     # A village's 'С.' read as a copyright sign ('©. РЫЛЬСК'), a city's 'г.' as a one ('1
-    # Краснодар'): no place opens with either, nor with a one before its abbreviation.
-    raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", _VILLAGE_AS_SIGN.sub("С", raw)))
+    # Краснодар'): no place opens with either, nor with a one before its abbreviation; nor
+    # with a quote or another sign: a speck ('„г. Москва', '< Г. БРЕДЫ').
+    raw = _OPENING_SIGNS.sub("", _VILLAGE_AS_SIGN.sub("С", raw))
+    raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
     # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК').
@@ -569,6 +570,7 @@ _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
 _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
+_OPENING_SIGNS = re.compile(r"^[^\w(]+")
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^1[.,]? (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")

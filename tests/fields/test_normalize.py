@@ -141,6 +141,7 @@ PLACE_CASES = [
     ("Г. БЕЛОГОРСК (АМУР.).", "Г. БЕЛОГОРСК (АМУР.)"),  # a speck after its closing bracket
     ("тор. Кандалакша", "гор. Кандалакша"),  # 'г' read 'т'
     ("ТОР, МУРАШИ", "ГОР. МУРАШИ"),  # ... its stop a comma
+    ("< Г. БРЕДЫ", "Г. БРЕДЫ"),  # no place opens with a sign
     ("ТОР. ЯР, САМАРСКАЯ ОБЛ.", "ГОР. ЯР, САМАРСКАЯ ОБЛ."),
     ("ПОС- ЛЕСНОЙ, САМАРСКАЯ ОБЛ.", "ПОС. ЛЕСНОЙ, САМАРСКАЯ ОБЛ."),
     ("Горно-Алтайск", "Горно-Алтайск"),
@@ -880,6 +881,8 @@ def test_date_pattern_finds_receipt_dates():
     ("LOT 276 JALAN BANTING", "LOT 276 JALAN BANTING"),
     ("BLOCK B1 OFF JALAN AMPANG", "BLOCK B1 OFF JALAN AMPANG"),
     ("NO 1ST FLOOR", "NO 1ST FLOOR"),
+    ("1, KAREN LIGHT, WR6.3AH SCHOFIELDBERG", "1, KAREN LIGHT, WR6 3AH SCHOFIELDBERG"),  # a speck for the space
+    ("LOT 12 3AB", "LOT 12 3AB"),  # figures alone are no area
 ])
 def test_receipt_address(raw, expected):
     assert normalize("address", raw) == expected
