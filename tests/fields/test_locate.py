@@ -474,6 +474,15 @@ def test_snils_number_with_a_group_split_by_ocr():
     assert got["number"] == "438-685-252 28"
 
 
+
+def test_snils_number_with_a_hyphen_read_as_a_colon():
+    got = values("snils", [
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
+        (100, 200, "№ 148:870-459 09"),
+    ])
+    assert got["number"] == "148-870-459 09"
+
+
 def test_a_line_read_upright_from_the_pages_edge_does_not_set_the_rows_slope():
     """A passport's number read from its edge strip turned upright, mapped back onto the page:
     its words stand one above the other. The page's rows stay level."""
