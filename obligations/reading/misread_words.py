@@ -1,4 +1,4 @@
-"""Words read in the other script, or as far fewer letters than their box holds, read again."""
+"""Words read in the other script, or as far fewer letters or figures than their box holds, read again."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from .regions import grown
 
 def reread_misread_words(page: PageText, image, doctype: DocType, backend: Backend) -> None:
     """Words read in the other script ('UMA' for 'ИМЯ', 'TIOJI' for 'ПОЛ' on a Russian card),
-    or read unsure as far fewer letters than their box holds ('Е' for 'Отчество' on a
-    blurred scan), are read again in the document's own language before any field is
+    or read unsure as far fewer letters or figures than their box holds ('Е' for 'Отчество'
+    on a blurred scan, '0' for '781-054' among specks), are read again in the document's own language before any field is
     looked for. The new words keep their line. (Reading a whole page again when it has many
     such letters was tried too: it lost SROIE receipts.)"""
     words = misreads_read_again(page.words, page, image, doctype, backend)
@@ -41,7 +41,7 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
                 continue
         x0, y0, x1, y1 = word.bbox
         foreign = len(letters) >= 2 and sum(script_of(c) == script for c in letters) < len(letters) / 2
-        too_wide = (word.conf < SURE_CONF and bool(letters) and y1 - y0 >= MIN_WORD_HEIGHT
+        too_wide = (word.conf < SURE_CONF and any(c.isalnum() for c in word.text) and y1 - y0 >= MIN_WORD_HEIGHT
                     and x1 - x0 > WIDE_LETTER * (y1 - y0) * sum(c.isalnum() for c in word.text))
         if not (foreign or too_wide):
             continue

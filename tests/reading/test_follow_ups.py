@@ -448,6 +448,23 @@ def test_a_word_read_unsure_as_far_fewer_letters_than_its_box_holds_is_read_agai
     assert boxes[0] == (141, 778, 277, 843) and (287, 778, 333, 843) not in boxes
 
 
+def test_figures_read_unsure_as_one_figure_in_a_wide_box_are_read_again():
+    """A division code '781-054' among specks read '0' (47 %) in a box 137 px wide, 44 high."""
+
+    @dataclass
+    class OverTheFigures(RecordingBackend):
+        def read_region(self, image, box, angle, lang=None, flatten=False):
+            self.regions.append((box, angle, lang))
+            if angle or not (box[0] <= 620 <= box[2] and box[2] - box[0] < 300):
+                return []  # only the unsure word's own box reads
+            return [Word("781-054", (555, 1502, 688, 1542), 96.0, ("region", 0, box, 1))]
+
+    page = _page("Фамилия")
+    page.words = page.words + _line(100, 1500, "Код подразделения", 9) + [Word("0", (553, 1500, 690, 1544), 47.0, 9)]
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], OverTheFigures())
+    assert locate_fields(DOCTYPES["passport"], [page])["division_code"].value == "781-054"
+
+
 def test_a_new_reading_reaching_into_the_next_line_leaves_that_lines_words():
     """A receipt's company read again came with boxes reaching into the date printed right
     under it: the date stays."""
