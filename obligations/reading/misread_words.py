@@ -9,7 +9,7 @@ from ..doctypes import DocType
 from ..fields.locate import SURE_CONF
 from ..fields.normalize import same_glyphs_in
 from ..fields.validate import script_of
-from .regions import grown
+from .regions import UNSURE_CONF, grown, median_height, print_words
 
 
 def reread_misread_words(page: PageText, image, doctype: DocType, backend: Backend) -> None:
@@ -29,6 +29,8 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
     if not doctype.ocr_lang or "+" in doctype.ocr_lang:
         return words
     script = "cyrillic" if doctype.ocr_lang == "rus" else "latin"
+    sure = print_words(page, SURE_CONF)
+    tallest = TALL_WORD * median_height(sure) if sure else float("inf")
     replacements = {}
     for word in words:
         letters = [c for c in word.text if c.isalpha()]
@@ -41,7 +43,9 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
                 continue
         x0, y0, x1, y1 = word.bbox
         foreign = len(letters) >= 2 and sum(script_of(c) == script for c in letters) < len(letters) / 2
-        too_wide = (word.conf < SURE_CONF and any(c.isalnum() for c in word.text) and y1 - y0 >= MIN_WORD_HEIGHT
+        # (Not a box lines high: lines and a rule read as one scrap, which its box read again
+        # gives back as several lines' words, all put on one line.)
+        too_wide = (word.conf < SURE_CONF and any(c.isalnum() for c in word.text) and MIN_WORD_HEIGHT <= y1 - y0 <= tallest
                     and x1 - x0 > WIDE_LETTER * (y1 - y0) * sum(c.isalnum() for c in word.text))
         if not (foreign or too_wide):
             continue
@@ -49,7 +53,12 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
         # Only what lies over the old word: the margin may take in a neighbour.
         again = [replace(w, line=word.line) for w in backend.read_region(image, box, 0, doctype.ocr_lang)
                  if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1]
-        if again:
+        if too_wide and not foreign:
+            # Only what reads as print, and nothing where nothing does: a scrap read again as
+            # another ('e' as 'пин', 12 %) went into the surname beside it, and one left as it
+            # was ('еее', 14 %, over a rule) into the first name.
+            replacements[id(word)] = [w for w in again if w.conf >= UNSURE_CONF]
+        elif again:
             replacements[id(word)] = again
     if not replacements:
         return words
@@ -58,3 +67,4 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
 
 WIDE_LETTER = 2.0  # a letter or digit is never wider than this many times its word's height
 MIN_WORD_HEIGHT = 12  # pixels: flatter scraps are rules' and pictures' edges, not words misread
+TALL_WORD = 2.0  # times the height of the page's sure words: a word's box is never taller

@@ -465,6 +465,19 @@ def test_figures_read_unsure_as_one_figure_in_a_wide_box_are_read_again():
     assert locate_fields(DOCTYPES["passport"], [page])["division_code"].value == "781-054"
 
 
+def test_a_wide_scrap_read_again_as_nothing_sure_is_dropped_and_a_scrap_lines_high_is_not_read_again():
+    """'еее' (14 %) over a rule beside a first name went into it; read again it gives nothing
+    sure: no print there. A scrap two lines high ('Пе' over a name, a rule and the next caption)
+    read again gave several lines' words, all put on its line: it is left alone."""
+    backend = FixedRegionBackend(reading=[])
+    page = _page("Фамилия")
+    page.words = page.words + _line(100, 500, "Имя ФЁКЛА", 5) + [Word("еее", (400, 506, 980, 534), 14.0, 5)]
+    page.words = page.words + _line(100, 700, "Отчество", 7) + [Word("Пе", (300, 640, 1900, 760), 0.0, 7)]
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert "еее" not in page.text and locate_fields(DOCTYPES["passport"], [page])["first_name"].value == "Фёкла"
+    assert not any(box[1] <= 640 and box[3] >= 760 for box, angle, _ in backend.regions if not angle)
+
+
 def test_a_new_reading_reaching_into_the_next_line_leaves_that_lines_words():
     """A receipt's company read again came with boxes reaching into the date printed right
     under it: the date stays."""
