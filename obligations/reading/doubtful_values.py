@@ -55,6 +55,11 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
         one_name = (in_pieces and len(again) == 1 and again[0].conf >= SURE_CONF
                     and sum(c.isalnum() for c in again[0].text) >= sum(c.isalnum() for c in value.raw or ""))
         if surer or one_name:
+            if not one_name:
+                # A surer reading does not cut a word read surely into pieces ('«Доронин' at 97 %
+                # read again as '«До онин'): over it, a new word must be as long.
+                sure = [w for w in before if w.conf >= SURE_CONF]
+                again = [w for w in again if not _over_any(w, [old for old in sure if _length(old) > _length(w)])]
             # The old words in the box under the new ones give way: a caption beside them, and
             # the next line a new word's box reaches into, stay.
             covering = sorted(again, key=lambda w: w.bbox[1])
@@ -63,6 +68,10 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
 
 def _on_line(word: Word, middle: float, height: int) -> bool:
     return abs((word.bbox[1] + word.bbox[3]) / 2 - middle) <= height / 2
+
+
+def _length(word: Word) -> int:
+    return sum(c.isalnum() for c in word.text)
 
 
 def _over_any(word: Word, others: list[Word]) -> bool:

@@ -391,6 +391,32 @@ def test_a_value_read_again_keeps_its_caption_and_its_line():
     assert locate_fields(DOCTYPES["passport"], [page])["middle_name"].value == "Ивановна"
 
 
+def test_a_surer_reading_does_not_cut_a_word_read_surely_into_pieces():
+    """'«Доронин' (97 %) beside 'партнеры».' read unsure: read again, surer on the whole, as
+    '«До' and 'онин'. The sure word stays; the unsure one is replaced."""
+
+    @dataclass
+    class Cutting(RecordingBackend):
+        def read_region(self, image, box, angle, lang=None, flatten=False):
+            if angle:
+                return []
+            self.regions.append((box, angle, lang))
+            return [Word("ПАО", (300, 502, 370, 538), 97.0, ("region", 0, box, 1)),
+                    Word("«До", (392, 502, 452, 538), 97.0, ("region", 0, box, 1)),
+                    Word("онин", (460, 502, 560, 538), 92.0, ("region", 0, box, 1)),
+                    Word("партнеры»", (600, 502, 800, 538), 97.0, ("region", 0, box, 1))]
+
+    lines = [(100, 100, "СЧЕТ-ФАКТУРА № 15 от 01.02.2023"), (100, 300, "ИНН/КПП продавца 7707083893/770701001")]
+    words = [w for i, line in enumerate(lines) for w in _line(*line, i)]
+    words += _line(100, 500, "Покупатель:", "b") + [Word("ПАО", (300, 500, 370, 540), 97.0, "b"),
+                                                  Word("«Доронин", (390, 500, 560, 540), 97.0, "b"),
+                                                  Word("партнеры».", (600, 500, 800, 540), 12.0, "b")]
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["invoice"], Cutting())
+    assert [w.text for w in sorted(page.words, key=lambda w: w.bbox[0]) if w.line == "b"] == [
+        "Покупатель:", "ПАО", "«Доронин", "партнеры»"]
+
+
 def test_sure_values_are_not_read_again_and_a_reading_no_surer_changes_nothing():
     backend = FixedRegionBackend(reading=[("ОРЛОВ", 50.0)])
     page = _passport_page(("ОРЛОВА", 96.0))
