@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import pytest
@@ -313,6 +314,20 @@ class FixedRegionBackend(RecordingBackend):
                 for i, (text, conf) in enumerate(self.reading)]
 
 
+@dataclass
+class RegionsReadAs(RecordingBackend):
+    """Reads each upright region as `words_for(box)` gives it ((text, box, conf) each); the
+    edge strips turned upright as nothing."""
+
+    words_for: Callable[[tuple], list[tuple[str, tuple, float]]] = lambda box: []
+
+    def read_region(self, image, box, angle, lang=None, flatten=False):
+        if angle:
+            return []
+        self.regions.append((box, angle, lang))
+        return [Word(text, bbox, conf, ("region", 0, box, 1)) for text, bbox, conf in self.words_for(box)]
+
+
 PASSPORT_LINES = [(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
                   (100, 160, "Дата выдачи 01.02.2010 Код подразделения 770-001"),
                   (100, 400, "Имя НИНА"), (100, 460, "Отчество ПЕТРОВНА")]
@@ -370,22 +385,14 @@ def test_a_value_read_again_keeps_its_caption_and_its_line():
     """A stamp's scrap (0 %) between a caption and its value: the region read again cuts the
     caption ('чество' of 'Отчество'), which replaces nothing, and the value read again stays on
     the caption's line, not on the scrap's."""
-
-    @dataclass
-    class Cutting(RecordingBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False):
-            if angle:
-                return []
-            self.regions.append((box, angle, lang))
-            return [Word("чество", (box[0], 468, 276, 500), 86.0, ("region", 0, box, 1)),
-                    Word("ИВАНОВНА", (300, 466, 476, 502), 95.0, ("region", 0, box, 1))]
-
+    cutting = RegionsReadAs(words_for=lambda box: [("чество", (box[0], 468, 276, 500), 86.0),
+                                                   ("ИВАНОВНА", (300, 466, 476, 502), 95.0)])
     words = [w for i, line in enumerate(PASSPORT_LINES[:3]) for w in _line(*line, i)]
     words += _line(100, 340, "Фамилия ОРЛОВА", "last")
     words += _line(100, 460, "Отчество", "middle") + [Word("ИВАНОВНА", (300, 460, 476, 500), 92.0, "middle")]
     words += [Word("160.", (240, 470, 330, 496), 0.0, "scrap")]
     page = PageText(1, 2000, 2800, 300, "ocr", words)
-    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], Cutting())
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], cutting)
     assert "Отчество" in [w.text for w in page.words] and "чество" not in [w.text for w in page.words]
     assert {w.line for w in page.words if w.text == "ИВАНОВНА"} == {"middle"}
     assert locate_fields(DOCTYPES["passport"], [page])["middle_name"].value == "Ивановна"
@@ -394,25 +401,16 @@ def test_a_value_read_again_keeps_its_caption_and_its_line():
 def test_a_surer_reading_does_not_cut_a_word_read_surely_into_pieces():
     """'«Доронин' (97 %) beside 'партнеры».' read unsure: read again, surer on the whole, as
     '«До' and 'онин'. The sure word stays; the unsure one is replaced."""
-
-    @dataclass
-    class Cutting(RecordingBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False):
-            if angle:
-                return []
-            self.regions.append((box, angle, lang))
-            return [Word("ПАО", (300, 502, 370, 538), 97.0, ("region", 0, box, 1)),
-                    Word("«До", (392, 502, 452, 538), 97.0, ("region", 0, box, 1)),
-                    Word("онин", (460, 502, 560, 538), 92.0, ("region", 0, box, 1)),
-                    Word("партнеры»", (600, 502, 800, 538), 97.0, ("region", 0, box, 1))]
-
+    cutting = RegionsReadAs(words_for=lambda box: [("ПАО", (300, 502, 370, 538), 97.0), ("«До", (392, 502, 452, 538), 97.0),
+                                                   ("онин", (460, 502, 560, 538), 92.0),
+                                                   ("партнеры»", (600, 502, 800, 538), 97.0)])
     lines = [(100, 100, "СЧЕТ-ФАКТУРА № 15 от 01.02.2023"), (100, 300, "ИНН/КПП продавца 7707083893/770701001")]
     words = [w for i, line in enumerate(lines) for w in _line(*line, i)]
     words += _line(100, 500, "Покупатель:", "b") + [Word("ПАО", (300, 500, 370, 540), 97.0, "b"),
                                                   Word("«Доронин", (390, 500, 560, 540), 97.0, "b"),
                                                   Word("партнеры».", (600, 500, 800, 540), 12.0, "b")]
     page = PageText(1, 2000, 2800, 300, "ocr", words)
-    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["invoice"], Cutting())
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["invoice"], cutting)
     assert [w.text for w in sorted(page.words, key=lambda w: w.bbox[0]) if w.line == "b"] == [
         "Покупатель:", "ПАО", "«Доронин", "партнеры»"]
 
@@ -476,18 +474,12 @@ def test_a_word_read_unsure_as_far_fewer_letters_than_its_box_holds_is_read_agai
 
 def test_figures_read_unsure_as_one_figure_in_a_wide_box_are_read_again():
     """A division code '781-054' among specks read '0' (47 %) in a box 137 px wide, 44 high."""
-
-    @dataclass
-    class OverTheFigures(RecordingBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False):
-            self.regions.append((box, angle, lang))
-            if angle or not (box[0] <= 620 <= box[2] and box[2] - box[0] < 300):
-                return []  # only the unsure word's own box reads
-            return [Word("781-054", (555, 1502, 688, 1542), 96.0, ("region", 0, box, 1))]
-
+    # Only the unsure word's own box reads.
+    over_the_figures = RegionsReadAs(words_for=lambda box: [("781-054", (555, 1502, 688, 1542), 96.0)]
+                                     if box[0] <= 620 <= box[2] and box[2] - box[0] < 300 else [])
     page = _page("Фамилия")
     page.words = page.words + _line(100, 1500, "Код подразделения", 9) + [Word("0", (553, 1500, 690, 1544), 47.0, 9)]
-    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], OverTheFigures())
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], over_the_figures)
     assert locate_fields(DOCTYPES["passport"], [page])["division_code"].value == "781-054"
 
 
@@ -507,20 +499,12 @@ def test_a_wide_scrap_read_again_as_nothing_sure_is_dropped_and_a_scrap_lines_hi
 def test_a_new_reading_reaching_into_the_next_line_leaves_that_lines_words():
     """A receipt's company read again came with boxes reaching into the date printed right
     under it: the date stays."""
-
-    @dataclass
-    class Reaching(RecordingBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False):
-            if angle:
-                return []
-            self.regions.append((box, angle, lang))
-            return [Word("ОРЛОВА", (100, 330, 500, 395), 96.0, ("region", 0, box, 1))]
-
+    reaching = RegionsReadAs(words_for=lambda box: [("ОРЛОВА", (100, 330, 500, 395), 96.0)])
     words = [w for i, line in enumerate(PASSPORT_LINES[:2]) for w in _line(*line, i)]
     words += _line(100, 340, "Фамилия", "last") + [Word("орлов", (300, 340, 410, 380), 43.0, "last")]
     words += _line(100, 384, "Имя НИНА", "first")
     page = PageText(1, 2000, 2800, 300, "ocr", words)
-    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], Reaching())
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], reaching)
     found = locate_fields(DOCTYPES["passport"], [page])
     assert (found["last_name"].value, found["first_name"].value) == ("Орлова", "Нина")
 
