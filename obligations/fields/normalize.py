@@ -473,8 +473,9 @@ def _legal_form(word: str) -> str | None:
 
 def _name_scraps_dropped(s: str) -> str:
     """An organisation's name without specks read before its legal form ('ae ПАО «Туров и
-    партнеры»', '«tt ПАО': no Cyrillic letter) or after its quoted name closes ('«Светоч» +', '«Альфа-Строй»””', '"Сибирские
-    ресурсы" рес'): a name goes on after its quotes only with a word ('(филиал)' is one)."""
+    партнеры»', '«tt ПАО': three marks with no Cyrillic letter) or after its quoted name
+    closes ('«Светоч» +', '«Альфа-Строй»””', '"Сибирские ресурсы" рес'): a name goes on after
+    its quotes only with a word ('(филиал)' is one)."""
     tokens = s.split(" ")
     scrap = len(tokens[0]) <= 2 or len(tokens[0]) <= 3 and not re.search("[А-Яа-яЁё]", tokens[0])
     if len(tokens) > 2 and scrap and not _legal_form(tokens[0]) and _legal_form(tokens[1]):
@@ -569,8 +570,8 @@ _LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
 _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")
+_OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕДЫ'
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
-_OPENING_SIGNS = re.compile(r"^[^\w(]+")
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^1[.,]? (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")

@@ -48,9 +48,7 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
             continue
         # Each new word on the line of the old word it lies over most, else of the one nearest
         # it: read with its label, not as a region's row of its own (nor on a scrap's line).
-        again = [replace(w, line=min(before, key=lambda old: (-overlap_area(old.bbox, w.bbox),
-                                                             abs(old.bbox[1] + old.bbox[3] - w.bbox[1] - w.bbox[3]))).line)
-                 for w in again]
+        again = [replace(w, line=min(before, key=lambda old: _nearness(old, w)).line) for w in again]
         surer = mean_confidence(again) >= max(SURE_CONF, mean_confidence(before) + MORE_SURE)
         one_name = (in_pieces and len(again) == 1 and again[0].conf >= SURE_CONF
                     and sum(c.isalnum() for c in again[0].text) >= sum(c.isalnum() for c in value.raw or ""))
@@ -68,6 +66,11 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
 
 def _on_line(word: Word, middle: float, height: int) -> bool:
     return abs((word.bbox[1] + word.bbox[3]) / 2 - middle) <= height / 2
+
+
+def _nearness(old: Word, new: Word) -> tuple[int, float]:
+    """How near an old word lies to a new one: the more they share, then the nearer their middles."""
+    return -overlap_area(old.bbox, new.bbox), abs(old.bbox[1] + old.bbox[3] - new.bbox[1] - new.bbox[3])
 
 
 def _length(word: Word) -> int:

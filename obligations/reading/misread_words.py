@@ -15,9 +15,9 @@ from .regions import UNSURE_CONF, grown, median_height, print_words
 def reread_misread_words(page: PageText, image, doctype: DocType, backend: Backend) -> None:
     """Words read in the other script ('UMA' for 'ИМЯ', 'TIOJI' for 'ПОЛ' on a Russian card),
     or read unsure as far fewer letters or figures than their box holds ('Е' for 'Отчество'
-    on a blurred scan, '0' for '781-054' among specks), are read again in the document's own language before any field is
-    looked for. The new words keep their line. (Reading a whole page again when it has many
-    such letters was tried too: it lost SROIE receipts.)"""
+    on a blurred scan, '0' for '781-054' among specks), are read again in the document's own
+    language before any field is looked for. The new words keep their line. (Reading a whole
+    page again when it has many such letters was tried too: it lost SROIE receipts.)"""
     words = misreads_read_again(page.words, page, image, doctype, backend)
     if words is not page.words:
         page.words = words
@@ -45,7 +45,8 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
         foreign = len(letters) >= 2 and sum(script_of(c) == script for c in letters) < len(letters) / 2
         # (Not a box lines high: lines and a rule read as one scrap, which its box read again
         # gives back as several lines' words, all put on one line.)
-        too_wide = (word.conf < SURE_CONF and any(c.isalnum() for c in word.text) and MIN_WORD_HEIGHT <= y1 - y0 <= tallest
+        too_wide = (word.conf < SURE_CONF and any(c.isalnum() for c in word.text)
+                    and MIN_WORD_HEIGHT <= y1 - y0 <= tallest
                     and x1 - x0 > WIDE_LETTER * (y1 - y0) * sum(c.isalnum() for c in word.text))
         if not (foreign or too_wide):
             continue

@@ -46,7 +46,8 @@ def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backe
             if variant == "without specks":
                 strip_image = image.copy()
                 strip_image.paste(without_small_marks(image.crop(box), _text_height(page)).convert(image.mode), box[:2])
-            readings = [backend.read_region(strip_image, box, angle, None, variant != "as it is") for angle in (90, 270)]
+            flatten = variant != "as it is"
+            readings = [backend.read_region(strip_image, box, angle, None, flatten) for angle in (90, 270)]
             best = max(readings, key=lambda words: (_holds_field(words, patterns), mean_confidence(words)))
             if _holds_field(best, patterns):
                 kept = best

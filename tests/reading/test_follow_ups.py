@@ -401,7 +401,8 @@ def test_a_value_read_again_keeps_its_caption_and_its_line():
 def test_a_surer_reading_does_not_cut_a_word_read_surely_into_pieces():
     """'«Доронин' (97 %) beside 'партнеры».' read unsure: read again, surer on the whole, as
     '«До' and 'онин'. The sure word stays; the unsure one is replaced."""
-    cutting = RegionsReadAs(words_for=lambda box: [("ПАО", (300, 502, 370, 538), 97.0), ("«До", (392, 502, 452, 538), 97.0),
+    cutting = RegionsReadAs(words_for=lambda box: [("ПАО", (300, 502, 370, 538), 97.0),
+                                                   ("«До", (392, 502, 452, 538), 97.0),
                                                    ("онин", (460, 502, 560, 538), 92.0),
                                                    ("партнеры»", (600, 502, 800, 538), 97.0)])
     lines = [(100, 100, "СЧЕТ-ФАКТУРА № 15 от 01.02.2023"), (100, 300, "ИНН/КПП продавца 7707083893/770701001")]
@@ -622,7 +623,8 @@ def test_a_red_number_on_a_tinted_card_among_black_specks_is_read_from_its_edge_
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 1150, 1800), fill=(238, 236, 222))
     number = Image.new("RGBA", (700, 80), (0, 0, 0, 0))
-    ImageDraw.Draw(number).text((5, 5), "70 14 164116", font=font(font_families()[0].bold, 60).pil, fill=(215, 150, 140, 255))
+    bold = font(font_families()[0].bold, 60).pil
+    ImageDraw.Draw(number).text((5, 5), "70 14 164116", font=bold, fill=(215, 150, 140, 255))
     number = number.rotate(270, expand=True)
     image.paste(number, (1040, 400), number)
     rng = random.Random(5)
