@@ -58,10 +58,12 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
                 # read again as '«До онин'): over it, a new word must be as long.
                 sure = [w for w in before if w.conf >= SURE_CONF]
                 again = [w for w in again if not _over_any(w, [old for old in sure if _length(old) > _length(w)])]
-            # The old words in the box under the new ones give way: a caption beside them, and
-            # the next line a new word's box reaches into, stay.
+            # The old words of the value's line under the new ones give way: a caption beside
+            # them, and the next line a new word's box reaches into ('г.' read 78 px tall over
+            # 'Место' below it), stay.
             covering = sorted(again, key=lambda w: w.bbox[1])
-            page.words = [w for w in page.words if not (inside(w.bbox, box) and covered(w.bbox, covering))] + again
+            on_line = {id(w) for w in before}
+            page.words = [w for w in page.words if not (id(w) in on_line and covered(w.bbox, covering))] + again
 
 
 def _on_line(word: Word, middle: float, height: int) -> bool:

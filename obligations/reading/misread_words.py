@@ -68,4 +68,4 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
 
 WIDE_LETTER = 2.0  # a letter or digit is never wider than this many times its word's height
 MIN_WORD_HEIGHT = 12  # pixels: flatter scraps are rules' and pictures' edges, not words misread
-TALL_WORD = 2.0  # times the height of the page's sure words: a word's box is never taller
+TALL_WORD = 2.2  # times the page's sure words' height: two lines (print, then a pitch of 1.2 more)

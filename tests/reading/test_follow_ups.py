@@ -18,6 +18,7 @@ from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
 from obligations.pipeline import Pipeline, RunOptions
 from obligations.reading import dropped_lines, follow_up
+from obligations.reading.doubtful_values import reread_doubtful_values
 
 DOCTYPES = load_doctypes()
 
@@ -414,6 +415,21 @@ def test_a_surer_reading_does_not_cut_a_word_read_surely_into_pieces():
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["invoice"], cutting)
     assert [w.text for w in sorted(page.words, key=lambda w: w.bbox[0]) if w.line == "b"] == [
         "Покупатель:", "ПАО", "«Доронин", "партнеры»"]
+
+
+def test_a_new_word_reaching_into_the_next_line_leaves_its_caption():
+    """'Каспийск' (30 %) read again surer, its 'г.' with a box 78 px tall over the caption
+    'Место рождения' under it: the caption stays, and so does the place."""
+    backend = RegionsReadAs(words_for=lambda box: [("г.", (178, 1024, 230, 1102), 97.0),
+                                                   ("Каспийск", (240, 1028, 486, 1079), 90.0)])
+    lines = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"), (100, 200, "№ 112-233-445 95")]
+    words = [w for i, line in enumerate(lines) for w in _line(*line, i)]
+    words += [Word("г.", (182, 1041, 229, 1078), 97.0, "place"), Word("Каспийск", (240, 1028, 515, 1079), 30.0, "place")]
+    words += _line(183, 1082, "Место рождения", "caption")
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    reread_doubtful_values(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], backend)
+    assert len(backend.regions) == 1 and "Место" in page.text
+    assert locate_fields(DOCTYPES["snils"], [page])["birth_place"].value == "г. Каспийск"
 
 
 def test_sure_values_are_not_read_again_and_a_reading_no_surer_changes_nothing():
