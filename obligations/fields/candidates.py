@@ -219,7 +219,11 @@ def _until_label(model: PageModel, row: int, start: int, end: int) -> list[Word]
 
 def _past_qualifier(words: list[Word]) -> list[Word]:
     """The words after a bracketed qualifier that ends a label ('Отчество (при наличии)',
-    'Дата постановки на учет (дата выдачи)'): a value never starts with a bracket."""
+    'Дата постановки на учет (дата выдачи)'): a value never starts with a bracket. Nor with
+    the label's own colon or dash split off as a word ('Ф. И. O::' read, then 'O:' ':'; the
+    value seemed to end at the colon, a column's gap before the name)."""
+    while words and not words[0].text.strip(LABEL_MARKS):
+        words = words[1:]
     if words and words[0].text.startswith("("):
         for i, word in enumerate(words[:QUALIFIER_WORDS]):
             if ")" in word.text:
@@ -228,6 +232,7 @@ def _past_qualifier(words: list[Word]) -> list[Word]:
 
 
 QUALIFIER_WORDS = 4
+LABEL_MARKS = ":;.,-–—"
 
 
 def _first_column(words: list[Word], row_height: float, names: bool = False) -> list[Word]:

@@ -475,6 +475,16 @@ def test_snils_number_with_a_group_split_by_ocr():
 
 
 
+def test_a_group_label_whose_colon_reads_as_a_word_of_its_own_before_a_wide_gap():
+    got = values("snils", [
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
+        (100, 200, "№ 880-443-814 20"),
+        (100, 300, "Ф. И. O::"), (800, 300, "ВИНОГРАДОВА"), (800, 350, "СИНКЛИТИКИЯ"), (800, 400, "ВАДИМОВНА"),
+        (100, 480, "Дата и место рождения:"), (800, 480, "20 МАРТА 1988 Г."),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Виноградова", "Синклитикия", "Вадимовна")
+
+
 def test_snils_number_with_a_hyphen_read_as_a_colon():
     got = values("snils", [
         (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ"),
