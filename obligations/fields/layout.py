@@ -201,11 +201,12 @@ HEADER_SHARE = 0.06  # a transmission header lies within this share of the page'
 # the sender's number and the page count. The page count may be read glued to the number before it
 # ('+7 343 333 64 23P.001/001'), its stop as a digit ('P1001/004').
 _PAGE_COUNT = r"(?:\b|(?<=\d))P[.,1]? ?0*\d{1,3}/0*\d{1,3}\b"
+_FROM = r"\b(?:FROM|FAX|ФАКС|ОТ)"
 TRANSMISSION_HEADER = re.compile(
     rf"\b\d{{1,2}}:\d{{2}}\b.*(?:{_PAGE_COUNT}|\bPAGE \d+ ?(?:/|OF) ?\d+\b|\bСТР\. ?\d+ ?(?:/|ИЗ) ?\d+)"
-    rf"|\b(?:FROM|FAX|ФАКС|ОТ):? ?\+?\d[\d ()-]{{6,}}.*{_PAGE_COUNT}",
+    rf"|{_FROM}:? ?\+?\d[\d ()-]{{6,}}.*{_PAGE_COUNT}",
     re.IGNORECASE)
-_SENDER = re.compile(r"(?i)\b(?:FROM|FAX|ФАКС|ОТ)\s*:")  # with the time sent, when the page count is lost
+_SENDER = re.compile(rf"(?i){_FROM}\s*:")  # with the time sent, when the page count is lost
 _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
 
 

@@ -477,7 +477,7 @@ def _name_scraps_dropped(s: str) -> str:
     closes ('«Светоч» +', '«Альфа-Строй»””', '"Сибирские ресурсы" рес'): a name goes on after
     its quotes only with a word ('(филиал)' is one)."""
     tokens = s.split(" ")
-    scrap = len(tokens[0]) <= 2 or len(tokens[0]) <= 3 and not re.search("[А-Яа-яЁё]", tokens[0])
+    scrap = len(tokens[0]) <= 2 or len(tokens[0]) <= 3 and not _CYRILLIC_WORD.search(tokens[0])
     if len(tokens) > 2 and scrap and not _legal_form(tokens[0]) and _legal_form(tokens[1]):
         tokens.pop(0)
     s = " ".join(tokens)

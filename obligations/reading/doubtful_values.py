@@ -51,7 +51,7 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
         again = [replace(w, line=min(before, key=lambda old: _nearness(old, w)).line) for w in again]
         surer = mean_confidence(again) >= max(SURE_CONF, mean_confidence(before) + MORE_SURE)
         one_name = (in_pieces and len(again) == 1 and again[0].conf >= SURE_CONF
-                    and sum(c.isalnum() for c in again[0].text) >= sum(c.isalnum() for c in value.raw or ""))
+                    and _length(again[0]) >= sum(c.isalnum() for c in value.raw or ""))
         if surer or one_name:
             if not one_name:
                 # A surer reading does not cut a word read surely into pieces ('«Доронин' at 97 %
