@@ -4,6 +4,8 @@ computation it replaces (see tests/backends/test_page_cleanup.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image
 
@@ -326,7 +328,13 @@ def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25
     if min(image.size) < 200:
         return 0.0
     small = np.asarray(image.reduce(4))
-    dark = Image.fromarray(((small < min(128, int(small.mean()) - 30)) * 255).astype(np.uint8))
+    return _sharpest_angle(small < min(128, int(small.mean()) - 30), max_angle, step)[0]
+
+
+def _sharpest_angle(ink: np.ndarray, max_angle: float, step: float) -> tuple[float, float]:
+    """(angle, how much sharper its row profile is than the profile at 0) of a mask of ink:
+    see `estimate_skew`."""
+    dark = Image.fromarray(ink.astype(np.uint8) * 255)
     scores: dict[float, float] = {}
 
     def best_of(angles) -> float:
@@ -338,4 +346,100 @@ def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25
         return max(sorted(scores), key=lambda a: (scores[a], -abs(a)))
 
     coarse = best_of(np.arange(-max_angle, max_angle + 0.5, 1.0))
-    return best_of(np.arange(max(-max_angle, coarse - 1 + step), min(max_angle, coarse + 1 - step) + step / 2, step))
+    best = best_of(np.arange(max(-max_angle, coarse - 1 + step), min(max_angle, coarse + 1 - step) + step / 2, step))
+    return best, scores[best] / max(scores[0.0], 1.0)
+
+
+@dataclass(frozen=True)
+class Band:
+    """Rows `top`..`bottom` of a page, turned by `angle` degrees (counter-clockwise, about the
+    band's centre) on their own."""
+
+    top: int
+    bottom: int
+    angle: float
+
+
+# A block of text whose lines run at an angle of their own: the top of a curled receipt
+# photographed (its head rises 2.5 degrees where its foot falls 1.5). Turning the page by one
+# angle leaves it at the difference, and Tesseract then reads two of its lines as one
+# ('LIGHTROOM GAL A 1C,'), or drops them. A block is rows of ink between blank bands at least
+# BLOCK_GAP line heights tall, and at least MIN_BLOCK lines tall; it is turned on its own where
+# its lines are at least BLOCK_SKEW degrees off level and its row profile at that angle is
+# BLOCK_SHARPER times as sharp as level (measured on 140 SROIE receipts: a header at 2.5-2.75
+# degrees, 2.8-4.8 times as sharp; a level block's best angle is within a degree, or no sharper).
+BLOCK_GAP = 0.8
+MIN_BLOCK = 2.5
+BLOCK_SKEW = 1.25
+BLOCK_SHARPER = 1.5
+
+
+def levelled_blocks(page: Image.Image) -> tuple[Image.Image, list[Band]]:
+    """The page (grey, deskewed as a whole) with each block of text that runs at an angle of
+    its own turned level, and the bands turned; the page itself and [] where none is. Blocks
+    are looked for on a half-size copy, their angles on a quarter-size one."""
+    small = page.reduce(2)
+    # Ink by Otsu's split: a dot-matrix receipt's faint print is lighter than a fixed level.
+    ink = np.asarray(small) <= _otsu_threshold(small.histogram())
+    runs = _runs(np.count_nonzero(ink, axis=1) > max(1, ink.shape[1] // 500))
+    line = _letter_height(ink)
+    if not runs or line is None:
+        return page, []
+    blocks = _blocks(runs, max(2, round(BLOCK_GAP * line)))
+    bands = []
+    for i, (top, bottom) in enumerate(blocks):
+        if bottom - top < MIN_BLOCK * line:
+            continue
+        angle, sharper = _sharpest_angle(ink[top:bottom:2, ::2], 5.0, 0.25)
+        if abs(angle) < BLOCK_SKEW or sharper < BLOCK_SHARPER:
+            continue
+        # The band reaches halfway into the blank rows round the block: its lines, levelled,
+        # stay in it, and no other block's ink is in it.
+        above = blocks[i - 1][1] if i else 0
+        below = blocks[i + 1][0] if i + 1 < len(blocks) else small.height
+        bands.append(Band(above + top, min(page.height, bottom + below), angle))  # rows of the page
+    if not bands:
+        return page, []
+    gray = np.asarray(page)
+    levelled = gray.copy()
+    for band in bands:
+        levelled[band.top:band.bottom] = 255
+    for band in bands:
+        turned_band = np.asarray(turned(page.crop((0, band.top, page.width, band.bottom)), band.angle))
+        levelled[band.top:band.bottom] = np.minimum(levelled[band.top:band.bottom], turned_band)
+    return Image.fromarray(levelled), bands
+
+
+def _letter_height(ink: np.ndarray) -> float | None:
+    """The height of the page's text (pixels): the median height of its pieces of ink shaped
+    like letters or words, weighted by their width (a speckled scan's many specks weigh little
+    against its lines of text), or None where it has too few."""
+    import cv2
+
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    widths, heights, areas = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    keep = ((heights >= 2) & (heights <= ink.shape[0] / 8) & (widths <= 15 * heights)
+            & (areas >= 0.1 * widths * heights) & (areas >= 4))
+    if np.count_nonzero(keep) < 20:
+        return None
+    order = np.argsort(heights[keep])
+    cumulative = np.cumsum(widths[keep][order])
+    return float(heights[keep][order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True."""
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    changes = np.flatnonzero(np.diff(padded))
+    return list(zip(changes[0::2].tolist(), changes[1::2].tolist()))
+
+
+def _blocks(runs: list[tuple[int, int]], min_gap: int) -> list[tuple[int, int]]:
+    """(top, bottom) of `runs` joined across gaps shorter than `min_gap`."""
+    blocks: list[tuple[int, int]] = []
+    for top, bottom in runs:
+        if blocks and top - blocks[-1][1] < min_gap:
+            blocks[-1] = (blocks[-1][0], bottom)
+        else:
+            blocks.append((top, bottom))
+    return blocks

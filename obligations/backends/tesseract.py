@@ -290,8 +290,11 @@ class TesseractBackend:
         it: boxes are on the page as given either way."""
         api = self._api(lang or self.lang, psm)
         skew = 0.0
+        bands: list = []
         if whole_page:  # a crop around known text reads best as it is (measured on edge strips)
             image, skew = self._prepared(image)
+            if region is None:
+                image, bands = _levelled(image)
         elif image.mode != "L":
             image = image.convert("L")
         left = top = 0
@@ -318,6 +321,8 @@ class TesseractBackend:
         if left or top:
             words = [replace(w, bbox=(w.bbox[0] + left, w.bbox[1] + top, w.bbox[2] + left, w.bbox[3] + top))
                      for w in words]
+        if bands:
+            words = [replace(w, bbox=_unlevelled_box(w.bbox, bands, image.width)) for w in words]
         if abs(skew) >= MIN_SKEW:  # boxes back onto the page as given, which is what the output describes
             words = [replace(w, bbox=_unrotated_box(w.bbox, skew, image.size)) for w in words]
         return words
@@ -342,14 +347,41 @@ class TesseractBackend:
         # Not the page itself when nothing changed it: the entry would keep it alive.
         entry = (weakref.ref(image), None if page is image else page, skew)
         _engines.prepared = entry
-        weakref.finalize(image, _forget_prepared, entry)
+        weakref.finalize(image, _forget, "prepared", entry)
         return page, skew
 
 
-def _forget_prepared(entry) -> None:
-    """Drops the prepared page once its source image is gone (unless a newer one replaced it)."""
-    if getattr(_engines, "prepared", None) is entry:
-        del _engines.prepared
+def _levelled(page: Image.Image):
+    """`page_cleanup.levelled_blocks` of a prepared page, kept while the page lives (the
+    sparse reading of the same page does not level it again)."""
+    from .page_cleanup import levelled_blocks
+
+    kept = getattr(_engines, "levelled", None)
+    if kept is not None and kept[0]() is page:
+        return (page if kept[1] is None else kept[1]), kept[2]
+    levelled, bands = levelled_blocks(page)
+    # Not the page itself when no band was turned: the entry would keep it alive.
+    entry = (weakref.ref(page), None if levelled is page else levelled, bands)
+    _engines.levelled = entry
+    weakref.finalize(page, _forget, "levelled", entry)
+    return levelled, bands
+
+
+def _unlevelled_box(box: Box, bands: list, width: int) -> Box:
+    """Where a box read on a page whose `bands` were turned level lies on the page before."""
+    middle = (box[1] + box[3]) / 2
+    for band in bands:
+        if band.top <= middle < band.bottom:
+            x0, y0, x1, y1 = _unrotated_box((box[0], box[1] - band.top, box[2], box[3] - band.top), band.angle,
+                                            (width, band.bottom - band.top))
+            return x0, y0 + band.top, x1, y1 + band.top
+    return box
+
+
+def _forget(name: str, entry) -> None:
+    """Drops a page kept for its source image once that is gone (unless a newer one replaced it)."""
+    if getattr(_engines, name, None) is entry:
+        delattr(_engines, name)
 
 
 def parse_tsv(tsv: str) -> list[Word]:

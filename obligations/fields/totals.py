@@ -5,6 +5,8 @@ change, the tax summary's sum), and OCR misreads one figure or one label now and
 ('48,00' for 18.00, 'fotal'). The figures next to total labels are each weighed by what the
 rest of the receipt says of them:
   - the cash tendered less the change given equals the total;
+  - so does the sum above it plus what the rows between add ('SUB-TOTAL 26.00', 'TAX 1.56',
+    'ROUNDING -0.01': 27.55, where the total read '97,55');
   - where a rounding line is printed, the total paid is rounded (to 0.05 in Malaysia), and
     the figure before rounding is not the total;
   - the total is printed more than once (the cash paid exactly, a summary's sum);
@@ -46,6 +48,10 @@ SURE_TOTAL = re.compile(r"(?i)(\bINCL|ROUND|\bNETT?\b|\bGRAND\b|\bPAYABLE\b|\bDU
 # at a row's end, after a total's, cash's or change's label.
 SPACED = re.compile(r"(?<![\d.,])(\d{1,4})(?:\s+[.,]?|[.,]\s+)\s*(\d{2})\W{0,2}$")
 STEP = Decimal("0.05")
+# A sum before tax ('SUB-TOTAL', 'Total Sales (Excluding GST)'), and what rows under it add to
+# it on the way to the total: tax, a service charge, rounding.
+BEFORE_TAX = re.compile(r"(?i)(\bSUB\W*TOTAL|\bEXCL)")
+ADDED = re.compile(r"(?i)(\bTAX\b|\bGST\b|\bSST\b|\bSERV|\bSVC\b|\bCHARGE\b|\bR[O0R]UND)")
 
 
 @dataclass
@@ -68,6 +74,7 @@ class _Facts:
     paid: Decimal | None  # the cash tendered less the change
     rounded: bool  # a rounding line is printed
     seen_twice: set[Decimal]  # figures printed more than once
+    parts: Decimal | None = None  # the sum above the total and what the rows between add to it
 
 
 def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | None) -> Found | None:
@@ -90,6 +97,11 @@ def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | No
     value = best.amount.value
     if facts.paid is not None and value != facts.paid and _misread(value, facts.paid) and value not in facts.seen_twice:
         value = facts.paid  # a digit misread or lost, which the cash less the change gives
+    elif (facts.parts is not None and value not in (facts.parts, facts.paid) and _misread(value, facts.parts)
+          and value not in facts.seen_twice and (value % STEP or not facts.parts % STEP)):
+        # A digit misread or lost, which the sum and the tax above it give. Not where the
+        # figure read is one a receipt rounds to and theirs is not: a rounding line unread.
+        value = facts.parts
     elif facts.rounded and value % STEP:
         value = (value / STEP).quantize(Decimal(1), ROUND_HALF_UP) * STEP  # the figure before rounding
     text = f"{value:.2f}"
@@ -183,7 +195,39 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
             for amount in found:
                 if amount.value == paid and len(found) == 1:
                     choices.append(_Choice(amount, 1.5 + _evidence(paid, None, None, rounded, everywhere)))
-    return max(choices, key=lambda c: c.score, default=None), _Facts(paid, rounded, {v for v in everywhere if everywhere.count(v) > 1})
+    best = max(choices, key=lambda c: c.score, default=None)
+    parts = _parts(texts, amounts, labelled, best.amount.row) if best is not None and best.amount.row >= 0 else None
+    return best, _Facts(paid, rounded, {v for v in everywhere if everywhere.count(v) > 1}, parts)
+
+
+def _parts(texts: list[str], amounts: dict[int, list[_Amount]], labelled: dict[int, int], row: int) -> Decimal | None:
+    """What the total on `row` should read by the rows above it: the nearest sum above it
+    (before tax, or another total's: 'Total 9.00' over 'Rounding Adjustment 0.00' over
+    'Rounded Total 9.60') plus what the rows between add (tax, a service charge, rounding).
+    None where nothing is added between, or a row between holds some other figure."""
+    added, parts, rounds = Decimal(0), 0, False
+    for i in range(row - 1, -1, -1):
+        text, found = texts[i], [a for a in amounts[i] if a.value != 0]
+        if BEFORE_TAX.search(text) or (i in labelled and not ADDED.search(text) and not NOT_TOTAL.search(text)):
+            if not found or not parts:
+                return None
+            total = found[-1].value + added
+            # A rounding line leaves a figure a receipt can be paid in.
+            return None if rounds and total % STEP else total
+        if ADDED.search(text):
+            if len(amounts[i]) != 1:
+                return None  # what it adds was not read ('ROUNDING =0:.02'), or is a table's
+            amount = amounts[i][0]
+            minus = MINUS.search(fix_digit_lookalikes(text)[:amount.span[0]]) is not None  # '-RM 0.02'
+            added += -amount.value if minus else amount.value
+            parts += amount.value != 0
+            rounds = rounds or ROUNDING.search(text) is not None
+        elif found:
+            return None
+    return None
+
+
+MINUS = re.compile(r"-\s*(RM)?\s*$", re.IGNORECASE)
 
 
 def _like_total(text: str) -> bool:

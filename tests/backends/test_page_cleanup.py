@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from obligations.backends.page_cleanup import (MIN_WALL, _box_row_walls, _long_runs, _max_filter, _otsu_threshold,
+                                               _sharpest_angle, levelled_blocks,
                                                closed_up, estimate_skew, flatten_background, only_ink, widened,
                                                turned, without_rules)
 
@@ -223,3 +224,47 @@ def test_a_faint_or_slanted_rule_goes_and_the_letters_standing_on_it_stay(grey, 
     line = [(x, 800 - drop * (x - 200) // 1600) for x in range(300, 1700, 50) if abs(x - stem_x) > 20]
     assert all(cleaned[y - 2:y + 3, x].min() > 215 for x, y in line)
     assert cleaned[stem_bottom - 55:stem_bottom - 5, stem_x + 2:stem_x + 6].max() < 100  # the letter is kept
+
+
+def _block_of_lines(angle: float, size: tuple[int, int] = (1200, 460)) -> Image.Image:
+    """Lines of word-like dark blocks (30 px tall, 46 px apart) turned by `angle` degrees."""
+    block = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(block)
+    for top in range(60, size[1] - 80, 46):
+        for x in range(100, size[0] - 150, 100):
+            draw.rectangle((x, top, x + 70, top + 30), fill=20)
+    return block.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+
+
+def _two_blocks(upper: float, lower: float = 0.0) -> Image.Image:
+    """A page of two blocks of lines a blank band apart, each turned by its own angle."""
+    page = Image.new("L", (1200, 1200), 255)
+    page.paste(_block_of_lines(upper), (0, 60))
+    page.paste(_block_of_lines(lower), (0, 680))
+    return page
+
+
+@pytest.mark.parametrize("angle", [2.5, -3.0])
+def test_a_block_turned_on_its_own_is_levelled_and_the_rest_left(angle):
+    page = _two_blocks(angle)
+    levelled, bands = levelled_blocks(page)
+    assert len(bands) == 1
+    band = bands[0]
+    assert band.angle == pytest.approx(-angle, abs=0.25)
+    assert band.top <= 60 + 40 and band.bottom >= 60 + 420 and band.bottom <= 680 + 40
+    upper = levelled.crop((0, band.top, 1200, band.bottom))
+    assert _sharpest_angle(np.asarray(upper) < 128, 5.0, 0.25)[0] == 0.0
+    # The level block is not touched.
+    assert np.array_equal(np.asarray(levelled)[band.bottom:], np.asarray(page)[band.bottom:])
+
+
+@pytest.mark.parametrize("angle", [0.0, 0.75])
+def test_blocks_as_level_as_the_page_are_left_as_they_are(angle):
+    page = _two_blocks(angle, -angle)
+    levelled, bands = levelled_blocks(page)
+    assert bands == [] and levelled is page
+
+
+def test_a_blank_page_has_no_blocks():
+    page = Image.new("L", (600, 400), 255)
+    assert levelled_blocks(page) == (page, [])

@@ -158,3 +158,54 @@ def test_the_sparse_reading_of_a_latin_page_is_read_again_too(monkeypatch):
     backend, image, asked = _fake_reading(monkeypatch, page_words, [("SETAPAK,", (100, 300, 260, 330), 90.0)])
     words = backend.read_sparse(image, 300)
     assert words[-1].text == "SETAPAK," and words[-1].line == ("sparse", 3) and len(asked) == 1
+
+
+# A receipt's head and foot as a curled receipt's photo shows them: the head rises, the foot falls.
+HEAD = ["NORTHWIND TIMBER TRADING SDN BHD", "LOT 4417 JALAN KEBUN NANAS 3",
+        "TAMAN PERINDUSTRIAN MERANTI", "41050 KLANG SELANGOR MALAYSIA"]
+FOOT = ["SUBTOTAL 118.40", "SERVICE CHARGE 11.84", "ROUNDING ADJUSTMENT 0.01", "TOTAL AMOUNT DUE 130.25",
+        "CASH TENDERED 150.00", "CHANGE GIVEN 19.75", "THANK YOU PLEASE COME AGAIN"]
+
+
+def _lines_turned(lines: list[str], angle: float, font, width: int = 1500):
+    """The lines printed 48 px apart on a block of their own turned by `angle` degrees, and
+    where each line's middle lies on it."""
+    from PIL import Image, ImageDraw
+
+    block = Image.new("L", (width, 48 * len(lines) + 120), 252)
+    draw = ImageDraw.Draw(block)
+    for i, line in enumerate(lines):
+        draw.text((60, 60 + 48 * i), line, font=font, fill=30)
+    return block.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=252)
+
+
+def test_a_block_turned_its_own_way_is_read_levelled_and_boxed_on_the_page(monkeypatch):
+    """A head turned 2.5 degrees one way over a foot turned 2 degrees the other: the page
+    turned by one angle leaves the head 4.5 degrees off, and Tesseract runs its lines together."""
+    from PIL import ImageFont
+
+    from obligations.backends import page_cleanup
+
+    page, _, font = _blank_page((1500, 1150))
+    font = ImageFont.truetype(font.path, 30)
+    head = _lines_turned(HEAD, 2.5, font)
+    page.paste(head, (0, 20))
+    page.paste(_lines_turned(FOOT, -2.0, font), (0, 20 + head.height + 60))
+    backend = tesseract.TesseractBackend(lang="eng")
+
+    def head_words(words):
+        return [w for w in words if w.bbox[3] < 20 + head.height]
+
+    words, _ = backend.read(page)
+    text = " ".join(w.text for w in head_words(words))
+    for line in HEAD:
+        assert line in text
+    # Each word boxed where it is printed: 'NORTHWIND' at the head's left, risen with it.
+    northwind = next(w for w in words if w.text == "NORTHWIND")
+    assert 50 <= northwind.bbox[0] <= 80 and 60 <= northwind.bbox[1] <= 110
+    # Without levelling the head, its lines are not all read.
+    monkeypatch.setattr(page_cleanup, "levelled_blocks", lambda image: (image, []))
+    tesseract._engines.__dict__.pop("levelled", None)
+    tesseract._engines.__dict__.pop("prepared", None)
+    text = " ".join(w.text for w in head_words(backend.read(page.copy())[0]))
+    assert not all(line in text for line in HEAD)

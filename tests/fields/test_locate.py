@@ -883,6 +883,42 @@ def test_receipt_total_weighed_against_cash_change_and_rounding():
     assert got["total"] == "88.95"
 
 
+def test_receipt_total_read_a_digit_off_what_the_rows_above_it_add_up_to():
+    # SUB-TOTAL 26.00 + TAX 1.56 - ROUNDING 0.01 = 27.55, the total read '97,55'.
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "SUB-TOTAL (EX) 26.00"),
+        (300, 450, "TOTAL TAX 1.56"),
+        (300, 500, "ROUNDING -0.01"),
+        (300, 550, "TOTAL 97,55"),
+        (300, 600, "CASH 127.55"),
+    ])
+    assert got["total"] == "27.55"
+    # The rounding's sign before its currency ('-RM 0.02'): 33.92 - 0.02 is the 33.90 read.
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "TOTAL RM 33.92"),
+        (300, 450, "ROUNDING ADJUSTMENT -RM 0.02"),
+        (300, 500, "TOTAL ROUNDED RM 33.90"),
+        (300, 550, "CASH RM 50.00"),
+    ])
+    assert got["total"] == "33.90"
+    # Left as read: a row between with a figure that is no tax (a discount); no tax read
+    # between the sum and the total; a rounding line whose figure was not read; a total the
+    # cash less the change confirms (the sum above it misread); a total a receipt rounds to,
+    # where the sum is not one.
+    for rows in ([(300, 400, "SUB-TOTAL 26.00"), (300, 450, "DISCOUNT 5.00"), (300, 500, "TAX 1.56"),
+                  (300, 550, "TOTAL 22.56")],
+                 [(300, 400, "SUBTOTAL 50.00"), (300, 450, "TOTAL 53.00")],
+                 [(300, 400, "SUBTOTAL 325.40"), (300, 450, "GST 19.55"), (300, 500, "ROUNDING =0:.05"),
+                  (300, 550, "NET TOTAL 344.90")],
+                 [(300, 400, "SUBTOTAL 201.80"), (300, 450, "GST 6% 42.11"), (300, 500, "ROUNDING -0.01"),
+                  (300, 550, "GRAND TOTAL 213.90"), (300, 600, "CASH 300.00"), (300, 650, "CHANGE 86.10")],
+                 [(300, 400, "SUBTOTAL 325.40"), (300, 450, "GST 19.52"), (300, 500, "TOTAL 344.90")]):
+        got = values("receipt", [(300, 100, "ABC TRADING SDN BHD"), *rows])
+        assert got["total"] == next(text for _, _, text in rows if text.split()[-2] == "TOTAL").split()[-1]
+
+
 def test_receipt_address_ends_before_tax_invoice_under_a_number_row():
     got = values("receipt", [
         (300, 100, "YHM AEON TEBRAU CITY"),
