@@ -268,3 +268,26 @@ def test_blocks_as_level_as_the_page_are_left_as_they_are(angle):
 def test_a_blank_page_has_no_blocks():
     page = Image.new("L", (600, 400), 255)
     assert levelled_blocks(page) == (page, [])
+
+
+def test_a_frame_with_specks_along_it_is_no_block_of_text():
+    """A card's edge (a thick grey frame at an angle, specks by it) under a level block of
+    lines: it has no letters, and is not turned."""
+    page = _two_blocks(0.0)
+    frame = Image.new("L", (1200, 110), 255)
+    draw = ImageDraw.Draw(frame)
+    draw.rectangle((40, 20, 1160, 90), outline=120, width=12)
+    rng = np.random.default_rng(3)
+    specks = np.asarray(frame).copy()
+    for y, x in zip(rng.integers(0, 110, 60), rng.integers(0, 1200, 60)):
+        specks[y:y + 2, x:x + 2] = 40
+    page.paste(Image.fromarray(specks).rotate(2.5, fillcolor=255), (0, 550))
+    assert levelled_blocks(page)[1] == []
+
+
+def test_the_corners_a_band_turns_in_are_its_paper():
+    """On a grey page the band turned level shows no white wedges at its ends."""
+    page = Image.fromarray(np.minimum(np.asarray(_two_blocks(3.0)), 200).astype(np.uint8))
+    levelled, bands = levelled_blocks(page)
+    assert len(bands) == 1
+    assert np.asarray(levelled)[bands[0].top:bands[0].bottom].max() <= 200
