@@ -7,7 +7,8 @@ Tesseract loses whole lines.
 Ink multiplies the light the paper gives back, channel by channel: coloured ink lets through
 most of one channel's light (a blue seal, the blue channel), black print none of any. So each
 pixel of a stamp's hue is given its lightest channel's level over the paper: the seal goes
-pale, the black text under it stays black.
+pale, the black text under it stays black. Where the seal's ink lies alone and keeps most of
+the paper's light in that channel, it goes altogether (a dull seal stays grey otherwise).
 
 Only ink that looks like a stamp or a signature is taken off (`stamp_areas`): a connected
 patch of coloured ink several lines of text tall and wide, and in its box only ink of its
@@ -48,6 +49,9 @@ STAMP_PIECE = 2.0
 BRIDGE = 5  # pixels of the reduced copy: gaps this wide in a patch's ink are bridged
 HUE_REACH = 2  # bins either side of a patch's commonest hue
 FAINT_CHROMA = 0.06  # in a patch, pixels of its hues this coloured are its ink
+# A pixel of a patch's ink whose lightest channel keeps more than half the paper's light
+# (optical density under ln 2), and no print by it, is the stamp's ink alone: made paper.
+STAMP_ALONE = 0.69
 HUE_BINS = 24
 MAX_INKS = 3  # inks of different hues looked for on one page (a seal, a pen, one more)
 TEXT_HEIGHT = 30.0  # assumed where the page's text height was not measured (300 dpi body text)
@@ -160,7 +164,12 @@ def _hue_bins(density: np.ndarray) -> np.ndarray:
 def _neutral(rgb: np.ndarray, gray: np.ndarray, patch: Patch) -> np.ndarray:
     """A box of the page in grey with the patch's ink taken off: each pixel of its hues as
     light as its lightest channel (over the paper) is. Coloured ink lets through most of the
-    light of one channel; black text none of any."""
+    light of one channel; black text none of any. Where the patch's ink lies alone (its
+    lightest channel keeps more than half the paper's light, and no print is by it) it is the
+    paper round it: a dull seal (greyish blue) made only as light as that channel stays a grey
+    ring the reader sees."""
+    import cv2
+
     paper = _paper(rgb, PAPER_WINDOW)
     density, chroma = _density(rgb, paper)
     own = np.zeros(HUE_BINS, bool)
@@ -169,6 +178,12 @@ def _neutral(rgb: np.ndarray, gray: np.ndarray, patch: Patch) -> np.ndarray:
     if not inked.any():
         return gray
     paper_gray = paper[inked].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    lightest = density.min(axis=2)
+    # Print keeps little light in any channel; the pixels round it may be its edge in a JPEG's
+    # colours rather than the stamp's (a figure under a pen's circle lost a stroke).
+    by_print = cv2.dilate((lightest >= STAMP_ALONE).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     out = gray.copy()
-    out[inked] = np.clip(paper_gray * np.exp(-density[inked].min(axis=1)), 0, 255).astype(np.uint8)
+    out[inked] = np.clip(paper_gray * np.exp(-lightest[inked]), 0, 255).astype(np.uint8)
+    # The paper as it is round the stamp (most of its box), no whiter: a whiter patch is outlined.
+    out[inked & ~by_print & (lightest < STAMP_ALONE)] = np.median(gray[~inked]) if (~inked).any() else 255
     return out

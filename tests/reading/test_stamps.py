@@ -75,6 +75,26 @@ def test_a_seal_is_taken_off_and_the_black_text_under_it_kept(ink):
     assert np.median(result[text]) < 80
 
 
+def test_a_dull_seal_lying_alone_becomes_the_paper_round_it():
+    """A seal of dull ink (greyish blue) keeps little more light in one channel than in the
+    others: made only as light as that channel, it stays a grey ring a reader sees. Where it
+    lies alone it is the paper round it; the text under it stays black."""
+    import cv2
+
+    clean = _page()
+    seal = _seal(clean.size, (500, 600), 220)
+    stamped = _multiply(clean, seal, (110, 120, 160), 0.9)
+    out = without_stamps(stamped, TEXT_HEIGHT)
+    assert out is not None
+    result = np.asarray(out).astype(int)
+    text = np.asarray(clean.convert("L")) < 100
+    by_text = cv2.dilate(text.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    ring = np.asarray(seal) > 200
+    paper = np.median(np.asarray(clean.convert("L")))
+    assert abs(np.median(result[ring & ~by_text]) - paper) <= 6
+    assert np.median(result[text & ring]) < 100
+
+
 def test_coloured_print_is_kept():
     """A red number and green labels: lines of text one letter high, not shaped like a seal."""
     page = _page(colour_lines=[(1550, (150, 25, 30)), (1620, (40, 110, 60))])
