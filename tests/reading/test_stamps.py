@@ -95,6 +95,25 @@ def test_a_dull_seal_lying_alone_becomes_the_paper_round_it():
     assert np.median(result[text & ring]) < 100
 
 
+def test_a_patch_inked_all_over_is_only_made_pale():
+    """A photo's colour noise over lines of text, taken for one patch: most of its box is
+    'ink', and there is no paper round it to fill it with."""
+    clean = _page()
+    rng = np.random.default_rng(5)
+    cast = np.zeros((clean.height, clean.width), np.uint8)
+    cast[300:760, 200:800] = rng.integers(60, 100, (460, 600))  # faint all over the photo's card
+    cast[400:660, 300:700] = rng.integers(128, 256, (260, 400))  # and strong here
+    noisy = _multiply(clean, Image.fromarray(cast), (120, 60, 200), 0.9)
+    out = without_stamps(noisy, TEXT_HEIGHT)
+    assert out is not None
+    box = np.asarray(out)[400:660, 300:700].astype(int)
+    text = np.asarray(clean.convert("L"))[400:660, 300:700] < 100
+    # Each pixel made as light as its lightest channel, not the box filled flat with a grey
+    # that is no paper (the photo's card showed dark boxes round its values).
+    assert np.bincount(box[~text]).max() < 0.2 * np.count_nonzero(~text)
+    assert np.median(box[text]) < 100
+
+
 def test_coloured_print_is_kept():
     """A red number and green labels: lines of text one letter high, not shaped like a seal."""
     page = _page(colour_lines=[(1550, (150, 25, 30)), (1620, (40, 110, 60))])
