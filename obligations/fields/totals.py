@@ -202,8 +202,8 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
 
 def _parts(texts: list[str], amounts: dict[int, list[_Amount]], labelled: dict[int, int], row: int) -> Decimal | None:
     """What the total on `row` should read by the rows above it: the nearest sum above it
-    (before tax, or another total's: 'Total 9.00' over 'Rounding Adjustment 0.00' over
-    'Rounded Total 9.60') plus what the rows between add (tax, a service charge, rounding).
+    (before tax, or another total's: 'TOTAL RM 33.92' over 'ROUNDING ADJUSTMENT -RM 0.02' over
+    'TOTAL ROUNDED RM 33.90') plus what the rows between add (tax, a service charge, rounding).
     None where nothing is added between, or a row between holds some other figure."""
     added, parts, rounds = Decimal(0), 0, False
     for i in range(row - 1, -1, -1):
