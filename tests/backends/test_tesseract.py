@@ -168,8 +168,7 @@ FOOT = ["SUBTOTAL 118.40", "SERVICE CHARGE 11.84", "ROUNDING ADJUSTMENT 0.01", "
 
 
 def _lines_turned(lines: list[str], angle: float, font, width: int = 1500):
-    """The lines printed 48 px apart on a block of their own turned by `angle` degrees, and
-    where each line's middle lies on it."""
+    """The lines printed 48 px apart on a block of their own, turned by `angle` degrees."""
     from PIL import Image, ImageDraw
 
     block = Image.new("L", (width, 48 * len(lines) + 120), 252)
