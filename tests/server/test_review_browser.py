@@ -211,8 +211,10 @@ def test_upload_a_bundle_navigate_correct_save_and_reload(browser, server, tmp_p
     assert number["machine_value"] == fields["number"]["value"]
 
     browser.refresh()
-    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'#items li[data-id="{item_id}"]'), "the list")
-    browser.find_element(By.CSS_SELECTOR, f'#items li[data-id="{item_id}"]').click()
+    # Clicked inside the wait: the list drawn again between finding the item and clicking it
+    # left a stale element (a fresh clone's CI beside other work).
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f'#items li[data-id="{item_id}"]').click() or True,
+         "the saved file clicked in the list")
     wait(browser, lambda d: current_item(d)["id"] == item_id and rows(d), "the saved file open")
     assert rows(browser)["number"]["value"] == f"112-233-445 {good}"
 
