@@ -56,6 +56,10 @@ STAMP_ALONE = 0.69
 # inked on SROIE's and generated stamps); a photo's colour noise read as a patch inks half its
 # box or more, and its ink is only made pale there.
 MAX_INKED_SHARE = 0.35
+# Only a patch this many text heights across both ways is taken off altogether: a seal, a
+# signature. A word of coloured print taken for a patch (a card's small red captions, two
+# lines high with the box's margin) is only made pale: made paper, the captions were lost.
+MIN_WHITENED = 8.0
 HUE_BINS = 24
 MAX_INKS = 3  # inks of different hues looked for on one page (a seal, a pen, one more)
 TEXT_HEIGHT = 30.0  # assumed where the page's text height was not measured (300 dpi body text)
@@ -70,6 +74,7 @@ class Patch:
 
     box: tuple[int, int, int, int]
     hues: tuple[int, ...]  # hue bins of its ink
+    text_height: float = TEXT_HEIGHT  # of the page it lies on
 
 
 def without_stamps(image: Image.Image, text_height: float | None = None) -> Image.Image | None:
@@ -128,7 +133,7 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
             x, y, bw, bh = (int(v) for v in stats[i, :4])
             box = (max(0, x * LOOK_SCALE - margin), max(0, y * LOOK_SCALE - margin),
                    min(width, (x + bw) * LOOK_SCALE + margin), min(height, (y + bh) * LOOK_SCALE + margin))
-            patches.append(Patch(box, tuple(sorted(family))))
+            patches.append(Patch(box, tuple(sorted(family)), text_height))
     return patches
 
 
@@ -188,7 +193,8 @@ def _neutral(rgb: np.ndarray, gray: np.ndarray, patch: Patch) -> np.ndarray:
     by_print = cv2.dilate((lightest >= STAMP_ALONE).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     out = gray.copy()
     out[inked] = np.clip(paper_gray * np.exp(-lightest[inked]), 0, 255).astype(np.uint8)
-    if inked.mean() <= MAX_INKED_SHARE:
+    x0, y0, x1, y1 = patch.box
+    if inked.mean() <= MAX_INKED_SHARE and min(x1 - x0, y1 - y0) >= MIN_WHITENED * patch.text_height:
         # The paper as it is round the stamp (most of its box), no whiter: a whiter patch is outlined.
         out[inked & ~by_print & (lightest < STAMP_ALONE)] = np.median(gray[~inked])
     return out
