@@ -95,6 +95,21 @@ def test_a_dull_seal_lying_alone_becomes_the_paper_round_it():
     assert np.median(result[text & ring]) < 100
 
 
+def test_a_small_patch_of_dull_ink_is_only_made_pale():
+    """A patch a few text heights across may be a word of coloured print (a card's caption),
+    not a seal: made paper, the captions were lost. It is made pale, not taken off."""
+    clean = _page()
+    mask = Image.new("L", clean.size, 0)
+    ImageDraw.Draw(mask).ellipse((420, 520, 580, 680), outline=255, width=16)
+    stamped = _multiply(clean, mask, (110, 120, 160), 0.9)
+    out = without_stamps(stamped, TEXT_HEIGHT)
+    assert out is not None
+    result = np.asarray(out).astype(int)
+    ring = (np.asarray(mask) > 200) & (np.asarray(clean.convert("L")) > 200)
+    paper = np.median(np.asarray(clean.convert("L")))
+    assert np.median(result[ring]) < paper - 30
+
+
 def test_a_patch_inked_all_over_is_only_made_pale():
     """A photo's colour noise over lines of text, taken for one patch: most of its box is
     'ink', and there is no paper round it to fill it with."""
