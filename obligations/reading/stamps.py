@@ -188,13 +188,13 @@ def _neutral(rgb: np.ndarray, gray: np.ndarray, patch: Patch) -> np.ndarray:
         return gray
     paper_gray = paper[inked].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     lightest = density.min(axis=2)
-    # Print keeps little light in any channel; the pixels round it may be its edge in a JPEG's
-    # colours rather than the stamp's (a figure under a pen's circle lost a stroke).
-    by_print = cv2.dilate((lightest >= STAMP_ALONE).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     out = gray.copy()
     out[inked] = np.clip(paper_gray * np.exp(-lightest[inked]), 0, 255).astype(np.uint8)
     x0, y0, x1, y1 = patch.box
     if inked.mean() <= MAX_INKED_SHARE and min(x1 - x0, y1 - y0) >= MIN_WHITENED * patch.text_height:
+        # Print keeps little light in any channel; the pixels round it may be its edge in a JPEG's
+        # colours rather than the stamp's (a figure under a pen's circle lost a stroke).
+        by_print = cv2.dilate((lightest >= STAMP_ALONE).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         # The paper as it is round the stamp (most of its box), no whiter: a whiter patch is outlined.
         out[inked & ~by_print & (lightest < STAMP_ALONE)] = np.median(gray[~inked])
     return out
