@@ -277,7 +277,8 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
     digit of its first amount misread, the last amount is the total. Where the last is not
     their sum (a stamp over it read '687.46' for 16187.40) and the row's other amount was
     taken, the sum of the first two is the total when the page prints it elsewhere (the
-    goods table's last column): a figure read there, which the row's arithmetic confirms."""
+    goods table's last column): a figure read there, which the row's arithmetic confirms;
+    or where the tax is the first amount at a VAT rate, which confirms both."""
     if chosen is None or chosen.bbox is None or chosen.page is None:
         return chosen
     model = next((m for m in models if m.page.page == chosen.page), None)
@@ -286,16 +287,20 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
         return chosen
     money = re.compile(expand(spec.pattern or "{money}"))
     row_text, row_spans = join_words(row.words)
-    matches = [(Decimal(v), m.span()) for m in money.finditer(row_text) if (v := normalize("money", m.group()))]
+    matches = _row_amounts(money, row_text)
+    if len(matches) < 3 and len(loose := _row_amounts(KOPECK_AMOUNT, row_text)) >= 3:
+        matches = loose
     amounts = [value for value, _ in matches]
     if len(amounts) == 2 and spec.pick == "largest":
         return _sum_read_without_its_point(spec, model, row, row_text, row_spans, matches) or chosen
     if len(amounts) < 3:
         return chosen
     part, tax, last = amounts[-3:]
-    if spec.pick == "largest" and (part + tax == last or (last > tax and _misread(part, last - tax))):
+    if spec.pick == "largest" and (part + tax == last or (last > tax and _misread(part, last - tax)
+                                                          and not _tax_at_a_rate(part, tax))):
         # The row adds up, or does with one digit of its first amount misread ('905 117,11'
         # for 505 117,11, larger than the total it sums to): its last amount is the total.
+        # Not where the tax is the first amount at a VAT rate: then the last is misread.
         if chosen.value == f"{last:.2f}":
             return chosen
         found = found_in(spec, Candidate(row.words, model.page.page, "label"), row_text, row_spans, matches[-1][1])
@@ -311,7 +316,36 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
                 if found is not None:
                     return replace(found, warning="the total row's last amount did not read as the sum of the "
                                                   "two before it; taken where the page prints that sum")
+    if _tax_at_a_rate(part, tax) and chosen.value != f"{total:.2f}":
+        # The amount without tax and the tax confirm each other (the tax is that amount at a
+        # VAT rate), so both read right and the last figure did not (a stamp over it): the
+        # total is their sum, which the row prints misread.
+        found = found_in(spec, Candidate(row.words, model.page.page, "label"), row_text, row_spans, matches[-1][1])
+        if found is not None:
+            return replace(found, value=f"{total:.2f}",
+                           warning="the total row's last amount did not read as the sum of the two before it, "
+                                   "which agree with each other at a VAT rate; taken as that sum")
     return chosen
+
+
+# Russian VAT rates (18 % until 2019), and how far a tax summed row by row, each row's tax
+# rounded to the kopeck, may lie from the whole amount's tax at its rate.
+VAT_RATES = (Decimal("0.20"), Decimal("0.18"), Decimal("0.10"))
+TAX_ROUNDING = Decimal("0.05")
+
+
+def _tax_at_a_rate(part: Decimal, tax: Decimal) -> bool:
+    return tax > 0 and any(abs(part * rate - tax) <= TAX_ROUNDING for rate in VAT_RATES)
+
+
+# The total row's amounts as a stamp or a blur leaves them: each ends with its two kopecks,
+# with its thousands' space lost ('71966-27') or the space before the next amount lost
+# ('212 704,001 276 224,00'). Read so only where the row gave fewer than three amounts.
+KOPECK_AMOUNT = re.compile(r"(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)[.,\-]\d{2}")
+
+
+def _row_amounts(money: re.Pattern, text: str) -> list[tuple[Decimal, tuple[int, int]]]:
+    return [(Decimal(v), m.span()) for m in money.finditer(text) if (v := normalize("money", m.group()))]
 
 
 def _sum_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: str, spans,

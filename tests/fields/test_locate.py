@@ -1111,6 +1111,23 @@ def test_an_invoice_total_rows_arithmetic_tells_its_total_from_a_misread_larger_
     assert got["total"] == "905117.11"
 
 
+
+def test_an_invoice_total_read_wrong_under_a_stamp_is_the_sum_of_a_part_and_tax_at_a_vat_rate():
+    """A stamp over the total row's last amount ('880 747,66' for 980 737,58): the tax is the
+    amount without it at 10 %, which confirms both, so the total is their sum, not the largest
+    figure read. A first amount one digit off the last less the tax ('719 662-70' against
+    191 628-97 less 71 966-27) is no misread part where the tax confirms it."""
+    def total(row):
+        return values("invoice", [(100, 100, "Счет-фактура № 7 от 13 января 2018 г."), (100, 400, row)])["total"]
+    assert total("Всего к оплате 891 579,62 х 89 157,96 880 747,66") == "980737.58"
+    assert total("Всего к оплате 1 102 484,00 х 220 496,80 1 322 980,80") == "1322980.80"  # adds up
+    assert total("Всего к оплате 1 102 484,00 х 220 496,80 1 822 980,30") == "1322980.80"  # at 20 %
+    # The amounts as a stamp leaves them: a thousands' space lost, a space between two lost.
+    assert total("Всего к оплате 719 662-70 x 71966-27 191 628-97") == "791628.97"
+    assert total("Всего к оплате 1 063 520,00 x 212 704,001 276 224,00") == "1276224.00"
+    # A tax no VAT rate gives: the row proves nothing, and the largest figure stays.
+    assert total("Всего к оплате 891 579,62 х 89 457,96 880 747,66") == "891579.62"
+
 def test_a_date_that_lost_one_separator_to_a_fax_is_read():
     got = values("passport", [
         (100, 100, "Паспорт выдан ОВД ПРИМОРСКОГО РАЙОНА Г. НОВОСИБИРСКА"),
@@ -1144,8 +1161,8 @@ def test_an_invoice_total_misread_under_a_stamp_is_the_sum_the_page_prints_elsew
             (100, 1086, "Всего к оплате 13489,50 2697,90 687.46")]
     found = locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"]
     assert found.value == "16187.40" and "sum" in found.warning
-    # A sum printed nowhere is not made up: the row's reading stands.
-    assert values("invoice", [rows[0], rows[2]])["total"] == "13489.50"
+    # A sum printed nowhere, of a tax at no VAT rate, is not made up: the row's reading stands.
+    assert values("invoice", [rows[0], (100, 1086, "Всего к оплате 13489,50 2597,90 687.46")])["total"] == "13489.50"
     # A row whose last amount is the sum is read as it is.
     assert values("invoice", [rows[0], (100, 1086, "Всего к оплате 13489,50 2697,90 16187,40")])["total"] == "16187.40"
 
