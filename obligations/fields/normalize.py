@@ -157,6 +157,7 @@ def normalize_text(raw: str) -> str | None:
     # ... nor after a preposition glued to its word ('В.СОВЕТСКОМ'), nor twice ('ОБЛ.. В'),
     # nor opening a word after a space ('в .Фрунзенском').
     s = _STOP_TWICE.sub(".", _PREPOSITION_STOP.sub(r"\1 ", s))
+    s = _STOP_TWICE_GLUED.sub(". ", _MARK_FOR_SPACE.sub(" ", s))
     s = _STOP_OPENING_WORD.sub(lambda m: m[1][:-1] + ". " if m[1] else "", s)
     s = _PREPOSITION_CAPITAL.sub(lambda m: m[0].lower(), s)
     s = _SHORT_I_LOST.sub(_short_i, s)
@@ -166,6 +167,7 @@ def normalize_text(raw: str) -> str | None:
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
+    s = _REGION_HYPHENED.sub(" ", s)
     s = _REGION_UNDOTTED.sub(r"\1.", _REGION_MISREAD.sub(lambda m: m[1] + ("Л" if m[1][-1] == "Б" else "л"), s))
     s = _ABBREVIATION_GLUED.sub(r"\1. ", s)
     return _in_capitals(s) or None
@@ -175,7 +177,9 @@ def normalize_text(raw: str) -> str | None:
 # word with nothing after it to close it ("TRAVIS 'RADIAL", '“LEWIS LEACH'); a degree sign
 # between a postcode and its town ('68891°HODGESIDE') stands for the space it fell in.
 _SPECK_MARKS = "`'‘’“°^~¬"
-_CLOSING_MARKS = "\"”’'»`´"
+# What closes each quote that may open a word: a quote of its kind ('„КРАЮ', '‘«Фортуна»',
+# 'ГОР. "ВЕРХНИЙ БАСКУНЧАК' are specks: nothing of their kind closes them).
+_CLOSED_BY = {q: "’'`´" for q in "`'‘"} | {q: "”“\"" for q in "“„"} | {'"': "\"”“"}
 _SPECK_BETWEEN = re.compile(r"(?<=\d)°(?=[^\W\d_])")
 _MARK_BY_HYPHEN = re.compile(r"(?<=-)[`'‘’“°^~¬]+(?=\w)|(?<=\w)[`‘’“°^~¬]+(?=-)")  # 'ХАНТЫ- -`МАНСИЙСКИЙ'
 _EDGE_SCRAPS = "—–-®©™#" + _SPECK_MARKS
@@ -194,8 +198,10 @@ def _without_dust_marks(s: str) -> str:
         tokens.pop(0)
     for i, token in enumerate(tokens):
         rest = " ".join(tokens[i:])[1:]
-        # (A straight double quote may close as well as open: only one opening the value.)
-        if (token[0] in "`'‘“" or token[0] == '"' and i == 0) and not any(c in _CLOSING_MARKS for c in rest):
+        # (A straight double quote may close as well as open: one opening the value, or the
+        # value's only one.)
+        opening = token[0] in _CLOSED_BY and (token[0] != '"' or i == 0 or s.count('"') == 1)
+        if opening and not any(c in _CLOSED_BY[token[0]] for c in rest):
             tokens[i] = token[1:]
     return " ".join(tokens)
 
@@ -262,6 +268,13 @@ _PREPOSITION_STOP = re.compile(r"(?<![\w.-])([Вв])\.(?=[А-ЯЁа-яё]{3,}(?:
 # only in size): 'Общество С ограниченной ответственностью', 'Брагин И партнеры'.
 _PREPOSITION_CAPITAL = re.compile(r"(?<=[а-яё] )[СОУКВИ](?= [а-яё])")
 _STOP_TWICE = re.compile(r"(?<=[А-Яа-яЁё])\.\.(?=\s|$)")
+# ... or glued to the next word ('ГОР..ЕКАТЕРИНБУРГ'): one stop and the space a speck filled.
+_STOP_TWICE_GLUED = re.compile(r"(?<=[А-Яа-яЁё])\.\.(?=[А-ЯЁ])")
+# A backtick between Russian letters, which Russian print never sets: a speck in the space
+# between two words ('ВОПРОСАМ`МИГРАЦИИ').
+_MARK_FOR_SPACE = re.compile(r"(?<=[А-Яа-яЁё])`(?=[А-Яа-яЁё])")
+# A region's 'обл.' joined to its name by a speck read as a hyphen ('Самарская-обл.').
+_REGION_HYPHENED = re.compile(r"(?<=[А-Яа-яЁё]{3})-(?=(?:обл|ОБЛ)\.)")
 # A stop after a space, glued to the word after it ('в .Фрунзенском районе'): Russian print
 # sets none so; a settlement's stop read after its space ('г .Москва') goes back to it.
 _STOP_OPENING_WORD = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}\s)?(?<=\s)\.(?=[А-ЯЁа-яё]{{2}})")
@@ -341,7 +354,7 @@ def normalize_address(raw: str) -> str | None:
     s = _DOLLAR_POSTCODE.sub("8", s).replace("$", "S")
     s = _NUMBER_SIGN.sub("NO", s)
     s = _NUMBER_SIGN_ZERO.sub("NO", s)
-    s = _SPECK_AFTER_COMMA.sub(", ", s)
+    s = _SPECK_AFTER_COMMA.sub(", ", _NUMBER_THEN_SPECK.sub(r"\1, ", s))
     s = _POSTCODE_PAIR.sub(_british_postcode, s)
     return _NUMBER_COMMA.sub("NO.", _SPECK_BEFORE_WORD.sub("", s))
 
@@ -381,6 +394,9 @@ def _british_postcode(m: re.Match[str]) -> str:
 # LIGHT"), where a space was, or a stop before a word ('BROOKS .TRAFFICWAY'): no address prints
 # either. (A semicolon may be print: a SROIE receipt's address has one.)
 _SPECK_AFTER_COMMA = re.compile(r",[.'] ?")
+# The number an address opens with, its comma read as a colon or a semicolon ('983: CAMPBELL
+# LANDING', '983;:CAMPBELL'): no address sets either there.
+_NUMBER_THEN_SPECK = re.compile(r"^(\d+[A-Z]?)\s*[:;]+,?\s*(?=[A-Z])")
 _SPECK_BEFORE_WORD = re.compile(r"(?<= )\.(?=[A-Z]{2})")
 
 
@@ -545,8 +561,9 @@ def normalize_place(raw: str) -> str | None:
     raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
-    # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК').
-    raw = _E_FOR_CITY.sub(lambda m: "Г." if m.group() == "Е." else "г.", raw)
+    # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК', 'Е, СТАРАЯ РУССА'),
+    # nor 'Т.': one with a speck on its top ('Т. ЕКАТЕРИНБУРГ').
+    raw = _E_FOR_CITY.sub(lambda m: "Г." if m.group()[0] == "Е" else "г.", raw)
     raw = _T_FOR_CITY.sub(lambda m: ("Г" if m[1] == "Т" else "г") + m[2] + ".", raw)  # 'тор. Кандалакша', 'ТОР, МУРАШИ'
     # A settlement's abbreviation with a dash for its full stop ('гор-Ершов'): no town's name
     # opens with 'гор-' or 'пос-'.
@@ -574,8 +591,8 @@ _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕ
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^1[.,]? (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
-_E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее]\.(?= ?[А-ЯЁ])")
-_T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР)[.,](?= ?[А-ЯЁ])")
+_E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее][.,](?= ?[А-ЯЁ])")
+_T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР|)[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-\s?(?=[А-ЯЁ])")
 
 

@@ -136,6 +136,11 @@ PLACE_CASES = [
     ("С. ИВАНОВКА, НОС. ЛЕСНОЙ", "С. ИВАНОВКА, ПОС. ЛЕСНОЙ"),
     ("нос, Краснотурьинск, Респ. Коми", "пос. Краснотурьинск, Респ. Коми"),
     ("Е. МЕДНОГОРСК", "Г. МЕДНОГОРСК"),  # 'Г.' whose foot was lost
+    ("Е, СТАРАЯ РУССА", "Г. СТАРАЯ РУССА"),  # ... its stop a comma
+    ("Т. ЕКАТЕРИНБУРГ", "Г. ЕКАТЕРИНБУРГ"),  # a speck on its top
+    ("ГОР..ЕКАТЕРИНБУРГ", "ГОР. ЕКАТЕРИНБУРГ"),  # a speck for the space after its stop
+    ("ГОР. \"ВЕРХНИЙ БАСКУНЧАК", "ГОР. ВЕРХНИЙ БАСКУНЧАК"),  # a quote that nothing closes
+    ("пос. Каменномостский, Самарская-обл.", "пос. Каменномостский, Самарская обл."),
     ("„г. Москва", "г. Москва"),  # a speck read as a quote
     ("гор-Ершов", "гор. Ершов"),  # its full stop read as a dash
     ("Г. БЕЛОГОРСК (АМУР.).", "Г. БЕЛОГОРСК (АМУР.)"),  # a speck after its closing bracket
@@ -165,6 +170,8 @@ TEXT_CASES = [
     ("С. РЖЕВ, РЕСП, МАРИЙ-ЭЛ", "С. РЖЕВ, РЕСП. МАРИЙ-ЭЛ"),  # a republic's full stop read as a comma
     ("С. РЖЕВ, РЕСП МАРИЙ-ЭЛ", "С. РЖЕВ, РЕСП. МАРИЙ-ЭЛ"),
     ("ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИИ ОМВЛ РОССИИ", "ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИИ ОМВД РОССИИ"),  # 'Д' read 'Л'
+    ("ОТДЕЛОМ ПО ВОПРОСАМ`МИГРАЦИИ", "ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИИ"),  # a speck for a space
+    ("ГУ МВД РОССИИ ПО КРАСНОДАРСКОМУ „КРАЮ", "ГУ МВД РОССИИ ПО КРАСНОДАРСКОМУ КРАЮ"),  # nothing closes it
     ("ГУ МВА РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ.", "ГУ МВД РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ."),  # ... or 'А'
     ("ГУМВД РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ.", "ГУ МВД РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛ."),  # the space lost
     ("ГУМВДРоссии по г. Москве", "ГУ МВД России по г. Москве"),
@@ -575,6 +582,7 @@ DOC_NUMBER_CASES = [
 
 ORGANIZATION_CASES = [
     ("ИП Симонов A. Ф.", "ИП Симонов А. Ф."),  # an initial read as its Latin twin
+    ("АО ‘«Фортуна»", "АО «Фортуна»"),  # a '‘' no quote of its own kind closes: a speck
     ("Общество С ограниченной ответственностью. «Гранит»", "Общество с ограниченной ответственностью «Гранит»"),
     ('АО "Брагин И партнеры"', 'АО "Брагин и партнеры"'),
     ("ИП Симонов Ф.A.", "ИП Симонов Ф.А."),
@@ -883,6 +891,8 @@ def test_date_pattern_finds_receipt_dates():
     ("NO 1ST FLOOR", "NO 1ST FLOOR"),
     ("1, KAREN LIGHT, WR6.3AH SCHOFIELDBERG", "1, KAREN LIGHT, WR6 3AH SCHOFIELDBERG"),  # a speck for the space
     ("LOT 12 3AB", "LOT 12 3AB"),  # figures alone are no area
+    ("983: CAMPBELL LANDING, 96721 LOVEMOUTH", "983, CAMPBELL LANDING, 96721 LOVEMOUTH"),  # its comma read ':'
+    ("983;:CAMPBELL LANDING", "983, CAMPBELL LANDING"),
 ])
 def test_receipt_address(raw, expected):
     assert normalize("address", raw) == expected
