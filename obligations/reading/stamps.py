@@ -14,8 +14,10 @@ Only ink that looks like a stamp or a signature is taken off (`stamp_areas`): a 
 patch of coloured ink several lines of text tall and wide, and in its box only ink of its
 own hues. Coloured print is kept: a SNILS card's green labels (letters, each a line high, and
 of another hue), a passport's red number along its edge, a line filled in with a blue pen, and
-a receipt printed in blue, whose lines close into patches of a stamp's size: an ink none of
+a receipt printed in blue, whose lines close into patches of a stamp's size: a patch none of
 whose own pieces is a seal's ring or a pen's loop (`STAMP_PIECE` text heights across) is print.
+A form's values printed in a dark tinted ink (blue-black) are of a seal's hue, and a seal over
+them joins them into a patch too large for one: there, only its saturated ink is looked at.
 
 A page with no coloured ink (most pages) costs one look at a reduced copy.
 """
@@ -41,14 +43,21 @@ MIN_INK_SHARE = 0.001
 STAMP_SIZE = 3.0
 MAX_STAMP = 30.0
 MIN_FILL = 0.03
-# An ink is a stamp's or a signature's only where one of its pieces (its ink connected as it
+# A patch is a stamp's or a signature's only where one of its pieces (its ink connected as it
 # lies, before bridging) is this many text heights across in both directions: a seal's ring, a
 # pen's loop. Coloured print's pieces are letters and the words they blur into on a reduced
 # copy: at most 1.9 on 140 SROIE receipts, against 2.2-20 for generated seals and signatures.
+# (Asked of a page's ink as a whole, a seal anywhere on it made a block of blue-black values
+# elsewhere a stamp too, which was then made pale.)
 STAMP_PIECE = 2.0
 BRIDGE = 5  # pixels of the reduced copy: gaps this wide in a patch's ink are bridged
 HUE_REACH = 2  # bins either side of a patch's commonest hue
 FAINT_CHROMA = 0.06  # in a patch, pixels of its hues this coloured are its ink
+# Saturation: a pixel's chroma per unit of its whole density, the ink's own whatever its
+# thickness (generated seals 0.1-0.3, a pen's more). Print in a dark tinted ink (a form's
+# values in blue-black, 0.04-0.1) is of a seal's hue and joins a seal over it into a patch
+# too large for a stamp; there, the patch's saturated ink alone is looked at again.
+MIN_SATURATION = 0.12
 # A pixel of a patch's ink whose lightest channel keeps more than half the paper's light
 # (optical density under ln 2), and no print by it, is the stamp's ink alone: made paper.
 STAMP_ALONE = 0.69
@@ -98,8 +107,6 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
     the page holds (a hue, and those next to it), its connected patches several lines tall
     and wide. Ink by ink, so that a seal over a card's green labels is not taken for one
     patch with them."""
-    import cv2
-
     small = np.asarray(image.reduce(LOOK_SCALE))
     density, chroma = _density(small, _paper(small, max(3, PAPER_WINDOW // LOOK_SCALE)))
     ink = chroma > INK_CHROMA
@@ -120,29 +127,37 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
             break
         counts[family] = 0
         mask = (faint & np.isin(hue, family)).astype(np.uint8)
-        # Bridged over a seal's grain and a pen's skips.
-        joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((BRIDGE, BRIDGE), np.uint8))
-        count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-        w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
-        shaped = ((np.minimum(w, h) >= STAMP_SIZE * th) & (np.maximum(w, h) <= min(MAX_STAMP * th, max(ink.shape) / 2))
-                  & (area >= MIN_FILL * w * h))
-        shaped[0] = False
-        if not shaped.any() or _largest_piece(mask) < STAMP_PIECE * th:
-            continue
-        for i in np.flatnonzero(shaped):
-            x, y, bw, bh = (int(v) for v in stats[i, :4])
+        found, too_large = _shaped(mask, th, max(ink.shape) / 2)
+        if too_large is not None:
+            found += _shaped(mask * too_large * (chroma > MIN_SATURATION * density.sum(axis=2)), th,
+                             max(ink.shape) / 2)[0]
+        for x, y, bw, bh in found:
             box = (max(0, x * LOOK_SCALE - margin), max(0, y * LOOK_SCALE - margin),
                    min(width, (x + bw) * LOOK_SCALE + margin), min(height, (y + bh) * LOOK_SCALE + margin))
             patches.append(Patch(box, tuple(sorted(family)), text_height))
     return patches
 
 
-def _largest_piece(mask: np.ndarray) -> int:
-    """How far across, in both directions, the largest connected piece of `mask` is (pixels)."""
+def _shaped(mask: np.ndarray, th: float, largest: float) -> tuple[list[tuple[int, ...]], np.ndarray | None]:
+    """The boxes (x, y, w, h) of `mask`'s patches shaped like a stamp (bridged over a seal's
+    grain and a pen's skips), and where patches too large for one lie (None where none do)."""
     import cv2
 
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    return int(np.minimum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]).max(initial=0))
+    joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((BRIDGE, BRIDGE), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    wide = np.minimum(w, h) >= STAMP_SIZE * th
+    small = np.maximum(w, h) <= min(MAX_STAMP * th, largest)
+    # Each patch holds a piece of ink (connected as it lies) STAMP_PIECE across: a ring, a loop.
+    _, pieces, piece_stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    big = np.flatnonzero(np.minimum(piece_stats[:, cv2.CC_STAT_WIDTH], piece_stats[:, cv2.CC_STAT_HEIGHT])
+                         >= STAMP_PIECE * th)
+    holding = np.zeros(count, bool)
+    holding[np.unique(labels[np.isin(pieces, big[big > 0])])] = True
+    shaped, large = wide & small & (area >= MIN_FILL * w * h) & holding, wide & ~small
+    shaped[0] = large[0] = False
+    boxes = [tuple(int(v) for v in stats[i, :4]) for i in np.flatnonzero(shaped)]
+    return boxes, (np.isin(labels, np.flatnonzero(large)) if large.any() else None)
 
 
 def _paper(rgb: np.ndarray, window: int) -> np.ndarray:

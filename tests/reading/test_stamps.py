@@ -129,6 +129,37 @@ def test_a_patch_inked_all_over_is_only_made_pale():
     assert np.median(box[text]) < 100
 
 
+def test_a_seal_over_values_printed_in_blue_black_is_found_and_taken_off():
+    """A form's values printed in a dark blue-black ink, a seal of a like hue over them: joined,
+    seal and values make one patch too large for a stamp; the seal's saturated ink alone is
+    one, and is taken off. The values stay dark, and a block of them elsewhere (a table's
+    amounts, rows close enough to bridge into a seal's size) is no stamp: none of its pieces
+    is more than a word."""
+    navy = (30, 38, 60)
+    page = Image.new("RGB", (1754, 1240), PAPER)
+    draw = ImageDraw.Draw(page)
+    for i in range(11):
+        draw.text((80, 120 + i * 70), "Label:", fill=(20, 20, 20), font=_font(36))
+        draw.text((400, 120 + i * 70), f"7820432106 ЗАО «Князев и партнеры», г. Нижний Новгород {i}",
+                  fill=navy, font=_font(40), stroke_width=2, stroke_fill=navy)
+    for i in range(6):  # the table
+        draw.text((1150, 930 + i * 40), f"587 783,6{i}   58 778,3{i}", fill=navy, font=_font(34),
+                  stroke_width=2, stroke_fill=navy)
+    seal = _seal(page.size, (600, 600), 220)
+    stamped = _multiply(page, seal, (80, 90, 200), 0.8)
+    patches = stamp_areas(stamped, TEXT_HEIGHT)
+    # The seal's patches (its ring may break where it crosses the values), none beyond it.
+    assert patches
+    assert all(380 - 60 <= x0 and 380 - 60 <= y0 and x1 <= 820 + 60 and y1 <= 820 + 60
+               for x0, y0, x1, y1 in (p.box for p in patches))
+    assert max(p.box[2] - p.box[0] for p in patches) > 400
+    out = np.asarray(without_stamps(stamped, TEXT_HEIGHT)).astype(int)
+    values = np.asarray(page.convert("L")) < 100
+    ring = (np.asarray(seal) > 200) & ~values
+    assert np.median(out[ring]) > np.median(np.asarray(stamped.convert("L"))[ring]) + 40
+    assert np.median(out[values & (np.asarray(seal) > 200)]) < 100
+
+
 def test_coloured_print_is_kept():
     """A red number and green labels: lines of text one letter high, not shaped like a seal."""
     page = _page(colour_lines=[(1550, (150, 25, 30)), (1620, (40, 110, 60))])
