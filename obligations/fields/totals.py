@@ -288,16 +288,17 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
     money = re.compile(expand(spec.pattern or "{money}"))
     row_text, row_spans = join_words(row.words)
     matches = _row_amounts(money, row_text)
-    if len(matches) < 3 and len(loose := _row_amounts(KOPECK_AMOUNT, row_text)) >= 3:
+    invoice = spec.pick == "largest"  # the official form's total row (a receipt's total is its last figure)
+    if invoice and len(matches) < 3 and len(loose := _row_amounts(KOPECK_AMOUNT, row_text)) >= 3:
         matches = loose
     amounts = [value for value, _ in matches]
-    if len(amounts) == 2 and spec.pick == "largest":
+    if len(amounts) == 2 and invoice:
         return _sum_read_without_its_point(spec, model, row, row_text, row_spans, matches) or chosen
     if len(amounts) < 3:
         return chosen
     part, tax, last = amounts[-3:]
-    if spec.pick == "largest" and (part + tax == last or (last > tax and _misread(part, last - tax)
-                                                          and not _tax_at_a_rate(part, tax))):
+    if invoice and (part + tax == last or (last > tax and _misread(part, last - tax)
+                                           and not _tax_at_a_rate(part, tax))):
         # The row adds up, or does with one digit of its first amount misread ('905 117,11'
         # for 505 117,11, larger than the total it sums to): its last amount is the total.
         # Not where the tax is the first amount at a VAT rate: then the last is misread.
@@ -316,7 +317,7 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
                 if found is not None:
                     return replace(found, warning="the total row's last amount did not read as the sum of the "
                                                   "two before it; taken where the page prints that sum")
-    if _tax_at_a_rate(part, tax) and chosen.value != f"{total:.2f}":
+    if invoice and _tax_at_a_rate(part, tax) and chosen.value != f"{total:.2f}":
         # The amount without tax and the tax confirm each other (the tax is that amount at a
         # VAT rate), so both read right and the last figure did not (a stamp over it): the
         # total is their sum, which the row prints misread.
