@@ -47,6 +47,9 @@ PHONE_LABEL = re.compile(r"(?i)(\bTEL|PHONE|\bFAX\b|\bH/?P\b)")
 ITEM_ROW = re.compile(r"(?<![\d./\-])\d{1,5}[.,]\d{2}\W{0,2}$")
 # Words of a street address that may open it before any number ('3RD FLR' read 'SRD FLR, ...').
 STREET_WORDS = re.compile(r"(?i)\b(JALAN|JLN|LOT|TAMAN|TMN|LEVEL|LORONG|LRG|BLOCK|BLK|FLR|FLOOR)\b")
+# What a registration number's own label ends with ('BR No.:', 'Co. Reg', 'ROC', 'SSM'): the
+# words before the number on its row are that label, no name.
+NUMBER_LABEL = re.compile(r"(?i)\b(NO|REG|ROC|SSM)\W*$")
 BRACKETED_NUMBER = re.compile(r"[\(\[\{]\s*[A-Z]{0,3}\d[\d\s\-]{3,}[^\W\d_]?\s*[\)\]\}]?|\b\d{5,}-[^\W\d_]\b")
 
 
@@ -184,7 +187,8 @@ def _company_rows(spec: FieldSpec, header: list[Row]) -> list[Row]:
     registration = next((i for i, r in enumerate(zone) if _registration(spec, r)), None)
     if registration is not None:
         numbered = zone[registration]
-        if _letters(_before_number(spec, numbered.words)) >= MIN_LETTERS:
+        before = _before_number(spec, numbered.words)
+        if _letters(before) >= MIN_LETTERS and not NUMBER_LABEL.search(_text(before)):
             return _run_on(spec, printed, numbered, back=True)  # the number printed after the name
         names = zone[:registration]
         if names:

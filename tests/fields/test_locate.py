@@ -196,7 +196,8 @@ def test_invalid_value_is_kept_and_flagged():
     assert found["last_name"].value is None  # absent: present, null
 
 
-@pytest.mark.parametrize("company_number", ["(123456-X)", "(CO. REG. NO. 123456-X)", "(CO. BEC. NO. 123456-X)"])
+@pytest.mark.parametrize("company_number", ["(123456-X)", "(CO. REG. NO. 123456-X)", "(CO. BEC. NO. 123456-X)",
+                                            "BR No.: 0195932-X", "ROC 0195932-X"])  # its label no name
 def test_receipt_layout_fields(company_number):
     got = values("receipt", [
         (300, 100, "ABC TRADING SDN BHD"),
