@@ -75,9 +75,10 @@ def build_model(doctype: DocType, page: PageText) -> PageModel:
     # A text layer's words are the print itself: a dash between spaces ('ОСЕТИЯ - АЛАНИЯ') is
     # no speck there.
     words = page.words if page.text_source == "text_layer" else _once([w for w in page.words if not is_noise(w)])
-    rows = build_rows(split_glued_labels(_off_vertical_text(_off_transmission_header(words, page.height))))
-    model = PageModel(page, rows)
     owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]
+    one_word = {label.casefold() for _, label in owners if label.isalpha()}
+    rows = build_rows(split_glued_labels(_off_vertical_text(_off_transmission_header(words, page.height)), one_word))
+    model = PageModel(page, rows)
     owners += [(g.id, label) for g in doctype.groups for label in g.labels]
     owners += [(SECTION_LABEL + f.id, label) for f in doctype.fields for label in f.section_labels]
     owners += [(SECTION_HEADER + label, label) for label in {h for f in doctype.fields for h in f.section}]
@@ -210,12 +211,17 @@ _SENDER = re.compile(rf"(?i){_FROM}\s*:")  # with the time sent, when the page c
 _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
 
 
-def split_glued_labels(words: list[Word]) -> list[Word]:
-    """'Пол:МУЖ' -> 'Пол:' + 'МУЖ' and '№123' -> '№' + '123', sharing the box by length."""
+def split_glued_labels(words: list[Word], labels: set[str] = frozenset()) -> list[Word]:
+    """'Пол:МУЖ' -> 'Пол:' + 'МУЖ' and '№123' -> '№' + '123', sharing the box by length; and
+    a one-word label joined to its value by a speck read as a dash ('Пол-мужской'), where the
+    word before the dash is one of `labels` (case-folded)."""
     result = []
     for word in words:
+        dashed = re.match(r"([^\W\d_]+)([-–—])(?=[^\W\d_])", word.text)
         if word.text.startswith("№") and len(word.text) > 1:
             head, colon, tail = "№", "", word.text[1:].lstrip()
+        elif dashed and dashed[1].casefold() in labels:
+            head, colon, tail = dashed[1], "", word.text[dashed.end():]
         else:
             head, colon, tail = word.text.partition(":")
             if not colon or not head or not tail or head[-1].isdigit():  # keep times like 15:32

@@ -99,6 +99,19 @@ def test_group_label_splits_names_over_rows():
     }
 
 
+def test_a_one_word_label_joined_to_its_value_by_a_speck_is_a_label():
+    """'Пол-мужской': a speck between the label and the value read as a dash. The place of birth
+    above ends before it, and the gender is read."""
+    got = values("snils", [
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"),
+        (100, 240, "№ 320-950-081 38"),
+        (100, 500, "Место рождения гор. РОСТОВ-НА-ДОНУ"),
+        (100, 560, "Пол-мужской"),
+        (100, 620, "Дата регистрации 12.01.2012"),
+    ])
+    assert (got["birth_place"], got["gender"]) == ("ГОР. РОСТОВ-НА-ДОНУ", "male")
+
+
 @pytest.mark.parametrize("label", ["®. И. О.", "©. И. O.:", "Ф.И. 0."])
 def test_snils_name_label_as_tesseract_misreads_it(label):
     """A small 'Ф' comes out as '®' or '©', and 'О' as a zero or a Latin 'O'."""
