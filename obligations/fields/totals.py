@@ -44,9 +44,9 @@ ROUNDING = re.compile(r"(?i)\bR[O0R]UND")  # 'Rounding', 'Rrunding'
 NOT_TOTAL = re.compile(r"(?i)(\bQTY|\bQUANTITY|\bITEMS?\b|\bEXCL|\bSUB\W*TOTAL|\bDISC|\bSAVING|\bTAX\b|\bGST\b|\bSST\b)")
 # Words that make a total's label the total paid, however it also names tax.
 SURE_TOTAL = re.compile(r"(?i)(\bINCL|ROUND|\bNETT?\b|\bGRAND\b|\bPAYABLE\b|\bDUE\b)")
-# A figure OCR read with a space for its decimal point ('80 90', '49. 60', '57, 80'): only
-# at a row's end, after a total's, cash's or change's label.
-SPACED = re.compile(r"(?<![\d.,])(\d{1,4})(?:\s+[.,]?|[.,]\s+)\s*(\d{2})\W{0,2}$")
+# A figure OCR read with a space for its decimal point ('80 90', '49. 60', '57, 80'), or a
+# backslash ('1\00'): only at a row's end, after a total's, cash's or change's label.
+SPACED = re.compile(r"(?<![\d.,])(\d{1,4})(?:\s+[.,]?|[.,]\s+|\\)\s*(\d{2})\W{0,2}$")
 STEP = Decimal("0.05")
 # A sum before tax ('SUB-TOTAL', 'Total Sales (Excluding GST)'), and what rows under it add to
 # it on the way to the total: tax, a service charge, rounding.

@@ -861,6 +861,15 @@ def test_receipt_total_weighed_against_cash_change_and_rounding():
         (300, 500, "Change 19 10"),
     ])
     assert got["total"] == "80.90"
+    # ... or with a backslash for it: the rounded total's digit misread ('9.60' for 9.00).
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "Total 9.00"),
+        (300, 450, "Round d Total (RM): 9.60"),
+        (300, 500, "Cash 10 00"),
+        (300, 550, "CHANGE 1\\00"),
+    ])
+    assert got["total"] == "9.00"
     # A digit misread in the total alone: the cash less the change says which.
     got = values("receipt", [
         (300, 100, "ABC TRADING SDN BHD"),
