@@ -427,15 +427,30 @@ def _letters(ink: np.ndarray) -> tuple[float, np.ndarray] | None:
 
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     widths, heights, areas = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
-    keep = ((heights >= 2) & (heights <= ink.shape[0] / 8) & (widths <= 15 * heights)
-            & (areas >= 0.1 * widths * heights) & (areas >= 4))
+    keep = letter_like(widths, heights, areas, ink.shape[0], min_height=2, min_area=4)
     if np.count_nonzero(keep) < MIN_LETTERS:
         return None
-    order = np.argsort(heights[keep])
-    cumulative = np.cumsum(widths[keep][order])
-    line = float(heights[keep][order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    line = weighted_median(heights[keep], widths[keep])
     letters = keep & (heights >= line / 2) & (heights <= 2 * line)
     return line, stats[1:, cv2.CC_STAT_TOP][letters] + heights[letters] / 2
+
+
+def letter_like(widths: np.ndarray, heights: np.ndarray, areas: np.ndarray, page_height: int, *,
+                min_height: int, min_area: int) -> np.ndarray:
+    """Which connected pieces of ink (their boxes' widths and heights, their areas) are letters
+    or the words they merge into on a blurred scan (a word's height is its text's height):
+    not specks, not rules, frames or pictures."""
+    return ((heights >= min_height) & (heights <= page_height / 8) & (widths <= 15 * heights)
+            & (areas >= 0.1 * widths * heights) & (areas >= min_area))
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """The median of `values` weighted by `weights` (a text height weighted by the pieces'
+    widths, that is by length of text: a pattern's or a speckle's many small pieces weigh
+    little)."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:

@@ -18,6 +18,8 @@ from functools import cached_property
 import numpy as np
 from PIL import Image
 
+from ..backends.page_cleanup import letter_like, weighted_median
+
 # Median height, in pixels, of the connected components of text that Tesseract reads best
 # (the ink-weighted median: body text at 300 dpi measures 27-38 px on generated and sample
 # pages, which Tesseract reads best). Pages whose text is smaller are upscaled to it.
@@ -165,14 +167,10 @@ def measure(image: Image.Image) -> Measurement:
     widths, heights, areas = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
     megapixels = gray.size / 1e6
     specks = int(np.count_nonzero((widths <= 3) & (heights <= 3) & (areas <= 6)))
-    # Letters and the words they merge into on blurred low-resolution scans (a word's height is
-    # its text's height): not specks, not rules, frames or pictures.
-    tall = (heights >= 4) & (heights <= gray.shape[0] / 8)
-    shaped = (widths <= 15 * heights) & (areas >= 0.1 * widths * heights) & (areas >= 8)
-    keep = tall & shaped
+    keep = letter_like(widths, heights, areas, gray.shape[0], min_height=4, min_area=8)
     # The median weighted by width, that is by length of text: a background pattern or a
     # photo's grain makes many small components, but few long ones.
-    text_height = _weighted_median(heights[keep], widths[keep]) if np.count_nonzero(keep) >= 20 else None
+    text_height = weighted_median(heights[keep], widths[keep]) if np.count_nonzero(keep) >= 20 else None
     return Measurement(text_height, specks / max(megapixels, 1e-6), contrast, paper, int(np.count_nonzero(keep)),
                        _paper_grain(gray, threshold))
 
@@ -203,12 +201,6 @@ def _paper_and_ink(gray: np.ndarray) -> tuple[float, float]:
     """The paper's grey and the ink's (its darkest hundredth), from a reduced copy."""
     sample = _sample(gray)
     return float(np.percentile(sample, PAPER_PERCENTILE)), float(np.percentile(sample, 1))
-
-
-def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    order = np.argsort(values)
-    cumulative = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def plan(found: Measurement, size: tuple[int, int], dpi: int | None,
