@@ -331,11 +331,11 @@ class TesseractBackend:
         """The page as Tesseract reads it whole (grey, background flattened, deskewed, rules
         removed) and the angle it was turned by. Kept while `image` lives: a second reading of the same
         page (sparse text, after a field was not found) does not prepare it again."""
+        return _kept("prepared", image, self._prepare)
+
+    def _prepare(self, image: Image.Image) -> tuple[Image.Image, float]:
         from .page_cleanup import estimate_skew, flatten_background, turned, without_rules
 
-        kept = getattr(_engines, "prepared", None)
-        if kept is not None and kept[0]() is image:
-            return (image if kept[1] is None else kept[1]), kept[2]
         page = flatten_background(image if image.mode == "L" else image.convert("L"))
         skew = estimate_skew(page)
         if abs(skew) >= MIN_SKEW:
@@ -344,10 +344,6 @@ class TesseractBackend:
             skew = 0.0
         if self.remove_rules:
             page = without_rules(page)
-        # Not the page itself when nothing changed it: the entry would keep it alive.
-        entry = (weakref.ref(image), None if page is image else page, skew)
-        _engines.prepared = entry
-        weakref.finalize(image, _forget, "prepared", entry)
         return page, skew
 
 
@@ -356,15 +352,21 @@ def _levelled(page: Image.Image):
     sparse reading of the same page does not level it again)."""
     from .page_cleanup import levelled_blocks
 
-    kept = getattr(_engines, "levelled", None)
-    if kept is not None and kept[0]() is page:
-        return (page if kept[1] is None else kept[1]), kept[2]
-    levelled, bands = levelled_blocks(page)
-    # Not the page itself when no band was turned: the entry would keep it alive.
-    entry = (weakref.ref(page), None if levelled is page else levelled, bands)
-    _engines.levelled = entry
-    weakref.finalize(page, _forget, "levelled", entry)
-    return levelled, bands
+    return _kept("levelled", page, levelled_blocks)
+
+
+def _kept(name: str, image: Image.Image, make):
+    """`make(image)`, a page made from `image` and what was done to it, made once and kept (per
+    thread, under `name`) while `image` lives."""
+    kept = getattr(_engines, name, None)
+    if kept is not None and kept[0]() is image:
+        return (image if kept[1] is None else kept[1]), kept[2]
+    page, done = make(image)
+    # Not the image itself when nothing changed it: the entry would keep it alive.
+    entry = (weakref.ref(image), None if page is image else page, done)
+    setattr(_engines, name, entry)
+    weakref.finalize(image, _forget, name, entry)
+    return page, done
 
 
 def _unlevelled_box(box: Box, bands: list, width: int) -> Box:
