@@ -119,6 +119,7 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
     th = text_height / LOOK_SCALE
     margin = round(text_height / 2)
     width, height = image.size
+    largest = max(ink.shape) / 2  # a patch over half the page is its frame or its tint, no stamp
     patches = []
     for _ in range(MAX_INKS):
         mode = int(np.argmax(counts))
@@ -127,10 +128,9 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
             break
         counts[family] = 0
         mask = (faint & np.isin(hue, family)).astype(np.uint8)
-        found, too_large = _shaped(mask, th, max(ink.shape) / 2)
+        found, too_large = _shaped(mask, th, largest)
         if too_large is not None:
-            found += _shaped(mask * too_large * (chroma > MIN_SATURATION * density.sum(axis=2)), th,
-                             max(ink.shape) / 2)[0]
+            found += _shaped(mask * too_large * (chroma > MIN_SATURATION * density.sum(axis=2)), th, largest)[0]
         for x, y, bw, bh in found:
             box = (max(0, x * LOOK_SCALE - margin), max(0, y * LOOK_SCALE - margin),
                    min(width, (x + bw) * LOOK_SCALE + margin), min(height, (y + bh) * LOOK_SCALE + margin))
