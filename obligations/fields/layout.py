@@ -356,12 +356,13 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
     # Squashed text of words start..end of row r (and, for a wrapped label, of its second line).
     runs: list[tuple[str, int, int, int, tuple[int, int, int] | None]] = []
     squashed_rows = [[squash(w.text) for w in row.words] for row in rows]
+    breaks = [_phrase_breaks(row, squashed) for row, squashed in zip(rows, squashed_rows)]
     limit = longest * 1.2 + 2
     for r, squashed in enumerate(squashed_rows):
         for start in range(len(squashed)):
             if squashed[start]:
-                runs += [(text, r, start, end, None) for text, end in _phrase_runs(rows[r], squashed, start, limit)]
-    runs += _wrapped_runs(rows, squashed_rows, limit)
+                runs += [(text, r, start, end, None) for text, end in _phrase_runs(squashed, breaks[r], start, limit)]
+    runs += _wrapped_runs(rows, squashed_rows, breaks, limit)
     candidates: list[_LabelMatch] = []
     scored = list(similar_pairs([t for _, t in targets], [run[0] for run in runs], LONG_LABEL_CUTOFF))
     # A run's best score for each label: a long label read with several letters wrong is
@@ -414,7 +415,7 @@ def _reads_in_parts(target: str, head: str, text: str) -> bool:
                for k in range(1, len(target)))
 
 
-def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: float):
+def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], breaks: list[list[bool]], longest: float):
     """Runs of a label printed over two lines in a narrow column ('Фамилия, имя,' over
     'отчество:', 'Дата и место' over 'рождения:'): words from where a column starts, then
     words of the row below from the same left edge on. That row is the next one, or the one
@@ -440,12 +441,12 @@ def _wrapped_runs(rows: list[Row], squashed_rows: list[list[str]], longest: floa
             if not (start == 0 or _ends_phrase(row, start - 1)
                     or abs(below.words[under].bbox[0] - left) <= row.height / 2):
                 continue
-            for head, end in _phrase_runs(row, squashed_rows[r], start, longest):
+            for head, end in _phrase_runs(squashed_rows[r], breaks[r], start, longest):
                 if len(head) >= longest:
                     break
                 if not _ends_phrase(row, end - 1):
                     continue
-                for tail_text, last in _phrase_runs(below, squashed_rows[t], under, longest):
+                for tail_text, last in _phrase_runs(squashed_rows[t], breaks[t], under, longest):
                     if len(head) + len(tail_text) > longest:
                         break
                     if _ends_phrase(below, last - 1):
@@ -471,14 +472,20 @@ def _tail_row(rows: list[Row], r: int, left: float) -> tuple[int, int] | None:
     return None
 
 
-def _phrase_runs(row: Row, squashed: list[str], start: int, limit: float) -> Iterator[tuple[str, int]]:
+def _phrase_breaks(row: Row, squashed: list[str]) -> list[bool]:
+    """For each word of a row, whether a label's phrase cannot run on into it: it starts a
+    column ('(фамилия)   (имя)   (отчество)' are three labels), or it is a number (no label
+    holds one: a long label must not take in the value after it to match better). Measured
+    once per row: every run of words is tried from every start."""
+    return [_starts_column(row, i) or _mostly_digits(text) for i, text in enumerate(squashed)]
+
+
+def _phrase_runs(squashed: list[str], breaks: list[bool], start: int, limit: float) -> Iterator[tuple[str, int]]:
     """(squashed text, end) of the words from `start` to each `end` within one printed
-    phrase: a label never runs across a column gap ('(фамилия)   (имя)   (отчество)' are
-    three labels), nor over a number (no label holds one: a long label must not take in the
-    value after it to match better). Stops after the first text longer than `limit`."""
+    phrase (up to the next word in `breaks`). Stops after the first text longer than `limit`."""
     text = ""
     for end in range(start, len(squashed)):
-        if end > start and (_starts_column(row, end) or _mostly_digits(squashed[end])):
+        if end > start and breaks[end]:
             return
         text += squashed[end]
         yield text, end + 1

@@ -10,6 +10,7 @@ Zero folds to о and the signs ®/© Tesseract reads for a small Ф fold to ф, 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from typing import Iterator
 
 from rapidfuzz import fuzz, process
@@ -21,6 +22,7 @@ def fold(text: str) -> str:
     return text.lower().replace("ё", "е").translate(_LOOKALIKES)
 
 
+@lru_cache(maxsize=1 << 16)  # a page's words are squashed for every label run; labels recur on every page
 def squash(text: str) -> str:
     """Folded letters, digits and '№' only: 'Ф. И. О.:' -> 'фио'."""
     return "".join(ch for ch in fold(text) if ch.isalnum() or ch == "№")

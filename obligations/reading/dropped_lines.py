@@ -99,12 +99,12 @@ def doubt_block_values(pages: list[PageText], found: dict[str, Found]) -> None:
     readings lost the line, that reading now and then gives a value that is not the printed
     one ('665361.44' for 798433.73 on a 100-dpi invoice), and a total or a name has no check
     digit to tell: such a value is never given as if it were sure."""
-    by_number = {p.page: p for p in pages}
+    block_words = {p.page: [w for w in p.words if _from_block(w)] for p in pages}
     for field_id, value in found.items():
-        page = by_number.get(value.page or 0)
-        if value.value is None or value.bbox is None or page is None:
+        words = block_words.get(value.page or 0)
+        if value.value is None or value.bbox is None or not words:
             continue
-        if any(_from_block(w) and inside(w.bbox, value.bbox) for w in page.words):
+        if any(inside(w.bbox, value.bbox) for w in words):
             found[field_id] = replace(
                 value, confidence=min(value.confidence, BLOCK_READ_DOUBT),
                 warning=value.warning or f"{field_id}: read only in a second reading of the page's text; check it")
