@@ -332,6 +332,8 @@ def normalize_business_name(raw: str) -> str | None:
     registration number printed after the name is no part of it ('LITTLE CRAVINGS SDN BHD
     (562007-D)')."""
     s = _OPENED_ON_NOTHING.sub("", _REGISTRATION_AFTER.sub("", raw.replace("§", "S").replace("¥", "Y")))
+    if not re.search(r"[\[{]", s):
+        s = _BRACKET_FOR_L.sub("L", s)
     s = normalize_caps(_NEVER_CLOSED.sub("", s))
     if s is None:
         return None
@@ -423,7 +425,9 @@ _NUMBER_SIGN_ZERO = re.compile(r"(?<![\w.])NO0(?=[.,]\d)")
 _NUMBER_COMMA = re.compile(r"(?<![\w.])NO,(?=\s*\d)")
 
 
-_SDN_BHD = re.compile(r"(?<![A-Z0-9])[S5$][DO0]N([.,:;']*)(\s*)BH[DO0](\.?)(?![A-Z0-9])")
+# 'SDN' with a letter lost or its 'SD' read as one ('SN', 'DN', 'tN BHD'): no name prints such a
+# word before 'BHD'.
+_SDN_BHD = re.compile(r"(?<![A-Z0-9])(?:[S5$][DO0]|[S5$DT])N([.,:;']*)(\s*)BH[DO0](\.?)(?![A-Z0-9])")
 
 
 def _sdn_bhd(m: re.Match[str]) -> str:
@@ -442,6 +446,8 @@ _S_SLASH_B_END = re.compile(r"(?<= )[S5$]/[B85]$")  # ending a name, '5/5' is S/
 # ('INTERNATIONAL.SDN BHD').
 _GLUED_FORM = re.compile(r"(?<=[A-Z]{2})[.,]{1,2}(?=SDN\b)")  # ... or both ('BENTON PLC.,SDN. BHD.')
 _OPENED_ON_NOTHING = re.compile(r"\s*[\(\[\{]\W*$")
+# A small l ending a word read as a closing bracket that nothing opened ('BHPetro]', 'BHPetro}').
+_BRACKET_FOR_L = re.compile(r"(?<=[A-Za-z])[\]}](?=\s|$)")
 # A hyphen joining two names read as a tilde, a dash or dashes round a space ('ROBERTS~ROGERS',
 # 'REID— -SULLIVAN', 'ROBERTS-—-ROGERS').
 _HYPHEN_MISREAD = re.compile(r"(?<=[A-Z])(?:~|[—–-]+ ?[—–-]+|[—–])(?=[A-Z])")

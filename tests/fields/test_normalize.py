@@ -816,6 +816,13 @@ def test_same_glyphs_in_other_script():
     ("HOWARD SDN. BHD", "HOWARD SDN. BHD"),
     ("BENTON PLC.,SDN. BHD.", "BENTON PLC SDN. BHD."),  # a space read as both marks
     ("BATES LEWIS AND. MOSS SDN. BHD.", "BATES LEWIS AND MOSS SDN. BHD."),  # 'AND' takes no stop
+    ("ENTERPRISE (SETIA ALAM) tN BHD", "ENTERPRISE (SETIA ALAM) SDN BHD"),  # 'SD' read as one letter
+    ("HOWARD SN BHD", "HOWARD SDN BHD"),  # ... or a letter lost
+    ("HOWARD DN. BHD.", "HOWARD SDN. BHD."),
+    ("KIM AN BHD", "KIM AN BHD"),  # a word, no 'SDN'
+    ("BHPetro] Subang Airport", "BHPETROL SUBANG AIRPORT"),  # a small l read as a bracket
+    ("BHPetro} PALEKBANG", "BHPETROL PALEKBANG"),
+    ("[ALPHA] TRADING", "[ALPHA] TRADING"),  # a bracket that was opened stays
 ])
 def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected):
     assert normalize("business_name", raw) == expected
