@@ -244,8 +244,16 @@ def _goes_on(spec: FieldSpec, row: Row, following: Row) -> bool:
         return False  # the name is whole
     if text.rstrip().endswith(("&", "-")) or text.count("(") > text.count(")") or NAME_GOES_ON.search(text):
         return True
-    # The next row opens with a legal form or a trade ('CO. (M) SDN BHD', 'TRADING').
+    # The next row opens with a legal form or a trade ('CO. (M) SDN BHD', 'TRADING'), not with
+    # the word a Malay name opens with ('KEDAI PAPAN YEW CHUAN' under a logo's scraps).
+    if NAME_OPENER.match(after):
+        return False
     return bool(spec.prefer and re.match(r"\W*(?:" + spec.prefer.removeprefix("(?i)") + ")", after, re.I))
+
+
+# A shop's trade that Malay puts first: 'KEDAI' (shop), 'PERNIAGAAN' (business), 'SYARIKAT'
+# (company), 'RESTORAN', 'FARMASI'. A row opening with one starts a name.
+NAME_OPENER = re.compile(r"(?i)\W*(KEDAI|PERNIAGAAN|SYARIKAT|RESTORAN|FARMASI)\b")
 
 
 def _registration(spec: FieldSpec, row: Row) -> bool:

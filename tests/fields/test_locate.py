@@ -797,6 +797,20 @@ def test_receipt_address_last_line_read_unsure_is_print_a_scribble_is_not():
     assert address(Word("rnaloiwe", (392, 330, 693, 370), 21.8, 9)) == "NO. 7498, BRIAN TUNNEL, 44826"
 
 
+def test_receipt_company_opening_with_a_malay_trade_starts_below_a_logos_scraps():
+    """'KEDAI' (shop) opens a Malay name: the scraps a logo was read as above it are no part
+    of it, though they open a bracket."""
+    got = values("receipt", [
+        (300, 100, "(ele. R"),
+        (300, 150, "MBH 'oh 100"),
+        (300, 200, "KEDAI PAPAN YEW CHUAN"),
+        (300, 250, "(0005583085-K)"),
+        (300, 300, "LOT 276 JALAN BANTING"),
+        (300, 350, "TEL : 03-87686092"),
+    ])
+    assert got["company"] == "KEDAI PAPAN YEW CHUAN"
+
+
 def test_receipt_company_over_two_rows_and_its_number_on_its_row():
     got = values("receipt", [
         (300, 100, "POPULAR BOOK"),
