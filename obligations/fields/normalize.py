@@ -325,9 +325,10 @@ _CURLY_QUOTES = str.maketrans("‘’`´", "''''")
 
 def normalize_business_name(raw: str) -> str | None:
     """A Malaysian business name in capitals, its legal form as printed but read right:
-    'SON BHD' and 'SDN BHO' (OCR's round letters) as 'SDN BHD', '$/B' and '5/8' as 'S/B'; a
+    'SON BHD', 'SDN BHO' (OCR's round letters) and 'tN BHD' as 'SDN BHD', '$/B' and '5/8' as 'S/B'; a
     section sign and a yen sign, which no name prints, as the S and Y they are ('T.A.§
-    LEISURE', 'MR. D.I.¥.'); a bracket opened at the name's end, on nothing, is a speck ('99
+    LEISURE', 'MR. D.I.¥.'), and a bracket closing a word that none opened as the small l it is
+    ('BHPetro]'); a bracket opened at the name's end, on nothing, is a speck ('99
     SPEED MART S/B ('), as is one opening it that closes nowhere ('(CARTER AND SONS'), and a
     registration number printed after the name is no part of it ('LITTLE CRAVINGS SDN BHD
     (562007-D)')."""
