@@ -47,10 +47,11 @@ def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backe
                 strip_image = image.copy()
                 strip_image.paste(without_small_marks(image.crop(box), _text_height(page)).convert(image.mode), box[:2])
             flatten = variant != "as it is"
-            readings = [backend.read_region(strip_image, box, angle, None, flatten) for angle in (90, 270)]
-            best = max(readings, key=lambda words: (_holds_field(words, patterns), mean_confidence(words)))
+            readings = {angle: backend.read_region(strip_image, box, angle, None, flatten) for angle in TURNS}
+            angle = max(TURNS, key=lambda a: (_holds_field(readings[a], patterns), mean_confidence(readings[a])))
+            best = readings[angle]
             if _holds_field(best, patterns):
-                kept = best
+                kept = _read_closely(backend, strip_image, best, angle, patterns, flatten)
                 break
             if variant == "flattened":
                 kept = best
@@ -84,6 +85,34 @@ def without_small_marks(image: Image.Image, text_height: float) -> Image.Image:
     small[0] = False
     gray[small[labels]] = np.uint8(paper)
     return Image.fromarray(gray)
+
+
+TURNS = (90, 270)
+# The box around a field read from a strip, widened by this part of its narrow side, is read
+# again both ways: the other way must be this much surer (mean confidence) to be taken.
+CLOSE_MARGIN = 0.3
+SURER_BY = 15.0
+
+
+def _read_closely(backend: Backend, image, words, angle: int, patterns, flatten: bool):
+    """A strip's reading that holds the field, checked on the field's own box: read turned
+    the wrong way, figures still read as figures ('9186680209' for '60 20 859315' upside down,
+    at 19 %), and the rules and specks of a whole strip can make the right way read as
+    nothing. Around the figures of the line that holds the field, the right way reads surely (86 %
+    there): where the other way reads the field much surer than this one, its reading is
+    taken."""
+    line = next(k for k in dict.fromkeys(w.line for w in words)
+                if _holds_field([w for w in words if w.line == k], patterns))
+    figures = [w.bbox for w in words if w.line == line and any(c.isdigit() for c in w.text)]
+    x0, y0, x1, y1 = (f(b[i] for b in figures) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
+    margin = round(CLOSE_MARGIN * min(x1 - x0, y1 - y0))
+    box = (max(0, x0 - margin), max(0, y0 - margin), min(image.width, x1 + margin), min(image.height, y1 + margin))
+    close = {a: backend.read_region(image, box, a, None, flatten) for a in TURNS}
+    other = next(a for a in TURNS if a != angle)
+    if _holds_field(close[other], patterns) and (
+            mean_confidence(close[other]) >= mean_confidence(close[angle]) + SURER_BY):
+        return close[other]
+    return words
 
 
 def _holds_field(words, patterns) -> bool:
