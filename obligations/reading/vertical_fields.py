@@ -98,12 +98,14 @@ def _read_closely(backend: Backend, image, words, angle: int, patterns, flatten:
     """A strip's reading that holds the field, checked on the field's own box: read turned
     the wrong way, figures still read as figures ('9186680209' for '60 20 859315' upside down,
     at 19 %), and the rules and specks of a whole strip can make the right way read as
-    nothing. Around the figures of the line that holds the field, the right way reads surely (86 %
+    nothing. Around the figures of the line that holds the field, the right way reads surely (89 %
     there): where the other way reads the field much surer than this one, its reading is
     taken."""
-    line = next(k for k in dict.fromkeys(w.line for w in words)
-                if _holds_field([w for w in words if w.line == k], patterns))
+    line = next((k for k in dict.fromkeys(w.line for w in words)
+                 if _holds_field([w for w in words if w.line == k], patterns)), None)
     figures = [w.bbox for w in words if w.line == line and any(c.isdigit() for c in w.text)]
+    if line is None or not figures:
+        return words  # the field only across lines: no one box to check
     x0, y0, x1, y1 = (f(b[i] for b in figures) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
     margin = round(CLOSE_MARGIN * min(x1 - x0, y1 - y0))
     box = (max(0, x0 - margin), max(0, y0 - margin), min(image.width, x1 + margin), min(image.height, y1 + margin))

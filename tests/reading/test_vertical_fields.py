@@ -62,3 +62,16 @@ def test_the_strips_reading_stays_where_the_other_way_is_not_much_surer():
     read_vertical_fields(page, Image.new("RGB", (WIDTH, HEIGHT), "white"), DOCTYPES["passport"],
                          EdgeReader(close_conf=30.0))  # against 23 the wrong way
     assert locate_fields(DOCTYPES["passport"], [page])["series_number"].value == "9186 680209"
+
+
+def test_a_field_held_only_across_the_strips_lines_is_kept_as_read():
+    class AcrossLines(EdgeReader):
+        def read_region(self, image, box, angle, lang=None, flatten=False):
+            if angle != 90 or box[2] - box[0] <= 200:
+                return []
+            return [Word("6020", (1769, 700, 1854, 965), 80.0, ("region", 90, box, 1)),
+                    Word("859315", (1769, 473, 1854, 690), 80.0, ("region", 90, box, 2))]
+    page = _passport_page()
+    read_vertical_fields(page, Image.new("RGB", (WIDTH, HEIGHT), "white"), DOCTYPES["passport"],
+                         AcrossLines(close_conf=0.0))
+    assert "859315" in page.text
