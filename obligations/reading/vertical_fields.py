@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..backends.base import Backend, PageText, mean_confidence
+from ..backends.base import Backend, PageText, mean_confidence, union_box
 from ..doctypes import DocType
 from ..fields.locate import expand
-from .regions import median_height, print_words
+from .regions import grown, median_height, print_words
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -51,7 +51,7 @@ def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backe
             angle = max(TURNS, key=lambda a: (_holds_field(readings[a], patterns), mean_confidence(readings[a])))
             best = readings[angle]
             if _holds_field(best, patterns):
-                kept = _read_closely(backend, strip_image, best, angle, patterns, flatten)
+                kept = _read_closely(backend, page, strip_image, best, angle, patterns, flatten)
                 break
             if variant == "flattened":
                 kept = best
@@ -94,7 +94,7 @@ CLOSE_MARGIN = 0.3
 SURER_BY = 15.0
 
 
-def _read_closely(backend: Backend, image, words, angle: int, patterns, flatten: bool):
+def _read_closely(backend: Backend, page: PageText, image, words, angle: int, patterns, flatten: bool):
     """A strip's reading that holds the field, checked on the field's own box: read turned
     the wrong way, figures still read as figures ('9186680209' for '60 20 859315' upside down,
     at 19 %), and the rules and specks of a whole strip can make the right way read as
@@ -106,9 +106,8 @@ def _read_closely(backend: Backend, image, words, angle: int, patterns, flatten:
     figures = [w.bbox for w in words if w.line == line and any(c.isdigit() for c in w.text)]
     if line is None or not figures:
         return words  # the field only across lines: no one box to check
-    x0, y0, x1, y1 = (f(b[i] for b in figures) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
-    margin = round(CLOSE_MARGIN * min(x1 - x0, y1 - y0))
-    box = (max(0, x0 - margin), max(0, y0 - margin), min(image.width, x1 + margin), min(image.height, y1 + margin))
+    x0, y0, x1, y1 = union_box(figures)
+    box = grown((x0, y0, x1, y1), round(CLOSE_MARGIN * min(x1 - x0, y1 - y0)), page)
     close = {a: backend.read_region(image, box, a, None, flatten) for a in TURNS}
     other = next(a for a in TURNS if a != angle)
     if _holds_field(close[other], patterns) and (
