@@ -331,8 +331,11 @@ def normalize_business_name(raw: str) -> str | None:
     ('BHPetro]'); a bracket opened at the name's end, on nothing, is a speck ('99
     SPEED MART S/B ('), as is one opening it that closes nowhere ('(CARTER AND SONS'), and a
     registration number printed after the name is no part of it ('LITTLE CRAVINGS SDN BHD
-    (562007-D)')."""
+    (562007-D)'), also read badly ('SDN BHD (819%'); a bracket read as a question mark
+    ('(MALAYSIA? SDN BHD') is a bracket."""
     s = _OPENED_ON_NOTHING.sub("", _REGISTRATION_AFTER.sub("", raw.replace("§", "S").replace("¥", "Y")))
+    s = _OPENED_AFTER_FORM.sub(r"\1", s)
+    s = _QUERY_FOR_BRACKET.sub(r"\1)", s)
     if not re.search(r"[\[{]", s):
         s = _BRACKET_FOR_L.sub("L", s)
     s = normalize_caps(_NEVER_CLOSED.sub("", s))
@@ -463,6 +466,12 @@ _COMMA_BETWEEN_WORDS = re.compile(r"(?<=[A-Z]{2}),(?= [A-Z])|(?<=\bAND)\.(?= [A-
 # '(M)' before the legal form, its M read as a narrower letter ('AEON CO. (I) BHD').
 _MALAYSIA_MISREAD = re.compile(r"\([IL1HN|]\)(?= (?:SDN\.? )?BHD\b)")
 _NEVER_CLOSED = re.compile(r"^\W*[\(\[\{](?![^\)\]\}]*[\)\]\}])")  # '(CARTER AND SONS SDN BHD'
+# A bracket opened after the legal form that nothing closes: a registration number read
+# badly ('THE STORE (MALAYSIA) SDN BHD (819%'), no part of the name.
+_OPENED_AFTER_FORM = re.compile(r"(?i)(?<=\b(?:BHD|S/B|PLT|LTD))(\.?)\s*[\(\[\{][^\)\]\}]*$")
+# A question mark ending a word in a bracket that nothing else closes: the bracket read
+# ('(MALAYSIA? SDN BHD'); no name prints one.
+_QUERY_FOR_BRACKET = re.compile(r"(\([A-Za-z]{1,20})\?(?=\s|$)")
 _REGISTRATION_AFTER = re.compile(r"(?<=\S)\s*[\(\[\{]\s*[A-Za-z]{0,3}\d{5,}\s*-\s*[A-Za-z0-9]\s*[\)\]\}]?\W*$")
 
 

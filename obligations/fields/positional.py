@@ -37,7 +37,9 @@ LEADING_DATE = re.compile(
     r"^\W*\d{1,2}\s*(?:[/\-.]\s*\d{1,2}\s*[/\-.]|\s?[A-Za-z]{3}\W{0,2})\s*\d{2,4}\b"
     r"(?:\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*(?:[AaPp][Mm]\b)?\s*")
 PHONE_ROW = re.compile(r"^\W*(?:\+?6?\(?0\d{1,2}\)?\s*[\-\s]\s*)?\d{3,4}[\s\-]?\d{3,4}\W*$")
-LEGAL_FORM_END = re.compile(r"(?i)\b(SDN\.?\s*BHD|BHD|S/B|PLT|LTD|BERHAD)\W*$")
+# A name's legal form ending its row, or followed only by a bracket left open (its registration
+# number read badly: 'SDN BHD (819%').
+LEGAL_FORM_END = re.compile(r"(?i)\b(SDN\.?\s*BHD|BHD|S/B|PLT|LTD|BERHAD)\W*(?:[\(\[\{][^\)\]\}]*)?$")
 ADDRESS_WORDS = re.compile(r"(?i)\b(JALAN|JLN|LOT|NO|TAMAN|TMN|LEVEL|LORONG|LRG|BLOCK|BLK|BATU|KM)\b")
 # A number of eight digits or more not in a phone's form ('03-87686092', '+60342661226'): a tax or
 # registration number.

@@ -4,7 +4,8 @@ A receipt prints its total several times over (the total, the tendered cash less
 change, the tax summary's sum), and OCR misreads one figure or one label now and then
 ('48,00' for 18.00, 'fotal'). The figures next to total labels are each weighed by what the
 rest of the receipt says of them:
-  - the cash tendered less the change given equals the total;
+  - the cash tendered less the change given equals the total; where the cash's label was not
+    read (a punched hole over 'CASH'), the row right above the change's holds it;
   - so does the sum above it plus what the rows between add ('SUB-TOTAL 26.00', 'TAX 1.56',
     'ROUNDING -0.01': 27.55, where the total read '97,55');
   - where a rounding line is printed, the total paid is rounded (to 0.05 in Malaysia), and
@@ -138,12 +139,18 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
     # Another sum's row ('SUBTOTAL RM53. 60') is read as leniently: with no total printed, the sum
     # the cash less the change gives is the total.
     other_sums = {h.row for h in model.hits if not h.owner}
-    amounts = {i: _amounts(texts[i], i, money, lenient=i in labelled or i in payment_rows or i in other_sums)
+    amounts = {i: _amounts(texts[i], i, money, lenient=i in labelled or i in payment_rows or i in other_sums
+                           or CURRENCY_BEFORE.search(texts[i]) is not None)
                for i in range(len(rows))}
     # The most tendered (a row of the cash paid towards the total and one of the cash received).
     cash = max((amounts[i][-1].value for i in payment_rows if amounts[i] and not CHANGE.search(texts[i])),
                default=None)
-    change = _last(amounts, [i for i in payment_rows if CHANGE.search(texts[i])])
+    change_rows = [i for i in payment_rows if CHANGE.search(texts[i])]
+    change = _last(amounts, change_rows)
+    if cash is None and change is not None and (above := _unread_cash_row(texts, change_rows, labelled, other_sums)):
+        payment_rows.append(above)
+        amounts[above] = _amounts(texts[above], above, money, lenient=True)
+        cash = amounts[above][-1].value if amounts[above] else None
     paid = cash - change if cash is not None and change is not None and cash >= change else None
     # A rounding line that rounds: its figure not 0.00, or unread.
     rounded = any(ROUNDING.search(t) and i not in labelled and not any(a.value == 0 for a in amounts[i])
@@ -198,6 +205,20 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
     best = max(choices, key=lambda c: c.score, default=None)
     parts = _parts(texts, amounts, labelled, best.amount.row) if best is not None and best.amount.row >= 0 else None
     return best, _Facts(paid, rounded, {v for v in everywhere if everywhere.count(v) > 1}, parts)
+
+
+# A figure after the currency's mark, which OCR reads 'RM' or 'KM', ending its row ('RM 73. 00').
+CURRENCY_BEFORE = re.compile(r"\b[RK]M\s*\d{1,4}(?:\s+[.,]?|[.,]\s+)\d{2}\W{0,2}$")
+
+
+def _unread_cash_row(texts: list[str], change_rows: list[int], labelled: dict[int, int],
+                     other_sums: set[int]) -> int | None:
+    """The row of the cash tendered whose label was not read ('CA. 5 RM 73. 00' under a punched
+    hole): the row right above the change's, where it ends with a figure and holds no other label."""
+    above = min(change_rows) - 1
+    if above < 0 or above in labelled or above in other_sums or ROUNDING.search(texts[above]):
+        return None
+    return above if re.search(r"\d[.,]\s*\d{2}\W{0,2}$", texts[above]) else None
 
 
 def _parts(texts: list[str], amounts: dict[int, list[_Amount]], labelled: dict[int, int], row: int) -> Decimal | None:

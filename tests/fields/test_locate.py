@@ -920,6 +920,19 @@ def test_receipt_total_weighed_against_cash_change_and_rounding():
     assert got["total"] == "88.95"
 
 
+def test_receipt_total_whose_label_and_the_cash_label_were_lost_is_the_cash_over_no_change():
+    """A punched hole over 'TOTAL' and 'CASH': the row right above the change's holds the cash
+    tendered; less the change, it is the total, which the total's row prints."""
+    rows = [(300, 100, "LIGHTROOM GALLERY SDN BHD"), (300, 150, "Name : CASH"),
+            (300, 400, "Sub Total A RM 08.87"), (300, 450, "GST/TAX 6% : KM 4. 13"),
+            (300, 500, "TOPS, : KM 73. 00"), (300, 550, "CA. 5 RM 73. 00"), (300, 600, "CHANGE: RM 0.00")]
+    assert values("receipt", rows)["total"] == "73.00"
+    # No such figure printed elsewhere, or the row above the change a rounding line: none.
+    assert values("receipt", rows[:4] + rows[5:])["total"] is None
+    rounding = [(300, 550, "ROUNDING RM 0. 05")]
+    assert values("receipt", rows[:5] + rounding + rows[6:])["total"] is None
+
+
 def test_receipt_total_read_a_digit_off_what_the_rows_above_it_add_up_to():
     # SUB-TOTAL 26.00 + TAX 1.56 - ROUNDING 0.01 = 27.55, the total read '97,55'.
     got = values("receipt", [
@@ -997,6 +1010,19 @@ def test_a_faxs_transmission_header_gives_no_date_to_the_document():
     rows[0] = (100, 40, "28/08/2020 17:19 FROM: +7 343 333 64 23P.001/001")
     rows[5] = (300, 320, "11.01.2018 13:11:16")
     assert values("receipt", rows)["date"] == "2018-01-11"
+
+
+def test_receipt_company_name_ends_at_its_legal_form_though_a_bracket_after_it_was_read_open():
+    """'SDN BHD (819%': its registration number read badly; the web address under it is no
+    part of the name."""
+    got = values("receipt", [
+        (300, 100, "THE STORE (MALAYSIA) SDN BHD (819%"),
+        (300, 150, "WWW.TSTORE.COM.MY"),
+        (300, 200, "LOT 34817 JALAN BATU AMBAR"),
+        (300, 250, "51200 KUALA LUMPUR"),
+        (300, 300, "GST REG NO : 000564929024"),
+    ])
+    assert got["company"] == "THE STORE (MALAYSIA) SDN BHD"
 
 
 def test_receipt_company_name_ending_in_a_conjunction_goes_on_on_the_next_row():

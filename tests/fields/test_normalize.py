@@ -823,6 +823,12 @@ def test_same_glyphs_in_other_script():
     ("BHPetro] Subang Airport", "BHPETROL SUBANG AIRPORT"),  # a small l read as a bracket
     ("BHPetro} PALEKBANG", "BHPETROL PALEKBANG"),
     ("[ALPHA] TRADING", "[ALPHA] TRADING"),  # a bracket that was opened stays
+    ("THE STORE (MALAYSIA) SDN BHD (819%", "THE STORE (MALAYSIA) SDN BHD"),  # a number read badly
+    ("KEDAI ABC SDN. BHD. (1234", "KEDAI ABC SDN. BHD."),
+    ("ABC S/B (KL", "ABC S/B"),
+    ("ABC (KL BRANCH) SDN BHD", "ABC (KL BRANCH) SDN BHD"),
+    ("THE STORE (MALAYSIA? SDN BHD", "THE STORE (MALAYSIA) SDN BHD"),  # the bracket read as '?'
+    ("WHO? TRADING", "WHO? TRADING"),  # ... only where a bracket was opened
 ])
 def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected):
     assert normalize("business_name", raw) == expected
