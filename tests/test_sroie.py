@@ -28,8 +28,10 @@ KINDS = {"company": "text", "date": "date", "address": "text", "total": "money"}
 # after): company 0.475 -> 0.525, address 0.15 -> 0.225, date 0.85, total 0.725. The reading varies with
 # the page conditioning of the day by a field or two: floors are one or two receipts below.
 # Later (the reading grew better): company 0.70, date 0.925, total 0.825, address 0.275; then the cash row
-# above the change read where its label was not (a punched hole): total 0.825 -> 0.875.
-FLOORS = {"receipt.company": 0.55, "receipt.date": 0.80, "receipt.total": 0.80, "receipt.address": 0.175}
+# above the change read where its label was not (a punched hole): total 0.825 -> 0.875. Then address words
+# read a lookalike letter off read back ('MALAYSTA'), a blue header kept (not taken for a stamp), an 'SDN'
+# read short and unsure kept: company 0.70 -> 0.725, date 0.925 -> 0.95, address 0.275 -> 0.325.
+FLOORS = {"receipt.company": 0.65, "receipt.date": 0.875, "receipt.total": 0.80, "receipt.address": 0.25}
 # The same on sroie_more: before -> after the same changes: company 0.69 (the floor was 0.70 when
 # the reading gave 0.75), date 0.83 -> 0.87, total 0.65 -> 0.83, address 0.343 -> 0.354.
 # Then, with the changes above: company 0.75, date 0.93 -> 0.94, total 0.86 -> 0.87, address 0.384 -> 0.404.

@@ -56,6 +56,7 @@ class FieldSpec:
     skip: str | None = None  # top_lines: rows matching this are never the value
     section: tuple[str, ...] = ()  # headers of the block the field belongs to ("Продавец")
     section_labels: tuple[str, ...] = ()  # labels that count only inside that block ("ИНН")
+    words: tuple[str, ...] = ()  # words its values print, read back where OCR misread a letter (fields.spelling)
     question: str = ""
     prompts: dict = field(default_factory=dict)
 
@@ -142,7 +143,7 @@ _FIELD = {
     "id": _STR, "labels": _STRS, "pattern": _REGEX, "normalize": _STR, "validate": _STR,
     "validate_params": _TABLE, "strategy": _STR, "lines": _COUNT, "anywhere": _BOOL, "pick": _STR,
     "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "stop": _REGEX,
-    "prefer": _REGEX, "skip": _REGEX, "section": _STRS, "section_labels": _STRS, "question": _STR,
+    "prefer": _REGEX, "skip": _REGEX, "section": _STRS, "section_labels": _STRS, "words": _STRS, "question": _STR,
     "prompts": _TABLE,
 }
 _FIELD_PROMPTS = dict.fromkeys(PROMPT_FAMILIES, _STR)
@@ -297,7 +298,7 @@ def _build(data: dict, path: Path) -> DocType:
     fields = []
     for raw in data["fields"]:
         raw = dict(raw)
-        for key in ("labels", "exclude", "section", "section_labels"):
+        for key in ("labels", "exclude", "section", "section_labels", "words"):
             raw[key] = tuple(raw.get(key, ()))
         spec = FieldSpec(**raw)
         _check_field(spec)

@@ -17,6 +17,7 @@ from .candidates import Candidate
 from .layout import SPECK_CONF, build_rows
 from .matching import squash
 from .normalize import PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize, same_glyphs_in
+from .spelling import respelled
 from .validate import script_of, validate
 
 MACROS = {
@@ -287,6 +288,7 @@ def found_in(spec: FieldSpec, candidate: Candidate, text: str, spans, span: tupl
     value = normalize(spec.normalize, raw) if raw else None
     if value is None:
         return None
+    value = respelled(value, spec.words)
     words = _covered(candidate.words, spans, span)
     check = validate(spec.validate, value, **spec.validate_params)
     conf = sum(w.conf for w in words) / (100 * len(words)) if words else 0.0

@@ -74,7 +74,7 @@ class PageModel:
 def build_model(doctype: DocType, page: PageText) -> PageModel:
     # A text layer's words are the print itself: a dash between spaces ('ОСЕТИЯ - АЛАНИЯ') is
     # no speck there.
-    words = page.words if page.text_source == "text_layer" else _once([w for w in page.words if not is_noise(w)])
+    words = page.words if page.text_source == "text_layer" else _once(_print(page.words))
     owners: list[tuple[str, str]] = [(f.id, label) for f in doctype.fields for label in f.labels]
     one_word = {label.casefold() for _, label in owners if label.isalpha()}
     rows = build_rows(split_glued_labels(_off_vertical_text(_off_transmission_header(words, page.height)), one_word))
@@ -133,6 +133,18 @@ def _mostly_over(a: Box, b: Box) -> bool:
     height = min(a[3], b[3]) - max(a[1], b[1])
     smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
     return width > 0 and height > 0 and width * height > smaller / 2
+
+
+def _print(words: list[Word]) -> list[Word]:
+    """The words that are not noise, and a short unsure 'SDN' before 'BHD' on its line ('tN
+    BHD': its 'SD' read as one letter), which the legal form's reading puts right."""
+    return [w for i, w in enumerate(words)
+            if not is_noise(w) or (_SDN_SHORT.fullmatch(w.text) and i + 1 < len(words)
+                                   and words[i + 1].line == w.line and _BHD.fullmatch(words[i + 1].text))]
+
+
+_SDN_SHORT = re.compile(r"[SsDdTt5$][Nn]")
+_BHD = re.compile(r"BH[DO0]\.?")
 
 
 def is_noise(word: Word) -> bool:

@@ -301,16 +301,17 @@ def _after_leading_date(words: list[Word]) -> list[Word]:
 
 
 def _unsure_print(row: Row, previous: Row) -> bool:
-    """An address's last line read unsure ('RONALDMOUTH' at 22 %, dust on it): words in
-    capitals of four letters or more, as tall as the line above's, are its print, not a
-    stamp's or a scribble's scraps."""
+    """An address's last line read unsure ('RONALDMOUTH' at 22 %, dust on it; 'Tampoi,81200
+    Johor Bahru, Johor' at 0-97 %): words of four letters or more in capitals or title case, or
+    postcodes, as tall as the line above's, are its print, not a stamp's or a scribble's scraps."""
     words = [w for w in row.words if any(c.isalnum() for c in w.text)]
-    return bool(words) and all(
-        re.fullmatch(r"[A-Z]{4,}", w.text.strip(_MARKS)) and 0.75 <= (w.bbox[3] - w.bbox[1]) / previous.height <= 1.33
-        for w in words)
+    if not words or not 0.75 <= statistics.median(w.bbox[3] - w.bbox[1] for w in words) / previous.height <= 1.33:
+        return False
+    return all(PRINTED_WORD.fullmatch(part) for w in words for part in w.text.strip(_MARKS).split(","))
 
 
 _MARKS = "`'‘’\".,"
+PRINTED_WORD = re.compile(r"[A-Z]{4,}|[A-Z][a-z]{3,}|\d{5}")
 
 
 def _scrap(row: Row) -> bool:

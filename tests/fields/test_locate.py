@@ -795,6 +795,12 @@ def test_receipt_address_last_line_read_unsure_is_print_a_scribble_is_not():
 
     assert address(Word("`RONALDMOUTH", (392, 330, 693, 370), 21.8, 9)) == "NO. 7498, BRIAN TUNNEL, 44826 RONALDMOUTH"
     assert address(Word("rnaloiwe", (392, 330, 693, 370), 21.8, 9)) == "NO. 7498, BRIAN TUNNEL, 44826"
+    # ... nor in title case, with its postcode ('Tampoi,81200 Johor Bahru, Johor' at 0-97 %).
+    line = [Word("Tampoi,81200", (300, 330, 564, 372), 28.0, 9), Word("Johor", (586, 330, 696, 368), 97.0, 9),
+            Word("Bahru,", (718, 328, 850, 378), 0.0, 9), Word("Johor", (872, 330, 982, 368), 0.0, 9)]
+    page = PageText(1, 2400, 3000, 300, "ocr", words + line)
+    got = locate_fields(DOCTYPES["receipt"], [page])["address"].value
+    assert got == "NO. 7498, BRIAN TUNNEL, 44826 TAMPOI,81200 JOHOR BAHRU, JOHOR"
 
 
 def test_receipt_company_opening_with_a_malay_trade_starts_below_a_logos_scraps():
@@ -1354,6 +1360,24 @@ def test_a_receipt_head_with_a_speck_before_its_registration_and_a_misread_phone
     got = {k: f.value for k, f in locate_fields(DOCTYPES["receipt"], [page]).items()}
     assert got["company"] == "HOPKINS KOCH AND TURNER STORE"
     assert got["address"] == "595, SHAWN ISLANDS, 97749 SOUTH DARREN SELANGOR."
+
+
+def test_a_receipts_legal_form_whose_sdn_was_read_short_and_unsure():
+    """'ALAM) tN BHD', its 'tN' read at 35: no speck before 'BHD', but the 'SDN' it is; an
+    unsure 'tN' elsewhere is one."""
+    page = page_of([(117, 301, "AIK HUAT HARDWARE"), (117, 341, "ENTERPRISE (SETIA"), (175, 381, "ALAM) tN BHD tN"),
+                    (309, 421, "(922737-X)"), (164, 461, "NO. 17-G, JALAN SETIA INDAH"),
+                    (164, 501, "40170 SHAH ALAM"), (164, 541, "TEL: 012 - 6651783")])
+    page.words = [replace(w, conf=35.0) if w.text == "tN" else w for w in page.words]
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["receipt"], [page]).items()}
+    assert got["company"] == "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"
+
+
+def test_a_receipts_address_words_read_a_lookalike_letter_off_are_read_back():
+    got = values("receipt", [(300, 100, "LIGHTROOM GALLERY SDN BHD"), (300, 150, "NO: 28, JALAN ASTANA 1C,"),
+                             (300, 200, "BANDAR BUKIT RAJA, 41050"), (300, 250, "KLANG SELANGOR D.E, MALAYSTA"),
+                             (300, 300, "GST No. : 000584089600")])
+    assert got["address"] == "NO: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG SELANGOR D.E, MALAYSIA"
 
 
 def test_a_sign_read_alone_beside_a_caption_under_its_value_is_a_speck():

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from obligations.reading.condition import condition_page
-from obligations.reading.stamps import stamp_areas, without_stamps
+from obligations.reading.stamps import _rows_of_print, stamp_areas, without_stamps
 
 TEXT_HEIGHT = 30
 PAPER = (236, 240, 232)  # slightly tinted paper
@@ -204,3 +204,24 @@ def test_a_page_printed_in_blue_is_print_not_a_stamp():
                       fill=(70, 90, 190), font=_font(30))
     assert stamp_areas(page, TEXT_HEIGHT) == []
     assert without_stamps(page, TEXT_HEIGHT) is None
+
+
+
+def test_blue_print_in_rows_a_line_high_is_told_from_a_seal():
+    """A receipt's header printed in blue, which a faint tint behind it (ink showing through
+    from another paper) joined into a patch a seal's size: its ink lies in bands a line high
+    with blank rows between. A seal's rings run through all its rows; a signature's strokes
+    through most."""
+    header = Image.new("RGB", (600, 330), (250, 250, 250))
+    draw = ImageDraw.Draw(header)
+    for line in range(6):
+        draw.text((20, 15 + line * 50), "KAWASAN PERINDUSTRIAN 43300", fill=(70, 90, 190), font=_font(30))
+    assert _rows_of_print(np.asarray(header), TEXT_HEIGHT)
+    assert not _rows_of_print(np.asarray(header.crop((0, 0, 600, 110))), TEXT_HEIGHT)  # two rows: too few to tell
+    blank = Image.new("RGB", (440, 440), (250, 250, 250))
+    seal = _multiply(blank, _seal(blank.size, (220, 220), 200), (45, 75, 190), 0.8)
+    assert not _rows_of_print(np.asarray(seal), TEXT_HEIGHT)
+    signature = Image.new("RGB", (440, 200), (250, 250, 250))
+    ImageDraw.Draw(signature).line([(20, 150), (90, 30), (160, 170), (240, 40), (330, 160), (420, 60)],
+                                   fill=(30, 40, 120), width=6)
+    assert not _rows_of_print(np.asarray(signature), TEXT_HEIGHT)
