@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from ..backends.base import Box, PageText, Word, group_lines, runs_vertically, union_box
 from ..doctypes import DocType, FieldSpec
 from .matching import similar_pairs, squash
+from .normalize import BHD_READ, SDN_SHORT
 
 LABEL_CUTOFF = 82.0
 # A label of this many letters or more is found with more of them misread ('Дата нылачи' for
@@ -143,8 +144,8 @@ def _print(words: list[Word]) -> list[Word]:
                                    and words[i + 1].line == w.line and _BHD.fullmatch(words[i + 1].text))]
 
 
-_SDN_SHORT = re.compile(r"[SsDdTt5$][Nn]")
-_BHD = re.compile(r"BH[DO0]\.?")
+_SDN_SHORT = re.compile(SDN_SHORT, re.IGNORECASE)
+_BHD = re.compile(BHD_READ + r"\.?")
 
 
 def is_noise(word: Word) -> bool:

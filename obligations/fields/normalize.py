@@ -430,8 +430,11 @@ _NUMBER_COMMA = re.compile(r"(?<![\w.])NO,(?=\s*\d)")
 
 
 # 'SDN' with a letter lost or its 'SD' read as one ('SN', 'DN', 'tN BHD'): no name prints such a
-# word before 'BHD'.
-_SDN_BHD = re.compile(r"(?<![A-Z0-9])(?:[S5$][DO0]|[S5$DT])N([.,:;']*)(\s*)BH[DO0](\.?)(?![A-Z0-9])")
+# word before 'BHD'; and 'BHD' with its D read round. (In capitals; layout keeps such an unsure
+# short word before 'BHD' as print.)
+SDN_SHORT = r"[S5$DT]N"
+BHD_READ = r"BH[DO0]"
+_SDN_BHD = re.compile(rf"(?<![A-Z0-9])(?:[S5$][DO0]N|{SDN_SHORT})([.,:;']*)(\s*){BHD_READ}(\.?)(?![A-Z0-9])")
 
 
 def _sdn_bhd(m: re.Match[str]) -> str:
@@ -468,7 +471,8 @@ _MALAYSIA_MISREAD = re.compile(r"\([IL1HN|]\)(?= (?:SDN\.? )?BHD\b)")
 _NEVER_CLOSED = re.compile(r"^\W*[\(\[\{](?![^\)\]\}]*[\)\]\}])")  # '(CARTER AND SONS SDN BHD'
 # A bracket opened after the legal form that nothing closes: a registration number read
 # badly ('THE STORE (MALAYSIA) SDN BHD (819%'), no part of the name.
-_OPENED_AFTER_FORM = re.compile(r"(?i)(?<=\b(?:BHD|S/B|PLT|LTD))(\.?)\s*[\(\[\{][^\)\]\}]*$")
+LEFT_OPEN = r"[\(\[\{][^\)\]\}]*"  # a bracket opened that nothing after it closes
+_OPENED_AFTER_FORM = re.compile(rf"(?i)(?<=\b(?:BHD|S/B|PLT|LTD))(\.?)\s*{LEFT_OPEN}$")
 # A question mark ending a word in a bracket that nothing else closes: the bracket read
 # ('(MALAYSIA? SDN BHD'); no name prints one.
 _QUERY_FOR_BRACKET = re.compile(r"(\([A-Za-z]{1,20})\?(?=\s|$)")

@@ -25,6 +25,7 @@ from ..doctypes import FieldSpec
 from .candidates import Candidate
 from .choice import Found, found_in, join_words
 from .layout import SURE_CONF, PageModel, Row
+from .normalize import LEFT_OPEN
 
 HEADER_ROWS = 12  # a receipt's header is never longer
 SCRAP_CONF = 45  # a row read this unsure on average is a stamp, a logo or a scribble
@@ -39,7 +40,7 @@ LEADING_DATE = re.compile(
 PHONE_ROW = re.compile(r"^\W*(?:\+?6?\(?0\d{1,2}\)?\s*[\-\s]\s*)?\d{3,4}[\s\-]?\d{3,4}\W*$")
 # A name's legal form ending its row, or followed only by a bracket left open (its registration
 # number read badly: 'SDN BHD (819%').
-LEGAL_FORM_END = re.compile(r"(?i)\b(SDN\.?\s*BHD|BHD|S/B|PLT|LTD|BERHAD)\W*(?:[\(\[\{][^\)\]\}]*)?$")
+LEGAL_FORM_END = re.compile(rf"(?i)\b(SDN\.?\s*BHD|BHD|S/B|PLT|LTD|BERHAD)\W*(?:{LEFT_OPEN})?$")
 ADDRESS_WORDS = re.compile(r"(?i)\b(JALAN|JLN|LOT|NO|TAMAN|TMN|LEVEL|LORONG|LRG|BLOCK|BLK|BATU|KM)\b")
 # A number of eight digits or more not in a phone's form ('03-87686092', '+60342661226'): a tax or
 # registration number.
