@@ -247,11 +247,17 @@ def _check_script(value: str, script: str | None) -> Check:
     return OK
 
 
+# What a document prints as a gender ('МУЖ.', 'ЖЕН', 'Male'), which no one is named.
+_GENDER_WORDS = {"муж", "жен", "мужской", "женский", "male", "female"}
+
+
 def _check_name(value: str, script: str | None = None) -> Check:
     if not any(c.isalpha() for c in value):
         return _fail(f"name {value!r} has no letters")
     if sum(c.isalpha() for c in value) == 1:
         return _fail(f"name {value!r} is one letter: a speck, or an initial")
+    if value.lower() in _GENDER_WORDS:
+        return _fail(f"name {value!r} is a gender's value (the name's place read off the gender's row)")
     bad = sorted({c for c in value if not (c.isalpha() or c in "-' ")})
     if bad:
         return _fail(f"name {value!r} contains {''.join(bad)!r}")

@@ -22,9 +22,12 @@ def located(doctype: DocType, page: PageText) -> dict[str, Found]:
 
 
 def missing(doctype: DocType, found: dict[str, Found]) -> list[str]:
-    """Fields not found. (A number found but invalid has its own box read again by
-    `invalid_values`: a whole page again for those was tried, and slowed scans further.)"""
-    return [f.id for f in doctype.fields if found[f.id].value is None]
+    """Fields not found, or a name found invalid: a name's line the reading dropped leaves its
+    label to the line after, another field's ('МУЖ.' for a patronymic). (A number found but
+    invalid has its own box read again by `invalid_values`: a whole page again for those was
+    tried, and slowed scans further.)"""
+    return [f.id for f in doctype.fields
+            if found[f.id].value is None or (f.validate == "name" and not found[f.id].valid)]
 
 
 def swapped_in(words: list[Word], reading: list[Word], box) -> list[Word]:

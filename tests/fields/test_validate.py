@@ -342,6 +342,9 @@ TABLE = [
     ("name", "-", {}, False),
     ("name", "Ы", {}, False),  # one letter: a speck or an initial
     ("name", "Ли", {}, True),
+    ("name", "Муж", {}, False),  # a gender's value, read where a name was dropped
+    ("name", "Female", {}, False),
+    ("name", "Мужиков", {}, True),
     # text
     ("text", "ООО «Ромашка»", {}, True),
     ("text", "x", {}, True),

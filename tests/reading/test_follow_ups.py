@@ -174,6 +174,34 @@ def test_a_line_the_first_reading_dropped_is_added_from_a_sparse_reading():
     assert locate_fields(DOCTYPES["snils"], [page])["number"].value == "112-233-445 95"
 
 
+# A passport's data page whose values are printed over their captions.
+PASSPORT_DATA_LINES = [
+    (100, 100, "РОССИЙСКАЯ ФЕДЕРАЦИЯ"), (100, 200, "БОБРОВ"), (100, 250, "Фамилия"),
+    (100, 320, "АФИНОГЕН"), (100, 370, "Имя"), (100, 440, "ВСЕВОЛОДОВИЧ"), (100, 490, "Отчество"),
+    (100, 560, "МУЖ."), (400, 560, "01.08.1997"), (100, 610, "Пол"), (400, 610, "Дата рождения"),
+    (100, 680, "ГОР. КРАСНОДАР"), (100, 730, "Место рождения"),
+]
+
+
+def test_a_names_line_the_first_reading_dropped_is_not_taken_from_the_gender_and_is_read_again():
+    """Without the patronymic's line, the line under its caption is the gender's and the birth
+    date's: 'Муж' is no name, and the page is read again sparse for it."""
+    first = [w for i, line in enumerate(PASSPORT_DATA_LINES) if i != 5 for w in _line(*line, ("first", i))]
+    page = PageText(1, 2000, 2800, 300, "ocr", first)
+    before = locate_fields(DOCTYPES["passport"], [page])["middle_name"]
+    assert before.value is None or not before.valid
+    class SparseOnly(SparseBackend):  # the page's edges (where a number may run) hold nothing
+        def read_region(self, image, box, angle, lang=None, flatten=False):
+            return []
+
+    backend = SparseOnly(sparse=[w for i, line in enumerate(PASSPORT_DATA_LINES) for w in _line(*line, ("sparse", i))])
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert backend.sparse_reads == 1
+    found = locate_fields(DOCTYPES["passport"], [page])
+    assert (found["middle_name"].value, found["middle_name"].valid) == ("Всеволодович", True)
+    assert found["gender"].value == "male"
+
+
 def test_a_page_whose_fields_are_all_found_is_not_read_again():
     backend = SparseBackend()
     page = PageText(1, 2000, 2800, 300, "ocr", [w for i, line in enumerate(SNILS_LINES) for w in _line(*line, i)])
