@@ -78,6 +78,7 @@ class DocType:
     fields: tuple[FieldSpec, ...]
     groups: tuple[GroupSpec, ...] = ()
     stop_labels: tuple[str, ...] = ()  # printed text that ends any value (headings, captions)
+    chronology: tuple[str, ...] = ()  # date fields, earliest event first (fields/chronology.py)
     first_page: tuple[re.Pattern, ...] = ()  # what opens a document (its title), on folded text
     patterns: tuple[tuple[re.Pattern, float], ...] = ()  # classify: weighted value shapes, on the text as read
     prompts: dict = field(default_factory=dict)
@@ -135,6 +136,7 @@ _KEYWORDS, _WEIGHTED = "keywords", "weighted regexes"
 _TOP = {
     "id": _STR, "title": _STR, "max_pages": _COUNT, "pixel_budget": _COUNT, "stop_labels": _STRS,
     "ocr_lang": _STR, "classify": _TABLE, "prompts": _TABLE, "groups": _TABLES, "fields": _TABLES,
+    "chronology": _STRS,
 }
 _CLASSIFY = {"keywords": _KEYWORDS, "min_score": _NUMBER, "first_page": _REGEXES, "patterns": _WEIGHTED}
 _DOC_PROMPTS = {"system": _STR}
@@ -313,6 +315,9 @@ def _build(data: dict, path: Path) -> DocType:
             raise ValueError(f"field {spec.id!r}: key 'group': group {spec.group!r} is not defined")
         if spec.after and spec.after not in known_fields:
             raise ValueError(f"field {spec.id!r}: key 'after': field {spec.after!r} is not defined")
+    for field_id in data.get("chronology", ()):
+        if field_id not in known_fields:
+            raise ValueError(f"key 'chronology': field {field_id!r} is not defined")
     keywords = tuple((k[0], float(k[1])) if isinstance(k, list) else (k, 1.0) for k in classify["keywords"])
     return DocType(
         id=data["id"],
@@ -325,6 +330,7 @@ def _build(data: dict, path: Path) -> DocType:
         fields=tuple(fields),
         groups=groups,
         stop_labels=tuple(data.get("stop_labels", ())),
+        chronology=tuple(data.get("chronology", ())),
         prompts=dict(data.get("prompts", {})),
         ocr_lang=data.get("ocr_lang"),
         pixel_budget=int(data.get("pixel_budget", DEFAULT_PIXEL_BUDGET)),

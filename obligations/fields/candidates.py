@@ -109,13 +109,20 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     """Word runs that may hold the label's value, most likely first."""
     rows = model.rows
     label_row = rows[hit.row]
+    through = None
     right = _past_qualifier(_until_label(model, hit.row, hit.end, len(label_row.words)))
+    if not right and free_text:
+        # A party's paragraph that opens with its codes ('Покупатель: ИНН 3404662534 КПП
+        # 340401001, ПАО «Окна», 400005, г. Волгоград'): the name comes after them, and
+        # normalising takes it out of its requisites.
+        through = SECTION_LABEL
+        right = _past_qualifier(_until_label(model, hit.row, hit.end, len(label_row.words), through))
     if free_text:
         right = _first_column(right, label_row.height, names)
     label_box = union_box([w.bbox for w in label_row.words[hit.start : hit.end]])
     # A value may start left of its label: a caption is often centred under a longer value.
     left_edge = label_box[0] - max(2 * label_row.height, 0.75 * (label_box[2] - label_box[0]))
-    later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end]
+    later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end and not (through and h.owner.startswith(through))]
     right_edge = later[0].x0(rows) if later else 10**9
     if right:
         block = (label_box[0], right[-1].bbox[2])
@@ -143,10 +150,12 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     # A caption in parentheses ('(фамилия)') is printed under the line its value is written
     # on: the row above first, however near the row below looks (a speck under either word
     # stretches its box by a line). So is every caption of a page whose figures lie above
-    # their captions (PageModel.captions_under_values).
+    # their captions (PageModel.captions_under_values); on a page whose figures lie under
+    # theirs, the row below first (captions_over_values).
     parenthesised = _parenthesised(label_row.words[hit.start : hit.end])
     under_value = model.captions_under_values or parenthesised
-    for _, r, step in sorted(neighbours, key=lambda n: (under_value and n[2] == 1, n)):
+    over_value = model.captions_over_values and not parenthesised
+    for _, r, step in sorted(neighbours, key=lambda n: (under_value and n[2] == 1, over_value and n[2] == -1, n)):
         if parenthesised and step == 1:
             continue  # the row under such a caption is the next line's ('в соответствии с')
         words = _window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner)
@@ -211,9 +220,10 @@ def _continuation_left(first: list[Word], row: Row) -> float:
     return first[0].bbox[0] - max(row.height, width)
 
 
-def _until_label(model: PageModel, row: int, start: int, end: int) -> list[Word]:
-    """Words of a row from `start`, stopping where another label begins."""
-    stops = [h.start for h in model.hits_in_row(row) if h.start >= start]
+def _until_label(model: PageModel, row: int, start: int, end: int, through: str | None = None) -> list[Word]:
+    """Words of a row from `start`, stopping where another label begins (other than those
+    whose owner starts with `through`)."""
+    stops = [h.start for h in model.hits_in_row(row) if h.start >= start and not (through and h.owner.startswith(through))]
     return model.rows[row].words[start : min([end, *stops])]
 
 

@@ -67,6 +67,7 @@ class PageModel:
     rows: list[Row]
     hits: list[LabelHit] = field(default_factory=list)
     captions_under_values: bool = False  # the page prints its labels as captions under their values
+    captions_over_values: bool = False  # ... or over them
 
     def hits_in_row(self, row: int) -> list[LabelHit]:
         return [h for h in self.hits if h.row == row]
@@ -394,6 +395,8 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
         text, r, start, end, wrap = runs[j]
         if wrap is not None and not _reads_in_parts(target, "".join(squashed_rows[r][start:end]), text):
             continue
+        if score < 100 and _mid_sentence(rows[r], start, breaks[r], target, text):
+            continue
         # Letters matched: the similarity is twice the matches over both lengths.
         letters = score * (len(target) + len(text)) / 200
         candidates.append(_LabelMatch(score, letters, len(target), owner, r, start, end, wrap))
@@ -417,6 +420,19 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
         taken |= span
         hits.append(LabelHit(owner, r, start, end, score, length, wrap))
     return sorted(hits, key=lambda h: (h.row, h.start))
+
+
+def _mid_sentence(row: Row, start: int, breaks: list[bool], target: str, text: str) -> bool:
+    """Whether the words from `start`, after a word of the same phrase that ends in a letter,
+    run on a sentence: from a small letter ('условиями поставки товара', which reads as
+    'Поставщик' with one letter wrong), or as the label's word with a case ending ('на р/с
+    Поставщика'). A label read with letters wrong is taken only where labels stand: at a
+    phrase's start, or after a value or a mark."""
+    if start == 0 or breaks[start]:
+        return False
+    before, first = row.words[start - 1].text, row.words[start].text
+    inflected = len(text) > len(target) and text.startswith(target)
+    return before[-1:].isalpha() and (first[:1].islower() or inflected)
 
 
 def _reads_in_parts(target: str, head: str, text: str) -> bool:

@@ -25,6 +25,7 @@ from .choice import Found, choose, expand, find_text_box, locate_answer, read_va
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .name_order import names_in_order
 from .positional import lines_after, top_lines
+from .chronology import dates_in_order
 from .totals import reconcile_total, sum_of_parts
 
 __all__ = [
@@ -39,7 +40,9 @@ def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
     # A page whose figures (dates, numbers: their pattern says they are values) all lie above
     # their labels prints captions under values; its names and places are then read above
     # their captions too, where the rows above and below are about as near ('ПОЛЯКОВ' over
-    # 'Фамилия' over 'МАКСИМИЛЬЯН').
+    # 'Фамилия' over 'МАКСИМИЛЬЯН'). One whose figures all lie under their labels prints
+    # captions over values, and its names are read under theirs ('Гришина' over 'Имя' over
+    # 'Виктория', the row above a little nearer).
     flipped = False
     for model in models:
         sides = [_side(model, spec.id, found) for spec in doctype.fields
@@ -47,6 +50,8 @@ def locate_fields(doctype: DocType, pages: list[PageText]) -> dict[str, Found]:
                  and found.page == model.page.page]
         if sides.count(-1) >= CAPTION_VOTES and 1 not in sides:
             model.captions_under_values = flipped = True
+        elif sides.count(1) >= CAPTION_VOTES and -1 not in sides:
+            model.captions_over_values = flipped = True
     return _locate(doctype, models) if flipped else results
 
 
@@ -86,6 +91,7 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
         results[spec.id] = found or Found()
     _one_field_per_value(doctype, models, results)
     names_in_order(doctype, models, results)
+    dates_in_order(doctype, models, results)
     return results
 
 

@@ -41,6 +41,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Callable
 
+from rapidfuzz import fuzz
+
 from .matching import fold
 
 __all__ = [
@@ -490,15 +492,38 @@ def normalize_organization(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None:
         return None
+    s = _full_form_respelled(_without_requisites(s))
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
     s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
     head, space, rest = s.partition(" ")
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
         rest = _SURNAME_INITIALS.sub(lambda m: m[1] + m[2].upper() + m[3].upper(), rest)
+        rest = _INITIALS_RUN_TOGETHER.sub(r"\1\2.\3.", rest)  # or their first stop lost ('Осипова ЕТ.')
         s = head + space + rest
     if space and rest and (form := _legal_form(head)):
         return form.upper() + space + rest
     return s
+
+
+# A party's requisites after (or before) its name in one paragraph, as a bill prints them
+# ('ПАО «ПромСнаб», ИНН 7626772782, КПП 762601002, 323571, г. Ярославль, ...', 'ИНН
+# 712376118281, ИП Климов К.В., 584182, г. Тула'): a code with its label, a postcode, an
+# address's or a phone's part.
+_REQUISITE = re.compile(r"(?:инн|кпп|огрн(?:ип)?|бик|окпо|р/?с|к/?с|тел|факс|e-?mail|адрес)(?![^\W\d_])"
+                        r"|(?:г|гор|ул|пр|пр-т|д|обл|пос|с|т)\.|\d{6}$|\+?[\d(][\d ()-]{6,}$", re.IGNORECASE)
+# Commas outside quotes and brackets part a paragraph ('ООО «Рога, копыта и Ко»' is one name).
+_PARAGRAPH_COMMA = re.compile(r',(?=(?:[^«»"]*(?:«[^»]*»|"[^"]*"))*[^«»"]*$)(?![^()]*\))')
+
+
+def _without_requisites(s: str) -> str:
+    """An organisation's name alone, out of a paragraph of its requisites (`_REQUISITE`): its
+    first part that is no requisite (a name's own commas are inside its quotes; what follows
+    it is an address whose 'ул.' went to the line before: 'ИП Сергеев В. Р., Ленина, д. 104').
+    A name with no requisite stays whole."""
+    parts = [p.strip() for p in _PARAGRAPH_COMMA.split(s)]
+    if len(parts) < 2 or not any(_REQUISITE.match(p) for p in parts):
+        return s
+    return next((p for p in parts if p and not _REQUISITE.match(p)), s)
 
 
 def _legal_form(word: str) -> str | None:
@@ -532,6 +557,33 @@ _LONE_AND = re.compile(r"(?<=[А-Яа-яЁё] )[йн](?= [А-Яа-яЁё])")
 # ... nor is 'и' glued to the next word by a speck ('Стрелков и.партнеры'; 'и.о.' is two letters).
 _AND_GLUED = re.compile(r"(?<=[А-Яа-яЁё] )и\.(?=[а-яё]{3})")
 _AND_AFTER_SPECK = re.compile(r"(?<=[а-яё]{2})[.,]и(?= [а-яё]{3})")  # 'Сорокин.и партнеры'
+_INITIALS_RUN_TOGETHER = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([А-ЯЁ])([А-ЯЁ])\.$")
+# The legal forms written out: a closed set, so a letter of them OCR misread ('Индивилуальный
+# предприниматель', 'Йубличное акционерное общество') is read back, in the printed case.
+_FULL_FORMS = ("общество с ограниченной ответственностью", "публичное акционерное общество",
+               "непубличное акционерное общество", "закрытое акционерное общество",
+               "открытое акционерное общество", "индивидуальный предприниматель",
+               "государственное унитарное предприятие", "муниципальное унитарное предприятие",
+               "автономная некоммерческая организация", "акционерное общество")
+FULL_FORM_CUTOFF = 90.0  # three letters in thirty wrong; 'акционерное общество' takes two
+
+
+def _full_form_respelled(s: str) -> str:
+    """The legal form that opens `s`, read with a letter or two wrong, as the nearest form (a
+    form printed right stays: 'Непубличное' is no misread 'Публичное')."""
+    words = s.split(" ")
+    scores = []
+    for form in _FULL_FORMS:
+        n = form.count(" ") + 1
+        head = " ".join(words[:n])
+        if len(words) > n:
+            scores.append((fuzz.ratio(head.lower().replace("ё", "е"), form), form, n, head))
+    score, form, n, head = max(scores, default=(0.0, "", 0, ""))
+    if score < FULL_FORM_CUTOFF or score == 100.0:
+        return s
+    return " ".join([form.upper() if head.isupper() else form.capitalize(), *words[n:]])
+
+
 _SURNAME_INITIALS = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([а-яёА-ЯЁ]\. ?)([а-яёА-ЯЁ]\.)$")
 
 

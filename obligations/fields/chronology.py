@@ -1,0 +1,54 @@
+"""Dates whose labels were not read, told apart by the order the document's events happened in.
+
+A passport prints two dates, its holder's birth and its own issue; on a 100-dpi scan of a
+spread the small captions ('Дата рожд.', 'Дата выдачи') read as scraps while the figures read
+well. The doc type lists its dates earliest first (`chronology`): where the page holds as many
+valid dates no field took as there are such fields missing, and they fit the order with the
+dates found, each goes to its place in it. Any other count (a notice's 'Дата формирования', a
+certificate's 'поставлен на учет') leaves them missing: nothing says which is which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..backends.base import inside
+from ..doctypes import DocType
+from .candidates import Candidate, pattern_candidates
+from .choice import Found, choose
+from .layout import PageModel
+
+BY_CHRONOLOGY_CONF = 0.5
+
+
+def dates_in_order(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
+    """Fills the dates of `doctype.chronology` missing from `results` (in place)."""
+    order = doctype.chronology
+    absent = [field_id for field_id in order if results[field_id].value is None]
+    if not absent:
+        return
+    first = doctype.field(order[0])
+    taken = [(f.page, f.bbox) for f in results.values() if f.bbox is not None]
+    free: dict[str, tuple[Found, Candidate]] = {}
+    for candidate in pattern_candidates(first, models):
+        found = choose(first, [candidate])
+        if (found is None or not found.valid or found.bbox is None
+                or any(page == found.page and inside(found.bbox, box) for page, box in taken)):
+            continue
+        free.setdefault(found.value, (found, candidate))
+    if len(free) != len(absent):
+        return
+    # The dates in order, the free ones in the missing fields' places, earliest first: each
+    # must be later than the one before it.
+    dates = iter(sorted(free.values(), key=lambda pair: pair[0].value))
+    placed = {field_id: next(dates) if field_id in absent else (results[field_id], None) for field_id in order}
+    values = [placed[field_id][0].value for field_id in order]
+    if any(a >= b for a, b in zip(values, values[1:])):
+        return
+    for field_id in absent:
+        found, candidate = placed[field_id]
+        own = choose(doctype.field(field_id), [candidate])  # under the field's own checks
+        if own is None or not own.valid:
+            continue
+        results[field_id] = replace(own, confidence=min(own.confidence, BY_CHRONOLOGY_CONF), source="chronology",
+                                    warning="its label was not read; told from the other dates by their order")
