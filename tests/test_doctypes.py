@@ -156,6 +156,10 @@ def test_unknown_validator(tmp_path):
     ('id = "card"\n', "", "missing key 'id'"),
     ('id = "issued"', 'id = "number"', "field 'number' is defined twice"),
     ('group = "fio"', 'group = "names"', "field 'last_name': key 'group': group 'names' is not defined"),
+    ('stop_labels = ["Signature"]', 'stop_labels = ["Signature"]\nchronology = ["birth", "issued"]',
+     "key 'chronology': field 'birth' is not defined"),
+    ('stop_labels = ["Signature"]', 'stop_labels = ["Signature"]\nchronology = "issued"',
+     "key 'chronology' must be a list of strings"),
 ])
 def test_other_mistakes(tmp_path, old, new, needle):
     assert needle in load_error(tmp_path, GOOD.replace(old, new))

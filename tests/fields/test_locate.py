@@ -1410,3 +1410,72 @@ def test_an_invoice_numbers_prefix_whose_hyphen_ended_the_word_is_kept():
     """'№ A- 1485/2023': OCR ended a word at the prefix's hyphen; the number is the whole."""
     assert values("invoice", [(100, 100, "Счет-фактура № A- 1485/2023 от «29» декабря 2023 г. (1)")])["number"] == "А-1485/2023"
     assert values("invoice", [(100, 100, "Счет-фактура № 1485 от «29» декабря 2023 г. (1)")])["number"] == "1485"
+
+
+BILL_ROWS = [
+    (100, 100, "ПАО «ПРОМСВЯЗЬБАНК» г. Москва БИК 044525555"),
+    (100, 160, "Банк получателя Сч. № 30101810400000000555"),
+    (100, 220, "ИНН 7626772782 КПП 762601002 Сч. № 40702810951248145724"),
+    (100, 280, "ПАО «ПромСнаб»"),
+    (100, 340, "Получатель"),
+    (100, 440, "Счет № 5512 от 17.03.2022"),
+    (100, 540, "Поставщик: ПАО «ПромСнаб», ИНН 7626772782, КПП 762601002, 323571, г. Ярославль"),
+    (100, 640, "Покупатель (Заказчик): ИНН 712376118281, ИП Климов К.В., 584182, г. Тула"),
+    (100, 900, "Всего к оплате: 2 939 365.70"),
+]
+
+
+def test_a_bill_names_its_parties_in_paragraphs_of_their_requisites():
+    """A bill (счет на оплату): the supplier is the seller; the bank box's payee ('Получатель',
+    which reads as 'Покупатель' with two letters wrong) is no buyer."""
+    got = values("invoice", BILL_ROWS)
+    assert (got["number"], got["date"]) == ("5512", "2022-03-17")
+    assert (got["seller_name"], got["seller_inn"], got["seller_kpp"]) == ("ПАО «ПромСнаб»", "7626772782", "762601002")
+    assert (got["buyer_name"], got["buyer_inn"], got["buyer_kpp"]) == ("ИП Климов К.В.", "712376118281", None)
+    assert got["total"] == "2939365.70"
+
+
+def test_a_label_read_with_letters_wrong_is_no_label_in_the_middle_of_a_sentence():
+    notice = [(100, 30, "Оплата означает согласие с условиями поставки товара. Товар отпускается"),
+              (100, 80, "по факту прихода денег на р/с Поставщика, самовывозом")]
+    got = values("invoice", notice + BILL_ROWS[4:])
+    assert got["seller_name"] == "ПАО «ПромСнаб»"
+
+
+def test_names_under_their_captions_on_a_page_whose_figures_lie_under_theirs():
+    """Each name's row above is a little nearer than its own below; the dates below their
+    captions tell which way the page reads."""
+    got = values("snils", [
+        (100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"),
+        (100, 200, "СНИЛС 287-438-466 30"),
+        (100, 300, "Фамилия"), (1200, 300, "Дата рождения"),
+        (100, 380, "Гришина"), (1200, 380, "29 апреля 2000 г."),
+        (100, 446, "Имя"), (1200, 446, "Пол"),
+        (100, 524, "Виктория"), (1200, 524, "женский"),
+        (100, 592, "Отчество"),
+        (100, 670, "Денисовна"),
+        (100, 760, "Дата регистрации"),
+        (100, 832, "04.05.2018"),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Гришина", "Виктория", "Денисовна")
+    assert (got["birth_date"], got["registration_date"]) == ("2000-04-29", "2018-05-04")
+
+
+PASSPORT_SCRAPS = [
+    (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
+    (100, 160, "Дщтв вьвдч 01.02.2010 Код подразделения 770-001"),  # the captions read as scraps
+    (100, 300, "Фамилия ИВАНОВ"), (100, 360, "Имя ПЁТР"), (100, 420, "Отчество ИВАНОВИЧ"),
+    (100, 480, "Пол МУЖ."), (100, 540, "Дпга рожа 03.04.1980"), (100, 600, "Место рождения ГОР. ТУЛА"),
+]
+
+
+def test_dates_whose_labels_were_lost_are_told_apart_by_the_order_of_events():
+    found = locate_fields(DOCTYPES["passport"], [page_of(PASSPORT_SCRAPS)])
+    assert (found["birth_date"].value, found["issue_date"].value) == ("1980-04-03", "2010-02-01")
+    assert found["birth_date"].source == found["issue_date"].source == "chronology"
+    assert found["birth_date"].confidence <= 0.5 and found["birth_date"].warning
+
+
+def test_dates_whose_labels_were_lost_are_not_guessed_among_more_dates_than_fields():
+    got = values("passport", PASSPORT_SCRAPS + [(100, 1500, "Зарегистрирован 05.06.2011")])
+    assert got["birth_date"] is None and got["issue_date"] is None
