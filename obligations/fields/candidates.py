@@ -124,6 +124,8 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     left_edge = label_box[0] - max(2 * label_row.height, 0.75 * (label_box[2] - label_box[0]))
     later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end and not (through and h.owner.startswith(through))]
     right_edge = later[0].x0(rows) if later else 10**9
+    if names and _specks(right):
+        right = []  # a rule beside a name's caption read as letters ('Щл' at 51 %): the name is above or under it
     if right:
         block = (label_box[0], right[-1].bbox[2])
         more = _continuation(model, hit.row, _continuation_left(right, label_row), right_edge, block, lines - 1)
@@ -186,8 +188,12 @@ def _wrap_only(model: PageModel, row: int, left: float, right: float) -> bool:
 def _only_specks(row: Row, left: float, right: float) -> bool:
     """Whether the row's words in [left, right) are each one letter or digit at most, or two
     read unsure (a speck between a place and its caption read 'ae' at 54 %)."""
-    inside = [w for w in row.words if _centred_in(w, left, right)]
-    return bool(inside) and all(sum(c.isalnum() for c in w.text) <= (2 if w.conf < SURE_CONF else 1) for w in inside)
+    return _specks([w for w in row.words if _centred_in(w, left, right)])
+
+
+def _specks(words: list[Word]) -> bool:
+    """Whether there are words, each one letter or digit at most, or two read unsure."""
+    return bool(words) and all(sum(c.isalnum() for c in w.text) <= (2 if w.conf < SURE_CONF else 1) for w in words)
 
 
 def _all_of(row: Row, left: float, right: float, indexes: set[int]) -> bool:

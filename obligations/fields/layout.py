@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from ..backends.base import Box, PageText, Word, group_lines, runs_vertically, union_box
 from ..doctypes import DocType, FieldSpec
 from .matching import similar_pairs, squash
-from .normalize import BHD_READ, SDN_SHORT
+from .normalize import BHD_READ, CYRILLIC_AS_LATIN, SDN_SHORT
 
 LABEL_CUTOFF = 82.0
 # A label of this many letters or more is found with more of them misread ('Дата нылачи' for
@@ -206,7 +206,10 @@ def _off_transmission_header(words: list[Word], page_height: int) -> list[Word]:
     for in_band in (lambda w: w.bbox[3] <= edge, lambda w: w.bbox[1] >= page_height - edge):
         band = sorted((w for w in words if in_band(w)), key=lambda w: w.bbox[0])
         text = " ".join(w.text for w in band)
-        if TRANSMISSION_HEADER.search(text) or _SENDER.search(text) and _CLOCK.search(text):
+        # Read in Russian and English, its Latin letters may come as their Cyrillic twins
+        # ('РВОМ: +7 846 736 46 66 Р.001/004').
+        if any(TRANSMISSION_HEADER.search(t) or _SENDER.search(t) and _CLOCK.search(t)
+               for t in (text, text.translate(CYRILLIC_AS_LATIN))):
             words = [w for w in words if not in_band(w)]
     return words
 

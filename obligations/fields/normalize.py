@@ -86,7 +86,7 @@ _DIGIT_TOKEN_RE = re.compile(
 
 # Same-glyph letters, used where the script is known from context.
 _LAT_TO_CYR = str.maketrans("AaBCcEeHKkMOoPpTXxYy", "АаВСсЕеНКкМОоРрТХхУу")
-_CYR_TO_LAT = str.maketrans("АаВСсЕеНКкМОоРрТХхУу", "AaBCcEeHKkMOoPpTXxYy")
+_CYR_TO_LAT = CYRILLIC_AS_LATIN = str.maketrans("АаВСсЕеНКкМОоРрТХхУу", "AaBCcEeHKkMOoPpTXxYy")
 
 _DASHES = "‐‑‒–—―−-"  # ASCII hyphen last: safe inside [...]
 _STRAY_EDGE = ":;,|_•·"

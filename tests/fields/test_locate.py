@@ -238,6 +238,18 @@ def test_a_fax_transmission_header_gives_no_date_a_document_at_the_top_keeps_its
     assert values("receipt", header + receipt + [(300, 400, "DATE: 25/12/2018 10:32")])["date"] == "2018-12-25"
     # A receipt cropped tight, its own date and time on its top line: kept.
     assert values("receipt", [(300, 20, "DATE: 25/12/2018 10:32")] + receipt)["date"] == "2018-12-25"
+    # Read in Russian and English, the header's Latin letters come as their Cyrillic twins: a
+    # passport's dates whose labels were lost are not told apart among its date.
+    cyrillic = [(50, 20, "19/04/2017 19:55 РВОМ: +7 846 736 46 66"), (1900, 20, "Р.001/004")]
+    got = values("passport", cyrillic + PASSPORT_SCRAPS)
+    assert (got["birth_date"], got["issue_date"]) == ("1980-04-03", "2010-02-01")
+
+
+def test_a_rule_beside_a_names_caption_read_as_two_letters_is_no_name():
+    rows = page_of([(100, 100, "БЕЛОЗЕРОВ"), (100, 150, "Фамилия"), (100, 250, "ВЛАДЛЕН"), (100, 300, "Имя")])
+    rule = Word("Щл", (300, 160, 450, 172), 51.0, "rule")
+    found = locate_fields(DOCTYPES["passport"], [replace(rows, words=rows.words + [rule])])
+    assert (found["last_name"].value, found["first_name"].value) == ("Белозеров", "Владлен")
 
 
 def test_label_wrapped_over_two_lines_of_a_narrow_column():
