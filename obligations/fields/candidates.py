@@ -244,6 +244,12 @@ def _past_qualifier(words: list[Word]) -> list[Word]:
         for i, word in enumerate(words[:QUALIFIER_WORDS]):
             if ")" in word.text:
                 return words[i + 1:]
+        # Its bracket closes on the next line ('Фамилия, имя, отчество (при' over 'наличии)'):
+        # its small words here are the qualifier's.
+        opened = 1
+        while opened < min(len(words), QUALIFIER_WORDS) and words[opened].text.isalpha() and words[opened].text.islower():
+            opened += 1
+        return words[opened:]
     return words
 
 

@@ -35,7 +35,12 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
     """Fills the first name and patronymic missing from `results` with the words under the
     surname printed as it is, when they read as those parts (in place)."""
     specs = {f.id: f for f in doctype.fields if f.id in PARTS}
-    if len(specs) < 3 or results["last_name"].bbox is None:
+    if len(specs) < 3:
+        return
+    if all(results[field_id].value is None for field_id in PARTS):
+        _name_column(specs, models, results)
+        return
+    if results["last_name"].bbox is None:
         return
     if results["first_name"].value is not None and results["middle_name"].value is not None:
         return
@@ -60,6 +65,34 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
         if found is not None and found.valid:
             results[field_id] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
                                         warning="found by its place under the surname: its label was not read")
+
+
+def _name_column(specs: dict, models: list[PageModel], results: dict[str, Found]) -> None:
+    """A name none of whose captions was read (a card's small grey 'Фамилия', 'Имя',
+    'Отчество' lost while the names read well): the one column on the pages of three words
+    printed alike, one under the other, whose third alone is a patronymic, is the surname, the
+    first name and the patronymic, in the order every Russian document prints them."""
+    labels = {(m.page.page, h.row, i) for m in models for h in m.hits for i in range(h.start, h.end)}
+    columns = set()
+    for model in models:
+        for r, row in enumerate(model.rows):
+            for i, word in enumerate(row.words):
+                text = word.text.strip(".,")
+                style = CAPITALS if CAPITALS.fullmatch(text) else CAPITALISED
+                if ((model.page.page, r, i) in labels or word.conf < SURE_CONF or not style.fullmatch(text)
+                        or PATRONYMIC.search(text) or GENDER.match(text)):
+                    continue
+                below = _capitals_below(model, word.bbox, style)
+                if len(below) == 2 and PATRONYMIC.search(below[1][0].text) and not PATRONYMIC.search(below[0][0].text):
+                    columns.add(((word, model.page.page), *below))
+    if len(columns) != 1:
+        return  # none, or several: nothing says which is the holder's
+    for field_id, (word, page) in zip(PARTS, columns.pop()):
+        found = choose(specs[field_id], [Candidate([word], page, "layout")])
+        if found is None or not found.valid:
+            return
+        results[field_id] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
+                                    warning="found by its place in the name's column: no caption of the name was read")
 
 
 def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word, int]]:

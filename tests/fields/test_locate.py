@@ -1491,3 +1491,13 @@ def test_dates_whose_labels_were_lost_are_told_apart_by_the_order_of_events():
 def test_dates_whose_labels_were_lost_are_not_guessed_among_more_dates_than_fields():
     got = values("passport", PASSPORT_SCRAPS + [(100, 1500, "Зарегистрирован 05.06.2011")])
     assert got["birth_date"] is None and got["issue_date"] is None
+
+
+def test_a_qualifier_whose_bracket_closes_on_the_next_line_is_no_part_of_the_value():
+    got = values("snils", [
+        (100, 100, "Страховой номер 035-460-241 27"),
+        (100, 200, "Фамилия, имя, отчество (при"), (700, 200, "Тихонова Светлана Артёмовна"),
+        (100, 250, "наличии)"),
+        (100, 350, "Дата рождения"), (700, 350, "30 сентября 2001 г."),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Тихонова", "Светлана", "Артёмовна")

@@ -85,3 +85,24 @@ def test_a_caption_under_a_capitalised_surname_is_no_name():
     assert (found["first_name"].value, found["middle_name"].value) == ("Софья", "Петровна")
     found = locate_fields(INN, [PageText(1, 2400, 3000, 300, "ocr", [w for w in words if w.text != "Софья"])])
     assert found["first_name"].value is None and found["middle_name"].value == "Петровна"
+
+
+SNILS = load_doctypes()["snils"]
+CARD_NO_CAPTIONS = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (300, 200, "662-268-331 04"),
+                    (100, 320, "Рябова"), (900, 320, "06 июня 1989 г."), (100, 400, "Светлана"), (900, 400, "женский"),
+                    (100, 480, "Ярославовна"), (100, 600, "гор. Ростов-на-Дону"), (100, 700, "04.08.2019")]
+
+
+def test_a_name_none_of_whose_captions_was_read_is_the_column_ending_in_a_patronymic():
+    found = locate_fields(SNILS, [page_of(CARD_NO_CAPTIONS)])
+    names = tuple(found[f].value for f in ("last_name", "first_name", "middle_name"))
+    assert names == ("Рябова", "Светлана", "Ярославовна")
+    assert found["last_name"].confidence <= 0.5 and "no caption" in found["last_name"].warning
+    # ... and its dates by their order: a birth before a registration.
+    assert (found["birth_date"].value, found["registration_date"].value) == ("1989-06-06", "2019-08-04")
+
+
+def test_two_columns_ending_in_patronymics_give_no_name():
+    two = CARD_NO_CAPTIONS + [(1500, 320, "Петров"), (1500, 400, "Иван"), (1500, 480, "Сергеевич")]
+    found = locate_fields(SNILS, [page_of(two)])
+    assert found["last_name"].value is None and found["first_name"].value is None
