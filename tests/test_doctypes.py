@@ -158,6 +158,7 @@ def test_unknown_validator(tmp_path):
     ('group = "fio"', 'group = "names"', "field 'last_name': key 'group': group 'names' is not defined"),
     ('stop_labels = ["Signature"]', 'stop_labels = ["Signature"]\nchronology = ["birth", "issued"]',
      "key 'chronology': field 'birth' is not defined"),
+    ('id = "issued"', 'id = "issued"\nabove = "expiry"', "field 'issued': key 'above': field 'expiry' is not defined"),
     ('stop_labels = ["Signature"]', 'stop_labels = ["Signature"]\nchronology = "issued"',
      "key 'chronology' must be a list of strings"),
 ])

@@ -51,6 +51,7 @@ class FieldSpec:
     index: int = 0  # this field's word in its group
     vertical: bool = False  # may run vertically along a page edge
     after: str | None = None  # lines_after: the field whose rows this one follows
+    above: str | None = None  # with no label found: the rows right above this field's (fields/positional.py)
     stop: str | None = None  # lines_after / top_lines: a row matching this ends the value
     prefer: str | None = None  # top_lines: a row matching this is the value
     skip: str | None = None  # top_lines: rows matching this are never the value
@@ -144,7 +145,7 @@ _GROUP = {"id": _STR, "labels": _STRS, "lines": _COUNT}
 _FIELD = {
     "id": _STR, "labels": _STRS, "pattern": _REGEX, "normalize": _STR, "validate": _STR,
     "validate_params": _TABLE, "strategy": _STR, "lines": _COUNT, "anywhere": _BOOL, "pick": _STR,
-    "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "stop": _REGEX,
+    "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "above": _STR, "stop": _REGEX,
     "prefer": _REGEX, "skip": _REGEX, "section": _STRS, "section_labels": _STRS, "words": _STRS, "question": _STR,
     "prompts": _TABLE,
 }
@@ -315,6 +316,8 @@ def _build(data: dict, path: Path) -> DocType:
             raise ValueError(f"field {spec.id!r}: key 'group': group {spec.group!r} is not defined")
         if spec.after and spec.after not in known_fields:
             raise ValueError(f"field {spec.id!r}: key 'after': field {spec.after!r} is not defined")
+        if spec.above and spec.above not in known_fields:
+            raise ValueError(f"field {spec.id!r}: key 'above': field {spec.above!r} is not defined")
     for field_id in data.get("chronology", ()):
         if field_id not in known_fields:
             raise ValueError(f"key 'chronology': field {field_id!r} is not defined")

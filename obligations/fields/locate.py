@@ -24,7 +24,7 @@ from .normalize import _LAT_TO_CYR
 from .choice import Found, choose, expand, find_text_box, locate_answer, read_value, value_from_words
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .name_order import names_in_order
-from .positional import lines_after, top_lines
+from .positional import lines_above, lines_after, top_lines
 from .chronology import dates_in_order
 from .totals import reconcile_total, sum_of_parts
 
@@ -92,6 +92,9 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
     _one_field_per_value(doctype, models, results)
     names_in_order(doctype, models, results)
     dates_in_order(doctype, models, results)
+    for spec in doctype.fields:
+        if spec.above and results[spec.id].value is None:
+            results[spec.id] = lines_above(spec, models, results[spec.above]) or Found()
     return results
 
 

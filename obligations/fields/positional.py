@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from dataclasses import replace
 
 from ..backends.base import Word, inside
 from ..doctypes import FieldSpec
@@ -121,6 +122,54 @@ def lines_after(spec: FieldSpec, models: list[PageModel], anchor: Found | None) 
         if taken >= spec.lines:
             break
     return _value(spec, words, model) if words else None
+
+
+ABOVE_CONF = 0.5  # the most a value found by its place over another field's is trusted
+ABOVE_GAP = 4.0  # row heights between its rows, and from its last row to the other field's caption
+
+
+def lines_above(spec: FieldSpec, models: list[PageModel], anchor: Found | None) -> Found | None:
+    """A field whose label was not read, printed right above another field's row (a passport's
+    issuing office over its issue date): up to `spec.lines` rows over the anchor's value,
+    passing over its caption, up to a gap, a label or the page's heading."""
+    if anchor is None or anchor.bbox is None or not models:
+        return None
+    model = next((m for m in models if m.page.page == anchor.page), models[0])
+    rows = model.rows
+    start = next((r for r, row in enumerate(rows) if any(inside(w.bbox, anchor.bbox) for w in row.words)), None)
+    if start is None:
+        return None
+    labelled: dict[int, set[int]] = {}
+    for hit in model.hits:
+        labelled.setdefault(hit.row, set()).update(range(hit.start, hit.end))
+        if hit.wrap:  # a caption's second line ('Код' over 'подразделения')
+            labelled.setdefault(hit.wrap[0], set()).update(range(hit.wrap[1], hit.wrap[2]))
+    taken: list[Row] = []
+    previous = rows[start]
+    for r in range(start - 1, -1, -1):
+        row = rows[r]
+        if row.standalone or (r not in labelled and _scrap(row)):
+            continue  # a caption read as a scrap ('выл' for 'Паспорт выдан')
+        # (Measured in the value's print, not in a small caption's.)
+        if previous.y - row.y > ABOVE_GAP * max(row.height, previous.height, rows[start].height) or len(taken) == spec.lines:
+            break
+        if r in labelled:
+            if not taken and len(labelled[r]) == len(row.words):
+                previous = row  # the anchor's caption (and its neighbours'), over its value
+                continue
+            break  # another field's label, or the page's heading
+        if taken and abs(taken[0].y - row.y) < row.height / 2:
+            # Another reading's words on the same line: one row, each word once.
+            extra = [w for w in row.words if not any(inside(w.bbox, t.bbox) for t in taken[0].words)]
+            taken[0] = Row(sorted(taken[0].words + extra, key=lambda w: w.bbox[0]), taken[0].y, taken[0].height)
+            continue
+        taken.insert(0, row)
+        previous = row
+    found = _value(spec, [w for row in taken for w in row.words], model) if taken else None
+    if found is None or not found.valid:
+        return None
+    return replace(found, confidence=min(found.confidence, ABOVE_CONF),
+                   warning=f"its label was not read; the rows over {spec.above}'s")
 
 
 def _rows_below(rows: list[Row], box: tuple[int, int, int, int]) -> list[Row]:

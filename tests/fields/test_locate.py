@@ -1501,3 +1501,17 @@ def test_a_qualifier_whose_bracket_closes_on_the_next_line_is_no_part_of_the_val
         (100, 350, "Дата рождения"), (700, 350, "30 сентября 2001 г."),
     ])
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Тихонова", "Светлана", "Артёмовна")
+
+
+def test_a_passports_issuing_office_whose_label_was_lost_is_the_block_over_its_issue_date():
+    rows = [(100, 40, "РОССИЙСКАЯ ФЕДЕРАЦИЯ"), (100, 160, "Пзспщт вьш"),  # 'Паспорт выдан' read as scraps
+            (100, 220, "ОТДЕЛЕНИЕМ УФМС РОССИИ ПО"), (100, 280, "КАЛУЖСКОЙ ОБЛАСТИ В ГОР. КАЛУГЕ"),
+            (100, 420, "Дата выдачи Код подразделения"), (100, 480, "03.12.2013 402-020"),
+            (100, 700, "Фамилия ИВАНОВ")]
+    page = page_of(rows)
+    page = replace(page, words=[replace(w, conf=20.0) if w.line == 1 else w for w in page.words])
+    found = locate_fields(DOCTYPES["passport"], [page])["issued_by"]
+    assert found.value == "ОТДЕЛЕНИЕМ УФМС РОССИИ ПО КАЛУЖСКОЙ ОБЛАСТИ В ГОР. КАЛУГЕ"
+    assert found.confidence <= 0.5 and "label was not read" in found.warning
+    # Its label read: as before, by it.
+    assert values("passport", [(100, 160, "Паспорт выдан")] + rows[2:])["issued_by"] == found.value
