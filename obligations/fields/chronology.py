@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..backends.base import inside
 from ..doctypes import DocType
-from .candidates import Candidate, pattern_candidates
+from .candidates import Candidate
 from .choice import Found, choose
 from .layout import PageModel
 
@@ -25,17 +25,25 @@ def dates_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
     """Fills the dates of `doctype.chronology` missing from `results` (in place)."""
     order = doctype.chronology
     absent = [field_id for field_id in order if results[field_id].value is None]
-    if not absent:
+    owners = {h.owner for m in models for h in m.hits}
+    # A field whose label was read has its own value there, read badly ('20.08.198'): not
+    # another date.
+    if not absent or any(field_id in owners for field_id in absent):
         return
+    # A date on a row with a caption that is no field's is that caption's ('поставлен на учет
+    # ... 14 марта 2000 г.').
+    captioned = {(m.page.page, h.row) for m in models for h in m.hits if not h.owner}
     first = doctype.field(order[0])
     taken = [(f.page, f.bbox) for f in results.values() if f.bbox is not None]
     free: dict[str, tuple[Found, Candidate]] = {}
-    for candidate in pattern_candidates(first, models):
-        found = choose(first, [candidate])
-        if (found is None or not found.valid or found.bbox is None
-                or any(page == found.page and inside(found.bbox, box) for page, box in taken)):
-            continue
-        free.setdefault(found.value, (found, candidate))
+    for model in models:
+        for r in (r for r in range(len(model.rows)) if (model.page.page, r) not in captioned):
+            candidate = Candidate(model.rows[r].words, model.page.page, "pattern")
+            found = choose(first, [candidate])
+            if (found is None or not found.valid or found.bbox is None
+                    or any(page == found.page and inside(found.bbox, box) for page, box in taken)):
+                continue
+            free.setdefault(found.value, (found, candidate))
     if len(free) != len(absent):
         return
     # The dates in order, the free ones in the missing fields' places, earliest first: each

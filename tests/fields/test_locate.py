@@ -1515,3 +1515,15 @@ def test_a_passports_issuing_office_whose_label_was_lost_is_the_block_over_its_i
     assert found.confidence <= 0.5 and "label was not read" in found.warning
     # Its label read: as before, by it.
     assert values("passport", [(100, 160, "Паспорт выдан")] + rows[2:])["issued_by"] == found.value
+
+
+def test_a_date_whose_label_was_read_is_not_filled_from_another_date_by_chronology():
+    """The birth date's figures read badly under its label: the certificate's other date (of
+    its registration, after a caption no field has) is not taken for it."""
+    got = values("inn", [
+        (100, 100, "СВИДЕТЕЛЬСТВО о постановке на учет физического лица в налоговом органе"),
+        (100, 200, "Фамилия ГУЩИН"), (100, 260, "Пол мужской"), (100, 320, "Дата рождения 20.08.198"),
+        (100, 400, "поставлен на учет в соответствии с Налоговым кодексом 14 марта 2000 г."),
+        (100, 500, "Дата выдачи 29.03.2000"),
+    ])
+    assert got["birth_date"] != "2000-03-14" and got["issue_date"] == "2000-03-29"
