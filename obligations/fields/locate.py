@@ -22,10 +22,10 @@ from ..doctypes import DocType, FieldSpec
 from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, pattern_candidates, section_candidates
 from .normalize import _LAT_TO_CYR
 from .choice import Found, choose, expand, find_text_box, locate_answer, read_value, value_from_words
+from .chronology import dates_in_order
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .name_order import names_in_order
 from .positional import lines_above, lines_after, top_lines
-from .chronology import dates_in_order
 from .totals import reconcile_total, sum_of_parts
 
 __all__ = [
