@@ -94,7 +94,7 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
     dates_in_order(doctype, models, results)
     for spec in doctype.fields:
         if spec.above and results[spec.id].value is None:
-            results[spec.id] = lines_above(spec, models, results[spec.above]) or Found()
+            results[spec.id] = lines_above(spec, models, results[spec.above], results) or Found()
     return results
 
 

@@ -128,12 +128,15 @@ ABOVE_CONF = 0.5  # the most a value found by its place over another field's is 
 ABOVE_GAP = 4.0  # row heights between its rows, and from its last row to the other field's caption
 
 
-def lines_above(spec: FieldSpec, models: list[PageModel], anchor: Found | None) -> Found | None:
+def lines_above(spec: FieldSpec, models: list[PageModel], anchor: Found | None,
+                found: dict[str, Found] | None = None) -> Found | None:
     """A field whose label was not read, printed right above another field's row (a passport's
-    issuing office over its issue date): up to `spec.lines` rows over the anchor's value,
-    passing over its caption, up to a gap, a label or the page's heading."""
+    issuing office over its issue date, a card's birthplace over its registration date): up
+    to `spec.lines` rows over the anchor's value, passing over its caption, up to a gap, a
+    label, another `found` field's value or the page's heading."""
     if anchor is None or anchor.bbox is None or not models:
         return None
+    others = [f.bbox for f in (found or {}).values() if f.bbox is not None and f.page == anchor.page and f is not anchor]
     model = next((m for m in models if m.page.page == anchor.page), models[0])
     rows = model.rows
     start = next((r for r, row in enumerate(rows) if any(inside(w.bbox, anchor.bbox) for w in row.words)), None)
@@ -148,7 +151,11 @@ def lines_above(spec: FieldSpec, models: list[PageModel], anchor: Found | None) 
     previous = rows[start]
     for r in range(start - 1, -1, -1):
         row = rows[r]
-        if row.standalone or (r not in labelled and _scrap(row)):
+        if row.standalone:
+            continue
+        if any(inside(w.bbox, box) for w in row.words for box in others):
+            break  # another field's value (a patronymic, a birth date over the birthplace)
+        if r not in labelled and _scrap(row):
             continue  # a caption read as a scrap ('выл' for 'Паспорт выдан')
         # (Measured in the value's print, not in a small caption's.)
         if previous.y - row.y > ABOVE_GAP * max(row.height, previous.height, rows[start].height) or len(taken) == spec.lines:

@@ -106,3 +106,13 @@ def test_two_columns_ending_in_patronymics_give_no_name():
     two = CARD_NO_CAPTIONS + [(1500, 320, "Петров"), (1500, 400, "Иван"), (1500, 480, "Сергеевич")]
     found = locate_fields(SNILS, [page_of(two)])
     assert found["last_name"].value is None and found["first_name"].value is None
+
+
+def test_a_birthplace_whose_label_was_lost_is_the_row_over_the_registration_date_under_the_names():
+    found = locate_fields(SNILS, [page_of(CARD_NO_CAPTIONS)])
+    assert found["birth_place"].value == "гор. Ростов-на-Дону"
+    assert found["birth_place"].confidence <= 0.5
+    # Over a row holding another field's value (the patronymic) it does not go.
+    two_lines = CARD_NO_CAPTIONS[:-2] + [(100, 560, "гор. Ростов-на-Дону"), (100, 620, "Ростовской обл."),
+                                          (100, 700, "04.08.2019")]
+    assert locate_fields(SNILS, [page_of(two_lines)])["birth_place"].value == "гор. Ростов-на-Дону Ростовской обл."
