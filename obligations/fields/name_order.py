@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..backends.base import Word
+from ..backends.base import Word, inside
 from ..doctypes import DocType
 from .candidates import Candidate
 from .choice import Found, choose
@@ -51,16 +51,17 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
     # The parts are printed as the surname is: in capitals (a passport) or capitalised.
     style = CAPITALS if CAPITALS.fullmatch(surname.raw or "") else CAPITALISED
     below = _capitals_below(model, surname.bbox, style)
-    names = [w.text for w, _ in below]
+    names = [w.text.strip(".,;:") for w, _ in below]
     if len(below) == 2 and PATRONYMIC.search(names[1]) and not PATRONYMIC.search(names[0]):
         parts = {"first_name": below[0], "middle_name": below[1]}
     elif len(below) == 1:
         parts = {"middle_name" if PATRONYMIC.search(names[0]) else "first_name": below[0]}
     else:
         return
+    taken = [results[f].bbox for f in PARTS if results[f].bbox is not None and results[f].page == surname.page]
     for field_id, (word, page) in parts.items():
-        if results[field_id].value is not None:
-            continue
+        if results[field_id].value is not None or any(inside(word.bbox, box) for box in taken):
+            continue  # (a part found by its label is no other part)
         found = choose(specs[field_id], [Candidate([word], page, "layout")])
         if found is not None and found.valid:
             results[field_id] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),

@@ -116,3 +116,11 @@ def test_a_birthplace_whose_label_was_lost_is_the_row_over_the_registration_date
     two_lines = CARD_NO_CAPTIONS[:-2] + [(100, 560, "гор. Ростов-на-Дону"), (100, 620, "Ростовской обл."),
                                           (100, 700, "04.08.2019")]
     assert locate_fields(SNILS, [page_of(two_lines)])["birth_place"].value == "гор. Ростов-на-Дону Ростовской обл."
+
+
+def test_the_patronymic_found_by_its_label_is_not_also_taken_for_the_first_name():
+    """The first name's row lost: the one word under the surname is the patronymic (a comma
+    read after it), found by its own label already."""
+    found = _found([(600, 488, "Фамилия"), (600, 530, "ФАДЕЕВА"), (600, 670, "Отчество"), (600, 710, "ЕВГЕНЬЕВНА,")])
+    assert found["middle_name"].value == "Евгеньевна"
+    assert found["first_name"].value is None
