@@ -1527,3 +1527,24 @@ def test_a_date_whose_label_was_read_is_not_filled_from_another_date_by_chronolo
         (100, 500, "Дата выдачи 29.03.2000"),
     ])
     assert got["birth_date"] != "2000-03-14" and got["issue_date"] == "2000-03-29"
+
+
+def test_a_passports_birthplace_centred_over_four_lines():
+    got = values("passport", [
+        (100, 100, "Фамилия ИВАНОВ"), (100, 160, "Место рождения ДЕР."),
+        (500, 210, "НИЖНЕУДИНСК,"), (480, 260, "КРАСНОДАРСКИЙ"), (560, 310, "КРАЙ"),
+        (100, 420, "Личная подпись"),
+    ])
+    assert got["birth_place"] == "ДЕР. НИЖНЕУДИНСК, КРАСНОДАРСКИЙ КРАЙ"
+
+
+def test_the_snils_notices_number_label_is_no_surname():
+    """The surname under a signature, unread: the number's label's second line over its
+    caption is no surname."""
+    got = values("snils", [
+        (100, 100, "Страховой номер индивидуального"), (1200, 100, "035-460-241 27"),
+        (100, 150, "лицевого счета"),
+        (100, 210, "Фамилия"),
+        (100, 300, "Имя Владимир"),
+    ])
+    assert got["number"] == "035-460-241 27" and got["last_name"] is None
