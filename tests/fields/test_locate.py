@@ -1548,3 +1548,9 @@ def test_the_snils_notices_number_label_is_no_surname():
         (100, 300, "Имя Владимир"),
     ])
     assert got["number"] == "035-460-241 27" and got["last_name"] is None
+
+
+def test_abbreviated_birth_labels():
+    got = values("passport", [(100, 100, "Фамилия ЕГОРОВА"), (100, 160, "ДАТА РОЖД. 07.09.1975"),
+                              (100, 220, "МЕСТО РОЖД. ГОР. ОМСК"), (100, 280, "Код подр. 550-015")])
+    assert (got["birth_date"], got["birth_place"], got["division_code"]) == ("1975-09-07", "ГОР. ОМСК", "550-015")
