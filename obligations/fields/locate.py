@@ -27,6 +27,7 @@ from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .name_order import names_in_order
 from .positional import lines_above, lines_after, top_lines
 from .totals import reconcile_total, sum_of_parts
+from .validate import GENDER_WORD
 
 __all__ = [
     "LINE_GAP", "NEIGHBOUR_ROWS", "PHRASE_GAP", "SURE_CONF", "Candidate", "Found", "expand", "find_text_box",
@@ -174,11 +175,6 @@ def _alone_in_section(spec: FieldSpec, models: list[PageModel]) -> Found | None:
 
 
 UNSURE_GENDER = 0.5
-
-
-# A gender printed in full or by its usual abbreviation: no name, place or word of a form's
-# print reads so ('Мурин' or 'Жемчужная' would, to a gender's pattern).
-GENDER_WORD = re.compile(r"(?:муж|жен)(?:\.|ской|ский)?|male|female", re.IGNORECASE)
 
 
 def _gender_alone(spec: FieldSpec, models: list[PageModel]) -> Found | None:

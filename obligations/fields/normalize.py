@@ -86,7 +86,7 @@ _DIGIT_TOKEN_RE = re.compile(
 
 # Same-glyph letters, used where the script is known from context.
 _LAT_TO_CYR = str.maketrans("AaBCcEeHKkMOoPpTXxYy", "АаВСсЕеНКкМОоРрТХхУу")
-_CYR_TO_LAT = CYRILLIC_AS_LATIN = str.maketrans("АаВСсЕеНКкМОоРрТХхУу", "AaBCcEeHKkMOoPpTXxYy")
+CYRILLIC_AS_LATIN = str.maketrans("АаВСсЕеНКкМОоРрТХхУу", "AaBCcEeHKkMOoPpTXxYy")
 
 _DASHES = "‐‑‒–—―−-"  # ASCII hyphen last: safe inside [...]
 _STRAY_EDGE = ":;,|_•·"
@@ -103,7 +103,7 @@ def _clean(raw: str) -> str:
 def same_glyphs_in(text: str, script: str) -> str | None:
     """`text` written in `script` ('latin' or 'cyrillic') when each of its letters from the
     other script has an identical-looking twin there ('НОМЕ' -> 'HOME'); else None."""
-    table, foreign = (_CYR_TO_LAT, "АаВСсЕеНКкМОоРрТХхУу") if script == "latin" else (_LAT_TO_CYR, "AaBCcEeHKkMOoPpTXxYy")
+    table, foreign = (CYRILLIC_AS_LATIN, "АаВСсЕеНКкМОоРрТХхУу") if script == "latin" else (_LAT_TO_CYR, "AaBCcEeHKkMOoPpTXxYy")
     other = re.compile(r"[А-Яа-яЁё]" if script == "latin" else r"[A-Za-z]")
     if any(other.match(ch) and ch not in foreign for ch in text):
         return None
@@ -319,7 +319,7 @@ def normalize_caps(raw: str) -> str | None:
     reads '(M)') as 'M'; Cyrillic letters that look like Latin ones as those, curly
     apostrophes straight."""
     s = normalize_text(raw.replace("(№)", "(M)").replace("№", "NO").translate(_CURLY_QUOTES))
-    return s.upper().translate(_CYR_TO_LAT) if s else None
+    return s.upper().translate(CYRILLIC_AS_LATIN) if s else None
 
 
 _CURLY_QUOTES = str.maketrans("‘’`´", "''''")
@@ -809,7 +809,7 @@ def normalize_kpp(raw: str) -> str | None:
 
     # Positions 5-6 may legitimately be letters, so "O" there is NOT turned
     # into "0" (that would be a guess); Cyrillic lookalikes become Latin.
-    reason = reason.translate(_CYR_TO_LAT).upper()
+    reason = reason.translate(CYRILLIC_AS_LATIN).upper()
     kpp = as_digits(head) + reason + as_digits(tail)
     return kpp if re.fullmatch(r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}", kpp) else None
 

@@ -129,14 +129,14 @@ ABOVE_GAP = 4.0  # row heights between its rows, and from its last row to the ot
 
 
 def lines_above(spec: FieldSpec, models: list[PageModel], anchor: Found | None,
-                found: dict[str, Found] | None = None) -> Found | None:
+                results: dict[str, Found] | None = None) -> Found | None:
     """A field whose label was not read, printed right above another field's row (a passport's
     issuing office over its issue date, a card's birthplace over its registration date): up
     to `spec.lines` rows over the anchor's value, passing over its caption, up to a gap, a
-    label, another `found` field's value or the page's heading."""
+    label, another field's value in `results` or the page's heading."""
     if anchor is None or anchor.bbox is None or not models:
         return None
-    others = [f.bbox for f in (found or {}).values() if f.bbox is not None and f.page == anchor.page and f is not anchor]
+    others = [f.bbox for f in (results or {}).values() if f.bbox is not None and f.page == anchor.page and f is not anchor]
     model = next((m for m in models if m.page.page == anchor.page), models[0])
     rows = model.rows
     start = next((r for r, row in enumerate(rows) if any(inside(w.bbox, anchor.bbox) for w in row.words)), None)

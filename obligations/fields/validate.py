@@ -247,8 +247,10 @@ def _check_script(value: str, script: str | None) -> Check:
     return OK
 
 
-# What a document prints as a gender ('МУЖ.', 'ЖЕН', 'Male'), which no one is named.
-_GENDER_WORDS = {"муж", "жен", "мужской", "женский", "male", "female"}
+# A gender printed in full or by its usual abbreviation ('МУЖ.', 'женский', 'Male'): no one is
+# named so, and no place or word of a form's print reads so ('Мурин' or 'Жемчужная' would, to a
+# gender's pattern).
+GENDER_WORD = re.compile(r"(?:муж|жен)(?:\.|ской|ский)?|male|female", re.IGNORECASE)
 
 
 def _check_name(value: str, script: str | None = None) -> Check:
@@ -256,7 +258,7 @@ def _check_name(value: str, script: str | None = None) -> Check:
         return _fail(f"name {value!r} has no letters")
     if sum(c.isalpha() for c in value) == 1:
         return _fail(f"name {value!r} is one letter: a speck, or an initial")
-    if value.lower() in _GENDER_WORDS:
+    if GENDER_WORD.fullmatch(value):
         return _fail(f"name {value!r} is a gender's value (the name's place read off the gender's row)")
     bad = sorted({c for c in value if not (c.isalpha() or c in "-' ")})
     if bad:
