@@ -60,13 +60,15 @@ def classify(page: PageText, doctypes: dict[str, DocType]) -> Classification:
     return by_values(page, doctypes, label.scores)
 
 
-MIN_READABLE_WORDS = 5  # sure words of three letters or digits: fewer is no page to guess at
+MIN_READABLE_WORDS = 3  # sure words of three letters or digits: fewer is no page to guess at
 # What a located value tells of its type: a number whose check digits pass, or one of a shape
 # only that type prints, found anywhere; far more than a date or gender beside its label,
 # which tell more than a name or text beside its label (several types print a person's).
 IDENTIFYING = {"snils": 3.0, "inn": 3.0, "passport_number": 2.0, "division_code": 2.0, "kpp": 1.5}
+CHECK_DIGITS = ("snils", "inn")  # one random number in a hundred (ten for a 10-digit INN) passes
 SHAPED = 1.0  # any other validator (date, money, gender), for a value beside its label
 LABELLED_TEXT = 0.5  # a name or text beside its label
+WORDS = ("text", "name", "organization")  # the validators of words, which tell no type by their shape
 MIN_VALUE_SCORE = 3.0  # with the weight of the type's phrases found
 VALUE_GUESS_CONFIDENCE = 0.5  # the most a type guessed from values is trusted
 
@@ -74,14 +76,16 @@ VALUE_GUESS_CONFIDENCE = 0.5  # the most a type guessed from values is trusted
 def by_values(page: PageText, doctypes: dict[str, DocType], phrase_scores: dict[str, float]) -> Classification:
     """The type whose fields, located on `page` as that type's, validate best, with the weight
     of its phrases found; unknown unless the best has enough weight and two values that
-    validate (one, with some of its phrases). Confidence at most VALUE_GUESS_CONFIDENCE, less
-    the closer the runner-up."""
+    validate (one, with some of its phrases, or one with check digits where no other type
+    has any evidence). Confidence at most VALUE_GUESS_CONFIDENCE, less the closer the
+    runner-up."""
     from .fields.locate import locate_fields  # the locator is needed only for unclaimed pages
 
     scores: dict[str, float] = {}
     valid_values: dict[str, int] = {}
+    checked: dict[str, bool] = {}  # whether a number whose check digits pass was found
     for doctype in doctypes.values():
-        score, count = 0.0, 0
+        score, count, check_digits = 0.0, 0, False
         located = locate_fields(doctype, [page])
         for spec in doctype.fields:
             found = located[spec.id]
@@ -89,20 +93,27 @@ def by_values(page: PageText, doctypes: dict[str, DocType], phrase_scores: dict[
                 continue
             if spec.validate in IDENTIFYING:
                 weight = IDENTIFYING[spec.validate]
-            elif spec.validate not in ("text", "name"):
+                check_digits |= spec.validate in CHECK_DIGITS
+            elif spec.validate not in WORDS:
                 weight = SHAPED if found.source in ("label", "group", "vertical") else SHAPED / 2
             else:
                 weight = LABELLED_TEXT if found.source in ("label", "group") else 0.0
             score += weight
-            count += weight > 0 and spec.validate not in ("text", "name")
+            count += weight > 0 and spec.validate not in WORDS
         scores[doctype.id] = round(score + phrase_scores.get(doctype.id, 0.0), 2)
         valid_values[doctype.id] = count
+        checked[doctype.id] = check_digits
     best = max(scores, key=scores.get, default=None)
-    # Two values that validate, or one and some of the type's phrases.
-    needed = 1 if phrase_scores.get(best, 0) > 0 else 2
-    if best is None or scores[best] < MIN_VALUE_SCORE or valid_values[best] < needed:
+    if best is None:
         return Classification(UNKNOWN, 0.0, scores)
     runner_up = max((s for name, s in scores.items() if name != best), default=0.0)
+    # Two values that validate, or one and some of the type's phrases, or one whose check
+    # digits pass on a page no other type has any evidence on (a SNILS card at 100 dpi whose
+    # captions and title were lost: the number alone is still read).
+    alone = runner_up == 0 and checked[best]
+    needed = 1 if phrase_scores.get(best, 0) > 0 or alone else 2
+    if scores[best] < MIN_VALUE_SCORE or valid_values[best] < needed:
+        return Classification(UNKNOWN, 0.0, scores)
     confidence = VALUE_GUESS_CONFIDENCE * (0.5 + 0.5 * (scores[best] - runner_up) / scores[best])
     return Classification(best, round(confidence, 3), scores, by_values=True)
 

@@ -20,6 +20,15 @@ def test_each_type_by_its_phrases():
         assert 0 < result.confidence <= 1
 
 
+def test_a_bill_is_known_by_its_title_and_totals_when_its_captions_were_lost():
+    """A bill scanned at 77 dpi: 'Поставщик' and 'Покупатель' read as noise, its title and
+    totals as printed."""
+    text = ("Счет № СФ-709 от 15 августа 2021 г.\nПора (Иклолиетеы АО “АгроТрайд“, ИНН 4037647320\n"
+            "Итого: 152 065.76\nВ том числе НДС (20%);\nВсего к оплате:")
+    assert classify_page(text, DOCTYPES).doc_type == "invoice"
+    assert classify_page("Счет № 17 от 02.03.2024", DOCTYPES).doc_type == UNKNOWN  # a title alone is no bill
+
+
 def test_ocr_noise_in_phrases_is_tolerated():
     noisy = "СТРАХОВОЕ СВИДЕТЕЛЬСТВ0\nОБЯЗАТЕЛЬНОГО ПЕНСИОННОТО СТРАХОВАНИЯ"  # Latin/zero and a misread letter
     assert classify_page(noisy, DOCTYPES).doc_type == "snils"
@@ -118,6 +127,18 @@ def test_a_snils_whose_title_was_lost_is_known_by_its_check_digits():
     assert result.doc_type == "snils" and result.by_values
     wrong = _page(["№ 112-233-445 96", "Фамилия ИВАНОВ", "Имя ПЕТР"])  # check digits fail
     assert classify(wrong, DOCTYPES).doc_type != "snils"
+
+
+def test_a_card_whose_captions_were_lost_is_known_by_its_number_alone():
+    """A SNILS card at 100 dpi: its title and captions read as noise, its number as printed.
+    A check-digit number no other type prints is evidence enough; one that fails is none."""
+    from obligations.classify import classify
+
+    noise = ["CONAETEREC SO", "859-615-598 75", "ЕРЕМИНА", "ERIMEI9S", "Hemexatinpre"]
+    result = classify(_page(noise), DOCTYPES)
+    assert result.doc_type == "snils" and result.by_values and 0 < result.confidence <= 0.5
+    noise[1] = "859-615-598 76"
+    assert classify(_page(noise), DOCTYPES).doc_type == UNKNOWN
 
 
 def test_a_readable_page_with_no_values_of_any_type_stays_unknown():

@@ -261,8 +261,10 @@ def _overlapping_matches(regex: re.Pattern, text: str) -> Iterable[re.Match]:
 
 
 def _names(text: str) -> list[re.Match]:
-    """The words of two letters or more that a group's names are among."""
-    return [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text) if len(m.group()) >= 2]
+    """The words of two letters or more that a group's names are among (not one letter over
+    and over: a rule under the names read as 'ааа')."""
+    return [m for m in re.finditer(r"[^\W\d_][\w'\-]*", text)
+            if len(m.group()) >= 2 and len(set(m.group().lower())) > 1]
 
 
 def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Found | None:

@@ -483,7 +483,7 @@ _REGISTRATION_AFTER = re.compile(r"(?<=\S)\s*[\(\[\{]\s*[A-Za-z]{0,3}\d{5,}\s*-\
 
 # Russian legal forms that open an organisation's name. OCR reads them in lower case (the
 # round letters differ only in size), with zeros for О or with Latin lookalikes.
-_LEGAL_FORMS = {"ооо", "оао", "зао", "пао", "ао", "нао", "ип", "нко", "ано", "гуп", "муп", "фгуп", "тоо"}
+LEGAL_FORMS = {"ооо", "оао", "зао", "пао", "ао", "нао", "ип", "нко", "ано", "гуп", "муп", "фгуп", "тоо"}
 
 
 def normalize_organization(raw: str) -> str | None:
@@ -529,7 +529,7 @@ def _without_requisites(s: str) -> str:
 def _legal_form(word: str) -> str | None:
     # As labels are compared, and a 3 for З; a speck glued before it too ('`000').
     form = fold(word.rstrip(_AFTER_FORM).lstrip(_AFTER_FORM)).replace("3", "з")
-    return form if form in _LEGAL_FORMS else None
+    return form if form in LEGAL_FORMS else None
 
 
 def _name_scraps_dropped(s: str) -> str:
@@ -560,11 +560,11 @@ _AND_AFTER_SPECK = re.compile(r"(?<=[а-яё]{2})[.,]и(?= [а-яё]{3})")  # '�
 _INITIALS_RUN_TOGETHER = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([А-ЯЁ])([А-ЯЁ])\.$")
 # The legal forms written out: a closed set, so a letter of them OCR misread ('Индивилуальный
 # предприниматель', 'Йубличное акционерное общество') is read back, in the printed case.
-_FULL_FORMS = ("общество с ограниченной ответственностью", "публичное акционерное общество",
-               "непубличное акционерное общество", "закрытое акционерное общество",
-               "открытое акционерное общество", "индивидуальный предприниматель",
-               "государственное унитарное предприятие", "муниципальное унитарное предприятие",
-               "автономная некоммерческая организация", "акционерное общество")
+FULL_FORMS = ("общество с ограниченной ответственностью", "публичное акционерное общество",
+              "непубличное акционерное общество", "закрытое акционерное общество",
+              "открытое акционерное общество", "индивидуальный предприниматель",
+              "государственное унитарное предприятие", "муниципальное унитарное предприятие",
+              "автономная некоммерческая организация", "акционерное общество")
 FULL_FORM_CUTOFF = 90.0  # three letters in thirty wrong; 'акционерное общество' takes two
 
 
@@ -573,7 +573,7 @@ def _full_form_respelled(s: str) -> str:
     form printed right stays: 'Непубличное' is no misread 'Публичное')."""
     words = s.split(" ")
     scores = []
-    for form in _FULL_FORMS:
+    for form in FULL_FORMS:
         n = form.count(" ") + 1
         head = " ".join(words[:n])
         if len(words) > n:
@@ -717,6 +717,10 @@ def _gender_of_word(word: str) -> str | None:
             return "male"
         if w in ("ж", "f", "female") or (w.startswith("же") and len(w) <= 7):
             return "female"
+        # Its short form with the middle letter misread ('ЖАН.', 'МОЖ.'): the first and last
+        # letters are the two words' own.
+        if len(w) == 3 and w[0] + w[2] in ("мж", "жн"):
+            return "male" if w[0] == "м" else "female"
     return None
 
 

@@ -172,7 +172,15 @@ def lines_above(spec: FieldSpec, models: list[PageModel], anchor: Found | None,
             continue
         taken.insert(0, row)
         previous = row
-    found = _value(spec, [w for row in taken for w in row.words], model) if taken else None
+    if not taken:
+        return None
+    words = [w for row in taken for w in row.words]
+    found = _value(spec, words, model)
+    # Its lost caption read as junk before its first row's words ('прет" teehee ОТДЕЛОМ'):
+    # the unsure words that open it.
+    lead = next((i for i, w in enumerate(taken[0].words) if w.conf >= SURE_CONF), 0)
+    if (found is None or not found.valid) and 0 < lead < len(taken[0].words):
+        found = _value(spec, words[lead:], model)
     if found is None or not found.valid:
         return None
     return replace(found, confidence=min(found.confidence, ABOVE_CONF),

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
+from .matching import fold
+from .normalize import FULL_FORMS, LEGAL_FORMS
+
 __all__ = [
     "Check",
     "VALIDATORS",
@@ -283,6 +286,29 @@ def _check_text(value: str, script: str | None = None) -> Check:
     return _check_script(value, script)
 
 
+def _check_organization(value: str, script: str | None = None) -> Check:
+    """A party as a document names it: with its legal form ('ООО', 'Акционерное общество',
+    'ИП', 'LLC'), a quoted name, or a person's name (a sole trader whose 'ИП' was lost).
+    What else stands beside a party's label is prose or an address read in its place
+    ('самовывозом, при наличии доверенности', '3808756883 д. 38')."""
+    check = _check_text(value, script)
+    if not check.valid:
+        return check
+    words = [word.strip(".,:;'’`()") for word in value.split()]
+    lowered = value.lower().replace("ё", "е")
+    if ({fold(w) for w in words} & LEGAL_FORMS or {w.lower() for w in words} & FOREIGN_LEGAL_FORMS
+            or any(q in value for q in '«»"“”„')
+            or any(form in lowered for form in FULL_FORMS) or PERSON_NAME.fullmatch(value)):
+        return OK
+    return _fail(f"{value!r} names no organisation: no legal form, quoted name or person's name")
+
+
+FOREIGN_LEGAL_FORMS = {"llc", "ltd", "inc", "gmbh", "ag", "plc", "corp", "bv", "sa", "sdn", "bhd"}
+# 'Фомин Степан Никитич', 'Степанова А.И.', 'Белых-Орлова Е. Т.'
+PERSON_NAME = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?: [А-ЯЁ][а-яё]+){1,2}"
+                         r"|[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? [А-ЯЁ]\. ?[А-ЯЁ]\.?")
+
+
 def _check_gender(value: str) -> Check:
     return OK if value in ("male", "female") else _fail(f"gender {value!r} is not male or female")
 
@@ -298,6 +324,7 @@ def _check_none(value: str) -> Check:
 VALIDATORS: dict[str, Callable[..., Check]] = {
     "none": _check_none,
     "text": _check_text,
+    "organization": _check_organization,
     "name": _check_name,
     "gender": _check_gender,
     "date": _check_date,

@@ -57,6 +57,22 @@ def test_a_division_codes_hyphen_read_as_a_stop():
     assert (got["issue_date"], got["division_code"]) == ("2014-06-16", "712-094")
 
 
+def test_a_rule_under_a_groups_names_read_as_one_letter_over_and_over_is_no_name():
+    """Faint names read unsure, as unsure as the scrap beside them."""
+    page = page_of([(100, 100, "Ф.И.О. ВОРОБЬЁВА"), (300, 160, "СОФЬЯ"), (300, 220, "ЕГОРОВНА"),
+                    (540, 222, "ааа"), (100, 300, "Пол женский")])
+    unsure = {"СОФЬЯ": 9.0, "ЕГОРОВНА": 8.0, "ааа": 24.0}
+    page = replace(page, words=[replace(w, conf=unsure.get(w.text, w.conf)) for w in page.words])
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["snils"], [page]).items()}
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Воробьёва", "Софья", "Егоровна")
+
+
+def test_no_division_code_is_taken_out_of_a_longer_number():
+    """'859-615-598 75' (a SNILS) holds two shapes of a division code; neither is one."""
+    assert values("passport", [(100, 100, "859-615-598 75"), (100, 200, "8-800-555-35-35")])["division_code"] is None
+    assert values("passport", [(100, 100, "Код подразделения 770-001 - 2")])["division_code"] == "770-001"
+
+
 def test_a_speck_between_the_passport_series_pairs_read_as_a_stop():
     got = values("passport", [
         (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),
@@ -1515,6 +1531,18 @@ def test_a_passports_issuing_office_whose_label_was_lost_is_the_block_over_its_i
     assert found.confidence <= 0.5 and "label was not read" in found.warning
     # Its label read: as before, by it.
     assert values("passport", [(100, 160, "Паспорт выдан")] + rows[2:])["issued_by"] == found.value
+
+
+def test_an_issuing_offices_lost_caption_read_as_junk_before_its_first_row_is_no_part_of_it():
+    rows = [(100, 40, "РОССИЙСКАЯ ФЕДЕРАЦИЯ"),
+            (100, 220, 'прет" teehee ОТДЕЛЕНИЕМ УФМС РОССИИ ПО'), (100, 280, "КАЛУЖСКОЙ ОБЛАСТИ В ГОР. КАЛУГЕ"),
+            (100, 420, "Дата выдачи Код подразделения"), (100, 480, "03.12.2013 402-020"),
+            (100, 700, "Фамилия ИВАНОВ")]
+    page = page_of(rows)
+    junk = {'прет"', "teehee"}
+    page = replace(page, words=[replace(w, conf=20.0) if w.text in junk else w for w in page.words])
+    found = locate_fields(DOCTYPES["passport"], [page])["issued_by"]
+    assert found.value == "ОТДЕЛЕНИЕМ УФМС РОССИИ ПО КАЛУЖСКОЙ ОБЛАСТИ В ГОР. КАЛУГЕ"
 
 
 def test_a_date_whose_label_was_read_is_not_filled_from_another_date_by_chronology():

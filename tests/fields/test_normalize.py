@@ -288,6 +288,8 @@ GENDER_CASES = [
     ("Пол: Ж", "female"),
     ("мух.", "male"),  # 'ж' misread in a typewriter font
     ("ЖЕИ", "female"),
+    ("ЖАН.", "female"),  # the short form's middle letter misread on a photo
+    ("МОЖ.", "male"),
     ("место", None),
     ("мужественный", None),  # longer than any form of the word
     ("М/Ж", None),  # both printed on the form: not a reading

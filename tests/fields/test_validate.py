@@ -85,7 +85,7 @@ def test_check_defaults_and_frozen():
 def test_registry_has_every_documented_kind():
     assert set(VALIDATORS) == {
         "none", "snils", "inn", "kpp", "passport_number", "division_code", "date", "money",
-        "gender", "name", "text", "digits",
+        "gender", "name", "text", "digits", "organization",
     }
 
 
@@ -500,3 +500,20 @@ else:  # pragma: no cover
 
     def test_property_tests_need_hypothesis():
         pytest.skip("hypothesis not installed: .venv/bin/pip install hypothesis")
+
+
+@pytest.mark.parametrize("value", [
+    "ООО «Ромашка»", "ПАО Сбербанк", "ИП Фомин Степан Никитич", "Фомин Степан Никитич", "Степанова А.И.",
+    "Общество с ограниченной ответственностью \"Фортуна\"", "Индивидуальный предприниматель Белых Г. Р.",
+    "АО “СибирьТранс”", "000 «Вектор»", "Siemens AG",
+])
+def test_an_organisation_names_its_form_its_quoted_name_or_a_person(value):
+    assert validate("organization", value).valid
+
+
+@pytest.mark.parametrize("value", [
+    "самовывозом, при наличии доверенности и паспорта", "3808756883 д. 38", "г. Москва, ул. Ленина",
+])
+def test_prose_or_an_address_beside_a_partys_label_names_no_organisation(value):
+    check = validate("organization", value)
+    assert not check.valid and "names no organisation" in check.warning
