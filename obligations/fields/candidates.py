@@ -128,7 +128,12 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         right = []  # a rule beside a name's caption read as letters ('Щл' at 51 %): the name is above or under it
     if right:
         block = (label_box[0], right[-1].bbox[2])
-        more = _continuation(model, hit.row, _continuation_left(right, label_row), right_edge, block, lines - 1)
+        left = _continuation_left(right, label_row)
+        if all(ABBREVIATION.fullmatch(w.text) for w in right):
+            # A first line of abbreviations alone ('Место рождения Г.') ends no value: its next
+            # lines may start as far left as the label does ('РОСТОВ-НА-ДОНУ' under it).
+            left = min(left, label_box[0])
+        more = _continuation(model, hit.row, left, right_edge, block, lines - 1)
         yield right + more
         if every_phrase and more:
             # A group's words may go on on the next row (a long name wrapped); where a small
@@ -165,6 +170,9 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             block = (min(label_box[0], words[0].bbox[0]), max(label_box[2], words[-1].bbox[2]))
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step)
             yield words + more if step == 1 else more + words
+
+
+ABBREVIATION = re.compile(r"[^\W\d_]{1,4}\.")  # 'Г.', 'ГОР.', 'ПОС.', 'ул.'
 
 
 def _parenthesised(label: list[Word]) -> bool:

@@ -1303,6 +1303,15 @@ def test_a_figure_alone_beside_a_place_label_is_a_speck_and_the_place_is_the_row
     assert got["birth_place"] == "Г. БЕЛЫЙ ЯР (ТОМСК.)"
 
 
+def test_a_place_whose_first_line_is_an_abbreviation_goes_on_under_its_label():
+    """'Г.' right of the label, the town and region on the lines under it starting where the
+    label does; a caption of the other column ('Личная подпись') between them is passed over."""
+    got = values("passport", [(100, 100, "Фамилия ПАНОВ"), (650, 800, "Место рождения"), (1090, 800, "Г."),
+                              (650, 860, "РОСТОВ-НА-ДОНУ"), (100, 900, "Личная подпись"),
+                              (650, 920, "РОСТОВСКОЙ ОБЛ.")])
+    assert got["birth_place"] == "Г. РОСТОВ-НА-ДОНУ РОСТОВСКОЙ ОБЛ."
+
+
 def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own():
     page = page_of([(150, 230, "СЧЕТ-ФАКТУРА № ЮТ-0402 от «29» октября‘ 2023 г. (1)"),
                     (150, 380, "Продавец: 7"), (1100, 380, "Индивидуальный предприниматель Назаров Евстигней (2)"),
