@@ -227,6 +227,13 @@ def _in_section(model: PageModel, hit: LabelHit, section: tuple[str, ...]) -> bo
     return best is not None and best.owner[len(SECTION_HEADER):] in section
 
 
+def _other_column(model: PageModel, hit: LabelHit, run: list[Word]) -> bool:
+    """Whether a caption (no field's label) ends a column's gap before the words `run` of
+    its row: it is the caption of something in the column left of them."""
+    return (not hit.owner and bool(run)
+            and run[0].bbox[0] - hit.x1(model.rows) > COLUMN_GAP * model.rows[hit.row].height)
+
+
 def _continuation_left(first: list[Word], row: Row) -> float:
     """How far left a value's next line may start: centred lines of a long value start up
     to a line's width further left than its first line."""
@@ -345,9 +352,12 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
             continue
         if abs(current.y - previous.y) > LINE_GAP * max(previous.height, current.height):
             break
-        if any(h.x0(model.rows) < right for h in model.hits_in_row(r - step)):
-            break  # the row holds another field's label: the value has ended
         run = _window(model, r - step, left, right)
+        # The row holds another field's label: the value has ended. (Not a caption of the
+        # column left of it, a column's gap from the words under the value: 'Личная подпись'
+        # beside a place's second line.)
+        if any(h.x0(model.rows) < right and not _other_column(model, h, run) for h in model.hits_in_row(r - step)):
+            break
         if run and POSTAL_ADDRESS.match(" ".join(w.text for w in run)):
             break  # an address row whose caption was lost ('Алрсс: 417133, г. Москва'): no line of a name
         if not run:

@@ -58,6 +58,9 @@ class LabelHit:
     def x0(self, rows: list[Row]) -> int:
         return rows[self.row].words[self.start].bbox[0]
 
+    def x1(self, rows: list[Row]) -> int:
+        return rows[self.row].words[self.end - 1].bbox[2]
+
 
 @dataclass
 class PageModel:

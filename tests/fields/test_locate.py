@@ -1310,6 +1310,11 @@ def test_a_place_whose_first_line_is_an_abbreviation_goes_on_under_its_label():
                               (650, 860, "РОСТОВ-НА-ДОНУ"), (100, 900, "Личная подпись"),
                               (650, 920, "РОСТОВСКОЙ ОБЛ.")])
     assert got["birth_place"] == "Г. РОСТОВ-НА-ДОНУ РОСТОВСКОЙ ОБЛ."
+    # The other column's caption on the same line as the place's second: a column apart.
+    got = values("passport", [(100, 100, "Фамилия ПАНОВ"), (650, 800, "Место рождения"), (1090, 800, "Г."),
+                              (100, 860, "Личная подпись"), (650, 860, "РОСТОВ-НА-ДОНУ"),
+                              (650, 920, "РОСТОВСКОЙ ОБЛ."), (100, 980, "Пол МУЖ.")])
+    assert got["birth_place"] == "Г. РОСТОВ-НА-ДОНУ РОСТОВСКОЙ ОБЛ." and got["gender"] == "male"
 
 
 def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own():
