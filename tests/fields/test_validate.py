@@ -517,3 +517,15 @@ def test_an_organisation_names_its_form_its_quoted_name_or_a_person(value):
 def test_prose_or_an_address_beside_a_partys_label_names_no_organisation(value):
     check = validate("organization", value)
     assert not check.valid and "names no organisation" in check.warning
+
+
+@pytest.mark.parametrize("value", ["ПЕРВОМАЙСКИМ РОВД ГОР.", "ГОР", "Д. НИКОЛЬСКОЕ ЗАОКСКОГО Р-НА, пос."])
+def test_a_place_ending_with_a_settlements_type_lost_its_name(value):
+    check = validate("text", value, script="cyrillic")
+    assert not check.valid and "a line was not read" in check.warning
+
+
+@pytest.mark.parametrize("value", ["Г. РОСТОВ-НА-ДОНУ РОСТОВСКОЙ ОБЛ.", "ОТДЕЛОМ УФМС РОССИИ ПО ГОР. ПЕРМИ",
+                                   "ПОС. ЗНАМЕНКА ЛЕНИНСКОГО Р-НА", "Сад"])
+def test_a_place_ending_with_its_name_or_region_is_whole(value):
+    assert validate("text", value, script="cyrillic").valid

@@ -202,6 +202,25 @@ def test_a_names_line_the_first_reading_dropped_is_not_taken_from_the_gender_and
     assert found["gender"].value == "male"
 
 
+def test_an_office_cut_short_after_a_towns_abbreviation_is_read_again_sparse_for_its_lost_line():
+    lines = [(100, 100, "Паспорт выдан ПЕРВОМАЙСКИМ РОВД ГОР."), (400, 160, "РОСТОВА-НА-ДОНУ"),
+             (100, 260, "Дата выдачи 06.08.2005"), (100, 360, "Фамилия ПАНОВ")]
+    first = [w for i, line in enumerate(lines) if i != 1 for w in _line(*line, ("first", i))]
+    page = PageText(1, 2000, 2800, 300, "ocr", first)
+    before = locate_fields(DOCTYPES["passport"], [page])["issued_by"]
+    assert before.value == "ПЕРВОМАЙСКИМ РОВД ГОР." and not before.valid  # flagged, not silently short
+
+    class SparseOnly(SparseBackend):
+        def read_region(self, image, box, angle, lang=None, flatten=False):
+            return []
+
+    backend = SparseOnly(sparse=[w for i, line in enumerate(lines) for w in _line(*line, ("sparse", i))])
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert backend.sparse_reads == 1
+    after = locate_fields(DOCTYPES["passport"], [page])["issued_by"]
+    assert (after.value, after.valid) == ("ПЕРВОМАЙСКИМ РОВД ГОР. РОСТОВА-НА-ДОНУ", True)
+
+
 def test_a_page_whose_fields_are_all_found_is_not_read_again():
     backend = SparseBackend()
     page = PageText(1, 2000, 2800, 300, "ocr", [w for i, line in enumerate(SNILS_LINES) for w in _line(*line, i)])
