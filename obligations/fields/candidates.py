@@ -128,12 +128,13 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         right = []  # a rule beside a name's caption read as letters ('Щл' at 51 %): the name is above or under it
     if right:
         block = (label_box[0], right[-1].bbox[2])
-        left = _continuation_left(right, label_row)
+        left, reach = _continuation_left(right, label_row), 1.0
         if all(ABBREVIATION.fullmatch(w.text) for w in right):
             # A first line of abbreviations alone ('Место рождения Г.') ends no value: its next
-            # lines may start as far left as the label does ('РОСТОВ-НА-ДОНУ' under it).
-            left = min(left, label_box[0])
-        more = _continuation(model, hit.row, left, right_edge, block, lines - 1)
+            # line may start as far left as the label does ('РОСТОВ-НА-ДОНУ' under it), and
+            # lie farther below than a line of the same print would.
+            left, reach = min(left, label_box[0]), UNFINISHED_REACH
+        more = _continuation(model, hit.row, left, right_edge, block, lines - 1, reach=reach)
         yield right + more
         if every_phrase and more:
             # A group's words may go on on the next row (a long name wrapped); where a small
@@ -172,7 +173,11 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             yield words + more if step == 1 else more + words
 
 
-ABBREVIATION = re.compile(r"[^\W\d_]{1,4}\.")  # 'Г.', 'ГОР.', 'ПОС.', 'ул.'
+# 'Г.', 'ГОР.', 'ПОС.', 'ул.'; a settlement's letter whose stop was lost ('Г', 'С', 'Д', 'П', 'Х')
+ABBREVIATION = re.compile(r"[^\W\d_]{1,4}\.|[ГСДПХ]", re.IGNORECASE)
+# How much farther than LINE_GAP the line after an unfinished first line may lie: that line is
+# measured in a small caption's or a lower-case abbreviation's height ('МЕСТО РОЖДЕНИЯ пос.').
+UNFINISHED_REACH = 1.6
 
 
 def _parenthesised(label: list[Word]) -> bool:
@@ -337,7 +342,7 @@ def _centred_in(word: Word, left: float, right: float) -> bool:
 
 
 def _continuation(model: PageModel, row: int, left: float, right: float, block: tuple[float, float],
-                  lines: int, step: int = 1) -> list[Word]:
+                  lines: int, step: int = 1, reach: float = 1.0) -> list[Word]:
     """Further rows of a multi-line value, below it (step 1) or above it (step -1, for a value
     printed over its caption): close, aligned, and holding no label. In reading order.
     Each reaches under the `block` of the label and the value's lines so far: a scrap beside
@@ -350,7 +355,7 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
         r += step
         if current.standalone or not _in_window(current, left, right):
             continue
-        if abs(current.y - previous.y) > LINE_GAP * max(previous.height, current.height):
+        if abs(current.y - previous.y) > LINE_GAP * (1.0 if words else reach) * max(previous.height, current.height):
             break
         run = _window(model, r - step, left, right)
         # The row holds another field's label: the value has ended. (Not a caption of the

@@ -1317,6 +1317,19 @@ def test_a_place_whose_first_line_is_an_abbreviation_goes_on_under_its_label():
     assert got["birth_place"] == "Г. РОСТОВ-НА-ДОНУ РОСТОВСКОЙ ОБЛ." and got["gender"] == "male"
 
 
+def test_a_place_whose_first_line_is_a_small_abbreviation_goes_on_on_a_line_spaced_for_larger_print():
+    """'МЕСТО РОЖДЕНИЯ пос.' in small print, the village's name under it in capitals 2.6 of
+    the small line's heights below; a lone 'Г' whose stop was lost is as unfinished."""
+    page = page_of([(100, 100, "Фамилия ПАНОВ"), (480, 870, "МЕСТО РОЖДЕНИЯ"), (800, 870, "пос."),
+                    (600, 932, "НИКОЛЬСКОЕ")])
+    page.words = [replace(w, bbox=(w.bbox[0], w.bbox[1], w.bbox[2], w.bbox[1] + 21)) if w.line == 1 or w.line == 2 else
+                  replace(w, bbox=(w.bbox[0], w.bbox[1], w.bbox[2], w.bbox[1] + 25)) for w in page.words]
+    assert locate_fields(DOCTYPES["passport"], [page])["birth_place"].value == "ПОС. НИКОЛЬСКОЕ"
+    got = values("passport", [(100, 100, "Фамилия ПАНОВ"), (650, 800, "Место рождения"), (1090, 800, "Г"),
+                              (650, 860, "РОСТОВ-НА-ДОНУ")])
+    assert got["birth_place"] == "Г. РОСТОВ-НА-ДОНУ"
+
+
 def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own():
     page = page_of([(150, 230, "СЧЕТ-ФАКТУРА № ЮТ-0402 от «29» октября‘ 2023 г. (1)"),
                     (150, 380, "Продавец: 7"), (1100, 380, "Индивидуальный предприниматель Назаров Евстигней (2)"),
