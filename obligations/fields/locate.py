@@ -119,6 +119,11 @@ def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dic
             candidates_of = {spec.id: label_candidates(spec, doctype, models) for spec in (a, b)}
             ranks = {spec.id: _rank(spec, candidates_of[spec.id], claimed) for spec in (a, b)}
             if ranks[a.id] == ranks[b.id]:
+                # On a page that prints captions over (or under) its values, the field whose
+                # caption is over (under) the words: 'ДОБРОВОЛЬСКИЙ' under 'ФАМИЛИЯ' and over
+                # 'ИМЯ', whose own line the reading lost.
+                ranks = {spec.id: _against_the_page(models, spec.id, results[spec.id]) for spec in (a, b)}
+            if ranks[a.id] == ranks[b.id]:
                 # Nothing tells whose they are: both keep them, neither as if it were sure.
                 for spec, other in ((a, b), (b, a)):
                     results[spec.id] = replace(
@@ -136,6 +141,17 @@ def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dic
             continue
         rest = [c for c in candidates if not any(inside(w.bbox, claimed) for w in c.words)]
         results[loser.id] = choose(loser, rest) or Found()
+
+
+def _against_the_page(models: list[PageModel], field_id: str, found: Found) -> int:
+    """1 where the value lies on the other side of its label than the page prints values
+    (over its caption on a page of captions over values, or under it on one of captions under
+    them), else 0."""
+    model = next((m for m in models if m.page.page == found.page), None)
+    if model is None:
+        return 0
+    side = _side(model, field_id, found)
+    return int(model.captions_over_values and side == -1 or model.captions_under_values and side == 1)
 
 
 def _rank(spec: FieldSpec, candidates: list[Candidate], box) -> int:

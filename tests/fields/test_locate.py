@@ -67,6 +67,15 @@ def test_a_rule_under_a_groups_names_read_as_one_letter_over_and_over_is_no_name
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Воробьёва", "Софья", "Егоровна")
 
 
+def test_a_name_between_two_captions_is_the_one_over_it_on_a_page_of_captions_over_values():
+    """The first name's line was lost: the surname lies as near under 'ФАМИЛИЯ' as over 'ИМЯ';
+    the page's figures lie under their captions, so it is the surname alone."""
+    got = values("passport", [(500, 100, "ФАМИЛИЯ"), (560, 160, "ДОБРОВОЛЬСКИЙ"), (500, 240, "ИМЯ"),
+                              (500, 420, "ПОЛ"), (700, 420, "ДАТА РОЖДЕНИЯ"),
+                              (500, 480, "МУЖ"), (700, 480, "07.05.1990")])
+    assert got["last_name"] == "Добровольский" and got["first_name"] != "Добровольский"
+
+
 def test_no_division_code_is_taken_out_of_a_longer_number():
     """'859-615-598 75' (a SNILS) holds two shapes of a division code; neither is one."""
     assert values("passport", [(100, 100, "859-615-598 75"), (100, 200, "8-800-555-35-35")])["division_code"] is None
