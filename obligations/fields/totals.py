@@ -314,8 +314,14 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
         matches = loose
     amounts = [value for value, _ in matches]
     if len(amounts) == 2 and invoice:
-        return _sum_read_without_its_point(spec, model, row, row_text, row_spans, matches) or chosen
+        chosen = _sum_read_without_its_point(spec, model, row, row_text, row_spans, matches) or chosen
     if len(amounts) < 3:
+        if invoice and matches and chosen.warning is None and _unread_figures(row_text[matches[-1][1][1]:]):
+            # '2 631,80 x $36,346': the tax and the total after it did not read as amounts,
+            # and the one that did is the amount without tax.
+            return replace(chosen, confidence=min(chosen.confidence, UNREAD_AFTER_CONF),
+                           warning="figures after it on the total row did not read as amounts; the total "
+                                   "may be one of them")
         return chosen
     part, tax, last = amounts[-3:]
     if invoice and (part + tax == last or (last > tax and _misread(part, last - tax)
@@ -348,6 +354,14 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
                            warning="the total row's last amount did not read as the sum of the two before it, "
                                    "which agree with each other at a VAT rate; taken as that sum")
     return chosen
+
+
+UNREAD_AFTER_CONF = 0.3
+
+
+def _unread_figures(text: str) -> bool:
+    """Whether `text` holds a run of three digits or more (among specks and separators)."""
+    return any(sum(c.isdigit() for c in run) >= 3 for run in re.findall(r"\d[\d\s.,$§]*", text))
 
 
 # Russian VAT rates (18 % until 2019), and how far a tax summed row by row, each row's tax

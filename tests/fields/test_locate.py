@@ -796,6 +796,16 @@ def test_an_invoice_total_read_without_its_decimal_point_is_the_sum_its_digits_s
     assert values("invoice", rows)["total"] != "346226.40"
 
 
+def test_an_invoice_total_row_whose_later_figures_did_not_read_as_amounts_is_doubted():
+    """The tax and the total misread together ('$36,346'): the one amount read is the one
+    without tax, not to be trusted as the total."""
+    rows = [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 500, "Всего к оплате (9) | 2 631,80 x $36,346")]
+    found = locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"]
+    assert found.value == "2631.80" and found.confidence <= 0.3 and "did not read as amounts" in found.warning
+    rows[1] = (100, 500, "Всего к оплате (9) 3 218,16")
+    assert locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"].warning is None
+
+
 def test_amounts_in_columns_are_not_read_as_one_amount_in_thousands():
     """The first two amounts of the total row lost their other groups ('661 ...', '132 ...'):
     a column's width apart, they and the third are no amount '661 132 794 283,52'."""
