@@ -492,7 +492,7 @@ def normalize_organization(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None:
         return None
-    s = _full_form_respelled(_without_requisites(s))
+    s = _full_form_respelled(_ADDRESS_TAIL.sub("", _without_requisites(s)))
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
     s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
     head, space, rest = s.partition(" ")
@@ -513,6 +513,12 @@ _REQUISITE = re.compile(r"(?:инн|кпп|огрн(?:ип)?|бик|окпо|р/
                         r"|(?:г|гор|ул|пр|пр-т|д|обл|пос|с|т)\.|\d{6}$|\+?[\d(][\d ()-]{6,}$", re.IGNORECASE)
 # Commas outside quotes and brackets part a paragraph ('ООО «Рога, копыта и Ко»' is one name).
 _PARAGRAPH_COMMA = re.compile(r',(?=(?:[^«»"]*(?:«[^»]*»|"[^"]*"))*[^«»"]*$)(?![^()]*\))')
+
+
+# An address's part after a name, its figure lost or cut off as a row's code ('... Николаевна
+# пом. 19', the paragraph's line between them not read): no name ends with it.
+# (In lower case, as addresses print them: an initial 'Д.' is a name's.)
+_ADDRESS_TAIL = re.compile(r",?\s+(?:(?:пом|оф|кв|корп|стр|эт|ул)\.?(?:\s*\d+\w?)?|д\.?\s*\d+\w?)$")
 
 
 def _without_requisites(s: str) -> str:
