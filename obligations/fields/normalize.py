@@ -497,6 +497,7 @@ def normalize_organization(raw: str) -> str | None:
     s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
     head, space, rest = s.partition(" ")
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
+        rest = _INITIAL_AS_FIGURE.sub(lambda m: m[1] + _FIGURE_AS_LETTER[m[2]], rest)  # or as figures ('3.Г.')
         rest = _SURNAME_INITIALS.sub(lambda m: m[1] + m[2].upper() + m[3].upper(), rest)
         rest = _INITIALS_RUN_TOGETHER.sub(r"\1\2.\3.", rest)  # or their first stop lost ('Осипова ЕТ.')
         s = head + space + rest
@@ -590,6 +591,9 @@ def _full_form_respelled(s: str) -> str:
     return " ".join([form.upper() if head.isupper() else form.capitalize(), *words[n:]])
 
 
+# An initial read as the figure it looks like, after a surname or another initial: 'Фомина 3.Г.'
+_INITIAL_AS_FIGURE = re.compile(r"((?:^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? |[А-ЯЁ]\. ?))([304])(?=\.)")
+_FIGURE_AS_LETTER = {"3": "З", "0": "О", "4": "Ч"}
 _SURNAME_INITIALS = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([а-яёА-ЯЁ]\. ?)([а-яёА-ЯЁ]\.)$")
 
 

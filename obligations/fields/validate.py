@@ -273,6 +273,10 @@ def _check_name(value: str, script: str | None = None) -> Check:
         # A Latin "o"/"c"/"p" inside a Cyrillic word is a classic OCR slip.
         if len(scripts) > 1:
             return _fail(f"name word {word!r} mixes Cyrillic and Latin letters")
+        # 'й' follows a vowel (or opens a word: 'Йосиф'), never a consonant: 'Рославовйч' is
+        # 'и' misread.
+        if re.search(r"[бвгджзклмнпрстфхцчшщ]й", word.lower()):
+            return _fail(f"name word {word!r} has 'й' after a consonant: a letter misread")
     return _check_script(value, script)
 
 
@@ -303,11 +307,18 @@ def _check_organization(value: str, script: str | None = None) -> Check:
         return check
     words = [word.strip(".,:;'’`()") for word in value.split()]
     lowered = value.lower().replace("ё", "е")
+    if _legal_form_alone(lowered):
+        return _fail(f"{value!r} is a legal form alone: the name after it was not read")
     if ({fold(w) for w in words} & LEGAL_FORMS or {w.lower() for w in words} & FOREIGN_LEGAL_FORMS
             or any(q in value for q in '«»"“”„')
             or any(form in lowered for form in FULL_FORMS) or PERSON_NAME.fullmatch(value)):
         return OK
     return _fail(f"{value!r} names no organisation: no legal form, quoted name or person's name")
+
+
+def _legal_form_alone(lowered: str) -> bool:
+    bare = lowered.strip(" .,:;'’`\"«»“”„")
+    return bare in FULL_FORMS or fold(bare) in LEGAL_FORMS
 
 
 FOREIGN_LEGAL_FORMS = {"llc", "ltd", "inc", "gmbh", "ag", "plc", "corp", "bv", "sa", "sdn", "bhd"}

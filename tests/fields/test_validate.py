@@ -519,6 +519,17 @@ def test_prose_or_an_address_beside_a_partys_label_names_no_organisation(value):
     assert not check.valid and "names no organisation" in check.warning
 
 
+@pytest.mark.parametrize("value", ["Общество с ограниченной ответственностью", "ООО", "АО."])
+def test_a_legal_form_whose_name_was_not_read_is_no_organisation(value):
+    check = validate("organization", value)
+    assert not check.valid and "legal form alone" in check.warning
+
+
+def test_a_name_with_short_i_after_a_consonant_is_misread():
+    assert not validate("name", "Рославовйч").valid
+    assert all(validate("name", n).valid for n in ("Андрей", "Йосиф", "Майя", "Хайдаров"))
+
+
 @pytest.mark.parametrize("value", ["ПЕРВОМАЙСКИМ РОВД ГОР.", "ГОР", "Д. НИКОЛЬСКОЕ ЗАОКСКОГО Р-НА, пос."])
 def test_a_place_ending_with_a_settlements_type_lost_its_name(value):
     check = validate("text", value, script="cyrillic")
