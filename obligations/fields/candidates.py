@@ -16,6 +16,7 @@ from typing import Iterable
 from ..backends.base import Word, union_box
 from ..doctypes import DocType, FieldSpec
 from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, SPECK_CONF, SURE_CONF, LabelHit, PageModel, Row
+from .validate import UNFINISHED_END
 
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 NEIGHBOUR_ROWS = 4  # a value under or over its label starts within this many row heights
@@ -128,13 +129,12 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         right = []  # a rule beside a name's caption read as letters ('Щл' at 51 %): the name is above or under it
     if right:
         block = (label_box[0], right[-1].bbox[2])
-        left, reach = _continuation_left(right, label_row), 1.0
+        left = _continuation_left(right, label_row)
         if all(ABBREVIATION.fullmatch(w.text) for w in right):
             # A first line of abbreviations alone ('Место рождения Г.') ends no value: its next
-            # line may start as far left as the label does ('РОСТОВ-НА-ДОНУ' under it), and
-            # lie farther below than a line of the same print would.
-            left, reach = min(left, label_box[0]), UNFINISHED_REACH
-        more = _continuation(model, hit.row, left, right_edge, block, lines - 1, reach=reach)
+            # line may start as far left as the label does ('РОСТОВ-НА-ДОНУ' under it).
+            left = min(left, label_box[0])
+        more = _continuation(model, hit.row, left, right_edge, block, lines - 1, unfinished=_unfinished(right))
         yield right + more
         if every_phrase and more:
             # A group's words may go on on the next row (a long name wrapped); where a small
@@ -175,9 +175,16 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
 
 # 'Г.', 'ГОР.', 'ПОС.', 'ул.'; a settlement's letter whose stop was lost ('Г', 'С', 'Д', 'П', 'Х')
 ABBREVIATION = re.compile(r"[^\W\d_]{1,4}\.|[ГСДПХ]", re.IGNORECASE)
-# How much farther than LINE_GAP the line after an unfinished first line may lie: that line is
-# measured in a small caption's or a lower-case abbreviation's height ('МЕСТО РОЖДЕНИЯ пос.').
+# How much farther than LINE_GAP the line after an unfinished one (abbreviations alone, or
+# ending with a place's type or a preposition: 'РОССИИ ПО') may lie: a small caption's or a
+# lower-case abbreviation's height measures that line ('МЕСТО РОЖДЕНИЯ пос.'), and an
+# office's lines in capitals are spaced for the lower case they do not print.
 UNFINISHED_REACH = 1.6
+
+
+def _unfinished(words: list[Word]) -> bool:
+    return bool(words) and (all(ABBREVIATION.fullmatch(w.text) for w in words)
+                            or bool(UNFINISHED_END.search(" ".join(w.text for w in words))))
 
 
 def _parenthesised(label: list[Word]) -> bool:
@@ -342,7 +349,7 @@ def _centred_in(word: Word, left: float, right: float) -> bool:
 
 
 def _continuation(model: PageModel, row: int, left: float, right: float, block: tuple[float, float],
-                  lines: int, step: int = 1, reach: float = 1.0) -> list[Word]:
+                  lines: int, step: int = 1, unfinished: bool = False) -> list[Word]:
     """Further rows of a multi-line value, below it (step 1) or above it (step -1, for a value
     printed over its caption): close, aligned, and holding no label. In reading order.
     Each reaches under the `block` of the label and the value's lines so far: a scrap beside
@@ -355,7 +362,8 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
         r += step
         if current.standalone or not _in_window(current, left, right):
             continue
-        if abs(current.y - previous.y) > LINE_GAP * (1.0 if words else reach) * max(previous.height, current.height):
+        reach = UNFINISHED_REACH if unfinished else 1.0
+        if abs(current.y - previous.y) > LINE_GAP * reach * max(previous.height, current.height):
             break
         run = _window(model, r - step, left, right)
         # The row holds another field's label: the value has ended. (Not a caption of the
@@ -373,6 +381,7 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
         if not any(w.bbox[2] > block[0] - current.height and w.bbox[0] < block[1] + current.height for w in run):
             continue
         words = words + run if step == 1 else run + words
+        unfinished = step == 1 and _unfinished(run)
         block = (min(block[0], run[0].bbox[0]), max(block[1], run[-1].bbox[2]))
         previous = current
         lines -= 1

@@ -287,14 +287,16 @@ def _check_text(value: str, script: str | None = None) -> Check:
     # beside its label is a speck read as one ('Место рождения 2').
     if script is not None and not any(c.isalpha() for c in value):
         return _fail(f"{value!r} has no letters")
-    if script == "cyrillic" and (cut := PLACE_TYPE_AT_END.search(value)):
-        return _fail(f"{value!r} ends with {cut[1]!r}, whose place's name follows it: a line was not read")
+    if script == "cyrillic" and (cut := UNFINISHED_END.search(value)):
+        return _fail(f"{value!r} ends with {cut[1]!r}, which words follow: a line was not read")
     return _check_script(value, script)
 
 
-# A settlement's or street's type printed before its name ('ГОР.', 'пос.', 'ул.'): a place or an
-# office that ends with one lost its next line ('ПЕРВОМАЙСКИМ РОВД ГОР.' over 'РОСТОВА-НА-ДОНУ').
-PLACE_TYPE_AT_END = re.compile(r"(?:^|\s)((?:г|гор|пос|пгт|п|с|д|дер|ст|х|ул|мкр)\.?)$", re.IGNORECASE)
+# A settlement's or street's type printed before its name ('ГОР.', 'пос.', 'ул.') or a
+# preposition: a place or an office that ends with one lost its next line ('ПЕРВОМАЙСКИМ РОВД
+# ГОР.' over 'РОСТОВА-НА-ДОНУ', 'ОТДЕЛОМ УФМС РОССИИ ПО' over 'ПЕРМСКОМУ КРАЮ').
+UNFINISHED_END = re.compile(r"(?:^|\s)((?:г|гор|пос|пгт|п|с|д|дер|ст|х|ул|мкр)\.?|по|в|во|на|и|со|к|при|для)$",
+                            re.IGNORECASE)
 
 
 def _check_organization(value: str, script: str | None = None) -> Check:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..backends.base import Box, PageText, Word, inside
 from ..doctypes import DocType
 from ..fields.locate import Found, locate_fields
-from ..fields.validate import PLACE_TYPE_AT_END
+from ..fields.validate import UNFINISHED_END
 
 UNSURE_CONF = 40  # a first reading's words less sure than this are scraps a sure reading replaces
 
@@ -25,12 +25,13 @@ def located(doctype: DocType, page: PageText) -> dict[str, Found]:
 def missing(doctype: DocType, found: dict[str, Found]) -> list[str]:
     """Fields not found, a name found invalid, or a place cut short: a name's line the
     reading dropped leaves its label to the line after, another field's ('МУЖ.' for a
-    patronymic), and a place's or an office's ends the value early ('... РОВД ГОР.'). (A
+    patronymic), and a place's or an office's ends the value early ('... РОВД ГОР.', '...
+    РОССИИ ПО'). (A
     number found but invalid has its own box read again by `invalid_values`: a whole page
     again for those was tried, and slowed scans further.)"""
     return [f.id for f in doctype.fields
             if found[f.id].value is None or (f.validate == "name" and not found[f.id].valid)
-            or (f.validate == "text" and not found[f.id].valid and PLACE_TYPE_AT_END.search(found[f.id].value))]
+            or (f.validate == "text" and not found[f.id].valid and UNFINISHED_END.search(found[f.id].value))]
 
 
 def swapped_in(words: list[Word], reading: list[Word], box) -> list[Word]:

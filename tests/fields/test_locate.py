@@ -1349,6 +1349,17 @@ def test_a_place_whose_first_line_is_a_small_abbreviation_goes_on_on_a_line_spac
     assert got["birth_place"] == "Г. РОСТОВ-НА-ДОНУ"
 
 
+def test_an_office_whose_line_ends_with_a_preposition_goes_on_on_a_line_spaced_wide():
+    """Capitals spaced 2.7 of their heights apart: a line ending 'ПО' is no office's end."""
+    got = values("passport", [(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО"), (400, 208, "ПЕРМСКОМУ КРАЮ"),
+                              (100, 400, "Дата выдачи 01.02.2010")])
+    assert got["issued_by"] == "ОТДЕЛОМ УФМС РОССИИ ПО ПЕРМСКОМУ КРАЮ"
+    # A finished line so far above the next is the whole value.
+    got = values("passport", [(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ"), (400, 208, "ПЕРМСКОМУ КРАЮ"),
+                              (100, 400, "Дата выдачи 01.02.2010")])
+    assert got["issued_by"] == "ОТДЕЛОМ УФМС РОССИИ"
+
+
 def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own():
     page = page_of([(150, 230, "СЧЕТ-ФАКТУРА № ЮТ-0402 от «29» октября‘ 2023 г. (1)"),
                     (150, 380, "Продавец: 7"), (1100, 380, "Индивидуальный предприниматель Назаров Евстигней (2)"),

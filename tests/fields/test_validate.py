@@ -530,7 +530,8 @@ def test_a_name_with_short_i_after_a_consonant_is_misread():
     assert all(validate("name", n).valid for n in ("Андрей", "Йосиф", "Майя", "Хайдаров"))
 
 
-@pytest.mark.parametrize("value", ["ПЕРВОМАЙСКИМ РОВД ГОР.", "ГОР", "Д. НИКОЛЬСКОЕ ЗАОКСКОГО Р-НА, пос."])
+@pytest.mark.parametrize("value", ["ПЕРВОМАЙСКИМ РОВД ГОР.", "ГОР", "Д. НИКОЛЬСКОЕ ЗАОКСКОГО Р-НА, пос.",
+                                   "ОТДЕЛОМ УФМС РОССИИ ПО", "ТП № 2 ОУФМС РОССИИ ПО ОМСКОЙ ОБЛ. В"])
 def test_a_place_ending_with_a_settlements_type_lost_its_name(value):
     check = validate("text", value, script="cyrillic")
     assert not check.valid and "a line was not read" in check.warning
