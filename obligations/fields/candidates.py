@@ -239,11 +239,12 @@ def _in_section(model: PageModel, hit: LabelHit, section: tuple[str, ...]) -> bo
     return best is not None and best.owner[len(SECTION_HEADER):] in section
 
 
-def _other_column(model: PageModel, hit: LabelHit, run: list[Word]) -> bool:
-    """Whether a caption (no field's label) ends a column's gap before the words `run` of
-    its row: it is the caption of something in the column left of them."""
-    return (not hit.owner and bool(run)
-            and run[0].bbox[0] - hit.x1(model.rows) > COLUMN_GAP * model.rows[hit.row].height)
+def _other_column(model: PageModel, hit: LabelHit, block: tuple[float, float]) -> bool:
+    """Whether a caption (no field's label) lies wholly left of the `block` of a value and
+    its label: the caption of something in a column of its own ('Личная подпись' left of a
+    passport's 'Место рождения'), not the next caption under the label ('Адрес' under
+    'Покупатель')."""
+    return not hit.owner and hit.x1(model.rows) < block[0]
 
 
 def _continuation_left(first: list[Word], row: Row) -> float:
@@ -365,12 +366,11 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
         reach = UNFINISHED_REACH if unfinished else 1.0
         if abs(current.y - previous.y) > LINE_GAP * reach * max(previous.height, current.height):
             break
-        run = _window(model, r - step, left, right)
-        # The row holds another field's label: the value has ended. (Not a caption of the
-        # column left of it, a column's gap from the words under the value: 'Личная подпись'
-        # beside a place's second line.)
-        if any(h.x0(model.rows) < right and not _other_column(model, h, run) for h in model.hits_in_row(r - step)):
+        # The row holds another field's label: the value has ended. (Not a caption of a
+        # column left of the value and its label: 'Личная подпись' beside a place's second line.)
+        if any(h.x0(model.rows) < right and not _other_column(model, h, block) for h in model.hits_in_row(r - step)):
             break
+        run = _window(model, r - step, left, right)
         if run and POSTAL_ADDRESS.match(" ".join(w.text for w in run)):
             break  # an address row whose caption was lost ('Алрсс: 417133, г. Москва'): no line of a name
         if not run:

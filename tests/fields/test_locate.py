@@ -1349,6 +1349,14 @@ def test_a_place_whose_first_line_is_a_small_abbreviation_goes_on_on_a_line_spac
     assert got["birth_place"] == "Г. РОСТОВ-НА-ДОНУ"
 
 
+def test_the_next_caption_under_a_partys_label_ends_its_name_however_far_right_its_value():
+    """The official form's captions in one column, values a column's gap right of them."""
+    got = values("invoice", [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"),
+                             (100, 400, "Покупатель"), (1700, 400, "ООО «Исаков и партнеры»"),
+                             (100, 470, "Адрес"), (1700, 470, "109531. г. Казань. ш. 70 лет Октября")])
+    assert got["buyer_name"] == "ООО «Исаков и партнеры»"
+
+
 def test_an_office_whose_line_ends_with_a_preposition_goes_on_on_a_line_spaced_wide():
     """Capitals spaced 2.7 of their heights apart: a line ending 'ПО' is no office's end."""
     got = values("passport", [(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО"), (400, 208, "ПЕРМСКОМУ КРАЮ"),
