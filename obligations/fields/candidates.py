@@ -169,7 +169,8 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         words = _window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner)
         if words:
             block = (min(label_box[0], words[0].bbox[0]), max(label_box[2], words[-1].bbox[2]))
-            more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step)
+            more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step,
+                                 unfinished=step == 1 and _unfinished(words))
             yield words + more if step == 1 else more + words
 
 

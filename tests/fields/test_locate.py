@@ -1362,6 +1362,10 @@ def test_an_office_whose_line_ends_with_a_preposition_goes_on_on_a_line_spaced_w
     got = values("passport", [(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО"), (400, 208, "ПЕРМСКОМУ КРАЮ"),
                               (100, 400, "Дата выдачи 01.02.2010")])
     assert got["issued_by"] == "ОТДЕЛОМ УФМС РОССИИ ПО ПЕРМСКОМУ КРАЮ"
+    # The same under the label.
+    got = values("passport", [(100, 40, "Паспорт выдан"), (300, 100, "ОТДЕЛОМ УФМС РОССИИ ПО"),
+                              (100, 208, "ПЕРМСКОМУ КРАЮ"), (100, 400, "Дата выдачи 01.02.2010")])
+    assert got["issued_by"] == "ОТДЕЛОМ УФМС РОССИИ ПО ПЕРМСКОМУ КРАЮ"
     # A finished line so far above the next is the whole value.
     got = values("passport", [(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ"), (400, 208, "ПЕРМСКОМУ КРАЮ"),
                               (100, 400, "Дата выдачи 01.02.2010")])
