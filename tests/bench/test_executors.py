@@ -191,8 +191,10 @@ start = LocalExecutor._start
 def start_then_interrupted(self, index, job, slot):
     entry = start(self, index, job, slot)
     if index == 1:
-        child = directory / "child1"  # written last, after the grandchild's pid
-        while not (child.exists() and child.read_text().strip()):
+        # Each child's pid is written after its grandchild's; the first job's shell, started
+        # earlier, may still be writing its own on a loaded machine: both are waited for.
+        children = [directory / "child0", directory / "child1"]
+        while not all(child.exists() and child.read_text().strip() for child in children):
             pass
         os.kill(os.getpid(), signal.SIGINT)
     return entry
