@@ -130,7 +130,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     if right:
         block = (label_box[0], right[-1].bbox[2])
         left = _continuation_left(right, label_row)
-        if all(ABBREVIATION.fullmatch(w.text) for w in right):
+        if _abbreviations_alone(right):
             # A first line of abbreviations alone ('Место рождения Г.') ends no value: its next
             # line may start as far left as the label does ('РОСТОВ-НА-ДОНУ' under it).
             left = min(left, label_box[0])
@@ -183,9 +183,12 @@ ABBREVIATION = re.compile(r"[^\W\d_]{1,4}\.|[ГСДПХ]", re.IGNORECASE)
 UNFINISHED_REACH = 1.6
 
 
+def _abbreviations_alone(words: list[Word]) -> bool:
+    return all(ABBREVIATION.fullmatch(w.text) for w in words)
+
+
 def _unfinished(words: list[Word]) -> bool:
-    return bool(words) and (all(ABBREVIATION.fullmatch(w.text) for w in words)
-                            or bool(UNFINISHED_END.search(" ".join(w.text for w in words))))
+    return bool(words) and (_abbreviations_alone(words) or bool(UNFINISHED_END.search(" ".join(w.text for w in words))))
 
 
 def _parenthesised(label: list[Word]) -> bool:
