@@ -276,9 +276,16 @@ def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Foun
         return found_in(spec, candidate, text, spans, (names[-2].start(), names[-1].end()), joined=True)
     if len(names) != size and not split:
         return None  # the group's words, no fewer and no more
-    if any(m.group().islower() and len(m.group()) >= 3 for m in names[:size]):
+    if any(_sentence_word(m.group()) for m in names[:size]):
         return None  # names are printed in capitals or capitalised: this is a sentence's words
     return found_in(spec, candidate, text, spans, names[spec.index].span())
+
+
+def _sentence_word(word: str) -> bool:
+    """A word of three letters or more in small letters, as a sentence's are; not the tail of
+    a name whose first letters were lost ('ьич' of 'Ильич' under a stamp): no word begins
+    with a soft or hard sign."""
+    return word.islower() and len(word) >= 3 and word[0] not in "ьъ"
 
 
 _PATRONYMIC_TAIL = re.compile(rf"(?i)^[а-яё]{{0,2}}(?:{'|'.join(PATRONYMIC_ENDINGS)})$")  # a whole one is longer

@@ -277,6 +277,9 @@ def _check_name(value: str, script: str | None = None) -> Check:
         # 'и' misread.
         if re.search(r"[бвгджзклмнпрстфхцчшщ]й", word.lower()):
             return _fail(f"name word {word!r} has 'й' after a consonant: a letter misread")
+        # No word begins with a soft or hard sign: 'Ьич' is the tail of 'Ильич' under a stamp.
+        if word[0].lower() in "ьъ":
+            return _fail(f"name word {word!r} begins with {word[0]!r}: its first letters were not read")
     return _check_script(value, script)
 
 
@@ -289,14 +292,23 @@ def _check_text(value: str, script: str | None = None) -> Check:
         return _fail(f"{value!r} has no letters")
     if script == "cyrillic" and (cut := UNFINISHED_END.search(value)):
         return _fail(f"{value!r} ends with {cut[1]!r}, which words follow: a line was not read")
+    # A place or an office names no date and no gender: 'МУЖ. 05.06.1969' is the row under
+    # 'Пол' and 'Дата рождения', taken when the place's own line was lost.
+    if script == "cyrillic" and (other := _OTHER_FIELDS_VALUE.search(value)):
+        return _fail(f"{value!r} holds {other[0]!r}, another field's value: its own line was not read")
     return _check_script(value, script)
 
 
 # A settlement's or street's type printed before its name ('ГОР.', 'пос.', 'ул.') or a
-# preposition: a place or an office that ends with one lost its next line ('ПЕРВОМАЙСКИМ РОВД
-# ГОР.' over 'РОСТОВА-НА-ДОНУ', 'ОТДЕЛОМ УФМС РОССИИ ПО' over 'ПЕРМСКОМУ КРАЮ').
-UNFINISHED_END = re.compile(r"(?:^|\s)((?:г|гор|пос|пгт|п|с|д|дер|ст|х|ул|мкр)\.?|по|в|во|на|и|со|к|при|для)$",
-                            re.IGNORECASE)
+# preposition, or a preposition and the adjective of a region or district: a place or an
+# office that ends with one lost its next line ('ПЕРВОМАЙСКИМ РОВД ГОР.' over 'РОСТОВА-НА-ДОНУ',
+# 'ОТДЕЛОМ УФМС РОССИИ ПО' over 'ПЕРМСКОМУ КРАЮ', 'ОУФМС РОССИИ ПО РОСТОВСКОЙ' over 'ОБЛ. В ...').
+UNFINISHED_END = re.compile(r"(?:^|\s)((?:г|гор|пос|пгт|п|с|д|дер|ст|х|ул|мкр)\.?|по|в|во|на|и|со|к|при|для"
+                            r"|(?:по|в|во)\s+[а-яё-]+(?:ск|цк|н)(?:ой|ому|ом|ого))$", re.IGNORECASE)
+
+
+_OTHER_FIELDS_VALUE = re.compile(rf"\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b|(?<!\w)(?:{GENDER_WORD.pattern})(?!\w)",
+                                 re.IGNORECASE)
 
 
 def _check_organization(value: str, script: str | None = None) -> Check:

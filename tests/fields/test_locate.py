@@ -67,6 +67,16 @@ def test_a_rule_under_a_groups_names_read_as_one_letter_over_and_over_is_no_name
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Воробьёва", "Софья", "Егоровна")
 
 
+def test_a_patronymic_under_a_stamp_read_as_its_tail_keeps_the_other_names():
+    """'Ильич' read 'ьич' under a round stamp: the group is still three names (the tail is no
+    sentence's word), the two read right are kept and the tail is invalid, to be read again."""
+    found = locate_fields(DOCTYPES["snils"], [page_of([
+        (100, 100, "Ф.И.О. Егоров"), (300, 160, "Аполлинарий"), (300, 220, "ьич"),
+        (100, 300, "Дата и место рождения 12.03.1980")])])
+    assert (found["last_name"].value, found["first_name"].value) == ("Егоров", "Аполлинарий")
+    assert not found["middle_name"].valid
+
+
 def test_a_name_between_two_captions_is_the_one_over_it_on_a_page_of_captions_over_values():
     """The first name's line was lost: the surname lies as near under 'ФАМИЛИЯ' as over 'ИМЯ';
     the page's figures lie under their captions, so it is the surname alone."""
@@ -1366,6 +1376,10 @@ def test_an_office_whose_line_ends_with_a_preposition_goes_on_on_a_line_spaced_w
     got = values("passport", [(100, 40, "Паспорт выдан"), (300, 100, "ОТДЕЛОМ УФМС РОССИИ ПО"),
                               (100, 208, "ПЕРМСКОМУ КРАЮ"), (100, 400, "Дата выдачи 01.02.2010")])
     assert got["issued_by"] == "ОТДЕЛОМ УФМС РОССИИ ПО ПЕРМСКОМУ КРАЮ"
+    # ... or with a preposition and a region's adjective, its noun on the next line.
+    got = values("passport", [(100, 40, "Паспорт выдан"), (300, 100, "ТП № 6 ОУФМС РОССИИ ПО РОСТОВСКОЙ"),
+                              (100, 208, "ОБЛ. В ПРОЛЕТАРСКОМ Р-НЕ"), (100, 400, "Дата выдачи 01.02.2010")])
+    assert got["issued_by"] == "ТП № 6 ОУФМС РОССИИ ПО РОСТОВСКОЙ ОБЛ. В ПРОЛЕТАРСКОМ Р-НЕ"
     # A finished line so far above the next is the whole value.
     got = values("passport", [(100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ"), (400, 208, "ПЕРМСКОМУ КРАЮ"),
                               (100, 400, "Дата выдачи 01.02.2010")])

@@ -530,14 +530,33 @@ def test_a_name_with_short_i_after_a_consonant_is_misread():
     assert all(validate("name", n).valid for n in ("Андрей", "Йосиф", "Майя", "Хайдаров"))
 
 
+@pytest.mark.parametrize("value", ["МУЖ. 05.06.1969", "ЖЕН.", "ОТДЕЛОМ УФМС РОССИИ 12.03.2010"])
+def test_a_place_or_office_holding_a_date_or_a_gender_is_another_fields_row(value):
+    check = validate("text", value, script="cyrillic")
+    assert not check.valid and "another field's value" in check.warning
+
+
+def test_places_with_a_house_number_or_a_gender_like_syllable_are_places():
+    assert all(validate("text", v, script="cyrillic").valid
+               for v in ("ГОР. ЖЕНЕВА", "С. МУЖИЧИ", "Д. 12/1", "ГОР. ВОЛГОГРАД"))
+
+
+def test_a_name_beginning_with_a_soft_or_hard_sign_lost_its_first_letters():
+    assert not validate("name", "Ьич").valid and not validate("name", "Ъян").valid
+    assert all(validate("name", n).valid for n in ("Ильич", "Ыбырай", "Подъячев"))
+
+
 @pytest.mark.parametrize("value", ["ПЕРВОМАЙСКИМ РОВД ГОР.", "ГОР", "Д. НИКОЛЬСКОЕ ЗАОКСКОГО Р-НА, пос.",
-                                   "ОТДЕЛОМ УФМС РОССИИ ПО", "ТП № 2 ОУФМС РОССИИ ПО ОМСКОЙ ОБЛ. В"])
+                                   "ОТДЕЛОМ УФМС РОССИИ ПО", "ТП № 2 ОУФМС РОССИИ ПО ОМСКОЙ ОБЛ. В",
+                                   "ТП № 6 ОУФМС РОССИИ ПО РОСТОВСКОЙ", "ОТДЕЛОМ УФМС В ЛЕНИНСКОМ",
+                                   "ОВД ПО ЦЕНТРАЛЬНОМУ"])
 def test_a_place_ending_with_a_settlements_type_lost_its_name(value):
     check = validate("text", value, script="cyrillic")
     assert not check.valid and "a line was not read" in check.warning
 
 
 @pytest.mark.parametrize("value", ["Г. РОСТОВ-НА-ДОНУ РОСТОВСКОЙ ОБЛ.", "ОТДЕЛОМ УФМС РОССИИ ПО ГОР. ПЕРМИ",
-                                   "ПОС. ЗНАМЕНКА ЛЕНИНСКОГО Р-НА", "Сад"])
+                                   "ПОС. ЗНАМЕНКА ЛЕНИНСКОГО Р-НА", "Сад",
+                                   "С. ПОКРОВСКОЕ", "ПОС. ВОЛЖСКОЙ", "ОВД ПО ЛЕНИНСКОМУ Р-НУ"])
 def test_a_place_ending_with_its_name_or_region_is_whole(value):
     assert validate("text", value, script="cyrillic").valid
