@@ -166,6 +166,7 @@ def normalize_text(raw: str) -> str | None:
     s = _LATIN_INITIAL.sub(lambda m: m[0].translate(_LAT_TO_CYR), s)
     s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", _POLICE_OFFICE_HYPHEN.sub(r"\1 ", s))
     s = _OFFICE_GLUED.sub(r"\1 ", _MAIN_OFFICE_GLUED.sub("ГУ МВД", s))
+    s = _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s)
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
@@ -302,6 +303,9 @@ _POLICE_OFFICE_HYPHEN = re.compile(rf"\b({_POLICE_OFFICE}?В[ДЛ])[-–—](?=�
 # so is the space between an office and 'РОССИИ' ('ГУМВДРоссии', 'УФМСРОССИИ', 'УФМС.РОССИИ').
 _MAIN_OFFICE_GLUED = re.compile(r"\bГУМВД(?=\b|Р(?:ОССИИ|оссии)\b)")
 _OFFICE_GLUED = re.compile(r"\b([А-ЯЁ]*(?:ВД|ФМС))[.,]?(?=Р(?:ОССИИ|оссии)\b)")
+# A migration office's department, 'ОУФМС', read with its 'О' as 'Д' or a zero, and a speck
+# as a full stop after it ('ТП № 7 ДУФМС. РОССИИ'): no other office is so named.
+_MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
 # 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
 _CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
@@ -498,6 +502,7 @@ def normalize_organization(raw: str) -> str | None:
     head, space, rest = s.partition(" ")
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
         rest = _INITIAL_AS_FIGURE.sub(lambda m: m[1] + _FIGURE_AS_LETTER[m[2]], rest)  # or as figures ('3.Г.')
+        rest = _LATIN_INITIAL.sub(lambda m: m[0].translate(_LAT_TO_CYR), rest)  # 'Орлов 6.T.' -> 'Б.Т.'
         rest = _SURNAME_INITIALS.sub(lambda m: m[1] + m[2].upper() + m[3].upper(), rest)
         rest = _INITIALS_RUN_TOGETHER.sub(r"\1\2.\3.", rest)  # or their first stop lost ('Осипова ЕТ.')
         s = head + space + rest
@@ -592,8 +597,8 @@ def _full_form_respelled(s: str) -> str:
 
 
 # An initial read as the figure it looks like, after a surname or another initial: 'Фомина 3.Г.'
-_INITIAL_AS_FIGURE = re.compile(r"((?:^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? |[А-ЯЁ]\. ?))([304])(?=\.)")
-_FIGURE_AS_LETTER = {"3": "З", "0": "О", "4": "Ч"}
+_INITIAL_AS_FIGURE = re.compile(r"((?:^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? |[А-ЯЁ]\. ?))([30468])(?=\.)")
+_FIGURE_AS_LETTER = {"3": "З", "0": "О", "4": "Ч", "6": "Б", "8": "В"}
 _SURNAME_INITIALS = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([а-яёА-ЯЁ]\. ?)([а-яёА-ЯЁ]\.)$")
 
 
@@ -655,7 +660,7 @@ def normalize_place(raw: str) -> str | None:
         return s
     # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
     # or as a full stop after the bracket that ends a place ('Г. БЕЛОГОРСК (АМУР.).').
-    s = _HYPHEN_SPECK.sub("-", s)
+    s = _HYPHEN_SPECK.sub("-", _unbalanced_brackets_dropped(s))
     if s.endswith(")."):
         s = s[:-1]
     if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
@@ -678,7 +683,28 @@ _T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР|)[.,](?= ?[А-ЯЁ])"
 _SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-\s?(?=[А-ЯЁ])")
 
 
-_SETTLEMENT = re.compile(r"(?<![\w.-])(Г|ГОР|Гор|ПОС|Пос|Д|ДЕР|Дер|С)\.(?= ?[А-ЯЁ])")
+# (Its small letters read as capitals in any mix: 'ГОр. Ростов-на-Дону'.)
+_SETTLEMENT = re.compile(r"(?<![\w.-])(Г|Г[Оо][Рр]|П[Оо][Сс]|Д|Д[Ее][Рр]|С)\.(?= ?[А-ЯЁ])")
+
+
+def _unbalanced_brackets_dropped(s: str) -> str:
+    """A bracket opening a word that nothing closes, or closing one that nothing opened, is a
+    speck ('Р-НА (СВЕРДЛОВСКОЙ ОБЛ.'); the bracketed region ('(Хант.)') keeps both."""
+    if s.count("(") == s.count(")"):
+        return s
+    words = s.split(" ")
+    depth = 0
+    for i, word in enumerate(words):
+        depth += word.count("(") - word.count(")")
+        if depth < 0:  # closes nothing
+            words[i] = word.replace(")", "", 1)
+            depth = 0
+    if depth > 0:  # opens what nothing closes: the last such opening
+        for i in range(len(words) - 1, -1, -1):
+            if words[i].startswith("(") and ")" not in words[i]:
+                words[i] = words[i][1:]
+                break
+    return " ".join(w for w in words if w)
 
 
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼ`´′"})

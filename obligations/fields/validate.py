@@ -323,6 +323,8 @@ def _check_organization(value: str, script: str | None = None) -> Check:
     lowered = value.lower().replace("ё", "е")
     if _legal_form_alone(lowered):
         return _fail(f"{value!r} is a legal form alone: the name after it was not read")
+    if value.count("(") != value.count(")"):  # 'ООО «Ресурс(трой»': a hyphen and a letter read as one
+        return _fail(f"{value!r} has a bracket that does not pair: a letter misread")
     if ({fold(w) for w in words} & LEGAL_FORMS or {w.lower() for w in words} & FOREIGN_LEGAL_FORMS
             or any(q in value for q in '«»"“”„')
             or any(form in lowered for form in FULL_FORMS) or PERSON_NAME.fullmatch(value)):

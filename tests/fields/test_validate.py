@@ -525,6 +525,12 @@ def test_a_legal_form_whose_name_was_not_read_is_no_organisation(value):
     assert not check.valid and "legal form alone" in check.warning
 
 
+def test_a_party_with_a_bracket_that_does_not_pair_is_misread():
+    check = validate("organization", "ООО «Ресурс(трой»")
+    assert not check.valid and "bracket" in check.warning
+    assert validate("organization", "ООО «Север» (филиал)").valid
+
+
 def test_a_name_with_short_i_after_a_consonant_is_misread():
     assert not validate("name", "Рославовйч").valid
     assert all(validate("name", n).valid for n in ("Андрей", "Йосиф", "Майя", "Хайдаров"))
