@@ -22,6 +22,9 @@ from .layout import SURE_CONF, PageModel
 
 PARTS = ("last_name", "first_name", "middle_name")
 PATRONYMIC = re.compile(r"(?:ВИЧ|ВНА|ИЧНА|ИЧ|ОГЛЫ|КЫЗЫ|УЛЫ|ГЫЗЫ)$", re.IGNORECASE)
+# ... or its '-вич'/'-вна' with one letter misread on a blurred card ('Вячеславовиа'): a word
+# long enough to be a patronymic, its ending's first letter right.
+PATRONYMIC_MISREAD = re.compile(r"\w{5,}в(?:и\w|\wч|н\w|\wа)$", re.IGNORECASE)
 CAPITALS = re.compile(r"[А-ЯЁ][А-ЯЁ-]+")
 CAPITALISED = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?")  # a certificate's 'Логинова', 'София'
 GENDER = re.compile(r"(?:муж|жен)", re.IGNORECASE)
@@ -52,7 +55,7 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
     style = CAPITALS if CAPITALS.fullmatch(surname.raw or "") else CAPITALISED
     below = _capitals_below(model, surname.bbox, style)
     names = [w.text.strip(".,;:") for w, _ in below]
-    if len(below) == 2 and PATRONYMIC.search(names[1]) and not PATRONYMIC.search(names[0]):
+    if len(below) == 2 and _patronymic_like(names[1]) and not PATRONYMIC.search(names[0]):
         parts = {"first_name": below[0], "middle_name": below[1]}
     elif len(below) == 1:
         parts = {"middle_name" if PATRONYMIC.search(names[0]) else "first_name": below[0]}
@@ -84,7 +87,7 @@ def _name_column(specs: dict, models: list[PageModel], results: dict[str, Found]
                         or PATRONYMIC.search(text) or GENDER.match(text)):
                     continue
                 below = _capitals_below(model, word.bbox, style)
-                if len(below) == 2 and PATRONYMIC.search(below[1][0].text) and not PATRONYMIC.search(below[0][0].text):
+                if len(below) == 2 and _patronymic_like(below[1][0].text) and not PATRONYMIC.search(below[0][0].text):
                     columns.add(((word, model.page.page), *below))
     if len(columns) != 1:
         return  # none, or several: nothing says which is the holder's
@@ -94,6 +97,13 @@ def _name_column(specs: dict, models: list[PageModel], results: dict[str, Found]
             return
         results[field_id] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
                                     warning="found by its place in the name's column: no caption of the name was read")
+
+
+def _patronymic_like(word: str) -> bool:
+    """A patronymic's ending, or '-вич'/'-вна' with one letter misread, where the part under a
+    first name is looked for (the third of three: a first name is not)."""
+    word = word.strip(".,")
+    return bool(PATRONYMIC.search(word) or PATRONYMIC_MISREAD.fullmatch(word))
 
 
 def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word, int]]:

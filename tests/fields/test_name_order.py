@@ -102,6 +102,20 @@ def test_a_name_none_of_whose_captions_was_read_is_the_column_ending_in_a_patron
     assert (found["birth_date"].value, found["registration_date"].value) == ("1989-06-06", "2019-08-04")
 
 
+def test_a_blurred_card_whose_patronymic_and_date_stops_were_misread_still_gives_its_column():
+    """A 91-dpi card: 'Вячеславовна' read 'Вячеславовиа', the birth date's stops as commas."""
+    rows = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (300, 200, "005-296-717 45"), (100, 320, "Маркова"),
+            (100, 400, "Любовь"), (100, 480, "Вячеславовиа"), (900, 560, "25,03,1969"),
+            (100, 640, "гор. Рязань"), (100, 720, "женский"), (900, 720, "10.01.2000")]
+    found = locate_fields(SNILS, [page_of(rows)])
+    assert (found["last_name"].value, found["first_name"].value) == ("Маркова", "Любовь")
+    assert found["middle_name"].confidence <= 0.5
+    assert (found["birth_date"].value, found["registration_date"].value) == ("1969-03-25", "2000-01-10")
+    # A first name ending as a patronymic misread ('Сильвия') is no third part.
+    rows[3:5] = [(100, 400, "Сильвия"), (100, 480, "Ивановна")]
+    assert locate_fields(SNILS, [page_of(rows)])["first_name"].value == "Сильвия"
+
+
 def test_two_columns_ending_in_patronymics_give_no_name():
     two = CARD_NO_CAPTIONS + [(1500, 320, "Петров"), (1500, 400, "Иван"), (1500, 480, "Сергеевич")]
     found = locate_fields(SNILS, [page_of(two)])
