@@ -125,7 +125,7 @@ def lines_after(spec: FieldSpec, models: list[PageModel], anchor: Found | None) 
 
 
 ABOVE_CONF = 0.5  # the most a value found by its place over another field's is trusted
-ABOVE_GAP = 4.0  # row heights between its rows, and from its last row to the other field's caption
+ABOVE_GAP = 5.0  # row heights between its rows, and from its last row to the other field's caption
 
 
 def lines_above(spec: FieldSpec, models: list[PageModel], anchor: Found | None,

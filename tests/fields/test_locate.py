@@ -1614,6 +1614,12 @@ def test_a_passports_issuing_office_whose_label_was_lost_is_the_block_over_its_i
     assert found.confidence <= 0.5 and "label was not read" in found.warning
     # Its label read: as before, by it.
     assert values("passport", [(100, 160, "Паспорт выдан")] + rows[2:])["issued_by"] == found.value
+    # The issue date's row printed 4.5 of the office's row heights under its last row, its
+    # caption beside it (a spread whose office is set in larger print).
+    far = rows[:4] + [(100, 280 + int(4.5 * ROW_H), "Дата выдачи 03.12.2013 Код подразделения 402-020"),
+                      (100, 900, "Фамилия ИВАНОВ")]
+    page = replace(page_of(far), words=[replace(w, conf=20.0) if w.line == 1 else w for w in page_of(far).words])
+    assert locate_fields(DOCTYPES["passport"], [page])["issued_by"].value == found.value
 
 
 def test_an_issuing_offices_lost_caption_read_as_junk_before_its_first_row_is_no_part_of_it():
