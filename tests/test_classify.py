@@ -29,6 +29,12 @@ def test_a_bill_is_known_by_its_title_and_totals_when_its_captions_were_lost():
     assert classify_page("Счет № 17 от 02.03.2024", DOCTYPES).doc_type == UNKNOWN  # a title alone is no bill
 
 
+def test_a_tax_certificate_whose_small_print_was_lost_is_known_by_its_authority_and_number_caption():
+    text = "ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА СВИДЕТЕЛЬСТВО ПЛАТОНОВ ЕВГЕНИЙ ИНН"
+    assert classify_page(text, DOCTYPES).doc_type == "inn"
+    assert classify_page("ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА", DOCTYPES).doc_type == UNKNOWN  # the heading alone is not
+
+
 def test_ocr_noise_in_phrases_is_tolerated():
     noisy = "СТРАХОВОЕ СВИДЕТЕЛЬСТВ0\nОБЯЗАТЕЛЬНОГО ПЕНСИОННОТО СТРАХОВАНИЯ"  # Latin/zero and a misread letter
     assert classify_page(noisy, DOCTYPES).doc_type == "snils"

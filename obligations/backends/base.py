@@ -150,6 +150,7 @@ class Capabilities:
     boxes: bool = True  # its words carry their boxes on the page
     regions: bool = False  # reads regions again: read_sparse and read_inked (the follow-up re-reads)
     conditions: bool = False  # wants pages conditioned (rescaled, despeckled) before reading
+    thresholds_locally: bool = False  # read_thresholded_locally(): a page binarised by local (Sauvola) thresholds
     preloads: bool = False  # load_engines() before workers fork, so they share one copy
     generates: bool = False  # generate(): a batch of prompts with images (the server's /chat)
     loads: bool = False  # load() of model weights at start-up (loaded while `_model` is set)

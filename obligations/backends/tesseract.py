@@ -47,6 +47,8 @@ SPARSE_PSM = 11  # Tesseract page segmentation: sparse text, no layout
 # (an English receipt: 0 to 0.33 of its words Cyrillic lookalikes, 'РЕКМАСААМ' for PERNIAGAAN,
 # 'ВМ' for RM; the generated Russian documents and the sample scans: 0.90 and more).
 LATIN_PAGE = 0.5
+# Tesseract's `thresholding_method` values: one threshold for the page, or one per neighbourhood.
+OTSU, SAUVOLA = "0", "2"
 REREAD_LATIN = True  # its Cyrillic-read words read again in English (`_latin_words_read_again`)
 # How much less sure an English reading may be and still replace a word of lookalike letters
 # ('МО.' -> NO., 94 against 96) and a word with other Cyrillic letters ('ЗЕТАРАК,' -> SETAPAK,).
@@ -89,7 +91,7 @@ class TesseractBackend:
     service: str = "tesseract"
     # Pages may come as greyscale rasters (Tesseract reads no colour); they are conditioned
     # for it (reading.condition) and regions of them read again (reading's follow-ups).
-    capabilities = Capabilities(gray=True, regions=True, conditions=True, preloads=True)
+    capabilities = Capabilities(gray=True, regions=True, conditions=True, preloads=True, thresholds_locally=True)
 
     def load_engines(self) -> None:
         """Load the engines for the run's languages (each also alone: region reads use one)
@@ -130,6 +132,20 @@ class TesseractBackend:
         if REREAD_LATIN:
             words = self._latin_words_read_again(upright, words, dpi, lang or self.lang)
         return words, rotation
+
+    def read_thresholded_locally(self, image: Image.Image, dpi: int | None = None,
+                                 lang: str | None = None) -> tuple[list[Word], int]:
+        """`read`, the page binarised by Sauvola's local thresholds instead of one threshold for
+        the page (Otsu's): faint grey print on a tinted page whose darker lines set the one
+        threshold ('ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА' over a 76-dpi certificate, lost whole)."""
+        apis = [self._api(language, self.psm) for language in {lang or self.lang, *(lang or self.lang).split("+")}]
+        for api in apis:
+            api.SetVariable("thresholding_method", SAUVOLA)
+        try:
+            return self.read(image, dpi, lang)
+        finally:
+            for api in apis:
+                api.SetVariable("thresholding_method", OTSU)
 
     def _latin_words_read_again(self, image: Image.Image, words: list[Word], dpi: int | None, lang: str) -> list[Word]:
         """On a Latin page read in Russian and English, the words read with Cyrillic letters

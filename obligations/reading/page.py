@@ -13,7 +13,7 @@ from ..doctypes import DocType
 from ..fields.locate import Found
 from ..sources import DEFAULT_DPI, Source, render_page, upright_raster
 from . import follow_up
-from .second_look import read_again, take_second_look
+from .second_look import read_again, read_thresholded_locally, take_second_look
 
 
 def read_page(source: Source, number: int, backend: Backend | None, doctypes: dict[str, DocType], *,
@@ -80,6 +80,12 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
         if guess is None and not rotation and (again := read_again(page, raster.image, backend)) is not None:
             # Small print that read as nothing any type claims (a blurred 80-dpi passport page:
             # 'Hlaenepr выде:') read larger and sharper: if a type claims that, it is the page.
+            guess = _likeliest(classify(again[0], doctypes), doctypes)
+            if guess is not None:
+                page, upright = again
+                page.reference_words = reference
+        if guess is None and not rotation and (again := read_thresholded_locally(page, image, backend)) is not None:
+            # ... or faint print on a tinted page that one threshold for the page lost.
             guess = _likeliest(classify(again[0], doctypes), doctypes)
             if guess is not None:
                 page, upright = again

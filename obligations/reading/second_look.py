@@ -37,6 +37,18 @@ def read_again(page: PageText, raster, backend: Backend):
                     page.seconds, conditioning=conditioning), upright
 
 
+def read_thresholded_locally(page: PageText, image, backend: Backend):
+    """The page read again from the image it was first read from (`image`, conditioned),
+    binarised by local thresholds, with that image turned upright; None where the engine has
+    no such reading."""
+    if not backend.capabilities.thresholds_locally:
+        return None
+    words, turned = backend.read_thresholded_locally(image, page.dpi)
+    upright = image.rotate(-turned, expand=True) if turned else image
+    return PageText(page.page, upright.width, upright.height, page.dpi, page.text_source, words, turned,
+                    page.seconds, conditioning=page.conditioning), upright
+
+
 def take_second_look(page: PageText, raster, doctype: DocType, backend: Backend) -> None:
     """Fields of `doctype` missing or invalid on `page` (read from `raster`, the page as given,
     upright as the file says) taken from a second reading where it gives them valid. The

@@ -208,3 +208,26 @@ def test_a_block_turned_its_own_way_is_read_levelled_and_boxed_on_the_page(monke
     tesseract._engines.__dict__.pop("prepared", None)
     text = " ".join(w.text for w in head_words(backend.read(page.copy())[0]))
     assert not all(line in text for line in HEAD)
+
+
+def test_a_page_read_with_local_thresholds_is_read_by_sauvola_and_the_engines_go_back_to_otsu(monkeypatch):
+    from PIL import Image
+
+    backend = tesseract.TesseractBackend(lang="rus+eng")
+    backend.load_engines()
+    methods = []
+    ocr = tesseract.TesseractBackend._ocr
+
+    def spy(self, image, psm, dpi, lang=None, **kwargs):
+        methods.append(self._api(lang or self.lang, psm).GetVariableAsString("thresholding_method"))
+        return ocr(self, image, psm, dpi, lang, **kwargs)
+
+    monkeypatch.setattr(tesseract.TesseractBackend, "_ocr", spy)
+    page = Image.new("L", (400, 300), 255)
+    backend.read_thresholded_locally(page, 300)
+    assert methods and set(methods) == {tesseract.SAUVOLA}
+    methods.clear()
+    backend.read(page, 300)
+    assert set(methods) == {tesseract.OTSU}
+    assert all(api.GetVariableAsString("thresholding_method") == tesseract.OTSU
+               for api in tesseract._engines.apis.values())

@@ -121,3 +121,33 @@ def test_a_page_no_type_claims_is_read_again_larger_and_taken_where_a_type_claim
     page = reading_page.read_page(open_source(tmp_path / "blurred.png"), 1, _ReadsOnlyLarge(), load_doctypes(), dpi=None)
     assert guessed == ["passport"]
     assert "Паспорт выдан" in page.text and page.conditioning.sharpen and page.width == 1600
+
+
+class _ReadsFaintPrintWithLocalThresholds:
+    """Reads a certificate's faint heading only when the page is binarised by local thresholds,
+    at any size (the larger, sharper second reading does not help)."""
+
+    service = "fake"
+    capabilities = Capabilities(conditions=True, thresholds_locally=True)
+
+    def read(self, image, dpi=None):
+        return [Word("ПЛАТОНОВ", (200, 600, 500, 650), 90.0, 0)], 0
+
+    def read_thresholded_locally(self, image, dpi=None):
+        phrases = ["ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА", "о постановке на учет физического лица", "ПЛАТОНОВ"]
+        return [Word(text, (200, 200 + 200 * i, 900, 250 + 200 * i), 90.0, i) for i, text in enumerate(phrases)], 0
+
+
+def test_a_page_no_type_claims_is_read_with_local_thresholds_and_taken_where_a_type_claims_that(tmp_path, monkeypatch):
+    Image.new("L", (800, 600), 200).save(tmp_path / "faint.png")
+    guessed = []
+    monkeypatch.setattr(reading_page, "follow_up", lambda page, image, doctype, backend: guessed.append(doctype.id))
+    page = reading_page.read_page(open_source(tmp_path / "faint.png"), 1, _ReadsFaintPrintWithLocalThresholds(),
+                                  load_doctypes(), dpi=None)
+    assert guessed == ["inn"] and "НАЛОГОВАЯ СЛУЖБА" in page.text
+    # An engine without such a reading is not asked for one.
+    engine = _ReadsFaintPrintWithLocalThresholds()
+    engine.capabilities = Capabilities(conditions=True)
+    guessed.clear()
+    reading_page.read_page(open_source(tmp_path / "faint.png"), 1, engine, load_doctypes(), dpi=None)
+    assert guessed == []
