@@ -498,6 +498,7 @@ def normalize_organization(raw: str) -> str | None:
         return None
     s = _full_form_respelled(_ADDRESS_TAIL.sub("", _without_requisites(s)))
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
+    s = _ADDRESS_AFTER_QUOTE.sub("", _LONE_LETTER.sub("", s))
     s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
     head, space, rest = s.partition(" ")
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
@@ -566,8 +567,15 @@ def _name_scraps_dropped(s: str) -> str:
 # 'й' and 'н' are no words: alone between two words of a name they are its 'и' ('ООО
 # «Егоров й партнеры»').
 _LONE_AND = re.compile(r"(?<=[А-Яа-яЁё] )[йн](?= [А-Яа-яЁё])")
-# ... nor is 'и' glued to the next word by a speck ('Стрелков и.партнеры'; 'и.о.' is two letters).
-_AND_GLUED = re.compile(r"(?<=[А-Яа-яЁё] )и\.(?=[а-яё]{3})")
+# ... nor is 'и' glued to the next word by a speck ('Стрелков и.партнеры', 'Гришин И-партнеры'; 'и.о.'
+# is two letters).
+_AND_GLUED = re.compile(r"(?<=[А-Яа-яЁё] )[иИ][.\-](?=[а-яё]{3})")
+# A letter that is no word alone between two words of a name is a speck ('«Новые т технологии»');
+# Russian's one-letter words are а, б, в, ж, и, к, о, с, у, я.
+_LONE_LETTER = re.compile(r"(?<=[А-Яа-яЁё]) [гдзлмпртфхцчшщъыьэю](?= [А-Яа-яЁё])")
+# An address after a quoted name, its caption lost ('ООО «Интерком» Санкт-Петербург, бул.'): a
+# comma or a street's or town's abbreviation after the closing quote.
+_ADDRESS_AFTER_QUOTE = re.compile(r"(?<=[»\"”])\s+[^«»\"“”]*?(?:,|\b(?:г|ул|бул|пер|пр|наб|ш|пл|д)\.)[^«»\"“”]*$")
 _AND_AFTER_SPECK = re.compile(r"(?<=[а-яё]{2})[.,]и(?= [а-яё]{3})")  # 'Сорокин.и партнеры'
 _INITIALS_RUN_TOGETHER = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([А-ЯЁ])([А-ЯЁ])\.$")
 # The legal forms written out: a closed set, so a letter of them OCR misread ('Индивилуальный

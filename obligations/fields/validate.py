@@ -256,6 +256,9 @@ def _check_script(value: str, script: str | None) -> Check:
 GENDER_WORD = re.compile(r"(?:муж|жен)(?:\.|ской|ский)?|male|female", re.IGNORECASE)
 
 
+_PHRASE_WORDS = {"о", "об", "в", "во", "на", "по", "с", "со", "к", "ко", "из", "от", "для", "при", "и"}
+
+
 def _check_name(value: str, script: str | None = None) -> Check:
     if not any(c.isalpha() for c in value):
         return _fail(f"name {value!r} has no letters")
@@ -266,6 +269,10 @@ def _check_name(value: str, script: str | None = None) -> Check:
     bad = sorted({c for c in value if not (c.isalpha() or c in "-' ")})
     if bad:
         return _fail(f"name {value!r} contains {''.join(bad)!r}")
+    # A heading or a caption's phrase taken for a name ('Сведения О Физическом Лице'): no
+    # Russian name has a preposition or a conjunction for a word.
+    if any(word.lower() in _PHRASE_WORDS for word in value.split()[1:]):
+        return _fail(f"name {value!r} reads as a phrase, not a name")
     for word in value.split():
         scripts = {script_of(c) for c in word if c.isalpha()}
         if None in scripts:

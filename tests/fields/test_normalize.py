@@ -597,6 +597,13 @@ ORGANIZATION_CASES = [
     ("ИП Петров Д. Д.", "ИП Петров Д. Д."),
     ("ИП Фомина 3.Г.", "ИП Фомина З.Г."),  # an initial read as the figure it looks like
     ("ИП Орлов 6.T.", "ИП Орлов Б.Т."),  # as a figure, and the next as a Latin lookalike
+    ("ПАО «Новые т технологии»", "ПАО «Новые технологии»"),  # a speck read as a letter that is no word
+    ("ООО «Дом у реки»", "ООО «Дом у реки»"),  # ... one that is a word stays
+    ('ЗАО "Гришин И-партнеры"', 'ЗАО "Гришин и партнеры"'),  # 'и' glued to the next word by a speck
+    # An address after the quoted name, its caption lost.
+    ("ООО «Интерком» Санкт-Петербург, бул.", "ООО «Интерком»"),
+    ('ЗАО "Селезнев и партнеры" бург, пер.Т', 'ЗАО "Селезнев и партнеры"'),
+    ("ООО «Ромашка» (филиал)", "ООО «Ромашка» (филиал)"),
     ("ИП Иванов И. 0.", "ИП Иванов И. О."),
     ("ИП Симонов A. Ф.", "ИП Симонов А. Ф."),  # an initial read as its Latin twin
     ("АО ‘«Фортуна»", "АО «Фортуна»"),  # a '‘' no quote of its own kind closes: a speck

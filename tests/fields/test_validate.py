@@ -547,6 +547,12 @@ def test_places_with_a_house_number_or_a_gender_like_syllable_are_places():
                for v in ("ГОР. ЖЕНЕВА", "С. МУЖИЧИ", "Д. 12/1", "ГОР. ВОЛГОГРАД"))
 
 
+def test_a_heading_taken_for_a_name_reads_as_a_phrase():
+    check = validate("name", "Сведения О Физическом Лице")
+    assert not check.valid and "phrase" in check.warning
+    assert all(validate("name", n).valid for n in ("Ван Дер Берг", "Мамедов Оглы", "Анна-Мария"))
+
+
 def test_a_name_beginning_with_a_soft_or_hard_sign_lost_its_first_letters():
     assert not validate("name", "Ьич").valid and not validate("name", "Ъян").valid
     assert all(validate("name", n).valid for n in ("Ильич", "Ыбырай", "Подъячев"))
