@@ -40,10 +40,10 @@ MACROS = {
         # '34 165,00', '28 953-00', '1.440.329,10', '34165.0', '9.00'; not a date's '15.03'.
         # '16187, 40': a space read after a decimal comma (no thousands group has two digits);
         # '622974:00', '578381;10': a colon or a speck over a comma for the decimal point
-        # (no time has three digits before it).
+        # (no time has three digits before it); '1015.858,80': a group's space read as a stop.
         # An amount's kopecks after a dash ('792-20') start no amount ('20 664 753-20'); a speck
         # read as a stop before an amount is no part of it ('.550 470,60').
-        r"(?<![\d,])(?<!\d\.)(?<!\d-)(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d{1,3}(?:\.\d{3})+,\d{2}|\d{3,}(?:, |[:;])\d{2}"
+        r"(?<![\d,])(?<!\d\.)(?<!\d-)(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d{1,4}(?:[ \u00a0.]\d{3})+,\d{2}|\d{3,}(?:, |[:;])\d{2}"
         r"|\d+[.,]\d{1,2})"
         r"(?!\d|[.,]\d)"
     ),

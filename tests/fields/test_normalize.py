@@ -423,6 +423,8 @@ MONEY_CASES = [
     ("622974:00", "622974.00"),  # a colon for the decimal point
     ("578381;10-", "578381.10"),  # a speck over the decimal comma
     ("118 000,00", "118000.00"),
+    ("1015.858,80", "1015858.80"),  # a group's space read as a stop (and the space before it lost)
+    ("1 015.858,80", "1015858.80"),
     ("118\u00a0000,00", "118000.00"),
     ("118 000", "118000.00"),
     ("1,234.56", "1234.56"),
