@@ -166,7 +166,7 @@ def normalize_text(raw: str) -> str | None:
     s = _LATIN_INITIAL.sub(lambda m: m[0].translate(_LAT_TO_CYR), s)
     s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", _POLICE_OFFICE_HYPHEN.sub(r"\1 ", s))
     s = _OFFICE_GLUED.sub(r"\1 ", _MAIN_OFFICE_GLUED.sub("ГУ МВД", s))
-    s = _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s)
+    s = _POINT_MISREAD.sub("ТП №", _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s))
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
@@ -305,6 +305,8 @@ _MAIN_OFFICE_GLUED = re.compile(r"\bГУМВД(?=\b|Р(?:ОССИИ|оссии)\
 _OFFICE_GLUED = re.compile(r"\b([А-ЯЁ]*(?:ВД|ФМС))[.,]?(?=Р(?:ОССИИ|оссии)\b)")
 # A migration office's department, 'ОУФМС', read with its 'О' as 'Д' or a zero, and a speck
 # as a full stop after it ('ТП № 7 ДУФМС. РОССИИ'): no other office is so named.
+# ... and a territorial point, 'ТП №', with its 'П' read 'Е', 'Н' or 'И' under a stamp.
+_POINT_MISREAD = re.compile(r"^Т[ЕНИ] №")
 _MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
 # 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
 _CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
@@ -653,6 +655,9 @@ def normalize_place(raw: str) -> str | None:
     # Краснодар'): no place opens with either, nor with a one before its abbreviation; nor
     # with a quote or another sign: a speck ('„г. Москва', '< Г. БРЕДЫ').
     raw = _OPENING_SIGNS.sub("", _VILLAGE_AS_SIGN.sub("С", raw))
+    # ... nor with a birth date's day and month whose year was lost ('1 МАЯ. ПОС. ПОРОНАЙСК'),
+    # nor with a word's first letters read before the word ('ГО ГОР. МОСКВА').
+    raw = _LEADING_PREFIX.sub("", _LEADING_DAY_AND_MONTH.sub("", raw))
     raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
@@ -683,6 +688,9 @@ _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
 _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")
 _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕДЫ'
+_LEADING_DAY_AND_MONTH = re.compile(
+    r"^\d{1,2}\s+(?i:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)[.,]?\s+")
+_LEADING_PREFIX = re.compile(r"^(\w{2,}) (?=\1\w*\.)", re.IGNORECASE)  # an abbreviation's first letters
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^1[.,]? (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
