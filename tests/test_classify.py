@@ -165,3 +165,9 @@ def test_a_forced_type_keeps_the_confidence_the_page_bears_out():
     assert doubted.doc_type == "passport" and doubted.doubted_as == "snils"
     assert doubted.confidence == FORCED_DOUBT < 0.5
     assert forced("passport", classify_page("Lorem ipsum", DOCTYPES)).doubted_as == UNKNOWN
+
+
+def test_a_receipt_whose_head_prints_only_its_number_starts_a_new_receipt():
+    head = "KELLY RUIZ AND MORROW STORE\nTEL: 04-4657 3068\nRECEIPT\nINVOICE NO: 81784\nTEA 8.05\nTOTAL 150.45\nCASH 200.00"
+    assert classify_page(head, DOCTYPES).opens
+    assert not classify_page("MILK 3.20\nTOTAL 15.20\nTHANK YOU FOR YOUR RECEIPT", DOCTYPES).opens
