@@ -692,7 +692,7 @@ _LEADING_DAY_AND_MONTH = re.compile(
     r"^\d{1,2}\s+(?i:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)[.,]?\s+")
 _LEADING_PREFIX = re.compile(r"^(\w{2,}) (?=\1\w*\.)", re.IGNORECASE)  # an abbreviation's first letters
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
-_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^1[.,]? (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")
+_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:1[.,]?|[^\W\d_]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")  # or a letter ('М ГОР.')
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее][.,](?= ?[А-ЯЁ])")
 _T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР|)[.,](?= ?[А-ЯЁ])")

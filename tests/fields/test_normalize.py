@@ -98,6 +98,7 @@ PLACE_CASES = [
     ("1 Краснодар", "г. Краснодар"),  # ... a city's 'г.' read as a one
     ("1-Й ПОСЕЛОК", "1-Й ПОСЕЛОК"),
     ("1 ДЕР. ГУБКИН, РЕСП. БУРЯТИЯ", "ДЕР. ГУБКИН, РЕСП. БУРЯТИЯ"),  # ... a speck before an abbreviation
+    ("М ГОР. ВОЛГОГРАД", "ГОР. ВОЛГОГРАД"),  # ... or a letter
     ("Г. Уфа", "г. Уфа"),  # OCR's capital for a small round letter, in a place printed in both cases
     ("Красноярский край, ГОР. Ачинск", "Красноярский край, гор. Ачинск"),
     ("ГОр. Ростов-на-Дону", "гор. Ростов-на-Дону"),  # ... its small letters read as capitals in any mix
