@@ -305,9 +305,9 @@ _MAIN_OFFICE_GLUED = re.compile(r"\bГУМВД(?=\b|Р(?:ОССИИ|оссии)\
 _OFFICE_GLUED = re.compile(r"\b([А-ЯЁ]*(?:ВД|ФМС))[.,]?(?=Р(?:ОССИИ|оссии)\b)")
 # A migration office's department, 'ОУФМС', read with its 'О' as 'Д' or a zero, and a speck
 # as a full stop after it ('ТП № 7 ДУФМС. РОССИИ'): no other office is so named.
+_MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
 # ... and a territorial point, 'ТП №', with its 'П' read 'Е', 'Н' or 'И' under a stamp.
 _POINT_MISREAD = re.compile(r"^Т[ЕНИ] №")
-_MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
 # 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
 _CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
