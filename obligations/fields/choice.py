@@ -221,6 +221,27 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
     fixed = fix_digit_lookalikes(text)  # maps letters to digits one for one: offsets still hold
     for pattern in spec.exclude:  # blanked, offsets kept: an invoice's form quotes its decree's date
         fixed = re.sub(expand(pattern), lambda m: " " * len(m.group()), fixed)
+    found = _first_match_value(spec, candidate, text, fixed, spans)
+    if spec.validate in CHECK_DIGITS and (found is None or not found.valid):
+        # A number whose check digits tell a right reading from a wrong one: signs and letters
+        # that look like digits read as them ('$212166335' is 5212166335), where that makes the
+        # number valid; doubted all the same.
+        lookalikes = fixed.translate(_CHECKED_DIGIT_LOOKALIKES)
+        again = _first_match_value(spec, candidate, lookalikes, lookalikes, spans) if lookalikes != fixed else None
+        if again is not None and again.valid:
+            return replace(again, confidence=min(again.confidence, LOOKALIKE_CONF),
+                           warning=f"{spec.id}: read with signs or letters taken for the digits they look like")
+    return found
+
+
+CHECK_DIGITS = ("inn", "snils")  # validators whose check digits tell a right reading from a wrong one
+_CHECKED_DIGIT_LOOKALIKES = str.maketrans({"$": "5", "S": "5", "З": "3", "з": "3", "б": "6", "Б": "6", "B": "8", "В": "8"})
+LOOKALIKE_CONF = 0.5
+
+
+def _first_match_value(spec: FieldSpec, candidate: Candidate, text: str, fixed: str, spans) -> Found | None:
+    """The first valid value the field's pattern finds in `fixed` (the candidate's `text` with
+    lookalikes read as digits, offsets kept), else the first invalid one."""
     matches = list(_overlapping_matches(re.compile(expand(spec.pattern or "")), fixed))
     if spec.pick == "last":
         matches.reverse()

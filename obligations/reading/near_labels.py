@@ -6,10 +6,10 @@ from dataclasses import replace
 
 from ..backends.base import Backend, PageText
 from ..doctypes import DocType
+from ..fields.choice import CHECK_DIGITS
 from ..fields.locate import LINE_GAP, NEIGHBOUR_ROWS, label_boxes, locate_fields
 from .regions import grown, inside, located, on_page, swapped_in
 
-CHECKED_NUMBERS = ("inn", "snils")  # validators with check digits: a misreading is told from a reading
 DIGITS_LANG = "eng"  # digits read as well in either script: the English model reads fewer letters into them
 READ_NEAR_LABEL = {"inn": DIGITS_LANG, "snils": DIGITS_LANG, "date": None}  # validator: language (None: the document's)
 
@@ -35,7 +35,7 @@ def reread_near_labels(page: PageText, image, doctype: DocType, backend: Backend
         regions += [(x1, y0 - h / 2, page.width, y1 + h / 2) for (_, y0, x1, y1), h in labels]
         boxes = dict.fromkeys(on_page(region, page) for region in regions)  # labels on one row ('номер налогоплательщика (ИНН)') share some
         # Then each with its wide gaps closed up: digits a box apart read as spaced digits.
-        tries = [(box, False) for box in boxes] + [(box, True) for box in boxes if spec.validate in CHECKED_NUMBERS]
+        tries = [(box, False) for box in boxes] + [(box, True) for box in boxes if spec.validate in CHECK_DIGITS]
         for box, close_up in tries:
             words = backend.read_inked(image, box, page.dpi, lang, close_up=close_up)
             # Found from its label as any value is, among the page's other words: a region

@@ -1387,6 +1387,18 @@ def test_an_office_whose_line_ends_with_a_preposition_goes_on_on_a_line_spaced_w
     assert got["issued_by"] == "ОТДЕЛОМ УФМС РОССИИ"
 
 
+def test_a_checked_number_with_a_sign_read_for_a_digit_is_read_as_the_digit_where_it_validates():
+    """'$212166335' on a photographed bill: '$' for '5', the check digit says so; doubted."""
+    rows = [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 200, "Покупатель: ПАО «Стандарт Плюс»"),
+            (100, 260, "ИНН/КПП покупателя: $212166335/521201001")]
+    found = locate_fields(DOCTYPES["invoice"], [page_of(rows)])["buyer_inn"]
+    assert found.value == "5212166335" and found.valid
+    assert found.confidence <= 0.5 and "look like" in found.warning
+    # Where the digits it would make fail the check, it is not taken.
+    rows[2] = (100, 260, "ИНН/КПП покупателя: $212166336/521201001")
+    assert locate_fields(DOCTYPES["invoice"], [page_of(rows)])["buyer_inn"].value != "5212166336"
+
+
 def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own():
     page = page_of([(150, 230, "СЧЕТ-ФАКТУРА № ЮТ-0402 от «29» октября‘ 2023 г. (1)"),
                     (150, 380, "Продавец: 7"), (1100, 380, "Индивидуальный предприниматель Назаров Евстигней (2)"),

@@ -294,7 +294,7 @@ def test_a_valid_number_is_not_read_again_and_no_valid_reading_changes_nothing()
 
 def test_a_reading_under_the_sellers_inn_that_holds_the_buyers_is_not_taken_for_the_sellers():
     lines = [(100, 100, "СЧЕТ-ФАКТУРА № 15 от 01.02.2023"), (100, 200, "Продавец ООО Ромашка"),
-             (100, 260, "ИНН/КПП продавца 77O7O8З89З/770701001"), (100, 400, "Покупатель ООО Лютик"),
+             (100, 260, "ИНН/КПП продавца 77O7O8Ж89Ж/770701001"), (100, 400, "Покупатель ООО Лютик"),
              (100, 460, "ИНН/КПП покупателя 7704919851/770401008")]
     page = PageText(1, 2000, 2800, 300, "ocr", [w for i, line in enumerate(lines) for w in _line(*line, i)])
     backend = InkedBackend(readings=["ИНН/КПП покупателя 7704919851/770401008"] * 6)
