@@ -253,7 +253,8 @@ def _check_script(value: str, script: str | None) -> Check:
 # A gender printed in full or by its usual abbreviation ('МУЖ.', 'женский', 'Male'): no one is
 # named so, and no place or word of a form's print reads so ('Мурин' or 'Жемчужная' would, to a
 # gender's pattern).
-GENDER_WORD = re.compile(r"(?:муж|жен)(?:\.|ской|ский)?|male|female", re.IGNORECASE)
+# (Its ending's vowel misread too: 'мужскЫй'.)
+GENDER_WORD = re.compile(r"(?:муж|жен)(?:\.|ск[а-яё]й)?|male|female", re.IGNORECASE)
 
 
 _PHRASE_WORDS = {"о", "об", "в", "во", "на", "по", "с", "со", "к", "ко", "из", "от", "для", "при", "и"}

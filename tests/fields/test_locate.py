@@ -1127,6 +1127,10 @@ def test_a_gender_whose_label_was_lost_is_found_in_full_alone_and_only_when_one(
     # A name that starts like one ('МУРИНА', 'ЖЕМЧУГА') is none; two genders are no reading.
     assert values("passport", rows[:3])["gender"] is None
     assert values("passport", rows + [(100, 600, "МУЖ.")])["gender"] is None
+    # Its ending's vowel misread ('мужскЫй' on a card whose 'Пол' was lost); a town is none.
+    card = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (100, 200, "169-130-209 55"), (100, 300, "мужскЫй 21.01.2000")]
+    assert values("snils", card)["gender"] == "male"
+    assert values("snils", card[:2] + [(100, 300, "гор. ЖЕНЕВА")])["gender"] is None
 
 
 def test_a_sure_gender_word_beats_an_unsure_letter_read_by_the_label():
