@@ -498,7 +498,7 @@ def normalize_organization(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None:
         return None
-    s = _full_form_respelled(_ADDRESS_TAIL.sub("", _without_requisites(s)))
+    s = _full_form_respelled(_LLC_HEAD_LOST.sub(_llc_head, _ADDRESS_TAIL.sub("", _without_requisites(s))))
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
     s = _ADDRESS_AFTER_QUOTE.sub("", _LONE_LETTER.sub("", s))
     s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
@@ -604,6 +604,16 @@ def _full_form_respelled(s: str) -> str:
     if score < FULL_FORM_CUTOFF or score == 100.0:
         return s
     return " ".join([form.upper() if head.isupper() else form.capitalize(), *words[n:]])
+
+
+# The form 'Общество с ограниченной ответственностью' whose first word read as scraps ('аи: 9
+# “валы РЧ- с ограниченной, тветственностью'): nothing else is "with limited liability".
+_LLC_HEAD_LOST = re.compile(r"^(?!общество\b).*?\bс\s+(ограниченной)[\s,.]+о?тветственностью\b", re.IGNORECASE)
+
+
+def _llc_head(match: re.Match) -> str:
+    form = FULL_FORMS[0]
+    return form.upper() if match[1].isupper() else form.capitalize()
 
 
 # An initial read as the figure it looks like, after a surname or another initial: 'Фомина 3.Г.'

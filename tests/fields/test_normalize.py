@@ -605,6 +605,9 @@ ORGANIZATION_CASES = [
     ("ИП Петров Д. Д.", "ИП Петров Д. Д."),
     ("ИП Фомина 3.Г.", "ИП Фомина З.Г."),  # an initial read as the figure it looks like
     ("ИП Орлов 6.T.", "ИП Орлов Б.Т."),  # as a figure, and the next as a Latin lookalike
+    # The form's first word read as scraps: nothing else is 'with limited liability'.
+    ('аи: 9 “валы РЧ- с ограниченной, тветственностью "Волжский берег"',
+     'Общество с ограниченной ответственностью "Волжский берег"'),
     ("ПАО «Новые т технологии»", "ПАО «Новые технологии»"),  # a speck read as a letter that is no word
     ("ООО «Дом у реки»", "ООО «Дом у реки»"),  # ... one that is a word stays
     ('ЗАО "Гришин И-партнеры"', 'ЗАО "Гришин и партнеры"'),  # 'и' glued to the next word by a speck
