@@ -9,6 +9,7 @@ A field's in-section labels ('ИНН/КПП' under 'Продавец') count in 
 from __future__ import annotations
 
 import re
+import statistics
 
 from dataclasses import dataclass
 from typing import Iterable
@@ -166,12 +167,51 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     for _, r, step in sorted(neighbours, key=lambda n: (under_value and n[2] == 1, over_value and n[2] == -1, n)):
         if parenthesised and step == 1:
             continue  # the row under such a caption is the next line's ('в соответствии с')
-        words = _window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner)
+        words = _own_column(_window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner), model, hit)
         if words:
             block = (min(label_box[0], words[0].bbox[0]), max(label_box[2], words[-1].bbox[2]))
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step,
                                  unfinished=step == 1 and _unfinished(words))
             yield words + more if step == 1 else more + words
+
+
+def _own_column(words: list[Word], model: PageModel, hit: LabelHit) -> list[Word]:
+    """Of a phrase under (or over) a label that shares its row with other labels ('Продавец'
+    and 'Покупатель' side by side), the part in the label's own column: a phrase reaching into
+    a neighbour's column is cut at its widest gap between the two labels ('... «Тарасов и' | 'ЗАО
+    «Доронин и партнеры»', the columns' gap narrower than a column's gap elsewhere)."""
+    if len(words) < 2:
+        return words
+    rows = model.rows
+    x0 = hit.x0(rows)
+    starts = sorted(h.x0(rows) for h in model.hits_in_row(hit.row) if h.owner and h is not hit)
+    before = [x for x in starts if x < x0]
+    after = [x for x in starts if x > x0]
+    if after and words[-1].bbox[0] >= after[0]:
+        cut = _widest_gap(words, x0, after[0] + rows[hit.row].height)
+        words = words[:cut] if cut else words
+    if before and words[0].bbox[2] <= x0:
+        cut = _widest_gap(words, before[-1], x0 + rows[hit.row].height)
+        # (Only where what is left reaches the label's column: a phrase that merely touches
+        # the window, all of it left of the label, is left as it was.)
+        words = words[cut:] if cut and words[-1].bbox[2] > x0 else words
+    return words
+
+
+def _widest_gap(words: list[Word], left: float, right: float) -> int | None:
+    """The index of the word after the widest gap between words that lies within [left, right],
+    where it is a columns' gap: COLUMN_SPLIT times the phrase's usual space or more, and a
+    row's height (not a space between words of one value under captions set close together)."""
+    spaces = [words[i].bbox[0] - words[i - 1].bbox[2] for i in range(1, len(words))]
+    gaps = [(spaces[i - 1], i) for i in range(1, len(words)) if left <= words[i - 1].bbox[2] and words[i].bbox[0] <= right]
+    if not gaps:
+        return None
+    gap, index = max(gaps)
+    height = min(w.bbox[3] - w.bbox[1] for w in words)
+    return index if gap >= COLUMN_SPLIT * max(statistics.median(spaces), 1) and gap >= height else None
+
+
+COLUMN_SPLIT = 3.0
 
 
 # 'Г.', 'ГОР.', 'ПОС.', 'ул.'; a settlement's letter whose stop was lost ('Г', 'С', 'Д', 'П', 'Х')

@@ -1403,6 +1403,19 @@ def test_a_checked_number_with_a_sign_read_for_a_digit_is_read_as_the_digit_wher
     assert locate_fields(DOCTYPES["invoice"], [page_of(rows)])["buyer_inn"].value != "5212166336"
 
 
+def test_values_under_two_parties_side_by_side_are_cut_at_the_gap_between_their_columns():
+    """A digital invoice: 'Продавец' and 'Покупатель' on one row, their names under them on
+    another, the columns' gap under COLUMN_GAP but far wider than the spaces between words; the
+    seller's name wraps onto the next row. Captions set close together over one value each
+    ('Дата выдачи Код подразделения') cut nothing: the spaces under them are all alike."""
+    rows = [(100, 40, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 200, "Продавец"), (1300, 200, "Покупатель"),
+            (100, 260, "Общество с ограниченной ответственностью «Тарасов и"), (1300, 260, "ЗАО «Доронин и партнеры»"),
+            (100, 320, "партнеры»"), (1300, 320, "Адрес: 301199, г. Нижний Новгород")]
+    got = values("invoice", rows)
+    assert got["seller_name"] == "Общество с ограниченной ответственностью «Тарасов и партнеры»"
+    assert got["buyer_name"] == "ЗАО «Доронин и партнеры»"
+
+
 def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own():
     page = page_of([(150, 230, "СЧЕТ-ФАКТУРА № ЮТ-0402 от «29» октября‘ 2023 г. (1)"),
                     (150, 380, "Продавец: 7"), (1100, 380, "Индивидуальный предприниматель Назаров Евстигней (2)"),
