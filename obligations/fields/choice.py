@@ -20,6 +20,7 @@ from .normalize import PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize, same
 from .spelling import respelled
 from .validate import script_of, validate
 
+_KOPECKS = r"\s*(?:руб(?:лей|ля|ль)?|р)\.?\s*\d{1,2}\s*коп(?:\.|еек|ейки|ейка)?"
 MACROS = {
     "date": (
         # A two-digit year is no more of a longer date: '#19- 10/03/2018' holds no '19-10/03'.
@@ -44,8 +45,10 @@ MACROS = {
         # An amount's kopecks after a dash ('792-20') start no amount ('20 664 753-20'); a speck
         # read as a stop before an amount is no part of it ('.550 470,60').
         r"(?<![\d,])(?<!\d\.)(?<!\d-)(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d{1,4}(?:[ \u00a0.]\d{3})+,\d{2}|\d{3,}(?:, |[:;])\d{2}"
-        r"|\d+[.,]\d{1,2})"
+        r"|\d+[.,]\d{1,2}|\d+(?=" + _KOPECKS + "))"
         r"(?!\d|[.,]\d)"
+        # Roubles and kopecks in words: '126 099 руб. 50 коп.'
+        r"(?:" + _KOPECKS + ")?"
     ),
 }
 EDGE_JUNK = " \t‚‘’`'°=_~*•·,;:|/\\-–—"  # specks OCR reads at a value's ends

@@ -791,6 +791,7 @@ def test_a_combined_label_in_the_sellers_section():
     ("Всего к оплате 28 953-00 X 5 212-00 34 165-00 руб.", "34165.00"),
     ("Всего к оплате 1.234.567,80 X 205.761,30 1.440.329,10", "1440329.10"),
     ("Всего к оплате 846 549,00 X 169 309,80 1015.858,80", "1015858.80"),  # the last's space read as a stop
+    ("Всего к оплате: 126 099 руб. 50 коп.", "126099.50"),  # roubles and kopecks in words
     ("Всего к оплате 28 953,00 5 212,00 34 165,00", "34165.00"),
 ])
 def test_an_invoice_total_is_the_amount_with_tax_on_its_row(row, total):
