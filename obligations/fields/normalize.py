@@ -810,8 +810,9 @@ def normalize_doc_number(raw: str) -> str | None:
 
 def normalize_doc_number_ru(raw: str) -> str | None:
     """A Russian document's number: letters that all look alike in both scripts ('А-00054',
-    'ВР-12') are Cyrillic, whichever script OCR gave them; 'INV-12' stays as read."""
-    s = normalize_doc_number(raw)
+    'ВР-12') are Cyrillic, whichever script OCR gave them; 'INV-12' stays as read. A bracket
+    that opens it and nothing closes is its round 'С' ('(Ф-76' is 'СФ-76')."""
+    s = normalize_doc_number(_OPEN_BRACKET_FOR_S.sub("С", raw))
     if s is None:
         return None
     letters = [c for c in s if c.isalpha()]
@@ -820,6 +821,7 @@ def normalize_doc_number_ru(raw: str) -> str | None:
     return s
 
 
+_OPEN_BRACKET_FOR_S = re.compile(r"^\((?=[А-ЯЁA-Z][^()]*$)")
 _LOOKALIKE_CAPITALS = {chr(c) for pair in _LAT_TO_CYR.items() for c in pair if chr(c).isupper()}
 
 

@@ -1417,6 +1417,16 @@ def test_values_under_two_parties_side_by_side_are_cut_at_the_gap_between_their_
     assert got["buyer_name"] == "ЗАО «Доронин и партнеры»"
 
 
+def test_a_bills_number_whose_round_letter_read_as_a_bracket_is_no_qualifier():
+    """'Счет на оплату № (Ф-76 от 19.04.2023': '(' is the number's 'С', not a qualifier's bracket
+    (the day of the date was taken for the number); a qualifier's small words still are one."""
+    got = values("invoice", [(100, 100, "Счет на оплату № (Ф-76 от 19.04.2023")])
+    assert (got["number"], got["date"]) == ("СФ-76", "2023-04-19")
+    got = values("passport", [(100, 100, "Фамилия ИВАНОВ"), (100, 160, "Имя ПЁТР"),
+                              (100, 220, "Отчество (при наличии) ИВАНОВИЧ")])
+    assert got["middle_name"] == "Иванович"
+
+
 def test_an_unsure_speck_between_a_label_and_its_value_is_no_column_of_its_own():
     page = page_of([(150, 230, "СЧЕТ-ФАКТУРА № ЮТ-0402 от «29» октября‘ 2023 г. (1)"),
                     (150, 380, "Продавец: 7"), (1100, 380, "Индивидуальный предприниматель Назаров Евстигней (2)"),

@@ -569,6 +569,8 @@ DOC_NUMBER_RU_CASES = [
     ("A-00054", "А-00054"),  # Latin A: the same glyph as the Cyrillic one
     ("№ BP-12/2020", "ВР-12/2020"),
     ("А-00054", "А-00054"),
+    ("(Ф-76", "СФ-76"),  # its round С read as a bracket nothing closes
+    ("(12)", "(12)"),
     ("INV-12", "INV-12"),  # I, N, V have no Cyrillic twin: Latin as read
     ("УТ-3296", "УТ-3296"),
     ("A- 1485/2023", "А-1485/2023"),  # the hyphen ended OCR's word
