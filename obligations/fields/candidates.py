@@ -312,8 +312,8 @@ def _past_qualifier(words: list[Word]) -> list[Word]:
     value seemed to end at the colon, a column's gap before the name)."""
     while words and not words[0].text.strip(LABEL_MARKS):
         words = words[1:]
-    # (A qualifier's words are small ones: '(Ф-76' after 'Счет №' is the number, its 'С' read '('.)
-    if words and words[0].text.startswith("(") and not re.match(r"\([^\W\d_]*[A-ZА-ЯЁ\d]", words[0].text):
+    # (A qualifier holds words, not figures: '(Ф-76' after 'Счет №' is the number, its 'С' read '('.)
+    if words and words[0].text.startswith("(") and not re.fullmatch(r"\([^\W\d_]{0,3}[-/]?\d[^)]*", words[0].text):
         for i, word in enumerate(words[:QUALIFIER_WORDS]):
             if ")" in word.text:
                 return words[i + 1:]

@@ -1423,7 +1423,7 @@ def test_a_bills_number_whose_round_letter_read_as_a_bracket_is_no_qualifier():
     got = values("invoice", [(100, 100, "Счет на оплату № (Ф-76 от 19.04.2023")])
     assert (got["number"], got["date"]) == ("СФ-76", "2023-04-19")
     got = values("passport", [(100, 100, "Фамилия ИВАНОВ"), (100, 160, "Имя ПЁТР"),
-                              (100, 220, "Отчество (при наличии) ИВАНОВИЧ")])
+                              (100, 220, "Отчество (ПРИ НАЛИЧИИ) ИВАНОВИЧ")])
     assert got["middle_name"] == "Иванович"
 
 
