@@ -1419,7 +1419,7 @@ def test_values_under_two_parties_side_by_side_are_cut_at_the_gap_between_their_
 
 def test_a_bills_number_whose_round_letter_read_as_a_bracket_is_no_qualifier():
     """'Счет на оплату № (Ф-76 от 19.04.2023': '(' is the number's 'С', not a qualifier's bracket
-    (the day of the date was taken for the number); a qualifier's small words still are one."""
+    (the day of the date was taken for the number); a qualifier's words, in capitals too, still are one."""
     got = values("invoice", [(100, 100, "Счет на оплату № (Ф-76 от 19.04.2023")])
     assert (got["number"], got["date"]) == ("СФ-76", "2023-04-19")
     got = values("passport", [(100, 100, "Фамилия ИВАНОВ"), (100, 160, "Имя ПЁТР"),
