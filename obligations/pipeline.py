@@ -644,6 +644,12 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(timeout=MANAGER_JOIN_S)
+        if manager.is_alive():
+            # Still closing (a CI machine running two batches): the exit's wake-up is taken off
+            # it, so that the two cannot meet; the interpreter still waits for it to end.
+            from concurrent.futures import process as futures_process
+
+            getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
 
 
 MANAGER_JOIN_S = 2.0

@@ -381,3 +381,36 @@ def test_every_command_refuses_wrong_arguments_in_one_line(tmp_path, args, code,
     (tmp_path / "a_file").write_text("x")
     proc = obligations(*args, cwd=tmp_path)
     assert_clean_failure(proc, code, needle)
+
+
+def test_a_pool_manager_still_closing_after_an_interrupt_is_not_woken_at_exit(monkeypatch):
+    """On a loaded machine the pool's manager thread may outlast the wait for it: the
+    interpreter's exit hook would then wake it through the pipe it is closing ('Bad file
+    descriptor', a traceback after the one-line message). Such a manager is taken off the
+    hook's list; one that ended is left alone."""
+    import threading
+    from concurrent.futures import process as futures_process
+
+    from obligations import pipeline
+
+    release = threading.Event()
+    manager = threading.Thread(target=release.wait, daemon=True)
+    manager.start()
+
+    class Pool:
+        _processes: dict = {}
+        _executor_manager_thread = manager
+
+        def shutdown(self, wait, cancel_futures):
+            pass
+
+    wakeups = futures_process._threads_wakeups
+    wakeups[manager] = object()
+    monkeypatch.setattr(pipeline, "MANAGER_JOIN_S", 0.01)
+    try:
+        pipeline._stop_workers(Pool())
+        assert manager not in wakeups
+    finally:
+        release.set()
+        manager.join()
+        wakeups.pop(manager, None)
