@@ -698,8 +698,6 @@ _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
 _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")
 _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕДЫ'
-_LEADING_DAY_AND_MONTH = re.compile(
-    r"^\d{1,2}\s+(?i:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)[.,]?\s+")
 _LEADING_PREFIX = re.compile(r"^(\w{2,}) (?=\1\w*\.)", re.IGNORECASE)  # an abbreviation's first letters
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:1[.,]?|[^\W\d_]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")  # or a letter ('М ГОР.')
@@ -948,6 +946,9 @@ _MONTHS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
     11: (("ноябрь", "ноября", "november"), ("ноябр",)),
     12: (("декабрь", "декабря", "december"), ("декабр",)),
 }
+
+# A day and a month's genitive ('1 МАЯ.') opening a place: a birth date whose year was lost.
+_LEADING_DAY_AND_MONTH = re.compile(rf"^\d{{1,2}}\s+(?i:{'|'.join(full[1] for full, _ in _MONTHS.values())})[.,]?\s+")
 
 
 def _month_number(word: str) -> int | None:

@@ -77,17 +77,15 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
         started = time.perf_counter()
         upright = image.rotate(-turned, expand=True) if turned else image
         guess = doctypes.get(doc_type) or _likeliest(classify(page, doctypes), doctypes)
-        if guess is None and not rotation and (again := read_again(page, raster.image, backend)) is not None:
-            # Small print that read as nothing any type claims (a blurred 80-dpi passport page:
-            # 'Hlaenepr выде:') read larger and sharper: if a type claims that, it is the page.
-            guess = _likeliest(classify(again[0], doctypes), doctypes)
-            if guess is not None:
-                page, upright = again
-                page.reference_words = reference
-        if guess is None and not rotation and (again := read_thresholded_locally(page, image, backend)) is not None:
-            # ... or faint print on a tinted page that one threshold for the page lost.
-            guess = _likeliest(classify(again[0], doctypes), doctypes)
-            if guess is not None:
+        # A page no type claims, read once more each way in turn until a type claims it: small
+        # print (a blurred 80-dpi passport page: 'Hlaenepr выде:') read larger and sharper, then
+        # faint print on a tinted page that one threshold for the page lost, read with local ones.
+        rereads = (lambda: read_again(page, raster.image, backend),
+                   lambda: read_thresholded_locally(page, image, backend))
+        for reread in rereads:
+            if guess is not None or rotation:
+                break
+            if (again := reread()) is not None and (guess := _likeliest(classify(again[0], doctypes), doctypes)):
                 page, upright = again
                 page.reference_words = reference
         if guess is not None:

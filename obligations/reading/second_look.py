@@ -31,10 +31,7 @@ def read_again(page: PageText, raster, backend: Backend):
     if conditioning is None:
         return None
     image = condition.apply(raster, conditioning)
-    words, turned = backend.read(image, conditioning.dpi)
-    upright = image.rotate(-turned, expand=True) if turned else image
-    return PageText(page.page, upright.width, upright.height, conditioning.dpi, page.text_source, words, turned,
-                    page.seconds, conditioning=conditioning), upright
+    return _reading(page, image, backend.read(image, conditioning.dpi), conditioning.dpi, conditioning)
 
 
 def read_thresholded_locally(page: PageText, image, backend: Backend):
@@ -43,10 +40,16 @@ def read_thresholded_locally(page: PageText, image, backend: Backend):
     no such reading."""
     if not backend.capabilities.thresholds_locally:
         return None
-    words, turned = backend.read_thresholded_locally(image, page.dpi)
+    return _reading(page, image, backend.read_thresholded_locally(image, page.dpi), page.dpi, page.conditioning)
+
+
+def _reading(page: PageText, image, read: tuple, dpi, conditioning):
+    """Another reading of `page` (`read`: its words and the turn the engine gave them, from
+    `image` at `dpi`) and that image turned upright."""
+    words, turned = read
     upright = image.rotate(-turned, expand=True) if turned else image
-    return PageText(page.page, upright.width, upright.height, page.dpi, page.text_source, words, turned,
-                    page.seconds, conditioning=page.conditioning), upright
+    return PageText(page.page, upright.width, upright.height, dpi, page.text_source, words, turned,
+                    page.seconds, conditioning=conditioning), upright
 
 
 def take_second_look(page: PageText, raster, doctype: DocType, backend: Backend) -> None:
