@@ -668,6 +668,8 @@ def normalize_place(raw: str) -> str | None:
     # ... nor with a birth date's day and month whose year was lost ('1 МАЯ. ПОС. ПОРОНАЙСК'),
     # nor with a word's first letters read before the word ('ГО ГОР. МОСКВА').
     raw = _LEADING_PREFIX.sub("", _LEADING_DAY_AND_MONTH.sub("", raw))
+    # ... nor with a patronymic: the row above, its label lost ('Сергеевна д. Ивановка').
+    raw = _PATRONYMIC_BEFORE_PLACE.sub("", raw)
     raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
@@ -766,6 +768,10 @@ def normalize_name(raw: str) -> str | None:
 _NAME_SHORT_I_LOST = re.compile(r"(?<=[аеёоуыэюяАЕЁОУЫЭЮЯ])[иИ](?=-|$)")
 
 PATRONYMIC_ENDINGS = ("ович", "евич", "овна", "евна", "ична")
+# (A patronymic read in two pieces too: 'Вас ильевич гор. Омск'.)
+_PATRONYMIC_BEFORE_PLACE = re.compile(
+    rf"^(?:[^\W\d_]+ )?[^\W\d_]*(?:{'|'.join(PATRONYMIC_ENDINGS)}|ьич)[.,]? (?=(?:{_SETTLEMENT_ABBREVIATION}|[СсДд])[.,] ?[А-ЯЁ])",
+    re.IGNORECASE)
 _ENDINGS_ALONE = {*PATRONYMIC_ENDINGS, "инична"}
 
 

@@ -158,3 +158,19 @@ def test_clean_low_resolution_and_speckled_pages_are_not_denoised(page):
     specked, _ = _specked(page, 5000)
     for image in (page, small, specked, _grainy(page, 1.5)):
         assert not plan(measure(image), image.size, 300).denoise
+
+
+def test_a_dithered_page_s_strokes_are_made_dark_again_after_it_is_blurred(page):
+    """Blurred back to grey and scaled up, a faxed page's small print is mostly the grey of its
+    strokes' edges, and a threshold over a histogram that is mostly paper (Otsu's, Tesseract's
+    own) fell among them (a dithered 540-px SNILS card read only its right column). Its greys
+    are spread apart again: the strokes' cores are black, as printed."""
+    small = page.resize((page.width // 3, page.height // 3), Image.Resampling.BOX)
+    pixels = np.asarray(small).astype(float)
+    tinted = np.where(pixels < 128, pixels, 225.0)  # a light grey background, sent as dots
+    faxed = Image.fromarray(tinted.astype(np.uint8)).convert("1").convert("L")
+    conditioning = plan(measure(faxed), faxed.size, 100)
+    assert conditioning.descreen and conditioning.scale > 2
+    conditioned = np.asarray(apply(faxed, conditioning))
+    inked = np.count_nonzero(conditioned < 250)
+    assert np.count_nonzero(conditioned < 64) >= 0.3 * inked
