@@ -173,7 +173,14 @@ def normalize_text(raw: str) -> str | None:
     s = _REGION_HYPHENED.sub(" ", s)
     s = _REGION_UNDOTTED.sub(r"\1.", _REGION_MISREAD.sub(lambda m: m[1] + ("Л" if m[1][-1] == "Б" else "л"), s))
     s = _ABBREVIATION_GLUED.sub(r"\1. ", s)
+    # A district in the locative ('ЛЕНИНСКОМ Р-НЕ', 'Калининском районе') follows 'в': the
+    # one-letter word, lost on a poor page, is read back.
+    s = _LOCATIVE_WITHOUT_IN.sub(lambda m: ("В " if m[1].isupper() else "в ") + m[1], s)
     return _in_capitals(s) or None
+
+
+_LOCATIVE_WITHOUT_IN = re.compile(r"(?<![\w-])(?<![Вв] )(?<![Вв][Оо] )(?<![Ии] )"
+                                 r"((?:[А-ЯЁа-яё]+-)?[А-ЯЁа-яё]{2,}(?:ОМ|ЕМ|ом|ем) (?:РАЙОНЕ|Р-НЕ|районе|р-не)\b)")
 
 
 # Specks a scan's dust reads as marks: a quote or a degree sign standing alone, or opening a
@@ -354,6 +361,7 @@ def normalize_business_name(raw: str) -> str | None:
     s = _GLUED_FORM.sub(" ", s)
     s = _DOLLAR_FOR_S.sub("S", _HYPHEN_MISREAD.sub("-", s))
     s = _MALAYSIA_MISREAD.sub("(M)", _COMMA_BETWEEN_WORDS.sub("", _N_READ_M.sub("N", s)))
+    s = _LTD_MISREAD.sub("LTD", s)
     return _S_SLASH_B_END.sub("S/B", _S_SLASH_B.sub("S/B", s))
 
 
@@ -470,6 +478,8 @@ _HYPHEN_MISREAD = re.compile(r"(?<=[A-Z])(?:~|[—–-]+ ?[—–-]+|[—–])(?
 _DOLLAR_FOR_S = re.compile(r"(?<=[A-Z])\$|\$(?=[A-Z])")
 # 'FOOD N BEVERAGE', 'FUN N CHEER': the 'N' that stands for 'and', read 'M'; no name has an
 # 'M' alone between its words.
+# 'LTD' with its round D read as an O ('LONG LTO (M) SDN BHD'): a legal form, no word of a name.
+_LTD_MISREAD = re.compile(r"(?<=[A-Z] )LT[O0](?=\.?(?: |$))")
 _N_READ_M = re.compile(r"(?<=[A-Z]{2} )M(?= [A-Z]{2})")
 # A comma read between two words of a name ('UNIHAKKA, INTERNATIONAL'): names print none; nor
 # a stop after 'AND' ('BATES LEWIS AND. MOSS').
@@ -500,7 +510,7 @@ def normalize_organization(raw: str) -> str | None:
         return None
     s = _full_form_respelled(_LLC_HEAD_LOST.sub(_llc_head, _ADDRESS_TAIL.sub("", _without_requisites(s))))
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
-    s = _ADDRESS_AFTER_QUOTE.sub("", _LONE_LETTER.sub("", s))
+    s = _ADDRESS_AFTER_QUOTE.sub("", _LONE_LETTER.sub("", _CAPITAL_APART.sub(r"\1", s)))
     s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
     head, space, rest = s.partition(" ")
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
@@ -544,6 +554,8 @@ def _without_requisites(s: str) -> str:
 def _legal_form(word: str) -> str | None:
     # As labels are compared, and a 3 for З; a speck glued before it too ('`000').
     form = fold(word.rstrip(_AFTER_FORM).lstrip(_AFTER_FORM)).replace("3", "з")
+    if re.fullmatch(r"о*4о*", form) and len(form) == 3:  # '004': a round letter read as a 4
+        form = "ооо"
     return form if form in LEGAL_FORMS else None
 
 
@@ -574,6 +586,9 @@ _LONE_AND = re.compile(r"(?<=[А-Яа-яЁё] )[йн](?= [А-Яа-яЁё])")
 _AND_GLUED = re.compile(r"(?<=[А-Яа-яЁё] )[иИ][.\-](?=[а-яё]{3})")
 # A letter that is no word alone between two words of a name is a speck ('«Новые т технологии»');
 # Russian's one-letter words are а, б, в, ж, и, к, о, с, у, я.
+# ... and a capital that is no such word, alone before a word in small letters, is that word's
+# first letter read apart ('ООО «Г ерасимов и партнеры»').
+_CAPITAL_APART = re.compile(r"(?<![^\s«\"“])([ГДЗЛМНПРТФХЦЧШЩ]) (?=[а-яё]{3})")
 _LONE_LETTER = re.compile(r"(?<=[А-Яа-яЁё]) [гдзлмпртфхцчшщъыьэю](?= [А-Яа-яЁё])")
 # An address after a quoted name, its caption lost ('ООО «Интерком» Санкт-Петербург, бул.'): a
 # comma or a street's or town's abbreviation after the closing quote.
@@ -638,11 +653,13 @@ def _form_unquoted(s: str) -> str:
             s = form + space + "«" + rest[1:]
         elif space and rest[:1].isalpha() and _legal_form(form):
             s = form + space + "«" + rest
+        elif full := next((f for f in FULL_FORMS if s.lower().startswith(f + " ")), None):
+            s = s[:len(full) + 1] + "«" + s[len(full) + 1:]  # 'Общество с ... ответственностью Агроторг»'
     if s[:1] in _OPENING_QUOTES and s[0] != "«" and s.count(s[0]) == 1 and "”" not in s:
         head = s[1:].split(" ", 1)[0]
         if _legal_form(head) or _legal_form(re.split(r"[«\"“]", head, 1)[0]):
             s = s[1:]
-    glued = re.match(r"([^\W\d_]{2,4})[.,:;](?=[«\"“])", s)
+    glued = re.match(r"([^\W\d_]{2,4})[.,:;`'’](?=[«\"“])", s)
     if glued and _legal_form(glued.group(1)):
         s = glued.group(1) + " " + s[glued.end():]
     return s
@@ -670,6 +687,8 @@ def normalize_place(raw: str) -> str | None:
     raw = _LEADING_PREFIX.sub("", _LEADING_DAY_AND_MONTH.sub("", raw))
     # ... nor with a patronymic: the row above, its label lost ('Сергеевна д. Ивановка').
     raw = _PATRONYMIC_BEFORE_PLACE.sub("", raw)
+    # ... nor ends with a gender: the column beside it on the same row ('ГОР. МОСКВА МУЖ.').
+    raw = _GENDER_AFTER_PLACE.sub("", raw)
     raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
@@ -690,11 +709,18 @@ def normalize_place(raw: str) -> str | None:
         s = s[:-1]
     if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
         return s
-    return _SETTLEMENT.sub(lambda m: m.group().lower(), s)
+    s = _SETTLEMENT.sub(lambda m: m.group().lower(), s)
+    # ... and the name after it opens with a capital, small round letters reading as their
+    # capitals' size only ('г. челябинск').
+    return _SMALL_NAME_AFTER_SETTLEMENT.sub(lambda m: m[1] + m[2].upper(), s)
+
+
+_SMALL_NAME_AFTER_SETTLEMENT = re.compile(r"((?<![\w.-])(?:г|гор|пос|д|дер|с)\. ?)([а-яё])(?=[а-яё]{2})")
 
 
 # A place of birth is a settlement and its region: a figure alone after them is a speck's
 # reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6').
+_GENDER_AFTER_PLACE = re.compile(r"(?<=\w\w)[.,]?\s+(?:МУЖ|ЖЕН|[Мм]уж|[Жж]ен)(?:\.|СКОЙ|СКИЙ|ской|ский)?$")
 _LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")

@@ -166,9 +166,18 @@ PLACE_CASES = [
     ("Сергеевна д. Ивановка Калужской обл.", "д. Ивановка Калужской обл."),
     ("Вас ильевич гор. Омск Омской обл.", "гор. Омск Омской обл."),
     ("ДЕР. ИВАНОВИЧИ", "ДЕР. ИВАНОВИЧИ"),
+    ("г. челябинск", "г. Челябинск"),  # a small round letter read at its capital's size only
+    ("ГОР. МОСКВА МУЖ.", "ГОР. МОСКВА"),  # the gender beside it on its row
+    ("С. ЖЕНСКОЕ", "С. ЖЕНСКОЕ"),
 ]
 
 TEXT_CASES = [
+    # 'в' before a district in the locative, lost on a poor page
+    ("ОТДЕЛЕНИЕМ УФМС РОССИИ ПО РЕСП. ТАТАРСТАН ЛЕНИНСКОМ Р-НЕ", "ОТДЕЛЕНИЕМ УФМС РОССИИ ПО РЕСП. ТАТАРСТАН В ЛЕНИНСКОМ Р-НЕ"),
+    ("Отделом УФМС России по Московской обл. Калининском районе", "Отделом УФМС России по Московской обл. в Калининском районе"),
+    ("ОУФМС ВО ВСЕВОЛОЖСКОМ РАЙОНЕ", "ОУФМС ВО ВСЕВОЛОЖСКОМ РАЙОНЕ"),
+    ("ОВД ЦЕНТРАЛЬНО-ГОРОДСКОМ РАЙОНЕ", "ОВД В ЦЕНТРАЛЬНО-ГОРОДСКОМ РАЙОНЕ"),
+    ("ОВД ПО ЛЕНИНСКОМУ РАЙОНУ", "ОВД ПО ЛЕНИНСКОМУ РАЙОНУ"),
     ("ОМВД РОССИИ ПО ОКТЯБРЬСКОМУ РАЙОНУ Г: НОВОСИБИРСКА.", "ОМВД РОССИИ ПО ОКТЯБРЬСКОМУ РАЙОНУ Г. НОВОСИБИРСКА"),
     ("УМВД РОССИИ ПО МОСКОВСКОЙ ОБЛ.", "УМВД РОССИИ ПО МОСКОВСКОЙ ОБЛ."),
     # A full stop after a case's ending is a speck: an abbreviation is cut before its ending.
@@ -604,6 +613,11 @@ DOC_NUMBER_CASES = [
 ]
 
 ORGANIZATION_CASES = [
+    ("Общество с ограниченной ответственностью Агроторг»", "Общество с ограниченной ответственностью «Агроторг»"),
+    ('004 "Фортуна"', 'ООО "Фортуна"'),  # a round letter read as a 4
+    ('ООО`"Бумажный мир"', 'ООО "Бумажный мир"'),  # a speck for the space
+    ("ООО «Г ерасимов и партнеры»", "ООО «Герасимов и партнеры»"),  # a first letter read apart
+    ("ООО «Дом И ремонт»", "ООО «Дом и ремонт»"),
     # An address's part after the name, its paragraph's line between them lost; an initial stays.
     ("Индивидуальный предприниматель Митрофанова Маргарита Николаевна пом",
      "Индивидуальный предприниматель Митрофанова Маргарита Николаевна"),
@@ -885,6 +899,8 @@ def test_same_glyphs_in_other_script():
     ("ABC (KL BRANCH) SDN BHD", "ABC (KL BRANCH) SDN BHD"),
     ("THE STORE (MALAYSIA? SDN BHD", "THE STORE (MALAYSIA) SDN BHD"),  # the bracket read as '?'
     ("WHO? TRADING", "WHO? TRADING"),  # ... only where a bracket was opened
+    ("LONG LTO (M) SDN BHD", "LONG LTD (M) SDN BHD"),  # 'LTD', its D read round
+    ("LTO TRADING", "LTO TRADING"),  # ... after a name only
 ])
 def test_business_name_in_capitals_with_its_legal_form_read_right(raw, expected):
     assert normalize("business_name", raw) == expected
