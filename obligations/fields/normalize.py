@@ -687,8 +687,6 @@ def normalize_place(raw: str) -> str | None:
     raw = _LEADING_PREFIX.sub("", _LEADING_DAY_AND_MONTH.sub("", raw))
     # ... nor with a patronymic: the row above, its label lost ('Сергеевна д. Ивановка').
     raw = _PATRONYMIC_BEFORE_PLACE.sub("", raw)
-    # ... nor ends with a gender: the column beside it on the same row ('ГОР. МОСКВА МУЖ.').
-    raw = _GENDER_AFTER_PLACE.sub("", raw)
     raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
@@ -720,7 +718,6 @@ _SMALL_NAME_AFTER_SETTLEMENT = re.compile(r"((?<![\w.-])(?:г|гор|пос|д|�
 
 # A place of birth is a settlement and its region: a figure alone after them is a speck's
 # reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6').
-_GENDER_AFTER_PLACE = re.compile(r"(?<=\w\w)[.,]?\s+(?:МУЖ|ЖЕН|[Мм]уж|[Жж]ен)(?:\.|СКОЙ|СКИЙ|ской|ский)?$")
 _LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
