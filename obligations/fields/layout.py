@@ -257,7 +257,11 @@ def split_glued_labels(words: list[Word], labels: set[str] = frozenset()) -> lis
 def build_rows(words: list[Word]) -> list[Row]:
     """OCR lines, straightened by the page's skew, then lines side by side merged into rows."""
     lines = group_lines(words)
-    slope = _skew_slope(lines)
+    stacked = [_holds_stacked(line) for line in lines]
+    # (Measured on the lines that are lines of print: a line holding a column's two words
+    # slopes as steeply as its words stand apart.)
+    slope = _skew_slope([line for line, apart in zip(lines, stacked) if not apart])
+    lines = [part for line, apart in zip(lines, stacked) for part in (_stacked_apart(line, slope) if apart else [line])]
     rows: list[Row] = []
     for line in lines:
         centre = sum((w.bbox[1] + w.bbox[3]) / 2 - slope * (w.bbox[0] + w.bbox[2]) / 2 for w in line)
@@ -299,6 +303,43 @@ def build_rows(words: list[Word]) -> list[Row]:
         if flat and len(flat) < len(row.words):
             row.words = [w for w in row.words if w not in flat]
     return merged
+
+
+def _holds_stacked(line: list[Word]) -> bool:
+    """Whether an OCR line holds two words one above the other, both read sure (a word read
+    unsure over print is a rule under it, which `build_rows` drops); a line running vertically
+    (read from an edge turned upright) is as read."""
+    if len(line) < 2 or runs_vertically(line):
+        return False
+    ordered = sorted(line, key=lambda w: w.bbox[0])
+    return any(_stacked(a, b) and min(a.conf, b.conf) >= SURE_CONF for a, b in zip(ordered, ordered[1:]))
+
+
+def _stacked_apart(line: list[Word], slope: float) -> list[list[Word]]:
+    """An OCR line whose words stand one above the other (`_holds_stacked`), as the lines of
+    print it holds: on a slanted receipt Tesseract put 'TOTAL' into the cash's line under it
+    ('CASH' and 'TOTAL' in one column), and the cash's figure became the total."""
+
+    def centre(word: Word) -> float:
+        return (word.bbox[1] + word.bbox[3]) / 2 - slope * (word.bbox[0] + word.bbox[2]) / 2
+
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in line)
+    parts: list[list[Word]] = []
+    for word in sorted(line, key=centre):
+        if parts and centre(word) - centre(parts[-1][-1]) < 0.5 * height:
+            parts[-1].append(word)
+        else:
+            parts.append([word])
+    return [sorted(part, key=lambda w: w.bbox[0]) for part in parts]
+
+
+def _stacked(a: Word, b: Word) -> bool:
+    """Whether two words overlap across most of the narrower's width and not in height: one
+    is printed above the other."""
+    overlap = min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+    narrower = min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0])
+    vertical = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+    return narrower > 0 and overlap > 0.5 * narrower and vertical < 0.5 * min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
 
 
 def _print_height(words: list[Word]) -> float:

@@ -1712,3 +1712,18 @@ def test_abbreviated_birth_labels():
     got = values("passport", [(100, 100, "Фамилия ЕГОРОВА"), (100, 160, "ДАТА РОЖД. 07.09.1975"),
                               (100, 220, "МЕСТО РОЖД. ГОР. ОМСК"), (100, 280, "Код подр. 550-015")])
     assert (got["birth_date"], got["birth_place"], got["division_code"]) == ("1975-09-07", "ГОР. ОМСК", "550-015")
+
+
+def test_words_an_ocr_line_holds_one_above_the_other_are_rows_of_their_own():
+    """Tesseract put a receipt's 'TOTAL' into the cash's line under it (on a slanted page, its
+    boxes here straightened), and the cash's figure became the total; the total's figure stood
+    alone on its row."""
+    words = [Word("397.10", (1073, 1092, 1186, 1133), 96.0, 11),
+             Word("CASH", (198, 1140, 307, 1178), 97.0, 12), Word("TOTAL", (200, 1095, 328, 1132), 97.0, 12),
+             Word("400.00", (1075, 1142, 1188, 1176), 96.0, 12),
+             Word("CHANGE", (197, 1188, 330, 1225), 97.0, 13), Word("2.90", (1100, 1190, 1187, 1224), 96.0, 13)]
+    rows = [" ".join(w.text for w in r.words) for r in build_rows(words)]
+    assert rows == ["TOTAL 397.10", "CASH 400.00", "CHANGE 2.90"]
+    # Words side by side in one line stay one row.
+    beside = [Word("SUB", (100, 100, 160, 130), 95.0, 1), Word("TOTAL", (170, 102, 260, 132), 95.0, 1)]
+    assert [" ".join(w.text for w in r.words) for r in build_rows(beside)] == ["SUB TOTAL"]
