@@ -478,9 +478,9 @@ _HYPHEN_MISREAD = re.compile(r"(?<=[A-Z])(?:~|[—–-]+ ?[—–-]+|[—–])(?
 _DOLLAR_FOR_S = re.compile(r"(?<=[A-Z])\$|\$(?=[A-Z])")
 # 'FOOD N BEVERAGE', 'FUN N CHEER': the 'N' that stands for 'and', read 'M'; no name has an
 # 'M' alone between its words.
+_N_READ_M = re.compile(r"(?<=[A-Z]{2} )M(?= [A-Z]{2})")
 # 'LTD' with its round D read as an O ('LONG LTO (M) SDN BHD'): a legal form, no word of a name.
 _LTD_MISREAD = re.compile(r"(?<=[A-Z] )LT[O0](?=\.?(?: |$))")
-_N_READ_M = re.compile(r"(?<=[A-Z]{2} )M(?= [A-Z]{2})")
 # A comma read between two words of a name ('UNIHAKKA, INTERNATIONAL'): names print none; nor
 # a stop after 'AND' ('BATES LEWIS AND. MOSS').
 _COMMA_BETWEEN_WORDS = re.compile(r"(?<=[A-Z]{2}),(?= [A-Z])|(?<=\bAND)\.(?= [A-Z])")
@@ -586,10 +586,10 @@ _LONE_AND = re.compile(r"(?<=[А-Яа-яЁё] )[йн](?= [А-Яа-яЁё])")
 _AND_GLUED = re.compile(r"(?<=[А-Яа-яЁё] )[иИ][.\-](?=[а-яё]{3})")
 # A letter that is no word alone between two words of a name is a speck ('«Новые т технологии»');
 # Russian's one-letter words are а, б, в, ж, и, к, о, с, у, я.
+_LONE_LETTER = re.compile(r"(?<=[А-Яа-яЁё]) [гдзлмпртфхцчшщъыьэю](?= [А-Яа-яЁё])")
 # ... and a capital that is no such word, alone before a word in small letters, is that word's
 # first letter read apart ('ООО «Г ерасимов и партнеры»').
 _CAPITAL_APART = re.compile(r"(?<![^\s«\"“])([ГДЗЛМНПРТФХЦЧШЩ]) (?=[а-яё]{3})")
-_LONE_LETTER = re.compile(r"(?<=[А-Яа-яЁё]) [гдзлмпртфхцчшщъыьэю](?= [А-Яа-яЁё])")
 # An address after a quoted name, its caption lost ('ООО «Интерком» Санкт-Петербург, бул.'): a
 # comma or a street's or town's abbreviation after the closing quote.
 _ADDRESS_AFTER_QUOTE = re.compile(r"(?<=[»\"”])\s+[^«»\"“”]*?(?:,|\b(?:г|ул|бул|пер|пр|наб|ш|пл|д)\.)[^«»\"“”]*$")
