@@ -174,9 +174,10 @@ class Reader(Backend, Protocol):
         ...
 
     def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
-                    flatten: bool = False) -> list[Word]:
+                    flatten: bool = False, keep_rules: bool = False) -> list[Word]:
         """Words in `box` of `image` after turning the crop by `angle` degrees counter-clockwise
-        (in `lang` if given, paper tint evened out if `flatten`); boxes in the page's pixels."""
+        (in `lang` if given, paper tint evened out if `flatten`, a turned crop's rules left on
+        it if `keep_rules`); boxes in the page's pixels."""
         ...
 
 

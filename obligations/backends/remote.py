@@ -173,7 +173,7 @@ class RemoteModel:
         return words, int(reply.get("rotation", 0) or 0)
 
     def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
-                    flatten: bool = False) -> list[Word]:
+                    flatten: bool = False, keep_rules: bool = False) -> list[Word]:
         if angle:
             return []  # turned strips are read locally only; the page's own reading stands
         words, _ = self.read(image.crop(box), lang=lang)

@@ -225,13 +225,13 @@ class TesseractBackend:
         return best_words, best_rotation, best_image
 
     def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
-                    flatten: bool = False) -> list[Word]:
+                    flatten: bool = False, keep_rules: bool = False) -> list[Word]:
         from .page_cleanup import flatten_background, without_rules  # numpy: only runs that OCR load it
 
         crop = image.crop(box)
         if flatten:
             crop = flatten_background(crop.convert("L"))
-        if self.remove_rules and angle:
+        if self.remove_rules and angle and not keep_rules:
             # A form's rules reaching into a strip read turned (the underlines beside a
             # passport's edge) become lines across its text and leave Tesseract reading
             # nothing at all. (Crops read as they are, around one value, read better with

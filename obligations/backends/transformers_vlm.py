@@ -191,7 +191,7 @@ class PageReader(ChatModel):
         raise NotImplementedError
 
     def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
-                    flatten: bool = False) -> list[Word]:
+                    flatten: bool = False, keep_rules: bool = False) -> list[Word]:
         if angle:
             return []  # strips turned upright are Tesseract's work; a model reads the page as it stands
         words, _ = self.read(image.crop(box))

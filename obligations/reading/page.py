@@ -14,6 +14,7 @@ from ..fields.locate import Found
 from ..sources import DEFAULT_DPI, Source, render_page, upright_raster
 from . import follow_up
 from .second_look import read_again, read_thresholded_locally, take_second_look
+from .vertical_fields import read_vertical_fields, vertical_field_missing
 
 
 def read_page(source: Source, number: int, backend: Backend | None, doctypes: dict[str, DocType], *,
@@ -52,7 +53,7 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
     if abilities.kind == "answerer":
         # Questions are asked when the document type is known; OCR words, if any, give boxes.
         return PageText(number, width, height, raster.dpi, "vlm", reference, rotation, timings)
-    image = raster.image.rotate(-rotation, expand=True) if rotation else raster.image
+    image = given = raster.image.rotate(-rotation, expand=True) if rotation else raster.image
     conditioning = None
     page_dpi = raster.dpi
     if abilities.conditions:
@@ -90,6 +91,12 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
                 page.reference_words = reference
         if guess is not None:
             follow_up(page, upright, guess, backend)
+            if conditioning is not None and conditioning.stamps and vertical_field_missing(page, guess):
+                # Printed in coloured ink (a passport's red number), it went with the stamps.
+                from . import condition
+
+                inked = condition.apply(given, replace(conditioning, stamps=False))
+                read_vertical_fields(page, inked.rotate(-turned, expand=True) if turned else inked, guess, backend)
             if not rotation:
                 take_second_look(page, raster.image, guess, backend)
         timings[reading] += time.perf_counter() - started

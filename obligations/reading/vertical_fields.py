@@ -22,11 +22,21 @@ EDGE_STRIP_WIDTH = (0.12, 0.35)
 STRIP_TEXT_CONF = 50  # the horizontal text a strip ends at: its words read this sure
 
 
+def vertical_field_missing(page: PageText, doctype: DocType) -> bool:
+    """Whether a vertically printed field of `doctype` is not in the page's text."""
+    patterns = _patterns(doctype)
+    return bool(patterns) and not all(p.search(page.text) for p in patterns)
+
+
+def _patterns(doctype: DocType) -> list[re.Pattern]:
+    return [re.compile(expand(f.pattern)) for f in doctype.fields if f.vertical and f.pattern]
+
+
 def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backend) -> None:
     """OCR the page edges turned upright when a vertically printed field is not in the text."""
-    patterns = [re.compile(expand(f.pattern)) for f in doctype.fields if f.vertical and f.pattern]
-    if not patterns or all(p.search(page.text) for p in patterns):
+    if not vertical_field_missing(page, doctype):
         return
+    patterns = _patterns(doctype)
     for box in edge_strips(page):
         if all(p.search(page.text) for p in patterns):
             break  # the first strip held it: the other edge is not read
@@ -38,20 +48,24 @@ def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backe
         # the digits read as signs between them ('60:12'), or make the strip unreadable at all
         # (black specks by grey digits on a tinted card: the threshold falls between specks and
         # digits, and the digits go with the paper).
+        # Last of all, with the rules along it left on: a small strip's reading is fragile, and
+        # the page's edge taken off as a rule left a red number on a passport's guilloche read
+        # as nothing at all (kept, it read surely).
         # Where none holds it, the flattened reading is kept (the specks' reading of a strip,
         # kept, once left a speckled passport's page a document of no type).
         kept = []
-        for variant in ("as it is", "flattened", "without specks"):
+        for variant in ("as it is", "flattened", "without specks", "rules kept"):
             strip_image = image
             if variant == "without specks":
                 strip_image = image.copy()
                 strip_image.paste(without_small_marks(image.crop(box), _text_height(page)).convert(image.mode), box[:2])
-            flatten = variant != "as it is"
-            readings = {angle: backend.read_region(strip_image, box, angle, None, flatten) for angle in TURNS}
+            flatten = variant in ("flattened", "without specks")
+            rules = variant == "rules kept"
+            readings = {angle: backend.read_region(strip_image, box, angle, None, flatten, rules) for angle in TURNS}
             angle = max(TURNS, key=lambda a: (_holds_field(readings[a], patterns), mean_confidence(readings[a])))
             best = readings[angle]
             if _holds_field(best, patterns):
-                kept = _read_closely(backend, page, strip_image, best, angle, patterns, flatten)
+                kept = _read_closely(backend, page, strip_image, best, angle, patterns, flatten, rules)
                 break
             if variant == "flattened":
                 kept = best
@@ -94,7 +108,8 @@ CLOSE_MARGIN = 0.3
 SURER_BY = 15.0
 
 
-def _read_closely(backend: Backend, page: PageText, image, words, angle: int, patterns, flatten: bool):
+def _read_closely(backend: Backend, page: PageText, image, words, angle: int, patterns, flatten: bool,
+                  keep_rules: bool = False):
     """A strip's reading that holds the field, checked on the field's own box: read turned
     the wrong way, figures still read as figures ('9186680209' for '60 20 859315' upside down,
     at 19 %), and the rules and specks of a whole strip can make the right way read as
@@ -108,7 +123,7 @@ def _read_closely(backend: Backend, page: PageText, image, words, angle: int, pa
         return words  # the field only across lines: no one box to check
     x0, y0, x1, y1 = union_box(figures)
     box = grown((x0, y0, x1, y1), round(CLOSE_MARGIN * min(x1 - x0, y1 - y0)), page)
-    close = {a: backend.read_region(image, box, a, None, flatten) for a in TURNS}
+    close = {a: backend.read_region(image, box, a, None, flatten, keep_rules) for a in TURNS}
     other = next(a for a in TURNS if a != angle)
     if _holds_field(close[other], patterns) and (
             mean_confidence(close[other]) >= mean_confidence(close[angle]) + SURER_BY):

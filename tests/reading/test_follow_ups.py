@@ -47,7 +47,7 @@ class RecordingBackend:
     def read(self, image, dpi=None, lang=None):
         return [], 0
 
-    def read_region(self, image, box, angle, lang=None, flatten=False):
+    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
         self.regions.append((box, angle, lang))
         return [Word(self.answer, box, 90.0, ("region", angle, box, 0))]
 
@@ -103,7 +103,7 @@ class TurnedDigitsBackend(RecordingBackend):
     """Reads an edge strip turned one way as the number, the other way as sure letters (how
     upside-down digits read on a 100-dpi scan)."""
 
-    def read_region(self, image, box, angle, lang=None, flatten=False):
+    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
         self.regions.append((box, angle, lang))
         if angle == 270:
             return [Word("7521", box, 40.0, ("region", angle, box, 0)), Word("405201", box, 94.0, ("region", angle, box, 0))]
@@ -191,7 +191,7 @@ def test_a_names_line_the_first_reading_dropped_is_not_taken_from_the_gender_and
     before = locate_fields(DOCTYPES["passport"], [page])["middle_name"]
     assert before.value is None or not before.valid
     class SparseOnly(SparseBackend):  # the page's edges (where a number may run) hold nothing
-        def read_region(self, image, box, angle, lang=None, flatten=False):
+        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
             return []
 
     backend = SparseOnly(sparse=[w for i, line in enumerate(PASSPORT_DATA_LINES) for w in _line(*line, ("sparse", i))])
@@ -211,7 +211,7 @@ def test_an_office_cut_short_after_a_towns_abbreviation_is_read_again_sparse_for
     assert before.value == "ПЕРВОМАЙСКИМ РОВД ГОР." and not before.valid  # flagged, not silently short
 
     class SparseOnly(SparseBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False):
+        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
             return []
 
     backend = SparseOnly(sparse=[w for i, line in enumerate(lines) for w in _line(*line, ("sparse", i))])
@@ -331,7 +331,7 @@ def test_sparse_words_in_the_other_script_are_read_again_and_judged_by_that_read
 
     @dataclass
     class Rereading(SparseBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False):
+        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
             self.regions.append((box, angle, lang))
             text = "ИНН/КПП"
             return [Word(text, (box[0] + 10, box[1] + 10, box[2] - 10, box[3] - 10), 50.0, ("region", 0))]
@@ -352,7 +352,7 @@ class FixedRegionBackend(RecordingBackend):
 
     reading: list[tuple[str, float]] = field(default_factory=list)
 
-    def read_region(self, image, box, angle, lang=None, flatten=False):
+    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
         if angle:
             return []
         self.regions.append((box, angle, lang))
@@ -369,7 +369,7 @@ class RegionsReadAs(RecordingBackend):
 
     words_for: Callable[[tuple], list[tuple[str, tuple, float]]] = lambda box: []
 
-    def read_region(self, image, box, angle, lang=None, flatten=False):
+    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
         if angle:
             return []
         self.regions.append((box, angle, lang))
@@ -601,7 +601,7 @@ def test_captions_and_values_both_readings_dropped_are_found_in_a_block_reading_
 
     @dataclass
     class Block(RecordingBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False):
+        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
             if angle:
                 return []
             self.regions.append((box, angle, lang))

@@ -151,3 +151,27 @@ def test_a_page_no_type_claims_is_read_with_local_thresholds_and_taken_where_a_t
     guessed.clear()
     reading_page.read_page(open_source(tmp_path / "faint.png"), 1, engine, load_doctypes(), dpi=None)
     assert guessed == []
+
+
+def test_a_passport_number_taken_off_with_coloured_ink_is_read_from_the_page_with_its_ink_kept(tmp_path):
+    """A passport's guilloche in the red of its number joins the two into a patch of a stamp's
+    size and hue: taken off for the page's reading, the number went with it. Its edge strip is
+    read again from the page with its coloured ink kept."""
+    import math
+
+    from PIL import ImageDraw
+
+    from obligations.reading.stamps import stamp_areas
+    from obligations.synth import render_clean
+
+    image, truth = render_clean("passport", seed=3)
+    x0, y0, x1, y1 = truth["bbox"]["series_number"]
+    draw = ImageDraw.Draw(image)
+    for k in range(0, y1 - y0 + 240, 22):  # fine pink waves behind the number
+        wave = [(x, y0 - 120 + k + 14 * math.sin(x / 37.0 + k)) for x in range(x0 - 300, image.width - 4, 3)]
+        draw.line(wave, fill=(225, 150, 160), width=3)
+    assert any(p.box[0] <= x0 and p.box[2] >= x1 and p.box[1] <= y0 and p.box[3] >= y1
+               for p in stamp_areas(image, 30.0))
+    image.save(tmp_path / "passport.png")
+    result = Pipeline(RunOptions(service="tesseract", jobs=1)).process(tmp_path / "passport.png")
+    assert result.documents[0].fields["series_number"].value == truth["fields"]["series_number"]

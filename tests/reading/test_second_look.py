@@ -46,7 +46,7 @@ class SecondReading:
         self.sizes.append(image.size)
         return _words(self.rows, image.width / self.page_width), 0
 
-    def read_region(self, image, box, angle, lang=None, flatten=False):
+    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
         return []  # the follow-ups' readings of regions find nothing more
 
 

@@ -38,7 +38,7 @@ class EdgeReader:
     close_conf: float
     regions: list = field(default_factory=list)
 
-    def read_region(self, image, box, angle, lang=None, flatten=False):
+    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
         self.regions.append((box, angle))
         def word(text, conf):
             return Word(text, NUMBER_BOX, conf, ("region", angle, box, 1))
@@ -66,7 +66,7 @@ def test_the_strips_reading_stays_where_the_other_way_is_not_much_surer():
 
 def test_a_field_held_only_across_the_strips_lines_is_kept_as_read():
     class AcrossLines(EdgeReader):
-        def read_region(self, image, box, angle, lang=None, flatten=False):
+        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
             if angle != 90 or box[2] - box[0] <= 200:
                 return []
             return [Word("6020", (1769, 700, 1854, 965), 80.0, ("region", 90, box, 1)),
@@ -75,3 +75,19 @@ def test_a_field_held_only_across_the_strips_lines_is_kept_as_read():
     read_vertical_fields(page, Image.new("RGB", (WIDTH, HEIGHT), "white"), DOCTYPES["passport"],
                          AcrossLines(close_conf=0.0))
     assert "859315" in page.text
+
+
+def test_a_strip_that_reads_only_with_its_rules_left_on_is_read_so_last():
+    """Taking a small strip's rules off (the page's edge along it) left a red number on a
+    guilloche read as nothing; with them left on it read surely. That reading comes last."""
+    class RulesKept(EdgeReader):
+        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
+            self.regions.append((box, angle, flatten, keep_rules))
+            if not keep_rules or angle != 270:
+                return []
+            return [Word("6020859315", NUMBER_BOX, 90.0, ("region", angle, box, 1))]
+    page, backend = _passport_page(), RulesKept(close_conf=0.0)
+    read_vertical_fields(page, Image.new("RGB", (WIDTH, HEIGHT), "white"), DOCTYPES["passport"], backend)
+    assert locate_fields(DOCTYPES["passport"], [page])["series_number"].value == "6020 859315"
+    first_kept = next(i for i, call in enumerate(backend.regions) if call[3])
+    assert first_kept > 0 and not any(call[3] for call in backend.regions[:first_kept])
