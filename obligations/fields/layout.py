@@ -233,15 +233,19 @@ _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
 
 def split_glued_labels(words: list[Word], labels: set[str] = frozenset()) -> list[Word]:
     """'Пол:МУЖ' -> 'Пол:' + 'МУЖ' and '№123' -> '№' + '123', sharing the box by length; and
-    a one-word label joined to its value by a speck read as a dash ('Пол-мужской'), where the
-    word before the dash is one of `labels` (case-folded)."""
+    a one-word label joined to its value by a speck read as a dash ('Пол-мужской'), or read
+    with no space before the value's capital ('(ЗаказчикПубличное', its closing bracket lost
+    under the value's first letter), where that word is one of `labels` (case-folded)."""
     result = []
     for word in words:
         dashed = re.match(r"([^\W\d_]+)([-–—])(?=[^\W\d_])", word.text)
+        glued = re.match(r"\(?([^\W\d_][а-яёa-z]+)\)?(?=[А-ЯЁA-Z])", word.text)
         if word.text.startswith("№") and len(word.text) > 1:
             head, colon, tail = "№", "", word.text[1:].lstrip()
         elif dashed and dashed[1].casefold() in labels:
             head, colon, tail = dashed[1], "", word.text[dashed.end():]
+        elif glued and glued[1].casefold() in labels:
+            head, colon, tail = glued[0], "", word.text[glued.end():]
         else:
             head, colon, tail = word.text.partition(":")
             if not colon or not head or not tail or head[-1].isdigit():  # keep times like 15:32

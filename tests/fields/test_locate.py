@@ -147,6 +147,16 @@ def test_a_one_word_label_joined_to_its_value_by_a_speck_is_a_label():
     assert (got["birth_place"], got["gender"]) == ("ГОР. РОСТОВ-НА-ДОНУ", "male")
 
 
+def test_a_one_word_label_read_with_no_space_before_its_values_capital_is_a_label():
+    """'(ЗаказчикПубличное': the bracket closing 'Покупатель (Заказчик)' lost under the value's
+    first letter on a photographed bill; the value is the whole legal form and name."""
+    got = values("invoice", [
+        (100, 100, "Счет на оплату № 989/05 от 30.05.2022"),
+        (100, 300, "Покупатель (ЗаказчикПубличное акционерное общество “Прогресс”, ИНН 4033419813, КПП 403301001"),
+    ])
+    assert got["buyer_name"] == "Публичное акционерное общество “Прогресс”"
+
+
 @pytest.mark.parametrize("label", ["®. И. О.", "©. И. O.:", "Ф.И. 0."])
 def test_snils_name_label_as_tesseract_misreads_it(label):
     """A small 'Ф' comes out as '®' or '©', and 'О' as a zero or a Latin 'O'."""
