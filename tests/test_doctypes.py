@@ -147,6 +147,12 @@ def test_unknown_normaliser(tmp_path):
     assert "did you mean 'digits'" in message
 
 
+def test_unknown_machine_readable_zone_element(tmp_path):
+    message = load_error(tmp_path, GOOD.replace('normalize = "digits"', 'normalize = "digits"\nmrz = "birthdate"'))
+    assert "field 'number': key 'mrz': unknown machine-readable zone element 'birthdate'" in message
+    assert "did you mean 'birth_date'" in message
+
+
 def test_unknown_validator(tmp_path):
     message = load_error(tmp_path, GOOD.replace('validate = "digits"', 'validate = "snls"'))
     assert "field 'number': key 'validate': unknown validator 'snls'" in message

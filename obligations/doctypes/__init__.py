@@ -22,6 +22,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from ..errors import UsageError
+from ..fields.mrz import ELEMENTS as MRZ_ELEMENTS
 from ..fields.normalize import NORMALIZERS
 from ..fields.validate import VALIDATORS
 
@@ -58,6 +59,7 @@ class FieldSpec:
     section: tuple[str, ...] = ()  # headers of the block the field belongs to ("Продавец")
     section_labels: tuple[str, ...] = ()  # labels that count only inside that block ("ИНН")
     words: tuple[str, ...] = ()  # words its values print, read back where OCR misread a letter (fields.spelling)
+    mrz: str | None = None  # the element of the document's machine-readable zone that repeats it (fields.mrz)
     question: str = ""
     prompts: dict = field(default_factory=dict)
 
@@ -147,7 +149,7 @@ _FIELD = {
     "validate_params": _TABLE, "strategy": _STR, "lines": _COUNT, "anywhere": _BOOL, "pick": _STR,
     "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "above": _STR, "stop": _REGEX,
     "prefer": _REGEX, "skip": _REGEX, "section": _STRS, "section_labels": _STRS, "words": _STRS, "question": _STR,
-    "prompts": _TABLE,
+    "prompts": _TABLE, "mrz": _STR,
 }
 _FIELD_PROMPTS = dict.fromkeys(PROMPT_FAMILIES, _STR)
 _REQUIRED = {"top": ("id", "classify", "fields"), "classify": ("keywords",), "group": ("id", "labels"),
@@ -187,6 +189,7 @@ def _check_file(data: dict) -> None:
         _check_choice(raw, "validate", VALIDATORS, "validator", where)
         _check_choice(raw, "strategy", STRATEGIES, "strategy", where)
         _check_choice(raw, "pick", PICKS, "pick", where)
+        _check_choice(raw, "mrz", MRZ_ELEMENTS, "machine-readable zone element", where)
         _check_validate_params(raw, where)
 
 

@@ -26,6 +26,7 @@ from .chronology import dates_in_order
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .name_order import names_in_order
 from .positional import lines_above, lines_after, top_lines
+from .mrz import apply_zone
 from .totals import reconcile_total, sum_of_parts
 from .validate import GENDER_WORD
 
@@ -93,6 +94,7 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
     _one_field_per_value(doctype, models, results)
     names_in_order(doctype, models, results)
     dates_in_order(doctype, models, results)
+    apply_zone(doctype, models, results)
     for spec in doctype.fields:
         if spec.above and results[spec.id].value is None:
             results[spec.id] = lines_above(spec, models, results[spec.above], results) or Found()

@@ -19,6 +19,7 @@ from ..backends.base import Backend, PageText
 from ..doctypes import DocType
 from .doubtful_values import reread_doubtful_values
 from .dropped_lines import read_dropped_lines
+from .machine_zone import reread_machine_zone
 from .misread_words import reread_misread_words
 from .near_labels import reread_near_labels
 from .vertical_fields import read_vertical_fields
@@ -29,6 +30,7 @@ FOLLOW_UPS = (
     reread_misread_words,  # words in the other script, or far fewer letters than their box holds
     read_vertical_fields,  # a field printed along an edge (a passport's number)
     read_dropped_lines,  # lines the page segmentation dropped: a sparse second reading
+    reread_machine_zone,  # a machine-readable zone, read in Latin
     reread_near_labels,  # numbers with check digits and dates, near their labels
     reread_doubtful_values,  # text values read unsure, or a name in pieces, in their own box
 )

@@ -1,0 +1,182 @@
+"""A document's machine-readable zone: the two lines of OCR-B capitals, digits and '<' fillers
+at the foot of a Russian passport's data page, which repeat its number, dates, sex and the
+issuing division's code under check digits (ICAO 9303: weights 7, 3, 1; '<' counts 0, A-Z
+10-35), and its names spelt in Latin by the passport's own table (Ь is '9', Ч '3').
+
+Its second line is taken only where all four of its check digits pass; then its figures are
+sure, and a field the printed text left missing, invalid, or read otherwise takes them. Names
+carry no check digit: they only fill a name the printed text left missing or invalid.
+
+    PNRUSLOBANOVA<<VERA<EVGEN9EVNA<<<<<<<<<<<<<<<
+    0319650800RUS9908062F<<<<<<<3131023230037<84
+    doc number (series' first 3 digits, number), check, RUS, birth date, check, sex,
+    7 fillers (no expiry), series' last digit, issue date, division code, '<', check, check
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .normalize import CYRILLIC_AS_LATIN, normalize
+
+if TYPE_CHECKING:
+    from ..doctypes import DocType
+    from .choice import Found
+    from .layout import PageModel
+
+ELEMENTS = ("document_number", "surname", "given_name", "patronymic", "sex", "birth_date", "issue_date",
+            "division_code")
+CHECKED = {"document_number", "sex", "birth_date", "issue_date", "division_code"}
+
+# Confidence of a value the zone gives: its check digits pass (a name's: none to pass).
+CHECKED_CONF = 0.95
+NAME_CONF = 0.6
+AGREED_NAME_CONF = 0.9  # a name the print and the zone read alike
+
+_SECOND_LINE = re.compile(
+    r"(?P<doc>\d{9})(?P<doc_check>\d)(?:RUS|\S{3})(?P<birth>\d{6})(?P<birth_check>\d)(?P<sex>\S)<{0,9}"
+    r"(?P<optional>\d{13})<?(?P<optional_check>\d)(?P<check>\d)")
+_FIRST_LINE = re.compile(r"PNRUS(?P<names>[A-Z0-9<]{5,})")
+# The passport's spelling of Russian letters in its zone, read back.
+_LATIN_TO_RUSSIAN = dict(zip("ABVGDE2JZIQKLMNOPRSTUFHC34WXY9678", "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"))
+
+
+def check_digit(text: str) -> int:
+    """ICAO 9303's check digit of `text` (digits, A-Z, '<')."""
+    weights = (7, 3, 1)
+    total = 0
+    for i, ch in enumerate(text):
+        value = int(ch) if ch.isdigit() else (ord(ch) - 55 if "A" <= ch <= "Z" else 0)
+        total += value * weights[i % 3]
+    return total % 10
+
+
+def read_zone(lines: list[str]) -> dict[str, str] | None:
+    """The zone's elements as a passport prints them ('0313 965080', '06.08.1999', 'ЖЕН.',
+    '230-037', names in Cyrillic capitals), from a page's lines of text; None where no line
+    reads as its second line with every check digit passing."""
+    cleaned = [_cleaned(line) for line in lines]
+    for index, line in enumerate(cleaned):
+        match = next((m for variant in (line, _figures_where_figures_print(line))
+                      if (m := _SECOND_LINE.search(variant)) is not None and _checks_pass(m)), None)
+        if match is None:
+            continue
+        optional = match["optional"]
+        birth = _date(match["birth"], past=True)
+        issue = _date(optional[1:7], past=True)
+        if birth is None or issue is None or issue <= birth:
+            continue
+        series = match["doc"][:3] + optional[0]
+        zone = {
+            "document_number": f"{series} {match['doc'][3:]}",
+            "birth_date": f"{birth:%d.%m.%Y}",
+            "issue_date": f"{issue:%d.%m.%Y}",
+            "division_code": f"{optional[7:10]}-{optional[10:13]}",
+        }
+        if match["sex"] in "MF":  # no check digit covers it: only as printed
+            zone["sex"] = "МУЖ." if match["sex"] == "M" else "ЖЕН."
+        for above in reversed(cleaned[max(0, index - 2):index]):
+            if names := _names(above):
+                zone.update(names)
+                break
+        return zone
+    return None
+
+
+def _cleaned(line: str) -> str:
+    """A line as the zone prints it: no spaces, Cyrillic twins of Latin capitals as Latin, and
+    a guillemet as the two fillers it is read for."""
+    text = line.upper().translate(CYRILLIC_AS_LATIN).replace("«", "<<").replace(" ", "")
+    return text
+
+
+# The second line's 44 places: figures, but for the nation (10-12), the sex (20) and fillers.
+_LETTER_PLACES = {10, 11, 12, 20}
+_AS_FIGURE = str.maketrans("OQD@UIL|ZSBG", "000001112586")
+
+
+def _figures_where_figures_print(line: str) -> str:
+    """A second line read whole (44 places), with a letter read where a figure prints taken for
+    the figure it looks like ('@3196508Q@RUS...': zeros); its check digits then say whether
+    that was right."""
+    if len(line) != 44:
+        return line
+    return "".join(ch if i in _LETTER_PLACES or ch == "<" else ch.translate(_AS_FIGURE) for i, ch in enumerate(line))
+
+
+def _checks_pass(match: re.Match) -> bool:
+    composite = match["doc"] + match["doc_check"] + match["birth"] + match["birth_check"] + "<" * 7
+    composite += match["optional"] + "<" + match["optional_check"]
+    return (check_digit(match["doc"]) == int(match["doc_check"])
+            and check_digit(match["birth"]) == int(match["birth_check"])
+            and check_digit(match["optional"] + "<") == int(match["optional_check"])
+            and check_digit(composite) == int(match["check"]))
+
+
+def _date(yymmdd: str, past: bool) -> date | None:
+    """A date of the zone (YYMMDD), in the century that puts it in the past."""
+    today = date.today()
+    year = 2000 + int(yymmdd[:2])
+    if past and year > today.year:
+        year -= 100
+    try:
+        return date(year, int(yymmdd[2:4]), int(yymmdd[4:6]))
+    except ValueError:
+        return None
+
+
+def _names(line: str) -> dict[str, str] | None:
+    match = _FIRST_LINE.search(line)
+    if match is None:
+        return None
+    parts = [p for p in match["names"].rstrip("<").split("<<")]
+    if len(parts) != 2 or not parts[0]:
+        return None
+    surname, given = parts[0].replace("<", "-"), parts[1].split("<")
+    if len(given) != 2 or not all(given):
+        return None
+    spelt = [surname, *given]
+    if not all(re.fullmatch(r"[A-Z0-9-]+", word) and not word[0].isdigit() for word in spelt):
+        return None
+    russian = ["".join(_LATIN_TO_RUSSIAN.get(ch, ch) for ch in word) for word in spelt]
+    return dict(zip(("surname", "given_name", "patronymic"), russian))
+
+
+def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
+    """The fields of `doctype` that its zone repeats (`FieldSpec.mrz`) checked against the zone
+    of the first page that prints one, in place: a checked element replaces a value missing,
+    invalid or read otherwise (with a warning naming what the print read) and makes one read
+    alike surer; a name fills one left missing or invalid."""
+    from .choice import Found
+
+    specs = [spec for spec in doctype.fields if spec.mrz]
+    if not specs:
+        return
+    for model in models:
+        zone = read_zone([" ".join(w.text for w in row.words) for row in model.rows])
+        if zone is None:
+            continue
+        for spec in specs:
+            value = normalize(spec.normalize, zone[spec.mrz]) if spec.mrz in zone else None
+            if value is None:
+                continue
+            found = results.get(spec.id) or Found()
+            if spec.mrz not in CHECKED:
+                if found.value == value:  # two readings alike: the print's and the zone's
+                    results[spec.id] = replace(found, confidence=max(found.confidence, AGREED_NAME_CONF))
+                elif found.value is None or not found.valid:
+                    results[spec.id] = Found(value, zone[spec.mrz], True, NAME_CONF, model.page.page, None, "mrz",
+                                             "read from the machine-readable zone, where names have no check digit")
+            elif found.value == value:
+                results[spec.id] = replace(found, confidence=max(found.confidence, CHECKED_CONF))
+            else:
+                warning = None
+                if found.value is not None and found.valid:
+                    warning = (f"the print read {found.value!r}; the machine-readable zone, whose check digits "
+                               f"pass, gives {value!r}")
+                results[spec.id] = Found(value, zone[spec.mrz], True, CHECKED_CONF, model.page.page, None, "mrz",
+                                         warning)
+        return

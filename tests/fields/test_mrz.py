@@ -1,0 +1,75 @@
+"""A passport's machine-readable zone (obligations.fields.mrz): read only where its check
+digits pass; its figures then replace what the print read otherwise, its names only fill."""
+
+from __future__ import annotations
+
+from obligations.backends.base import PageText, Word
+from obligations.doctypes import load_doctypes
+from obligations.fields.locate import locate_fields
+from obligations.fields.mrz import check_digit, read_zone
+
+DOCTYPES = load_doctypes()
+
+
+def _second_line(series: str, number: str, birth: str, sex: str, issue: str, division: str) -> str:
+    doc = series[:3] + number
+    optional = series[3] + issue + division
+    line = doc + str(check_digit(doc)) + "RUS" + birth + str(check_digit(birth)) + sex + "<" * 7
+    line += optional + "<" + str(check_digit(optional + "<"))
+    composite = doc + str(check_digit(doc)) + birth + str(check_digit(birth)) + "<" * 7
+    composite += optional + "<" + str(check_digit(optional + "<"))
+    return line + str(check_digit(composite))
+
+
+LINE_ONE = "PNRUSLOBANOVA<<VERA<EVGEN9EVNA<<<<<<<<<<<<<<<"
+LINE_TWO = _second_line("0313", "965080", "990806", "F", "131023", "230037")
+
+
+def test_check_digits_as_icao_9303_computes_them():
+    assert check_digit("L898902C3") == 6 and check_digit("740812") == 2 and check_digit("120415") == 9
+    assert LINE_TWO == "0319650800RUS9908062F<<<<<<<3131023230037<84"
+
+
+def test_the_zone_reads_as_the_passport_prints_its_fields():
+    assert read_zone(["ЛОБАНОВА", LINE_ONE, LINE_TWO]) == {
+        "document_number": "0313 965080", "sex": "ЖЕН.", "birth_date": "06.08.1999", "issue_date": "23.10.2013",
+        "division_code": "230-037", "surname": "ЛОБАНОВА", "given_name": "ВЕРА", "patronymic": "ЕВГЕНЬЕВНА",
+    }
+
+
+def test_a_second_line_misread_where_its_check_digits_still_tell_is_read():
+    # Read with the page's Russian: 'RUS' and 'F' as other signs (the sex, under no check digit, is left out).
+    zone = read_zone(["0319650800К0$9908062Е <<<<<<<3131023230037<84"])
+    assert zone["document_number"] == "0313 965080" and "sex" not in zone
+    # Read in Latin: zeros as '@' and 'Q' where only figures print.
+    assert read_zone(["@3196508Q@RUS9908062F<<<<<<<3131023230037<84"])["birth_date"] == "06.08.1999"
+
+
+def test_a_second_line_whose_check_digits_fail_is_no_zone():
+    assert read_zone([LINE_TWO[:-1] + "5"]) is None
+    assert read_zone([LINE_TWO.replace("965080", "965086")]) is None
+    assert read_zone(["0313 965080 RUS 990806"]) is None
+
+
+def _passport(rows: list[str]) -> PageText:
+    words = []
+    for line, text in enumerate(rows):
+        x = 100
+        for token in text.split():
+            words.append(Word(token, (x, 100 + 60 * line, x + 22 * len(token), 140 + 60 * line), 93.0, line))
+            x += 22 * (len(token) + 1)
+    return PageText(1, 2400, 2000, 300, "ocr", words)
+
+
+def test_the_zone_fills_and_corrects_the_figures_the_print_gave_and_fills_a_name_lost():
+    page = _passport(["РОССИЙСКАЯ ФЕДЕРАЦИЯ", "Фамилия ЛОБАНОВА", "Отчество ЕВГЕНЬЕВНА",
+                      "Пол ЖЕН. Дата рождения 06.08.1990", "Дата выдачи 23.10.2013", LINE_ONE, LINE_TWO])
+    found = locate_fields(DOCTYPES["passport"], [page])
+    assert found["birth_date"].value == "1999-08-06" and "06.08.1990" not in found["birth_date"].warning
+    assert "1990-08-06" in found["birth_date"].warning  # what the print read, named
+    assert (found["division_code"].value, found["division_code"].source) == ("230-037", "mrz")
+    assert found["series_number"].value == "0313 965080"
+    assert (found["first_name"].value, found["first_name"].source) == ("Вера", "mrz")
+    assert found["first_name"].confidence < 0.8 and found["first_name"].warning
+    assert found["last_name"].confidence >= 0.9  # read alike in print and zone
+    assert found["issue_date"].value == "2013-10-23" and found["issue_date"].source != "mrz"

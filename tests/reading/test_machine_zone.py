@@ -1,0 +1,46 @@
+"""The machine-readable zone read again in Latin (obligations.reading.machine_zone)."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from obligations.backends.base import PageText, Word
+from obligations.doctypes import load_doctypes
+from obligations.fields.mrz import read_zone
+from obligations.reading.machine_zone import reread_machine_zone
+
+DOCTYPES = load_doctypes()
+AS_READ = ["РМЕУ$ЕОВАМОУА<<\\УЕКА<Е\\УСЕМ9ЕУМА<<<<<<<<<<<<<<", "0319650800К0$9908062Е <<<<<<<3131023230037<84"]
+IN_LATIN = ["PNRUSLOBANOVA<<VERA<EVGEN9EVNA<<<<<<<<<<<<<<<", "0319650800RUS9908062F<<<<<<<3131023230037<84"]
+
+
+class LatinReader:
+    def __init__(self):
+        self.asked = []
+
+    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
+        self.asked.append((box, lang))
+        line = 0 if (box[1] + box[3]) / 2 < 1000 else 1
+        return [Word(IN_LATIN[line], (100, 950 + 60 * line, 1100, 990 + 60 * line), 90.0, 1)]
+
+
+def _page(zone: list[str]) -> PageText:
+    words = [Word("ФАМИЛИЯ", (100, 100, 300, 140), 95.0, 0), Word("ЛОБАНОВА", (350, 100, 600, 140), 95.0, 0)]
+    words += [Word(text, (100, 950 + 60 * i, 1100, 990 + 60 * i), 60.0, 10 + i) for i, text in enumerate(zone)]
+    return PageText(1, 1200, 1100, 300, "ocr", words)
+
+
+def test_the_zone_read_in_cyrillic_twins_is_read_again_in_latin_line_by_line():
+    page, reader = _page(AS_READ), LatinReader()
+    reread_machine_zone(page, Image.new("L", (1200, 1100), 255), DOCTYPES["passport"], reader)
+    assert [lang for _, lang in reader.asked] == ["eng", "eng"]
+    lines = [w.text for w in page.words if w.bbox[1] >= 950]
+    assert lines == IN_LATIN and read_zone(lines)["sex"] == "ЖЕН."
+    assert "ЛОБАНОВА" in page.text
+
+
+def test_a_zone_read_whole_or_a_type_without_one_is_not_read_again():
+    reader = LatinReader()
+    reread_machine_zone(_page(IN_LATIN), Image.new("L", (1200, 1100), 255), DOCTYPES["passport"], reader)
+    reread_machine_zone(_page(AS_READ), Image.new("L", (1200, 1100), 255), DOCTYPES["snils"], reader)
+    assert reader.asked == []
