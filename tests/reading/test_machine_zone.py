@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PIL import Image
 
 from obligations.backends.base import PageText, Word
@@ -44,3 +46,43 @@ def test_a_zone_read_whole_or_a_type_without_one_is_not_read_again():
     reread_machine_zone(_page(IN_LATIN), Image.new("L", (1200, 1100), 255), DOCTYPES["passport"], reader)
     reread_machine_zone(_page(AS_READ), Image.new("L", (1200, 1100), 255), DOCTYPES["snils"], reader)
     assert reader.asked == []
+
+
+def test_a_passport_page_s_zone_read_through_tesseract_gives_the_figures_its_print_lost(tmp_path):
+    """A rendered passport with its zone printed at its foot in a monospaced face, and its birth
+    date and division code painted out: both are read from the zone."""
+    import shutil
+
+    import pytest
+    from PIL import ImageDraw, ImageFont
+
+    from obligations.pipeline import Pipeline, RunOptions
+    from obligations.synth import render_clean
+
+    from ..fields.test_mrz import _second_line
+
+    mono = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+    if shutil.which("tesseract") is None or not Path(mono).exists():
+        pytest.skip("Tesseract or DejaVu Sans Mono is not installed")
+    image, truth = render_clean("passport", seed=3)
+    printed = truth["printed"]
+    latin = dict(zip("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ", "ABVGDE2JZIQKLMNOPRSTUFHC34WXY9678"))
+    names = [printed[k].translate(str.maketrans(latin)) for k in ("last_name", "first_name", "middle_name")]
+    first = f"PNRUS{names[0]}<<{names[1]}<{names[2]}".ljust(44, "<")[:44]
+    series, number = printed["series_number"].replace(" ", "")[:4], printed["series_number"].split()[-1]
+    day, month, year = printed["birth_date"].split(".")
+    issued = printed["issue_date"].split(".")
+    second = _second_line(series, number, year[2:] + month + day, "M",
+                          issued[2][2:] + issued[1] + issued[0], printed["division_code"].replace("-", ""))
+    draw = ImageDraw.Draw(image)
+    for field in ("birth_date", "division_code"):
+        draw.rectangle(truth["bbox"][field], fill=image.getpixel((truth["bbox"][field][0] - 5, truth["bbox"][field][1])))
+    face = ImageFont.truetype(mono, 66)
+    for row, line in enumerate((first, second)):
+        draw.text((60, image.height - 260 + 90 * row), line, font=face, fill=(20, 20, 20))
+    image.save(tmp_path / "passport.png")
+    result = Pipeline(RunOptions(service="tesseract", jobs=1)).process(tmp_path / "passport.png")
+    fields = result.documents[0].fields
+    assert (fields["birth_date"].value, fields["birth_date"].source) == (truth["fields"]["birth_date"], "mrz")
+    assert (fields["division_code"].value, fields["division_code"].source) == (truth["fields"]["division_code"], "mrz")
+    assert fields["series_number"].value == truth["fields"]["series_number"]
