@@ -123,6 +123,8 @@ def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
         candidate = replace(candidate, words=_glued(candidate.words))
     if spec.pattern is None:
         candidate = replace(candidate, words=_without_specks(spec, candidate.words, inside=candidate.method == "group"))
+        if candidate.method != "group":
+            candidate = replace(candidate, words=past_own_label(spec, candidate.words))
     text, spans = join_words(candidate.words)
     if candidate.method == "group":
         return _group_word(spec, candidate, text, spans)
@@ -134,6 +136,23 @@ def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
         text = "".join(re.sub(expand(pattern), lambda m: " " * len(m.group()), text[a:b])
                        for a, b in zip(starts, starts[1:] + [len(text)]))
     return found_in(spec, candidate, text, spans, (0, len(text)))
+
+
+def past_own_label(spec: FieldSpec, words: list[Word]) -> list[Word]:
+    """A text value without words of its own label that open it, read a letter or two off
+    ('выдлн: ЗАРЕЧЕНСКОГО РУВД', taken over its issue date where its label was not found): no
+    value opens with its label. One word of the value stays."""
+    label_words = {squash(word) for label in spec.labels for word in label.split() if len(squash(word)) >= 4}
+    start = 0
+    while start < min(len(words) - 1, OWN_LABEL_WORDS) and (
+            (word := squash(words[start].text)) and len(word) >= 4
+            and any(fuzz.ratio(word, label) >= OWN_LABEL_LIKENESS for label in label_words)):
+        start += 1
+    return words[start:]
+
+
+OWN_LABEL_WORDS = 2  # at most this many of a value's first words are its label's
+OWN_LABEL_LIKENESS = 75  # one letter in four or five off
 
 
 def _glued(words: list[Word]) -> list[Word]:

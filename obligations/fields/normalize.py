@@ -512,6 +512,7 @@ def normalize_organization(raw: str) -> str | None:
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
     s = _ADDRESS_AFTER_QUOTE.sub("", _LONE_LETTER.sub("", _CAPITAL_APART.sub(r"\1", s)))
     s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
+    s = _HYPHEN_AS_APOSTROPHE.sub("-", s)
     head, space, rest = s.partition(" ")
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
         rest = _INITIAL_AS_FIGURE.sub(lambda m: m[1] + _FIGURE_AS_LETTER[m[2]], rest)  # or as figures ('3.Г.')
@@ -593,6 +594,9 @@ _CAPITAL_APART = re.compile(r"(?<![^\s«\"“])([ГДЗЛМНПРТФХЦЧШЩ]
 # An address after a quoted name, its caption lost ('ООО «Интерком» Санкт-Петербург, бул.'): a
 # comma or a street's or town's abbreviation after the closing quote.
 _ADDRESS_AFTER_QUOTE = re.compile(r"(?<=[»\"”])\s+[^«»\"“”]*?(?:,|\b(?:г|ул|бул|пер|пр|наб|ш|пл|д)\.)[^«»\"“”]*$")
+# A hyphen between a name's two halves read as an apostrophe ('“Профиль’Центр”'): no Russian
+# word takes one before a capital.
+_HYPHEN_AS_APOSTROPHE = re.compile(r"(?<=[а-яё]{2})[’'`](?=[А-ЯЁ][а-яё])")
 _AND_AFTER_SPECK = re.compile(r"(?<=[а-яё]{2})[.,]и(?= [а-яё]{3})")  # 'Сорокин.и партнеры'
 _INITIALS_RUN_TOGETHER = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([А-ЯЁ])([А-ЯЁ])\.$")
 # The legal forms written out: a closed set, so a letter of them OCR misread ('Индивилуальный

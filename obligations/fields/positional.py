@@ -24,7 +24,7 @@ from dataclasses import replace
 from ..backends.base import Word, inside
 from ..doctypes import FieldSpec
 from .candidates import Candidate
-from .choice import Found, found_in, join_words
+from .choice import Found, found_in, join_words, past_own_label
 from .layout import SURE_CONF, PageModel, Row
 from .normalize import LEFT_OPEN
 
@@ -396,6 +396,8 @@ def _value(spec: FieldSpec, words: list[Word], model: PageModel, end: int | None
     words = _glued(words)
     if not words:
         return None
+    if end is None:
+        words = past_own_label(spec, words)
     text, spans = join_words(words)
     return found_in(spec, Candidate(words, model.page.page, "layout"), text, spans, (0, end or len(text)))
 

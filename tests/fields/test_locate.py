@@ -30,6 +30,17 @@ def values(doc_type: str, rows) -> dict[str, str | None]:
     return {k: f.value for k, f in locate_fields(DOCTYPES[doc_type], [page_of(rows)]).items()}
 
 
+def test_a_value_opens_with_no_word_of_its_own_label():
+    """'выдлн: ЗАРЕЧЕНСКОГО РУВД': a small 'Паспорт выдан' read a letter off, its office taken
+    over the issue date, label's word and all."""
+    got = values("passport", [
+        (100, 100, "выдлн: ЗАРЕЧЕНСКОГО РУВД ГОР. КАЗАНИ"),
+        (100, 160, "Дата выдачи 19.05.2003 Код подразделения 160-044"),
+        (100, 300, "Фамилия ИГНАТОВ"),
+    ])
+    assert got["issued_by"] == "ЗАРЕЧЕНСКОГО РУВД ГОР. КАЗАНИ"
+
+
 def test_label_left_of_value_and_stop_at_next_label():
     got = values("passport", [
         (100, 100, "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ"),

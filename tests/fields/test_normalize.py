@@ -616,6 +616,7 @@ ORGANIZATION_CASES = [
     ('ООО`"Бумажный мир"', 'ООО "Бумажный мир"'),  # a speck for the space
     ("ООО «Г ерасимов и партнеры»", "ООО «Герасимов и партнеры»"),  # a first letter read apart
     ("ООО «Дом И ремонт»", "ООО «Дом и ремонт»"),
+    ("ПАО “Профиль’Центр”", "ПАО “Профиль-Центр”"),  # a hyphen read as an apostrophe
     # An address's part after the name, its paragraph's line between them lost; an initial stays.
     ("Индивидуальный предприниматель Митрофанова Маргарита Николаевна пом",
      "Индивидуальный предприниматель Митрофанова Маргарита Николаевна"),
