@@ -35,6 +35,7 @@ CHECKED = {"document_number", "sex", "birth_date", "issue_date", "division_code"
 CHECKED_CONF = 0.95
 NAME_CONF = 0.6
 AGREED_NAME_CONF = 0.9  # a name the print and the zone read alike
+DISAGREED_CONF = 0.5  # the zone's figures where the print read other valid ones
 
 _SECOND_LINE = re.compile(
     r"(?P<doc>\d{9})(?P<doc_check>\d)(?:RUS|\S{3})(?P<birth>\d{6})(?P<birth_check>\d)(?P<sex>\S)<{0,9}"
@@ -147,9 +148,13 @@ def _names(line: str) -> dict[str, str] | None:
 
 def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
     """The fields of `doctype` that its zone repeats (`FieldSpec.mrz`) checked against the zone
-    of the first page that prints one, in place: a checked element replaces a value missing,
-    invalid or read otherwise (with a warning naming what the print read) and makes one read
-    alike surer; a name fills one left missing or invalid."""
+    of the first page that prints one, in place. A field the page prints (its label was read,
+    or a value; a field printed along the edge is on every page) and the print left missing or
+    invalid takes the zone's element; one read alike is surer. Where the print read a valid
+    value otherwise, the zone's is taken, doubted: a check digit modulo 10 lets two lookalike
+    figures through ('400-030' read '480-036' in a 115-dpi zone, both checks passing). A field
+    the page does not print (the issue of a data page photographed alone) stays empty, as the
+    print leaves it. Names fill only one left missing or invalid: they have no check digit."""
     from .choice import Found
 
     specs = [spec for spec in doctype.fields if spec.mrz]
@@ -159,24 +164,22 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
         zone = read_zone([" ".join(w.text for w in row.words) for row in model.rows])
         if zone is None:
             continue
+        labelled = {hit.owner for hit in model.hits}
         for spec in specs:
             value = normalize(spec.normalize, zone[spec.mrz]) if spec.mrz in zone else None
-            if value is None:
-                continue
             found = results.get(spec.id) or Found()
-            if spec.mrz not in CHECKED:
-                if found.value == value:  # two readings alike: the print's and the zone's
-                    results[spec.id] = replace(found, confidence=max(found.confidence, AGREED_NAME_CONF))
-                elif found.value is None or not found.valid:
-                    results[spec.id] = Found(value, zone[spec.mrz], True, NAME_CONF, model.page.page, None, "mrz",
-                                             "read from the machine-readable zone, where names have no check digit")
-            elif found.value == value:
-                results[spec.id] = replace(found, confidence=max(found.confidence, CHECKED_CONF))
-            else:
-                warning = None
-                if found.value is not None and found.valid:
-                    warning = (f"the print read {found.value!r}; the machine-readable zone, whose check digits "
-                               f"pass, gives {value!r}")
-                results[spec.id] = Found(value, zone[spec.mrz], True, CHECKED_CONF, model.page.page, None, "mrz",
-                                         warning)
+            if value is None or (found.value is None and spec.id not in labelled and not spec.vertical):
+                continue
+            if found.value == value:  # the print's reading and the zone's alike
+                sure = CHECKED_CONF if spec.mrz in CHECKED else AGREED_NAME_CONF
+                results[spec.id] = replace(found, confidence=max(found.confidence, sure))
+            elif found.value is None or not found.valid:
+                conf, warning = CHECKED_CONF, None
+                if spec.mrz not in CHECKED:
+                    conf, warning = NAME_CONF, "read from the machine-readable zone, where names have no check digit"
+                results[spec.id] = Found(value, zone[spec.mrz], True, conf, model.page.page, None, "mrz", warning)
+            elif spec.mrz in CHECKED:
+                results[spec.id] = Found(value, zone[spec.mrz], True, DISAGREED_CONF, model.page.page, None, "mrz",
+                                         f"the print read {found.value!r}; the machine-readable zone, whose "
+                                         f"check digits pass, gives {value!r}")
         return
