@@ -3,10 +3,12 @@ digits pass; its figures then replace what the print read otherwise, its names o
 
 from __future__ import annotations
 
-from obligations.backends.base import PageText, Word
+from obligations.backends.base import PageText
 from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
 from obligations.fields.mrz import check_digit, read_zone
+
+from .test_locate import page_of
 
 DOCTYPES = load_doctypes()
 
@@ -52,13 +54,7 @@ def test_a_second_line_whose_check_digits_fail_is_no_zone():
 
 
 def _passport(rows: list[str]) -> PageText:
-    words = []
-    for line, text in enumerate(rows):
-        x = 100
-        for token in text.split():
-            words.append(Word(token, (x, 100 + 60 * line, x + 22 * len(token), 140 + 60 * line), 93.0, line))
-            x += 22 * (len(token) + 1)
-    return PageText(1, 2400, 2000, 300, "ocr", words)
+    return page_of([(100, 100 + 60 * line, text) for line, text in enumerate(rows)])
 
 
 def test_the_zone_fills_what_the_print_lost_and_doubts_what_it_read_otherwise():
