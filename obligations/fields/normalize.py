@@ -441,7 +441,7 @@ def _unpaired_brackets(s: str) -> str:
 _DOLLAR_POSTCODE = re.compile(r"(?<![\w$])\$(?=\d{4}(?!\w))")
 _NUMBER_SIGN = re.compile(r"(?<![\w.])[MH]O(?=(?:[.:]\s*|\s+)\d)")
 # 'NO.59' read '№0.59': the sign took the N, the O was read as a zero.
-_NUMBER_SIGN_ZERO = re.compile(r"(?<![\w.])NO0(?=[.,]\d)")
+_NUMBER_SIGN_ZERO = re.compile(r"(?<![\w.])NO0(?=[.,] ?\d)")
 _NUMBER_COMMA = re.compile(r"(?<![\w.])NO,(?=\s*\d)")
 
 

@@ -949,6 +949,7 @@ def test_date_pattern_finds_receipt_dates():
     ("HO 12 GF, JALAN MAMANDA 5", "NO 12 GF, JALAN MAMANDA 5"),
     ("HOME MASTER, NO.53", "HOME MASTER, NO.53"),  # a word that starts 'HO' stays
     ("№0.59 JALAN PERMAS 9/5", "NO.59 JALAN PERMAS 9/5"),  # 'NO.' read as '№' and a zero
+    ("NO0. 119, THORPE HARBORS", "NO. 119, THORPE HARBORS"),  # ... a space after its stop
     ("55100 KUALA [LUMPUR", "55100 KUALA LUMPUR"),  # a bracket that closes nothing
     ("USJ SUMMIT, SUBANG (SS)", "USJ SUMMIT, SUBANG (SS)"),
     # Dust read as marks: a quote that opens a word and closes nothing, a degree sign
