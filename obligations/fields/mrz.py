@@ -3,9 +3,8 @@ at the foot of a Russian passport's data page, which repeat its number, dates, s
 issuing division's code under check digits (ICAO 9303: weights 7, 3, 1; '<' counts 0, A-Z
 10-35), and its names spelt in Latin by the passport's own table (Ь is '9', Ч '3').
 
-Its second line is taken only where all four of its check digits pass; then its figures are
-sure, and a field the printed text left missing, invalid, or read otherwise takes them. Names
-carry no check digit: they only fill a name the printed text left missing or invalid.
+Its second line is taken only where all four of its check digits pass (`apply_zone` says what
+its figures and names then do to the fields the print gave).
 
     PNRUSLOBANOVA<<VERA<EVGEN9EVNA<<<<<<<<<<<<<<<
     0319650800RUS9908062F<<<<<<<3131023230037<84
@@ -66,8 +65,7 @@ def read_zone(lines: list[str]) -> dict[str, str] | None:
         if match is None:
             continue
         optional = match["optional"]
-        birth = _date(match["birth"], past=True)
-        issue = _date(optional[1:7], past=True)
+        birth, issue = _date(match["birth"]), _date(optional[1:7])
         if birth is None or issue is None or issue <= birth:
             continue
         series = match["doc"][:3] + optional[0]
@@ -90,8 +88,7 @@ def read_zone(lines: list[str]) -> dict[str, str] | None:
 def _cleaned(line: str) -> str:
     """A line as the zone prints it: no spaces, Cyrillic twins of Latin capitals as Latin, and
     a guillemet as the two fillers it is read for."""
-    text = line.upper().translate(CYRILLIC_AS_LATIN).replace("«", "<<").replace(" ", "")
-    return text
+    return line.upper().translate(CYRILLIC_AS_LATIN).replace("«", "<<").replace(" ", "")
 
 
 # The second line's 44 places: figures, but for the nation (10-12), the sex (20) and fillers.
@@ -117,11 +114,10 @@ def _checks_pass(match: re.Match) -> bool:
             and check_digit(composite) == int(match["check"]))
 
 
-def _date(yymmdd: str, past: bool) -> date | None:
-    """A date of the zone (YYMMDD), in the century that puts it in the past."""
-    today = date.today()
+def _date(yymmdd: str) -> date | None:
+    """A date of the zone (YYMMDD), in the century that puts it in the past (both are)."""
     year = 2000 + int(yymmdd[:2])
-    if past and year > today.year:
+    if year > date.today().year:
         year -= 100
     try:
         return date(year, int(yymmdd[2:4]), int(yymmdd[4:6]))
@@ -133,7 +129,7 @@ def _names(line: str) -> dict[str, str] | None:
     match = _FIRST_LINE.search(line)
     if match is None:
         return None
-    parts = [p for p in match["names"].rstrip("<").split("<<")]
+    parts = match["names"].rstrip("<").split("<<")
     if len(parts) != 2 or not parts[0]:
         return None
     surname, given = parts[0].replace("<", "-"), parts[1].split("<")
