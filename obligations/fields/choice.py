@@ -124,7 +124,7 @@ def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
     if spec.pattern is None:
         candidate = replace(candidate, words=_without_specks(spec, candidate.words, inside=candidate.method == "group"))
         if candidate.method != "group":
-            candidate = replace(candidate, words=past_own_label(spec, candidate.words))
+            candidate = replace(candidate, words=text_value_words(spec, candidate.words))
     text, spans = join_words(candidate.words)
     if candidate.method == "group":
         return _group_word(spec, candidate, text, spans)
@@ -136,6 +136,15 @@ def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
         text = "".join(re.sub(expand(pattern), lambda m: " " * len(m.group()), text[a:b])
                        for a, b in zip(starts, starts[1:] + [len(text)]))
     return found_in(spec, candidate, text, spans, (0, len(text)))
+
+
+def text_value_words(spec: FieldSpec, words: list[Word]) -> list[Word]:
+    """A text value's words: past any of its own label's that open it (`past_own_label`), and
+    before a machine-readable zone's ('PNRUSMOL3ANOVA<<VARVARA<...', a passport's place of birth
+    running on into it): no text prints a '<'."""
+    words = past_own_label(spec, words)
+    zone = next((i for i, w in enumerate(words) if "<" in w.text), len(words))
+    return words[:max(1, zone)]
 
 
 def past_own_label(spec: FieldSpec, words: list[Word]) -> list[Word]:

@@ -28,13 +28,19 @@ if TYPE_CHECKING:
 
 ELEMENTS = ("document_number", "surname", "given_name", "patronymic", "sex", "birth_date", "issue_date",
             "division_code")
-CHECKED = {"document_number", "sex", "birth_date", "issue_date", "division_code"}
+CHECKED = {"document_number", "birth_date", "issue_date", "division_code"}  # under check digits
 
-# Confidence of a value the zone gives: its check digits pass (a name's: none to pass).
+# Confidence of a value the zone gives: its check digits pass (a name's or the sex's: none to pass).
 CHECKED_CONF = 0.95
 NAME_CONF = 0.6
-AGREED_NAME_CONF = 0.9  # a name the print and the zone read alike
-DISAGREED_CONF = 0.5  # the zone's figures where the print read other valid ones
+AGREED_NAME_CONF = 0.9  # a name or the sex the print and the zone read alike
+# Where the print read another valid value: one figure apart, the print's is wrong (a check
+# digit catches any one figure misread in the zone); two apart, either may be (two lookalikes
+# can pass a check modulo 10: '400-030' read '480-036' and '6006' read '5906' in the zone, every
+# check passing), and the print's stands, doubted; further apart, the print read another line
+# or in pieces, and the zone's is taken, doubted.
+ONE_APART_CONF = 0.8
+DOUBTED_CONF = 0.5
 
 _SECOND_LINE = re.compile(
     r"(?P<doc>\d{9})(?P<doc_check>\d)(?:RUS|\S{3})(?P<birth>\d{6})(?P<birth_check>\d)(?P<sex>\S)<{0,9}"
@@ -146,11 +152,10 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
     """The fields of `doctype` that its zone repeats (`FieldSpec.mrz`) checked against the zone
     of the first page that prints one, in place. A field the page prints (its label was read,
     or a value; a field printed along the edge is on every page) and the print left missing or
-    invalid takes the zone's element; one read alike is surer. Where the print read a valid
-    value otherwise, the zone's is taken, doubted: a check digit modulo 10 lets two lookalike
-    figures through ('400-030' read '480-036' in a 115-dpi zone, both checks passing). A field
-    the page does not print (the issue of a data page photographed alone) stays empty, as the
-    print leaves it. Names fill only one left missing or invalid: they have no check digit."""
+    invalid takes the zone's element; one read alike is surer; one read otherwise, valid, is
+    weighed as ONE_APART_CONF says. A field the page does not print (the issue of a data page
+    photographed alone) stays empty, as the print leaves it. Names and the sex have no check
+    digit: they only fill a field left missing or invalid."""
     from .choice import Found
 
     specs = [spec for spec in doctype.fields if spec.mrz]
@@ -166,16 +171,34 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
             found = results.get(spec.id) or Found()
             if value is None or (found.value is None and spec.id not in labelled and not spec.vertical):
                 continue
+            checked = spec.mrz in CHECKED
+
+            def from_zone(confidence: float, warning: str | None = None) -> Found:
+                return Found(value, zone[spec.mrz], True, confidence, model.page.page, None, "mrz",
+                             warning and f"{spec.id}: {warning}")
+
             if found.value == value:  # the print's reading and the zone's alike
-                sure = CHECKED_CONF if spec.mrz in CHECKED else AGREED_NAME_CONF
-                results[spec.id] = replace(found, confidence=max(found.confidence, sure))
+                results[spec.id] = replace(found, confidence=max(found.confidence,
+                                                                 CHECKED_CONF if checked else AGREED_NAME_CONF))
             elif found.value is None or not found.valid:
-                conf, warning = CHECKED_CONF, None
-                if spec.mrz not in CHECKED:
-                    conf, warning = NAME_CONF, "read from the machine-readable zone, where names have no check digit"
-                results[spec.id] = Found(value, zone[spec.mrz], True, conf, model.page.page, None, "mrz", warning)
-            elif spec.mrz in CHECKED:
-                results[spec.id] = Found(value, zone[spec.mrz], True, DISAGREED_CONF, model.page.page, None, "mrz",
-                                         f"the print read {found.value!r}; the machine-readable zone, whose "
-                                         f"check digits pass, gives {value!r}")
+                results[spec.id] = (from_zone(CHECKED_CONF) if checked else from_zone(
+                    NAME_CONF, "read from the machine-readable zone, which gives it no check digit"))
+            elif checked:
+                apart = _figures_apart(found.value, value)
+                if apart == 1:
+                    results[spec.id] = from_zone(ONE_APART_CONF, f"the print read {found.value!r}; the "
+                                                 "machine-readable zone's check digits pass")
+                elif apart == 2:
+                    results[spec.id] = replace(found, confidence=min(found.confidence, DOUBTED_CONF),
+                                               warning=f"{spec.id}: the machine-readable zone reads {value!r}")
+                else:
+                    results[spec.id] = from_zone(DOUBTED_CONF, f"the print read {found.value!r}; the "
+                                                 "machine-readable zone, whose check digits pass, reads otherwise")
         return
+
+
+def _figures_apart(a: str, b: str) -> int:
+    """In how many places two values of one shape differ (a large number where the shapes differ)."""
+    if len(a) != len(b):
+        return max(len(a), len(b))
+    return sum(x != y for x, y in zip(a, b))

@@ -24,7 +24,7 @@ from dataclasses import replace
 from ..backends.base import Word, inside
 from ..doctypes import FieldSpec
 from .candidates import Candidate
-from .choice import Found, found_in, join_words, past_own_label
+from .choice import Found, found_in, join_words, text_value_words
 from .layout import SURE_CONF, PageModel, Row
 from .normalize import LEFT_OPEN
 
@@ -397,7 +397,7 @@ def _value(spec: FieldSpec, words: list[Word], model: PageModel, end: int | None
     if not words:
         return None
     if end is None:
-        words = past_own_label(spec, words)
+        words = text_value_words(spec, words)
     text, spans = join_words(words)
     return found_in(spec, Candidate(words, model.page.page, "layout"), text, spans, (0, end or len(text)))
 
