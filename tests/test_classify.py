@@ -117,12 +117,20 @@ def test_a_passport_data_page_alone_is_known_by_its_values():
     """The lower page of a passport spread: no 'паспорт выдан', no 'код подразделения'."""
     from obligations.classify import classify
 
-    page = _page(["ВОЛКОВ", "Фамилия", "СИЛА", "Имя", "МУЖ.", "Пол", "04.01.1941", "Дата рождения",
+    page = _page(["ВОЛКОВ", "Фамилия", "СИЛА", "Имя", "04.01.1941", "Дата рождения",
                   "ГОР. РОСТОВ-НА-ДОНУ", "60 15 708096"])
     assert classify_page(page.text, DOCTYPES).doc_type == UNKNOWN
     result = classify(page, DOCTYPES)
     assert result.doc_type == "passport" and result.by_values
     assert 0 < result.confidence <= 0.5
+
+
+def test_the_sex_abbreviated_as_a_passport_prints_it_is_a_passport_s_evidence():
+    """'ЖЕН.' (a SNILS card and an INN certificate print 'женский'): on a 345-px data page whose
+    captions read as noise, it and 'Российская Федерация' are the passport's phrases found."""
+    text = "РОССИЙСКАЯ ФЕДЕРАЦИЯ\nФамич» АБРАМОВА\nВЕРА\nАРТЕМОВНА\nПал ЖЕН.\nдать ржа 18.03.1975"
+    assert classify_page(text, DOCTYPES).scores["passport"] == 2.0
+    assert classify_page("РОССИЙСКАЯ ФЕДЕРАЦИЯ\nПол женский", DOCTYPES).scores["passport"] == 1.0
 
 
 def test_a_snils_whose_title_was_lost_is_known_by_its_check_digits():
