@@ -315,8 +315,8 @@ def _holds_stacked(line: list[Word]) -> bool:
     (read from an edge turned upright) is as read."""
     if len(line) < 2 or runs_vertically(line):
         return False
-    ordered = sorted(line, key=lambda w: w.bbox[0])
-    return any(_stacked(a, b) and min(a.conf, b.conf) >= SURE_CONF for a, b in zip(ordered, ordered[1:]))
+    # (`group_lines` gives a horizontal line's words left to right.)
+    return any(_stacked(a, b) and min(a.conf, b.conf) >= SURE_CONF for a, b in zip(line, line[1:]))
 
 
 def _stacked_apart(line: list[Word], slope: float) -> list[list[Word]]:

@@ -93,8 +93,6 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
             follow_up(page, upright, guess, backend)
             if conditioning is not None and conditioning.stamps and vertical_field_missing(page, guess):
                 # Printed in coloured ink (a passport's red number), it went with the stamps.
-                from . import condition
-
                 inked = condition.apply(given, replace(conditioning, stamps=False))
                 read_vertical_fields(page, inked.rotate(-turned, expand=True) if turned else inked, guess, backend)
             if not rotation:

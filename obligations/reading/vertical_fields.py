@@ -24,19 +24,22 @@ STRIP_TEXT_CONF = 50  # the horizontal text a strip ends at: its words read this
 
 def vertical_field_missing(page: PageText, doctype: DocType) -> bool:
     """Whether a vertically printed field of `doctype` is not in the page's text."""
-    patterns = _patterns(doctype)
-    return bool(patterns) and not all(p.search(page.text) for p in patterns)
+    return _missing(page, _patterns(doctype))
 
 
 def _patterns(doctype: DocType) -> list[re.Pattern]:
     return [re.compile(expand(f.pattern)) for f in doctype.fields if f.vertical and f.pattern]
 
 
+def _missing(page: PageText, patterns: list[re.Pattern]) -> bool:
+    return bool(patterns) and not all(p.search(page.text) for p in patterns)
+
+
 def read_vertical_fields(page: PageText, image, doctype: DocType, backend: Backend) -> None:
     """OCR the page edges turned upright when a vertically printed field is not in the text."""
-    if not vertical_field_missing(page, doctype):
-        return
     patterns = _patterns(doctype)
+    if not _missing(page, patterns):
+        return
     for box in edge_strips(page):
         if all(p.search(page.text) for p in patterns):
             break  # the first strip held it: the other edge is not read
