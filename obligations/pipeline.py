@@ -635,13 +635,14 @@ _worker_pipeline: Pipeline | None = None
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    # (Taken before `shutdown`, which drops the pool's reference to it.)
+    manager = getattr(pool, "_executor_manager_thread", None)
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.kill()
     pool.shutdown(wait=False, cancel_futures=True)
     # The pool's manager thread closes its wake-up pipe as it ends; the interpreter's exit wakes
     # it too, and on a loaded machine the two met: a traceback ('Bad file descriptor') after the
     # one-line message. Its workers killed, it ends at once: waited for, briefly.
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(timeout=MANAGER_JOIN_S)
         if manager.is_alive():
