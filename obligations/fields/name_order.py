@@ -116,6 +116,9 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
         return []
     height, left, last_y = rows[start].height, box[0], rows[start].y
     centre_x = box[0] + box[2]  # twice the middle, as the words' are compared
+    # The height a name's part is printed at: the surname's, or a part's found under it when
+    # lower (a speck above a blurred surname made its box a third taller than the names').
+    name_height = box[3] - box[1]
     found: list[tuple[Word, int]] = []
     labels = {(h.row, i) for h in model.hits for i in range(h.start, h.end)}
     for r in range(start + 1, len(rows)):
@@ -131,7 +134,7 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
         if i is None:
             continue  # no word there
         word = row.words[i]
-        if (r, i) in labels or word.bbox[3] - word.bbox[1] < CAPTION_SHARE * (box[3] - box[1]):
+        if (r, i) in labels or word.bbox[3] - word.bbox[1] < CAPTION_SHARE * name_height:
             # A caption ('Фамилия' under its value; one read as another word, 'Ими', smaller
             # print than the names): the column goes on under it, the gap counted from it.
             last_y = row.y
@@ -142,4 +145,5 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
         if word.conf >= SURE_CONF and style.fullmatch(text) and not GENDER.match(text):
             found.append((word, model.page.page))
             last_y = row.y
+            name_height = min(name_height, word.bbox[3] - word.bbox[1])
     return found

@@ -138,3 +138,16 @@ def test_the_patronymic_found_by_its_label_is_not_also_taken_for_the_first_name(
     found = _found([(600, 488, "Фамилия"), (600, 530, "ФАДЕЕВА"), (600, 670, "Отчество"), (600, 710, "ЕВГЕНЬЕВНА,")])
     assert found["middle_name"].value == "Евгеньевна"
     assert found["first_name"].value is None
+
+
+def test_a_surname_read_taller_than_the_names_under_it_keeps_its_column():
+    """A 111-dpi card: a speck over the blurred surname made its box a third taller than the
+    names' (42 against 32); the patronymic, read a little lower still (31), is no caption."""
+    rows = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (300, 200, "798-437-518 81"), (100, 320, "МАРКОВ"),
+            (100, 400, "ИВАН"), (100, 480, "НИКИТИЧ"), (100, 560, "05 августа 1988 г"),
+            (100, 640, "гор. Челябинск"), (900, 720, "23.09.2006")]
+    heights = {"МАРКОВ": 42, "ИВАН": 32, "НИКИТИЧ": 31}
+    words = [replace(w, bbox=(w.bbox[0], w.bbox[1], w.bbox[2], w.bbox[1] + heights[w.text])) if w.text in heights
+             else w for w in page_of(rows).words]
+    found = locate_fields(SNILS, [PageText(1, 2400, 1500, 300, "ocr", words)])
+    assert tuple(found[f].value for f in ("last_name", "first_name", "middle_name")) == ("Марков", "Иван", "Никитич")
