@@ -108,9 +108,10 @@ def by_values(page: PageText, doctypes: dict[str, DocType], phrase_scores: dict[
         return Classification(UNKNOWN, 0.0, scores)
     runner_up = max((s for name, s in scores.items() if name != best), default=0.0)
     # Two values that validate, or one and some of the type's phrases, or one whose check
-    # digits pass on a page no other type has any evidence on (a SNILS card at 100 dpi whose
-    # captions and title were lost: the number alone is still read).
-    alone = runner_up == 0 and checked[best]
+    # digits pass on a page no other type has evidence of its own on (a SNILS card at 100 dpi
+    # whose captions and title were lost: the number alone is still read). A date found
+    # anywhere (SHAPED / 2: every type prints one) is no other type's evidence.
+    alone = runner_up < SHAPED and checked[best]
     needed = 1 if phrase_scores.get(best, 0) > 0 or alone else 2
     if scores[best] < MIN_VALUE_SCORE or valid_values[best] < needed:
         return Classification(UNKNOWN, 0.0, scores)

@@ -153,6 +153,13 @@ def test_a_card_whose_captions_were_lost_is_known_by_its_number_alone():
     assert result.doc_type == "snils" and result.by_values and 0 < result.confidence <= 0.5
     noise[1] = "859-615-598 76"
     assert classify(_page(noise), DOCTYPES).doc_type == UNKNOWN
+    # A 108-dpi card at JPEG quality 12: beside the number, only its registration date read,
+    # which a certificate or a receipt could print as well.
+    dated = ["093-922-985 11", "МОРЗОВ", "ГРИГОРАЙ", "BE 1393", "нужсной 28.05.2019"]
+    result = classify(_page(dated), DOCTYPES)
+    assert result.doc_type == "snils" and result.by_values
+    dated[0] = "093-922-985 12"
+    assert classify(_page(dated), DOCTYPES).doc_type == UNKNOWN
 
 
 def test_a_readable_page_with_no_values_of_any_type_stays_unknown():
