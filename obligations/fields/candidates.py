@@ -142,12 +142,14 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             # caption under them was lost, the next row is the next field's value ('муж.').
             yield right
     neighbours = []
+    scrap_beside = {1: False, -1: False}  # a row of scraps next to the label, under it or over it
     for step in (1, -1):
         r = hit.row + step
         origin = label_row.y  # a caption passed over counts as the label's own row
         while 0 <= r < len(rows):
             if not rows[r].standalone and _in_window(rows[r], left_edge, right_edge):
                 if _only_specks(rows[r], left_edge, right_edge):
+                    scrap_beside[step] |= abs(rows[r].y - origin) < NEIGHBOUR_ROWS * label_row.height
                     r += step
                     continue  # a rule's scrap read '—ы——' between a value and its caption
                 if not _only_captions(model, r, left_edge, right_edge):
@@ -164,7 +166,17 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     parenthesised = _parenthesised(label_row.words[hit.start : hit.end])
     under_value = model.captions_under_values or parenthesised
     over_value = model.captions_over_values and not parenthesised
-    for _, r, step in sorted(neighbours, key=lambda n: (under_value and n[2] == 1, over_value and n[2] == -1, n)):
+    ordered = sorted(neighbours, key=lambda n: (under_value and n[2] == 1, over_value and n[2] == -1, n))
+    page_side = -1 if model.captions_under_values else 1 if model.captions_over_values else 0
+    if names and page_side and not parenthesised:
+        # On a page that prints its values over their captions (or under them), a name's row
+        # is on that side, read well or not, or lost to a scrap (a 78-dpi page kept 'А' of
+        # 'СМИРНОВА' over 'Фамилия'): the row on the other side is the next caption's value
+        # ('АНЖЕЛА' over the lost 'Имя'), no second choice.
+        own_side = [n for n in ordered if n[2] == page_side]
+        if own_side or scrap_beside[page_side]:
+            ordered = own_side[:1]
+    for _, r, step in ordered:
         if parenthesised and step == 1:
             continue  # the row under such a caption is the next line's ('в соответствии с')
         words = _own_column(_window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner), model, hit)

@@ -68,14 +68,31 @@ def add_uncovered(page: PageText, reading: list[Word], judge=None) -> None:
     none (or only unsure scraps, which give way: 'ОЕ' for a small caption over a box's rule).
     `judge` may read again the words it doubts; a word it gives back in place of another
     counts as sure at UNSURE_CONF already."""
-    known = sorted((w for w in page.words if w.conf >= UNSURE_CONF), key=lambda w: w.bbox[1])
+    whole = [w for w in reading if w.conf >= DROPPED_LINE_CONF and _alnum(w) >= MIN_WHOLE_LETTERS]
+    known = sorted((w for w in page.words if w.conf >= UNSURE_CONF and not _scrap_of(w, whole)), key=lambda w: w.bbox[1])
     uncovered = [w for w in reading if not covered(w.bbox, known)]
     first = {id(w) for w in uncovered}
     fresh = judge(uncovered) if judge is not None else uncovered
     added = sorted((w for w in fresh if w.conf >= (DROPPED_LINE_CONF if id(w) in first else UNSURE_CONF)),
                    key=lambda w: w.bbox[1])
     if added:
-        page.words = [w for w in page.words if w.conf >= UNSURE_CONF or not covered(w.bbox, added)] + added
+        page.words = [w for w in page.words
+                      if (w.conf >= UNSURE_CONF and not _scrap_of(w, added)) or not covered(w.bbox, added)] + added
+
+
+MIN_WHOLE_LETTERS = 3
+
+
+def _scrap_of(word: Word, whole: list[Word]) -> bool:
+    """Whether a first reading's word is one letter or mark inside a word of three letters or
+    more of the other reading: all that reading kept of a line it lost ('А', 71 %, at the end
+    of a 78-dpi passport's 'СМИРНОВА', read whole by the sparse reading). However sure, it
+    gives way."""
+    return _alnum(word) <= 1 and any(_alnum(w) >= MIN_WHOLE_LETTERS and inside(word.bbox, w.bbox) for w in whole)
+
+
+def _alnum(word: Word) -> int:
+    return sum(c.isalnum() for c in word.text)
 
 
 def text_area(page: PageText) -> Box | None:

@@ -151,3 +151,19 @@ def test_a_surname_read_taller_than_the_names_under_it_keeps_its_column():
              else w for w in page_of(rows).words]
     found = locate_fields(SNILS, [PageText(1, 2400, 1500, 300, "ocr", words)])
     assert tuple(found[f].value for f in ("last_name", "first_name", "middle_name")) == ("Марков", "Иван", "Никитич")
+
+
+def test_on_a_page_of_values_over_captions_a_name_lost_to_a_scrap_takes_no_value_from_under_its_caption():
+    """A 78-dpi data page printing values over captions (its dates over 'Дата выдачи' and
+    'Дата рождения'): of the surname the reading kept 'А'; the first name under 'Фамилия' is
+    over the lost 'Имя', no surname."""
+    rows = [(250, 500, "08.02.2022"), (250, 550, "ДАТА ВЫДАЧИ"), (630, 1234, "А"), (630, 1280, "ФАМИЛИЯ"),
+            (630, 1340, "АНЖЕЛА"), (630, 1530, "ОТЧЕСТВО"), (630, 1600, "женский"), (630, 1650, "пол"),
+            (630, 1710, "19.08.2002"), (630, 1760, "ДАТА РОЖДЕНИЯ"), (630, 1810, "Г. МОСКВА"), (630, 1860, "МЕСТО РОЖДЕНИЯ")]
+    found = _found(rows)
+    assert found["last_name"].value is None or not found["last_name"].valid
+    assert found["middle_name"].value is None or not found["middle_name"].valid  # 'женский' is under its caption
+    assert found["birth_place"].value == "Г. МОСКВА"
+    # Read whole, the surname is over its caption.
+    rows[2] = (630, 1230, "СМИРНОВА")
+    assert _found(rows)["last_name"].value == "Смирнова"

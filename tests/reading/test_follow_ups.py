@@ -202,6 +202,29 @@ def test_a_names_line_the_first_reading_dropped_is_not_taken_from_the_gender_and
     assert found["gender"].value == "male"
 
 
+def test_a_surname_whose_line_the_first_reading_kept_one_letter_of_is_read_whole_from_the_sparse_reading():
+    """A 78-dpi data page of captions under values: of 'СМИРНОВА' the first reading kept 'А'
+    (71 %), and the first name under 'Фамилия' was taken for the surname. The sparse reading's
+    'СМИРНОВА' takes the letter's place."""
+    lines = [(100, 100, "РОССИЙСКАЯ ФЕДЕРАЦИЯ"), (100, 200, "СМИРНОВА"), (100, 250, "Фамилия"),
+             (100, 320, "АНЖЕЛА"), (100, 370, "Имя"), (100, 440, "ВАДИМОВНА"), (100, 490, "Отчество"),
+             (100, 560, "ЖЕН."), (400, 560, "19.08.2002"), (100, 610, "Пол"), (400, 610, "Дата рождения"),
+             (100, 680, "Г. МОСКВА"), (100, 730, "Место рождения")]
+    first = [w for i, line in enumerate(lines) if i not in (1, 4) for w in _line(*line, ("first", i))]
+    first.append(Word("А", (260, 200, 276, 230), 71.0, ("first", 1)))
+    page = PageText(1, 2000, 2800, 300, "ocr", first)
+
+    class SparseOnly(SparseBackend):
+        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
+            return []
+
+    backend = SparseOnly(sparse=[w for i, line in enumerate(lines) for w in _line(*line, ("sparse", i))])
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    found = locate_fields(DOCTYPES["passport"], [page])
+    assert [found[f].value for f in ("last_name", "first_name", "middle_name")] == ["Смирнова", "Анжела", "Вадимовна"]
+    assert "А" not in page.text.split()
+
+
 def test_an_office_cut_short_after_a_towns_abbreviation_is_read_again_sparse_for_its_lost_line():
     lines = [(100, 100, "Паспорт выдан ПЕРВОМАЙСКИМ РОВД ГОР."), (400, 160, "РОСТОВА-НА-ДОНУ"),
              (100, 260, "Дата выдачи 06.08.2005"), (100, 360, "Фамилия ПАНОВ")]
