@@ -19,9 +19,9 @@ from ..doctypes import DocType
 from .candidates import Candidate
 from .choice import Found, choose
 from .layout import SURE_CONF, PageModel
+from .validate import PATRONYMIC
 
 PARTS = ("last_name", "first_name", "middle_name")
-PATRONYMIC = re.compile(r"(?:ВИЧ|ВНА|ИЧНА|ИЧ|ОГЛЫ|КЫЗЫ|УЛЫ|ГЫЗЫ)$", re.IGNORECASE)
 # ... or its '-вич'/'-вна' with one letter misread on a blurred card ('Вячеславовиа'): a word
 # long enough to be a patronymic, its ending's first letter right.
 PATRONYMIC_MISREAD = re.compile(r"\w{5,}в(?:и\w|\wч|н\w|\wа)$", re.IGNORECASE)

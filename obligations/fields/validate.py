@@ -260,7 +260,15 @@ GENDER_WORD = re.compile(r"(?:муж|жен)(?:\.|ск[а-яё]й)?|male|female"
 _PHRASE_WORDS = {"о", "об", "в", "во", "на", "по", "с", "со", "к", "ко", "из", "от", "для", "при", "и"}
 
 
-def _check_name(value: str, script: str | None = None) -> Check:
+# A patronymic's ending: Russian '-вич'/'-вна', '-ич'/'-ична' ('Ильич', 'Кузьминична'), and the
+# Turkic word after the father's name ('Гусейн оглы', 'Айгуль кызы', 'Бакыт уулу').
+PATRONYMIC = re.compile(r"(?:ВИЧ|ВНА|ИЧНА|ИЧ|ОГЛЫ|КЫЗЫ|ГЫЗЫ|УЛЫ|УУЛУ)$", re.IGNORECASE)
+
+
+def _check_name(value: str, script: str | None = None, patronymic: bool = False) -> Check:
+    """A person's name or one of its parts; with `patronymic`, a part that ends as one: a
+    first name under a lost caption ('Анжела'), a word cut short ('Ефимов' for 'Ефимовна') or
+    the gender's row ('Женский') is none."""
     if not any(c.isalpha() for c in value):
         return _fail(f"name {value!r} has no letters")
     if sum(c.isalpha() for c in value) == 1:
@@ -288,6 +296,8 @@ def _check_name(value: str, script: str | None = None) -> Check:
         # No word begins with a soft or hard sign: 'Ьич' is the tail of 'Ильич' under a stamp.
         if word[0].lower() in "ьъ":
             return _fail(f"name word {word!r} begins with {word[0]!r}: its first letters were not read")
+    if patronymic and not PATRONYMIC.search(value):
+        return _fail(f"patronymic {value!r} does not end as one (-вич, -вна, -ич, -ична, оглы, кызы)")
     return _check_script(value, script)
 
 

@@ -553,6 +553,20 @@ def test_a_heading_taken_for_a_name_reads_as_a_phrase():
     assert all(validate("name", n).valid for n in ("Ван Дер Берг", "Мамедов Оглы", "Анна-Мария"))
 
 
+@pytest.mark.parametrize("value", ["Вадимовна", "Ильич", "Кузьминична", "Гусейн Оглы", "Айгуль Кызы", "Бакыт Уулу"])
+def test_a_patronymic_ends_as_one(value):
+    assert validate("name", value, script="cyrillic", patronymic=True).valid
+
+
+@pytest.mark.parametrize("value", ["Анжела", "Ефимов", "Женский", "Триф", "Марта Года"])
+def test_a_first_name_a_cut_word_or_another_fields_value_is_no_patronymic(value):
+    """Read under a lost caption, cut at a line's end, or off the gender's row: valid names,
+    no patronymics."""
+    assert validate("name", value, script="cyrillic").valid != (value == "Женский")
+    check = validate("name", value, script="cyrillic", patronymic=True)
+    assert not check.valid and ("patronymic" in check.warning or "gender" in check.warning)
+
+
 def test_a_name_beginning_with_a_soft_or_hard_sign_lost_its_first_letters():
     assert not validate("name", "Ьич").valid and not validate("name", "Ъян").valid
     assert all(validate("name", n).valid for n in ("Ильич", "Ыбырай", "Подъячев"))
