@@ -302,6 +302,21 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
 
 
 def _check_text(value: str, script: str | None = None) -> Check:
+    """A place, an office, a number's text; `_check_organization` adds its own checks to
+    `_checked_text`'s. A place or an office names no person: a patronymic in one ('Татьяна
+    Викторовна' for a birthplace) is the name's rows, taken when its own line was lost."""
+    check = _checked_text(value, script)
+    if check.valid and script == "cyrillic" and (person := _PATRONYMIC_WORD.search(value)):
+        return _fail(f"{value!r} holds {person[0]!r}, a patronymic: another field's value, its own line was not read")
+    return check
+
+
+# A Russian patronymic as a word of its own ('Викторовна', 'Ильинична'); a town named for one
+# ends otherwise ('Барановичи', 'Ильич').
+_PATRONYMIC_WORD = re.compile(r"(?<!\w)[А-ЯЁа-яё]{2,}(?:ович|евич|овна|евна|ична)(?!\w)", re.IGNORECASE)
+
+
+def _checked_text(value: str, script: str | None = None) -> Check:
     if not value.strip():
         return _fail("text is empty")
     # Text in a script (a place, an office, a shop's address) has letters: a figure alone
@@ -334,7 +349,7 @@ def _check_organization(value: str, script: str | None = None) -> Check:
     'ИП', 'LLC'), a quoted name, or a person's name (a sole trader whose 'ИП' was lost).
     What else stands beside a party's label is prose or an address read in its place
     ('самовывозом, при наличии доверенности', '3808756883 д. 38')."""
-    check = _check_text(value, script)
+    check = _checked_text(value, script)
     if not check.valid:
         return check
     words = [word.strip(".,:;'’`()") for word in value.split()]

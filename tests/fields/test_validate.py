@@ -567,6 +567,16 @@ def test_a_first_name_a_cut_word_or_another_fields_value_is_no_patronymic(value)
     assert not check.valid and ("patronymic" in check.warning or "gender" in check.warning)
 
 
+def test_a_place_holding_a_patronymic_is_a_persons_name_read_in_its_place():
+    """A card's birthplace line lost: the name's rows under its caption ('Татьяна Викторовна')."""
+    check = validate("text", "Татьяна Викторовна", script="cyrillic")
+    assert not check.valid and "patronymic" in check.warning
+    assert all(validate("text", place, script="cyrillic").valid
+               for place in ("гор. Казань", "ГОР. БАРАНОВИЧИ", "пос. Ильич", "с. Ивановка Первомайского р-на"))
+    # A sole trader is named with the patronymic.
+    assert validate("organization", "ИП Миронова Софья Кирилловна", script="cyrillic").valid
+
+
 def test_a_name_beginning_with_a_soft_or_hard_sign_lost_its_first_letters():
     assert not validate("name", "Ьич").valid and not validate("name", "Ъян").valid
     assert all(validate("name", n).valid for n in ("Ильич", "Ыбырай", "Подъячев"))
