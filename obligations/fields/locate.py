@@ -28,6 +28,7 @@ from .name_order import names_in_order
 from .positional import lines_above, lines_after, top_lines
 from .mrz import apply_zone
 from .totals import reconcile_total, sum_of_parts
+from .matching import fold
 from .validate import GENDER_WORD
 
 __all__ = [
@@ -92,6 +93,7 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
                 found = sum_of_parts(spec, models, found)
         results[spec.id] = found or Found()
     _one_field_per_value(doctype, models, results)
+    _no_name_of_the_forms_words(doctype, results)
     names_in_order(doctype, models, results)
     dates_in_order(doctype, models, results)
     apply_zone(doctype, models, results)
@@ -99,6 +101,29 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
         if spec.above and results[spec.id].value is None:
             results[spec.id] = lines_above(spec, models, results[spec.above], results) or Found()
     return results
+
+
+def _no_name_of_the_forms_words(doctype: DocType, results: dict[str, Found]) -> None:
+    """A name that is a word the form itself prints (its heading's, a caption's: 'Налоговая'
+    of 'ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА', taken for a certificate's first name on a photo) is
+    invalid, with a warning: its own line was not read (in place)."""
+    form_words = None
+    for spec in doctype.fields:
+        found = results[spec.id]
+        if spec.validate != "name" or found.value is None or not found.valid:
+            continue
+        form_words = _form_words(doctype) if form_words is None else form_words
+        printed = next((w for w in found.value.split() if fold(w) in form_words), None)
+        if printed is not None:
+            results[spec.id] = replace(found, valid=False, warning=(
+                f"{spec.id}: {printed!r} is a word the form prints, not a name: its own line was not read"))
+
+
+def _form_words(doctype: DocType) -> frozenset[str]:
+    """The words of five letters or more of a type's phrases, labels and stop labels, folded."""
+    phrases = [p for p, _ in doctype.keywords] + list(doctype.stop_labels)
+    phrases += [label for spec in doctype.fields for label in spec.labels] + [l for g in doctype.groups for l in g.labels]
+    return frozenset(fold(w) for phrase in phrases for w in re.findall(r"[^\W\d_]{5,}", phrase))
 
 
 SHARED_VALUE_DOUBT = 0.5  # the most a value two fields' labels gave them alike is trusted

@@ -1748,3 +1748,15 @@ def test_words_an_ocr_line_holds_one_above_the_other_are_rows_of_their_own():
     # Words side by side in one line stay one row.
     beside = [Word("SUB", (100, 100, 160, 130), 95.0, 1), Word("TOTAL", (170, 102, 260, 132), 95.0, 1)]
     assert [" ".join(w.text for w in r.words) for r in build_rows(beside)] == ["SUB TOTAL"]
+
+
+def test_a_name_that_is_a_word_the_form_prints_is_invalid():
+    """A photographed certificate whose first name's line was lost: the word taken in its
+    place is the heading's ('НАЛОГОВАЯ' of 'ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА')."""
+    inn = DOCTYPES["inn"]
+    rows = [(100, 100, "ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА"), (100, 200, "Фамилия ВИНОГРАДОВА"),
+            (100, 260, "Имя НАЛОГОВАЯ"), (100, 320, "Отчество СЕРГЕЕВНА")]
+    found = locate_fields(inn, [page_of(rows)])
+    assert found["first_name"].value == "Налоговая" and not found["first_name"].valid
+    assert "form prints" in found["first_name"].warning
+    assert found["last_name"].valid and found["middle_name"].valid
