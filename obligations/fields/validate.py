@@ -336,8 +336,12 @@ def _checked_text(value: str, script: str | None = None) -> Check:
 # preposition, or a preposition and the adjective of a region or district: a place or an
 # office that ends with one lost its next line ('ПЕРВОМАЙСКИМ РОВД ГОР.' over 'РОСТОВА-НА-ДОНУ',
 # 'ОТДЕЛОМ УФМС РОССИИ ПО' over 'ПЕРМСКОМУ КРАЮ', 'ОУФМС РОССИИ ПО РОСТОВСКОЙ' over 'ОБЛ. В ...').
+# So does a place ending with a region's or a district's adjective, whose noun comes next: in
+# the genitive ('ЛЕНИНСКОГО' over 'Р-НА'), or after a town's name ('ГОР. ЕКАТЕРИНБУРГ
+# СВЕРДЛОВСКОЙ' over 'ОБЛ.'; after a settlement's type it is the settlement's name: 'п. Луговской').
 UNFINISHED_END = re.compile(r"(?:^|\s)((?:г|гор|пос|пгт|п|с|д|дер|ст|х|ул|мкр)\.?|по|в|во|на|и|со|к|при|для"
-                            r"|(?:по|в|во)\s+[а-яё-]+(?:ск|цк|н)(?:ой|ому|ом|ого))$", re.IGNORECASE)
+                            r"|(?:по|в|во)\s+[а-яё-]+(?:ск|цк|н)(?:ой|ому|ом|ого)"
+                            r"|[а-яё-]+(?:ск|цк)ого|(?<=[^\s.] )[а-яё-]+(?:ск|цк)ой)$", re.IGNORECASE)
 
 
 _OTHER_FIELDS_VALUE = re.compile(rf"\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b|(?<!\w)(?:{GENDER_WORD.pattern})(?!\w)",

@@ -585,7 +585,8 @@ def test_a_name_beginning_with_a_soft_or_hard_sign_lost_its_first_letters():
 @pytest.mark.parametrize("value", ["ПЕРВОМАЙСКИМ РОВД ГОР.", "ГОР", "Д. НИКОЛЬСКОЕ ЗАОКСКОГО Р-НА, пос.",
                                    "ОТДЕЛОМ УФМС РОССИИ ПО", "ТП № 2 ОУФМС РОССИИ ПО ОМСКОЙ ОБЛ. В",
                                    "ТП № 6 ОУФМС РОССИИ ПО РОСТОВСКОЙ", "ОТДЕЛОМ УФМС В ЛЕНИНСКОМ",
-                                   "ОВД ПО ЦЕНТРАЛЬНОМУ"])
+                                   "ОВД ПО ЦЕНТРАЛЬНОМУ", "ГОР. ЕКАТЕРИНБУРГ СВЕРДЛОВСКОЙ",
+                                   "С. ДУБРОВКА ЛЕНИНСКОГО", "г. Орёл Орловской"])
 def test_a_place_ending_with_a_settlements_type_lost_its_name(value):
     check = validate("text", value, script="cyrillic")
     assert not check.valid and "a line was not read" in check.warning
@@ -593,6 +594,7 @@ def test_a_place_ending_with_a_settlements_type_lost_its_name(value):
 
 @pytest.mark.parametrize("value", ["Г. РОСТОВ-НА-ДОНУ РОСТОВСКОЙ ОБЛ.", "ОТДЕЛОМ УФМС РОССИИ ПО ГОР. ПЕРМИ",
                                    "ПОС. ЗНАМЕНКА ЛЕНИНСКОГО Р-НА", "Сад",
-                                   "С. ПОКРОВСКОЕ", "ПОС. ВОЛЖСКОЙ", "ОВД ПО ЛЕНИНСКОМУ Р-НУ"])
+                                   "С. ПОКРОВСКОЕ", "ПОС. ВОЛЖСКОЙ", "ОВД ПО ЛЕНИНСКОМУ Р-НУ",
+                                   "п. Луговской", "пос. Степной", "ГОР. ЕКАТЕРИНБУРГ СВЕРДЛОВСКОЙ ОБЛ."])
 def test_a_place_ending_with_its_name_or_region_is_whole(value):
     assert validate("text", value, script="cyrillic").valid
