@@ -45,7 +45,7 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
         return
     if results["last_name"].bbox is None:
         return
-    if results["first_name"].value is not None and results["middle_name"].value is not None:
+    if not _wanting(results["first_name"]) and not _wanting(results["middle_name"]):
         return
     surname = results["last_name"]
     model = next((m for m in models if m.page.page == surname.page), None)
@@ -63,12 +63,17 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
         return
     taken = [results[f].bbox for f in PARTS if results[f].bbox is not None and results[f].page == surname.page]
     for field_id, (word, page) in parts.items():
-        if results[field_id].value is not None or any(inside(word.bbox, box) for box in taken):
+        if not _wanting(results[field_id]) or any(inside(word.bbox, box) for box in taken):
             continue  # (a part found by its label is no other part)
         found = choose(specs[field_id], [Candidate([word], page, "layout")])
         if found is not None and found.valid:
             results[field_id] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
                                         warning="found by its place under the surname: its label was not read")
+
+
+def _wanting(found: Found) -> bool:
+    """A part not found, or found invalid (a word of the form's heading taken in its place)."""
+    return found.value is None or not found.valid
 
 
 def _name_column(specs: dict, models: list[PageModel], results: dict[str, Found]) -> None:
@@ -116,21 +121,34 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
         return []
     height, left, last_y = rows[start].height, box[0], rows[start].y
     centre_x = box[0] + box[2]  # twice the middle, as the words' are compared
-    # The height a name's part is printed at: the surname's, or a part's found under it when
-    # lower (a speck above a blurred surname made its box a third taller than the names').
-    name_height = box[3] - box[1]
     found: list[tuple[Word, int]] = []
     labels = {(h.row, i) for h in model.hits for i in range(h.start, h.end)}
+
+    def in_column(row) -> int | None:
+        """The row's word in the surname's column: its first letter under the surname's, or its
+        middle under the surname's middle (a passport centres its names)."""
+        return next((i for i, w in enumerate(row.words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height
+                     or abs(w.bbox[0] + w.bbox[2] - centre_x) / 2 <= COLUMN_SLACK * height), None)
+
+    # The height names are printed at: the middle of the surname's and of the sure words like
+    # it in its column below (a speck over a blurred surname, or a photo's blur, made its box a
+    # third taller than the names' under it, which then read as captions).
+    heights = [box[3] - box[1]]
+    for r in range(start + 1, len(rows)):
+        if rows[r].y - rows[start].y > 2 * ROW_GAP * height:
+            break
+        i = in_column(rows[r])
+        word = rows[r].words[i] if i is not None and not rows[r].standalone else None
+        if word is not None and (r, i) not in labels and word.conf >= SURE_CONF and style.fullmatch(word.text.strip(".,")):
+            heights.append(word.bbox[3] - word.bbox[1])
+    name_height = sorted(heights)[(len(heights) - 1) // 2]
     for r in range(start + 1, len(rows)):
         row = rows[r]
         if row.standalone:
             continue
         if row.y - last_y > ROW_GAP * height or len(found) == 2:
             break
-        # In the surname's column: its first letter under the surname's, or its middle under
-        # the surname's middle (a passport centres its names).
-        i = next((i for i, w in enumerate(row.words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height
-                  or abs(w.bbox[0] + w.bbox[2] - centre_x) / 2 <= COLUMN_SLACK * height), None)
+        i = in_column(row)
         if i is None:
             continue  # no word there
         word = row.words[i]
@@ -145,5 +163,4 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
         if word.conf >= SURE_CONF and style.fullmatch(text) and not GENDER.match(text):
             found.append((word, model.page.page))
             last_y = row.y
-            name_height = min(name_height, word.bbox[3] - word.bbox[1])
     return found

@@ -167,3 +167,25 @@ def test_on_a_page_of_values_over_captions_a_name_lost_to_a_scrap_takes_no_value
     # Read whole, the surname is over its caption.
     rows[2] = (630, 1230, "СМИРНОВА")
     assert _found(rows)["last_name"].value == "Смирнова"
+
+
+def test_a_part_found_invalid_is_taken_from_under_the_surname_printed_taller_than_it():
+    """A photographed certificate: its first name taken from the heading ('Налоговая' of
+    'ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА', invalid: a word the form prints); under the surname,
+    whose box the photo's blur made a third taller than the names' (68 against 48), 'АННА'."""
+    from obligations.fields.choice import Found
+    from obligations.fields.layout import build_model
+    from obligations.fields.name_order import names_in_order
+
+    rows = [(600, 100, "ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА"), (300, 320, "Фамилия"), (700, 320, "ВИНОГРАДОВА"),
+            (300, 400, "nme"), (700, 400, "АННА"), (300, 480, "Отчество"), (700, 480, "СЕРГЕЕВНА")]
+    heights = {"ВИНОГРАДОВА": 68, "АННА": 48, "СЕРГЕЕВНА": 48}
+    words = [replace(w, bbox=(w.bbox[0], w.bbox[1], w.bbox[2], w.bbox[1] + heights[w.text])) if w.text in heights
+             else w for w in page_of(rows).words]
+    page = PageText(1, 2400, 1500, 300, "ocr", words)
+    results = dict(locate_fields(INN, [page]))
+    heading = next(w for w in words if w.text == "НАЛОГОВАЯ")
+    results["first_name"] = Found("Налоговая", "НАЛОГОВАЯ", False, 0.9, 1, heading.bbox, "group", "a word the form prints")
+    names_in_order(INN, [build_model(INN, page)], results)
+    assert (results["first_name"].value, results["first_name"].valid) == ("Анна", True)
+    assert results["first_name"].confidence <= 0.5
