@@ -40,12 +40,22 @@ def read_dropped_lines(page: PageText, image, doctype: DocType, backend: Backend
     alone = locate_fields(doctype, [replace(page, words=sparse)])
     for field_id in still:
         value = alone[field_id]
-        if value.value is not None and value.valid and value.bbox is not None:
+        if value.value is not None and value.bbox is not None and (value.valid or _group_read(doctype, alone, field_id)):
             page.words = swapped_in(page.words, sparse, value.bbox)
     # Fields found by their labels only: a receipt's company and address, found by their
     # place on it, are no line a block reading restores.
     if any(doctype.field(field_id).labels or doctype.field(field_id).group for field_id in missing(doctype, located(doctype, page))):
         read_block(page, image, doctype, backend)
+
+
+def _group_read(doctype: DocType, found: dict[str, Found], field_id: str) -> bool:
+    """Whether a field is one of a group's ('Ф.И.О.': a name's three parts after one label)
+    another of which `found` gives valid: an invalid part is still taken with the others (a
+    patronymic misread 'Даниидов' is the third word, without which the group's label gives
+    none of its parts)."""
+    group = doctype.field(field_id).group
+    return group is not None and any(f.group == group and f.id != field_id and found[f.id].valid
+                                     and found[f.id].value is not None for f in doctype.fields)
 
 
 def read_block(page: PageText, image, doctype: DocType, backend: Backend) -> None:

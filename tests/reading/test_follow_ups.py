@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -223,6 +223,29 @@ def test_a_surname_whose_line_the_first_reading_kept_one_letter_of_is_read_whole
     found = locate_fields(DOCTYPES["passport"], [page])
     assert [found[f].value for f in ("last_name", "first_name", "middle_name")] == ["Смирнова", "Анжела", "Вадимовна"]
     assert "А" not in page.text.split()
+
+
+def test_a_groups_part_read_invalid_by_the_sparse_reading_is_taken_with_the_valid_ones():
+    """'Ф.И.О.' gives its three parts where three names follow it; the first reading read the
+    third under a stamp as 'ЯВ', the sparse one read it misread ('ДАНИИДОВ', no patronymic
+    either): its words are taken, as the group's two valid parts in that reading are."""
+    lines = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (100, 200, "Страховой номер 112-233-445 95"),
+             (100, 300, "Ф.И.О. ФОМИН ПАХОМ ДАНИИДОВ"), (100, 560, "Пол Муж."), (100, 620, "Дата регистрации 02.03.2003")]
+    first = [w if w.text != "ДАНИИДОВ" else replace(w, text="ЯВ", conf=45.0, bbox=(w.bbox[0], w.bbox[1], w.bbox[0] + 44, w.bbox[3]))
+             for i, line in enumerate(lines) for w in _line(*line, ("first", i))]
+    page = PageText(1, 2000, 2800, 300, "ocr", first)
+    assert locate_fields(DOCTYPES["snils"], [page])["middle_name"].value == "Яв"
+
+    class SparseOnly(SparseBackend):
+        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
+            return []
+
+    backend = SparseOnly(sparse=[w for i, line in enumerate(lines) for w in _line(*line, ("sparse", i))])
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], backend)
+    assert backend.sparse_reads == 1
+    found = locate_fields(DOCTYPES["snils"], [page])
+    assert (found["last_name"].value, found["first_name"].value) == ("Фомин", "Пахом")
+    assert (found["middle_name"].value, found["middle_name"].valid) == ("Даниидов", False)
 
 
 def test_an_office_cut_short_after_a_towns_abbreviation_is_read_again_sparse_for_its_lost_line():
