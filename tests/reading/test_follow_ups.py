@@ -146,6 +146,14 @@ class SparseBackend(RecordingBackend):
         return self.sparse
 
 
+@dataclass
+class SparseOnly(SparseBackend):
+    """Reads the page sparse; any region, as the page's edges where a number may run, holds nothing."""
+
+    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
+        return []
+
+
 def _line(x: int, y: int, text: str, key) -> list[Word]:
     words = []
     for token in text.split():
@@ -190,10 +198,6 @@ def test_a_names_line_the_first_reading_dropped_is_not_taken_from_the_gender_and
     page = PageText(1, 2000, 2800, 300, "ocr", first)
     before = locate_fields(DOCTYPES["passport"], [page])["middle_name"]
     assert before.value is None or not before.valid
-    class SparseOnly(SparseBackend):  # the page's edges (where a number may run) hold nothing
-        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
-            return []
-
     backend = SparseOnly(sparse=[w for i, line in enumerate(PASSPORT_DATA_LINES) for w in _line(*line, ("sparse", i))])
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
     assert backend.sparse_reads == 1
@@ -214,10 +218,6 @@ def test_a_surname_whose_line_the_first_reading_kept_one_letter_of_is_read_whole
     first.append(Word("А", (260, 200, 276, 230), 71.0, ("first", 1)))
     page = PageText(1, 2000, 2800, 300, "ocr", first)
 
-    class SparseOnly(SparseBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
-            return []
-
     backend = SparseOnly(sparse=[w for i, line in enumerate(lines) for w in _line(*line, ("sparse", i))])
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
     found = locate_fields(DOCTYPES["passport"], [page])
@@ -236,10 +236,6 @@ def test_a_groups_part_read_invalid_by_the_sparse_reading_is_taken_with_the_vali
     page = PageText(1, 2000, 2800, 300, "ocr", first)
     assert locate_fields(DOCTYPES["snils"], [page])["middle_name"].value == "Яв"
 
-    class SparseOnly(SparseBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
-            return []
-
     backend = SparseOnly(sparse=[w for i, line in enumerate(lines) for w in _line(*line, ("sparse", i))])
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], backend)
     assert backend.sparse_reads == 1
@@ -255,10 +251,6 @@ def test_an_office_cut_short_after_a_towns_abbreviation_is_read_again_sparse_for
     page = PageText(1, 2000, 2800, 300, "ocr", first)
     before = locate_fields(DOCTYPES["passport"], [page])["issued_by"]
     assert before.value == "ПЕРВОМАЙСКИМ РОВД ГОР." and not before.valid  # flagged, not silently short
-
-    class SparseOnly(SparseBackend):
-        def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
-            return []
 
     backend = SparseOnly(sparse=[w for i, line in enumerate(lines) for w in _line(*line, ("sparse", i))])
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
