@@ -24,11 +24,11 @@ from .normalize import _LAT_TO_CYR
 from .choice import Found, choose, expand, find_text_box, locate_answer, read_value, value_from_words
 from .chronology import dates_in_order
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
+from .matching import fold
 from .name_order import names_in_order
 from .positional import lines_above, lines_after, top_lines
 from .mrz import apply_zone
 from .totals import reconcile_total, sum_of_parts
-from .matching import fold
 from .validate import GENDER_WORD
 
 __all__ = [
@@ -122,7 +122,8 @@ def _no_name_of_the_forms_words(doctype: DocType, results: dict[str, Found]) -> 
 def _form_words(doctype: DocType) -> frozenset[str]:
     """The words of five letters or more of a type's phrases, labels and stop labels, folded."""
     phrases = [p for p, _ in doctype.keywords] + list(doctype.stop_labels)
-    phrases += [label for spec in doctype.fields for label in spec.labels] + [l for g in doctype.groups for l in g.labels]
+    phrases += [label for spec in doctype.fields for label in spec.labels]
+    phrases += [label for group in doctype.groups for label in group.labels]
     return frozenset(fold(w) for phrase in phrases for w in re.findall(r"[^\W\d_]{5,}", phrase))
 
 
