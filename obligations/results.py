@@ -130,12 +130,16 @@ def _field_dict(field: FieldResult) -> dict:
 def write_atomic(path: Path, data: bytes) -> None:
     """`data` in `path`, whole or not at all, with the permissions any file the user writes
     gets (0666 less the umask)."""
+    # The temporary file's name is known before it is made: an interrupt (Ctrl-C, SIGTERM)
+    # arriving just after it was made still finds it to remove.
+    temp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_temp_numbers)}.tmp")
+    fd = -1
     try:
-        fd, temp = _temporary_beside(path)
-    except FileNotFoundError:  # no folder yet
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = _temporary_beside(path)
-    try:
+        try:
+            fd, temp = _temporary(temp, path)
+        except FileNotFoundError:  # no folder yet
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = _temporary(temp, path)
         with memoryview(data) as view:
             written = 0
             while written < len(view):
@@ -168,8 +172,8 @@ _TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) 
 _temp_numbers = itertools.count()
 
 
-def _temporary_beside(path: Path) -> tuple[int, str]:
-    temp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_temp_numbers)}.tmp")
+def _temporary(temp: str, path: Path) -> tuple[int, str]:
+    """The temporary file `temp` beside `path`, opened new; another if that name is taken."""
     try:
         return os.open(temp, _TEMP_FLAGS, 0o600), temp
     except FileExistsError:  # left by an earlier process of the same id

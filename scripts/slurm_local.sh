@@ -135,8 +135,10 @@ wait_until() {
   local what=$1 ready=$2 deadline=$((SECONDS + timeout_s))
   while true; do
     # A daemon that died is reported at once, before a client command spends its retries on it.
+    # (Whether its process lives, not whether it is named so yet: just launched, it may still be
+    # the shell forked to exec it, and on a loaded machine 'munged' read as gone.)
     for name in "${daemons[@]}"; do
-      if [ -f "$pids/$name.pid" ] && ! running_pid "$name" >/dev/null; then
+      if [ -f "$pids/$name.pid" ] && ! alive "$(cat "$pids/$name.pid")"; then
         echo "slurm_local: $name exited while waiting for $what" >&2
         show_logs
         return 1

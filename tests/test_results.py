@@ -106,6 +106,24 @@ def test_write_atomic_replaces_whole_and_leaves_no_temporary_on_failure(tmp_path
     assert [p.name for p in target.parent.iterdir()] == ["a.json"]
 
 
+def test_an_interrupt_just_after_the_temporary_file_is_made_leaves_none(tmp_path: Path, monkeypatch):
+    """Ctrl-C or SIGTERM (raised as an exception in the main process) arriving between the
+    temporary file's creation and anything else: it is removed all the same."""
+    import obligations.results as results
+
+    made = results._temporary
+
+    def interrupted(temp, path):
+        made(temp, path)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(results, "_temporary", interrupted)
+    target = tmp_path / "a.json"
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"{}")
+    assert list(tmp_path.iterdir()) == []
+
+
 def _inputs(tmp_path: Path, *relative: str) -> Inputs:
     for name in relative:
         (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
