@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from .matching import fold
-from .normalize import FULL_FORMS, LEGAL_FORMS
+from .normalize import FULL_FORMS, LEGAL_FORMS, PATRONYMIC_ENDINGS
 
 __all__ = [
     "Check",
@@ -313,7 +313,7 @@ def _check_text(value: str, script: str | None = None) -> Check:
 
 # A Russian patronymic as a word of its own ('Викторовна', 'Ильинична'); a town named for one
 # ends otherwise ('Барановичи', 'Ильич').
-_PATRONYMIC_WORD = re.compile(r"(?<!\w)[А-ЯЁа-яё]{2,}(?:ович|евич|овна|евна|ична)(?!\w)", re.IGNORECASE)
+_PATRONYMIC_WORD = re.compile(rf"(?<!\w)[А-ЯЁа-яё]{{2,}}(?:{'|'.join(PATRONYMIC_ENDINGS)})(?!\w)", re.IGNORECASE)
 
 
 def _checked_text(value: str, script: str | None = None) -> Check:

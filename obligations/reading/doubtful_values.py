@@ -7,7 +7,7 @@ from dataclasses import replace
 from ..backends.base import Backend, PageText, Word, mean_confidence, union_box
 from ..doctypes import DocType
 from ..fields.locate import PHRASE_GAP, SURE_CONF
-from .regions import UNSURE_CONF, covered, grown, inside, located, median_height, overlap_area
+from .regions import UNSURE_CONF, covered, grown, inside, letters_and_digits, located, median_height, overlap_area
 
 
 def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Backend) -> None:
@@ -51,13 +51,14 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
         again = [replace(w, line=min(before, key=lambda old: _nearness(old, w)).line) for w in again]
         surer = mean_confidence(again) >= max(SURE_CONF, mean_confidence(before) + MORE_SURE)
         one_name = (in_pieces and len(again) == 1 and again[0].conf >= SURE_CONF
-                    and _length(again[0]) >= sum(c.isalnum() for c in value.raw or ""))
+                    and letters_and_digits(again[0]) >= sum(c.isalnum() for c in value.raw or ""))
         if surer or one_name:
             if not one_name:
                 # A surer reading does not cut a word read surely into pieces ('«Доронин' at 97 %
                 # read again as '«До онин'): over it, a new word must be as long.
                 sure = [w for w in before if w.conf >= SURE_CONF]
-                again = [w for w in again if not _over_any(w, [old for old in sure if _length(old) > _length(w)])]
+                again = [w for w in again
+                         if not _over_any(w, [old for old in sure if letters_and_digits(old) > letters_and_digits(w)])]
             # The old words of the value's line under the new ones give way: a caption beside
             # them, and the next line a new word's box reaches into ('г.' read 78 px tall over
             # 'Место' below it), stay.
@@ -74,9 +75,6 @@ def _nearness(old: Word, new: Word) -> tuple[int, float]:
     """How near an old word lies to a new one: the more they share, then the nearer their middles."""
     return -overlap_area(old.bbox, new.bbox), abs(old.bbox[1] + old.bbox[3] - new.bbox[1] - new.bbox[3])
 
-
-def _length(word: Word) -> int:
-    return sum(c.isalnum() for c in word.text)
 
 
 def _over_any(word: Word, others: list[Word]) -> bool:

@@ -9,7 +9,8 @@ from ..backends.base import Backend, Box, PageText, Word
 from ..doctypes import DocType
 from ..fields.locate import SURE_CONF, Found, locate_fields
 from .misread_words import misreads_read_again
-from .regions import UNSURE_CONF, covered, inside, located, median_height, missing, on_page, print_words, swapped_in
+from .regions import (UNSURE_CONF, covered, inside, letters_and_digits, located, median_height, missing, on_page,
+                      print_words, swapped_in)
 
 DROPPED_LINE_CONF = 50  # a sparse reading's words less sure than this are mostly specks and pictures
 
@@ -78,7 +79,7 @@ def add_uncovered(page: PageText, reading: list[Word], judge=None) -> None:
     none (or only unsure scraps, which give way: 'ОЕ' for a small caption over a box's rule).
     `judge` may read again the words it doubts; a word it gives back in place of another
     counts as sure at UNSURE_CONF already."""
-    whole = [w for w in reading if w.conf >= DROPPED_LINE_CONF and _alnum(w) >= MIN_WHOLE_LETTERS]
+    whole = [w for w in reading if w.conf >= DROPPED_LINE_CONF and letters_and_digits(w) >= MIN_WHOLE_LETTERS]
     known = sorted((w for w in page.words if w.conf >= UNSURE_CONF and not _scrap_of(w, whole)), key=lambda w: w.bbox[1])
     uncovered = [w for w in reading if not covered(w.bbox, known)]
     first = {id(w) for w in uncovered}
@@ -98,11 +99,8 @@ def _scrap_of(word: Word, whole: list[Word]) -> bool:
     more of the other reading: all that reading kept of a line it lost ('А', 71 %, at the end
     of a 78-dpi passport's 'СМИРНОВА', read whole by the sparse reading). However sure, it
     gives way."""
-    return _alnum(word) <= 1 and any(_alnum(w) >= MIN_WHOLE_LETTERS and inside(word.bbox, w.bbox) for w in whole)
-
-
-def _alnum(word: Word) -> int:
-    return sum(c.isalnum() for c in word.text)
+    return letters_and_digits(word) <= 1 and any(
+        letters_and_digits(w) >= MIN_WHOLE_LETTERS and inside(word.bbox, w.bbox) for w in whole)
 
 
 def text_area(page: PageText) -> Box | None:

@@ -67,10 +67,15 @@ def on_page(box, page: PageText) -> Box:
     return (max(0, x0), max(0, y0), min(page.width, x1), min(page.height, y1))
 
 
+def letters_and_digits(word: Word) -> int:
+    """How many letters and digits a word was read as (its marks and specks not counted)."""
+    return sum(c.isalnum() for c in word.text)
+
+
 def print_words(page: PageText, min_conf: float) -> list[Word]:
     """The page's words of horizontal print read at least `min_conf` sure: wider than tall,
     three letters or digits or more."""
-    return [w for w in page.words if w.conf >= min_conf and sum(c.isalnum() for c in w.text) >= 3
+    return [w for w in page.words if w.conf >= min_conf and letters_and_digits(w) >= 3
             and w.bbox[2] - w.bbox[0] > w.bbox[3] - w.bbox[1]]
 
 
