@@ -37,19 +37,32 @@ class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except ObligationsError as exc:
-            click.echo(f"obligations: error: {exc.message}", err=True)
-            ctx.exit(exc.exit_code)
-        except OSError as exc:  # a file or folder the system refused, met outside a run's own checks
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"obligations: error: {where}{exc.strerror or exc}", err=True)
-            ctx.exit(EXIT_FILES_FAILED)
         except Terminated:
-            click.echo("obligations: terminated; finished files are kept", err=True)
-            ctx.exit(EXIT_TERMINATED)
+            _ended_by_signal(ctx, signal.SIGTERM)
         except KeyboardInterrupt:
-            click.echo("obligations: interrupted; finished files are kept", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+            _ended_by_signal(ctx, signal.SIGINT)
+        except Exception as exc:
+            if _signalled:
+                # The signal's exception raised inside an import or a library's own handler,
+                # which turned it into an error of its own ('numpy._core.multiarray failed to
+                # import', Ctrl-C having come while numpy loaded): the run was still ended by it.
+                _ended_by_signal(ctx, _signalled[0])
+            if isinstance(exc, ObligationsError):
+                click.echo(f"obligations: error: {exc.message}", err=True)
+                ctx.exit(exc.exit_code)
+            if isinstance(exc, OSError):  # a file or folder the system refused, met outside a run's own checks
+                where = f"{exc.filename}: " if exc.filename else ""
+                click.echo(f"obligations: error: {where}{exc.strerror or exc}", err=True)
+                ctx.exit(EXIT_FILES_FAILED)
+            raise
+
+
+def _ended_by_signal(ctx, signum: int) -> None:
+    if signum == signal.SIGTERM:
+        click.echo("obligations: terminated; finished files are kept", err=True)
+        ctx.exit(EXIT_TERMINATED)
+    click.echo("obligations: interrupted; finished files are kept", err=True)
+    ctx.exit(EXIT_INTERRUPTED)
 
 
 _SLURM_OPTIONS = ("partition", "time", "gres", "account", "container")
@@ -83,6 +96,7 @@ def main() -> None:
 
 
 _MAIN_PID = os.getpid()
+_signalled: list[int] = []  # the signal that ended the run, once one has
 
 
 def _interrupt(signum, frame):
@@ -90,6 +104,7 @@ def _interrupt(signum, frame):
     # the middle of its start (printing a traceback): the main process alone ends the run.
     if os.getpid() != _MAIN_PID:
         return
+    _signalled.append(signum)
     raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 

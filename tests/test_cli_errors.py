@@ -414,3 +414,27 @@ def test_a_pool_manager_still_closing_after_an_interrupt_is_not_woken_at_exit(mo
         release.set()
         manager.join()
         wakeups.pop(manager, None)
+
+
+def test_an_interrupt_turned_into_another_error_by_an_import_still_ends_the_run_as_interrupted(tmp_path, monkeypatch):
+    """Ctrl-C arriving while numpy loads comes out of its import as 'numpy._core.multiarray
+    failed to import': the run still ends with the interrupt's one line and exit code, no
+    traceback."""
+    from click.testing import CliRunner
+
+    import obligations.cli as cli
+    from obligations.pipeline import Pipeline
+
+    def interrupted_import(self, *args, **kwargs):
+        try:
+            cli._interrupt(signal.SIGINT, None)
+        except KeyboardInterrupt:
+            raise ImportError("numpy._core.multiarray failed to import") from None
+
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # the test process keeps its handlers
+    monkeypatch.setattr(cli, "_signalled", [])
+    monkeypatch.setattr(Pipeline, "run", interrupted_import)
+    page = text_image(tmp_path / "page.png", SNILS_LINES)
+    result = CliRunner().invoke(cli.main, ["run", str(page), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 130, result.output
+    assert "interrupted; finished files are kept" in result.output and "Traceback" not in result.output
