@@ -66,10 +66,20 @@ def without_rules(image: Image.Image) -> Image.Image:
     threshold = min(_otsu_threshold(image.histogram()), RULE_GREY)
     horizontal = _long_runs(gray <= threshold, max(80, gray.shape[1] // 10))
     # Columns as rows: PIL's transpose is cheaper than a contiguous copy of numpy's.
-    columns = np.asarray(image.transpose(Image.Transpose.TRANSPOSE)) <= threshold
+    transposed = np.asarray(image.transpose(Image.Transpose.TRANSPOSE))
+    columns = transposed <= threshold
     vertical = _long_runs(columns, max(80, gray.shape[0] // 12))
     strokes = _long_runs(columns, MIN_WALL)  # as tall as a box for one character, or taller
-    vertical += _cell_walls(strokes, horizontal, gray.shape) or _box_row_walls(strokes)
+    walls = _cell_walls(strokes, horizontal, gray.shape) or _box_row_walls(strokes)
+    if not walls and (light := min(_otsu_threshold(image.histogram()), LIGHT_WALL_GREY)) > threshold:
+        # Boxes drawn in a light grey (a hairline wall anti-aliased to 145-155 beside grey
+        # digits): at the rule level their walls break into pieces, and Tesseract reads them as
+        # '4[1|3|8[2'. Only a row of level, evenly spaced walls is taken at this lighter level.
+        lighter = transposed <= light
+        # Each painted a pixel wider either side: at this level a wall's blurred edge is part of it.
+        walls = [(col + side, start, end) for col, start, end in _with_end_walls(
+            _box_row_walls(_long_runs(lighter, MIN_WALL)), lighter) for side in (-1, 0, 1)]
+    vertical += walls
     if not horizontal and not vertical:
         return _without_faint_rules(gray, image)
     # Paint with the lighter of the pixels a little above and below (left and right):
@@ -222,6 +232,40 @@ def _box_row_walls(strokes: list[tuple[int, int, int]]) -> list[tuple[int, int, 
             for start, end, col in row]
 
 
+def _with_end_walls(walls: list[tuple[int, int, int]], ink: np.ndarray) -> list[tuple[int, int, int]]:
+    """`walls` (column, start, end) of one row of boxes and the walls their spacing puts past
+    either end that are there in `ink` (columns as rows): a speck or a lighter stretch breaks
+    a wall into runs too short to be found, and the row's first and last boxes then read
+    with a wall in them ('162/213' for 6 2 2 3 4)."""
+    columns = sorted({col for col, _, _ in walls})
+    if len(columns) < 2:
+        return walls
+    strokes = [[columns[0]]]
+    for col in columns[1:]:
+        if col - strokes[-1][-1] <= 2:
+            strokes[-1].append(col)
+        else:
+            strokes.append([col])
+    centres = [sum(stroke) / len(stroke) for stroke in strokes]
+    spacing = (centres[-1] - centres[0]) / max(len(centres) - 1, 1)
+    top = int(np.median([start for _, start, _ in walls]))
+    bottom = int(np.median([end for _, _, end in walls]))
+    added = []
+    for centre, step in ((centres[0], -spacing), (centres[-1], spacing)):
+        for k in range(1, END_WALLS + 1):
+            col = round(centre + k * step)
+            near = [c for c in range(col - 2, col + 3) if 0 <= c < ink.shape[0]]
+            best = max(near, key=lambda c: int(ink[c, top:bottom].sum()), default=None)
+            if best is None or ink[best, top:bottom].mean() < END_WALL_INK:
+                break
+            added.append((best, top, bottom))
+    return walls + added
+
+
+END_WALLS = 3  # boxes past a row's found walls looked for at either end
+END_WALL_INK = 0.6  # of a wall's height inked: a wall broken by a speck, not a digit's stroke
+
+
 def _encloses(outer: list[tuple[int, int, int]], inner: list[tuple[int, int, int]]) -> bool:
     """Whether the strokes `outer` (start, end, column) reach above and below `inner` over
     the columns `inner` spans."""
@@ -286,6 +330,7 @@ def _otsu_threshold(histogram: list[int]) -> int:
 
 
 RULE_GREY = 150  # the lightest grey a rule is taken for: scanned thin rules are grey, not black
+LIGHT_WALL_GREY = 185  # the lightest grey a row of boxes' walls is taken for
 RULE_REACH = 6  # pixels: past a rule's edge (rules are at most ~5 px thick at 300 dpi)
 MAX_RULE_RUNS = 20_000  # more long runs than this is a dark fill or a photo, not rules
 
@@ -331,8 +376,18 @@ def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25
     peak), which costs 17 rotations instead of 41."""
     if min(image.size) < 200:
         return 0.0
-    small = np.asarray(image.reduce(4))
-    return _sharpest_angle(small < min(128, int(small.mean()) - 30), max_angle, step)[0]
+    reduced = image.reduce(4)
+    small = np.asarray(reduced)
+    ink = small < min(128, int(small.mean()) - 30)
+    if ink.mean() < MIN_INK_SHARE:
+        # Grey print (a light scan, toner saved): at quarter size its strokes are lighter than
+        # that level, and the few specks left leaned a level page 3 degrees (its boxed digits
+        # then slanted, their walls no longer rules). Otsu's split finds the print.
+        ink = small <= _otsu_threshold(reduced.histogram())
+    return _sharpest_angle(ink, max_angle, step)[0]
+
+
+MIN_INK_SHARE = 0.002  # of a quarter-size page's pixels: a page of print has 1-4 % at the fixed level
 
 
 def _sharpest_angle(ink: np.ndarray, max_angle: float, step: float) -> tuple[float, float]:

@@ -285,10 +285,24 @@ def _first_match_value(spec: FieldSpec, candidate: Candidate, text: str, fixed: 
         found = found_in(spec, candidate, text, spans, match.span())
         if found is None:
             continue
+        if spec.normalize in NUMBERS_WITH_PARTS and (cut := _CUT_AFTER_SEPARATOR.search(match.group())):
+            return _unfinished(spec, found, cut[1])  # the number, cut: no later match is it
         if found.valid:
             return found
         first_invalid = first_invalid or found
     return first_invalid
+
+
+# A document's number of parts ('3455/10', 'А-12') read to a separator glued to its last part
+# and no further ('3455/': the '10' after it lost to a speck) is unfinished: neither the number
+# less its separator nor a figure after it ('«23»' of its date).
+NUMBERS_WITH_PARTS = ("doc_number", "doc_number_ru")
+_CUT_AFTER_SEPARATOR = re.compile(r"\w([/\-])$")
+
+
+def _unfinished(spec: FieldSpec, found: Found, separator: str) -> Found:
+    return replace(found, valid=False, confidence=round(found.confidence * (0.5 if found.valid else 1.0), 3),
+                   warning=f"{spec.id}: {found.value!r} ends with {separator!r}: the number's next part was not read")
 
 
 # An amount's thousands groups are a space apart; a gap wider than this many heights of its

@@ -396,10 +396,24 @@ def _level_words(line: list[Word]) -> list[Word]:
 def _overlap_x(a: list[Word], b: list[Word]) -> bool:
     """Whether a word of `a` and a word of `b` share columns. (Word by word, not line extent
     by line extent: a sparse reading gives digits printed in boxes as lines of one word
-    each, and their rows interleave.)"""
+    each, and their rows interleave.) Neighbours whose boxes touch by a few pixels do not,
+    nor does a mark flat beside the word it crosses: a word another reading gave back
+    ('Денисова' of 'предприниматель Денисова Вероника', its box three pixels into the one
+    before it and under a four-pixel dash) is of the row it sits in, not a row after it."""
     if min(w.bbox[0] for w in b) >= max(w.bbox[2] for w in a) or min(w.bbox[0] for w in a) >= max(w.bbox[2] for w in b):
         return False
-    return any(u.bbox[0] < v.bbox[2] and v.bbox[0] < u.bbox[2] for u in a for v in b)
+    return any(_share_columns(u.bbox, v.bbox) for u in a for v in b)
+
+
+SHARED_COLUMNS = 0.2  # of the narrower word's width: less is two neighbours' boxes touching
+
+
+def _share_columns(u: Box, v: Box) -> bool:
+    overlap = min(u[2], v[2]) - max(u[0], v[0])
+    if overlap <= 0:
+        return False
+    heights = sorted((u[3] - u[1], v[3] - v[1]))
+    return heights[0] >= FLAT_SHARE * heights[1] and overlap > SHARED_COLUMNS * min(u[2] - u[0], v[2] - v[0])
 
 
 class _LabelMatch(NamedTuple):

@@ -828,15 +828,16 @@ def normalize_gender(raw: str) -> str | None:
 # "Nov"; the lookahead keeps a lone "N" left over by "N N" as the number.
 _DOC_PREFIX_RE = re.compile(r"^(?:(?:№|#|N[oOº°]?\.?(?![^\W\d_]))[\s.:]*)+(?=.*\w)")
 _DOC_MARKER_ONLY_RE = re.compile(r"(?:№|#|N[oOº°]\.?|[\s.:])+")
-# A letter prefix's hyphen ending OCR's word ('А- 1485/2023'): a number prints no space there.
-_PREFIX_HYPHEN_SPACED = re.compile(r"(?<=[^\W\d_])- (?=\d)")
+# A letter prefix's hyphen ending OCR's word ('А- 1485/2023'), or a part's separator ('3455/ 10'):
+# a number prints no space there.
+_PREFIX_HYPHEN_SPACED = re.compile(r"(?<=[^\W\d_])- (?=\d)|(?<=\d)([\-/]) (?=\d)")
 
 
 def normalize_doc_number(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None or _DOC_MARKER_ONLY_RE.fullmatch(s):
         return None
-    return _PREFIX_HYPHEN_SPACED.sub("-", _DOC_PREFIX_RE.sub("", s)).strip(_STRAY_EDGE + " ") or None
+    return _PREFIX_HYPHEN_SPACED.sub(lambda m: m[1] or "-", _DOC_PREFIX_RE.sub("", s)).strip(_STRAY_EDGE + " ") or None
 
 
 def normalize_doc_number_ru(raw: str) -> str | None:

@@ -1585,6 +1585,16 @@ def test_an_invoice_numbers_prefix_whose_hyphen_ended_the_word_is_kept():
     assert values("invoice", [(100, 100, "Счет-фактура № 1485 от «29» декабря 2023 г. (1)")])["number"] == "1485"
 
 
+def test_an_invoice_number_read_to_its_separator_is_unfinished():
+    """'№ 3455/10': a speck cost the line its '10', and '3455/' was given as '3455', valid. A
+    number read to a separator glued to its part is not finished; read as two words, it is one."""
+    found = locate_fields(DOCTYPES["invoice"], [page_of([(100, 100, "Счет-фактура № 3455/ от «23» августа 2018 г.")])])
+    assert (found["number"].value, found["number"].valid) == ("3455", False)
+    assert "not read" in found["number"].warning
+    assert values("invoice", [(100, 100, "Счет-фактура № 3455/ 10 от «23» августа 2018 г.")])["number"] == "3455/10"
+    assert values("invoice", [(100, 100, "Счет-фактура № А-17 от «23» августа 2018 г.")])["number"] == "А-17"
+
+
 BILL_ROWS = [
     (100, 100, "ПАО «ПРОМСВЯЗЬБАНК» г. Москва БИК 044525555"),
     (100, 160, "Банк получателя Сч. № 30101810400000000555"),
@@ -1748,6 +1758,21 @@ def test_words_an_ocr_line_holds_one_above_the_other_are_rows_of_their_own():
     # Words side by side in one line stay one row.
     beside = [Word("SUB", (100, 100, 160, 130), 95.0, 1), Word("TOTAL", (170, 102, 260, 132), 95.0, 1)]
     assert [" ".join(w.text for w in r.words) for r in build_rows(beside)] == ["SUB TOTAL"]
+
+
+def test_a_word_given_back_by_another_reading_joins_the_row_it_touches():
+    """'Денисова', lost by the line reading and given back by the block reading as a line of
+    its own, its box three pixels into the word before it and under a four-pixel dash: it is
+    of that row, in its place, not a row after it (which made the name 'Вероника Кузьминична
+    Денисова')."""
+    words = [Word("Индивидуальный", (310, 731, 600, 786), 96.0, 11), Word("предприниматель", (603, 726, 912, 786), 63.0, 11),
+             Word("—", (896, 722, 957, 726), 52.0, 11), Word("Вероника", (1072, 720, 1229, 777), 96.0, 11),
+             Word("Кузьминична", (1239, 720, 1461, 772), 97.0, 11), Word("Денисова", (909, 744, 1063, 777), 96.0, ("block", 1))]
+    rows = [" ".join(w.text for w in r.words) for r in build_rows(words)]
+    assert rows == ["Индивидуальный предприниматель Денисова Вероника Кузьминична"]
+    # A word standing half over another's columns is of a row of its own.
+    stacked = [Word("ИВАНОВ", (100, 100, 300, 150), 95.0, 1), Word("ПЕТР", (200, 120, 330, 170), 95.0, 2)]
+    assert len(build_rows(stacked)) == 2
 
 
 def test_a_name_that_is_a_word_the_form_prints_is_invalid():

@@ -585,6 +585,8 @@ DOC_NUMBER_RU_CASES = [
     ("INV-12", "INV-12"),  # I, N, V have no Cyrillic twin: Latin as read
     ("УТ-3296", "УТ-3296"),
     ("A- 1485/2023", "А-1485/2023"),  # the hyphen ended OCR's word
+    ("3455/ 10", "3455/10"),  # ... as a part's separator may
+    ("12 - 5", "12 - 5"),  # a dash apart is no separator glued to a part
     ("853", "853"),
     ("№", None),
 ]
