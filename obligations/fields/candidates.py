@@ -94,6 +94,11 @@ def section_candidates(spec: FieldSpec, models: list[PageModel]) -> list[Candida
             left = header.x0(rows) - 2 * rows[header.row].height
             right = min((h.x0(rows) for h in headers if h.row == header.row and h.x0(rows) > header.x0(rows)),
                         default=10**9)
+            # The header's own row after it: a party printed as one paragraph opens there
+            # ('Поставщик (Исполнитель): ИНН 4019484722 / КПП 401943001, ООО "ТрансКомплект", ...').
+            after = [w for w in rows[header.row].words[header.end:] if w.bbox[0] < right]
+            if after and not rows[header.row].standalone:
+                candidates.append(Candidate(after, model.page.page, "pattern"))
             for r in range(header.row + 1, min(header.row + 1 + SECTION_ROWS, len(rows))):
                 if any(h.row == r and h.x0(rows) < right for h in headers):
                     break  # the next section, in this column or across the page ('Покупатель:' under 'Продавец:')

@@ -547,9 +547,18 @@ def _without_requisites(s: str) -> str:
     it is an address whose 'ул.' went to the line before: 'ИП Сергеев В. Р., Ленина, д. 104').
     A name with no requisite stays whole."""
     parts = [p.strip() for p in _PARAGRAPH_COMMA.split(s)]
-    if len(parts) < 2 or not any(_REQUISITE.match(p) for p in parts):
+    if len(parts) < 2 or not any(_requisite(p) for p in parts):
         return s
-    return next((p for p in parts if p and not _REQUISITE.match(p)), s)
+    return next((p for p in parts if p and not _requisite(p)), s)
+
+
+def _requisite(part: str) -> bool:
+    """A paragraph's part that is a requisite: by its label, or by a code's run of digits no
+    name holds, its label misread ('8 :4019484722 / КПП 401943001' where 'ИНН' was overprinted)."""
+    return bool(_REQUISITE.match(part) or _CODE_DIGITS.search(part))
+
+
+_CODE_DIGITS = re.compile(r"\d{9,}")  # a KPP's 9, an INN's 10 or 12, an OGRN's 13
 
 
 def _legal_form(word: str) -> str | None:

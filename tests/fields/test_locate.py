@@ -1585,6 +1585,19 @@ def test_an_invoice_numbers_prefix_whose_hyphen_ended_the_word_is_kept():
     assert values("invoice", [(100, 100, "Счет-фактура № 1485 от «29» декабря 2023 г. (1)")])["number"] == "1485"
 
 
+def test_a_partys_code_on_its_headers_row_is_found_with_its_label_lost():
+    """'Поставщик (Исполнитель): ИНН 4019484722 / КПП 401943001, ООО ...' as one paragraph, its
+    'ИНН' overprinted by the header and read '# 8': the only valid INN in the supplier's
+    section, which opens on the header's own row."""
+    found = locate_fields(DOCTYPES["invoice"], [page_of([
+        (100, 100, "Счет на оплату № 570/07 от 02.07.2025"),
+        (100, 200, 'Поставщик # 8 :4019484722 / КПП 401943001, ООО "ТрансКомплект", 625196, г. Калуга'),
+        (100, 260, "Покупатель: ИП Сергеев М.Я., ИНН 231241615529, 635263, г. Краснодар"),
+    ])])
+    assert found["seller_inn"].value == "4019484722"
+    assert found["buyer_inn"].value == "231241615529"
+
+
 def test_an_invoice_number_read_to_its_separator_is_unfinished():
     """'№ 3455/10': a speck cost the line its '10', and '3455/' was given as '3455', valid. A
     number read to a separator glued to its part is not finished; read as two words, it is one."""
