@@ -31,6 +31,7 @@ GENDER = re.compile(r"(?:муж|жен)", re.IGNORECASE)
 ROW_GAP = 6.0  # row heights between one part's row and the next: a name and its caption, and one caption lost
 COLUMN_SLACK = 2.0  # row heights a part's first letter may stand off the surname's
 BY_ORDER_CONF = 0.5
+UNSURE_SURNAME_CONF = 40  # a surname this unsure heads a column of two sure names under it
 CAPTION_SHARE = 0.75  # a word under this share of the surname's height is a caption's
 
 
@@ -87,13 +88,22 @@ def _name_column(specs: dict, models: list[PageModel], results: dict[str, Found]
         for r, row in enumerate(model.rows):
             for i, word in enumerate(row.words):
                 text = word.text.strip(".,")
-                style = CAPITALS if CAPITALS.fullmatch(text) else CAPITALISED
-                if ((model.page.page, r, i) in labels or word.conf < SURE_CONF or not style.fullmatch(text)
+                if ((model.page.page, r, i) in labels or word.conf < UNSURE_SURNAME_CONF
+                        or not (CAPITALS.fullmatch(text) or CAPITALISED.fullmatch(text))
                         or PATRONYMIC.search(text) or GENDER.match(text)):
                     continue
-                below = _capitals_below(model, word.bbox, style)
-                if len(below) == 2 and _patronymic_like(below[1][0].text) and not PATRONYMIC.search(below[0][0].text):
-                    columns.add(((word, model.page.page), *below))
+                # The names under it set the column's style: a blurred card's 'ТИХОНОВ' read
+                # unsure as 'Тихонов' over a sure 'ИЛЬЯ' and 'ТИМУРОВИЧ'. A surname read unsure
+                # heads a column only of sure names printed as it is, or of capitals.
+                styles = [CAPITALS if CAPITALS.fullmatch(text) else CAPITALISED]
+                if word.conf < SURE_CONF or styles[0] is CAPITALISED:
+                    styles.append(CAPITALS)
+                for style in dict.fromkeys(styles):
+                    below = _capitals_below(model, word.bbox, style)
+                    if (len(below) == 2 and _patronymic_like(below[1][0].text)
+                            and not PATRONYMIC.search(below[0][0].text)):
+                        columns.add(((word, model.page.page), *below))
+                        break
     if len(columns) != 1:
         return  # none, or several: nothing says which is the holder's
     for field_id, (word, page) in zip(PARTS, columns.pop()):

@@ -172,6 +172,7 @@ def normalize_text(raw: str) -> str | None:
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_HYPHENED.sub(" ", s)
     s = _REGION_UNDOTTED.sub(r"\1.", _REGION_MISREAD.sub(lambda m: m[1] + ("Л" if m[1][-1] == "Б" else "л"), s))
+    s = _REGION_CUT.sub(lambda m: m[1] + ("Л." if m[1][-1] == "Б" else "л."), _REPUBLIC_MISREAD.sub(_republic, s))
     s = _ABBREVIATION_GLUED.sub(r"\1. ", s)
     # A district in the locative ('ЛЕНИНСКОМ Р-НЕ', 'Калининском районе') follows 'в': the
     # one-letter word, lost on a poor page, is read back.
@@ -257,6 +258,14 @@ _ABBREVIATION_GLUED = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}|[Оо
 _REGION_UNDOTTED = re.compile(r"(?<![\w.-])(ОБЛ|[Оо]бл)(?![\w.-])")
 # ... and its 'Л' read 'Я' ('ЛЕНИНГРАДСКОЙ ОБЯ В ПРИМОРСКОМ'): no word 'ОБЯ'.
 _REGION_MISREAD = re.compile(r"(?<![\w.-])(ОБ|[Оо]б)[Яя](?![\w-])")
+# ... or its 'Л' lost after the region's name ('НИЖЕГОРОДСКОЙ ОБ.'), and a republic's 'П' read
+# 'И' ('РЕСИ. ТАТАРСТАН'): neither is a word.
+_REGION_CUT = re.compile(r"(?<=[А-ЯЁа-яё]{3}[Оо][ЙйЕе] )(ОБ|[Оо]б)\.")
+_REPUBLIC_MISREAD = re.compile(r"(?<![\w.-])(РЕС|[Рр]ес)[ИиНн]\.")
+
+
+def _republic(match: re.Match) -> str:
+    return match[1] + ("П." if match[1].isupper() else "п.")
 # Between two words of Russian text (a place, an office) neither a colon nor a semicolon is
 # printed: they are a speck over nothing ('КЕМЕРОВСКАЯ: ОБЛ.', 'РОСТОВ-НА-ДОНУ,: ЛЕНИНГРАДСКАЯ',
 # 'ПЕТЕРБУРГУ И: ЛЕНИНГРАДСКОЙ') or over a comma ('Осташков; Ярославская обл.'); nor is an
@@ -701,6 +710,11 @@ def normalize_place(raw: str) -> str | None:
     # ... nor with a patronymic: the row above, its label lost ('Сергеевна д. Ивановка').
     raw = _PATRONYMIC_BEFORE_PLACE.sub("", raw)
     raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
+    # ... nor with a four: a village's 'Д.' read so ('4. БОРОВОЕ'), nor with a settlement's
+    # letter whose stop was lost ('С КРАСНЫЙ ЯР': no place opens with a preposition), nor with
+    # a speck glued to that stop ('Д.1 БОРОВОЕ').
+    raw = _VILLAGE_AS_FOUR.sub("Д.", raw)
+    raw = _SPECK_AFTER_SETTLEMENT.sub(r"\1", _SETTLEMENT_LETTER_UNDOTTED.sub(r"\1. ", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
     # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК', 'Е, СТАРАЯ РУССА'),
@@ -739,6 +753,9 @@ _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕ
 _LEADING_PREFIX = re.compile(r"^(\w{2,}) (?=\1\w*\.)", re.IGNORECASE)  # an abbreviation's first letters
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:1[.,]?|[^\W\d_]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")  # or a letter ('М ГОР.')
+_VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
+_SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс]) (?=[А-ЯЁ][А-ЯЁа-яё])")
+_SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)[1l|](?= [А-ЯЁ])")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее][.,](?= ?[А-ЯЁ])")
 _T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР|)[.,](?= ?[А-ЯЁ])")

@@ -116,6 +116,19 @@ def test_a_blurred_card_whose_patronymic_and_date_stops_were_misread_still_gives
     assert locate_fields(SNILS, [page_of(rows)])["first_name"].value == "Сильвия"
 
 
+def test_a_surname_read_unsure_in_small_letters_heads_a_column_of_capitals():
+    """A 118-dpi card, its captions lost: 'ТИХОНОВ' read 'Тихонов' at 53 % over a sure 'ИЛЬЯ'
+    and 'ТИМУРОВИЧ'. The names under it set the column's style; a speck is no surname."""
+    rows = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (300, 200, "522-616-511 57"), (100, 320, "Тихонов"),
+            (100, 400, "ИЛЬЯ"), (100, 480, "ТИМУРОВИЧ"), (100, 640, "мужской")]
+    page = page_of(rows)
+    page.words = [replace(w, conf=53.0) if w.text == "Тихонов" else w for w in page.words]
+    found = locate_fields(SNILS, [page])
+    assert tuple(found[f].value for f in ("last_name", "first_name", "middle_name")) == ("Тихонов", "Илья", "Тимурович")
+    page.words = [replace(w, conf=30.0) if w.text == "Тихонов" else w for w in page.words]
+    assert locate_fields(SNILS, [page])["first_name"].value is None
+
+
 def test_two_columns_ending_in_patronymics_give_no_name():
     two = CARD_NO_CAPTIONS + [(1500, 320, "Петров"), (1500, 400, "Иван"), (1500, 480, "Сергеевич")]
     found = locate_fields(SNILS, [page_of(two)])

@@ -99,6 +99,12 @@ PLACE_CASES = [
     ("1-Й ПОСЕЛОК", "1-Й ПОСЕЛОК"),
     ("1 ДЕР. ГУБКИН, РЕСП. БУРЯТИЯ", "ДЕР. ГУБКИН, РЕСП. БУРЯТИЯ"),  # ... a speck before an abbreviation
     ("М ГОР. ВОЛГОГРАД", "ГОР. ВОЛГОГРАД"),  # ... or a letter
+    ("4. БОРОВОЕ ВОЛГОГРАДСКОЙ ОБЛ.", "Д. БОРОВОЕ ВОЛГОГРАДСКОЙ ОБЛ."),  # a village's 'Д.' read as a four
+    ("Д.1 БОРОВОЕ, РЕСИ. ТАТАРСТАН", "Д. БОРОВОЕ, РЕСП. ТАТАРСТАН"),  # a speck after its stop; 'П' read 'И'
+    ("С КРАСНЫЙ ЯР СВЕРДЛОВСКОЙ ОБЛ.", "С. КРАСНЫЙ ЯР СВЕРДЛОВСКОЙ ОБЛ."),  # its stop lost
+    ("с Ивановка Тверской об.", "с. Ивановка Тверской обл."),  # ... and the region's 'Л'
+    ("Г. ГОРЬКИЙ НИЖЕГОРОДСКОЙ ОБ.", "Г. ГОРЬКИЙ НИЖЕГОРОДСКОЙ ОБЛ."),
+    ("4-Й ПОСЕЛОК", "4-Й ПОСЕЛОК"),
     ("Г. Уфа", "г. Уфа"),  # OCR's capital for a small round letter, in a place printed in both cases
     ("Красноярский край, ГОР. Ачинск", "Красноярский край, гор. Ачинск"),
     ("ГОр. Ростов-на-Дону", "гор. Ростов-на-Дону"),  # ... its small letters read as capitals in any mix
@@ -114,7 +120,8 @@ PLACE_CASES = [
     ("Г. УФА РЕСП. БАШКОРТОСТАН", "Г. УФА РЕСП. БАШКОРТОСТАН"),  # printed in capitals: as printed
     ("Г, НИЖНИЙ ТАГИЛ", "Г. НИЖНИЙ ТАГИЛ"),
     ("ГОР ЧЕЛЯБИНСК", "ГОР. ЧЕЛЯБИНСК"),  # the abbreviation's full stop lost
-    ("С БАЛТИЙСК", "С БАЛТИЙСК"),  # a letter alone may be a word: left as read
+    ("С БАЛТИЙСК", "С. БАЛТИЙСК"),  # a letter alone opening a place is its settlement's, not a preposition
+    ("ОТ С БАЛТИЙСК", "ОТ С БАЛТИЙСК"),  # ... inside it, it may be a word: left as read
     ("ГОР. ЛОТОШИНО.", "ГОР. ЛОТОШИНО"),  # a speck read as a full stop after the name
     ("гор. Тула.", "гор. Тула"),
     ("Московская обл.", "Московская обл."),
