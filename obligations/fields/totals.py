@@ -76,6 +76,7 @@ class _Facts:
     rounded: bool  # a rounding line is printed
     seen_twice: set[Decimal]  # figures printed more than once
     parts: Decimal | None = None  # the sum above the total and what the rows between add to it
+    subtotal: Decimal | None = None  # ... where the rows between add nothing (or there are none)
 
 
 def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | None) -> Found | None:
@@ -106,7 +107,18 @@ def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | No
     elif facts.rounded and value % STEP:
         value = (value / STEP).quantize(Decimal(1), ROUND_HALF_UP) * STEP  # the figure before rounding
     text = f"{value:.2f}"
-    return found if found.value == text else replace(found, value=text)
+    found = found if found.value == text else replace(found, value=text)
+    if (facts.subtotal is not None and value not in (facts.subtotal, facts.paid) and _misread(value, facts.subtotal)
+            and value not in facts.seen_twice):
+        # The sum above it with nothing added between ('SUBTOTAL 348.30', 'ROUNDING 0.00') reads
+        # one figure apart ('TOTAL 348.38'): one of the two is misread, and nothing says which.
+        return replace(found, confidence=min(found.confidence, DISAGREEING_CONF),
+                       warning=found.warning or f"{spec.id}: {text} and the sum above it, {facts.subtotal:.2f}, "
+                                                "differ by one figure; check it")
+    return found
+
+
+DISAGREEING_CONF = 0.5
 
 
 def _misread(value: Decimal, paid: Decimal) -> bool:
@@ -203,8 +215,11 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
                 if amount.value == paid and len(found) == 1:
                     choices.append(_Choice(amount, 1.5 + _evidence(paid, None, None, rounded, everywhere)))
     best = max(choices, key=lambda c: c.score, default=None)
-    parts = _parts(texts, amounts, labelled, best.amount.row) if best is not None and best.amount.row >= 0 else None
-    return best, _Facts(paid, rounded, {v for v in everywhere if everywhere.count(v) > 1}, parts)
+    parts = subtotal = None
+    if best is not None and best.amount.row >= 0:
+        total, added = _parts(texts, amounts, labelled, best.amount.row)
+        parts, subtotal = (total, None) if added else (None, total)
+    return best, _Facts(paid, rounded, {v for v in everywhere if everywhere.count(v) > 1}, parts, subtotal)
 
 
 # A figure after the currency's mark, which OCR reads 'RM' or 'KM', ending its row ('RM 73. 00').
@@ -221,31 +236,33 @@ def _unread_cash_row(texts: list[str], change_rows: list[int], labelled: dict[in
     return above if re.search(r"\d[.,]\s*\d{2}\W{0,2}$", texts[above]) else None
 
 
-def _parts(texts: list[str], amounts: dict[int, list[_Amount]], labelled: dict[int, int], row: int) -> Decimal | None:
+def _parts(texts: list[str], amounts: dict[int, list[_Amount]], labelled: dict[int, int],
+           row: int) -> tuple[Decimal | None, int]:
     """What the total on `row` should read by the rows above it: the nearest sum above it
     (before tax, or another total's: 'TOTAL RM 33.92' over 'ROUNDING ADJUSTMENT -RM 0.02' over
-    'TOTAL ROUNDED RM 33.90') plus what the rows between add (tax, a service charge, rounding).
-    None where nothing is added between, or a row between holds some other figure."""
+    'TOTAL ROUNDED RM 33.90') plus what the rows between add (tax, a service charge, rounding),
+    and how many of those rows add something. None where a row between holds some other figure
+    (or what it adds was not read)."""
     added, parts, rounds = Decimal(0), 0, False
     for i in range(row - 1, -1, -1):
         text, found = texts[i], [a for a in amounts[i] if a.value != 0]
         if BEFORE_TAX.search(text) or (i in labelled and not ADDED.search(text) and not NOT_TOTAL.search(text)):
-            if not found or not parts:
-                return None
+            if not found:
+                return None, 0
             total = found[-1].value + added
             # A rounding line leaves a figure a receipt can be paid in.
-            return None if rounds and total % STEP else total
+            return (None, 0) if rounds and total % STEP else (total, parts)
         if ADDED.search(text):
             if len(amounts[i]) != 1:
-                return None  # what it adds was not read ('ROUNDING =0:.02'), or is a table's
+                return None, 0  # what it adds was not read ('ROUNDING =0:.02'), or is a table's
             amount = amounts[i][0]
             minus = MINUS.search(fix_digit_lookalikes(text)[:amount.span[0]]) is not None  # '-RM 0.02'
             added += -amount.value if minus else amount.value
             parts += amount.value != 0
             rounds = rounds or ROUNDING.search(text) is not None
         elif found:
-            return None
-    return None
+            return None, 0
+    return None, 0
 
 
 MINUS = re.compile(r"-\s*(RM)?\s*$", re.IGNORECASE)

@@ -1055,6 +1055,21 @@ def test_receipt_total_read_a_digit_off_what_the_rows_above_it_add_up_to():
         assert got["total"] == next(text for _, _, text in rows if text.split()[-2] == "TOTAL").split()[-1]
 
 
+def test_receipt_total_a_figure_off_the_sum_above_it_with_nothing_added_is_doubted():
+    """A faxed receipt: 'SUBTOTAL 348.30', 'ROUNDING 0.00', 'TOTAL AMOUNT 348.38' (the bold 0 read
+    8), its cash and change misread too. One of the two figures is misread and nothing says
+    which: the total read stays, doubted, never given as sure."""
+    rows = [(300, 100, "ABC TRADING SDN BHD"), (300, 400, "SUBTOTAL 348.30"), (300, 450, "ROUNDING 0.00"),
+            (300, 500, "TOTAL AMOUNT 348.38"), (300, 550, "CASH 350,090"), (300, 600, "CHANGE 1.78")]
+    total = locate_fields(DOCTYPES["receipt"], [page_of(rows)])["total"]
+    assert total.value == "348.38" and total.confidence <= 0.5 and "348.30" in total.warning
+    # Alike, or confirmed by the cash less the change, it is sure.
+    rows[3] = (300, 500, "TOTAL AMOUNT 348.30")
+    assert locate_fields(DOCTYPES["receipt"], [page_of(rows)])["total"].confidence > 0.5
+    rows[3:] = [(300, 500, "TOTAL AMOUNT 348.38"), (300, 550, "CASH 350.00"), (300, 600, "CHANGE 1.62")]
+    assert locate_fields(DOCTYPES["receipt"], [page_of(rows)])["total"].confidence > 0.5
+
+
 def test_receipt_address_ends_before_tax_invoice_under_a_number_row():
     got = values("receipt", [
         (300, 100, "YHM AEON TEBRAU CITY"),
