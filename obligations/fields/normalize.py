@@ -155,7 +155,7 @@ def normalize_text(raw: str) -> str | None:
     # ... nor has one inside after a word ending as a case ends ('В ПРОМЫШЛЕННОМ. РАЙОНЕ',
     # 'ОТДЕЛОМ. УФМС': an abbreviation is cut before its ending, never after it) or after
     # the preposition 'по' ('ОТДЕЛОМ ПО. ВОПРОСАМ').
-    s = _INFLECTED_THEN_SPECK.sub(r"\1", s)
+    s = _INFLECTED_GLUED.sub(r"\1 ", _INFLECTED_THEN_SPECK.sub(r"\1", s))  # ... or glued ('ОТДЕЛОМ.ПО')
     # ... nor after a preposition glued to its word ('В.СОВЕТСКОМ'), nor twice ('ОБЛ.. В'),
     # nor opening a word after a space ('в .Фрунзенском').
     s = _STOP_TWICE.sub(".", _PREPOSITION_STOP.sub(r"\1 ", s))
@@ -279,6 +279,9 @@ _LATIN_INITIAL = re.compile(
 _WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
 _INFLECTED_THEN_SPECK = re.compile(
     r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью)|по)\.(?= [А-Яа-яЁё«\"])",
+    re.IGNORECASE)
+_INFLECTED_GLUED = re.compile(
+    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью)|по)\.(?=[А-Яа-яЁё«\"]{2})",
     re.IGNORECASE)
 # 'В' glued to a word in the case it governs there ('В.СОВЕТСКОМ'): an initial's stop is
 # followed by a name ('В.ИВАНОВ'), a settlement's ('С.РЫЛЬСК') is another letter.
@@ -573,7 +576,7 @@ _CODE_DIGITS = re.compile(r"\d{9,}")  # a KPP's 9, an INN's 10 or 12, an OGRN's 
 def _legal_form(word: str) -> str | None:
     # As labels are compared, and a 3 for З; a speck glued before it too ('`000').
     form = fold(word.rstrip(_AFTER_FORM).lstrip(_AFTER_FORM)).replace("3", "з")
-    if re.fullmatch(r"о*4о*", form) and len(form) == 3:  # '004': a round letter read as a 4
+    if re.fullmatch(r"о*[469]о*", form) and len(form) == 3:  # '004', '009': a round letter read as a figure
         form = "ооо"
     return form if form in LEGAL_FORMS else None
 
