@@ -63,7 +63,8 @@ def without_rules(image: Image.Image) -> Image.Image:
     """
     gray = np.asarray(image)
     # Otsu's level is the darkest class's lightest grey; rules are printed dark, tinted paper is not.
-    threshold = min(_otsu_threshold(image.histogram()), RULE_GREY)
+    otsu = _otsu_threshold(image.histogram())
+    threshold = min(otsu, RULE_GREY)
     horizontal = _long_runs(gray <= threshold, max(80, gray.shape[1] // 10))
     # Columns as rows: PIL's transpose is cheaper than a contiguous copy of numpy's.
     transposed = np.asarray(image.transpose(Image.Transpose.TRANSPOSE))
@@ -71,7 +72,7 @@ def without_rules(image: Image.Image) -> Image.Image:
     vertical = _long_runs(columns, max(80, gray.shape[0] // 12))
     strokes = _long_runs(columns, MIN_WALL)  # as tall as a box for one character, or taller
     walls = _cell_walls(strokes, horizontal, gray.shape) or _box_row_walls(strokes)
-    if not walls and (light := min(_otsu_threshold(image.histogram()), LIGHT_WALL_GREY)) > threshold:
+    if not walls and (light := min(otsu, LIGHT_WALL_GREY)) > threshold:
         # Boxes drawn in a light grey (a hairline wall anti-aliased to 145-155 beside grey
         # digits): at the rule level their walls break into pieces, and Tesseract reads them as
         # '4[1|3|8[2'. Only a row of level, evenly spaced walls is taken at this lighter level.

@@ -266,6 +266,8 @@ _REPUBLIC_MISREAD = re.compile(r"(?<![\w.-])(РЕС|[Рр]ес)[ИиНн]\.")
 
 def _republic(match: re.Match) -> str:
     return match[1] + ("П." if match[1].isupper() else "п.")
+
+
 # Between two words of Russian text (a place, an office) neither a colon nor a semicolon is
 # printed: they are a speck over nothing ('КЕМЕРОВСКАЯ: ОБЛ.', 'РОСТОВ-НА-ДОНУ,: ЛЕНИНГРАДСКАЯ',
 # 'ПЕТЕРБУРГУ И: ЛЕНИНГРАДСКОЙ') or over a comma ('Осташков; Ярославская обл.'); nor is an
