@@ -319,8 +319,8 @@ class Pipeline:
             raise
         finally:
             if self._pool is not None:
-                self._pool.shutdown(cancel_futures=True)
-                self._pool = None
+                pool, self._pool = self._pool, None
+                _shut_down(pool)
             if self._threads is not None:
                 self._threads.shutdown(wait=False, cancel_futures=True)
                 self._threads = None
@@ -654,6 +654,18 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 MANAGER_JOIN_S = 2.0
+
+
+def _shut_down(pool: ProcessPoolExecutor) -> None:
+    """A finished run's pool shut down, what it still holds cancelled. A signal that comes while
+    it shuts down (the run's last page just read) stops its workers as any interrupt does: its
+    manager thread, still closing its wake-up pipe when the interpreter's exit woke it, printed a
+    traceback after the one-line message."""
+    try:
+        pool.shutdown(cancel_futures=True)
+    except BaseException:
+        _stop_workers(pool)
+        raise
 
 
 def _init_worker(pipeline: Pipeline) -> None:

@@ -416,6 +416,26 @@ def test_a_pool_manager_still_closing_after_an_interrupt_is_not_woken_at_exit(mo
         wakeups.pop(manager, None)
 
 
+def test_a_signal_while_a_finished_runs_pool_shuts_down_stops_its_workers(monkeypatch):
+    """SIGTERM as the run's last page came back: the pool's shutdown is interrupted, and its
+    workers are stopped as an interrupted run's are (else its manager thread, left closing,
+    met the interpreter's exit: a traceback after the one-line message)."""
+    from obligations import pipeline
+    from obligations.errors import Terminated
+
+    stopped = []
+
+    class Pool:
+        def shutdown(self, wait=True, cancel_futures=False):
+            raise Terminated()
+
+    monkeypatch.setattr(pipeline, "_stop_workers", stopped.append)
+    pool = Pool()
+    with pytest.raises(Terminated):
+        pipeline._shut_down(pool)
+    assert stopped == [pool]
+
+
 def test_an_interrupt_turned_into_another_error_by_an_import_still_ends_the_run_as_interrupted(tmp_path, monkeypatch):
     """Ctrl-C arriving while numpy loads comes out of its import as 'numpy._core.multiarray
     failed to import': the run still ends with the interrupt's one line and exit code, no
