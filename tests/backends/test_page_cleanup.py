@@ -70,22 +70,6 @@ def test_a_level_page_of_grey_print_with_specks_is_not_turned():
     assert estimate_skew(page.rotate(2.0, resample=Image.Resampling.BILINEAR, fillcolor=250)) == pytest.approx(-2.0, abs=0.25)
 
 
-def test_dark_wedges_along_the_edges_do_not_set_the_angle():
-    """A photographed page warped flat keeps wedges of the table along its edges: their long
-    straight edges, not the text's lines, set the angle (a level page read turned 4 degrees)."""
-    page = Image.new("L", (1200, 1600), 255)
-    draw = ImageDraw.Draw(page)
-    for top in range(400, 1000, 60):  # a few lines of words in the middle
-        for x in range(300, 900, 100):
-            draw.rectangle((x, top, x + 70, top + 26), fill=20)
-    width, height = page.size
-    rise = round(width * np.tan(np.radians(4.0)))
-    draw.polygon([(0, height - 1), (width - 1, height - 1 - rise), (width - 1, height - 1)], fill=60)
-    draw.polygon([(0, 0), (width - 1, 0), (width - 1, rise)], fill=60)
-    assert estimate_skew(page) == 0.0
-    assert estimate_skew(page.rotate(2.0, resample=Image.Resampling.BILINEAR, fillcolor=255)) == pytest.approx(-2.0, abs=0.25)
-
-
 @pytest.mark.parametrize("angle", [1.75, -3.0])
 def test_turned_is_pils_turn(angle):
     page = _text_page()
