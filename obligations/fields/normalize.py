@@ -148,6 +148,8 @@ def normalize_text(raw: str) -> str | None:
     while (cleaner := _without_dust_marks(s).strip(_STRAY_EDGE + " ").lstrip(".")) != s:
         s = cleaner
     s = _SPECK_OVER_COMMA.sub(",", _SPECK_COLON.sub("", s))
+    if "'" in s and not re.search(r"(?<!\w)'", s):  # ... nor an apostrophe after a Russian word that no quote opened
+        s = _APOSTROPHE_AFTER_WORD.sub("", s)
     # ... nor ends with one after a whole Russian word: a speck ('ГОР. ЛОТОШИНО.', 'РАЙОНУ
     # Г. НОВОСИБИРСКА.'); what a place or an office ends with when abbreviated is shorter
     # ('обл.', 'р-н.') or bracketed ('(Хант.)'); 'гор. Тула.' too.
@@ -273,6 +275,7 @@ def _republic(match: re.Match) -> str:
 # 'ПЕТЕРБУРГУ И: ЛЕНИНГРАДСКОЙ') or over a comma ('Осташков; Ярославская обл.'); nor is an
 # exclamation mark ('ГУ! МВД': a speck beside a letter).
 _SPECK_COLON = re.compile(r"(?:(?<=[А-Яа-яЁё]{2})|(?<=[,.])|(?<=\bИ))[:!](?= [А-Яа-яЁё])")
+_APOSTROPHE_AFTER_WORD = re.compile(r"(?<=[А-Яа-яЁё]{3})'(?=\s|$)")  # "ЗАВОДСКОГО' РАЙОНА"
 _SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])")
 # An initial between Russian words read as its Latin twin ('ИП Симонов A. Ф.'): Russian.
 _LATIN_INITIAL = re.compile(
@@ -336,7 +339,7 @@ _HYPHEN_TWICE = re.compile(r"(?<=\w)- ?-(?=\w)")
 # ... or with a space after it ('ХАНТЫ- МАНСИЙСКИЙ', 'РОСТОВА-НА- ДОНУ' across a line's
 # break): the halves are one word. Not a hyphen left hanging before 'и'/'или' ('двух- или
 # трёхкомнатной').
-_HYPHEN_SPACED = re.compile(r"(?<=[^\W\d_]{2})- (?!(?:или|либо|and|or)\b)(?=[^\W\d_]{2})", re.IGNORECASE)
+_HYPHEN_SPACED = re.compile(r"(?<=[^\W\d_]{2})(?:- (?!(?:или|либо|and|or)\b)| -)(?=[^\W\d_]{2})", re.IGNORECASE)
 
 
 def normalize_caps(raw: str) -> str | None:
@@ -757,7 +760,7 @@ _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{
 _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕДЫ'
 _LEADING_PREFIX = re.compile(r"^(\w{2,}) (?=\1\w*\.)", re.IGNORECASE)  # an abbreviation's first letters
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
-_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:1[.,]?|[^\W\d_]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[Сс])\.)")  # or a letter ('М ГОР.')
+_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[.,]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс]|[Дд][Ее][Рр])\.)")  # or a letter ('М ГОР.'), or a date's 'ГОДА'
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс]) (?=[А-ЯЁ][А-ЯЁа-яё])")
 _SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)[1l|](?= [А-ЯЁ])")
