@@ -72,6 +72,7 @@ def without_rules(image: Image.Image) -> Image.Image:
     vertical = _long_runs(columns, max(80, gray.shape[0] // 12))
     strokes = _long_runs(columns, MIN_WALL)  # as tall as a box for one character, or taller
     walls = _cell_walls(strokes, horizontal, gray.shape) or _box_row_walls(strokes)
+    del columns  # (its page's worth of memory, before the lighter level's)
     if not walls and (light := min(otsu, LIGHT_WALL_GREY)) > threshold:
         # Boxes drawn in a light grey (a hairline wall anti-aliased to 145-155 beside grey
         # digits): at the rule level their walls break into pieces, and Tesseract reads them as
