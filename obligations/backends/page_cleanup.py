@@ -79,8 +79,8 @@ def without_rules(image: Image.Image) -> Image.Image:
         # '4[1|3|8[2'. Only a row of level, evenly spaced walls is taken at this lighter level.
         lighter = transposed <= light
         # Each painted a pixel wider either side: at this level a wall's blurred edge is part of it.
-        walls = [(col + side, start, end) for col, start, end in _with_end_walls(
-            _box_row_walls(_long_runs(lighter, MIN_WALL)), lighter) for side in (-1, 0, 1)]
+        walls = [(col + side, start, end) for row in _box_rows(_long_runs(lighter, MIN_WALL))
+                 for start, end, col in _with_end_walls(row, lighter) for side in (-1, 0, 1)]
     vertical += walls
     if not horizontal and not vertical:
         return _without_faint_rules(gray, image)
@@ -212,10 +212,17 @@ def _cell_walls(runs: list[tuple[int, int, int]], horizontal: list[tuple[int, in
 
 
 def _box_row_walls(strokes: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Of vertical `strokes` (column, start, end), the walls of a row of boxes whose rules
-    were not found (on a blurred low-resolution scan a thin rule is light grey, lighter than
-    RULE_GREY): short strokes whose tops and bottoms are level, at least MIN_BOXES + 1 of
-    them, evenly spaced a box's width apart. Letters' stems are not evenly spaced ('НИКИТИН')."""
+    """Of vertical `strokes` (column, start, end), the walls of the rows of boxes whose rules
+    were not found (`_box_rows`), as (column, start, end)."""
+    return [(col, start, end) for row in _box_rows(strokes) for start, end, col in row]
+
+
+def _box_rows(strokes: list[tuple[int, int, int]]) -> list[list[tuple[int, int, int]]]:
+    """Of vertical `strokes` (column, start, end), the walls (start, end, column) of each row
+    of boxes whose rules were not found (on a blurred low-resolution scan a thin rule is light
+    grey, lighter than RULE_GREY): short strokes whose tops and bottoms are level, at least
+    MIN_BOXES + 1 of them, evenly spaced a box's width apart. Letters' stems are not evenly
+    spaced ('НИКИТИН')."""
     runs = sorted((start, end, col) for col, start, end in strokes if end - start <= MAX_WALL)
     clusters: list[list[tuple[int, int, int]]] = []
     for start, end, col in runs:
@@ -230,28 +237,21 @@ def _box_row_walls(strokes: list[tuple[int, int, int]]) -> list[tuple[int, int, 
     rows = [walls for cluster in clusters if len(cluster) > MIN_BOXES and (walls := _evenly_spaced(cluster))]
     # Inside a row of boxes, its walls are the tallest strokes: level, evenly spaced ones
     # within its height ('1' in every box) are its contents.
-    return [(col, start, end) for row in rows if not any(_encloses(other, row) for other in rows)
-            for start, end, col in row]
+    return [row for row in rows if not any(_encloses(other, row) for other in rows)]
 
 
 def _with_end_walls(walls: list[tuple[int, int, int]], ink: np.ndarray) -> list[tuple[int, int, int]]:
-    """`walls` (column, start, end) of one row of boxes and the walls their spacing puts past
+    """`walls` (start, end, column) of one row of boxes and the walls their spacing puts past
     either end that are there in `ink` (columns as rows): a speck or a lighter stretch breaks
     a wall into runs too short to be found, and the row's first and last boxes then read
     with a wall in them ('162/213' for 6 2 2 3 4)."""
-    columns = sorted({col for col, _, _ in walls})
-    if len(columns) < 2:
+    strokes = _side_by_side(walls)
+    if len(strokes) < 2:
         return walls
-    strokes = [[columns[0]]]
-    for col in columns[1:]:
-        if col - strokes[-1][-1] <= 2:
-            strokes[-1].append(col)
-        else:
-            strokes.append([col])
-    centres = [sum(stroke) / len(stroke) for stroke in strokes]
-    spacing = (centres[-1] - centres[0]) / max(len(centres) - 1, 1)
-    top = int(np.median([start for _, start, _ in walls]))
-    bottom = int(np.median([end for _, _, end in walls]))
+    centres = [sum(r[2] for r in stroke) / len(stroke) for stroke in strokes]
+    spacing = (centres[-1] - centres[0]) / (len(centres) - 1)
+    top = int(np.median([start for start, _, _ in walls]))
+    bottom = int(np.median([end for _, end, _ in walls]))
     added = []
     for centre, step in ((centres[0], -spacing), (centres[-1], spacing)):
         for k in range(1, END_WALLS + 1):
@@ -260,12 +260,24 @@ def _with_end_walls(walls: list[tuple[int, int, int]], ink: np.ndarray) -> list[
             best = max(near, key=lambda c: int(ink[c, top:bottom].sum()), default=None)
             if best is None or ink[best, top:bottom].mean() < END_WALL_INK:
                 break
-            added.append((best, top, bottom))
+            added.append((top, bottom, best))
     return walls + added
 
 
 END_WALLS = 3  # boxes past a row's found walls looked for at either end
 END_WALL_INK = 0.6  # of a wall's height inked: a wall broken by a speck, not a digit's stroke
+
+
+def _side_by_side(runs: list[tuple[int, int, int]]) -> list[list[tuple[int, int, int]]]:
+    """Runs (start, end, column) grouped into strokes: runs in columns at most two apart (a
+    wall a few pixels thick, or blurred), left to right."""
+    strokes: list[list[tuple[int, int, int]]] = []
+    for run in sorted(runs, key=lambda r: r[2]):
+        if strokes and run[2] - strokes[-1][-1][2] <= 2:
+            strokes[-1].append(run)
+        else:
+            strokes.append([run])
+    return strokes
 
 
 def _encloses(outer: list[tuple[int, int, int]], inner: list[tuple[int, int, int]]) -> bool:
@@ -279,12 +291,7 @@ def _evenly_spaced(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int
     """The runs (start, end, column) of the longest sequence of strokes (runs in adjacent
     columns) spaced alike, a box's width apart, if it has more than MIN_BOXES strokes."""
     runs = sorted(runs, key=lambda r: r[2])
-    strokes: list[list[tuple[int, int, int]]] = [[runs[0]]]
-    for run in runs[1:]:
-        if run[2] - strokes[-1][-1][2] <= 2:
-            strokes[-1].append(run)
-        else:
-            strokes.append([run])
+    strokes = _side_by_side(runs)
     height = runs[0][1] - runs[0][0]
     # A wall is as thin as a rule; bold capitals' stems, as level and nearly as evenly spaced, are not.
     strokes = [stroke for stroke in strokes if stroke[-1][2] - stroke[0][2] + 1 <= max(4, height / 8)]

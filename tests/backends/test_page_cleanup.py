@@ -160,32 +160,53 @@ def test_walls_of_boxes_whose_rules_are_too_grey_to_find_are_painted_out():
         assert cleaned[114:146, x:x + 4].max() == 30, x  # the digits stay
 
 
+def _light_box_row(draw: ImageDraw.ImageDraw, top: int, left: int, box: int, boxes: int = 12) -> None:
+    """A row of boxes drawn in a light grey hairline beside grey '1's, its end walls broken
+    every 16 px by specks (no run of them is a box tall)."""
+    bottom = top + 65
+    draw.rectangle((left, top, left + box * boxes, top), fill=160)
+    draw.rectangle((left, bottom, left + box * boxes, bottom), fill=160)
+    for i in range(boxes + 1):
+        x = left + box * i
+        draw.rectangle((x, top, x, bottom), fill=150 + 6 * (i % 2))  # anti-aliased, about the rule level
+        draw.rectangle((x + 1, top, x + 1, bottom), fill=200)
+        if i in (0, boxes):
+            for y in range(top + 8, bottom, 16):
+                draw.rectangle((x, y, x + 1, y + 1), fill=250)
+        if i < boxes:
+            draw.rectangle((x + 25, top + 15, x + 29, bottom - 15), fill=120)
+
+
+def _assert_light_box_row_cleaned(cleaned: np.ndarray, top: int, left: int, box: int, boxes: int = 12) -> None:
+    bottom = top + 65
+    for i in range(boxes + 1):
+        x = left + box * i
+        assert cleaned[top + 3:bottom - 2, x - 1:x + 3].min() > 200, (top, i)
+    for i in range(boxes):
+        x = left + box * i + 25
+        assert cleaned[top + 17:bottom - 17, x:x + 5].max() == 120, (top, i)  # the digits stay
+
+
 def test_walls_of_boxes_as_light_as_grey_print_are_painted_out_whole():
     """Boxes drawn in a light grey hairline beside grey digits: the walls' pixels straddle the
     rule level (145-155), so they break up there. Taken at a lighter level, a pixel wider
     either side; the row's end walls, broken by specks into runs too short to find, by the
     row's spacing."""
     page = Image.new("L", (1000, 300), 250)
+    _light_box_row(ImageDraw.Draw(page), 100, 100, 55)
+    _assert_light_box_row_cleaned(np.asarray(without_rules(page)), 100, 100, 55)
+
+
+def test_two_rows_of_light_boxes_each_find_their_end_walls_by_their_own_spacing():
+    """An INN's row of 12 boxes over a KPP's of 9, each box a width of its own: each row's end
+    walls are where its own spacing puts them."""
+    page = Image.new("L", (1000, 500), 250)
     draw = ImageDraw.Draw(page)
-    top, bottom, left, box = 100, 165, 100, 55
-    draw.rectangle((left, top, left + box * 12, top), fill=160)
-    draw.rectangle((left, bottom, left + box * 12, bottom), fill=160)
-    for i in range(13):
-        x = left + box * i
-        draw.rectangle((x, top, x, bottom), fill=150 + 6 * (i % 2))  # anti-aliased, about the rule level
-        draw.rectangle((x + 1, top, x + 1, bottom), fill=200)
-        if i in (0, 12):
-            for y in range(top + 8, bottom, 16):
-                draw.rectangle((x, y, x + 1, y + 1), fill=250)  # broken every 16 px: no run is a box tall
-        if i < 12:
-            draw.rectangle((x + 25, top + 15, x + 29, bottom - 15), fill=120)  # a grey '1'
+    _light_box_row(draw, 100, 100, 55)
+    _light_box_row(draw, 300, 160, 62, boxes=10)
     cleaned = np.asarray(without_rules(page))
-    for i in range(13):
-        x = left + box * i
-        assert cleaned[top + 3:bottom - 2, x - 1:x + 3].min() > 200, i
-    for i in range(12):
-        x = left + box * i + 25
-        assert cleaned[top + 17:bottom - 17, x:x + 5].max() == 120, i  # the digits stay
+    _assert_light_box_row_cleaned(cleaned, 100, 100, 55)
+    _assert_light_box_row_cleaned(cleaned, 300, 160, 62, boxes=10)
 
 
 @pytest.mark.parametrize("page", [
