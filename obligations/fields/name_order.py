@@ -93,12 +93,9 @@ def _name_column(specs: dict, models: list[PageModel], results: dict[str, Found]
                         or PATRONYMIC.search(text) or GENDER.match(text)):
                     continue
                 # The names under it set the column's style: a blurred card's 'ТИХОНОВ' read
-                # unsure as 'Тихонов' over a sure 'ИЛЬЯ' and 'ТИМУРОВИЧ'. A surname read unsure
-                # heads a column only of sure names printed as it is, or of capitals.
-                styles = [CAPITALS if CAPITALS.fullmatch(text) else CAPITALISED]
-                if word.conf < SURE_CONF or styles[0] is CAPITALISED:
-                    styles.append(CAPITALS)
-                for style in dict.fromkeys(styles):
+                # unsure as 'Тихонов' over a sure 'ИЛЬЯ' and 'ТИМУРОВИЧ'. A surname heads a column
+                # only of sure names printed as it is, or of capitals.
+                for style in (CAPITALS,) if CAPITALS.fullmatch(text) else (CAPITALISED, CAPITALS):
                     below = _capitals_below(model, word.bbox, style)
                     if (len(below) == 2 and _patronymic_like(below[1][0].text)
                             and not PATRONYMIC.search(below[0][0].text)):

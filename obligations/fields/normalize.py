@@ -148,7 +148,7 @@ def normalize_text(raw: str) -> str | None:
     while (cleaner := _without_dust_marks(s).strip(_STRAY_EDGE + " ").lstrip(".")) != s:
         s = cleaner
     s = _SPECK_OVER_COMMA.sub(",", _SPECK_COLON.sub("", s))
-    if "'" in s and not re.search(r"(?<!\w)'", s):  # ... nor an apostrophe after a Russian word that no quote opened
+    if "'" in s and not _OPENING_APOSTROPHE.search(s):  # ... nor an apostrophe after a Russian word that no quote opened
         s = _APOSTROPHE_AFTER_WORD.sub("", s)
     # ... nor ends with one after a whole Russian word: a speck ('ГОР. ЛОТОШИНО.', 'РАЙОНУ
     # Г. НОВОСИБИРСКА.'); what a place or an office ends with when abbreviated is shorter
@@ -173,8 +173,8 @@ def normalize_text(raw: str) -> str | None:
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
     s = _REGION_HYPHENED.sub(" ", s)
-    s = _REGION_UNDOTTED.sub(r"\1.", _REGION_MISREAD.sub(lambda m: m[1] + ("Л" if m[1][-1] == "Б" else "л"), s))
-    s = _REGION_CUT.sub(lambda m: m[1] + ("Л." if m[1][-1] == "Б" else "л."), _REPUBLIC_MISREAD.sub(_republic, s))
+    s = _REGION_UNDOTTED.sub(r"\1.", _REGION_MISREAD.sub(_with_its_l, s))
+    s = _REGION_CUT.sub(lambda m: _with_its_l(m) + ".", _REPUBLIC_MISREAD.sub(_republic, s))
     s = _ABBREVIATION_GLUED.sub(r"\1. ", s)
     # A district in the locative ('ЛЕНИНСКОМ Р-НЕ', 'Калининском районе') follows 'в': the
     # one-letter word, lost on a poor page, is read back.
@@ -266,6 +266,11 @@ _REGION_CUT = re.compile(r"(?<=[А-ЯЁа-яё]{3}[Оо][ЙйЕе] )(ОБ|[Оо]
 _REPUBLIC_MISREAD = re.compile(r"(?<![\w.-])(РЕС|[Рр]ес)[ИиНн]\.")
 
 
+def _with_its_l(match: re.Match) -> str:
+    """A region's 'об' (group 1) with its 'л', in its case."""
+    return match[1] + ("Л" if match[1][-1] == "Б" else "л")
+
+
 def _republic(match: re.Match) -> str:
     return match[1] + ("П." if match[1].isupper() else "п.")
 
@@ -275,6 +280,7 @@ def _republic(match: re.Match) -> str:
 # 'ПЕТЕРБУРГУ И: ЛЕНИНГРАДСКОЙ') or over a comma ('Осташков; Ярославская обл.'); nor is an
 # exclamation mark ('ГУ! МВД': a speck beside a letter).
 _SPECK_COLON = re.compile(r"(?:(?<=[А-Яа-яЁё]{2})|(?<=[,.])|(?<=\bИ))[:!](?= [А-Яа-яЁё])")
+_OPENING_APOSTROPHE = re.compile(r"(?<!\w)'")
 _APOSTROPHE_AFTER_WORD = re.compile(r"(?<=[А-Яа-яЁё]{3})'(?=\s|$)")  # "ЗАВОДСКОГО' РАЙОНА"
 _SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])")
 # An initial between Russian words read as its Latin twin ('ИП Симонов A. Ф.'): Russian.
