@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 from itertools import combinations
 
-from ..backends.base import PageText, inside
+from ..backends.base import Box, PageText, inside
 from ..doctypes import DocType, FieldSpec
 from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, pattern_candidates, section_candidates
 from .normalize import _LAT_TO_CYR
@@ -132,18 +132,30 @@ SHARED_VALUE_DOUBT = 0.5  # the most a value two fields' labels gave them alike 
 
 def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
     """The same words read as the same value are one field's, not two's:
-      - two text fields' labels gave them ('НИКОЛАЕВНА' over '(отчество)', and under '(имя)'
-        whose 'ЗОЯ' read '3048'): the field whose nearer candidate they are keeps them;
+      - two fields' labels gave them ('НИКОЛАЕВНА' over '(отчество)', and under '(имя)'
+        whose 'ЗОЯ' read '3048'; a seller's INN printed in its paragraph, and the buyer's
+        section reaching it where the buyer's own wrapped to the next line): the field whose
+        nearer candidate they are keeps them;
       - a field found by its pattern anywhere took another's labelled value (an issue date
-        whose year read '201 1' took the birth date): the labelled field keeps them.
+        whose year read '201 1' took the birth date): the labelled field keeps them;
+      - one field's figures are part of the other's, read from the same word (a KPP
+        '237015585' in an INN read '$237015585', its '$' a '5'): a value is no part of a
+        longer run of figures, and the longer keeps them.
     The other takes its next candidate, or its first reading, invalid, which a re-read of its
     own box may correct, or none. Where both are as near, both keep them, doubted."""
     for a, b in combinations(doctype.fields, 2):
         first, second = results[a.id], results[b.id]
         claimed = first.bbox
-        if claimed is None or (second.bbox, second.page, second.value) != (claimed, first.page, first.value):
+        if claimed is None or (second.bbox, second.page) != (claimed, first.page):
             continue
-        if {first.source, second.source} == {"label"} and a.pattern is None and b.pattern is None:
+        if first.value != second.value:
+            if not (_figures_within(first.value, second.value) or _figures_within(second.value, first.value)):
+                continue
+            loser = a if _figures_within(first.value, second.value) else b
+            candidates = label_candidates(loser, doctype, models)
+            if loser.anywhere:
+                candidates += pattern_candidates(loser, models)
+        elif {first.source, second.source} == {"label"}:
             candidates_of = {spec.id: label_candidates(spec, doctype, models) for spec in (a, b)}
             ranks = {spec.id: _rank(spec, candidates_of[spec.id], claimed) for spec in (a, b)}
             if ranks[a.id] == ranks[b.id]:
@@ -168,7 +180,15 @@ def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dic
         else:
             continue
         rest = [c for c in candidates if not any(inside(w.bbox, claimed) for w in c.words)]
-        results[loser.id] = choose(loser, rest) or Found()
+        found = choose(loser, rest)
+        if found is None and loser.section and loser.pattern:
+            found = _alone_in_section(loser, models, claimed)
+        results[loser.id] = found or Found()
+
+
+def _figures_within(part: str | None, whole: str | None) -> bool:
+    """Whether `part` is a shorter run of figures inside the figures of `whole`."""
+    return bool(part and whole and part.isdigit() and whole.isdigit() and len(part) < len(whole) and part in whole)
 
 
 def _against_the_page(models: list[PageModel], field_id: str, found: Found) -> int:
@@ -209,13 +229,16 @@ def _by_label(spec: FieldSpec, doctype: DocType, models: list[PageModel]) -> Fou
     return best
 
 
-def _alone_in_section(spec: FieldSpec, models: list[PageModel]) -> Found | None:
+def _alone_in_section(spec: FieldSpec, models: list[PageModel], taken: Box | None = None) -> Found | None:
     """A field whose labels were all lost: the one valid value of its pattern in its
-    section. Two (a KPP and a bank's BIK) leave it unfound rather than guessed."""
-    found = [f for c in section_candidates(spec, models) if (f := choose(spec, [c])) is not None and f.valid]
+    section (other than the words in `taken`, another field's). Two (a KPP and a bank's
+    BIK) leave it unfound rather than guessed."""
+    candidates = [c for c in section_candidates(spec, models)
+                  if taken is None or not any(inside(w.bbox, taken) for w in c.words)]
+    found = [f for c in candidates if (f := choose(spec, [c])) is not None and f.valid]
     if len({f.value for f in found}) != 1:
         return None
-    return replace(found[0], warning="its label was not read; the only value of its kind in its section")
+    return replace(found[0], warning=f"{spec.id}: its label was not read; the only value of its kind in its section")
 
 
 UNSURE_GENDER = 0.5

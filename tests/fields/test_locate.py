@@ -1813,3 +1813,31 @@ def test_a_name_that_is_a_word_the_form_prints_is_invalid():
     assert found["first_name"].value == "Налоговая" and not found["first_name"].valid
     assert "form prints" in found["first_name"].warning
     assert found["last_name"].valid and found["middle_name"].valid
+
+
+def _read(words: list[tuple[str, tuple[int, int, int, int], float, int]], width: int, height: int, dpi: int) -> PageText:
+    return PageText(1, width, height, dpi, "ocr", [Word(t, box, conf, line) for t, box, conf, line in words])
+
+
+def test_a_sellers_inn_is_not_the_buyers_too():
+    """A photographed invoice, its parties printed as paragraphs, its lines leaning (words of a
+    phone photo at 96 dpi): the seller's INN is the nearest figure to the buyer's 'ИНН' at the
+    end of its line, the buyer's own wrapped to the next line. The seller's keeps it; the
+    buyer's is the other INN of its section."""
+    page = _read([("Поставщик", (142, 319, 197, 342), 66.4, 1), ("ИНН", (437, 285, 458, 304), 96.5, 1),
+                  ("383811269663,", (463, 275, 541, 301), 96.2, 1), ("387470,", (540, 270, 579, 291), 93.1, 1),
+                  ("ул.", (642, 260, 662, 278), 96.7, 1), ("ИНН", (648, 297, 675, 316), 95.9, 3),
+                  ("3416378510,", (259, 353, 325, 377), 96.2, 4), ("пом.", (643, 310, 670, 330), 96.4, 4),
+                  ("Пожупатель", (148, 356, 202, 377), 87.4, 9)], 792, 1001, 96)
+    got = locate_fields(DOCTYPES["invoice"], [page])
+    assert (got["seller_inn"].value, got["buyer_inn"].value) == ("383811269663", "3416378510")
+    assert "buyer_inn" in got["buyer_inn"].warning
+
+
+def test_a_kpp_is_no_part_of_an_inns_figures():
+    """'$237015585': an INN whose '5' read as '$' gives the INN '5237015585', and its last nine
+    figures are no KPP."""
+    page = _read([("Покупатель:", (146, 401, 198, 418), 88.6, 1), ("$237015585", (310, 399, 371, 418), 81.6, 1)],
+                 1000, 1300, 120)
+    got = locate_fields(DOCTYPES["invoice"], [page])
+    assert (got["buyer_inn"].value, got["buyer_kpp"].value) == ("5237015585", None)
