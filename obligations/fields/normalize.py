@@ -766,7 +766,7 @@ _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{
 _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕДЫ'
 _LEADING_PREFIX = re.compile(r"^(\w{2,}) (?=\1\w*\.)", re.IGNORECASE)  # an abbreviation's first letters
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
-_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[.,]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс]|[Дд][Ее][Рр])\.)")  # or a letter ('М ГОР.'), or a date's 'ГОДА'
+_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[.,]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), or a date's 'ГОДА'
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс]) (?=[А-ЯЁ][А-ЯЁа-яё])")
 _SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)[1l|](?= [А-ЯЁ])")
