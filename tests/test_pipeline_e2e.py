@@ -164,6 +164,18 @@ def test_turned_page_is_read_upright(tmp_path):
     assert result["documents"][0]["fields"]["inn"]["value"] == truth["fields"]["inn"]
 
 
+def test_a_page_scanned_far_askew_is_read_level(tmp_path):
+    """A certificate laid 12 degrees askew on the scanner (white round it, as a flatbed's lid
+    is): its lines are levelled before reading, and its values read as on a level page."""
+    generate("inn", 1, tmp_path / "src", degrade="none", fmt="png", seed=8)
+    truth = json.loads((tmp_path / "src" / "inn_0000.json").read_text())
+    page = Image.open(tmp_path / "src" / "inn_0000.png").convert("RGB")
+    page.rotate(12, expand=True, fillcolor=(255, 255, 255), resample=Image.Resampling.BICUBIC).save(tmp_path / "askew.png")
+    assert run_cli(str(tmp_path / "askew.png"), "--out", str(tmp_path / "out")).returncode == 0
+    fields = json.loads((tmp_path / "out" / "askew.json").read_text())["documents"][0]["fields"]
+    assert {key: fields[key]["value"] for key in truth["fields"]} == truth["fields"]
+
+
 def test_contract_shape_overlay_csv_and_skip_existing(tmp_path):
     generate("snils", 1, tmp_path / "src", degrade="none", fmt="png", seed=9)
     out = tmp_path / "out"

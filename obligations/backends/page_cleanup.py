@@ -382,7 +382,8 @@ def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25
     """Degrees (counter-clockwise, as Image.rotate takes them) that make the text lines level:
     the angle whose row profile of dark pixels has the sharpest edges, on a quarter-size copy.
     Searched at 1 degree, then at `step` round the best (the score rises steadily towards its
-    peak), which costs 17 rotations instead of 41. (Leaving out the dark shapes that touch the
+    peak), which costs 17 rotations instead of 41. A page laid on the scanner further askew
+    than `max_angle` is found first (`_far_skew`). (Leaving out the dark shapes that touch the
     image's edge was measured and not taken: it levelled a photographed passport warped flat,
     which the wedges of table along its edges had leaned 4 degrees, and cost SROIE receipts three
     values: a receipt's dark background meets it along its edges, parallel to its print.)"""
@@ -396,15 +397,49 @@ def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25
         # that level, and the few specks left leaned a level page 3 degrees (its boxed digits
         # then slanted, their walls no longer rules). Otsu's split finds the print.
         ink = small <= _otsu_threshold(reduced.histogram())
+    far = _far_skew(ink, max_angle)
+    if far is not None:
+        return _sharpest_angle(ink, max_angle, step, coarse=far)[0]
     return _sharpest_angle(ink, max_angle, step)[0]
 
 
 MIN_INK_SHARE = 0.002  # of a quarter-size page's pixels: a page of print has 1-4 % at the fixed level
 
 
-def _sharpest_angle(ink: np.ndarray, max_angle: float, step: float) -> tuple[float, float]:
+def _far_skew(ink: np.ndarray, max_angle: float) -> float | None:
+    """The whole degree between `max_angle` and FAR_SKEW, either way, that levels the lines of
+    a page laid further askew (7-14 degrees: 13 % of its fields read, against 99 % level), or
+    None. Searched on a copy of the ink mask at half its size (any ink of 2 x 2 pixels kept),
+    where 31 rotations cost about as much as 8 do at full size; taken only where its row
+    profile is FAR_SHARPER times as sharp as the sharpest within `max_angle` on that copy, so
+    that a page within it keeps its angle as it was found (measured on 263 scans, photos and
+    receipts within 5 degrees: at most 0.99 times; on 40 pages at 7-14 degrees: at least 2.4)."""
+    h, w = ink.shape
+    if h < 4 or w < 4:
+        return None
+    half = ink[:h // 2 * 2, :w // 2 * 2].reshape(h // 2, 2, w // 2, 2).any(axis=(1, 3))
+    dark = Image.fromarray(half.astype(np.uint8) * 255)
+    scores = {float(angle): _profile_sharpness(dark, float(angle)) for angle in np.arange(-FAR_SKEW, FAR_SKEW + 0.5, 1.0)}
+    near = max(score for angle, score in scores.items() if abs(angle) <= max_angle)
+    far = max((angle for angle in scores if abs(angle) > max_angle), key=lambda angle: (scores[angle], -abs(angle)))
+    return far if scores[far] > FAR_SHARPER * max(near, 1.0) else None
+
+
+FAR_SKEW = 15.0  # degrees: the furthest askew a page is levelled
+FAR_SHARPER = 1.5
+
+
+def _profile_sharpness(dark: Image.Image, angle: float) -> float:
+    """How sharp the row profile of the ink in `dark` is turned by `angle`: the sum of the
+    squared changes from row to row of the count of ink pixels."""
+    profile = (np.asarray(dark.rotate(angle)) > 0).sum(axis=1).astype(np.float64)
+    return float(np.square(np.diff(profile)).sum())
+
+
+def _sharpest_angle(ink: np.ndarray, max_angle: float, step: float,
+                    coarse: float | None = None) -> tuple[float, float]:
     """(angle, how much sharper its row profile is than the profile at 0) of a mask of ink:
-    see `estimate_skew`."""
+    see `estimate_skew`. With `coarse` (a whole degree found beyond `max_angle`), only round it."""
     dark = Image.fromarray(ink.astype(np.uint8) * 255)
     scores: dict[float, float] = {}
 
@@ -412,12 +447,16 @@ def _sharpest_angle(ink: np.ndarray, max_angle: float, step: float) -> tuple[flo
         for angle in angles:
             angle = round(float(angle), 4)
             if angle not in scores:
-                profile = (np.asarray(dark.rotate(angle)) > 0).sum(axis=1).astype(np.float64)
-                scores[angle] = float(np.square(np.diff(profile)).sum())
+                scores[angle] = _profile_sharpness(dark, angle)
         return max(sorted(scores), key=lambda a: (scores[a], -abs(a)))
 
-    coarse = best_of(np.arange(-max_angle, max_angle + 0.5, 1.0))
-    best = best_of(np.arange(max(-max_angle, coarse - 1 + step), min(max_angle, coarse + 1 - step) + step / 2, step))
+    if coarse is None:
+        coarse = best_of(np.arange(-max_angle, max_angle + 0.5, 1.0))
+        low, high = -max_angle, max_angle
+    else:
+        low, high = -FAR_SKEW, FAR_SKEW
+        best_of([0.0, coarse])
+    best = best_of(np.arange(max(low, coarse - 1 + step), min(high, coarse + 1 - step) + step / 2, step))
     return best, scores[best] / max(scores[0.0], 1.0)
 
 

@@ -356,3 +356,20 @@ def test_the_corners_a_band_turns_in_are_its_paper():
     levelled, bands = levelled_blocks(page)
     assert len(bands) == 1
     assert np.asarray(levelled)[bands[0].top:bands[0].bottom].max() <= 200
+
+
+@pytest.mark.parametrize("angle", [7.0, -9.0, 11.5, -14.0])
+def test_a_page_laid_far_askew_is_levelled(angle):
+    """7 to 14 degrees: beyond the search round level, its lines are found by the wider one."""
+    assert estimate_skew(_text_page(angle)) == pytest.approx(-angle, abs=0.25)
+
+
+def test_a_page_within_five_degrees_keeps_the_angle_the_search_round_level_finds():
+    """The wider search changes no angle within `max_angle`: its copy is coarser, and a
+    level page's other structure (a column of blocks) must not lean it."""
+    page = _text_page(3.0)
+    draw = ImageDraw.Draw(page)
+    for top in range(100, 1500, 40):
+        draw.rectangle((1050, top, 1150, top + 8), fill=20)
+    ink = np.asarray(page.reduce(4)) < 128
+    assert estimate_skew(page) == _sharpest_angle(ink, 5.0, 0.25)[0] == pytest.approx(-3.0, abs=0.25)
