@@ -392,7 +392,12 @@ def _window(model: PageModel, row: int, left: float, right: float, every_phrase:
     reaching = [p for p in phrases if any(_centred_in(w, left, right) for w in p)]
     if not reaching:
         return []
-    return [w for p in reaching for w in p] if every_phrase else reaching[0]
+    if every_phrase:
+        return [w for p in reaching for w in p]
+    # The phrase most of whose print lies in the window: a neighbour column's phrase that
+    # only ends in it (a seller's long name, its last word 'и' past the left edge of the
+    # buyer's window) is not the buyer's, which starts a column's gap after it.
+    return max(reaching, key=lambda p: sum(w.bbox[2] - w.bbox[0] for w in p if _centred_in(w, left, right)))
 
 
 def _phrase_end(phrase: list[Word]) -> int:
@@ -429,8 +434,11 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
         if abs(current.y - previous.y) > LINE_GAP * reach * max(previous.height, current.height):
             break
         # The row holds another field's label: the value has ended. (Not a caption of a
-        # column left of the value and its label: 'Личная подпись' beside a place's second line.)
-        if any(h.x0(model.rows) < right and not _other_column(model, h, block) for h in model.hits_in_row(r - step)):
+        # column left of the value and its label: 'Личная подпись' beside a place's second line;
+        # nor one of the next column, which may start a little left of its header: the buyer's
+        # 'Адрес:' 3 px left of 'Покупатель', beside the second line of the seller's name.)
+        if any(h.x0(model.rows) < right - current.height and not _other_column(model, h, block)
+               for h in model.hits_in_row(r - step)):
             break
         run = _window(model, r - step, left, right)
         if run and POSTAL_ADDRESS.match(" ".join(w.text for w in run)):

@@ -1841,3 +1841,24 @@ def test_a_kpp_is_no_part_of_an_inns_figures():
                  1000, 1300, 120)
     got = locate_fields(DOCTYPES["invoice"], [page])
     assert (got["buyer_inn"].value, got["buyer_kpp"].value) == ("5237015585", None)
+
+
+def test_two_parties_side_by_side_a_long_name_wrapped_in_the_left_column():
+    """'Продавец' and 'Покупатель' side by side on a clean invoice; the seller's long name runs
+    to within a column's gap of the buyer's and wraps. Tesseract reads both names as one line:
+    the buyer's is the phrase most of which lies under its header (the seller's only ends
+    there, its last 'и' past the window's left edge), and the seller's second line goes on
+    beside the buyer's 'Адрес:', printed 3 px left of 'Покупатель'."""
+    page = _read([("Продавец", (172, 300, 432, 344), 97, 1), ("Покупатель", (1758, 300, 2068, 344), 97, 1)]
+                 + [(text, (x0, y0, x1, y1), 96, 2) for text, x0, y0, x1, y1 in [
+                     ("Общество", 171, 366, 408, 407), ("с", 428, 375, 447, 401), ("ограниченной", 468, 365, 803, 411),
+                     ("ответственностью", 825, 375, 1269, 401), ("«Тарасов", 1291, 367, 1505, 411),
+                     ("и", 1527, 376, 1549, 401), ("ЗАО", 1757, 366, 1848, 401), ("«Доронин", 1869, 367, 2100, 411),
+                     ("и", 2123, 376, 2145, 401), ("партнеры»", 2168, 375, 2426, 411)]]
+                 + [(text, (x0, y0, x1, y1), 96, 3) for text, x0, y0, x1, y1 in [
+                     ("партнеры»", 172, 435, 430, 471), ("Адрес:", 1755, 434, 1909, 478),
+                     ("301199,", 1939, 433, 2120, 473), ("г.", 2144, 443, 2174, 468), ("Нижний", 2198, 432, 2386, 468)]],
+                 3508, 2480, 300)
+    got = locate_fields(DOCTYPES["invoice"], [page])
+    assert got["seller_name"].value == "Общество с ограниченной ответственностью «Тарасов и партнеры»"
+    assert got["buyer_name"].value == "ЗАО «Доронин и партнеры»"
