@@ -394,10 +394,11 @@ def _window(model: PageModel, row: int, left: float, right: float, every_phrase:
         return []
     if every_phrase:
         return [w for p in reaching for w in p]
-    # The phrase most of whose print lies in the window: a neighbour column's phrase that
-    # only ends in it (a seller's long name, its last word 'и' past the left edge of the
-    # buyer's window) is not the buyer's, which starts a column's gap after it.
-    return max(reaching, key=lambda p: sum(w.bbox[2] - w.bbox[0] for w in p if _centred_in(w, left, right)))
+    # A phrase that only ends in the window, where another starts in it, is the left-hand
+    # column's: a seller's long name, its last 'и' past the left edge of the buyer's window,
+    # is not the buyer's name, which starts a column's gap after it.
+    starting = [p for p in reaching if _centred_in(p[0], left, right)]
+    return (starting or reaching)[0]
 
 
 def _phrase_end(phrase: list[Word]) -> int:
