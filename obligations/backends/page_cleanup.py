@@ -382,13 +382,41 @@ def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25
     """Degrees (counter-clockwise, as Image.rotate takes them) that make the text lines level:
     the angle whose row profile of dark pixels has the sharpest edges, on a quarter-size copy.
     Searched at 1 degree, then at `step` round the best (the score rises steadily towards its
-    peak), which costs 17 rotations instead of 41. A page laid on the scanner further askew
-    than `max_angle` is found first (`_far_skew`). (Leaving out the dark shapes that touch the
-    image's edge was measured and not taken: it levelled a photographed passport warped flat,
-    which the wedges of table along its edges had leaned 4 degrees, and cost SROIE receipts three
-    values: a receipt's dark background meets it along its edges, parallel to its print.)"""
+    peak), which costs 17 rotations instead of 41. (A page further askew is levelled when it is
+    conditioned: `far_skew`.) (Leaving out the dark shapes that touch the image's edge was
+    measured and not taken: it levelled a photographed passport warped flat, which the wedges
+    of table along its edges had leaned 4 degrees, and cost SROIE receipts three values: a
+    receipt's dark background meets it along its edges, parallel to its print.)"""
     if min(image.size) < 200:
         return 0.0
+    return _sharpest_angle(_ink_mask(image), max_angle, step)[0]
+
+
+def far_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25) -> float | None:
+    """The angle (as `estimate_skew` gives it) that levels a page laid on the scanner further
+    askew than `max_angle` and at most FAR_SKEW, or None. At 7-14 degrees `estimate_skew`'s
+    search gives a wrong small angle, and 13-73 % of such a page's fields were read.
+    Searched at whole degrees on a copy of the ink mask at half its size (any ink of 2 x 2
+    pixels kept), where 31 rotations cost about as much as 8 do at full size; taken only where
+    its row profile is FAR_SHARPER times as sharp as the sharpest within `max_angle` on that
+    copy (measured on 263 scans, photos and receipts within 5 degrees: at most 0.99 times; on
+    40 pages at 7-14 degrees: at least 2.4), then refined at `step` as `estimate_skew` is."""
+    if min(image.size) < 200:
+        return None
+    ink = _ink_mask(image)
+    h, w = ink.shape
+    half = ink[:h // 2 * 2, :w // 2 * 2].reshape(h // 2, 2, w // 2, 2).any(axis=(1, 3))
+    dark = Image.fromarray(half.astype(np.uint8) * 255)
+    scores = {float(angle): _profile_sharpness(dark, float(angle)) for angle in np.arange(-FAR_SKEW, FAR_SKEW + 0.5, 1.0)}
+    near = max(score for angle, score in scores.items() if abs(angle) <= max_angle)
+    far = max((angle for angle in scores if abs(angle) > max_angle), key=lambda angle: (scores[angle], -abs(angle)))
+    if scores[far] <= FAR_SHARPER * max(near, 1.0):
+        return None
+    return _sharpest_angle(ink, max_angle, step, coarse=far)[0]
+
+
+def _ink_mask(image: Image.Image) -> np.ndarray:
+    """The dark pixels of a quarter-size copy of a grey page."""
     reduced = image.reduce(4)
     small = np.asarray(reduced)
     ink = small < min(128, int(small.mean()) - 30)
@@ -397,32 +425,10 @@ def estimate_skew(image: Image.Image, max_angle: float = 5.0, step: float = 0.25
         # that level, and the few specks left leaned a level page 3 degrees (its boxed digits
         # then slanted, their walls no longer rules). Otsu's split finds the print.
         ink = small <= _otsu_threshold(reduced.histogram())
-    far = _far_skew(ink, max_angle)
-    if far is not None:
-        return _sharpest_angle(ink, max_angle, step, coarse=far)[0]
-    return _sharpest_angle(ink, max_angle, step)[0]
+    return ink
 
 
 MIN_INK_SHARE = 0.002  # of a quarter-size page's pixels: a page of print has 1-4 % at the fixed level
-
-
-def _far_skew(ink: np.ndarray, max_angle: float) -> float | None:
-    """The whole degree between `max_angle` and FAR_SKEW, either way, that levels the lines of
-    a page laid further askew (7-14 degrees: 13 % of its fields read, against 99 % level), or
-    None. Searched on a copy of the ink mask at half its size (any ink of 2 x 2 pixels kept),
-    where 31 rotations cost about as much as 8 do at full size; taken only where its row
-    profile is FAR_SHARPER times as sharp as the sharpest within `max_angle` on that copy, so
-    that a page within it keeps its angle as it was found (measured on 263 scans, photos and
-    receipts within 5 degrees: at most 0.99 times; on 40 pages at 7-14 degrees: at least 2.4)."""
-    h, w = ink.shape
-    if h < 4 or w < 4:
-        return None
-    half = ink[:h // 2 * 2, :w // 2 * 2].reshape(h // 2, 2, w // 2, 2).any(axis=(1, 3))
-    dark = Image.fromarray(half.astype(np.uint8) * 255)
-    scores = {float(angle): _profile_sharpness(dark, float(angle)) for angle in np.arange(-FAR_SKEW, FAR_SKEW + 0.5, 1.0)}
-    near = max(score for angle, score in scores.items() if abs(angle) <= max_angle)
-    far = max((angle for angle in scores if abs(angle) > max_angle), key=lambda angle: (scores[angle], -abs(angle)))
-    return far if scores[far] > FAR_SHARPER * max(near, 1.0) else None
 
 
 FAR_SKEW = 15.0  # degrees: the furthest askew a page is levelled

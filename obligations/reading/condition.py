@@ -106,6 +106,7 @@ class Conditioning:
     text_height: float | None = None  # as measured on the page: the scale of its specks
     # A photographed document: its corners on the page (reading.rectify), warped flat first
     corners: tuple[tuple[float, float], ...] | None = None
+    levelled: float | None = None  # the corners are a scan's turned by this many degrees (far askew)
     # Stamps and signatures in coloured ink taken off first (reading.stamps; a colour page)
     stamps: bool = False
     denoise: bool = False
@@ -143,7 +144,9 @@ class Conditioning:
 
     def describe(self) -> str:
         steps = []
-        if self.corners is not None:
+        if self.levelled is not None:
+            steps.append(f"turned {self.levelled:+.2f} degrees level")
+        elif self.corners is not None:
             steps.append("photographed page warped flat")
         if self.scale != 1.0:
             steps.append(f"scaled x{self.scale:.2f}")
@@ -236,15 +239,21 @@ def plan(found: Measurement, size: tuple[int, int], dpi: int | None,
 def condition_page(image: Image.Image, dpi: int | None) -> tuple[Image.Image, Conditioning]:
     """The page conditioned for reading, and how. A photo of a document on a table is first
     warped flat (the table is not read: its grain reads as text, and it slowed the reading
-    by several seconds a page), then measured and conditioned like any page."""
-    from .rectify import find_document, rectify
+    by several seconds a page), and a page scanned far askew (over 5 degrees) is turned level
+    the same way: every reading after the page's own (a region's, an edge strip's) is of
+    level lines. Then it is measured and conditioned like any page."""
+    from ..backends.page_cleanup import far_skew
+    from .rectify import find_document, level_corners, rectify
 
     colour = image if image.mode == "RGB" else None
     gray = image if image.mode == "L" else image.convert("L")
     corners = find_document(gray)
+    levelled = far_skew(gray) if corners is None else None
+    if levelled is not None:
+        corners = level_corners(gray.size, levelled)
     flat = gray if corners is None else rectify(gray, corners)[0]
     found = measure(flat)
-    conditioning = plan(found, image.size, dpi, corners)
+    conditioning = replace(plan(found, image.size, dpi, corners), levelled=levelled)
     if colour is not None:
         from .stamps import without_stamps
 

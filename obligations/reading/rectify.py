@@ -90,6 +90,22 @@ def rectify(image: Image.Image, corners: Sequence[tuple[float, float]]) -> tuple
     return out, H
 
 
+def level_corners(size: tuple[int, int], angle: float) -> Corners:
+    """The corners (TL, TR, BR, BL), on an image of `size`, of the image turned `angle` degrees
+    counter-clockwise with room for all of it (as `Image.rotate(angle, expand=True)`): a page
+    scanned askew, warped level by `rectify` as a photographed one is warped flat."""
+    width, height = size
+    turn = math.radians(angle)
+    cos, sin = math.cos(turn), math.sin(turn)
+    out_w, out_h = abs(width * cos) + abs(height * sin), abs(width * sin) + abs(height * cos)
+    corners = []
+    for x, y in ((0, 0), (out_w, 0), (out_w, out_h), (0, out_h)):
+        # A point of the levelled image, turned back clockwise about the centres onto the page.
+        dx, dy = x - out_w / 2, y - out_h / 2
+        corners.append((width / 2 + dx * cos - dy * sin, height / 2 + dx * sin + dy * cos))
+    return tuple(corners)
+
+
 def homography(corners: Sequence[tuple[float, float]]) -> tuple[np.ndarray, tuple[int, int]]:
     """H (rectified pixels -> the photo's) for a document's corners, and the rectified size."""
     quad = np.asarray(corners, dtype=np.float64).reshape(4, 2)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from obligations.reading.condition import Conditioning, apply, denoised, despeckled, measure, plan
+from obligations.reading.condition import Conditioning, apply, condition_page, denoised, despeckled, measure, plan
 from obligations.synth import render_clean
 
 
@@ -174,3 +174,27 @@ def test_a_dithered_page_s_strokes_are_made_dark_again_after_it_is_blurred(page)
     conditioned = np.asarray(apply(faxed, conditioning))
     inked = np.count_nonzero(conditioned < 250)
     assert np.count_nonzero(conditioned < 64) >= 0.3 * inked
+
+
+def test_a_page_scanned_far_askew_is_turned_level_and_its_boxes_map_back():
+    """Lines 11 degrees off level: the page is warped level (every later reading of a region
+    or an edge strip is of level lines), and a box on it maps back round the same ink."""
+    page = Image.new("L", (1200, 1600), 255)
+    draw = ImageDraw.Draw(page)
+    for top in range(150, 1450, 60):
+        for x in range(120, 1000, 100):
+            draw.rectangle((x, top, x + 70, top + 26), fill=20)
+    askew = page.rotate(11, expand=True, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    image, conditioning = condition_page(askew, 300)
+    assert conditioning.levelled == pytest.approx(-11.0, abs=0.25) and conditioning.corners is not None
+    assert "level" in conditioning.describe()
+    # The first row of blocks lies level on the conditioned image: one row holds its ink.
+    ink = np.asarray(image) < 128
+    rows = np.flatnonzero(ink.sum(axis=1) > 0.5 * ink.sum(axis=1).max())
+    assert rows.max() - rows.min() > 1000 and (np.diff(rows) > 1).sum() >= 20  # 22 separate bands
+    ys, xs = np.nonzero(ink)
+    on_page = conditioning.to_page((int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())))
+    ys, xs = np.nonzero(np.asarray(askew) < 128)
+    assert max(abs(a - b) for a, b in zip(on_page, (xs.min(), ys.min(), xs.max(), ys.max()))) <= 8
+    level = condition_page(page, 300)[1]
+    assert level.levelled is None and level.corners is None

@@ -536,7 +536,7 @@ def test_a_date_whose_month_the_first_reading_dropped_is_read_again_under_its_la
     backend = InkedBackend(readings=["«02» августа 2003 г."])
     page = PageText(1, 2000, 2800, 300, "ocr", words)
     before = locate_fields(DOCTYPES["inn"], [page])["issue_date"]
-    assert not before.valid  # the birth date, found by its pattern alone
+    assert before.value is None  # the birth date's words are the birth date's, no other date there
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["inn"], backend)
     assert backend.inked[0][1:] == ("rus", False)  # in the document's language, its gaps as they are
     assert locate_fields(DOCTYPES["inn"], [page])["issue_date"].value == "2003-08-02"

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from obligations.reading.rectify import _masks, box_to_original, find_document, rectify
+from obligations.reading.rectify import _masks, box_to_original, find_document, level_corners, rectify
 
 PAGE_W, PAGE_H = 840, 1188  # A4 proportions
 BARS = 9  # lines of text on the page
@@ -223,3 +223,17 @@ def test_the_masks_depend_on_the_image_alone():
             masks.append([m.copy() for m in _masks(blur, lab)])
     assert len(masks[0]) == len(masks[1])
     assert all(np.array_equal(a, b) for a, b in zip(*masks))
+
+
+@pytest.mark.parametrize("angle", [9.0, -12.5])
+def test_level_corners_warp_a_page_as_pils_turn_does(angle):
+    """A scan far askew, warped by `level_corners` as a photo is warped flat: the same image
+    as `Image.rotate(angle, expand=True)`, a bar's pixels where the turn puts them."""
+    page = Image.new("L", (600, 800), 255)
+    ImageDraw.Draw(page).rectangle((100, 200, 500, 230), fill=0)
+    flat = rectify(page, level_corners(page.size, angle))[0]
+    turned = page.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    assert abs(flat.width - turned.width) <= 2 and abs(flat.height - turned.height) <= 2
+    a = np.asarray(flat)[:turned.height, :turned.width] < 128
+    b = np.asarray(turned)[:flat.height, :flat.width] < 128
+    assert (a & b).sum() > 0.9 * b.sum()
