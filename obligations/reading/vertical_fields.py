@@ -141,11 +141,19 @@ def _holds_field(words, patterns) -> bool:
 
 def edge_strips(page: PageText) -> list[tuple[int, int, int, int]]:
     """The right and left edge strips of a page, each reaching from the edge to the nearest
-    horizontal line of text (confident words wider than tall), within EDGE_STRIP_WIDTH."""
+    horizontal line of text (confident words wider than tall), within EDGE_STRIP_WIDTH; then,
+    where the text ends further from an edge than that (a passport scanned on an A4 sheet, its
+    number printed along its own edge in the middle of the sheet), a strip as wide as the
+    narrowest beside the text on that side."""
     narrow, wide = (round(f * page.width) for f in EDGE_STRIP_WIDTH)
     text = [w.bbox for w in print_words(page, STRIP_TEXT_CONF)]
-    right = max((x1 for _, _, x1, _ in text if x1 <= page.width - narrow), default=page.width - wide)
-    left = min((x0 for x0, _, _, _ in text if x0 >= narrow), default=wide)
-    right = min(max(right, page.width - wide), page.width - narrow)
-    left = max(min(left, wide), narrow)
-    return [(right, 0, page.width, page.height), (0, 0, left, page.height)]
+    text_right = max((x1 for _, _, x1, _ in text if x1 <= page.width - narrow), default=page.width - wide)
+    text_left = min((x0 for x0, _, _, _ in text if x0 >= narrow), default=wide)
+    right = min(max(text_right, page.width - wide), page.width - narrow)
+    left = max(min(text_left, wide), narrow)
+    strips = [(right, 0, page.width, page.height), (0, 0, left, page.height)]
+    if text_right < right:
+        strips.append((text_right, 0, text_right + narrow, page.height))
+    if text_left > left:
+        strips.append((text_left - narrow, 0, text_left, page.height))
+    return strips

@@ -91,3 +91,18 @@ def test_a_strip_that_reads_only_with_its_rules_left_on_is_read_so_last():
     assert locate_fields(DOCTYPES["passport"], [page])["series_number"].value == "6020 859315"
     first_kept = next(i for i, call in enumerate(backend.regions) if call[3])
     assert first_kept > 0 and not any(call[3] for call in backend.regions[:first_kept])
+
+
+def test_a_passport_scanned_on_a_sheet_has_a_strip_beside_its_text():
+    """A passport page in the top left of an A4 scan: its number runs along its own edge in
+    the middle of the sheet, further from the sheet's edge than any edge strip reaches. A
+    strip beside the text's right end is read too (after the sheet's edge strips)."""
+    from obligations.reading.vertical_fields import edge_strips
+
+    words = [Word(f"СЛОВО{i}", (200, 200 + 60 * i, 1150, 240 + 60 * i), 95.0, i) for i in range(10)]
+    strips = edge_strips(PageText(1, 2480, 3508, 300, "ocr", words))
+    assert len(strips) == 3 and strips[2][0] == 1150 and strips[2][2] - strips[2][0] == round(0.12 * 2480)
+    assert strips[0][0] >= 2480 - round(0.35 * 2480) and strips[1][2] <= round(0.35 * 2480)  # the sheet's edges
+    # A page whose text runs into its edge strips has those two only.
+    words = [Word(f"СЛОВО{i}", (100, 200 + 60 * i, 2400, 240 + 60 * i), 95.0, i) for i in range(10)]
+    assert len(edge_strips(PageText(1, 2480, 3508, 300, "ocr", words))) == 2
