@@ -150,6 +150,7 @@ def normalize_text(raw: str) -> str | None:
     s = _SPECK_OVER_COMMA.sub(",", _SPECK_COLON.sub("", s))
     if "'" in s and not _OPENING_APOSTROPHE.search(s):  # ... nor an apostrophe after a Russian word that no quote opened
         s = _APOSTROPHE_AFTER_WORD.sub("", s)
+    s = _ACCENT_AFTER_WORD.sub("", s)  # ... nor a grave or an acute accent after one ('«Петров и` партнеры»')
     # ... nor ends with one after a whole Russian word: a speck ('ГОР. ЛОТОШИНО.', 'РАЙОНУ
     # Г. НОВОСИБИРСКА.'); what a place or an office ends with when abbreviated is shorter
     # ('обл.', 'р-н.') or bracketed ('(Хант.)'); 'гор. Тула.' too.
@@ -282,6 +283,7 @@ def _republic(match: re.Match) -> str:
 _SPECK_COLON = re.compile(r"(?:(?<=[А-Яа-яЁё]{2})|(?<=[,.])|(?<=\bИ))[:!](?= [А-Яа-яЁё])")
 _OPENING_APOSTROPHE = re.compile(r"(?<!\w)'")
 _APOSTROPHE_AFTER_WORD = re.compile(r"(?<=[А-Яа-яЁё]{3})'(?=\s|$)")  # "ЗАВОДСКОГО' РАЙОНА"
+_ACCENT_AFTER_WORD = re.compile(r"(?<=[А-Яа-яЁё])[`´](?=\s|$)")  # no Russian text prints one: a speck
 _SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])")
 # An initial between Russian words read as its Latin twin ('ИП Симонов A. Ф.'): Russian.
 _LATIN_INITIAL = re.compile(
