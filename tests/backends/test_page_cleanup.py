@@ -358,9 +358,10 @@ def test_the_corners_a_band_turns_in_are_its_paper():
     assert np.asarray(levelled)[bands[0].top:bands[0].bottom].max() <= 200
 
 
-@pytest.mark.parametrize("angle", [7.0, -9.0, 11.5, -14.0])
+@pytest.mark.parametrize("angle", [7.0, -9.0, 11.5, -14.0, 22.0, -27.0])
 def test_a_page_laid_far_askew_is_found(angle):
-    """7 to 14 degrees: beyond the search round level, its lines are found by the wider one."""
+    """7 to 27 degrees: beyond the search round level, its lines are found by the wider one
+    (by whole degrees to 15, by two beyond, then refined)."""
     assert far_skew(_text_page(angle)) == pytest.approx(-angle, abs=0.25)
 
 
