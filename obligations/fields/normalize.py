@@ -669,9 +669,10 @@ def _llc_head(match: re.Match) -> str:
     return form.upper() if match[1].isupper() else form.capitalize()
 
 
-# An initial read as the figure it looks like, after a surname or another initial: 'Фомина 3.Г.'
-_INITIAL_AS_FIGURE = re.compile(r"((?:^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? |[А-ЯЁ]\. ?))([30468])(?=\.)")
-_FIGURE_AS_LETTER = {"3": "З", "0": "О", "4": "Ч", "6": "Б", "8": "В"}
+# An initial read as the figure it looks like, after a surname or another initial: 'Фомина 3.Г.';
+# or as the sign a round 'Ф' is read as at low resolution ('Анисимова @. Д.', '®.').
+_INITIAL_AS_FIGURE = re.compile(r"((?:^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? |[А-ЯЁ]\. ?))([30468@®])(?=\.)")
+_FIGURE_AS_LETTER = {"3": "З", "0": "О", "4": "Ч", "6": "Б", "8": "В", "@": "Ф", "®": "Ф"}
 _SURNAME_INITIALS = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([а-яёА-ЯЁ]\. ?)([а-яёА-ЯЁ]\.)$")
 
 

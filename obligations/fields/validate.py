@@ -360,6 +360,8 @@ def _check_organization(value: str, script: str | None = None) -> Check:
     lowered = value.lower().replace("ё", "е")
     if _legal_form_alone(lowered):
         return _fail(f"{value!r} is a legal form alone: the name after it was not read")
+    if (trader := _SOLE_TRADER.match(value)) and not _TRADERS_NAME.fullmatch(trader[1]):
+        return _fail(f"{value!r}: a sole trader's name is a person's, {trader[1]!r} is none: letters misread")
     if value.count("(") != value.count(")"):  # 'ООО «Ресурс(трой»': a hyphen and a letter read as one
         return _fail(f"{value!r} has a bracket that does not pair: a letter misread")
     if ({fold(w) for w in words} & LEGAL_FORMS or {w.lower() for w in words} & FOREIGN_LEGAL_FORMS
@@ -374,6 +376,11 @@ def _legal_form_alone(lowered: str) -> bool:
     return bare in FULL_FORMS or fold(bare) in LEGAL_FORMS
 
 
+# A sole trader is named by the person: surname, then a name and patronymic or their initials
+# ('ИП Анисимова Ф. Д.'); other signs in their place are letters misread ('ИП Анисимова ©. JI.').
+_SOLE_TRADER = re.compile(r"(?i)(?:ип|индивидуальный предприниматель)\s+(.+)")
+_NAME_WORD = r"[А-ЯЁ][а-яёА-ЯЁ]+(?:-[А-ЯЁ][а-яёА-ЯЁ]+)?"
+_TRADERS_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}| [А-ЯЁ]\.| ?[А-ЯЁ]\.?| (?:оглы|кызы|угли|улы|уулу)){{1,3}}")
 FOREIGN_LEGAL_FORMS = {"llc", "ltd", "inc", "gmbh", "ag", "plc", "corp", "bv", "sa", "sdn", "bhd"}
 # 'Фомин Степан Никитич', 'Степанова А.И.', 'Белых-Орлова Е. Т.'
 PERSON_NAME = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?: [А-ЯЁ][а-яё]+){1,2}"

@@ -644,6 +644,8 @@ ORGANIZATION_CASES = [
     ("ИП Петров Д. Д.", "ИП Петров Д. Д."),
     ("ИП Фомина 3.Г.", "ИП Фомина З.Г."),  # an initial read as the figure it looks like
     ("ИП Орлов 6.T.", "ИП Орлов Б.Т."),  # as a figure, and the next as a Latin lookalike
+    ("ИП Анисимова @. Д.", "ИП Анисимова Ф. Д."),  # a round 'Ф' read as a sign at low resolution
+    ("ИП Анисимова ®. Д.", "ИП Анисимова Ф. Д."),
     # The form's first word read as scraps: nothing else is 'with limited liability'.
     ('аи: 9 “валы РЧ- с ограниченной, тветственностью "Волжский берег"',
      'Общество с ограниченной ответственностью "Волжский берег"'),

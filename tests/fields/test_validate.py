@@ -525,6 +525,20 @@ def test_a_legal_form_whose_name_was_not_read_is_no_organisation(value):
     assert not check.valid and "legal form alone" in check.warning
 
 
+@pytest.mark.parametrize("value", ["ИП Анисимова Ф. JI.", "ИП Анисимова ©. Д.", "ИП Лапин Бо@н Ильич",
+                                   "Индивидуальный предприниматель Белых 6. Р."])
+def test_a_sole_trader_whose_name_reads_as_no_persons_is_misread(value):
+    """Initials read as Latin lookalikes or signs: no person is so named."""
+    check = validate("organization", value)
+    assert not check.valid and "sole trader" in check.warning
+
+
+@pytest.mark.parametrize("value", ["ИП Анисимова Ф. Д.", "ИП Степанова А.И.", "ИП Мамедов Ильхам Гусейн оглы",
+                                   "ИП БЕЛЫХ-ОРЛОВА Е. Т.", "Индивидуальный предприниматель Лапин Дорофей Юльевич"])
+def test_a_sole_trader_named_by_full_name_or_initials_is_valid(value):
+    assert validate("organization", value).valid
+
+
 def test_a_party_with_a_bracket_that_does_not_pair_is_misread():
     check = validate("organization", "ООО «Ресурс(трой»")
     assert not check.valid and "bracket" in check.warning
