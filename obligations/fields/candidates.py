@@ -39,8 +39,11 @@ def label_candidates(spec: FieldSpec, doctype: DocType, models: list[PageModel])
     owners = [spec.id] + ([spec.group] if spec.group else [])
     for owner in owners:
         for model in models:
-            # The most specific label first: 'Всего к оплате' before a column header 'Всего'.
-            for hit in sorted(model.hits, key=lambda h: (-h.length, h.row, h.start)):
+            # The most specific label first: 'Всего к оплате' before a column header 'Всего';
+            # one in brackets last, the qualifier of the label before it ('Поставщик' over
+            # '(Исполнитель):', a line of the seller's paragraph beside it).
+            for hit in sorted(model.hits, key=lambda h: (_parenthesised(model.rows[h.row].words[h.start:h.end]),
+                                                         -h.length, h.row, h.start)):
                 if hit.owner == owner:
                     group = owner != spec.id
                     lines = next(g.lines for g in doctype.groups if g.id == owner) if group else spec.lines
@@ -124,9 +127,14 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         # normalising takes it out of its requisites.
         through = SECTION_LABEL
         right = _past_qualifier(_until_label(model, hit.row, hit.end, len(label_row.words), through))
+    label_box = union_box([w.bbox for w in label_row.words[hit.start : hit.end]])
+    value_row = hit.row
+    if not right and (beside_qualifier := _beside_qualifier_below(model, hit.row, label_box)):
+        # The label's bracketed qualifier wrapped under it ('ФАМИЛИЯ, ИМЯ, ОТЧЕСТВО' over
+        # '(ПРИ НАЛИЧИИ)  Щербаков Вячеслав Евгеньевич'): the value is beside the qualifier.
+        value_row, right = beside_qualifier
     if free_text:
         right = _first_column(right, label_row.height, names)
-    label_box = union_box([w.bbox for w in label_row.words[hit.start : hit.end]])
     # A value may start left of its label: a caption is often centred under a longer value.
     left_edge = label_box[0] - max(2 * label_row.height, 0.75 * (label_box[2] - label_box[0]))
     later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end and not (through and h.owner.startswith(through))]
@@ -140,7 +148,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             # A first line of abbreviations alone ('Место рождения Г.') ends no value: its next
             # line may start as far left as the label does ('РОСТОВ-НА-ДОНУ' under it).
             left = min(left, label_box[0])
-        more = _continuation(model, hit.row, left, right_edge, block, lines - 1, unfinished=_unfinished(right))
+        more = _continuation(model, value_row, left, right_edge, block, lines - 1, unfinished=_unfinished(right))
         yield right + more
         if every_phrase and more:
             # A group's words may go on on the next row (a long name wrapped); where a small
@@ -190,6 +198,23 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step,
                                  unfinished=step == 1 and _unfinished(words))
             yield words + more if step == 1 else more + words
+
+
+def _beside_qualifier_below(model: PageModel, row: int, label_box: tuple[int, int, int, int]
+                            ) -> tuple[int, list[Word]] | None:
+    """The next row's words after a bracketed qualifier that starts under the label's first
+    word, with the row's index; None where the next row opens otherwise."""
+    if row + 1 >= len(model.rows):
+        return None
+    label_row, below = model.rows[row], model.rows[row + 1]
+    words = _until_label(model, row + 1, 0, len(below.words))
+    if (below.standalone or not words or not words[0].text.startswith("(")
+            or abs(words[0].bbox[0] - label_box[0]) > label_row.height
+            or below.y - label_row.y > LINE_GAP * max(label_row.height, below.height)
+            or not any(")" in w.text for w in words[:QUALIFIER_WORDS])):
+        return None
+    after = _past_qualifier(words)
+    return (row + 1, after) if after else None
 
 
 def _own_column(words: list[Word], model: PageModel, hit: LabelHit) -> list[Word]:

@@ -541,6 +541,7 @@ def normalize_organization(raw: str) -> str | None:
     head, space, rest = s.partition(" ")
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
         rest = _INITIAL_AS_FIGURE.sub(lambda m: m[1] + _FIGURE_AS_LETTER[m[2]], rest)  # or as figures ('3.Г.')
+        rest = _INITIAL_COMMA.sub(r"\1.", rest)  # a stop read as a comma ('Петров Н, Н.')
         rest = _LATIN_INITIAL.sub(lambda m: m[0].translate(_LAT_TO_CYR), rest)  # 'Орлов 6.T.' -> 'Б.Т.'
         rest = _SURNAME_INITIALS.sub(lambda m: m[1] + m[2].upper() + m[3].upper(), rest)
         rest = _INITIALS_RUN_TOGETHER.sub(r"\1\2.\3.", rest)  # or their first stop lost ('Осипова ЕТ.')
@@ -673,6 +674,7 @@ def _llc_head(match: re.Match) -> str:
 # or as the sign a round 'Ф' is read as at low resolution ('Анисимова @. Д.', '®.').
 _INITIAL_AS_FIGURE = re.compile(r"((?:^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? |[А-ЯЁ]\. ?))([30468@®])(?=\.)")
 _FIGURE_AS_LETTER = {"3": "З", "0": "О", "4": "Ч", "6": "Б", "8": "В", "@": "Ф", "®": "Ф"}
+_INITIAL_COMMA = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? [А-ЯЁ]),(?= ?[А-ЯЁABCEHKMOPTXY]\.$)")
 _SURNAME_INITIALS = re.compile(r"^([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? )([а-яёА-ЯЁ]\. ?)([а-яёА-ЯЁ]\.)$")
 
 
@@ -698,18 +700,23 @@ def _form_unquoted(s: str) -> str:
         head = s[1:].split(" ", 1)[0]
         if _legal_form(head) or _legal_form(re.split(r"[«\"“]", head, 1)[0]):
             s = s[1:]
-    glued = re.match(r"([^\W\d_]{2,4})[.,:;`'’](?=[«\"“])", s)
+    glued = re.match(r"([^\W_]{2,4})[.,:;`'’]?(?=[«\"“„])", s)  # or by nothing ('000“ЭкоПродукт”')
     if glued and _legal_form(glued.group(1)):
         s = glued.group(1) + " " + s[glued.end():]
     return s
 
 
 def _straight_pair(s: str) -> str:
-    """Quotes OCR read as a curly one and a straight one ('“Бизнессервис"'): one printed
-    pair, straight (a pair printed curly reads as two curly ones and stays)."""
+    """Quotes OCR read as a curly one and a straight one ('“Бизнессервис"'), or as two curly
+    ones ('“Агроресурс”': OCR reads the straight pair of several fonts so): one pair,
+    straight. Which pair a name is printed in says nothing about it; the angle quotes
+    («»), which OCR tells apart, stay as printed."""
     curly = [i for i, c in enumerate(s) if c in "“”„"]
     if len(curly) == 1 and s.count('"') == 1:
         return s[:curly[0]] + '"' + s[curly[0] + 1:]
+    if len(curly) == 2 and '"' not in s and s[curly[0]] in "“„" and s[curly[1]] in "”“":
+        a, b = curly
+        return s[:a] + '"' + s[a + 1:b] + '"' + s[b + 1:]
     return s
 
 

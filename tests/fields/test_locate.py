@@ -165,7 +165,7 @@ def test_a_one_word_label_read_with_no_space_before_its_values_capital_is_a_labe
         (100, 100, "Счет на оплату № 989/05 от 30.05.2022"),
         (100, 300, "Покупатель (ЗаказчикПубличное акционерное общество “Прогресс”, ИНН 4033419813, КПП 403301001"),
     ])
-    assert got["buyer_name"] == "Публичное акционерное общество “Прогресс”"
+    assert got["buyer_name"] == 'Публичное акционерное общество "Прогресс"'  # its curly pair straight
 
 
 @pytest.mark.parametrize("label", ["®. И. О.", "©. И. O.:", "Ф.И. 0."])
@@ -1862,3 +1862,32 @@ def test_two_parties_side_by_side_a_long_name_wrapped_in_the_left_column():
     got = locate_fields(DOCTYPES["invoice"], [page])
     assert got["seller_name"].value == "Общество с ограниченной ответственностью «Тарасов и партнеры»"
     assert got["buyer_name"].value == "ЗАО «Доронин и партнеры»"
+
+
+def test_a_name_beside_its_labels_qualifier_wrapped_under_the_label():
+    """An INN notice: 'ФАМИЛИЯ, ИМЯ, ОТЧЕСТВО' over '(ПРИ НАЛИЧИИ)', the name beside the
+    qualifier, nothing beside the label's first line."""
+    got = values("inn", [
+        (100, 100, "Настоящим уведомляется, что физическое лицо"),
+        (100, 200, "ФАМИЛИЯ, ИМЯ, ОТЧЕСТВО"),
+        (100, 250, "(ПРИ НАЛИЧИИ)"), (900, 250, "Щербаков Вячеслав Евгеньевич"),
+        (100, 320, "ПОЛ"), (900, 320, "мужской"),
+        (100, 390, "ДАТА РОЖДЕНИЯ"), (900, 390, "22.03.1966"),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Щербаков", "Вячеслав", "Евгеньевич")
+    assert got["gender"] == "male" and got["birth_date"] == "1966-03-22"
+
+
+def test_a_label_in_brackets_under_another_is_its_qualifier():
+    """'Поставщик' over '(Исполнитель):', the seller's paragraph beside both: the name is
+    beside 'Поставщик', not the paragraph's second line beside the bracketed word."""
+    got = values("invoice", [
+        (100, 100, "Счет на оплату № 00040909 от 10.07.2024"),
+        (100, 200, "Поставщик"), (600, 200, "Индивидуальный предприниматель Киселёв Максим Михайлович, ИНН"),
+        (100, 250, "(Исполнитель):"), (600, 250, "761593863607, 485945, Ярославская область, г. Рыбинск,"),
+        (600, 300, "ул. 8 Марта, д. 56"),
+        (100, 400, "Покупатель"), (600, 400, "ООО «Энергия», ИНН 6615551966, КПП 661545001"),
+        (100, 450, "(Заказчик):"), (600, 450, "237517, Свердловская обл., г. Каменск-Уральский"),
+    ])
+    assert got["seller_name"] == "Индивидуальный предприниматель Киселёв Максим Михайлович"
+    assert got["buyer_name"] == "ООО «Энергия»"

@@ -636,7 +636,7 @@ ORGANIZATION_CASES = [
     ('ООО`"Бумажный мир"', 'ООО "Бумажный мир"'),  # a speck for the space
     ("ООО «Г ерасимов и партнеры»", "ООО «Герасимов и партнеры»"),  # a first letter read apart
     ("ООО «Дом И ремонт»", "ООО «Дом и ремонт»"),
-    ("ПАО “Профиль’Центр”", "ПАО “Профиль-Центр”"),  # a hyphen read as an apostrophe
+    ("ПАО “Профиль’Центр”", 'ПАО "Профиль-Центр"'),  # a hyphen read as an apostrophe
     # An address's part after the name, its paragraph's line between them lost; an initial stays.
     ("Индивидуальный предприниматель Митрофанова Маргарита Николаевна пом",
      "Индивидуальный предприниматель Митрофанова Маргарита Николаевна"),
@@ -646,6 +646,7 @@ ORGANIZATION_CASES = [
     ("ИП Орлов 6.T.", "ИП Орлов Б.Т."),  # as a figure, and the next as a Latin lookalike
     ("ИП Анисимова @. Д.", "ИП Анисимова Ф. Д."),  # a round 'Ф' read as a sign at low resolution
     ("ИП Анисимова ®. Д.", "ИП Анисимова Ф. Д."),
+    ("ИП Петров Н, H.", "ИП Петров Н. Н."),  # a stop read as a comma, the next initial as a Latin lookalike
     # The form's first word read as scraps: nothing else is 'with limited liability'.
     ('аи: 9 “валы РЧ- с ограниченной, тветственностью "Волжский берег"',
      'Общество с ограниченной ответственностью "Волжский берег"'),
@@ -680,7 +681,7 @@ ORGANIZATION_CASES = [
     ("", None),
     ("ооо: «Торговый дом Радуга»", "ООО «Торговый дом Радуга»"),  # a speck glued to the legal form
     ("ПАО' “Бизнессервис\"", 'ПАО "Бизнессервис"'),  # one quote read curly, its pair straight
-    ("ООО “Бизнессервис”", "ООО “Бизнессервис”"),  # printed curly: as printed
+    ("ООО “Бизнессервис”", 'ООО "Бизнессервис"'),  # read curly: one straight pair
     # Specks read before the legal form and after the quoted name closes; 'й' for 'и'.
     ("ae ПАО «Туров и партнеры»", "ПАО «Туров и партнеры»"),
     ("«tt ПАО «Большаков и партнеры»", "ПАО «Большаков и партнеры»"),  # no Cyrillic letter in it
@@ -693,8 +694,12 @@ ORGANIZATION_CASES = [
     # A quote opened before the legal form and closed nowhere; a form glued to the quote by a speck.
     ('"Ао «Логистик-Центр»', "АО «Логистик-Центр»"),
     ("“AO «Вектор»", "АО «Вектор»"),
+    ("Общество с ограниченной ответственностью “Агроресурс”", 'Общество с ограниченной ответственностью "Агроресурс"'),
+    ("АО „Вектор“", 'АО "Вектор"'),  # a pair of curly quotes is a straight pair (OCR reads one as the other)
+    ("000“ЭкоПродукт”", 'ООО "ЭкоПродукт"'),  # a legal form glued to its name's quote
+    ("ООО “Север” и “Юг”", "ООО “Север” и “Юг”"),  # two pairs: as read
     ("АО.«Вектор»", "АО «Вектор»"),
-    ('ООО"Ромашка"', 'ООО"Ромашка"'),  # printed without the space: as printed
+    ('ООО"Ромашка"', 'ООО "Ромашка"'),  # the form a word of its own (OCR drops a narrow space)
     ("Индивидуальный предприниматель Шестакова Зоя Семеновна ——_дд_до—————_—_—_—о—3",
      "Индивидуальный предприниматель Шестакова Зоя Семеновна"),  # an underline read after it
     ("ПАО „Громов и партнеры»", "ПАО «Громов и партнеры»"),  # its « read as another quote
