@@ -193,6 +193,8 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         if parenthesised and step == 1:
             continue  # the row under such a caption is the next line's ('в соответствии с')
         words = _own_column(_window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner), model, hit)
+        if words and _under_own_caption(words):
+            continue  # 'Дата формирования уведомления: 27.09.2022' under 'Дата регистрации:' and its lost date
         if words:
             block = (min(label_box[0], words[0].bbox[0]), max(label_box[2], words[-1].bbox[2]))
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step,
@@ -215,6 +217,20 @@ def _beside_qualifier_below(model: PageModel, row: int, label_box: tuple[int, in
         return None
     after = _past_qualifier(words)
     return (row + 1, after) if after else None
+
+
+def _under_own_caption(words: list[Word]) -> bool:
+    """Whether a phrase opens with a caption of its own, a label no document type knows: up
+    to four words, the last ending with a colon, before the value they caption."""
+    for i, word in enumerate(words[:CAPTION_WORDS]):
+        if not word.text.rstrip(":").isalpha():
+            return False
+        if word.text.endswith(":"):
+            return i + 1 < len(words)
+    return False
+
+
+CAPTION_WORDS = 4
 
 
 def _own_column(words: list[Word], model: PageModel, hit: LabelHit) -> list[Word]:

@@ -169,7 +169,8 @@ def normalize_text(raw: str) -> str | None:
     s = _LATIN_INITIAL.sub(lambda m: m[0].translate(_LAT_TO_CYR), s)
     s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", _POLICE_OFFICE_HYPHEN.sub(r"\1 ", s))
     s = _OFFICE_GLUED.sub(r"\1 ", _MAIN_OFFICE_GLUED.sub("ГУ МВД", s))
-    s = _POINT_MISREAD.sub("ТП №", _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s))
+    s = _POINT_MISREAD.sub("ТП", _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s))
+    s = _DISTRICT_STOPPED.sub(r"\1-\2", s)
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
     s = _SETTLEMENT_UNDOTTED.sub(r"\1.", _SETTLEMENT_COMMA.sub(r"\1.", s))
@@ -338,8 +339,10 @@ _OFFICE_GLUED = re.compile(r"\b([А-ЯЁ]*(?:ВД|ФМС))[.,]?(?=Р(?:ОССИ�
 # A migration office's department, 'ОУФМС', read with its 'О' as 'Д' or a zero, and a speck
 # as a full stop after it ('ТП № 7 ДУФМС. РОССИИ'): no other office is so named.
 _MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
-# ... and a territorial point, 'ТП №', with its 'П' read 'Е', 'Н' or 'И' under a stamp.
-_POINT_MISREAD = re.compile(r"^Т[ЕНИ] №")
+# ... and a territorial point, 'ТП №' or 'ТП УФМС', with its 'П' read 'Е', 'Н' or 'И'.
+_POINT_MISREAD = re.compile(r"^Т[ЕНИ](?= (?:№|О?УФМС\b))")
+# A district's 'Р-НА' (or 'Р-НЕ') with its hyphen read as a stop or a comma ('ИСТРИНСКОГО Р.НА').
+_DISTRICT_STOPPED = re.compile(r"\b([Рр])[.,]([Нн][АаЕе])\b")
 # 'ПО Г. МОСКВЕ' read with the space lost ('ПОГ, МОСКВЕ', 'ПОГ МОСКВЕ'): no word 'ПОГ'.
 _CITY_GLUED_TO_PO = re.compile(r"\b(ПО|по)([Гг])[.,]?(?= [А-ЯЁ])")
 # A hyphen read twice across a line's break or a blur ('Логистик- -Центр'): one hyphen.
@@ -774,7 +777,8 @@ _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
 _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")
 _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕДЫ'
-_LEADING_PREFIX = re.compile(r"^(\w{2,}) (?=\1\w*\.)", re.IGNORECASE)  # an abbreviation's first letters
+# An abbreviation's first letters, or the whole of it read twice ('гор. Гор. Уфа').
+_LEADING_PREFIX = re.compile(r"^(\w{2,})\.? (?=\1\w*\.)", re.IGNORECASE)
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[.,]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), or a date's 'ГОДА'
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")

@@ -1891,3 +1891,16 @@ def test_a_label_in_brackets_under_another_is_its_qualifier():
     ])
     assert got["seller_name"] == "Индивидуальный предприниматель Киселёв Максим Михайлович"
     assert got["buyer_name"] == "ООО «Энергия»"
+
+
+def test_a_row_under_its_own_caption_is_no_value_of_the_label_above():
+    """A SNILS notice photographed: its registration date unreadable ('702 лк'); the row under
+    it is the notice's own date under a caption no document type knows."""
+    got = values("snils", [
+        (100, 100, "Страховой номер индивидуального лицевого счета 002-268-297 18"),
+        (100, 200, "Пол: ЖЕНСКИЙ"),
+        (100, 260, "Дата регистрации: 702 лк"),
+        (100, 380, "Дата формирования уведомления: 27.09.2022"),
+    ])
+    assert got["registration_date"] is None
+    assert values("snils", [(100, 260, "Дата регистрации:"), (100, 320, "09.02.2008")])["registration_date"] == "2008-02-09"
