@@ -169,7 +169,13 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
         for spec in specs:
             value = normalize(spec.normalize, zone[spec.mrz]) if spec.mrz in zone else None
             found = results.get(spec.id) or Found()
-            if value is None or (found.value is None and spec.id not in labelled and not spec.vertical):
+            if value is None:
+                continue
+            if found.value is None and spec.id not in labelled and not spec.vertical:
+                # Its label not read (a photographed spread's captions are a few pixels high):
+                # the field is printed where a word on the page is the zone's name.
+                if spec.mrz in NAMES and (printed := _printed_as(spec, model, value)) is not None:
+                    results[spec.id] = printed
                 continue
             checked = spec.mrz in CHECKED
 
@@ -195,6 +201,27 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
                     results[spec.id] = from_zone(DOUBTED_CONF, f"the print read {found.value!r}; the "
                                                  "machine-readable zone, whose check digits pass, reads otherwise")
         return
+
+
+NAMES = {"surname", "given_name", "patronymic"}
+PRINTED_NAME_CONF = 0.85  # a name with no label, printed as the zone spells it
+MIN_NAME_LETTERS = 3
+
+
+def _printed_as(spec, model: PageModel, value: str) -> Found | None:
+    """The word of the page (outside the zone) that reads as the zone's name, as a found value;
+    None where no word does, or where words on two rows do (which of them is the field's)."""
+    from .choice import Found
+
+    if len(value) < MIN_NAME_LETTERS:
+        return None
+    rows = [row for row in model.rows if not any("<" in w.text for w in row.words)]
+    words = [w for row in rows for w in row.words if normalize(spec.normalize, w.text.strip(".,:;")) == value]
+    if len({w.line for w in words}) != 1:
+        return None
+    word = max(words, key=lambda w: w.conf)
+    return Found(value, word.text, True, PRINTED_NAME_CONF, model.page.page, word.bbox, "mrz",
+                 f"{spec.id}: its label was not read; the word printed as the machine-readable zone spells it")
 
 
 def _figures_apart(a: str, b: str) -> int:

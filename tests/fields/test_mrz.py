@@ -100,3 +100,14 @@ def test_no_text_value_runs_on_into_the_zone():
     """A place of birth may run over four lines: the zone's lines under it are none of them."""
     page = _passport(["Фамилия ЛОБАНОВА", "Место рождения Г. САНКТ-ПЕТЕРБУРГ", LINE_ONE, LINE_TWO])
     assert locate_fields(DOCTYPES["passport"], [page])["birth_place"].value == "Г. САНКТ-ПЕТЕРБУРГ"
+
+
+def test_names_whose_labels_were_lost_are_the_words_printed_as_the_zone_spells_them():
+    """A spread photographed small: its captions a few pixels high, unread; the names are the
+    words the zone spells, each on its row; a name printed nowhere stays empty."""
+    page = _passport(["РОССИЙСКАЯ ФЕДЕРАЦИЯ", "ЛОБАНОВА", "ВЕРА", "ЖЕН. 06.08.1999", LINE_ONE, LINE_TWO])
+    found = locate_fields(DOCTYPES["passport"], [page])
+    assert (found["last_name"].value, found["last_name"].source) == ("Лобанова", "mrz")
+    assert found["first_name"].value == "Вера" and found["first_name"].bbox is not None
+    assert found["last_name"].confidence >= 0.8 and found["last_name"].warning
+    assert found["middle_name"].value is None
