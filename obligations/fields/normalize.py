@@ -736,6 +736,9 @@ def normalize_place(raw: str) -> str | None:
     raw = _LEADING_PREFIX.sub("", _LEADING_DAY_AND_MONTH.sub("", raw))
     # ... nor with a patronymic: the row above, its label lost ('Сергеевна д. Ивановка').
     raw = _PATRONYMIC_BEFORE_PLACE.sub("", raw)
+    # ... and holds no word of its caption ('ИСТРИНСКОГО рождения Р-НА': 'Место рождения'
+    # printed small beside the place's two lines, read between them).
+    raw = _CAPTION_IN_PLACE.sub(" ", raw)
     raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
     # ... nor with a four: a village's 'Д.' read so ('4. БОРОВОЕ'), nor with a settlement's
     # letter whose stop was lost ('С КРАСНЫЙ ЯР': no place opens with a preposition), nor with
@@ -781,6 +784,7 @@ _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕ
 _LEADING_PREFIX = re.compile(r"^(\w{2,})\.? (?=\1\w*\.)", re.IGNORECASE)
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[.,]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), or a date's 'ГОДА'
+_CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс]) (?=[А-ЯЁ][А-ЯЁа-яё])")
 _SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)[1l|](?= [А-ЯЁ])")

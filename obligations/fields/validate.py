@@ -323,6 +323,10 @@ def _checked_text(value: str, script: str | None = None) -> Check:
     # beside its label is a speck read as one ('Место рождения 2').
     if script is not None and not any(c.isalpha() for c in value):
         return _fail(f"{value!r} has no letters")
+    # ... nor of one or two letters alone ('го'): no place or office is so short (a house
+    # number has figures: 'Д. 12/1').
+    if script is not None and sum(c.isalpha() for c in value) < MIN_TEXT_LETTERS and not any(c.isdigit() for c in value):
+        return _fail(f"{value!r} is too short for a place or an office: a scrap of one")
     if script == "cyrillic" and (cut := UNFINISHED_END.search(value)):
         return _fail(f"{value!r} ends with {cut[1]!r}, which words follow: a line was not read")
     # A place or an office names no date and no gender: 'МУЖ. 05.06.1969' is the row under
@@ -330,6 +334,9 @@ def _checked_text(value: str, script: str | None = None) -> Check:
     if script == "cyrillic" and (other := _OTHER_FIELDS_VALUE.search(value)):
         return _fail(f"{value!r} holds {other[0]!r}, another field's value: its own line was not read")
     return _check_script(value, script)
+
+
+MIN_TEXT_LETTERS = 3
 
 
 # A settlement's or street's type printed before its name ('ГОР.', 'пос.', 'ул.') or a
@@ -341,7 +348,7 @@ def _checked_text(value: str, script: str | None = None) -> Check:
 # СВЕРДЛОВСКОЙ' over 'ОБЛ.'; after a settlement's type it is the settlement's name: 'п. Луговской').
 UNFINISHED_END = re.compile(r"(?:^|\s)((?:г|гор|пос|пгт|п|с|д|дер|ст|х|ул|мкр)\.?|по|в|во|на|и|со|к|при|для"
                             r"|(?:по|в|во)\s+[а-яё-]+(?:ск|цк|н)(?:ой|ому|ом|ого)"
-                            r"|[а-яё-]+(?:ск|цк)ого|(?<=[^\s.] )[а-яё-]+(?:ск|цк)ой)$", re.IGNORECASE)
+                            r"|[а-яё-]+(?:ск|цк|н)ого|(?<=[^\s.] )[а-яё-]+(?:ск|цк)ой)$", re.IGNORECASE)
 
 
 _OTHER_FIELDS_VALUE = re.compile(rf"\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b|(?<!\w)(?:{GENDER_WORD.pattern})(?!\w)",
@@ -362,6 +369,8 @@ def _check_organization(value: str, script: str | None = None) -> Check:
         return _fail(f"{value!r} is a legal form alone: the name after it was not read")
     if (trader := _SOLE_TRADER.match(value)) and not _TRADERS_NAME.fullmatch(trader[1]):
         return _fail(f"{value!r}: a sole trader's name is a person's, {trader[1]!r} is none: letters misread")
+    if _SHORT_I_MISREAD.search(value):  # 'Альфа-Сервйс': 'й' follows a vowel in Russian words
+        return _fail(f"{value!r} has 'й' after a consonant: a letter misread")
     if value.count("(") != value.count(")"):  # 'ООО «Ресурс(трой»': a hyphen and a letter read as one
         return _fail(f"{value!r} has a bracket that does not pair: a letter misread")
     if ({fold(w) for w in words} & LEGAL_FORMS or {w.lower() for w in words} & FOREIGN_LEGAL_FORMS
@@ -369,6 +378,9 @@ def _check_organization(value: str, script: str | None = None) -> Check:
             or any(form in lowered for form in FULL_FORMS) or PERSON_NAME.fullmatch(value)):
         return OK
     return _fail(f"{value!r} names no organisation: no legal form, quoted name or person's name")
+
+
+_SHORT_I_MISREAD = re.compile(r"(?i)[бвгджзклмнпрстфхцчшщ]й")
 
 
 def _legal_form_alone(lowered: str) -> bool:

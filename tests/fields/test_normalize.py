@@ -114,6 +114,7 @@ PLACE_CASES = [
     ("1 МАЯ. ПОС. ПОРОНАЙСК, РЕСП. САХА (ЯКУТИЯ)", "ПОС. ПОРОНАЙСК, РЕСП. САХА (ЯКУТИЯ)"),  # a birth's day, month
     ("ГО ГОР. МОСКВА", "ГОР. МОСКВА"),  # an abbreviation's first letters read before it
     ("гор. Гор. Уфа Башкирской АССР", "гор. Уфа Башкирской АССР"),  # or the whole of it read twice
+    ("РП. УСПЕНКА ИСТРИНСКОГО рождения Р-НА", "РП. УСПЕНКА ИСТРИНСКОГО Р-НА"),  # its caption's word read inside it
     ("ГОР ГОРЬКИЙ", "ГОР. ГОРЬКИЙ"),
     ("Г ГОМЕЛЬ", "Г. ГОМЕЛЬ"),
     # A bracket nothing closes (or that closes nothing) is a speck; a bracketed region is kept.

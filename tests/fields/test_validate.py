@@ -539,6 +539,18 @@ def test_a_sole_trader_named_by_full_name_or_initials_is_valid(value):
     assert validate("organization", value).valid
 
 
+def test_a_party_with_short_i_after_a_consonant_is_misread():
+    check = validate("organization", 'Общество с ограниченной ответственностью "Альфа-Сервйс"')
+    assert not check.valid and "й" in check.warning
+    assert validate("organization", "ООО «Нью-Йорк»").valid and validate("organization", "АО «Майский»").valid
+
+
+def test_a_place_of_two_letters_is_a_scrap():
+    check = validate("text", "го", script="cyrillic")
+    assert not check.valid and "too short" in check.warning
+    assert validate("text", "Д. 12/1", script="cyrillic").valid and validate("text", "г. Уфа", script="cyrillic").valid
+
+
 def test_a_party_with_a_bracket_that_does_not_pair_is_misread():
     check = validate("organization", "ООО «Ресурс(трой»")
     assert not check.valid and "bracket" in check.warning
@@ -600,7 +612,8 @@ def test_a_name_beginning_with_a_soft_or_hard_sign_lost_its_first_letters():
                                    "ОТДЕЛОМ УФМС РОССИИ ПО", "ТП № 2 ОУФМС РОССИИ ПО ОМСКОЙ ОБЛ. В",
                                    "ТП № 6 ОУФМС РОССИИ ПО РОСТОВСКОЙ", "ОТДЕЛОМ УФМС В ЛЕНИНСКОМ",
                                    "ОВД ПО ЦЕНТРАЛЬНОМУ", "ГОР. ЕКАТЕРИНБУРГ СВЕРДЛОВСКОЙ",
-                                   "С. ДУБРОВКА ЛЕНИНСКОГО", "г. Орёл Орловской"])
+                                   "С. ДУБРОВКА ЛЕНИНСКОГО", "г. Орёл Орловской",
+                                   "ОТДЕЛОМ ВНУТРЕННИХ ДЕЛ ЖЕЛЕЗНОДОРОЖНОГО"])
 def test_a_place_ending_with_a_settlements_type_lost_its_name(value):
     check = validate("text", value, script="cyrillic")
     assert not check.valid and "a line was not read" in check.warning
