@@ -1918,3 +1918,11 @@ def test_an_inn_notices_birthplace_ends_before_its_tax_office():
                   ("Красноярскому", (690, 1073, 794, 1099), 96.7, 14), ("краю", (798, 1075, 831, 1100), 96.1, 14)],
                  1344, 2390, 96)
     assert locate_fields(DOCTYPES["inn"], [page])["birth_place"].value == "г. Борисоглебск"
+
+
+def test_a_dates_day_is_no_invoice_number():
+    """The number under a stamp, unread: the day of the date under it ('«25»') is no number."""
+    got = values("invoice", [(100, 100, "СЧЕТ №"), (100, 160, "«25» ноября 2019 г.")])
+    assert got["number"] is None and got["date"] == "2019-11-25"
+    assert values("invoice", [(100, 100, "СЧЕТ № ТД-070654"), (100, 160, "Дата счета: «25» ноября 2019 г.")]
+                  )["number"] == "ТД-070654"
