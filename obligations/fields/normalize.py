@@ -795,7 +795,8 @@ _SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-
 
 
 # (Its small letters read as capitals in any mix: 'ГОр. Ростов-на-Дону'.)
-_SETTLEMENT = re.compile(r"(?<![\w.-])(Г|Г[Оо][Рр]|П[Оо][Сс]|Д|Д[Ее][Рр]|С)\.(?= ?[А-ЯЁ])")
+_SETTLEMENT = re.compile(r"(?<![\w.-])(?:(Г|Г[Оо][Рр]|П[Оо][Сс]|Д|Д[Ее][Рр]|С)\.(?= ?[А-ЯЁ])"
+                         r"|^(?:Город|Село|Деревня|Поселок|Посёлок)(?= [А-ЯЁ][а-яё]))")  # or written out ('Город Гомель')
 
 
 def _unbalanced_brackets_dropped(s: str) -> str:

@@ -115,6 +115,8 @@ PLACE_CASES = [
     ("ГО ГОР. МОСКВА", "ГОР. МОСКВА"),  # an abbreviation's first letters read before it
     ("гор. Гор. Уфа Башкирской АССР", "гор. Уфа Башкирской АССР"),  # or the whole of it read twice
     ("РП. УСПЕНКА ИСТРИНСКОГО рождения Р-НА", "РП. УСПЕНКА ИСТРИНСКОГО Р-НА"),  # its caption's word read inside it
+    ("Город Гомель Белорусской ССР", "город Гомель Белорусской ССР"),  # a settlement's type written out, read capital
+    ("ГОРОД ГОМЕЛЬ", "ГОРОД ГОМЕЛЬ"), ("Городище Ивановской обл.", "Городище Ивановской обл."),
     ("ГОР ГОРЬКИЙ", "ГОР. ГОРЬКИЙ"),
     ("Г ГОМЕЛЬ", "Г. ГОМЕЛЬ"),
     # A bracket nothing closes (or that closes nothing) is a speck; a bracketed region is kept.
