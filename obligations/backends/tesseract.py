@@ -222,6 +222,13 @@ class TesseractBackend:
             candidate = self._ocr(turned, self.psm, dpi, lang)
             if score(candidate) > score(best_words):
                 best_words, best_rotation, best_image = candidate, rotation, turned
+        if not _looks_upright(best_words) and self.psm != BLOCK_PSM:
+            # Still no text found the way up it stands: the page's layout analysis may have
+            # taken its blurred print for a picture (a phone's photo of a notice: nothing read,
+            # or scraps). Read as one block of text, the same page reads (6 of 7 values).
+            candidate = self._ocr(best_image, BLOCK_PSM, dpi, lang)
+            if score(candidate) > score(best_words):
+                best_words = candidate
         return best_words, best_rotation, best_image
 
     def read_region(self, image: Image.Image, box: Box, angle: int, lang: str | None = None,
@@ -444,6 +451,9 @@ def _looks_russian(word: Word) -> bool:
     letters = [c for c in word.text if c.isalpha()]
     return (len(letters) >= 3 and all(_script(c) == "cyrillic" for c in letters) and word.conf >= RUSSIAN_CONF
             and sum(c not in TWINS for c in letters) >= 2)
+
+
+BLOCK_PSM = 6  # Tesseract's page segmentation: one uniform block of text
 
 
 def _looks_upright(words: list[Word]) -> bool:

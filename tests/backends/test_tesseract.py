@@ -231,3 +231,27 @@ def test_a_page_read_with_local_thresholds_is_read_by_sauvola_and_the_engines_go
     assert set(methods) == {tesseract.OTSU}
     assert all(api.GetVariableAsString("thresholding_method") == tesseract.OTSU
                for api in tesseract._engines.apis.values())
+
+
+def test_a_page_whose_layout_analysis_found_no_text_is_read_as_one_block(monkeypatch):
+    """A phone's photo of a notice, blurred: the page's layout analysis (psm 4) takes its print
+    for a picture and gives scraps, in every turn; read as one block of text it reads."""
+    from PIL import Image
+
+    from obligations.backends.base import Word
+
+    scraps = [Word("erraleer", (0, 0, 40, 10), 0.0, 1), Word("=", (50, 0, 55, 10), 12.0, 1)]
+    block = [Word(text, (60 * i, 100, 60 * i + 50, 120), 93.0, 1)
+             for i, text in enumerate(["СНИЛС", "096-483-932", "Шубин", "Святослав", "Алексеевич", "августа",
+                                       "1967", "город", "Душанбе", "Таджикской"])]
+    backend = tesseract.TesseractBackend(lang="rus")
+    monkeypatch.setattr(backend, "_rotations_to_try", lambda image: [90, 180, 270])
+    calls = []
+    monkeypatch.setattr(backend, "_ocr", lambda image, psm, dpi, lang=None: calls.append(psm) or (
+        block if psm == tesseract.BLOCK_PSM else scraps))
+    words, rotation, _ = backend._read_upright(Image.new("L", (400, 300), 255), 300, "rus")
+    assert words == block and rotation == 0 and calls == [4, 4, 4, 4, 6]
+    # A page read well the first time is read once.
+    calls.clear()
+    monkeypatch.setattr(backend, "_ocr", lambda image, psm, dpi, lang=None: calls.append(psm) or block)
+    assert backend._read_upright(Image.new("L", (400, 300), 255), 300, "rus")[0] == block and calls == [4]
