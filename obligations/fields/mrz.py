@@ -155,17 +155,28 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
     invalid takes the zone's element; one read alike is surer; one read otherwise, valid, is
     weighed as ONE_APART_CONF says. A field the page does not print (the issue of a data page
     photographed alone) stays empty, as the print leaves it. Names and the sex have no check
-    digit: they only fill a field left missing or invalid."""
+    digit: they only fill a field left missing or invalid; a name whose label was not read is
+    the word printed as the zone spells it (then even where the zone's second line fails its
+    checks: the print and the zone's first line agree)."""
     from .choice import Found
 
     specs = [spec for spec in doctype.fields if spec.mrz]
     if not specs:
         return
     for model in models:
-        zone = read_zone([" ".join(w.text for w in row.words) for row in model.rows])
-        if zone is None:
-            continue
+        lines = [" ".join(w.text for w in row.words) for row in model.rows]
+        zone = read_zone(lines)
         labelled = {hit.owner for hit in model.hits}
+        if zone is None:
+            # Its second line misread past its check digits: the first line's names are taken
+            # only where a word printed on the page reads alike (two readings agreeing).
+            names = next((n for line in lines if (n := _names(_cleaned(line)))), None)
+            for spec in specs:
+                found = results.get(spec.id) or Found()
+                if (names and spec.mrz in names and found.value is None and spec.id not in labelled
+                        and (printed := _printed_as(spec, model, normalize(spec.normalize, names[spec.mrz]))) is not None):
+                    results[spec.id] = printed
+            continue
         for spec in specs:
             value = normalize(spec.normalize, zone[spec.mrz]) if spec.mrz in zone else None
             found = results.get(spec.id) or Found()

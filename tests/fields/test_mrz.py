@@ -111,3 +111,14 @@ def test_names_whose_labels_were_lost_are_the_words_printed_as_the_zone_spells_t
     assert found["first_name"].value == "Вера" and found["first_name"].bbox is not None
     assert found["last_name"].confidence >= 0.8 and found["last_name"].warning
     assert found["middle_name"].value is None
+
+
+def test_names_printed_as_the_first_line_spells_them_are_taken_where_the_second_fails_its_checks():
+    """A 122-dpi passport: 'RUS' of the second line read '815', its checks failing; the names
+    the first line spells are the words printed, their captions unread. Nothing else is taken
+    from the zone."""
+    broken = LINE_TWO.replace("RUS", "815").replace("0319", "0519")
+    page = _passport(["РОССИЙСКАЯ ФЕДЕРАЦИЯ", "ЛОБАНОВА", "ВЕРА", "ЖЕН. 06.08.1999", LINE_ONE, broken])
+    found = locate_fields(DOCTYPES["passport"], [page])
+    assert (found["last_name"].value, found["first_name"].value) == ("Лобанова", "Вера")
+    assert found["issue_date"].value is None and found["middle_name"].value is None
