@@ -774,8 +774,8 @@ _SMALL_NAME_AFTER_SETTLEMENT = re.compile(r"((?<![\w.-])(?:г|гор|пос|д|�
 
 
 # A place of birth is a settlement and its region: a figure alone after them is a speck's
-# reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6').
-_LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d\W*$")
+# reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6'), as is a small letter ('Молдавской ССР ч').
+_LONE_FIGURE_AFTER = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+(?:\d\W*|[а-яё])$")  # or letter ('ССР ч')
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
 _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")
