@@ -458,6 +458,9 @@ def _centred_in(word: Word, left: float, right: float) -> bool:
     return left <= (word.bbox[0] + word.bbox[2]) / 2 < right
 
 
+SMALL_PRINT = 0.5  # a row printed under half the height of the line before it is a caption, no line of the value
+
+
 def _continuation(model: PageModel, row: int, left: float, right: float, block: tuple[float, float],
                   lines: int, step: int = 1, unfinished: bool = False) -> list[Word]:
     """Further rows of a multi-line value, below it (step 1) or above it (step -1, for a value
@@ -485,6 +488,8 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
         run = _window(model, r - step, left, right)
         if run and POSTAL_ADDRESS.match(" ".join(w.text for w in run)):
             break  # an address row whose caption was lost ('Алрсс: 417133, г. Москва'): no line of a name
+        if run and current.height < SMALL_PRINT * previous.height:
+            break  # the caption printed small under a value's line ('(фамилия, имя, отчество)' read 'счет]')
         if not run:
             if _wrap_only(model, r - step, left, right):
                 previous = current  # the second line of a wrapped label beside the value

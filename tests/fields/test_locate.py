@@ -1926,3 +1926,30 @@ def test_a_dates_day_is_no_invoice_number():
     assert got["number"] is None and got["date"] == "2019-11-25"
     assert values("invoice", [(100, 100, "СЧЕТ № ТД-070654"), (100, 160, "Дата счета: «25» ноября 2019 г.")]
                   )["number"] == "ТД-070654"
+
+
+def test_a_caption_printed_small_under_a_values_line_is_no_line_of_it():
+    """An INN certificate: the name on its line under 'физическое лицо', the caption
+    '(фамилия, имя, отчество)' printed small under the line and read 'счет]'."""
+    def row(y, height, x, *texts):
+        words = []
+        for text in texts:
+            words.append((text, (x, y, x + 12 * len(text), y + height), 96.0, y))
+            x += 12 * len(text) + 10
+        return words
+    page = _read(row(100, 22, 60, "СВИДЕТЕЛЬСТВО") + row(140, 16, 60, "Российская", "Федерация")
+                 + row(200, 18, 60, "Настоящее", "свидетельство", "подтверждает,", "что", "физическое", "лицо")
+                 + row(240, 22, 300, "Николаев", "Кирилл", "Аркадьевич") + row(266, 10, 360, "счет]")
+                 + row(300, 22, 60, "пол", "мужской", "дата", "рождения", "14.12.1977"), 1958, 1304, 150)
+    got = locate_fields(DOCTYPES["inn"], [page])
+    assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
+        "Николаев", "Кирилл", "Аркадьевич")
+
+
+def test_a_certificates_heading_is_no_name():
+    """The name's line lost: the headings over the label's row (their words run together) are no name."""
+    rows = [(900, 100, "РОССИЙСКАЯ ФЕДЕРАЦИЯ"), (850, 140, "ФЕДЕРАЛЬНАЯНАЛОГОВАЯСЛУЖБА"), (900, 190, "СВИДЕТЕЛЬСТВО"),
+            (500, 230, "о постановке на учет физического лица в налоговом органе"),
+            (100, 280, "Настоящее свидетельство подтверждает, что физическое лицо"), (100, 420, "пол мужской")]
+    found = locate_fields(DOCTYPES["inn"], [page_of(rows)])
+    assert not any(found[f].valid and found[f].value for f in ("last_name", "first_name", "middle_name"))
