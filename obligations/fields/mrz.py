@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .normalize import CYRILLIC_AS_LATIN, normalize
 
 if TYPE_CHECKING:
-    from ..doctypes import DocType
+    from ..doctypes import DocType, FieldSpec
     from .choice import Found
     from .layout import PageModel
 
@@ -219,7 +219,7 @@ PRINTED_NAME_CONF = 0.85  # a name with no label, printed as the zone spells it
 MIN_NAME_LETTERS = 3
 
 
-def _printed_as(spec, model: PageModel, value: str) -> Found | None:
+def _printed_as(spec: FieldSpec, model: PageModel, value: str) -> Found | None:
     """The word of the page (outside the zone) that reads as the zone's name, as a found value;
     None where no word does, or where words on two rows do (which of them is the field's)."""
     from .choice import Found
