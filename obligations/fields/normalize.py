@@ -783,7 +783,7 @@ _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕ
 # An abbreviation's first letters, or the whole of it read twice ('гор. Гор. Уфа').
 _LEADING_PREFIX = re.compile(r"^(\w{2,})\.? (?=\1\w*\.)", re.IGNORECASE)
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
-_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[.,]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), or a date's 'ГОДА'
+_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[^\w\s]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), a figure and a sign ('2% ГОР.'), or a date's 'ГОДА'
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс]) (?=[А-ЯЁ][А-ЯЁа-яё])")
