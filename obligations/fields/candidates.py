@@ -489,7 +489,9 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
         if run and POSTAL_ADDRESS.match(" ".join(w.text for w in run)):
             break  # an address row whose caption was lost ('Алрсс: 417133, г. Москва'): no line of a name
         if run and current.height < SMALL_PRINT * previous.height:
-            break  # the caption printed small under a value's line ('(фамилия, имя, отчество)' read 'счет]')
+            # A caption printed small under a value's line ('(фамилия, имя, отчество)' read
+            # 'счет]'), or its label's second word beside it ('рождения' between a place's lines).
+            continue
         if not run:
             if _wrap_only(model, r - step, left, right):
                 previous = current  # the second line of a wrapped label beside the value

@@ -36,8 +36,10 @@ def reread_invalid(doctype: DocType, pages: list[PageText], found: dict[str, Fou
             # The margin may take in a neighbour's words: keep only a re-reading of as many
             # words of about the same length (the letters themselves may all differ: Latin
             # 'Tioji' re-read as Cyrillic 'Родионова').
+            # Nor a re-reading of the same value: what made it invalid was not its letters but
+            # where it stands ('Федеральная', a word the form prints, taken for a surname).
             first_raw = found[field_id].raw or ""
-            if (second is not None and second.valid and second.raw
+            if (second is not None and second.valid and second.raw and second.value != found[field_id].value
                     and len(second.raw.split()) == len(first_raw.split())
                     and 0.6 <= len(second.raw) / max(1, len(first_raw)) <= 1.7):
                 found[field_id] = second

@@ -1931,12 +1931,7 @@ def test_a_dates_day_is_no_invoice_number():
 def test_a_caption_printed_small_under_a_values_line_is_no_line_of_it():
     """An INN certificate: the name on its line under 'физическое лицо', the caption
     '(фамилия, имя, отчество)' printed small under the line and read 'счет]'."""
-    def row(y, height, x, *texts):
-        words = []
-        for text in texts:
-            words.append((text, (x, y, x + 12 * len(text), y + height), 96.0, y))
-            x += 12 * len(text) + 10
-        return words
+    row = _sized_row
     page = _read(row(100, 22, 60, "СВИДЕТЕЛЬСТВО") + row(140, 16, 60, "Российская", "Федерация")
                  + row(200, 18, 60, "Настоящее", "свидетельство", "подтверждает,", "что", "физическое", "лицо")
                  + row(240, 22, 300, "Николаев", "Кирилл", "Аркадьевич") + row(266, 10, 360, "счет]")
@@ -1947,9 +1942,31 @@ def test_a_caption_printed_small_under_a_values_line_is_no_line_of_it():
 
 
 def test_a_certificates_heading_is_no_name():
-    """The name's line lost: the headings over the label's row (their words run together) are no name."""
-    rows = [(900, 100, "РОССИЙСКАЯ ФЕДЕРАЦИЯ"), (850, 140, "ФЕДЕРАЛЬНАЯНАЛОГОВАЯСЛУЖБА"), (900, 190, "СВИДЕТЕЛЬСТВО"),
+    """The name's line lost: the headings over the label's row are no name."""
+    rows = [(900, 100, "РОССИЙСКАЯ ФЕДЕРАЦИЯ"), (850, 140, "ФЕДЕРАЛЬНАЯ НАЛОГОВАЯ СЛУЖБА"), (900, 190, "СВИДЕТЕЛЬСТВО"),
             (500, 230, "о постановке на учет физического лица в налоговом органе"),
             (100, 280, "Настоящее свидетельство подтверждает, что физическое лицо"), (100, 420, "пол мужской")]
     found = locate_fields(DOCTYPES["inn"], [page_of(rows)])
-    assert not any(found[f].valid and found[f].value for f in ("last_name", "first_name", "middle_name"))
+    # None taken at all (one taken, if invalid, would keep a name found by its place from the page)
+    assert all(found[f].value is None for f in ("last_name", "first_name", "middle_name"))
+
+
+def _sized_row(y: int, height: int, x: int, *texts: str) -> list[tuple[str, tuple[int, int, int, int], float, int]]:
+    """Words of one row printed `height` pixels tall, from `x`."""
+    words = []
+    for text in texts:
+        words.append((text, (x, y, x + 12 * len(text), y + height), 96.0, y))
+        x += 12 * len(text) + 10
+    return words
+
+
+def test_a_label_word_printed_small_between_a_places_lines_is_passed_over():
+    """A passport (words as read): 'Место' beside the place's first line, its 'рождения' under
+    it, printed small and beside the place's second line, which sits a little lower."""
+    page = _read([("Место", (486, 632, 554, 651), 96, 2), ("С.", (670, 621, 699, 651), 95, 2),
+                  ("МИХАЙЛОВКА", (714, 613, 963, 651), 93, 2), ("СЫСЕРТСКОГО", (977, 621, 1233, 651), 92, 2),
+                  ("Р-НА", (1248, 621, 1328, 651), 97, 2), ("1", (87, 673, 90, 680), 76, 3),
+                  ("рождения", (486, 667, 600, 687), 96, 3), ("СВЕРДЛОВСКОЙ", (684, 674, 966, 720), 96, 4),
+                  ("ОБЛАСТИ", (983, 682, 1146, 712), 97, 4)], 1476, 1039, 300)
+    got = locate_fields(DOCTYPES["passport"], [page])
+    assert got["birth_place"].value == "С. МИХАЙЛОВКА СЫСЕРТСКОГО Р-НА СВЕРДЛОВСКОЙ ОБЛАСТИ"
