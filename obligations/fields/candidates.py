@@ -210,13 +210,25 @@ def _beside_qualifier_below(model: PageModel, row: int, label_box: tuple[int, in
         return None
     label_row, below = model.rows[row], model.rows[row + 1]
     words = _until_label(model, row + 1, 0, len(below.words))
-    if (below.standalone or not words or not words[0].text.startswith("(")
-            or abs(words[0].bbox[0] - label_box[0]) > label_row.height
-            or below.y - label_row.y > LINE_GAP * max(label_row.height, below.height)
-            or not any(")" in w.text for w in words[:QUALIFIER_WORDS])):
+    if (below.standalone or not words or abs(words[0].bbox[0] - label_box[0]) > label_row.height
+            or below.y - label_row.y > LINE_GAP * max(label_row.height, below.height)):
         return None
-    after = _past_qualifier(words)
+    if words[0].text.startswith("(") and any(")" in w.text for w in words[:QUALIFIER_WORDS]):
+        after = _past_qualifier(words)
+    elif _opened_on(label_row, label_box):
+        # ... or it opened on the label's row and closes here ('(ПРИ' over 'НАЛИЧИИ)', its
+        # bracket read or not): the value follows its first word, or the word that closes it.
+        closing = next((i for i, w in enumerate(words[:QUALIFIER_WORDS]) if ")" in w.text), 0)
+        after = words[closing + 1:]
+    else:
+        return None
     return (row + 1, after) if after else None
+
+
+def _opened_on(row: Row, label_box: tuple[int, int, int, int]) -> bool:
+    """Whether a bracket opens after the label on its row and nothing there closes it."""
+    after = [w for w in row.words if w.bbox[0] >= label_box[2]]
+    return bool(after) and after[0].text.startswith("(") and not any(")" in w.text for w in after)
 
 
 def _under_own_caption(words: list[Word]) -> bool:

@@ -1970,3 +1970,16 @@ def test_a_label_word_printed_small_between_a_places_lines_is_passed_over():
                   ("ОБЛАСТИ", (983, 682, 1146, 712), 97, 4)], 1476, 1039, 300)
     got = locate_fields(DOCTYPES["passport"], [page])
     assert got["birth_place"].value == "С. МИХАЙЛОВКА СЫСЕРТСКОГО Р-НА СВЕРДЛОВСКОЙ ОБЛАСТИ"
+
+
+def test_a_name_after_its_labels_qualifier_that_opened_on_the_labels_row():
+    """'ФАМИЛИЯ, ИМЯ, ОТЧЕСТВО (ПРИ' over 'НАЛИЧИИ ГАВРИЛОВА ДИАНА ПАВЛОВНА': the closing
+    bracket not read, the qualifier's last word opens the row the name is on."""
+    got = values("inn", [
+        (100, 100, "Настоящим уведомляется, что физическое лицо"),
+        (100, 200, "ФАМИЛИЯ, ИМЯ, ОТЧЕСТВО (ПРИ"), (100, 260, "НАЛИЧИИ ГАВРИЛОВА ДИАНА ПАВЛОВНА"),
+        (100, 330, "пол ЖЕНСКИЙ"),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Гаврилова", "Диана", "Павловна")
+    assert values("inn", [(100, 200, "ФАМИЛИЯ, ИМЯ, ОТЧЕСТВО (ПРИ"), (100, 260, "НАЛИЧИИ) ГАВРИЛОВА ДИАНА ПАВЛОВНА")]
+                  )["last_name"] == "Гаврилова"
