@@ -552,10 +552,11 @@ def _tail_row(rows: list[Row], r: int, left: float) -> tuple[int, int] | None:
     on: a word starting a column under it on the next row, or on the row after that when the
     next has no word near `left` (it holds the value beside the label)."""
     height = rows[r].height
-    for t in (r + 1, r + 2):
-        if t >= len(rows) or rows[t].standalone:
-            return None
-        if rows[t].y - rows[r].y > (t - r + 1) * max(height, rows[t].height):
+    # (A standalone row between is passed over: a passport's number printed along its edge,
+    # level with the label's rows.)
+    following = [t for t in range(r + 1, min(len(rows), r + 4)) if not rows[t].standalone][:2]
+    for n, t in enumerate(following, start=1):
+        if rows[t].y - rows[r].y > (n + 1) * max(height, rows[t].height):
             return None
         near = [i for i, w in enumerate(rows[t].words) if abs(w.bbox[0] - left) <= 2 * height]
         under = next((i for i in near if _starts_column(rows[t], i)), None)

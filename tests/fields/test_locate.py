@@ -1983,3 +1983,15 @@ def test_a_name_after_its_labels_qualifier_that_opened_on_the_labels_row():
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Гаврилова", "Диана", "Павловна")
     assert values("inn", [(100, 200, "ФАМИЛИЯ, ИМЯ, ОТЧЕСТВО (ПРИ"), (100, 260, "НАЛИЧИИ) ГАВРИЛОВА ДИАНА ПАВЛОВНА")]
                   )["last_name"] == "Гаврилова"
+
+
+def test_a_label_wrapped_over_a_number_printed_along_the_edge():
+    """A passport's data page (words as read): 'Дата' beside the birth date, its 'рождения'
+    on the next line; the number printed along the edge, read turned, lies level between them."""
+    edge = ("region", 270, (1350, 0, 1476, 1039), (1, 1, 1))
+    page = _read([("Пол", (485, 485, 536, 505), 93, 3), ("ЖЕН.", (573, 475, 683, 505), 93, 3),
+                  ("Дата", (734, 485, 796, 509), 96, 3), ("26.05.1982", (916, 475, 1134, 505), 96, 3),
+                  ("36", (1390, 617, 1431, 687), 95, edge), ("02", (1390, 518, 1431, 587), 95, edge),
+                  ("308734", (1390, 255, 1431, 485), 95, edge), ("рождения", (733, 521, 866, 542), 96, 5)],
+                 1476, 1039, 300)
+    assert locate_fields(DOCTYPES["passport"], [page])["birth_date"].value == "1982-05-26"
