@@ -1995,3 +1995,9 @@ def test_a_label_wrapped_over_a_number_printed_along_the_edge():
                   ("308734", (1390, 255, 1431, 485), 95, edge), ("рождения", (733, 521, 866, 542), 96, 5)],
                  1476, 1039, 300)
     assert locate_fields(DOCTYPES["passport"], [page])["birth_date"].value == "1982-05-26"
+
+
+def test_an_invoices_total_with_tax_under_its_sum_without():
+    got = values("invoice", [(100, 100, "Счет на оплату № А-482/19"), (100, 300, "Сумма без НДС: 1.633.139,00"),
+                             (100, 360, "НДС 20%: 326.627,80"), (100, 420, "Итого с НДС: 1.959.766,80 руб.")])
+    assert got["total"] == "1959766.80"
