@@ -347,9 +347,13 @@ class Pipeline:
             # is acted on as soon as the workers are up.
             held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             try:
-                pool.submit(int).result()
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                try:
+                    pool.submit(int).result()
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held is raised here
+            except BaseException:
+                _stop_workers(pool)  # not yet the run's: stopped here, as `_workers` stops the run's
+                raise
         return pool
 
     def _submit(self, fn, *args) -> Future:
@@ -645,12 +649,12 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     # one-line message. Its workers killed, it ends at once: waited for, briefly.
     if manager is not None:
         manager.join(timeout=MANAGER_JOIN_S)
-        if manager.is_alive():
-            # Still closing (a CI machine running two batches): the exit's wake-up is taken off
-            # it, so that the two cannot meet; the interpreter still waits for it to end.
-            from concurrent.futures import process as futures_process
+        # Ended or still closing (a CI machine running two batches), the exit's wake-up is taken
+        # off it, so that the two cannot meet (a wake-up checked open, then closed under it, still
+        # printed the traceback); the interpreter still waits for a thread that has not ended.
+        from concurrent.futures import process as futures_process
 
-            getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
+        getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
 
 
 MANAGER_JOIN_S = 2.0
