@@ -232,13 +232,15 @@ def _opened_on(row: Row, label_box: tuple[int, int, int, int]) -> bool:
 
 
 def _under_own_caption(words: list[Word]) -> bool:
-    """Whether a phrase opens with a caption of its own, a label no document type knows: up
-    to four words, the last ending with a colon, before the value they caption."""
+    """Whether a phrase opens with a caption of its own, a label no document type knows: two
+    to four words in small letters, the last ending with a colon, before the value they
+    caption. (One word in capitals is a value's: 'ГОР: МОСКВА', a speck read as its colon.)"""
     for i, word in enumerate(words[:CAPTION_WORDS]):
         if not word.text.rstrip(":").isalpha():
             return False
         if word.text.endswith(":"):
-            return i + 1 < len(words)
+            caption = words[:i + 1]
+            return i >= 1 and i + 1 < len(words) and any(c.islower() for w in caption for c in w.text)
     return False
 
 

@@ -2001,3 +2001,11 @@ def test_an_invoices_total_with_tax_under_its_sum_without():
     got = values("invoice", [(100, 100, "Счет на оплату № А-482/19"), (100, 300, "Сумма без НДС: 1.633.139,00"),
                              (100, 360, "НДС 20%: 326.627,80"), (100, 420, "Итого с НДС: 1.959.766,80 руб.")])
     assert got["total"] == "1959766.80"
+
+
+def test_a_place_whose_abbreviation_a_speck_gave_a_colon_is_no_caption():
+    """'ГОР: МОСКВА' over its caption 'Место рождения' (a speckled passport): a value, not a
+    row under a caption of its own."""
+    got = values("passport", [(100, 100, "ДАТА РОЖДЕНИЯ 12.03.1980"), (100, 160, "Дата рождения"),
+                              (100, 250, "ГОР: МОСКВА"), (100, 310, "Место рождения")])
+    assert got["birth_place"] == "ГОР. МОСКВА"
