@@ -166,17 +166,13 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
     for model in models:
         lines = [" ".join(w.text for w in row.words) for row in model.rows]
         zone = read_zone(lines)
-        labelled = {hit.owner for hit in model.hits}
+        # Its second line misread past its check digits: the first line's names are taken only
+        # where a word printed on the page reads alike (two readings agreeing), nothing else.
+        checks_pass = zone is not None
+        zone = zone or next((n for line in lines if (n := _names(_cleaned(line)))), None)
         if zone is None:
-            # Its second line misread past its check digits: the first line's names are taken
-            # only where a word printed on the page reads alike (two readings agreeing).
-            names = next((n for line in lines if (n := _names(_cleaned(line)))), None)
-            for spec in specs:
-                found = results.get(spec.id) or Found()
-                if (names and spec.mrz in names and found.value is None and spec.id not in labelled
-                        and (printed := _printed_as(spec, model, normalize(spec.normalize, names[spec.mrz]))) is not None):
-                    results[spec.id] = printed
             continue
+        labelled = {hit.owner for hit in model.hits}
         for spec in specs:
             value = normalize(spec.normalize, zone[spec.mrz]) if spec.mrz in zone else None
             found = results.get(spec.id) or Found()
@@ -187,6 +183,8 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
                 # the field is printed where a word on the page is the zone's name.
                 if spec.mrz in NAMES and (printed := _printed_as(spec, model, value)) is not None:
                     results[spec.id] = printed
+                continue
+            if not checks_pass:
                 continue
             checked = spec.mrz in CHECKED
 
@@ -211,7 +209,8 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
                 else:
                     results[spec.id] = from_zone(DOUBTED_CONF, f"the print read {found.value!r}; the "
                                                  "machine-readable zone, whose check digits pass, reads otherwise")
-        return
+        if checks_pass:
+            return  # the first page whose zone passes its checks
 
 
 NAMES = {"surname", "given_name", "patronymic"}

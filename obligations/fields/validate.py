@@ -265,6 +265,10 @@ _PHRASE_WORDS = {"о", "об", "в", "во", "на", "по", "с", "со", "к",
 PATRONYMIC = re.compile(r"(?:ВИЧ|ВНА|ИЧНА|ИЧ|ОГЛЫ|КЫЗЫ|ГЫЗЫ|УЛЫ|УУЛУ)$", re.IGNORECASE)
 
 
+# 'й' follows a vowel (or opens a word: 'Йосиф'), never a consonant: after one it is 'и' misread.
+SHORT_I_MISREAD = re.compile(r"[бвгджзклмнпрстфхцчшщ]й", re.IGNORECASE)
+
+
 def _check_name(value: str, script: str | None = None, patronymic: bool = False) -> Check:
     """A person's name or one of its parts; with `patronymic`, a part that ends as one: a
     first name under a lost caption ('Анжела'), a word cut short ('Ефимов' for 'Ефимовна') or
@@ -289,9 +293,7 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
         # A Latin "o"/"c"/"p" inside a Cyrillic word is a classic OCR slip.
         if len(scripts) > 1:
             return _fail(f"name word {word!r} mixes Cyrillic and Latin letters")
-        # 'й' follows a vowel (or opens a word: 'Йосиф'), never a consonant: 'Рославовйч' is
-        # 'и' misread.
-        if re.search(r"[бвгджзклмнпрстфхцчшщ]й", word.lower()):
+        if SHORT_I_MISREAD.search(word):  # 'Рославовйч'
             return _fail(f"name word {word!r} has 'й' after a consonant: a letter misread")
         # No word begins with a soft or hard sign: 'Ьич' is the tail of 'Ильич' under a stamp.
         if word[0].lower() in "ьъ":
@@ -369,7 +371,7 @@ def _check_organization(value: str, script: str | None = None) -> Check:
         return _fail(f"{value!r} is a legal form alone: the name after it was not read")
     if (trader := _SOLE_TRADER.match(value)) and not _TRADERS_NAME.fullmatch(trader[1]):
         return _fail(f"{value!r}: a sole trader's name is a person's, {trader[1]!r} is none: letters misread")
-    if _SHORT_I_MISREAD.search(value):  # 'Альфа-Сервйс': 'й' follows a vowel in Russian words
+    if SHORT_I_MISREAD.search(value):  # 'Альфа-Сервйс'
         return _fail(f"{value!r} has 'й' after a consonant: a letter misread")
     if value.count("(") != value.count(")"):  # 'ООО «Ресурс(трой»': a hyphen and a letter read as one
         return _fail(f"{value!r} has a bracket that does not pair: a letter misread")
@@ -378,9 +380,6 @@ def _check_organization(value: str, script: str | None = None) -> Check:
             or any(form in lowered for form in FULL_FORMS) or PERSON_NAME.fullmatch(value)):
         return OK
     return _fail(f"{value!r} names no organisation: no legal form, quoted name or person's name")
-
-
-_SHORT_I_MISREAD = re.compile(r"(?i)[бвгджзклмнпрстфхцчшщ]й")
 
 
 def _legal_form_alone(lowered: str) -> bool:
