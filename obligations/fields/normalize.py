@@ -144,6 +144,7 @@ def normalize_text(raw: str) -> str | None:
     # (ООО «Ромашка», "ул. Ленина, д. 1."). Underscores at a word's ends are the
     # underline the value was printed on, not print.
     s = " ".join(t for t in (token.strip("_") for token in _clean(raw).split(" ")) if t)
+    s = _ROUND_AS_AT.sub(lambda m: "О" if s[m.start() - 1].isupper() else "о", s)
     # ':^' -> '^' -> ''; no value begins with a full stop ('.Г. ПАРТИЗАНСК': a speck)
     while (cleaner := _without_dust_marks(s).strip(_STRAY_EDGE + " ").lstrip(".")) != s:
         s = cleaner
@@ -170,6 +171,7 @@ def normalize_text(raw: str) -> str | None:
     s = _POLICE_OFFICE_MISREAD.sub(r"\1Д", _POLICE_OFFICE_HYPHEN.sub(r"\1 ", s))
     s = _OFFICE_GLUED.sub(r"\1 ", _MAIN_OFFICE_GLUED.sub("ГУ МВД", s))
     s = _POINT_MISREAD.sub("ТП", _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s))
+    s = _MIGRATION_MISREAD.sub(lambda m: "И" if m[0] == "Й" else "и", _COMMA_BEFORE_ITS_NOUN.sub("", s))
     s = _DISTRICT_STOPPED.sub(r"\1-\2", s)
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
@@ -292,7 +294,7 @@ _LATIN_INITIAL = re.compile(
 # A full stop after a whole Russian word ending the value (see normalize_text).
 _WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
 _INFLECTED_THEN_SPECK = re.compile(
-    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью)|по)\.(?= [А-Яа-яЁё«\"])",
+    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью|у|ю)|по)\.(?= [А-Яа-яЁё«\"])",
     re.IGNORECASE)
 _INFLECTED_GLUED = re.compile(
     r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью)|по)\.(?=[А-Яа-яЁё«\"]{2})",
@@ -338,6 +340,12 @@ _MAIN_OFFICE_GLUED = re.compile(r"\bГУМВД(?=\b|Р(?:ОССИИ|оссии)\
 _OFFICE_GLUED = re.compile(r"\b([А-ЯЁ]*(?:ВД|ФМС))[.,]?(?=Р(?:ОССИИ|оссии)\b)")
 # A migration office's department, 'ОУФМС', read with its 'О' as 'Д' or a zero, and a speck
 # as a full stop after it ('ТП № 7 ДУФМС. РОССИИ'): no other office is so named.
+# A round letter read as '@' inside a Russian word ('ПРОЛЕТАРСК@МУ'); an e-mail's is between Latin ones.
+_ROUND_AS_AT = re.compile(r"(?<=[А-ЯЁа-яё])@(?=[А-ЯЁа-яё])")
+# A comma between an adjective and the district or region it names ('ПРОЛЕТАРСКОМУ, РАЙОНУ'): a speck.
+_COMMA_BEFORE_ITS_NOUN = re.compile(r"(?<=[А-ЯЁа-яё]{3}(?:ОМУ|ЕМУ|ому|ему)),(?= (?:РАЙОНУ|району|ОКРУГУ|округу|КРАЮ|краю)\b)")
+# 'по вопросам миграции' with its last 'и' read 'й' (no such genitive).
+_MIGRATION_MISREAD = re.compile(r"(?<=ВОПРОСАМ МИГРАЦИ)Й|(?<=вопросам миграци)й")
 _MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
 # ... and a territorial point, 'ТП №' or 'ТП УФМС', with its 'П' read 'Е', 'Н' or 'И'.
 _POINT_MISREAD = re.compile(r"^Т[ЕНИ](?= (?:№|О?УФМС\b))")
@@ -536,6 +544,7 @@ def normalize_organization(raw: str) -> str | None:
     s = normalize_text(raw)
     if s is None:
         return None
+    s = _QUOTE_BEFORE_QUOTE.sub(" ", _WITH_GLUED.sub(r"\1 ", s))
     s = _full_form_respelled(_LLC_HEAD_LOST.sub(_llc_head, _ADDRESS_TAIL.sub("", _without_requisites(s))))
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
     s = _ADDRESS_AFTER_QUOTE.sub("", _LONE_LETTER.sub("", _CAPITAL_APART.sub(r"\1", s)))
@@ -668,6 +677,12 @@ def _full_form_respelled(s: str) -> str:
 _LLC_HEAD_LOST = re.compile(r"^(?!общество\b).*?\bс\s+(ограниченной)[\s,.]+о?тветственностью\b", re.IGNORECASE)
 
 
+# ... or whose 'с' was read glued to the next word ('сограниченной'), and a speck read as a quote
+# between a word and the name's own opening quote ('ответственностью"«Стройресурс»').
+_WITH_GLUED = re.compile(r"\b(с)(?=ограниченной\b)", re.IGNORECASE)
+_QUOTE_BEFORE_QUOTE = re.compile(r"(?<=[^\W\d_]{2})[\"“”'’`]+(?=«)")
+
+
 def _llc_head(match: re.Match) -> str:
     form = FULL_FORMS[0]
     return form.upper() if match[1].isupper() else form.capitalize()
@@ -742,9 +757,9 @@ def normalize_place(raw: str) -> str | None:
     raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
     # ... nor with a four: a village's 'Д.' read so ('4. БОРОВОЕ'), nor with a settlement's
     # letter whose stop was lost ('С КРАСНЫЙ ЯР': no place opens with a preposition), nor with
-    # a speck glued to that stop ('Д.1 БОРОВОЕ').
+    # a speck glued to that stop ('Д.1 БОРОВОЕ', 'гор.’Тула').
     raw = _VILLAGE_AS_FOUR.sub("Д.", raw)
-    raw = _SPECK_AFTER_SETTLEMENT.sub(r"\1", _SETTLEMENT_LETTER_UNDOTTED.sub(r"\1. ", raw))
+    raw = _SPECK_AFTER_SETTLEMENT.sub(r"\1 ", _SETTLEMENT_LETTER_UNDOTTED.sub(r"\1. ", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
     # ... nor with 'Е.': a city's 'Г.' whose foot was lost ('Е. МЕДНОГОРСК', 'Е, СТАРАЯ РУССА'),
@@ -787,7 +802,7 @@ _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[^\w\s]?|[^\W\d_]|[Гг][Оо][Д
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс]) (?=[А-ЯЁ][А-ЯЁа-яё])")
-_SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)[1l|](?= [А-ЯЁ])")
+_SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)(?:[1l|](?= [А-ЯЁ])|[’'`‘] ?(?=[А-ЯЁ]))")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее][.,](?= ?[А-ЯЁ])")
 _T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР|)[.,](?= ?[А-ЯЁ])")

@@ -46,8 +46,9 @@ NOT_TOTAL = re.compile(r"(?i)(\bQTY|\bQUANTITY|\bITEMS?\b|\bEXCL|\bSUB\W*TOTAL|\
 # Words that make a total's label the total paid, however it also names tax.
 SURE_TOTAL = re.compile(r"(?i)(\bINCL|ROUND|\bNETT?\b|\bGRAND\b|\bPAYABLE\b|\bDUE\b)")
 # A figure OCR read with a space for its decimal point ('80 90', '49. 60', '57, 80'), or a
-# backslash ('1\00'): only at a row's end, after a total's, cash's or change's label.
-SPACED = re.compile(r"(?<![\d.,])(\d{1,4})(?:\s+[.,]?|[.,]\s+|\\)\s*(\d{2})\W{0,2}$")
+# backslash ('1\00') or a dash ('436-85', not a date's '14-03-18'): only at a row's end, after a
+# total's, cash's or change's label.
+SPACED = re.compile(r"(?<![\d.,\-])(\d{1,4})(?:\s+[.,]?|[.,]\s+|\\|-(?!\d{2}-))\s*(\d{2})\W{0,2}$")
 STEP = Decimal("0.05")
 # A sum before tax ('SUB-TOTAL', 'Total Sales (Excluding GST)'), and what rows under it add to
 # it on the way to the total: tax, a service charge, rounding.
@@ -164,6 +165,11 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
         amounts[above] = _amounts(texts[above], above, money, lenient=True)
         cash = amounts[above][-1].value if amounts[above] else None
     paid = cash - change if cash is not None and change is not None and cash >= change else None
+    if paid is not None and (short := _first_group_dropped(cash, payment_rows, amounts, texts)) is not None:
+        # 'CASH 2 350.00': a speck read as a figure before the cash, where the cash without it
+        # less the change is a figure read by a total's label.
+        if short - change in {a.value for i in labelled for a in amounts[i]}:
+            paid = short - change
     # A rounding line that rounds: its figure not 0.00, or unread.
     rounded = any(ROUNDING.search(t) and i not in labelled and not any(a.value == 0 for a in amounts[i])
                   for i, t in enumerate(texts))
@@ -299,6 +305,19 @@ def _amounts(text: str, row: int, money: re.Pattern, lenient: bool) -> list[_Amo
             value = Decimal(f"{spaced.group(1)}.{spaced.group(2)}")
             found.append(_Amount(value, row, (spaced.start(1), spaced.end(2)), spaced=True))
     return found
+
+
+def _first_group_dropped(cash: Decimal, payment_rows: list[int], amounts: dict[int, list[_Amount]],
+                         texts: list[str]) -> Decimal | None:
+    """The cash as read without its first group of figures, where it was read with a space
+    between them ('2 350.00' -> 350.00)."""
+    for i in payment_rows:
+        for amount in amounts[i]:
+            printed = texts[i][amount.span[0]:amount.span[1]]
+            if amount.value == cash and (group := re.match(r"\d{1,4}[ \u00a0](?=\d)", printed)):
+                rest = normalize("money", printed[group.end():])
+                return Decimal(rest) if rest is not None else None
+    return None
 
 
 def _last(amounts: dict[int, list[_Amount]], rows: list[int]) -> Decimal | None:

@@ -978,6 +978,26 @@ def test_receipt_total_weighed_against_cash_change_and_rounding():
         (300, 500, "CHANGE 2.00"),
     ])
     assert got["total"] == "18.00"
+    # A speck read as a figure before the cash ('CASH 2 350.00'): the total read whole is not
+    # taken for one that lost its first figure (it was 2349.30, silent).
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "TOTAL AMOUNT 349.30"),
+        (300, 450, "CASH 2 350.00"),
+        (300, 500, "CHANGE 0.70"),
+    ])
+    assert got["total"] == "349.30"
+    # A total whose point was read as a dash and a figure misread ('436-85'): the cash less the
+    # change says which (the cash itself was taken).
+    got = values("receipt", [
+        (300, 100, "ABC TRADING SDN BHD"),
+        (300, 400, "SUBTOTAL 129.10"),
+        (300, 450, "GST 6% 7.75"),
+        (300, 500, "TOTAL INCL. GST ' > 436-85"),
+        (300, 550, "CASH: 200.00"),
+        (300, 600, "CHANGE 63.15"),
+    ])
+    assert got["total"] == "136.85"
     # The figure before rounding, where a rounding line rounds: rounded to 0.05.
     got = values("receipt", [
         (300, 100, "ABC TRADING SDN BHD"),
