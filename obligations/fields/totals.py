@@ -351,6 +351,14 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
     amounts = [value for value, _ in matches]
     if len(amounts) == 2 and invoice:
         chosen = _sum_read_without_its_point(spec, model, row, row_text, row_spans, matches) or chosen
+    elif len(amounts) == 1 and invoice:
+        chosen = _taxed_read_without_its_point(spec, model, row, row_text, row_spans, matches[0]) or chosen
+    if (len(amounts) == 2 and invoice and amounts[1] < amounts[0] and chosen.value == f"{amounts[0]:.2f}"
+            and EXCISE_MARK.search(row_text[:matches[0][1][0]])):
+        # 'x 23584.20 14150.20': the official form's excise mark, the tax and the total, which
+        # is never less than its tax: one of them is misread (its amount without tax unread).
+        return replace(chosen, confidence=min(chosen.confidence, DISAGREEING_CONF),
+                       warning="the total row's last amount is less than the one before it; one is misread")
     if len(amounts) < 3:
         if invoice and matches and chosen.warning is None and _unread_figures(row_text[matches[-1][1][1]:]):
             # '2 631,80 x $36,346': the tax and the total after it did not read as amounts,
@@ -393,6 +401,7 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
 
 
 UNREAD_AFTER_CONF = 0.3
+EXCISE_MARK = re.compile(r"(?<!\w)[xXхХ×](?!\w)")  # the official form's 'X' in the excise column
 
 
 def _unread_figures(text: str) -> bool:
@@ -418,6 +427,26 @@ KOPECK_AMOUNT = re.compile(r"(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)[.,\-]\d{2}")
 
 def _row_amounts(money: re.Pattern, text: str) -> list[tuple[Decimal, tuple[int, int]]]:
     return [(Decimal(v), m.span()) for m in money.finditer(text) if (v := normalize("money", m.group()))]
+
+
+def _taxed_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: str, spans,
+                                  part: tuple[Decimal, tuple[int, int]]) -> Found | None:
+    """The total row's last figure read without its decimal point and its tax unread ('302394,00
+    x 0047880 36287280'), where its digits are the amount without tax at a VAT rate: that
+    amount, with a warning."""
+    runs = list(re.finditer(r"\d{4,}", text[part[1][1]:]))
+    if not runs:
+        return None
+    last = runs[-1]
+    total = Decimal(last[0]) / 100
+    if not any(abs(part[0] * (1 + rate) - total) <= TAX_ROUNDING for rate in VAT_RATES):
+        return None
+    span = (part[1][1] + last.start(), part[1][1] + last.end())
+    found = found_in(spec, Candidate(row.words, model.page.page, "label"), text, spans, span)
+    if found is None:
+        return None
+    return replace(found, value=f"{total:.2f}", warning="the total's decimal point was not read; its digits are "
+                                                        "those of the amount before it with VAT at a rate")
 
 
 def _sum_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: str, spans,

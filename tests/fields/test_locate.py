@@ -820,6 +820,14 @@ def test_an_invoice_total_is_the_amount_with_tax_on_its_row(row, total):
     assert got["total"] == total
 
 
+def test_an_invoice_tax_larger_than_the_total_after_it_is_no_sure_total():
+    # The official form's row read from its excise mark on: 'x', the tax, the total (a figure lost).
+    rows = [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 500, "Всего к оплате"),
+            (1400, 550, "x 23584.20 14150.20")]
+    found = locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"]
+    assert found.value is None or found.confidence <= 0.5 and found.warning
+
+
 def test_an_invoice_total_read_without_its_decimal_point_is_the_sum_its_digits_spell():
     rows = [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 500, "|Веего к оплате 288 522,00] 57704.40 346 22640")]
     found = locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"]
@@ -827,6 +835,12 @@ def test_an_invoice_total_read_without_its_decimal_point_is_the_sum_its_digits_s
     # Digits that are not the sum's: no guess.
     rows[1] = (100, 500, "|Веего к оплате 288 522,00] 57704.40 346 22690")
     assert values("invoice", rows)["total"] != "346226.40"
+    # The tax unread too ('0047880'): digits that are the amount without tax at a VAT rate.
+    rows[1] = (100, 500, "Всего к оплате : 302394,00 х 0047880 36287280 „ _ о")
+    found = locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"]
+    assert found.value == "362872.80" and "decimal point" in found.warning
+    rows[1] = (100, 500, "Всего к оплате : 302394,00 х 0047880 36287290")
+    assert values("invoice", rows)["total"] != "362872.90"
 
 
 def test_an_invoice_total_row_whose_later_figures_did_not_read_as_amounts_is_doubted():
