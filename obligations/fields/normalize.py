@@ -772,6 +772,7 @@ def normalize_place(raw: str) -> str | None:
     s = normalize_text(_SPECK_AFTER_PLACE.sub("", raw))
     if s is None:
         return s
+    s = _OKRUG_STOPPED.sub("", s)
     # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
     # or as a full stop after the bracket that ends a place ('Г. БЕЛОГОРСК (АМУР.).').
     s = _HYPHEN_SPECK.sub("-", _unbalanced_brackets_dropped(s))
@@ -791,6 +792,7 @@ _SMALL_NAME_AFTER_SETTLEMENT = re.compile(r"((?<![\w.-])(?:г|гор|пос|д|�
 # A place of birth is a settlement and its region: a figure alone after them is a speck's
 # reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6'), as is a small letter ('Молдавской ССР ч').
 _SPECK_AFTER_PLACE = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+(?:\d\W*|[а-яё])$")
+_OKRUG_STOPPED = re.compile(r"(?<= АО)\.$")  # an autonomous okrug's 'АО' takes no stop: a speck
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
 _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")

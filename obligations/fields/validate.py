@@ -331,6 +331,8 @@ def _checked_text(value: str, script: str | None = None) -> Check:
         return _fail(f"{value!r} is too short for a place or an office: a scrap of one")
     if script == "cyrillic" and (cut := UNFINISHED_END.search(value)):
         return _fail(f"{value!r} ends with {cut[1]!r}, which words follow: a line was not read")
+    if script == "cyrillic" and NAME_LOST.search(value):
+        return _fail(f"{value!r} has a settlement's type with no name after it: a line was not read")
     # A place or an office names no date and no gender: 'МУЖ. 05.06.1969' is the row under
     # 'Пол' and 'Дата рождения', taken when the place's own line was lost.
     if script == "cyrillic" and (other := _OTHER_FIELDS_VALUE.search(value)):
@@ -348,6 +350,8 @@ MIN_TEXT_LETTERS = 3
 # So does a place ending with a region's or a district's adjective, whose noun comes next: in
 # the genitive ('ЛЕНИНСКОГО' over 'Р-НА'), or after a town's name ('ГОР. ЕКАТЕРИНБУРГ
 # СВЕРДЛОВСКОЙ' over 'ОБЛ.'; after a settlement's type it is the settlement's name: 'п. Луговской').
+# ... as does one whose settlement's type stands right before a bracket or a comma ('дер. (Башк.)').
+NAME_LOST = re.compile(r"(?:^|\s)(?:г|гор|пос|пгт|п|с|д|дер|ст|х)\.\s*[(,]", re.IGNORECASE)
 UNFINISHED_END = re.compile(r"(?:^|\s)((?:г|гор|пос|пгт|п|с|д|дер|ст|х|ул|мкр)\.?|по|в|во|на|и|со|к|при|для"
                             r"|(?:по|в|во)\s+[а-яё-]+(?:ск|цк|н)(?:ой|ому|ом|ого)"
                             r"|[а-яё-]+(?:ск|цк|н)ого|(?<=[^\s.] )[а-яё-]+(?:ск|цк)ой)$", re.IGNORECASE)
@@ -376,10 +380,27 @@ def _check_organization(value: str, script: str | None = None) -> Check:
     if value.count("(") != value.count(")"):  # 'ООО «Ресурс(трой»': a hyphen and a letter read as one
         return _fail(f"{value!r} has a bracket that does not pair: a letter misread")
     if ({fold(w) for w in words} & LEGAL_FORMS or {w.lower() for w in words} & FOREIGN_LEGAL_FORMS
-            or any(q in value for q in '«»"“”„')
+            # (A quote and a letter, 'ы»', are a scrap of a quoted name.)
+            or (any(q in value for q in '«»"“”„') and sum(c.isalpha() for c in value) >= MIN_TEXT_LETTERS)
             or any(form in lowered for form in FULL_FORMS) or PERSON_NAME.fullmatch(value)):
         return OK
     return _fail(f"{value!r} names no organisation: no legal form, quoted name or person's name")
+
+
+def _check_office(value: str, script: str | None = None) -> Check:
+    """The office that issued a document ('ОТДЕЛОМ УФМС РОССИИ ПО ...', 'ГУ МВД РОССИИ ПО ...',
+    'ТП № 7 ОУФМС ...', 'ОВД ЦЕНТРАЛЬНОГО Р-НА'): text that names its authority. A value with no
+    such word is a scrap of it, its other lines not read ('краю')."""
+    check = _check_text(value, script)
+    if check.valid and not _AUTHORITY.search(value):
+        return _fail(f"{value!r} names no issuing office (МВД, УФМС, ОВД, отдел, ...): its lines were not all read")
+    return check
+
+
+# What every issuing office's name holds: a police or migration authority's abbreviation, or
+# the words 'отдел(ение)', 'управление', 'милиция', 'полиция', 'паспортный (стол)', 'миграция'.
+_AUTHORITY = re.compile(r"МВД|ОВД|УВД|ФМС|ПВС|ОВМ|ОВИР|ПАСПОРТН|МИЛИЦ|ПОЛИЦ|ОТДЕЛ|УПРАВЛЕН|МИГРАЦ|ВНУТРЕННИХ ДЕЛ"
+                        r"|(?<![^\W\d_])(?:ТП|МП|ОМ|ГУ|УМ|МО)(?![^\W\d_])", re.IGNORECASE)
 
 
 def _legal_form_alone(lowered: str) -> bool:
@@ -414,6 +435,7 @@ VALIDATORS: dict[str, Callable[..., Check]] = {
     "none": _check_none,
     "text": _check_text,
     "organization": _check_organization,
+    "office": _check_office,
     "name": _check_name,
     "gender": _check_gender,
     "date": _check_date,

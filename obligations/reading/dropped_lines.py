@@ -86,12 +86,35 @@ def add_uncovered(page: PageText, reading: list[Word], judge=None) -> None:
     fresh = judge(uncovered) if judge is not None else uncovered
     added = sorted((w for w in fresh if w.conf >= (DROPPED_LINE_CONF if id(w) in first else UNSURE_CONF)),
                    key=lambda w: w.bbox[1])
+    added = [_clear_of(w, known) for w in added]
     if added:
         page.words = [w for w in page.words
                       if (w.conf >= UNSURE_CONF and not _scrap_of(w, added)) or not covered(w.bbox, added)] + added
 
 
 MIN_WHOLE_LETTERS = 3
+
+
+def _clear_of(word: Word, known: list[Word]) -> Word:
+    """An added word with its box kept off the sure words of the page beside it in its line: a
+    sparse reading's box for a slanted line's first word ran over the next word ('Отделом' over
+    'по'), and sharing its columns the word stood in a row of its own. (Its text is the word's
+    alone; a box that would lose most of its width is left as read.)"""
+    x0, y0, x1, y1 = word.bbox
+    for other in known:
+        ox0, oy0, ox1, oy1 = other.bbox
+        if min(y1, oy1) - max(y0, oy0) < 0.5 * min(y1 - y0, oy1 - oy0) or min(x1, ox1) <= max(x0, ox0):
+            continue
+        if (ox0 + ox1) / 2 > (x0 + x1) / 2:
+            x1 = min(x1, ox0 - 1)
+        else:
+            x0 = max(x0, ox1 + 1)
+    if x1 - x0 < CLEARED_WIDTH * (word.bbox[2] - word.bbox[0]):
+        return word
+    return replace(word, bbox=(x0, y0, x1, y1))
+
+
+CLEARED_WIDTH = 0.6
 
 
 def _scrap_of(word: Word, whole: list[Word]) -> bool:

@@ -31,7 +31,8 @@ def missing(doctype: DocType, found: dict[str, Found]) -> list[str]:
     again for those was tried, and slowed scans further.)"""
     return [f.id for f in doctype.fields
             if found[f.id].value is None or (f.validate == "name" and not found[f.id].valid)
-            or (f.validate == "text" and not found[f.id].valid and UNFINISHED_END.search(found[f.id].value))]
+            or (f.validate == "text" and not found[f.id].valid and UNFINISHED_END.search(found[f.id].value))
+            or (f.validate == "office" and not found[f.id].valid)]
 
 
 def swapped_in(words: list[Word], reading: list[Word], box) -> list[Word]:

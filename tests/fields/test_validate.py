@@ -85,7 +85,7 @@ def test_check_defaults_and_frozen():
 def test_registry_has_every_documented_kind():
     assert set(VALIDATORS) == {
         "none", "snils", "inn", "kpp", "passport_number", "division_code", "date", "money",
-        "gender", "name", "text", "digits", "organization",
+        "gender", "name", "text", "digits", "organization", "office",
     }
 
 
@@ -545,6 +545,24 @@ def test_a_party_with_short_i_after_a_consonant_is_misread():
     assert validate("organization", "ООО «Нью-Йорк»").valid and validate("organization", "АО «Майский»").valid
 
 
+@pytest.mark.parametrize("value", ["ОТДЕЛОМ УФМС РОССИИ ПО РЕСП. ТАТАРСТАН", "ГУ МВД России по г. Москве",
+                                   "ТП № 7 ОУФМС РОССИИ ПО САМАРСКОЙ ОБЛ.", "ОВД ЦЕНТРАЛЬНОГО Р-НА Г. ТУЛЫ",
+                                   "ОТДЕЛЕНИЕМ МИЛИЦИИ № 2", "ПАСПОРТНЫМ СТОЛОМ № 5", "МО УФМС РОССИИ В Г. ИШИМБАЙ"])
+def test_an_office_names_its_authority(value):
+    assert validate("office", value, script="cyrillic").valid
+
+
+@pytest.mark.parametrize("value", ["краю", "по Краснодарскому краю", "РОССИИ ПО Г. МОСКВЕ"])
+def test_an_office_naming_no_authority_is_a_scrap_of_one(value):
+    check = validate("office", value, script="cyrillic")
+    assert not check.valid and "office" in check.warning
+
+
+def test_a_party_of_one_letter_and_a_quote_is_a_scrap():
+    assert not validate("organization", "ы»").valid
+    assert validate("organization", "АО «Х»").valid
+
+
 def test_a_place_of_two_letters_is_a_scrap():
     check = validate("text", "го", script="cyrillic")
     assert not check.valid and "too short" in check.warning
@@ -615,6 +633,12 @@ def test_a_name_beginning_with_a_soft_or_hard_sign_lost_its_first_letters():
                                    "С. ДУБРОВКА ЛЕНИНСКОГО", "г. Орёл Орловской",
                                    "ОТДЕЛОМ ВНУТРЕННИХ ДЕЛ ЖЕЛЕЗНОДОРОЖНОГО"])
 def test_a_place_ending_with_a_settlements_type_lost_its_name(value):
+    check = validate("text", value, script="cyrillic")
+    assert not check.valid and "a line was not read" in check.warning
+
+
+@pytest.mark.parametrize("value", ["дер. (Башк.), Еврейская АО", "С., ТАМБОВСКОЙ ОБЛ."])
+def test_a_settlements_type_right_before_a_bracket_or_comma_lost_its_name(value):
     check = validate("text", value, script="cyrillic")
     assert not check.valid and "a line was not read" in check.warning
 

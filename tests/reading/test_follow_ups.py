@@ -737,3 +737,21 @@ def test_a_red_number_on_a_tinted_card_among_black_specks_is_read_from_its_edge_
     page = PageText(1, 1400, 1800, 300, "ocr", words)
     read_vertical_fields(page, image, DOCTYPES["passport"], TesseractBackend())
     assert locate_fields(DOCTYPES["passport"], [page])["series_number"].value == "7014 164116"
+
+
+def test_a_sparse_word_whose_box_runs_over_the_first_readings_next_word_joins_its_line():
+    """A slanted passport's office: the first reading lost 'Отделом', and the sparse reading's
+    box for it ran over the 'по' after it: the word stood in a row of its own, after the line it
+    opens ('по вопросам ... России Отделом по Заводскому ...')."""
+    page = PageText(1, 2614, 3602, 300, "ocr", [
+        Word("Паспорт", (592, 584, 785, 637), 97.0, (2, 1, 1)), Word("выдан:", (800, 599, 957, 643), 96.0, (2, 1, 1)),
+        Word("по", (1270, 594, 1325, 666), 96.0, (2, 1, 1)), Word("вопросам", (1346, 619, 1589, 669), 96.0, (2, 1, 1)),
+        Word("миграции", (1606, 614, 1845, 678), 93.0, (2, 1, 1)), Word("ОМВД", (1859, 621, 2021, 685), 93.0, (2, 1, 1)),
+        Word("России", (2029, 630, 2207, 682), 96.0, (2, 1, 1)),
+        Word("по", (1056, 674, 1114, 706), 93.0, (4, 1, 1)), Word("Заводскому", (1129, 669, 1431, 727), 92.0, (4, 1, 1)),
+        Word("району", (1443, 679, 1624, 735), 95.0, (4, 1, 1)), Word("г.", (1640, 697, 1669, 725), 95.0, (4, 1, 1)),
+        Word("Нижнего", (1687, 691, 1897, 749), 97.0, (4, 1, 1)), Word("Новгорода", (1912, 690, 2185, 756), 96.0, (4, 1, 1)),
+    ])
+    dropped_lines.add_uncovered(page, [Word("Отделом", (1034, 599, 1331, 662), 55.0, ("sparse", (2, 1, 1)))])
+    found = locate_fields(DOCTYPES["passport"], [page])["issued_by"]
+    assert found.value == "Отделом по вопросам миграции ОМВД России по Заводскому району г. Нижнего Новгорода"
