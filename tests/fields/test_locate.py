@@ -2043,3 +2043,17 @@ def test_a_place_whose_abbreviation_a_speck_gave_a_colon_is_no_caption():
     got = values("passport", [(100, 100, "ДАТА РОЖДЕНИЯ 12.03.1980"), (100, 160, "Дата рождения"),
                               (100, 250, "ГОР: МОСКВА"), (100, 310, "Место рождения")])
     assert got["birth_place"] == "ГОР. МОСКВА"
+
+
+def test_a_signatures_caption_gives_no_name():
+    """An INN certificate whose name's caption under it was not matched: the signature's caption
+    '(фамилия, инициалы)' at the foot of the page gave 'Инициалы' for the surname (silent)."""
+    rows = [
+        (100, 100, "СВИДЕТЕЛЬСТВО"), (100, 150, "о постановке на учет физического лица в налоговом органе"),
+        (100, 250, "ФИЛАТОВ ЭДУАРД РОМАНОВИЧ"),
+        (100, 350, "пол Мужской дата рождения 30.06.1988"),
+        (100, 400, "ИНН 262958742779"),
+        (100, 500, "Руководитель Кузнецова Е.Н."), (100, 550, "(подпись) (фамилия, инициалы)"),
+    ]
+    found = locate_fields(DOCTYPES["inn"], [page_of(rows)])
+    assert found["last_name"].value in (None, "Филатов") or not found["last_name"].valid
