@@ -803,7 +803,7 @@ _LEADING_PREFIX = re.compile(r"^(\w{2,})\.? (?=\1\w*\.)", re.IGNORECASE)
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[^\w\s]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), a figure and a sign ('2% ГОР.'), or a date's 'ГОДА'
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
-_SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс]) (?=[А-ЯЁ][А-ЯЁа-яё])")
+_SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс])[,;:]? (?=[А-ЯЁ][А-ЯЁа-яё])")  # or read with a comma, ';' or ':
 _SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)(?:[1l|](?= [А-ЯЁ])|[’'`‘] ?(?=[А-ЯЁ]))")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее][.,](?= ?[А-ЯЁ])")

@@ -165,13 +165,26 @@ class Conditioning:
 
 def measure(image: Image.Image) -> Measurement:
     """The page's text height, specks, contrast and paper, from its connected components."""
-    import cv2
-
     gray = np.asarray(image if image.mode == "L" else image.convert("L"))
     paper, ink = _paper_and_ink(gray)
+    found = _measured(gray, paper, ink)
+    if found.text_height is None and (darkest := _ink_of_a_small_card(gray, paper)) < ink - MIN_CONTRAST:
+        # A card scanned on a page of paper: the darkest hundredth of the page is its tint, not
+        # its print, and tint and print read as one block (a SNILS card on A4: no text found,
+        # not scaled up, read upside down). Its print is the darkest of what is not paper.
+        found = _measured(gray, paper, darkest)
+    return found
+
+
+MIN_CONTRAST = 30.0
+
+
+def _measured(gray: np.ndarray, paper: float, ink: float) -> Measurement:
+    import cv2
+
     contrast = max(0.0, paper - ink)
     # Ink: darker than half way from the paper to the ink, locally (uneven light, tints).
-    threshold = paper - max(contrast, 30.0) * 0.45
+    threshold = paper - max(contrast, MIN_CONTRAST) * 0.45
     binary = (gray < threshold).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     widths, heights, areas = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
@@ -183,6 +196,13 @@ def measure(image: Image.Image) -> Measurement:
     text_height = weighted_median(heights[keep], widths[keep]) if np.count_nonzero(keep) >= 20 else None
     return Measurement(text_height, specks / max(megapixels, 1e-6), contrast, paper, int(np.count_nonzero(keep)),
                        _paper_grain(gray, threshold))
+
+
+def _ink_of_a_small_card(gray: np.ndarray, paper: float) -> float:
+    """The darkest hundredth of what on the page is not paper."""
+    sample = _sample(gray)
+    darker = sample[sample < paper - MIN_CONTRAST]
+    return float(np.percentile(darker, 1)) if darker.size else paper
 
 
 PAPER_PERCENTILE = 90  # most of a page is paper

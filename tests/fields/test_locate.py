@@ -2057,3 +2057,8 @@ def test_a_signatures_caption_gives_no_name():
     ]
     found = locate_fields(DOCTYPES["inn"], [page_of(rows)])
     assert found["last_name"].value in (None, "Филатов") or not found["last_name"].valid
+
+
+def test_a_snils_whose_hyphen_was_read_as_a_plus_is_found():
+    got = values("snils", [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (100, 200, "сме 415+757-593-08"), (100, 300, "Фамилия ЗАЙЦЕВ")])
+    assert got["number"] == "415-757-593 08"

@@ -28,6 +28,19 @@ def test_text_height_follows_the_resolution_within_15_percent(page, dpi):
     assert measured / full == pytest.approx(dpi / 300, rel=0.15)
 
 
+def test_a_tinted_card_scanned_small_on_a_white_page_has_its_text_measured():
+    """A SNILS card on an A4 scan: the page's darkest hundredth is the card's tint,
+    and tint and print had measured as one block (no text: not scaled up, read upside down)."""
+    card = render_clean("snils", seed=3)[0].convert("L")
+    tinted = Image.fromarray(np.minimum(np.asarray(card), 205).astype(np.uint8))  # a green card, grey
+    a4 = Image.new("L", (2480, 3508), 252)
+    a4.paste(tinted.resize((tinted.width * 44 // 100, tinted.height * 44 // 100), Image.Resampling.BOX), (200, 150))
+    scan = a4.resize((a4.width * 2 // 3, a4.height * 2 // 3), Image.Resampling.BOX)  # 200 dpi
+    measured = measure(scan).text_height
+    assert measured is not None
+    assert measured == pytest.approx(measure(card).text_height * 0.44 * 2 / 3, rel=0.15)
+
+
 def test_a_clean_page_is_read_as_it_is(page):
     conditioning = plan(measure(page), page.size, 300)
     assert conditioning.identity and apply(page, conditioning) is page
