@@ -35,6 +35,7 @@ from .errors import InputError, MissingDependency, ObligationsError, UsageError
 from .fields.locate import Found, find_text_box, locate_fields
 from .reading import follow_up
 from .reading.dropped_lines import doubt_block_values
+from .reading.figures import doubt_disagreeing_figures
 from .reading.invalid_values import reread_invalid
 from .reading.page import page_raster, read_page, to_page_pixels
 from .results import DocumentResult, FieldResult, PageResult, Result
@@ -432,6 +433,7 @@ class Pipeline:
                 self._follow_up(source, doctype, doc_pages)
                 found = locate_fields(doctype, doc_pages)
                 doubt_block_values(doc_pages, found)
+                doubt_disagreeing_figures(doc_pages, found)
                 # Before an engine is chosen every page is a text layer's: nothing to read again.
                 if self.chosen and self._backend is not None:
                     reread_invalid(doctype, doc_pages, found, lambda regions: self._read_regions_of_pages(source, doc_pages, regions))
@@ -572,7 +574,7 @@ class Pipeline:
         futures = [self._submit(_follow_up_page, source, p, doctype) for p in todo]
         for page, future in zip(todo, futures):
             done = future.result()
-            page.words, page.followed_up = done.words, done.followed_up
+            page.words, page.followed_up, page.figures_read_again = done.words, done.followed_up, done.figures_read_again
 
     def _read_regions_of_pages(self, source: Source, pages: list[PageText],
                                regions: dict[int, list[tuple]]) -> dict[int, list]:

@@ -422,6 +422,7 @@ def page_record(page: PageText) -> dict:
         "page": page.page, "width": page.width, "height": page.height, "dpi": page.dpi,
         "text_source": page.text_source, "rotation": page.rotation, "seconds": page.seconds,
         "followed_up": page.followed_up, "words": words(page.words), "reference_words": words(page.reference_words),
+        "figures_read_again": [[field_id, list(box), value] for field_id, box, value in page.figures_read_again],
         "conditioning": None if conditioning is None else {
             f.name: getattr(conditioning, f.name) for f in dataclasses.fields(conditioning) if f.init},
     }
@@ -448,6 +449,7 @@ def page_from_record(record: dict) -> PageText:
         from .reading.condition import Conditioning
 
         conditioning = Conditioning(**{k: tuples(v) for k, v in conditioning.items()})
+    figures = [(field_id, tuple(box), value) for field_id, box, value in record.get("figures_read_again", [])]
     return PageText(record["page"], record["width"], record["height"], record["dpi"], record["text_source"],
                     words(record["words"]), record["rotation"], record["seconds"], words(record["reference_words"]),
-                    record["followed_up"], conditioning)
+                    record["followed_up"], figures, conditioning)

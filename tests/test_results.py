@@ -243,10 +243,12 @@ def test_a_page_as_read_survives_its_record():
 
     page = PageText(2, 2480, 3508, 300, "ocr", [Word("СНИЛС", (10, 20, 90, 40), 91.5, ("sparse", (1, 2, 3)))],
                     rotation=90, seconds={"ocr": 1.25}, followed_up="snils",
+                    figures_read_again=[("birth_date", (300, 20, 420, 40), "1993-06-17")],
                     conditioning=Conditioning((2480, 3508), 300, scale=2.0, despeckle=True, text_height=12.5,
                                               corners=((1.0, 2.0), (3.0, 4.0), (5.0, 6.0), (7.0, 8.0))))
     again = page_from_record(json.loads(json.dumps(page_record(page))))
     assert again.words == page.words and again.conditioning == page.conditioning
+    assert again.figures_read_again == page.figures_read_again
     assert (again.page, again.rotation, again.seconds, again.followed_up, again.text) == (2, 90, {"ocr": 1.25}, "snils", "СНИЛС")
 
 

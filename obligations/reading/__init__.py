@@ -9,8 +9,9 @@ In order, for a page with no usable text layer (`read_page`):
    each a module of its own: what one pass misses, read again in regions of the page;
 4. `second_look`: a page of small print whose fields are still missing or invalid, read
    again whole, larger and sharper, and followed up; a field it gives valid is taken;
-5. once the document's type is known: `invalid_values`, and `to_page_pixels`, which puts the
-   boxes back on the page as given.
+5. once the document's type is known: `figures` doubts a value its second reading disagreed
+   with, `invalid_values` reads invalid ones again, and `to_page_pixels` puts the boxes back on
+   the page as given.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..backends.base import Backend, PageText
 from ..doctypes import DocType
 from .doubtful_values import reread_doubtful_values
 from .dropped_lines import read_dropped_lines
+from .figures import reread_figures
 from .machine_zone import reread_machine_zone
 from .misread_words import reread_misread_words
 from .near_labels import reread_near_labels
@@ -33,6 +35,7 @@ FOLLOW_UPS = (
     reread_machine_zone,  # a machine-readable zone, read in Latin
     reread_near_labels,  # numbers with check digits and dates, near their labels
     reread_doubtful_values,  # text values read unsure, or a name in pieces, in their own box
+    reread_figures,  # dates and amounts read again in Latin script, for a second opinion
 )
 
 

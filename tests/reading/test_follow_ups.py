@@ -17,19 +17,24 @@ from obligations.backends.base import BackendInfo, Capabilities, PageText, Word
 from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
 from obligations.pipeline import Pipeline, RunOptions
+from obligations import reading
 from obligations.reading import dropped_lines, follow_up
+from obligations.reading.figures import reread_figures
 from obligations.reading.doubtful_values import reread_doubtful_values
 
 DOCTYPES = load_doctypes()
 
 
 @pytest.fixture(autouse=True)
-def _no_block_reading(request, monkeypatch):
+def _other_steps_only(request, monkeypatch):
     """The page's text area read as one block (the last resort of `read_dropped_lines`) is
     left out of the tests of the other steps, whose fake engines read every region as
     their one answer; the tests named for it have it."""
     if "block" not in request.node.name:
         monkeypatch.setattr(dropped_lines, "read_block", lambda *args: None)
+    # Nor the second reading of figures (reading.figures, tested on its own): these tests count
+    # the regions the other steps read.
+    monkeypatch.setattr(reading, "FOLLOW_UPS", tuple(s for s in reading.FOLLOW_UPS if s is not reread_figures))
 
 
 @dataclass
