@@ -75,8 +75,10 @@ def expand(pattern: str) -> str:
 
 def value_from_words(spec: FieldSpec, words: list[Word], page: int, method: str) -> Found | None:
     """The field's value read from given words (a re-read of the value's own box)."""
-    if method == "group":
-        method = "label"  # the box holds this field's word alone
+    if method == "group" or method not in METHOD_WEIGHT:
+        # The box holds this field's word alone (as a label's value; one told by the order of
+        # dates, 'chronology', or given by a passport's zone is read there as such).
+        method = "label"
     rows = build_rows(words)
     return read_value(spec, Candidate([w for row in rows for w in row.words], page, method))
 

@@ -36,7 +36,7 @@ def reread_figures(page: PageText, image, doctype: DocType, backend: Backend) ->
             continue
         box = grown(value.bbox, max(4, (value.bbox[3] - value.bbox[1]) // 3), page)
         words = [w for w in backend.read_region(image, box, 0, SECOND_LANG) if inside(w.bbox, box)]
-        again = value_from_words(spec, words, page.page, value.source or "label")
+        again = value_from_words(spec, words, page.page, "label")  # (only its value is compared)
         if again is not None and again.value is not None:
             readings.append((spec.id, value.bbox, again.value))
     page.figures_read_again = readings

@@ -70,3 +70,13 @@ def test_a_second_reading_that_gives_no_value_changes_nothing():
     found = locate_fields(DOCTYPES["snils"], [page])
     doubt_disagreeing_figures([page], found)
     assert found["birth_date"].confidence > 0.9
+
+
+def test_a_value_told_apart_by_the_order_of_dates_is_read_again_too():
+    """A date found by 'chronology' (its label lost) is read again like any other: its
+    method named no weight and the second reading failed the whole file (KeyError)."""
+    from obligations.fields.choice import value_from_words
+
+    words = [Word("17.06.1993", (100, 100, 300, 140), 93.0, ("region", 0, (90, 90, 310, 150), 0))]
+    again = value_from_words(DOCTYPES["snils"].field("birth_date"), words, 1, "chronology")
+    assert again is not None and again.value == "1993-06-17"
