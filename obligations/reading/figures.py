@@ -1,5 +1,6 @@
-"""Figures with no check digit (dates, amounts), read a second time on their own in Latin
-script: a value the two readings disagree on is doubted, never given as sure.
+"""Figures with no check digit (dates, amounts, document numbers, KPPs, division codes), read a
+second time on their own in Latin script: a value the two readings disagree on is doubted,
+never given as sure.
 
 Tesseract's Russian model misreads some fonts' figures on clean pages ('17.06.1995' for
 1993, '08687' for 08682) at 95 % confidence, where nothing else tells: a date or a total has
@@ -16,13 +17,15 @@ from ..doctypes import DocType
 from ..fields.locate import Found, value_from_words
 from .regions import grown, inside, located
 
-FIGURE_KINDS = ("date", "money")
+# (INNs and SNILS numbers have check digits; a passport's number is checked against its zone
+# where it has one, not on a data page without it.)
+FIGURE_KINDS = ("date", "money", "doc_number_ru", "kpp", "division_code", "passport_number")
 SECOND_LANG = "eng"
 DISAGREED_CONF = 0.5  # the most a value read otherwise the second time is trusted
 
 
 def reread_figures(page: PageText, image, doctype: DocType, backend: Backend) -> None:
-    """Each valid date or amount on the page printed in figures alone is read again in its own
+    """Each valid value of FIGURE_KINDS printed in figures alone is read again in its own
     box in Latin script; the readings are kept on the page (`PageText.figures_read_again`) for
     `doubt_disagreeing_figures`, once the document's values are chosen."""
     if not backend.capabilities.regions:
@@ -42,7 +45,7 @@ def reread_figures(page: PageText, image, doctype: DocType, backend: Backend) ->
     page.figures_read_again = readings
 
 
-_LETTER = re.compile(r"[^\W\d_]")  # '17 июня 1993 г.': a month in words, which Latin script cannot read
+_LETTER = re.compile(r"[^\W\d_]")  # '17 июня 1993 г.', 'СФ-76': letters, which Latin script misreads
 
 
 def doubt_disagreeing_figures(pages: list[PageText], found: dict[str, Found]) -> None:
