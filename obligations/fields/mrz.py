@@ -157,7 +157,8 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
     photographed alone) stays empty, as the print leaves it. Names and the sex have no check
     digit: they only fill a field left missing or invalid; a name whose label was not read is
     the word printed as the zone spells it (then even where the zone's second line fails its
-    checks: the print and the zone's first line agree)."""
+    checks: the print and the zone's first line agree). The birth date is printed on the page
+    that prints the zone: taken from it, checked, even where its label was not read."""
     from .choice import Found
 
     specs = [spec for spec in doctype.fields if spec.mrz]
@@ -178,7 +179,7 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
             found = results.get(spec.id) or Found()
             if value is None:
                 continue
-            if found.value is None and spec.id not in labelled and not spec.vertical:
+            if found.value is None and spec.id not in labelled and not spec.vertical and spec.mrz != "birth_date":
                 # Its label not read (a photographed spread's captions are a few pixels high):
                 # the field is printed where a word on the page is the zone's name.
                 if spec.mrz in NAMES and (printed := _printed_as(spec, model, value)) is not None:

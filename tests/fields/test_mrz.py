@@ -96,6 +96,17 @@ def test_fields_the_page_does_not_print_stay_empty():
     assert found["birth_date"].confidence >= 0.95
 
 
+def test_the_birth_date_its_label_and_print_lost_is_the_zones_on_its_own_page():
+    """A data page photographed alone, its small 'Дата рождения' and the date beside it unread:
+    the zone is printed on the page that prints the birth date, and its check digits pass.
+    (The issue, printed on the other page, stays empty.)"""
+    page = _passport(["РОССИЙСКАЯ ФЕДЕРАЦИЯ", "Фамилия ЛОБАНОВА", "Пол ЖЕН.", LINE_ONE, LINE_TWO])
+    found = locate_fields(DOCTYPES["passport"], [page])
+    assert (found["birth_date"].value, found["birth_date"].source) == ("1999-08-06", "mrz")
+    assert found["birth_date"].confidence >= 0.95
+    assert found["issue_date"].value is None and found["division_code"].value is None
+
+
 def test_no_text_value_runs_on_into_the_zone():
     """A place of birth may run over four lines: the zone's lines under it are none of them."""
     page = _passport(["Фамилия ЛОБАНОВА", "Место рождения Г. САНКТ-ПЕТЕРБУРГ", LINE_ONE, LINE_TWO])
