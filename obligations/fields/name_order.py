@@ -159,7 +159,10 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
         if i is None:
             continue  # no word there
         word = row.words[i]
-        if (r, i) in labels or word.bbox[3] - word.bbox[1] < CAPTION_SHARE * name_height:
+        # (A sure patronymic is no caption, however small its box: a photo's blur made the
+        # names' boxes over it two thirds taller than its own.)
+        small = word.bbox[3] - word.bbox[1] < CAPTION_SHARE * name_height
+        if (r, i) in labels or small and not (word.conf >= SURE_CONF and PATRONYMIC.search(word.text.strip(".,"))):
             # A caption ('Фамилия' under its value; one read as another word, 'Ими', smaller
             # print than the names): the column goes on under it, the gap counted from it.
             last_y = row.y

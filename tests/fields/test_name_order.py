@@ -202,3 +202,15 @@ def test_a_part_found_invalid_is_taken_from_under_the_surname_printed_taller_tha
     names_in_order(INN, [build_model(INN, page)], results)
     assert (results["first_name"].value, results["first_name"].valid) == ("Анна", True)
     assert results["first_name"].confidence <= 0.5
+
+
+def test_a_sure_patronymic_read_smaller_than_the_names_over_it_is_no_caption():
+    """A photographed card: the blur made the surname's and first name's boxes 25 and 29 px
+    tall, the patronymic's 15 (two thirds of their middle): it is a name, not a caption."""
+    rows = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (300, 200, "080-743-763 73"), (210, 300, "Сорокина"),
+            (210, 340, "Анна"), (210, 375, "Владиславовна"), (210, 410, "09.12.2002")]
+    heights = {"Сорокина": 25, "Анна": 29, "Владиславовна": 15, "09.12.2002": 14}
+    words = [replace(w, bbox=(w.bbox[0], w.bbox[1], w.bbox[2], w.bbox[1] + heights[w.text])) if w.text in heights
+             else w for w in page_of(rows).words]
+    found = locate_fields(SNILS, [PageText(1, 2400, 1500, 300, "ocr", words)])
+    assert tuple(found[f].value for f in ("last_name", "first_name", "middle_name")) == ("Сорокина", "Анна", "Владиславовна")
