@@ -285,6 +285,8 @@ def _evidence(value: Decimal, paid: Decimal | None, cash: Decimal | None, rounde
     score = 0.0
     if paid is not None and value == paid:
         score += 3
+    elif paid is not None and _misread(value, paid):
+        score += 2  # the total with a figure misread, which the cash less the change puts right
     elif cash is not None and value == cash:
         score += 1
     if rounded:

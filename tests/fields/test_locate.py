@@ -1012,6 +1012,18 @@ def test_receipt_total_weighed_against_cash_change_and_rounding():
         (300, 600, "CHANGE 63.15"),
     ])
     assert got["total"] == "136.85"
+    # ... also where that figure was read unsure (35 %) on a slanted receipt, and the label's
+    # value was taken from the cash's row under it (a speckled scan, silent).
+    page = PageText(1, 1458, 1477, 300, "ocr", [
+        Word("SUBTOTAL", (152, 918, 357, 952), 97.0, 1), Word("129.10", (1161, 901, 1312, 933), 96.0, 1),
+        Word("GST", (152, 975, 230, 1008), 96.0, 2), Word("6%", (250, 975, 300, 1008), 96.0, 2),
+        Word("7.75", (1190, 958, 1312, 990), 96.0, 2),
+        Word("TOTAL", (153, 1034, 282, 1066), 96.0, 3), Word("INCL.", (311, 1031, 430, 1063), 96.0, 3),
+        Word("GST", (466, 1027, 542, 1060), 97.0, 3), Word("436-85", (1163, 1015, 1315, 1047), 35.0, 3),
+        Word("CASH:", (153, 1090, 282, 1122), 96.0, 4), Word("200.00", (1164, 1072, 1315, 1104), 96.0, 4),
+        Word("CHANGE", (153, 1147, 320, 1179), 96.0, 5), Word("63.15", (1190, 1129, 1315, 1161), 96.0, 5),
+    ])
+    assert locate_fields(DOCTYPES["receipt"], [page])["total"].value == "136.85"
     # The figure before rounding, where a rounding line rounds: rounded to 0.05.
     got = values("receipt", [
         (300, 100, "ABC TRADING SDN BHD"),
