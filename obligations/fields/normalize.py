@@ -172,6 +172,7 @@ def normalize_text(raw: str) -> str | None:
     s = _OFFICE_GLUED.sub(r"\1 ", _MAIN_OFFICE_GLUED.sub("ГУ МВД", s))
     s = _POINT_MISREAD.sub("ТП", _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s))
     s = _MIGRATION_MISREAD.sub(lambda m: "И" if m[0] == "Й" else "и", _COMMA_BEFORE_ITS_NOUN.sub("", s))
+    s = _LONE_CAPITAL.sub("", _ON_MISREAD.sub("ПО", s))
     s = _DISTRICT_STOPPED.sub(r"\1-\2", s)
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
@@ -346,6 +347,12 @@ _ROUND_AS_AT = re.compile(r"(?<=[А-ЯЁа-яё])@(?=[А-ЯЁа-яё])")
 _COMMA_BEFORE_ITS_NOUN = re.compile(r"(?<=[А-ЯЁа-яё]{3}(?:ОМУ|ЕМУ|ому|ему)),(?= (?:РАЙОНУ|району|ОКРУГУ|округу|КРАЮ|краю)\b)")
 # 'по вопросам миграции' with its last 'и' read 'й' (no such genitive).
 _MIGRATION_MISREAD = re.compile(r"(?<=ВОПРОСАМ МИГРАЦИ)Й|(?<=вопросам миграци)й")
+# 'ПО ВОПРОСАМ' with its 'П' read 'Ц', 'Н' or 'И'.
+_ON_MISREAD = re.compile(r"(?<![^\s])[ЦНИ]О(?= ВОПРОСАМ\b)")
+# A capital that is no word alone between words in capitals ('ЖЕЛЕЗНОДОРОЖНОГО Р РАЙОНА'): a
+# speck or a hyphen's scrap. Russian's one-letter words (А, В, И, К, О, С, У, Я) and a
+# settlement's or a district's letter before its stop stay.
+_LONE_CAPITAL = re.compile(r"(?<=[А-ЯЁ]{2}) [БГДЖЗЛМНПРТФХЦЧШЩЪЫЬЭЮ](?= [А-ЯЁ]{2})")
 _MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
 # ... and a territorial point, 'ТП №' or 'ТП УФМС', with its 'П' read 'Е', 'Н' or 'И'.
 _POINT_MISREAD = re.compile(r"^Т[ЕНИ](?= (?:№|О?УФМС\b))")
@@ -414,6 +421,7 @@ def normalize_address(raw: str) -> str | None:
     s = _NUMBER_SIGN_ZERO.sub("NO", s)
     s = _SPECK_AFTER_COMMA.sub(", ", _NUMBER_THEN_SPECK.sub(r"\1, ", s))
     s = _POSTCODE_PAIR.sub(_british_postcode, s)
+    s = _SIGN_ENDING.sub("", _FIGURE_BEFORE_NUMBER.sub("", s))
     return _NUMBER_COMMA.sub("NO.", _SPECK_BEFORE_WORD.sub("", s))
 
 
@@ -421,8 +429,8 @@ def normalize_address(raw: str) -> str | None:
 # digit and at most one more digit or letter, then an inward part of a digit and two letters. OCR
 # reads a round zero as O and a one as I, and back; the shape says which was printed. Where the
 # outward part fits as read ('WO1' could be 'W01'), it stays.
-_POSTCODE_PAIR = re.compile(r"(?<![\w.])([A-Z0-9]{2,4})[ .]([0-9OI][A-Z]{2})(?!\w)")  # a speck may read as a stop
-_AS_DIGIT = str.maketrans("OI", "01")
+_POSTCODE_PAIR = re.compile(r"(?<![\w.])([A-Z0-9]{2,4})[ .]([0-9OIS][A-Z]{2})(?!\w)")  # a speck may read as a stop
+_AS_DIGIT = str.maketrans("OIS", "015")  # (and a 5 as S, in the inward part's first place only)
 _AS_LETTER = str.maketrans("01", "OI")
 # Words an address prints before a number ('NO 1ST FLOOR', 'LOT 5'), and words that look like
 # an inward part ('BLOCK B1 OFF JALAN ...').
@@ -456,6 +464,10 @@ _SPECK_AFTER_COMMA = re.compile(r",[.'] ?")
 # LANDING', '983;:CAMPBELL'): no address sets either there.
 _NUMBER_THEN_SPECK = re.compile(r"^(\d+[A-Z]?)\s*[:;]+,?\s*(?=[A-Z])")
 _SPECK_BEFORE_WORD = re.compile(r"(?<= )\.(?=[A-Z]{2})")
+# ... nor opens with a figure alone before 'NO.' and its number ('2 NO. 61714'), nor ends with an
+# angle's or a guillemet's sign ('ABIGAILSIDE>').
+_FIGURE_BEFORE_NUMBER = re.compile(r"^\d\s+(?=NO\.?\s*\d)")
+_SIGN_ENDING = re.compile(r"\s*[<>«»]+$")
 
 
 def _unpaired_brackets(s: str) -> str:
@@ -780,6 +792,9 @@ def normalize_place(raw: str) -> str | None:
         s = s[:-1]
     if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
         return s
+    if _CAPITAL_ABBREVIATION.match(s) and not any(w[0].isupper() and not w.isupper() for w in _CYRILLIC_WORD.findall(s)):
+        # 'ГОР. подольск': printed in capitals (the abbreviation says so), its name read small.
+        return s.upper()
     s = _SETTLEMENT.sub(lambda m: m.group().lower(), s)
     # ... and the name after it opens with a capital, small round letters reading as their
     # capitals' size only ('г. челябинск').
@@ -792,6 +807,7 @@ _SMALL_NAME_AFTER_SETTLEMENT = re.compile(r"((?<![\w.-])(?:г|гор|пос|д|�
 # A place of birth is a settlement and its region: a figure alone after them is a speck's
 # reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6'), as is a small letter ('Молдавской ССР ч').
 _SPECK_AFTER_PLACE = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+(?:\d\W*|[а-яё])$")
+_CAPITAL_ABBREVIATION = re.compile(r"(?:ГОР|ПОС|ДЕР|РЕСП)\.")
 _OKRUG_STOPPED = re.compile(r"(?<= АО)\.$")  # an autonomous okrug's 'АО' takes no stop: a speck
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")

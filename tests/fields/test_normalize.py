@@ -102,6 +102,7 @@ PLACE_CASES = [
     ("4. БОРОВОЕ ВОЛГОГРАДСКОЙ ОБЛ.", "Д. БОРОВОЕ ВОЛГОГРАДСКОЙ ОБЛ."),  # a village's 'Д.' read as a four
     ("Д.1 БОРОВОЕ, РЕСИ. ТАТАРСТАН", "Д. БОРОВОЕ, РЕСП. ТАТАРСТАН"),  # a speck after its stop; 'П' read 'И'
     ("гор.’Тула", "гор. Тула"),  # ... or read as a quote
+    ("ГОР. подольск", "ГОР. ПОДОЛЬСК"),  # a name in capitals read small after an abbreviation in capitals
     ("С; КРАСНОЕ ДЗЕРЖИНСКОГО РАЙОНА", "С. КРАСНОЕ ДЗЕРЖИНСКОГО РАЙОНА"),  # a village's stop read ';'
     ("д: Ивановка", "д. Ивановка"),
     ("Д.' БОРОВОЕ", "Д. БОРОВОЕ"),
@@ -203,6 +204,10 @@ TEXT_CASES = [
     ("ПО НИЖЕГОРОДСКОЙ ОБЛ. В ПРОМЫШЛЕННОМ. РАЙОНЕ", "ПО НИЖЕГОРОДСКОЙ ОБЛ. В ПРОМЫШЛЕННОМ РАЙОНЕ"),
     ("ОТДЕЛОМ. УФМС РОССИИ ПО РЕСП. ТАТАРСТАН", "ОТДЕЛОМ УФМС РОССИИ ПО РЕСП. ТАТАРСТАН"),
     ("ОТДЕЛОМ ПО. ВОПРОСАМ МИГРАЦИИ", "ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИИ"),
+    ("ОТДЕЛОМ ЦО ВОПРОСАМ МИГРАЦИИ", "ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИИ"),  # 'П' read 'Ц'
+    # A letter that is no word alone between words in capitals: a speck or a hyphen's scrap.
+    ("ОТДЕЛОМ ВНУТРЕННИХ ДЕЛ ЖЕЛЕЗНОДОРОЖНОГО Р РАЙОНА", "ОТДЕЛОМ ВНУТРЕННИХ ДЕЛ ЖЕЛЕЗНОДОРОЖНОГО РАЙОНА"),
+    ("ОУФМС РОССИИ ПО МОСКОВСКОЙ ОБЛ. В Г. ЛЮБЕРЦЫ", "ОУФМС РОССИИ ПО МОСКОВСКОЙ ОБЛ. В Г. ЛЮБЕРЦЫ"),
     # A round letter read as '@' inside a word, a speck read as a comma between an adjective and
     # its district and as a stop after the district; 'МИГРАЦИИ' whose last 'и' read 'й'.
     ("ОТДЕЛОМ ПО ВОПРОСАМ МИГРАЦИЙ ОМВД РОССИИ ПО ПРОЛЕТАРСК@МУ, РАЙОНУ. Г. КРАСНОДАРА",
@@ -998,6 +1003,10 @@ def test_date_pattern_finds_receipt_dates():
     ("Level 6, Jalan $$21/39,47400 Petaling Jaya", "LEVEL 6, JALAN SS21/39,47400 PETALING JAYA"),
     ("$117, Second Floor", "S117, SECOND FLOOR"),
     ("NO, 53, JALAN BESAR", "NO. 53, JALAN BESAR"),
+    ("2 NO. 61714, GARNER LOCKS", "NO. 61714, GARNER LOCKS"),  # a speck read as a figure before 'NO.'
+    ("69, KATHRYN PRAIRIE, W1 3TA ABIGAILSIDE>", "69, KATHRYN PRAIRIE, W1 3TA ABIGAILSIDE"),  # ... or a sign after it
+    ("6, RUTH DRIVE, B61 SAG COOPERVILLE", "6, RUTH DRIVE, B61 5AG COOPERVILLE"),  # an inward part's 5 read S
+    ("2 JALAN BESAR", "2 JALAN BESAR"),
     ("№,2, Jalan Temenggung 19/9", "NO.2, JALAN TEMENGGUNG 19/9"),
     ("HO 12 GF, JALAN MAMANDA 5", "NO 12 GF, JALAN MAMANDA 5"),
     ("HOME MASTER, NO.53", "HOME MASTER, NO.53"),  # a word that starts 'HO' stays
