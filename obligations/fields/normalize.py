@@ -563,6 +563,8 @@ def normalize_organization(raw: str) -> str | None:
     s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
     s = _HYPHEN_AS_APOSTROPHE.sub("-", s)
     head, space, rest = s.partition(" ")
+    if fold(head) == "ас" and rest[:1] in _OPENING_QUOTES:
+        head = "АО"  # its round О read as С before a quoted name: no legal form is 'АС'
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
         rest = _INITIAL_AS_FIGURE.sub(lambda m: m[1] + _FIGURE_AS_LETTER[m[2]], rest)  # or as figures ('3.Г.')
         rest = _INITIAL_COMMA.sub(r"\1.", rest)  # a stop read as a comma ('Петров Н, Н.')

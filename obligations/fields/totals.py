@@ -352,7 +352,8 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
         matches = loose
     amounts = [value for value, _ in matches]
     if len(amounts) == 2 and invoice:
-        chosen = _sum_read_without_its_point(spec, model, row, row_text, row_spans, matches) or chosen
+        chosen = (_sum_read_without_its_point(spec, model, row, row_text, row_spans, matches)
+                  or _sum_of_amount_and_tax(spec, model, row, row_text, row_spans, matches, chosen) or chosen)
     elif len(amounts) == 1 and invoice:
         chosen = _taxed_read_without_its_point(spec, model, row, row_text, row_spans, matches[0]) or chosen
     if (len(amounts) == 2 and invoice and amounts[1] < amounts[0] and chosen.value == f"{amounts[0]:.2f}"
@@ -449,6 +450,25 @@ def _taxed_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: 
         return None
     return replace(found, value=f"{total:.2f}", warning="the total's decimal point was not read; its digits are "
                                                         "those of the amount before it with VAT at a rate")
+
+
+SUMMED_CONF = 0.6  # the most a total summed from the amounts before it, itself unread, is trusted
+
+
+def _sum_of_amount_and_tax(spec: FieldSpec, model: PageModel, row, text: str, spans,
+                           matches: list[tuple[Decimal, tuple[int, int]]], chosen: Found) -> Found | None:
+    """The total row read with its first two amounts only ('26056.00 ... 5211.20': a stamp over
+    the third), the second the first's tax at a VAT rate, and the first taken for the total:
+    their sum, doubted and with a warning."""
+    (part, part_span), (tax, _) = matches
+    if chosen.value != f"{part:.2f}" or not _tax_at_a_rate(part, tax):
+        return None
+    found = found_in(spec, Candidate(row.words, model.page.page, "label"), text, spans, part_span)
+    if found is None:
+        return None
+    return replace(found, value=f"{part + tax:.2f}", confidence=min(found.confidence, SUMMED_CONF),
+                   warning="the total row's last amount was not read; the two before it, the amount without "
+                           "tax and its tax at a VAT rate, give it as their sum")
 
 
 def _sum_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: str, spans,
