@@ -173,6 +173,7 @@ def normalize_text(raw: str) -> str | None:
     s = _POINT_MISREAD.sub("ТП", _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s))
     s = _MIGRATION_MISREAD.sub(lambda m: "И" if m[0] == "Й" else "и", _COMMA_BEFORE_ITS_NOUN.sub("", s))
     s = _LONE_CAPITAL.sub("", _ON_MISREAD.sub("ПО", s))
+    s = _TOWN_GLUED.sub(r"\1 \2.", s)
     s = _DISTRICT_STOPPED.sub(r"\1-\2", s)
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
     s = _HYPHEN_SPACED.sub("-", _HYPHEN_TWICE.sub("-", s))
@@ -347,6 +348,9 @@ _ROUND_AS_AT = re.compile(r"(?<=[А-ЯЁа-яё])@(?=[А-ЯЁа-яё])")
 _COMMA_BEFORE_ITS_NOUN = re.compile(r"(?<=[А-ЯЁа-яё]{3}(?:ОМУ|ЕМУ|ому|ему)),(?= (?:РАЙОНУ|району|ОКРУГУ|округу|КРАЮ|краю)\b)")
 # 'по вопросам миграции' with its last 'и' read 'й' (no such genitive).
 _MIGRATION_MISREAD = re.compile(r"(?<=ВОПРОСАМ МИГРАЦИ)Й|(?<=вопросам миграци)й")
+# A town's abbreviation glued to the district or region before it, its stop lost ('В ЛЕНИНСКОМ
+# РАЙОНЕГОР САМАРЫ'): no such word ends so.
+_TOWN_GLUED = re.compile(r"(?<![^\s])([А-ЯЁ-]*(?:РАЙОНЕ|ОБЛАСТИ|КРАЯ|КРАЮ))(ГОР|Г)\.?(?= [А-ЯЁ]{3})")
 # 'ПО ВОПРОСАМ' with its 'П' read 'Ц', 'Н' or 'И'.
 _ON_MISREAD = re.compile(r"(?<![^\s])[ЦНИ]О(?= ВОПРОСАМ\b)")
 # A capital that is no word alone between words in capitals ('ЖЕЛЕЗНОДОРОЖНОГО Р РАЙОНА'): a
@@ -767,7 +771,7 @@ def normalize_place(raw: str) -> str | None:
     raw = _PATRONYMIC_BEFORE_PLACE.sub("", raw)
     # ... and holds no word of its caption ('ИСТРИНСКОГО рождения Р-НА': 'Место рождения'
     # printed small beside the place's two lines, read between them).
-    raw = _CAPTION_IN_PLACE.sub(" ", raw)
+    raw = _MISREAD_CAPTION_BEFORE.sub("", _CAPTION_IN_PLACE.sub(" ", raw))
     raw = _CITY_AS_ONE.sub("Г. ", _SPECK_BEFORE_SETTLEMENT.sub("", raw))
     # ... nor with a four: a village's 'Д.' read so ('4. БОРОВОЕ'), nor with a settlement's
     # letter whose stop was lost ('С КРАСНЫЙ ЯР': no place opens with a preposition), nor with
@@ -819,6 +823,9 @@ _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕ
 _LEADING_PREFIX = re.compile(r"^(\w{2,})\.? (?=\1\w*\.)", re.IGNORECASE)
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[^\w\s]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), a figure and a sign ('2% ГОР.'), or a date's 'ГОДА'
+# ... nor with a word in small letters before a settlement's abbreviation and a name in capitals
+# ('иибиийифриптании гор. САНКТ-ПЕТЕРБУРГ': its caption misread).
+_MISREAD_CAPTION_BEFORE = re.compile(r"^[а-яё]{4,}\s+(?=(?:гор|г|пос|с|д|дер)\.\s*[А-ЯЁ]{2})")
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс])[,;:]? (?=[А-ЯЁ][А-ЯЁа-яё])")  # or read with a comma, ';' or ':
