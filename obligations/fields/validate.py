@@ -269,6 +269,9 @@ PATRONYMIC = re.compile(r"(?:ВИЧ|ВНА|ИЧНА|ИЧ|ОГЛЫ|КЫЗЫ|ГЫ�
 SHORT_I_MISREAD = re.compile(r"[бвгджзклмнпрстфхцчшщ]й", re.IGNORECASE)
 
 
+_WITH_INITIALS = re.compile(r"(?:^|\s)[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? [А-ЯЁ]\.? ?[А-ЯЁ]\.?$")
+
+
 def _check_name(value: str, script: str | None = None, patronymic: bool = False) -> Check:
     """A person's name or one of its parts; with `patronymic`, a part that ends as one: a
     first name under a lost caption ('Анжела'), a word cut short ('Ефимов' for 'Ефимовна') or
@@ -282,6 +285,10 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
     bad = sorted({c for c in value if not (c.isalpha() or c in "-' ")})
     if bad:
         return _fail(f"name {value!r} contains {''.join(bad)!r}")
+    # A surname and initials ('Кузнецова Е Н', normalised) are a signer's, under a signature's
+    # caption '(фамилия, инициалы)': no name part is written so.
+    if _WITH_INITIALS.search(value):
+        return _fail(f"name {value!r} is a surname and initials: a signer's name, not the holder's")
     # A heading or a caption's phrase taken for a name ('Сведения О Физическом Лице'): no
     # Russian name has a preposition or a conjunction for a word.
     if any(word.lower() in _PHRASE_WORDS for word in value.split()[1:]):

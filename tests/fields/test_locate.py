@@ -2083,6 +2083,12 @@ def test_a_signatures_caption_gives_no_name():
     ]
     found = locate_fields(DOCTYPES["inn"], [page_of(rows)])
     assert found["last_name"].value in (None, "Филатов") or not found["last_name"].valid
+    # ... and a surname beside its own label is no such caption ('Фамилия ЮДИНА' read as the
+    # stop label 'фамилия, инициалы' lost its name).
+    for doc_type in ("passport", "snils", "inn"):
+        rows = [(100, 100, "РОССИЙСКАЯ ФЕДЕРАЦИЯ"), (100, 300, "Фамилия ЮДИНА"), (100, 360, "Имя ЛАРИСА"),
+                (100, 420, "Отчество ВИКТОРОВНА")]
+        assert values(doc_type, rows)["last_name"] == "Юдина", doc_type
 
 
 def test_a_snils_whose_hyphen_was_read_as_a_plus_is_found():
