@@ -36,7 +36,7 @@ class PageText:
     # Tesseract's words when a model without boxes read the page: used only to box its values.
     reference_words: list[Word] = field(default_factory=list)
     followed_up: str | None = None  # the document type whose follow-up reads were done (reading)
-    # (field id, box, value) of dates and amounts read a second time (reading.figures)
+    # (field id, box, value) of figures read a second time, in Latin script (reading.figures)
     figures_read_again: list[tuple[str, Box, str]] = field(default_factory=list)
     # How the page was conditioned before it was read (reading.condition): boxes are on the
     # conditioned image until reading.page.to_page_pixels puts them back on the page.

@@ -434,7 +434,7 @@ def normalize_address(raw: str) -> str | None:
 # reads a round zero as O and a one as I, and back; the shape says which was printed. Where the
 # outward part fits as read ('WO1' could be 'W01'), it stays.
 _POSTCODE_PAIR = re.compile(r"(?<![\w.])([A-Z0-9]{2,4})[ .]([0-9OIS][A-Z]{2})(?!\w)")  # a speck may read as a stop
-_AS_DIGIT = str.maketrans("OIS", "015")  # (and a 5 as S, in the inward part's first place only)
+_AS_DIGIT = str.maketrans("OIS", "015")  # (a 5 read S too, where the shape puts a figure: 'B61 SAG')
 _AS_LETTER = str.maketrans("01", "OI")
 # Words an address prints before a number ('NO 1ST FLOOR', 'LOT 5'), and words that look like
 # an inward part ('BLOCK B1 OFF JALAN ...').

@@ -435,8 +435,8 @@ def _row_amounts(money: re.Pattern, text: str) -> list[tuple[Decimal, tuple[int,
 def _taxed_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: str, spans,
                                   part: tuple[Decimal, tuple[int, int]]) -> Found | None:
     """The total row's last figure read without its decimal point and its tax unread ('302394,00
-    x 0047880 36287280'), where its digits are the amount without tax at a VAT rate: that
-    amount, with a warning."""
+    x 0047880 36287280'), where its digits are the amount without tax with VAT at a rate: the
+    total they spell, with a warning."""
     runs = list(re.finditer(r"\d{4,}", text[part[1][1]:]))
     if not runs:
         return None

@@ -35,7 +35,7 @@ FOLLOW_UPS = (
     reread_machine_zone,  # a machine-readable zone, read in Latin
     reread_near_labels,  # numbers with check digits and dates, near their labels
     reread_doubtful_values,  # text values read unsure, or a name in pieces, in their own box
-    reread_figures,  # dates and amounts read again in Latin script, for a second opinion
+    reread_figures,  # figures with no check digit read again in Latin script: a second opinion
 )
 
 
