@@ -569,6 +569,9 @@ def normalize_organization(raw: str) -> str | None:
     head, space, rest = s.partition(" ")
     if fold(head) == "ас" and rest[:1] in _OPENING_QUOTES:
         head = "АО"  # its round О read as С before a quoted name: no legal form is 'АС'
+    second, _, after = rest.partition(" ")
+    if (form := _legal_form(head)) and (tail := _legal_form(second)) and form != tail and form.endswith(tail):
+        rest = after  # 'ПАО АО «ТехноСнаб»': the form's last letters read again as a form of their own
     if fold(head) == "ип":  # an entrepreneur's initials after the surname read small ('ИП Лукин я. И.')
         rest = _INITIAL_AS_FIGURE.sub(lambda m: m[1] + _FIGURE_AS_LETTER[m[2]], rest)  # or as figures ('3.Г.')
         rest = _INITIAL_COMMA.sub(r"\1.", rest)  # a stop read as a comma ('Петров Н, Н.')
@@ -790,7 +793,7 @@ def normalize_place(raw: str) -> str | None:
     s = normalize_text(_SPECK_AFTER_PLACE.sub("", raw))
     if s is None:
         return s
-    s = _OKRUG_STOPPED.sub("", s)
+    s = _OKRUG_STOPPED.sub("", _REGION_HEAD_LOST.sub("ОБЛ.", _LETTER_BEFORE_REGION.sub("", s)))
     # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
     # or as a full stop after the bracket that ends a place ('Г. БЕЛОГОРСК (АМУР.).').
     s = _HYPHEN_SPECK.sub("-", _unbalanced_brackets_dropped(s))
@@ -798,8 +801,12 @@ def normalize_place(raw: str) -> str | None:
         s = s[:-1]
     if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
         return s
-    if _CAPITAL_ABBREVIATION.match(s) and not any(w[0].isupper() and not w.isupper() for w in _CYRILLIC_WORD.findall(s)):
-        # 'ГОР. подольск': printed in capitals (the abbreviation says so), its name read small.
+    words = _CYRILLIC_WORD.findall(s)
+    capitals = sum(w.isupper() and len(w) >= 4 for w in words)
+    if ((_CAPITAL_ABBREVIATION.match(s) or capitals >= 2)
+            and not any(w[0].isupper() and not w.isupper() for w in words)):
+        # 'ГОР. подольск', 'п. восход СОВЕТСКОГО Р-НА ...': printed in capitals (an abbreviation
+        # in capitals or two words say so), a name read small.
         return s.upper()
     s = _SETTLEMENT.sub(lambda m: m.group().lower(), s)
     # ... and the name after it opens with a capital, small round letters reading as their
@@ -814,6 +821,10 @@ _SMALL_NAME_AFTER_SETTLEMENT = re.compile(r"((?<![\w.-])(?:г|гор|пос|д|�
 # reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6'), as is a small letter ('Молдавской ССР ч').
 _SPECK_AFTER_PLACE = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+(?:\d\W*|[а-яё])$")
 _CAPITAL_ABBREVIATION = re.compile(r"(?:ГОР|ПОС|ДЕР|РЕСП)\.")
+# A region's 'ОБЛ.' with its 'О' lost after the region's adjective ('НОВОСИБИРСКАЯ БЛ.'), and a
+# settlement's letter between the adjective and its noun ('КУЙБЫШЕВСКОЙ С. ОБЛАСТИ'): specks.
+_REGION_HEAD_LOST = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ) )БЛ\.")
+_LETTER_BEFORE_REGION = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ)) [СДП]\.(?= ОБЛ)")
 _OKRUG_STOPPED = re.compile(r"(?<= АО)\.$")  # an autonomous okrug's 'АО' takes no stop: a speck
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
