@@ -836,7 +836,7 @@ _LEADING_PREFIX = re.compile(r"^(\w{2,})\.? (?=\1\w*\.)", re.IGNORECASE)
 _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[^\w\s]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), a figure and a sign ('2% ГОР.'), or a date's 'ГОДА'
 # ... nor with a word in small letters before a settlement's abbreviation and a name in capitals
 # ('иибиийифриптании гор. САНКТ-ПЕТЕРБУРГ': its caption misread).
-_MISREAD_CAPTION_BEFORE = re.compile(r"^[а-яё]{4,}\s+(?=(?i:гор|г|пос|с|д|дер)\.\s*[А-ЯЁ]{2})")
+_MISREAD_CAPTION_BEFORE = re.compile(rf"^[а-яё]{{4,}}\s+(?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.\s*[А-ЯЁ]{{2}})")
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс])[,;:]? (?=[А-ЯЁ][А-ЯЁа-яё])")  # or read with a comma, ';' or ':

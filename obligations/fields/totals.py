@@ -94,7 +94,7 @@ def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | No
     else:
         row = model.rows[best.amount.row]
         text, spans = join_words(row.words)
-        found = found_in(spec, Candidate(row.words, model.page.page, "label"), text, spans, best.amount.span)
+        found = _found_on_row(spec, model, row, text, spans, best.amount.span)
         if found is None:
             return chosen
     value = best.amount.value
@@ -378,7 +378,7 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
         # Not where the tax is the first amount at a VAT rate: then the last is misread.
         if chosen.value == f"{last:.2f}":
             return chosen
-        found = found_in(spec, Candidate(row.words, model.page.page, "label"), row_text, row_spans, matches[-1][1])
+        found = _found_on_row(spec, model, row, row_text, row_spans, matches[-1][1])
         return chosen if found is None else found
     if part + tax == last:
         return chosen
@@ -395,7 +395,7 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
         # The amount without tax and the tax confirm each other (the tax is that amount at a
         # VAT rate), so both read right and the last figure did not (a stamp over it): the
         # total is their sum, which the row prints misread.
-        found = found_in(spec, Candidate(row.words, model.page.page, "label"), row_text, row_spans, matches[-1][1])
+        found = _found_on_row(spec, model, row, row_text, row_spans, matches[-1][1])
         if found is not None:
             return replace(found, value=f"{total:.2f}",
                            warning="the total row's last amount did not read as the sum of the two before it, "
@@ -428,6 +428,11 @@ def _tax_at_a_rate(part: Decimal, tax: Decimal) -> bool:
 KOPECK_AMOUNT = re.compile(r"(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)[.,\-]\d{2}")
 
 
+def _found_on_row(spec: FieldSpec, model: PageModel, row, text: str, spans, span: tuple[int, int]) -> Found | None:
+    """The field's value read at `span` of a row's joined text, as a label's value."""
+    return found_in(spec, Candidate(row.words, model.page.page, "label"), text, spans, span)
+
+
 def _row_amounts(money: re.Pattern, text: str) -> list[tuple[Decimal, tuple[int, int]]]:
     return [(Decimal(v), m.span()) for m in money.finditer(text) if (v := normalize("money", m.group()))]
 
@@ -445,7 +450,7 @@ def _taxed_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: 
     if not any(abs(part[0] * (1 + rate) - total) <= TAX_ROUNDING for rate in VAT_RATES):
         return None
     span = (part[1][1] + last.start(), part[1][1] + last.end())
-    found = found_in(spec, Candidate(row.words, model.page.page, "label"), text, spans, span)
+    found = _found_on_row(spec, model, row, text, spans, span)
     if found is None:
         return None
     return replace(found, value=f"{total:.2f}", warning="the total's decimal point was not read; its digits are "
@@ -463,7 +468,7 @@ def _sum_of_amount_and_tax(spec: FieldSpec, model: PageModel, row, text: str, sp
     (part, part_span), (tax, _) = matches
     if chosen.value != f"{part:.2f}" or not _tax_at_a_rate(part, tax):
         return None
-    found = found_in(spec, Candidate(row.words, model.page.page, "label"), text, spans, part_span)
+    found = _found_on_row(spec, model, row, text, spans, part_span)
     if found is None:
         return None
     return replace(found, value=f"{part + tax:.2f}", confidence=min(found.confidence, SUMMED_CONF),
@@ -482,7 +487,7 @@ def _sum_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: st
     if tail is None or tail[1].replace(" ", "") != f"{total:.2f}".replace(".", ""):
         return None
     span = (end + tail.start(1), end + tail.end(1))
-    found = found_in(spec, Candidate(row.words, model.page.page, "label"), text, spans, span)
+    found = _found_on_row(spec, model, row, text, spans, span)
     if found is None:
         return None
     return replace(found, value=f"{total:.2f}", warning="the total's decimal point was not read; its digits are "

@@ -358,8 +358,9 @@ MIN_TEXT_LETTERS = 3
 # the genitive ('ЛЕНИНСКОГО' over 'Р-НА'), or after a town's name ('ГОР. ЕКАТЕРИНБУРГ
 # СВЕРДЛОВСКОЙ' over 'ОБЛ.'; after a settlement's type it is the settlement's name: 'п. Луговской').
 # ... as does one whose settlement's type stands right before a bracket or a comma ('дер. (Башк.)').
-NAME_LOST = re.compile(r"(?:^|\s)(?:г|гор|пос|пгт|п|с|д|дер|ст|х)\.\s*[(,]", re.IGNORECASE)
-UNFINISHED_END = re.compile(r"(?:^|\s)((?:г|гор|пос|пгт|п|с|д|дер|ст|х|ул|мкр)\.?|по|в|во|на|и|со|к|при|для"
+_SETTLEMENT_TYPE = r"г|гор|пос|пгт|п|с|д|дер|ст|х"
+NAME_LOST = re.compile(rf"(?:^|\s)(?:{_SETTLEMENT_TYPE})\.\s*[(,]", re.IGNORECASE)
+UNFINISHED_END = re.compile(rf"(?:^|\s)((?:{_SETTLEMENT_TYPE}|ул|мкр)\.?|по|в|во|на|и|со|к|при|для"
                             r"|(?:по|в|во)\s+[а-яё-]+(?:ск|цк|н)(?:ой|ому|ом|ого)"
                             r"|[а-яё-]+(?:ск|цк|н)ого|(?<=[^\s.] )[а-яё-]+(?:ск|цк)ой)$", re.IGNORECASE)
 
