@@ -371,10 +371,12 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
                                    "may be one of them")
         return chosen
     part, tax, last = amounts[-3:]
-    if invoice and (part + tax == last or (last > tax and _misread(part, last - tax)
-                                           and not _tax_at_a_rate(part, tax))):
+    if invoice and (part + tax == last or _with_vat(part, last) or (last > tax and _misread(part, last - tax)
+                                                                  and not _tax_at_a_rate(part, tax))):
         # The row adds up, or does with one digit of its first amount misread ('905 117,11'
-        # for 505 117,11, larger than the total it sums to): its last amount is the total.
+        # for 505 117,11, larger than the total it sums to), or its last amount is the first
+        # with VAT at a rate (the tax between misread: '51 010,80' for 51 016,80): its last
+        # amount is the total.
         # Not where the tax is the first amount at a VAT rate: then the last is misread.
         if chosen.value == f"{last:.2f}":
             return chosen
@@ -422,6 +424,11 @@ def _tax_at_a_rate(part: Decimal, tax: Decimal) -> bool:
     return tax > 0 and any(abs(part * rate - tax) <= TAX_ROUNDING for rate in VAT_RATES)
 
 
+def _with_vat(part: Decimal, total: Decimal) -> bool:
+    """Whether `total` is `part` with VAT added at a rate."""
+    return any(abs(part * (1 + rate) - total) <= TAX_ROUNDING for rate in VAT_RATES)
+
+
 # The total row's amounts as a stamp or a blur leaves them: each ends with its two kopecks,
 # with its thousands' space lost ('71966-27') or the space before the next amount lost
 # ('212 704,001 276 224,00'). Read so only where the row gave fewer than three amounts.
@@ -447,7 +454,7 @@ def _taxed_read_without_its_point(spec: FieldSpec, model: PageModel, row, text: 
         return None
     last = runs[-1]
     total = Decimal(last[0]) / 100
-    if not any(abs(part[0] * (1 + rate) - total) <= TAX_ROUNDING for rate in VAT_RATES):
+    if not _with_vat(part[0], total):
         return None
     span = (part[1][1] + last.start(), part[1][1] + last.end())
     found = _found_on_row(spec, model, row, text, spans, span)

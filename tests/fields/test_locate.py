@@ -832,6 +832,18 @@ def test_an_invoice_total_unread_after_an_amount_and_its_tax_at_a_rate_is_their_
     assert values("invoice", rows)["total"] != "31367.20"
 
 
+def test_an_invoice_total_that_is_the_amount_with_vat_stands_though_the_tax_between_was_misread():
+    """A fax's total row: '51 010,80' for 51 016,80 between; the last amount is the first with
+    20 % VAT, so it is the total (the amount without tax had been given, sure: silent)."""
+    page = page_of([(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 1000, "Всего к оплате")], width=2345)
+    page.words = page.words + [
+        Word("255", (1508, 1023, 1560, 1053), 93.0, 9), Word("084.00", (1570, 1023, 1640, 1053), 93.0, 9),
+        Word("Хх", (1730, 1023, 1760, 1053), 40.0, 9),
+        Word("51", (1880, 1023, 1910, 1053), 92.0, 9), Word("010,80", (1920, 1023, 2000, 1053), 92.0, 9),
+        Word("306", (2170, 1023, 2215, 1053), 93.0, 9), Word("100,80", (2225, 1023, 2300, 1053), 93.0, 9)]
+    assert locate_fields(DOCTYPES["invoice"], [page])["total"].value == "306100.80"
+
+
 def test_an_invoice_tax_larger_than_the_total_after_it_is_no_sure_total():
     # The official form's row read from its excise mark on: 'x', the tax, the total (a figure lost).
     rows = [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 500, "Всего к оплате"),
