@@ -127,17 +127,76 @@ def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
         candidate = replace(candidate, words=_without_specks(spec, candidate.words, inside=candidate.method == "group"))
         if candidate.method != "group":
             candidate = replace(candidate, words=text_value_words(spec, candidate.words))
+    pieces_joined: set[Box] = set()
+    if spec.normalize in ("inn", "kpp"):
+        words = _number_pair_joined(candidate.words)
+        pieces_joined = {w.bbox for w in words if not any(w is old for old in candidate.words)}
+        candidate = replace(candidate, words=words)
     text, spans = join_words(candidate.words)
     if candidate.method == "group":
         return _group_word(spec, candidate, text, spans)
     if spec.pattern:
-        return _pattern_value(spec, candidate, text, spans)
+        found = _pattern_value(spec, candidate, text, spans)
+        if found is not None and found.bbox in pieces_joined:
+            found = replace(found, confidence=min(found.confidence, PIECES_CONF),
+                            warning=found.warning or f"{spec.id}: read in pieces, joined where the INN's check digits agree")
+        return found
     # Cut line by line: a date's 'г.' (year) is never the next line's 'г.' (town).
     starts = [spans[i][0] for i in range(len(candidate.words)) if i == 0 or _starts_line(candidate.words, i)]
     for pattern in spec.exclude:
         text = "".join(re.sub(expand(pattern), lambda m: " " * len(m.group()), text[a:b])
                        for a, b in zip(starts, starts[1:] + [len(text)]))
     return found_in(spec, candidate, text, spans, (0, len(text)))
+
+
+# An INN and KPP printed together ('6134978307/613443005').
+_NUMBER_PAIR = re.compile(r"(\d{10}|\d{12})/\d{9}")
+NUMBER_PIECES = 4  # at most this many words make one pair
+PIECES_CONF = 0.75
+
+
+def _number_pair_joined(words: list[Word]) -> list[Word]:
+    """An INN and KPP pair read in pieces on one line ('78171', '78940/78', '1701005.') as one
+    word, where the pieces join into the pair's shape and the INN's check digits agree. Pieces
+    whose boxes overlap and repeat figures at their joint were read twice there (a second,
+    sparse reading's words over the first's: '61', '134978307/61', '13443005'): those figures
+    count once."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        joined = None
+        for end in range(min(len(words), i + NUMBER_PIECES), i + 1, -1):
+            pieces = words[i:end]
+            if any(_starts_line(pieces, k) for k in range(1, len(pieces))):
+                continue  # one line's pieces only
+            texts = [w.text.rstrip(".,;:") if k == len(pieces) - 1 else w.text for k, w in enumerate(pieces)]
+            if not all(re.fullmatch(r"[\d/]+", t) for t in texts) or sum(t.count("/") for t in texts) != 1:
+                continue
+            text = _pieces_text(pieces, texts)
+            pair = _NUMBER_PAIR.fullmatch(text)
+            if pair and validate("inn", pair[1]).valid:
+                joined = Word(text, union_box([w.bbox for w in pieces]), min(w.conf for w in pieces),
+                              pieces[0].line)
+                i = end
+                break
+        if joined is None:
+            out.append(words[i])
+            i += 1
+        else:
+            out.append(joined)
+    return out
+
+
+def _pieces_text(pieces: list[Word], texts: list[str]) -> str:
+    text = texts[0]
+    for before, word, piece in zip(pieces, pieces[1:], texts[1:]):
+        overlap = before.bbox[2] - word.bbox[0]
+        figure = (word.bbox[2] - word.bbox[0]) / max(1, len(piece))
+        repeated = round(overlap / figure) if overlap > 0 else 0
+        if repeated and text.endswith(piece[:repeated]):
+            piece = piece[repeated:]
+        text += piece
+    return text
 
 
 def text_value_words(spec: FieldSpec, words: list[Word]) -> list[Word]:

@@ -154,7 +154,7 @@ def normalize_text(raw: str) -> str | None:
     s = _ACCENT_AFTER_WORD.sub("", s)  # ... nor a grave or an acute accent after one ('«Петров и` партнеры»')
     # ... nor ends with one after a whole Russian word: a speck ('ГОР. ЛОТОШИНО.', 'РАЙОНУ
     # Г. НОВОСИБИРСКА.'); what a place or an office ends with when abbreviated is shorter
-    # ('обл.', 'р-н.') or bracketed ('(Хант.)'); 'гор. Тула.' too.
+    # ('обл.', 'р-н.'; 'р-не' has none) or bracketed ('(Хант.)'); 'гор. Тула.' too.
     s = _WORD_THEN_SPECK.sub(r"\1", s)
     # ... nor has one inside after a word ending as a case ends ('В ПРОМЫШЛЕННОМ. РАЙОНЕ',
     # 'ОТДЕЛОМ. УФМС': an abbreviation is cut before its ending, never after it) or after
@@ -294,7 +294,7 @@ _SPECK_OVER_COMMA = re.compile(r"(?<=[А-Яа-яЁё]{2});(?= [А-Яа-яЁё])"
 _LATIN_INITIAL = re.compile(
     r"(?:(?<=[А-Яа-яЁё] )|(?<=[А-Яа-яЁё]\.)|(?<=[А-Яа-яЁё]\. ))[ABCEHKMOPTXY](?=\.(?: ?[А-ЯЁ]|$))")
 # A full stop after a whole Russian word ending the value (see normalize_text).
-_WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,})\.$")
+_WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,}|[Рр]-[Нн][АЕУаеу])\.$")
 _INFLECTED_THEN_SPECK = re.compile(
     r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью|у|ю)|по)\.(?= [А-Яа-яЁё«\"])",
     re.IGNORECASE)
@@ -787,6 +787,8 @@ def normalize_place(raw: str) -> str | None:
     # nor 'Т.': one with a speck on its top ('Т. ЕКАТЕРИНБУРГ').
     raw = _E_FOR_CITY.sub(lambda m: "Г." if m.group()[0] == "Е" else "г.", raw)
     raw = _T_FOR_CITY.sub(lambda m: ("Г" if m[1] == "Т" else "г") + m[2] + ".", raw)  # 'тор. Кандалакша', 'ТОР, МУРАШИ'
+    # ... nor with 'ОР.': a city's 'ГОР.' read in two pieces ('Г. ОР. КРАСНОДАР', 'Е ОР. АНАДЫРЬ').
+    raw = _CITY_IN_TWO.sub(lambda m: "ГОР." if m[1] == "ОР" else "гор.", raw)
     # A settlement's abbreviation with a dash for its full stop ('гор-Ершов'): no town's name
     # opens with 'гор-' or 'пос-'.
     raw = _SETTLEMENT_DASHED.sub(r"\1. ", raw)
@@ -794,6 +796,7 @@ def normalize_place(raw: str) -> str | None:
     if s is None:
         return s
     s = _OKRUG_STOPPED.sub("", _REGION_HEAD_LOST.sub("ОБЛ.", _LETTER_BEFORE_REGION.sub("", s)))
+    s = _PLACE_SHORT_I_LOST.sub(lambda m: "Й" if m[0] == "И" else "й", s)
     # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
     # or as a full stop after the bracket that ends a place ('Г. БЕЛОГОРСК (АМУР.).').
     s = _HYPHEN_SPECK.sub("-", _unbalanced_brackets_dropped(s))
@@ -844,6 +847,10 @@ _SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдС�
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее][.,](?= ?[А-ЯЁ])")
 _T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР|)[.,](?= ?[А-ЯЁ])")
+_CITY_IN_TWO = re.compile(r"(?:^|(?<=, ))[ГгЕеТт][.,]? ?(ОР|ор)\.(?= ?[А-ЯЁа-яё])")
+# 'Й' read without its breve at the end of a place's word ('Г. АЧХОИ МАРТАН', 'АЛТАИ'): no
+# Russian place's word ends in a vowel and 'и'.
+_PLACE_SHORT_I_LOST = re.compile(r"(?<=[А-ЯЁа-яё]{2}[аеёоуыэюяАЕЁОУЫЭЮЯ])[иИ](?![\w-])")
 _SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-\s?(?=[А-ЯЁ])")
 
 

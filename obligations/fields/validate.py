@@ -402,6 +402,9 @@ def _check_office(value: str, script: str | None = None) -> Check:
     check = _check_text(value, script)
     if check.valid and not _AUTHORITY.search(value):
         return _fail(f"{value!r} names no issuing office (МВД, УФМС, ОВД, отдел, ...): its lines were not all read")
+    if check.valid and value.startswith("№"):
+        # 'ТП № 33 ОТДЕЛА ...' with its point's letters lost: a number opens no office's name.
+        return _fail(f"{value!r} opens with a number sign: the issuing office's first word was not read")
     return check
 
 

@@ -2106,3 +2106,43 @@ def test_a_signatures_caption_gives_no_name():
 def test_a_snils_whose_hyphen_was_read_as_a_plus_is_found():
     got = values("snils", [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (100, 200, "сме 415+757-593-08"), (100, 300, "Фамилия ЗАЙЦЕВ")])
     assert got["number"] == "415-757-593 08"
+
+
+def test_receipt_total_is_not_the_cash_tendered_where_change_was_given():
+    """The total's figure misread past reading ('52.950'): the label's value was taken from the
+    cash's row under it, though the change says the cash is more than the total (60.00, silent)."""
+    page = PageText(1, 1400, 1500, 300, "ocr", [
+        Word("SUBTOTAL", (199, 864, 401, 894), 96.0, 1), Word("49.90", (1050, 852, 1172, 883), 95.0, 1),
+        Word("GST", (198, 923, 272, 951), 96.0, 2), Word("6%", (305, 920, 348, 949), 96.0, 2),
+        Word("2.99", (1076, 908, 1173, 938), 84.0, 2),
+        Word("ROUNDING", (199, 977, 403, 1007), 97.0, 3), Word("01", (1131, 965, 1172, 993), 97.0, 3),
+        Word("TOTAL", (199, 1033, 327, 1063), 96.0, 4), Word("INCL.", (357, 1031, 474, 1061), 96.0, 4),
+        Word("GST", (510, 1029, 587, 1058), 97.0, 4), Word("52.950", (1051, 1019, 1176, 1051), 68.0, 4),
+        Word("CASH", (200, 1091, 300, 1120), 97.0, 5), Word("60.00", (1055, 1075, 1176, 1107), 96.0, 5),
+        Word("CHANGE", (201, 1145, 353, 1174), 96.0, 6), Word("7-10", (1080, 1131, 1176, 1162), 58.0, 6),
+    ])
+    total = locate_fields(DOCTYPES["receipt"], [page])["total"]
+    assert total.value != "60.00"
+    assert total.value is None or total.value == "52.90" and total.confidence < 0.8 and total.warning
+
+
+def test_an_inn_and_kpp_read_in_pieces_are_joined_where_the_inn_checks():
+    """A speckled scan's 'ИНН/КПП: 6134978307/613443005' read in three pieces, two of them
+    read twice over their joint (a second, sparse reading's boxes overlap by a figure), and
+    '7817178940/781701005' read in three apart: the INNs were lost and the KPP taken from the
+    INN's figures."""
+    page = PageText(1, 3500, 1500, 300, "ocr", [
+        Word("Продавец:", (178, 400, 369, 440), 90.0, 0), Word("ООО", (390, 400, 470, 440), 95.0, 0),
+        Word("«Логистик-Центр»", (480, 400, 800, 440), 95.0, 0),
+        Word("Покупатель:", (1792, 400, 1984, 440), 90.0, 1), Word("АО", (2004, 400, 2060, 440), 95.0, 1),
+        Word("«Вектор»", (2080, 400, 2300, 440), 95.0, 1),
+        Word("ИНН/КПП:", (178, 490, 369, 533), 67.0, 2),
+        Word("61", (390, 506, 426, 541), 97.0, 3), Word("134978307/61", (415, 490, 656, 551), 83.0, 3),
+        Word("13443005", (637, 510, 797, 542), 96.0, 3),
+        Word("ИНН/КПП:", (1792, 517, 1984, 564), 62.0, 4), Word("78171", (2004, 537, 2103, 567), 94.0, 4),
+        Word("78940/78", (2109, 539, 2266, 583), 91.0, 4), Word("1701005.", (2273, 530, 2425, 573), 50.0, 4),
+    ])
+    got = locate_fields(DOCTYPES["invoice"], [page])
+    assert (got["seller_inn"].value, got["seller_kpp"].value) == ("6134978307", "613443005")
+    assert (got["buyer_inn"].value, got["buyer_kpp"].value) == ("7817178940", "781701005")
+    assert got["seller_inn"].confidence < 0.8 and got["seller_inn"].warning

@@ -552,7 +552,8 @@ def test_an_office_names_its_authority(value):
     assert validate("office", value, script="cyrillic").valid
 
 
-@pytest.mark.parametrize("value", ["краю", "по Краснодарскому краю", "РОССИИ ПО Г. МОСКВЕ"])
+@pytest.mark.parametrize("value", ["краю", "по Краснодарскому краю", "РОССИИ ПО Г. МОСКВЕ",
+                                   "№ 33 ОТДЕЛА УФМС РОССИИ ПО ТУЛЬСКОЙ ОБЛ. В ЗАВОДСКОМ РАЙОНЕ"])
 def test_an_office_naming_no_authority_is_a_scrap_of_one(value):
     check = validate("office", value, script="cyrillic")
     assert not check.valid and "office" in check.warning
