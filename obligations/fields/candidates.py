@@ -154,29 +154,34 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             # A group's words may go on on the next row (a long name wrapped); where a small
             # caption under them was lost, the next row is the next field's value ('муж.').
             yield right
+    # A caption in parentheses ('(фамилия)') is printed under the line its value is written
+    # on, centred under the whole line: where nothing is over it, the value may start anywhere
+    # left of it ('Ахметова' at the line's start, its caption in the middle of the page).
+    parenthesised = _parenthesised(label_row.words[hit.start : hit.end])
+    lefts = {1: left_edge, -1: left_edge}
+    if parenthesised and hit.row > 0 and not _in_window(rows[hit.row - 1], left_edge, right_edge):
+        lefts[-1] = 0
     neighbours = []
     scrap_beside = {1: False, -1: False}  # a row of scraps next to the label, under it or over it
     for step in (1, -1):
         r = hit.row + step
         origin = label_row.y  # a caption passed over counts as the label's own row
         while 0 <= r < len(rows):
-            if not rows[r].standalone and _in_window(rows[r], left_edge, right_edge):
-                if _only_specks(rows[r], left_edge, right_edge):
+            if not rows[r].standalone and _in_window(rows[r], lefts[step], right_edge):
+                if _only_specks(rows[r], lefts[step], right_edge):
                     scrap_beside[step] |= abs(rows[r].y - origin) < NEIGHBOUR_ROWS * label_row.height
                     r += step
                     continue  # a rule's scrap read '—ы——' between a value and its caption
-                if not _only_captions(model, r, left_edge, right_edge):
+                if not _only_captions(model, r, lefts[step], right_edge):
                     break
                 origin = rows[r].y
             r += step
         if 0 <= r < len(rows) and abs(rows[r].y - origin) < NEIGHBOUR_ROWS * label_row.height:
             neighbours.append((abs(rows[r].y - origin), r, step))
-    # A caption in parentheses ('(фамилия)') is printed under the line its value is written
-    # on: the row above first, however near the row below looks (a speck under either word
-    # stretches its box by a line). So is every caption of a page whose figures lie above
-    # their captions (PageModel.captions_under_values); on a page whose figures lie under
-    # theirs, the row below first (captions_over_values).
-    parenthesised = _parenthesised(label_row.words[hit.start : hit.end])
+    # The row above a caption in parentheses first, however near the row below looks (a speck
+    # under either word stretches its box by a line). So is every caption of a page whose
+    # figures lie above their captions (PageModel.captions_under_values); on a page whose
+    # figures lie under theirs, the row below first (captions_over_values).
     under_value = model.captions_under_values or parenthesised
     over_value = model.captions_over_values and not parenthesised
     ordered = sorted(neighbours, key=lambda n: (under_value and n[2] == 1, over_value and n[2] == -1, n))
@@ -192,7 +197,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     for _, r, step in ordered:
         if parenthesised and step == 1:
             continue  # the row under such a caption is the next line's ('в соответствии с')
-        words = _own_column(_window(model, r, left_edge, right_edge, every_phrase, owner=hit.owner), model, hit)
+        words = _own_column(_window(model, r, lefts[step], right_edge, every_phrase, owner=hit.owner), model, hit)
         if words and _under_own_caption(words):
             continue  # 'Дата формирования уведомления: 27.09.2022' under 'Дата регистрации:' and its lost date
         if words:

@@ -484,7 +484,18 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
                 continue
         taken |= span
         hits.append(LabelHit(owner, r, start, end, score, length, wrap))
+    hits = [h for h in hits if not _in_a_stop_labels_brackets(rows[h.row], h, hits)]
     return sorted(hits, key=lambda h: (h.row, h.start))
+
+
+def _in_a_stop_labels_brackets(row: Row, hit: LabelHit, hits: list[LabelHit]) -> bool:
+    """Whether a field's label opens a bracketed caption that a stop label closes: an officer's
+    '(фамилия, инициалы)' under his signature is one caption, the signer's, not a surname's."""
+    words = row.words[hit.start:hit.end]
+    if not hit.owner or hit.wrap or not words[0].text.startswith("(") or any(")" in w.text for w in words):
+        return False
+    return any(not h.owner and h.row == hit.row and h.start == hit.end and ")" in row.words[h.end - 1].text
+               for h in hits)
 
 
 def _mid_sentence(row: Row, start: int, breaks: list[bool], target: str, text: str) -> bool:

@@ -2146,3 +2146,26 @@ def test_an_inn_and_kpp_read_in_pieces_are_joined_where_the_inn_checks():
     assert (got["seller_inn"].value, got["seller_kpp"].value) == ("6134978307", "613443005")
     assert (got["buyer_inn"].value, got["buyer_kpp"].value) == ("7817178940", "781701005")
     assert got["seller_inn"].confidence < 0.8 and got["seller_inn"].warning
+
+
+def test_captions_centred_under_the_lines_their_values_open():
+    """An АДИ-РЕГ notice's values written at the start of full-width lines, each with its caption
+    in brackets centred under the line; its officer's '(фамилия, инициалы)' is the signature's
+    caption, not the holder's surname's."""
+    rows = [("Страховой", 275, 825), ("номер", 493, 839), ("754-209-359", 1311, 820), ("05", 1639, 820)]
+    words = [Word(t, (x, y, x + 22 * len(t), y + 40), 96.0, 0) for t, x, y in rows]
+    lines = [("Ахметова", "(фамилия)"), ("Яна", "(имя)"), ("Борисовна", "(отчество)"),
+             ("08.06.1957", "(дата рождения)"), ("Женский", "(пол)")]
+    for k, (value, caption) in enumerate(lines):
+        y = 930 + 140 * k
+        words.append(Word(value, (289, y, 289 + 26 * len(value), y + 36), 96.0, 2 * k + 1))
+        x = 1260 - 7 * len(caption)
+        for part in caption.split():
+            words.append(Word(part, (x, y + 55, x + 14 * len(part), y + 85), 97.0, 2 * k + 2))
+            x += 14 * len(part) + 10
+    words += [Word("Специалист", (275, 2681, 481, 2716), 96.0, 20), Word("Кузнецова", (1444, 2681, 1623, 2716), 97.0, 20),
+              Word("Е.Н.", (1635, 2681, 1707, 2708), 96.0, 20),
+              Word("(фамилия,", (1553, 2728, 1676, 2754), 96.0, 21), Word("инициалы)", (1686, 2728, 1818, 2754), 96.0, 21)]
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["snils"], [PageText(1, 2480, 3508, 300, "ocr", words)]).items()}
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Ахметова", "Яна", "Борисовна")
+    assert (got["birth_date"], got["gender"]) == ("1957-06-08", "female")
