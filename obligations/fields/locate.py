@@ -100,6 +100,8 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
     for spec in doctype.fields:
         if spec.above and results[spec.id].value is None:
             results[spec.id] = lines_above(spec, models, results[spec.above], results) or Found()
+        if spec.normalize == "place" and results[spec.id].value is None:
+            results[spec.id] = _place_alone(spec, models) or Found()
     return results
 
 
@@ -242,6 +244,33 @@ def _alone_in_section(spec: FieldSpec, models: list[PageModel], taken: Box | Non
 
 
 UNSURE_GENDER = 0.5
+PLACE_ALONE_CONF = 0.5
+# What opens a place of birth ('гор. Кинешма', 'С. ИВАНОВКА') and what, before it, makes it part
+# of another phrase ('ОВД Г. САМАРЫ', 'ПО Г. МОСКВЕ').
+_SETTLEMENT_OPENING = re.compile(r"(?:[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Дд]|[Сс]|[Сс]т|СТ|пгт|ПГТ)\."
+                                 r"|[Гг]ород|ГОРОД|[Сс]ело|СЕЛО|[Дд]еревня|ДЕРЕВНЯ|[Пп]ос[её]лок|ПОС[ЕЁ]ЛОК")
+_WITHIN_PHRASE = re.compile(r"(?:[А-ЯЁ]{2,}|[Пп][Оо]|[Вв]|[Оо]т|ОТ)[,.]?")
+
+
+def _place_alone(spec: FieldSpec, models: list[PageModel]) -> Found | None:
+    """A place of birth whose label was lost (a card's 'Место рождения' read 'Место фожжиия'
+    at 84 dpi): the one phrase of the pages that opens with a settlement's abbreviation and a
+    name in capitals, after no word in capitals or preposition it would go on from. Unsure."""
+    found = []
+    for model in models:
+        for row in model.rows:
+            words = row.words
+            for k in range(len(words) - 1):
+                if (_SETTLEMENT_OPENING.fullmatch(words[k].text) and words[k + 1].text[:1].isupper()
+                        and (k == 0 or not _WITHIN_PHRASE.fullmatch(words[k - 1].text))):
+                    end = next((i for i in range(k + 1, len(words))
+                                if words[i].bbox[0] - words[i - 1].bbox[2] > PHRASE_GAP * row.height), len(words))
+                    found.append(value_from_words(spec, words[k:end], model.page.page, "label"))
+                    break
+    if len(found) != 1 or found[0] is None or not found[0].valid:
+        return None
+    return replace(found[0], confidence=min(found[0].confidence, PLACE_ALONE_CONF),
+                   warning=f"{spec.id}: its label was not read; the one phrase opening with a settlement")
 
 
 def _gender_alone(spec: FieldSpec, models: list[PageModel]) -> Found | None:

@@ -2169,3 +2169,30 @@ def test_captions_centred_under_the_lines_their_values_open():
     got = {k: f.value for k, f in locate_fields(DOCTYPES["snils"], [PageText(1, 2480, 3508, 300, "ocr", words)]).items()}
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Ахметова", "Яна", "Борисовна")
     assert (got["birth_date"], got["gender"]) == ("1957-06-08", "female")
+
+
+def test_a_place_of_birth_whose_label_was_lost_is_the_one_phrase_opening_with_a_settlement():
+    """A SNILS card scanned at 84 dpi: 'Место рождения' read 'Место фожжиия'. The one phrase on
+    the card that opens with a settlement's abbreviation is the place, found unsure."""
+    got = locate_fields(DOCTYPES["snils"], [page_of([
+        (100, 100, "СНИЛС 764-346-938 40"),
+        (100, 150, "Фамилия Зиновьева"),
+        (100, 200, "Имя Валентина"),
+        (100, 250, "Дата рождения 04.01.1963"),
+        (100, 300, "Место фожжиия гор. Кинешма Ивановской обл."),
+        (100, 350, "Пол Женский"),
+    ])])
+    assert got["birth_place"].value == "гор. Кинешма Ивановской обл."
+    assert got["birth_place"].confidence < 0.8 and got["birth_place"].warning
+    got = locate_fields(DOCTYPES["snils"], [page_of([
+        (100, 100, "СНИЛС 718-024-631 77"), (100, 150, "Ореста Глебовна"),
+        (100, 300, "Ал ве ром а город Ижевск Удмуртской Республики"),
+    ])])
+    assert got["birth_place"].value == "город Ижевск Удмуртской Республики"
+    # Two such phrases (an office's 'Г. САМАРЫ' after no preposition is one): none is guessed.
+    got = locate_fields(DOCTYPES["snils"], [page_of([
+        (100, 100, "СНИЛС 764-346-938 40"),
+        (100, 300, "Место фожжиия гор. Кинешма Ивановской обл."),
+        (100, 350, "Выдано с. Ивановка"),
+    ])])
+    assert got["birth_place"].value is None
