@@ -2196,3 +2196,13 @@ def test_a_place_of_birth_whose_label_was_lost_is_the_one_phrase_opening_with_a_
         (100, 350, "Выдано с. Ивановка"),
     ])])
     assert got["birth_place"].value is None
+
+
+def test_an_invoice_number_is_no_row_marker_of_the_official_form():
+    """A stamp over 'Счет-фактура № 315 от 30 апреля 2018 г.' left no figure of the number: the
+    form's row marker '(1)' at the row's end is no number (it was taken as '1', sure)."""
+    got = values("invoice", [
+        (100, 100, "Счет-фактура ОА едет 5преля 2018 г. (1)"),
+        (100, 160, "ИСПРАВЛЕНИЕ № ---- от ---- (1а)"),
+    ])
+    assert got["number"] is None
