@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..backends.base import Backend, PageText
 from ..doctypes import DocType
+from .breves import reread_lost_breves
 from .doubtful_values import reread_doubtful_values
 from .dropped_lines import read_dropped_lines
 from .figures import reread_figures
@@ -30,6 +31,7 @@ from .vertical_fields import read_vertical_fields
 # words only with a reading that validates or is clearly surer.
 FOLLOW_UPS = (
     reread_misread_words,  # words in the other script, or far fewer letters than their box holds
+    reread_lost_breves,  # 'И' after a vowel, read again with room above it for a 'Й''s breve
     read_vertical_fields,  # a field printed along an edge (a passport's number)
     read_dropped_lines,  # lines the page segmentation dropped: a sparse second reading
     reread_machine_zone,  # a machine-readable zone, read in Latin
