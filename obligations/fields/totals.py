@@ -87,6 +87,10 @@ def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | No
     if not models:
         return chosen
     model = models[0]  # the receipt's first page: its total, cash and change are on it
+    if chosen is not None and chosen.value is not None and _on_a_payment_row(spec, model, chosen):
+        # The total's own figure unread ('62590'), its label's value was taken from the cash's
+        # row under it: the cash tendered is no total.
+        chosen = None
     best, facts = _best(spec, model, chosen)
     if best is None:
         return chosen
@@ -125,6 +129,18 @@ def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | No
                        warning=found.warning or f"{spec.id}: {text} and the sum above it, {facts.subtotal:.2f}, "
                                                 "differ by one figure; check it")
     return found
+
+
+def _on_a_payment_row(spec: FieldSpec, model: PageModel, found: Found) -> bool:
+    """Whether `found` was read on a row of the cash or the change that no total's label is on."""
+    if found.bbox is None or found.page != model.page.page:
+        return False
+    for i, row in enumerate(model.rows):
+        if any(inside(w.bbox, found.bbox) for w in row.words):
+            text = join_words(row.words)[0]
+            return ((CASH.search(text) is not None or CHANGE.search(text) is not None) and not ROUNDING.search(text)
+                    and not any(h.owner == spec.id for h in model.hits_in_row(i)))
+    return False
 
 
 DISAGREEING_CONF = 0.5

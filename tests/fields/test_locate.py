@@ -2206,3 +2206,18 @@ def test_an_invoice_number_is_no_row_marker_of_the_official_form():
         (100, 160, "ИСПРАВЛЕНИЕ № ---- от ---- (1а)"),
     ])
     assert got["number"] is None
+
+
+def test_receipt_total_is_not_the_cash_under_its_label_where_its_own_figure_was_unread():
+    """'TOTAL INCL. GST 62590' (52.90, its point lost) and the change read '10': the label's value
+    was taken from the cash's row under it (60.00, sure). The cash is no total."""
+    got = values("receipt", [
+        (300, 100, "WHITE SDN BHD"),
+        (300, 400, "SUBTOTAL 49.90"),
+        (300, 450, "GST cs 2.99"),
+        (300, 500, "ROUNDING 007"),
+        (300, 550, "TOTAL INCL. -GST 62590"),
+        (300, 600, "CASH 60.00"),
+        (300, 650, "CHANGE 10"),
+    ])
+    assert got["total"] != "60.00"
