@@ -382,8 +382,9 @@ PRINTED_WORD = re.compile(r"[A-Z]{4,}|[A-Z][a-z]{3,}|\d{5}")
 def _scrap(row: Row) -> bool:
     """A row that is no print of the shop's: read unsure, with few letters, or written by
     hand (all in small letters: a receipt prints its header in capitals or title case).
-    A short row of digits ('52100 KL.') is print."""
-    letters = [c for w in row.words for c in w.text if c.isalpha()]
+    A short row of digits ('52100 KL.') is print, as is one with a speck read as a small letter
+    beside its figures ('#03-203 e'): a word of two letters or more tells handwriting."""
+    letters = [c for w in row.words if sum(c.isalpha() for c in w.text) >= 2 for c in w.text if c.isalpha()]
     if sum(c.isalnum() for w in row.words for c in w.text) < MIN_LETTERS:
         return True
     if statistics.mean(w.conf for w in row.words) < SCRAP_CONF:

@@ -2221,3 +2221,21 @@ def test_receipt_total_is_not_the_cash_under_its_label_where_its_own_figure_was_
         (300, 650, "CHANGE 10"),
     ])
     assert got["total"] != "60.00"
+
+
+def test_a_receipt_address_line_of_a_unit_number_and_a_speck_goes_on():
+    """A Singapore shop's unit number ('#03-203') with a speck read 'e' beside it is no line
+    written by hand: the address goes on to its postcode."""
+    page = PageText(1, 500, 800, 300, "ocr", [
+        Word("KEDAI", (141, 28, 196, 43), 92.0, 1), Word("BUKU", (210, 28, 255, 47), 92.0, 1),
+        Word("SAMUDERA,", (268, 28, 368, 47), 92.0, 1),
+        Word("Blk", (140, 54, 169, 68), 57.0, 2), Word("605", (180, 54, 209, 74), 91.0, 2),
+        Word("Bedok", (221, 54, 270, 68), 96.0, 2), Word("North", (281, 55, 330, 68), 96.0, 2),
+        Word("Rd", (341, 55, 360, 68), 97.0, 2),
+        Word("#03-203", (211, 78, 284, 93), 88.0, 3), Word("e", (367, 83, 374, 90), 87.0, ("sparse", 4)),
+        Word("Singapore", (165, 102, 254, 120), 96.0, 5), Word("604030", (265, 103, 324, 117), 95.0, 5),
+        Word(".", (377, 109, 383, 115), 48.0, 5),
+        Word("GST", (130, 127, 159, 141), 96.0, 6), Word("REG", (170, 127, 199, 141), 95.0, 6),
+        Word("No.", (210, 127, 236, 141), 93.0, 6), Word("M8-3402260-4", (250, 128, 369, 142), 90.0, 6),
+    ])
+    assert locate_fields(DOCTYPES["receipt"], [page])["address"].value == "BLK 605 BEDOK NORTH RD #03-203 SINGAPORE 604030"
