@@ -42,6 +42,8 @@ PHONE_ROW = re.compile(r"^\W*(?:\+?6?\(?0\d{1,2}\)?\s*[\-\s]\s*)?\d{3,4}[\s\-]?\
 # A name's legal form ending its row, or followed only by a bracket left open (its registration
 # number read badly: 'SDN BHD (819%').
 LEGAL_FORM_END = re.compile(rf"(?i)\b(SDN\.?\s*BHD|BHD|S/B|PLT|LTD|BERHAD)\W*(?:{LEFT_OPEN})?$")
+# ... or alone on its row, wrapped there ('AH SENG MINI MARKET' over 'S/B').
+LEGAL_FORM_ALONE = re.compile(r"(?i)\W*(SDN\.?\s*BHD|BHD|S/B|PLT|PTE\.?\s*LTD|LTD|BERHAD)\W*")
 ADDRESS_WORDS = re.compile(r"(?i)\b(JALAN|JLN|LOT|NO|TAMAN|TMN|LEVEL|LORONG|LRG|BLOCK|BLK|BATU|KM)\b")
 # A number of eight digits or more not in a phone's form ('03-87686092', '+60342661226'): a tax or
 # registration number.
@@ -246,7 +248,7 @@ def _header(spec: FieldSpec, rows: list[Row]) -> list[Row]:
 
 
 def _company_rows(spec: FieldSpec, header: list[Row]) -> list[Row]:
-    printed = [r for r in header if _registration(spec, r) or not (
+    printed = [r for r in header if _registration(spec, r) or LEGAL_FORM_ALONE.fullmatch(_text(r.words)) or not (
         _scrap(r) or _letters(r.words) < MIN_LETTERS or not _after_leading_date(r.words))]
     # The name is printed above the address.
     end = next((i for i, r in enumerate(printed) if not _registration(spec, r) and _address_row(r)), len(printed))

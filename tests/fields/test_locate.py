@@ -2239,3 +2239,10 @@ def test_a_receipt_address_line_of_a_unit_number_and_a_speck_goes_on():
         Word("No.", (210, 127, 236, 141), 93.0, 6), Word("M8-3402260-4", (250, 128, 369, 142), 90.0, 6),
     ])
     assert locate_fields(DOCTYPES["receipt"], [page])["address"].value == "BLK 605 BEDOK NORTH RD #03-203 SINGAPORE 604030"
+
+
+def test_a_receipt_company_whose_legal_form_wraps_alone_onto_the_next_line():
+    got = values("receipt", [(300, 100, "AH SENG MINI MARKET"), (450, 150, "S/B"),
+                             (300, 200, "NO. 88, JALAN TUN RAZAK,"), (300, 250, "TEL: 03-65600245")])
+    assert got["company"] == "AH SENG MINI MARKET S/B"
+    assert got["address"] == "NO. 88, JALAN TUN RAZAK"
