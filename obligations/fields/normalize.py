@@ -843,7 +843,8 @@ _MISREAD_CAPTION_BEFORE = re.compile(rf"^[а-яё]{{4,}}\s+(?=(?:{_SETTLEMENT_AB
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс])[,;:]? (?=[А-ЯЁ][А-ЯЁа-яё])")  # or read with a comma, ';' or ':
-_SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)(?:[1l|](?= [А-ЯЁ])|[’'`‘] ?(?=[А-ЯЁ]))")
+_SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.|[Гг]ород|ГОРОД|[Сс]ело|СЕЛО|[Дд]еревня|ДЕРЕВНЯ)"
+                                     rf"(?:(?<=\.)[1l|](?= [А-ЯЁ])|[’'`‘] ?(?=[А-ЯЁ]))")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее][.,](?= ?[А-ЯЁ])")
 _T_FOR_CITY = re.compile(r"(?:^|(?<=, ))([Тт])(ор|ОР|)[.,](?= ?[А-ЯЁ])")

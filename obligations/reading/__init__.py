@@ -19,6 +19,7 @@ from __future__ import annotations
 from ..backends.base import Backend, PageText
 from ..doctypes import DocType
 from .breves import reread_lost_breves
+from .digit_boxes import read_digit_boxes
 from .doubtful_values import reread_doubtful_values
 from .dropped_lines import read_dropped_lines
 from .figures import reread_figures
@@ -35,6 +36,7 @@ FOLLOW_UPS = (
     read_vertical_fields,  # a field printed along an edge (a passport's number)
     read_dropped_lines,  # lines the page segmentation dropped: a sparse second reading
     reread_machine_zone,  # a machine-readable zone, read in Latin
+    read_digit_boxes,  # a number with check digits printed one figure to a box, cell by cell
     reread_near_labels,  # numbers with check digits and dates, near their labels
     reread_doubtful_values,  # text values read unsure, or a name in pieces, in their own box
     reread_figures,  # figures with no check digit read again in Latin script: a second opinion

@@ -195,7 +195,8 @@ PLACE_CASES = [
     ("Вас ильевич гор. Омск Омской обл.", "гор. Омск Омской обл."),
     ("ДЕР. ИВАНОВИЧИ", "ДЕР. ИВАНОВИЧИ"),
     ("г. челябинск", "г. Челябинск"),  # a small round letter read at its capital's size only
-    ("Г. ОР. КРАСНОДАР", "ГОР. КРАСНОДАР"),  # 'ГОР.' read in two pieces, a speck for a stop
+    ("Г. ОР. КРАСНОДАР", "ГОР. КРАСНОДАР"),
+    ("село’Троицкое Брянской обл.", "село Троицкое Брянской обл."),  # a speck for the space after a settlement's word  # 'ГОР.' read in two pieces, a speck for a stop
     ("Е ОР. АНАДЫРЬ", "ГОР. АНАДЫРЬ"),  # ... its 'Г' also footless
     ("г. ор. Тула", "гор. Тула"),
     ("Г. ОРЕЛ", "Г. ОРЕЛ"),

@@ -1,0 +1,67 @@
+"""Digits printed one to a box, read cell by cell (reading.digit_boxes)."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from obligations.backends.base import PageText, Word
+from obligations.doctypes import load_doctypes
+from obligations.fields.locate import locate_fields
+from obligations.reading.digit_boxes import _comb, read_digit_boxes
+
+DOCTYPES = load_doctypes()
+SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+INN = "542039055653"
+
+
+def _certificate(step: int = 34, seed: int = 1) -> Image.Image:
+    """'ИНН' and twelve boxes of a certificate at about 150 dpi, with specks."""
+    image = Image.new("L", (1000, 200), 236)
+    draw = ImageDraw.Draw(image)
+    face = ImageFont.truetype(SERIF, 26)
+    draw.text((20, 78), "ИНН", font=face, fill=30)
+    for k in range(13):
+        x = 150 + k * step
+        draw.line((x, 70, x, 122), fill=40, width=2)
+    draw.line((150, 70, 150 + 12 * step, 70), fill=40, width=2)
+    draw.line((150, 122, 150 + 12 * step, 122), fill=40, width=2)
+    for k, digit in enumerate(INN):
+        draw.text((150 + k * step + step // 2 - 8, 80), digit, font=face, fill=25)
+    rng = random.Random(seed)
+    for _ in range(60):
+        x, y = rng.randrange(1000), rng.randrange(200)
+        draw.rectangle((x, y, x + 1, y + 1), fill=20)
+    return image
+
+
+def test_the_walls_of_a_comb_are_found_at_even_steps():
+    walls, top, bottom = _comb(_certificate(), (80, 50, 900, 150), 30)
+    assert len(walls) == 13 and abs(walls[0] - 150) <= 2 and abs(walls[-1] - (150 + 12 * 34)) <= 2
+    assert abs(top - 70) <= 3 and abs(bottom - 122) <= 3
+    # A row of words is no comb.
+    image = Image.new("L", (1000, 200), 236)
+    ImageDraw.Draw(image).text((150, 80), "Свидетельство о постановке на учет", font=ImageFont.truetype(SERIF, 26), fill=30)
+    assert _comb(image, (80, 50, 900, 150), 30) is None
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None or not Path(SERIF).exists(),
+                    reason="Tesseract or DejaVu Serif is not installed")
+def test_an_inn_in_boxes_read_as_walls_and_digits_is_read_cell_by_cell():
+    from obligations.backends.tesseract import TesseractBackend
+
+    image = _certificate()
+    # What the page's reading gave: the walls read into the digits.
+    page = PageText(1, 1000, 200, 150, "ocr", [
+        Word("ИНН", (20, 82, 80, 106), 60.0, 1), Word("ЧЕК", (160, 72, 180, 84), 23.0, 1),
+        Word("3", (300, 84, 316, 110), 97.0, 1), Word("90556", (330, 84, 460, 112), 83.0, 1),
+        Word("513", (480, 82, 540, 114), 79.0, 1),
+    ])
+    assert locate_fields(DOCTYPES["inn"], [page])["inn"].value is None
+    read_digit_boxes(page, image, DOCTYPES["inn"], TesseractBackend())
+    found = locate_fields(DOCTYPES["inn"], [page])["inn"]
+    assert found.value == INN and found.valid
