@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..backends.base import Backend, PageText
 from ..doctypes import DocType
-from .regions import on_page
+from .regions import inside, located, on_page
 
 AFTER_VOWEL = re.compile(r"(?<=[аеёоуыэюяАЕЁОУЫЭЮЯ])[иИ]")
 ROOM_ABOVE = 0.6  # of the word's height: a capital's breve reaches about a third above it
@@ -21,13 +21,15 @@ MARGIN = 0.25  # of the word's height, on the other sides
 
 
 def reread_lost_breves(page: PageText, image, doctype: DocType, backend: Backend) -> None:
-    """Each word of a Russian document with 'И' after a vowel is read again alone, its box
-    grown upwards; a 'Й' read there in that place replaces the 'И'."""
+    """Each word of a value found on a Russian document with 'И' after a vowel is read again
+    alone, its box grown upwards; a 'Й' read there in that place replaces the 'И'."""
     if doctype.ocr_lang != "rus" or not backend.capabilities.regions:
         return
+    # Only the words of the values found (names, places, offices): no other word is output.
+    values = [f.bbox for f in located(doctype, page).values() if f.value is not None and f.bbox is not None]
     replaced = {}
     for word in page.words:
-        if not AFTER_VOWEL.search(word.text):
+        if not AFTER_VOWEL.search(word.text) or not any(inside(word.bbox, box) for box in values):
             continue
         x0, y0, x1, y1 = word.bbox
         height = y1 - y0
