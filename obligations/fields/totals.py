@@ -46,9 +46,12 @@ NOT_TOTAL = re.compile(r"(?i)(\bQTY|\bQUANTITY|\bITEMS?\b|\bEXCL|\bSUB\W*TOTAL|\
 # Words that make a total's label the total paid, however it also names tax.
 SURE_TOTAL = re.compile(r"(?i)(\bINCL|ROUND|\bNETT?\b|\bGRAND\b|\bPAYABLE\b|\bDUE\b)")
 # A figure OCR read with a space for its decimal point ('80 90', '49. 60', '57, 80'), or a
-# backslash ('1\00') or a dash ('436-85', not a date's '14-03-18'): only at a row's end, after a
-# total's, cash's or change's label.
-SPACED = re.compile(r"(?<![\d.,\-])(\d{1,4})(?:\s+[.,]?|[.,]\s+|\\|-(?!\d{2}-))\s*(\d{2})\W{0,2}$")
+# backslash ('1\00'), a dash ('436-85', not a date's '14-03-18') or a colon (a fax's '70:00'):
+# only at a row's end, after a total's, cash's or change's label.
+SPACED = re.compile(r"(?<![\d.,\-:])(\d{1,4})(?:\s+[.,]?|[.,]\s+|\\|-(?!\d{2}-)|:)\s*(\d{2})\W{0,2}$")
+# ... or with a figure for it ('66100' for 66.00, a fax's): taken only as what the cash less
+# the change gives.
+POINT_AS_FIGURE = re.compile(r"(?<![\d.,])(\d{1,4})\d(\d{2})\W{0,2}$")
 STEP = Decimal("0.05")
 # A sum before tax ('SUB-TOTAL', 'Total Sales (Excluding GST)'), and what rows under it add to
 # it on the way to the total: tax, a service charge, rounding.
@@ -237,6 +240,13 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
             # The figure under or over a label (a table's total column).
             amount = _Amount(value, -1, (0, 0))
             choices.append(_Choice(amount, -0.25 + _evidence(value, paid, cash, rounded, everywhere), chosen))
+    if paid is not None and paid > 0 and not any(c.amount.value == paid for c in choices):
+        # A total's label whose figure was read with a figure for its point ('GRAND TOTAL 66100').
+        for i in labelled:
+            fixed = fix_digit_lookalikes(texts[i])
+            if i not in misread and (m := POINT_AS_FIGURE.search(fixed)) and Decimal(f"{m[1]}.{m[2]}") == paid:
+                choices.append(_Choice(_Amount(paid, i, (m.start(1), m.end(2))),
+                                       0.5 * bool(SURE_TOTAL.search(texts[i])) + _evidence(paid, paid, cash, rounded, everywhere)))
     # The cash less the change, printed by a label OCR misread: a figure no payment line gives.
     if paid is not None and paid > 0 and not any(c.amount.value == paid for c in choices):
         for i, found in amounts.items():

@@ -2246,3 +2246,17 @@ def test_a_receipt_company_whose_legal_form_wraps_alone_onto_the_next_line():
                              (300, 200, "NO. 88, JALAN TUN RAZAK,"), (300, 250, "TEL: 03-65600245")])
     assert got["company"] == "AH SENG MINI MARKET S/B"
     assert got["address"] == "NO. 88, JALAN TUN RAZAK"
+
+
+def test_receipt_total_on_a_fax_whose_points_read_as_colons_and_a_figure():
+    """A faxed receipt: 'GRAND TOTAL 66100' (its point read as a one), 'cash 70:00', 'CHANGE
+    4:00' (points read as colons): the total excluding tax (61.68) had been taken, sure."""
+    got = values("receipt", [
+        (300, 100, "FARMASI WAH LEE PTE LTD"),
+        (300, 400, "Total Excl. GST 61.68"),
+        (300, 450, "TOTAL GST 4132"),
+        (300, 500, "GRAND TOTAL 66100"),
+        (300, 550, "cash 70:00"),
+        (300, 600, "CHANGE 4:00"),
+    ])
+    assert got["total"] == "66.00"
