@@ -46,9 +46,9 @@ NOT_TOTAL = re.compile(r"(?i)(\bQTY|\bQUANTITY|\bITEMS?\b|\bEXCL|\bSUB\W*TOTAL|\
 # Words that make a total's label the total paid, however it also names tax.
 SURE_TOTAL = re.compile(r"(?i)(\bINCL|ROUND|\bNETT?\b|\bGRAND\b|\bPAYABLE\b|\bDUE\b)")
 # A figure OCR read with a space for its decimal point ('80 90', '49. 60', '57, 80'), or a
-# backslash ('1\00'), a dash ('436-85', not a date's '14-03-18') or a colon (a fax's '70:00'):
-# only at a row's end, after a total's, cash's or change's label.
-SPACED = re.compile(r"(?<![\d.,\-:])(\d{1,4})(?:\s+[.,]?|[.,]\s+|\\|-(?!\d{2}-)|:)\s*(\d{2})\W{0,2}$")
+# backslash ('1\00'), a dash ('436-85', not a date's '14-03-18'), a colon (a fax's '70:00') or
+# two stops ('52..90'): only at a row's end, after a total's, cash's or change's label.
+SPACED = re.compile(r"(?<![\d.,\-:])(\d{1,4})(?:\s+[.,]?|[.,]\s+|[.,]{2}|\\|-(?!\d{2}-)|:)\s*(\d{2})\W{0,2}$")
 # ... or with a figure for it ('66100' for 66.00, a fax's): taken only as what the cash less
 # the change gives.
 POINT_AS_FIGURE = re.compile(r"(?<![\d.,])(\d{1,4})\d(\d{2})\W{0,2}$")
@@ -90,9 +90,7 @@ def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | No
     if not models:
         return chosen
     model = models[0]  # the receipt's first page: its total, cash and change are on it
-    if chosen is not None and chosen.value is not None and _on_a_payment_row(spec, model, chosen):
-        # The total's own figure unread ('62590'), its label's value was taken from the cash's
-        # row under it: the cash tendered is no total.
+    if chosen is not None and chosen.value is not None and _cash_taken_for_total(spec, model, chosen):
         chosen = None
     best, facts = _best(spec, model, chosen)
     if best is None:
@@ -106,10 +104,11 @@ def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | No
         if found is None:
             return chosen
     value = best.amount.value
-    if facts.paid is not None and facts.paid > 0 and value == facts.cash != facts.paid:
+    if facts.paid is not None and facts.paid > 0 and value == facts.cash != facts.paid and value not in facts.seen_twice:
         # The cash tendered, where change was given: the total's own figure was not read ('52.950'),
         # and its label's value was taken from the cash's row under it. The cash less the change
-        # is what was paid.
+        # is what was paid. (Not a figure also printed elsewhere: 'Total 248.05' over 'CASH
+        # 248.05' and a change misread '0.01'.)
         return replace(found, value=f"{facts.paid:.2f}", confidence=min(found.confidence, PAID_CONF),
                        warning=f"{spec.id}: the total's figure was not read; the cash less the change "
                                f"gives {facts.paid:.2f}")
@@ -134,16 +133,25 @@ def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | No
     return found
 
 
-def _on_a_payment_row(spec: FieldSpec, model: PageModel, found: Found) -> bool:
-    """Whether `found` was read on a row of the cash or the change that no total's label is on."""
+def _cash_taken_for_total(spec: FieldSpec, model: PageModel, found: Found) -> bool:
+    """Whether the value the total's labels gave was read on the cash's or the change's row
+    under them (no total's label on it), its own figure unread ('62590', '52..90'): where the
+    receipt gave change (a change row whose figure is not nought), or a total's row has a
+    figure of its own, the cash tendered is no total. (The cash paid exactly, 'CASH RM 6.00'
+    under 'TOTAL AMOUNT' and nothing else, is.)"""
     if found.bbox is None or found.page != model.page.page:
         return False
-    for i, row in enumerate(model.rows):
-        if any(inside(w.bbox, found.bbox) for w in row.words):
-            text = join_words(row.words)[0]
-            return ((CASH.search(text) is not None or CHANGE.search(text) is not None) and not ROUNDING.search(text)
-                    and not any(h.owner == spec.id for h in model.hits_in_row(i)))
-    return False
+    texts = [join_words(row.words)[0] for row in model.rows]
+    row = next((i for i, r in enumerate(model.rows) if any(inside(w.bbox, found.bbox) for w in r.words)), None)
+    if (row is None or not (CASH.search(texts[row]) or CHANGE.search(texts[row])) or ROUNDING.search(texts[row])
+            or any(h.owner == spec.id for h in model.hits_in_row(row))):
+        return False
+    changed = any(CHANGE.search(t) and re.search(r"\d", t) and not re.search(r"(?<![\d.,])0+[.,:]?0*\W*$", t)
+                  for t in texts)
+    if changed:
+        return True
+    own, _ = _best(spec, model, None)
+    return own is not None and own.amount.row >= 0 and own.amount.row != row
 
 
 DISAGREEING_CONF = 0.5

@@ -2260,3 +2260,31 @@ def test_receipt_total_on_a_fax_whose_points_read_as_colons_and_a_figure():
         (300, 600, "CHANGE 4:00"),
     ])
     assert got["total"] == "66.00"
+
+
+def test_receipt_total_is_the_cash_paid_exactly_under_its_label():
+    """'TOTAL AMOUNT' with its figure on the cash's row under it, no change given (or none
+    printed): the cash is the total."""
+    got = values("receipt", [(300, 100, "ABC TRADING SDN BHD"), (300, 400, "TOTAL AMOUNT"), (300, 450, "CASH RM 6.00")])
+    assert got["total"] == "6.00"
+    got = values("receipt", [(300, 100, "ABC TRADING SDN BHD"), (300, 400, "TOTAL AMOUNT"), (300, 450, "CASH RM 6.00"),
+                             (300, 500, "CHANGE 0.00")])
+    assert got["total"] == "6.00"
+
+
+def test_receipt_total_printed_twice_stands_against_a_change_misread():
+    """'Total 248.05', the cash 248.05 (its label read 'GASH') and 'Change 0.01' (nought misread):
+    the total printed twice is no cash tendered."""
+    got = values("receipt", [(300, 100, "ABC TRADING SDN BHD"), (300, 350, "(Excluded GST) Sub Total 234.00"),
+                             (300, 400, "Total GST 14.04"), (300, 450, "Rounding 0.01"), (300, 500, "Total 248.05"),
+                             (300, 550, "GASH 248.05"), (300, 600, "Change 0.01")])
+    assert got["total"] == "248.05"
+
+
+def test_receipt_total_read_with_its_point_twice_beats_the_cash_under_it():
+    """A stamp over the change's figure and 'TOTAL INCL. GST 52..90': the label's own figure,
+    not the cash's under it (60.00, sure)."""
+    got = values("receipt", [(300, 100, "WHITE SDN BHD"), (300, 400, "SUBTOTAL 49.90"), (300, 450, "GST 6% 2399"),
+                             (300, 500, "ROUNDING 0.01"), (300, 550, "TOTAL INCL. GST 52..90"),
+                             (300, 600, "CASH 60.00"), (300, 650, "CHANGE")])
+    assert got["total"] == "52.90"
