@@ -368,6 +368,13 @@ def _other_column(model: PageModel, hit: LabelHit, block: tuple[float, float]) -
     return not hit.owner and hit.x1(model.rows) < block[0]
 
 
+def lines_under(model: PageModel, row: int, first: list[Word], lines: int) -> list[Word]:
+    """The further lines of a value whose first line's words (`first`, on `row`) were found
+    without a label: close under it, aligned, holding no label, up to `lines` in all."""
+    return _continuation(model, row, _continuation_left(first, model.rows[row]), float("inf"),
+                         (first[0].bbox[0], first[-1].bbox[2]), lines - 1)
+
+
 def _continuation_left(first: list[Word], row: Row) -> float:
     """How far left a value's next line may start: centred lines of a long value start up
     to a line's width further left than its first line."""

@@ -19,7 +19,8 @@ from itertools import combinations
 
 from ..backends.base import Box, PageText, inside
 from ..doctypes import DocType, FieldSpec
-from .candidates import LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, pattern_candidates, section_candidates
+from .candidates import (LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, lines_under, pattern_candidates,
+                         section_candidates)
 from .normalize import _LAT_TO_CYR
 from .choice import Found, choose, expand, find_text_box, locate_answer, read_value, value_from_words
 from .chronology import dates_in_order
@@ -101,7 +102,7 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
         if spec.above and results[spec.id].value is None:
             results[spec.id] = lines_above(spec, models, results[spec.above], results) or Found()
         if spec.normalize == "place" and results[spec.id].value is None:
-            results[spec.id] = _place_alone(spec, models) or Found()
+            results[spec.id] = _place_alone(spec, models, [f.bbox for f in results.values() if f.bbox]) or Found()
     return results
 
 
@@ -246,26 +247,30 @@ def _alone_in_section(spec: FieldSpec, models: list[PageModel], taken: Box | Non
 UNSURE_GENDER = 0.5
 PLACE_ALONE_CONF = 0.5
 # What opens a place of birth ('гор. Кинешма', 'С. ИВАНОВКА') and what, before it, makes it part
-# of another phrase ('ОВД Г. САМАРЫ', 'ПО Г. МОСКВЕ').
+# of an office's name ('ОВД Г. САМАРЫ', 'РОССИИ ПО Г. МОСКВЕ', 'ЛЕНИНСКОГО РАЙОНА Г. ТУЛЫ').
 _SETTLEMENT_OPENING = re.compile(r"(?:[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Дд]|[Сс]|[Сс]т|СТ|пгт|ПГТ)\."
                                  r"|[Гг]ород|ГОРОД|[Сс]ело|СЕЛО|[Дд]еревня|ДЕРЕВНЯ|[Пп]ос[её]лок|ПОС[ЕЁ]ЛОК")
-_WITHIN_PHRASE = re.compile(r"(?:[А-ЯЁ]{2,}|[Пп][Оо]|[Вв]|[Оо]т|ОТ)[,.]?")
+_WITHIN_PHRASE = re.compile(r"(?i)(?:по|в|во|от|\w*ВД|\w*ФМС|России|района|р-на|округа)[,.]?")
 
 
-def _place_alone(spec: FieldSpec, models: list[PageModel]) -> Found | None:
+def _place_alone(spec: FieldSpec, models: list[PageModel], taken: list[Box]) -> Found | None:
     """A place of birth whose label was lost (a card's 'Место рождения' read 'Место фожжиия'
-    at 84 dpi): the one phrase of the pages that opens with a settlement's abbreviation and a
-    name in capitals, after no word in capitals or preposition it would go on from. Unsure."""
+    at 84 dpi): the one phrase of the pages, no other field's value (`taken`), that opens with
+    a settlement's abbreviation or word and a capital, after no word of an office's name it
+    would go on from; with its further lines. Unsure."""
     found = []
     for model in models:
-        for row in model.rows:
+        for r, row in enumerate(model.rows):
             words = row.words
             for k in range(len(words) - 1):
                 if (_SETTLEMENT_OPENING.fullmatch(words[k].text) and words[k + 1].text[:1].isupper()
-                        and (k == 0 or not _WITHIN_PHRASE.fullmatch(words[k - 1].text))):
+                        and (k == 0 or not _WITHIN_PHRASE.fullmatch(words[k - 1].text))
+                        and not any(inside(words[k].bbox, box) for box in taken)):
                     end = next((i for i in range(k + 1, len(words))
                                 if words[i].bbox[0] - words[i - 1].bbox[2] > PHRASE_GAP * row.height), len(words))
-                    found.append(value_from_words(spec, words[k:end], model.page.page, "label"))
+                    first = words[k:end]
+                    found.append(read_value(spec, Candidate(first + lines_under(model, r, first, spec.lines),
+                                                            model.page.page, "label")))
                     break
     if len(found) != 1 or found[0] is None or not found[0].valid:
         return None

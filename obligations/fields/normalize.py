@@ -799,7 +799,7 @@ def normalize_place(raw: str) -> str | None:
     s = _PLACE_SHORT_I_LOST.sub(lambda m: "Й" if m[0] == "И" else "й", s)
     # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
     # or as a full stop after the bracket that ends a place ('Г. БЕЛОГОРСК (АМУР.).').
-    s = _HYPHEN_SPECK.sub("-", _unbalanced_brackets_dropped(s))
+    s = _HYPHEN_SPECK.sub("-", _unbalanced_brackets_dropped(_STOP_AFTER_NAME.sub(r"\1", s)))
     if s.endswith(")."):
         s = s[:-1]
     if not any(c.islower() for c in s if "а" <= c.lower() <= "я"):
@@ -817,6 +817,9 @@ def normalize_place(raw: str) -> str | None:
     return _SMALL_NAME_AFTER_SETTLEMENT.sub(lambda m: m[1] + m[2].upper(), s)
 
 
+# A speck read as a stop after a settlement's name, before the rest of the place ('С.
+# ПРЕОБРАЖЕНКА. КИРОВСКОГО Р-НА'): no abbreviation a place prints is seven letters long.
+_STOP_AFTER_NAME = re.compile(r"(?<![\w.-])([А-ЯЁа-яё]{7,})\.(?= [А-ЯЁа-яё])")
 _SMALL_NAME_AFTER_SETTLEMENT = re.compile(r"((?<![\w.-])(?:г|гор|пос|д|дер|с)\. ?)([а-яё])(?=[а-яё]{2})")
 
 

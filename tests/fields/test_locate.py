@@ -2189,6 +2189,12 @@ def test_a_place_of_birth_whose_label_was_lost_is_the_one_phrase_opening_with_a_
         (100, 300, "Ал ве ром а город Ижевск Удмуртской Республики"),
     ])])
     assert got["birth_place"].value == "город Ижевск Удмуртской Республики"
+    # ... with its further lines under it.
+    got = locate_fields(DOCTYPES["passport"], [page_of([
+        (100, 100, "Фамилия ИВАНОВ"), (100, 200, "МЕСТО ФОЖЖИИЯ С. ПРЕОБРАЖЕНКА"),
+        (560, 240, "КИРОВСКОГО Р-НА"), (560, 280, "ВЛАДИМИРСКОЙ ОБЛ."),
+    ])])
+    assert got["birth_place"].value == "С. ПРЕОБРАЖЕНКА КИРОВСКОГО Р-НА ВЛАДИМИРСКОЙ ОБЛ."
     # Two such phrases (an office's 'Г. САМАРЫ' after no preposition is one): none is guessed.
     got = locate_fields(DOCTYPES["snils"], [page_of([
         (100, 100, "СНИЛС 764-346-938 40"),

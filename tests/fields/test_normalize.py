@@ -196,7 +196,9 @@ PLACE_CASES = [
     ("ДЕР. ИВАНОВИЧИ", "ДЕР. ИВАНОВИЧИ"),
     ("г. челябинск", "г. Челябинск"),  # a small round letter read at its capital's size only
     ("Г. ОР. КРАСНОДАР", "ГОР. КРАСНОДАР"),
-    ("село’Троицкое Брянской обл.", "село Троицкое Брянской обл."),  # a speck for the space after a settlement's word  # 'ГОР.' read in two pieces, a speck for a stop
+    ("село’Троицкое Брянской обл.", "село Троицкое Брянской обл."),
+    ("С. ПРЕОБРАЖЕНКА. КИРОВСКОГО Р-НА", "С. ПРЕОБРАЖЕНКА КИРОВСКОГО Р-НА"),  # a speck read as a stop
+    ("гор. Ленинград, Ленинградская обл.", "гор. Ленинград, Ленинградская обл."),  # a speck for the space after a settlement's word  # 'ГОР.' read in two pieces, a speck for a stop
     ("Е ОР. АНАДЫРЬ", "ГОР. АНАДЫРЬ"),  # ... its 'Г' also footless
     ("г. ор. Тула", "гор. Тула"),
     ("Г. ОРЕЛ", "Г. ОРЕЛ"),
