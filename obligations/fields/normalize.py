@@ -565,7 +565,7 @@ def normalize_organization(raw: str) -> str | None:
     s = _LONE_AND.sub("и", _name_scraps_dropped(_straight_pair(_form_unquoted(s))))
     s = _ADDRESS_AFTER_QUOTE.sub("", _LONE_LETTER.sub("", _CAPITAL_APART.sub(r"\1", s)))
     s = _AND_AFTER_SPECK.sub(" и", _AND_GLUED.sub("и ", s))
-    s = _HYPHEN_AS_APOSTROPHE.sub("-", s)
+    s = _NUMBER_SIGN_SPACED.sub("№ ", _HYPHEN_AS_APOSTROPHE.sub("-", s))
     head, space, rest = s.partition(" ")
     if fold(head) == "ас" and rest[:1] in _OPENING_QUOTES:
         head = "АО"  # its round О read as С before a quoted name: no legal form is 'АС'
@@ -582,6 +582,11 @@ def normalize_organization(raw: str) -> str | None:
     if space and rest and (form := _legal_form(head)):
         return form.upper() + space + rest
     return s
+
+
+# A number sign and its number, spaced one way ('№ 1', as typesetting wants it) however
+# OCR read the space ('Пекарня №1').
+_NUMBER_SIGN_SPACED = re.compile(r"№\s*(?=\d)")
 
 
 # A party's requisites after (or before) its name in one paragraph, as a bill prints them
