@@ -812,9 +812,9 @@ def normalize_place(raw: str) -> str | None:
     words = _CYRILLIC_WORD.findall(s)
     capitals = sum(w.isupper() and len(w) >= 4 for w in words)
     if ((_CAPITAL_ABBREVIATION.match(s) or capitals >= 2)
-            and not any(w[0].isupper() and not w.isupper() for w in words)):
+            and not any(w[0].isupper() and not w.isupper() and len(w) > 2 for w in words)):
         # 'ГОР. подольск', 'п. восход СОВЕТСКОГО Р-НА ...': printed in capitals (an abbreviation
-        # in capitals or two words say so), a name read small.
+        # in capitals or two words say so), a name read small; or an abbreviation ('... Кр.').
         return s.upper()
     s = _SETTLEMENT.sub(lambda m: m.group().lower(), s)
     # ... and the name after it opens with a capital, small round letters reading as their
