@@ -797,7 +797,7 @@ def normalize_place(raw: str) -> str | None:
     # A settlement's abbreviation with a dash for its full stop ('гор-Ершов'): no town's name
     # opens with 'гор-' or 'пос-'.
     raw = _SETTLEMENT_DASHED.sub(r"\1. ", raw)
-    s = normalize_text(_SPECK_AFTER_PLACE.sub("", raw))
+    s = normalize_text(_SPECK_BEFORE_REGION.sub("", _SPECK_AFTER_PLACE.sub("", raw)))
     if s is None:
         return s
     s = _OKRUG_STOPPED.sub("", _REGION_HEAD_LOST.sub("ОБЛ.", _LETTER_BEFORE_REGION.sub("", s)))
@@ -831,6 +831,9 @@ _SMALL_NAME_AFTER_SETTLEMENT = re.compile(r"((?<![\w.-])(?:г|гор|пос|д|�
 # A place of birth is a settlement and its region: a figure alone after them is a speck's
 # reading ('гор. Самара 2', 'ЕВРЕЙСКАЯ АО 6'), as is a small letter ('Молдавской ССР ч').
 _SPECK_AFTER_PLACE = re.compile(r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+(?:\d\W*|[а-яё])$")
+# ... as is one between a settlement's name and its region's adjective ('ДЕР. ЗНАМЕНКА 2
+# ПЕНЗЕНСКОЙ ОБЛ.': a passport's red number beside it).
+_SPECK_BEFORE_REGION = re.compile(r"(?<=[^\W\d_]{2})\s+\d\W*(?=\s+[А-ЯЁа-яё]+(?:[СсЦц][Кк](?:[Оо][Йй]|[Оо][Гг][Оо])|[Оо][Йй])\s)")
 _CAPITAL_ABBREVIATION = re.compile(r"(?:ГОР|ПОС|ДЕР|РЕСП)\.")
 # A region's 'ОБЛ.' with its 'О' lost after the region's adjective ('НОВОСИБИРСКАЯ БЛ.'), and a
 # settlement's letter between the adjective and its noun ('КУЙБЫШЕВСКОЙ С. ОБЛАСТИ'): specks.

@@ -2195,6 +2195,8 @@ def test_a_place_of_birth_whose_label_was_lost_is_the_one_phrase_opening_with_a_
         (560, 240, "КИРОВСКОГО Р-НА"), (560, 280, "ВЛАДИМИРСКОЙ ОБЛ."),
     ])])
     assert got["birth_place"].value == "С. ПРЕОБРАЖЕНКА КИРОВСКОГО Р-НА ВЛАДИМИРСКОЙ ОБЛ."
+    got = locate_fields(DOCTYPES["passport"], [page_of([(100, 100, "Фамилия ИВАНОВ"), (560, 200, "РП. МИХАЙЛОВКА")])])
+    assert got["birth_place"].value == "РП. МИХАЙЛОВКА"  # a workers' settlement
     # Two such phrases (an office's 'Г. САМАРЫ' after no preposition is one): none is guessed.
     got = locate_fields(DOCTYPES["snils"], [page_of([
         (100, 100, "СНИЛС 764-346-938 40"),
