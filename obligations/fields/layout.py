@@ -494,8 +494,7 @@ def _in_a_stop_labels_brackets(row: Row, hit: LabelHit, hits: list[LabelHit]) ->
     words = row.words[hit.start:hit.end]
     if not hit.owner or hit.wrap or not words[0].text.startswith("(") or any(")" in w.text for w in words):
         return False
-    return any(not h.owner and h.row == hit.row and h.start == hit.end and ")" in row.words[h.end - 1].text
-               for h in hits)
+    return any(not h.owner and h.row == hit.row and h.start == hit.end for h in hits)  # (its ')' may be lost)
 
 
 def _mid_sentence(row: Row, start: int, breaks: list[bool], target: str, text: str) -> bool:

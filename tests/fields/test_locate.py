@@ -2169,6 +2169,10 @@ def test_captions_centred_under_the_lines_their_values_open():
     got = {k: f.value for k, f in locate_fields(DOCTYPES["snils"], [PageText(1, 2480, 3508, 300, "ocr", words)]).items()}
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Ахметова", "Яна", "Борисовна")
     assert (got["birth_date"], got["gender"]) == ("1957-06-08", "female")
+    # ... also with the signer's caption's closing bracket lost.
+    words[-1] = replace(words[-1], text="инициалы")
+    got = locate_fields(DOCTYPES["snils"], [PageText(1, 2480, 3508, 300, "ocr", words)])
+    assert got["last_name"].value == "Ахметова"
 
 
 def test_a_place_of_birth_whose_label_was_lost_is_the_one_phrase_opening_with_a_settlement():
