@@ -2106,6 +2106,8 @@ def test_a_signatures_caption_gives_no_name():
 def test_a_snils_whose_hyphen_was_read_as_a_plus_is_found():
     got = values("snils", [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (100, 200, "сме 415+757-593-08"), (100, 300, "Фамилия ЗАЙЦЕВ")])
     assert got["number"] == "415-757-593 08"
+    got = values("snils", [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (100, 200, "снияс 301°099- 186 39"), (100, 300, "Фамилия ЗАЙЦЕВ")])
+    assert got["number"] == "301-099-186 39"  # ... or as a degree sign
 
 
 def test_receipt_total_is_not_the_cash_tendered_where_change_was_given():
