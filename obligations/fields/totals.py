@@ -81,7 +81,6 @@ class _Facts:
     seen_twice: set[Decimal]  # figures printed more than once
     parts: Decimal | None = None  # the sum above the total and what the rows between add to it
     subtotal: Decimal | None = None  # ... where the rows between add nothing (or there are none)
-    cash: Decimal | None = None  # the most tendered
 
 
 def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | None) -> Found | None:
@@ -104,14 +103,6 @@ def reconcile_total(spec: FieldSpec, models: list[PageModel], chosen: Found | No
         if found is None:
             return chosen
     value = best.amount.value
-    if facts.paid is not None and facts.paid > 0 and value == facts.cash != facts.paid and value not in facts.seen_twice:
-        # The cash tendered, where change was given: the total's own figure was not read ('52.950'),
-        # and its label's value was taken from the cash's row under it. The cash less the change
-        # is what was paid. (Not a figure also printed elsewhere: 'Total 248.05' over 'CASH
-        # 248.05' and a change misread '0.01'.)
-        return replace(found, value=f"{facts.paid:.2f}", confidence=min(found.confidence, PAID_CONF),
-                       warning=f"{spec.id}: the total's figure was not read; the cash less the change "
-                               f"gives {facts.paid:.2f}")
     if facts.paid is not None and value != facts.paid and _misread(value, facts.paid) and value not in facts.seen_twice:
         value = facts.paid  # a digit misread or lost, which the cash less the change gives
     elif (facts.parts is not None and value not in (facts.parts, facts.paid) and _misread(value, facts.parts)
@@ -155,7 +146,6 @@ def _cash_taken_for_total(spec: FieldSpec, model: PageModel, found: Found) -> bo
 
 
 DISAGREEING_CONF = 0.5
-PAID_CONF = 0.7
 
 
 def _misread(value: Decimal, paid: Decimal) -> bool:
@@ -268,7 +258,7 @@ def _best(spec: FieldSpec, model: PageModel, chosen: Found | None) -> tuple[_Cho
     if best is not None and best.amount.row >= 0:
         total, added = _parts(texts, amounts, labelled, best.amount.row)
         parts, subtotal = (total, None) if added else (None, total)
-    return best, _Facts(paid, rounded, {v for v in everywhere if everywhere.count(v) > 1}, parts, subtotal, cash)
+    return best, _Facts(paid, rounded, {v for v in everywhere if everywhere.count(v) > 1}, parts, subtotal)
 
 
 # A figure after the currency's mark, which OCR reads 'RM' or 'KM', ending its row ('RM 73. 00').
