@@ -489,12 +489,13 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
 
 
 def _in_a_stop_labels_brackets(row: Row, hit: LabelHit, hits: list[LabelHit]) -> bool:
-    """Whether a field's label opens a bracketed caption that a stop label closes: an officer's
-    '(фамилия, инициалы)' under his signature is one caption, the signer's, not a surname's."""
+    """Whether a field's label opens a bracket that it does not close and a stop label goes on
+    in right after it: an officer's '(фамилия, инициалы)' under his signature (its ')' read or
+    lost) is one caption, the signer's, not a surname's."""
     words = row.words[hit.start:hit.end]
     if not hit.owner or hit.wrap or not words[0].text.startswith("(") or any(")" in w.text for w in words):
         return False
-    return any(not h.owner and h.row == hit.row and h.start == hit.end for h in hits)  # (its ')' may be lost)
+    return any(not h.owner and h.row == hit.row and h.start == hit.end for h in hits)
 
 
 def _mid_sentence(row: Row, start: int, breaks: list[bool], target: str, text: str) -> bool:
