@@ -823,7 +823,7 @@ def normalize_place(raw: str) -> str | None:
 
 
 # A speck read as a stop after a settlement's name, before the rest of the place ('С.
-# ПРЕОБРАЖЕНКА. КИРОВСКОГО Р-НА'): no abbreviation a place prints is seven letters long.
+# ПРЕОБРАЖЕНКА. КИРОВСКОГО Р-НА'): no abbreviation a place prints is seven letters long or more.
 _STOP_AFTER_NAME = re.compile(r"(?<![\w.-])([А-ЯЁа-яё]{7,})\.(?= [А-ЯЁа-яё])")
 _SMALL_NAME_AFTER_SETTLEMENT = re.compile(r"((?<![\w.-])(?:г|гор|пос|д|дер|с)\. ?)([а-яё])(?=[а-яё]{2})")
 
@@ -854,7 +854,9 @@ _MISREAD_CAPTION_BEFORE = re.compile(rf"^[а-яё]{{4,}}\s+(?=(?:{_SETTLEMENT_AB
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс])[,;:]? (?=[А-ЯЁ][А-ЯЁа-яё])")  # or read with a comma, ';' or ':
-_SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.|[Гг]ород|ГОРОД|[Сс]ело|СЕЛО|[Дд]еревня|ДЕРЕВНЯ)"
+# A settlement's type written out, which opens a place as its abbreviation does.
+SETTLEMENT_WORD = r"[Гг]ород|ГОРОД|[Сс]ело|СЕЛО|[Дд]еревня|ДЕРЕВНЯ|[Пп]ос[её]лок|ПОС[ЕЁ]ЛОК"
+_SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.|{SETTLEMENT_WORD})"
                                      rf"(?:(?<=\.)[1l|](?= [А-ЯЁ])|[’'`‘] ?(?=[А-ЯЁ]))")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее][.,](?= ?[А-ЯЁ])")
