@@ -2302,3 +2302,9 @@ def test_receipt_total_read_with_its_point_twice_beats_the_cash_under_it():
                              (300, 500, "ROUNDING 0.01"), (300, 550, "TOTAL INCL. GST 52..90"),
                              (300, 600, "CASH 60.00"), (300, 650, "CHANGE")])
     assert got["total"] == "52.90"
+
+
+def test_a_division_code_is_no_part_of_a_snils_number_read_with_a_degree_sign():
+    got = values("passport", [(100, 100, "снияс 301°099-186 39"), (100, 200, "Код подразделения 770-001")])
+    assert got["division_code"] == "770-001"
+    assert values("passport", [(100, 100, "снияс 301°099-186 39")])["division_code"] is None
