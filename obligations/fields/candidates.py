@@ -197,7 +197,8 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     for _, r, step in ordered:
         if parenthesised and step == 1:
             continue  # the row under such a caption is the next line's ('в соответствии с')
-        words = _own_column(_window(model, r, lefts[step], right_edge, every_phrase, owner=hit.owner), model, hit)
+        words = _own_column(_window(model, r, lefts[step], right_edge, every_phrase, owner=hit.owner,
+                                    label=(label_box[0], label_box[2])), model, hit)
         if words and _under_own_caption(words):
             continue  # 'Дата формирования уведомления: 27.09.2022' under 'Дата регистрации:' and its lost date
         if words:
@@ -430,13 +431,14 @@ def _first_column(words: list[Word], row_height: float, names: bool = False) -> 
 
 
 def _window(model: PageModel, row: int, left: float, right: float, every_phrase: bool = False,
-            owner: str | None = None) -> list[Word]:
+            owner: str | None = None, label: tuple[float, float] | None = None) -> list[Word]:
     """The first phrase of the row that reaches into [left, right): a run of words with no
     column-wide gap and no label in it, taken whole (a value centred under or over its
     label starts left of it). With `every_phrase`, all such phrases (a name spread over
     three captioned columns). Looking for `owner`'s value, a phrase right after another
     field's label is that field's ('ИНН/КПП покупателя 7704919851/770401008' under the
-    seller's INN)."""
+    seller's INN). Of several phrases starting in it, the one most over or under the `label`'s
+    own span ('ЖЕН.  28.04.1960' over 'ПОЛ  ДАТА РОЖДЕНИЯ': the date, for the birth date)."""
     hits = model.hits_in_row(row)
     row_words = model.rows[row].words
     in_labels = {i for h in hits for i in range(h.start, h.end)}
@@ -465,6 +467,11 @@ def _window(model: PageModel, row: int, left: float, right: float, every_phrase:
     # column's: a seller's long name, its last 'и' past the left edge of the buyer's window,
     # is not the buyer's name, which starts a column's gap after it.
     starting = [p for p in reaching if _centred_in(p[0], left, right)]
+    if label is not None and len(starting) > 1:
+        def overlap(phrase: list[Word]) -> float:
+            return max(0.0, min(label[1], phrase[-1].bbox[2]) - max(label[0], phrase[0].bbox[0]))
+
+        return max(starting, key=overlap)  # (the first of those alike)
     return (starting or reaching)[0]
 
 

@@ -2308,3 +2308,14 @@ def test_a_division_code_is_no_part_of_a_snils_number_read_with_a_degree_sign():
     got = values("passport", [(100, 100, "снияс 301°099-186 39"), (100, 200, "Код подразделения 770-001")])
     assert got["division_code"] == "770-001"
     assert values("passport", [(100, 100, "снияс 301°099-186 39")])["division_code"] is None
+
+
+def test_a_value_over_its_caption_is_the_phrase_over_it_not_the_first_in_reach():
+    """A passport spread's 'ЖЕН.  28.04.1960' over 'ПОЛ  ДАТА РОЖДЕНИЯ': the gender starts in
+    the reach of the birth date's caption (its value may start left of it), the date is over it."""
+    words = [Word("ЛИХАЧЕВА", (480, 2000, 760, 2040), 96.0, 1), Word("ФАМИЛИЯ", (486, 2050, 700, 2080), 96.0, 2),
+             Word("ЖЕН.", (484, 2230, 617, 2270), 96.0, 3), Word("28.04.1960", (860, 2228, 1119, 2270), 96.0, 3),
+             Word("пол", (486, 2252 + 30, 578, 2281 + 30), 84.0, 4), Word("ДАТА", (824, 2283, 936, 2317), 85.0, 4),
+             Word("РОЖДЕНИЯ", (964, 2282, 1202, 2317), 97.0, 4)]
+    got = locate_fields(DOCTYPES["passport"], [PageText(1, 2480, 3508, 300, "ocr", words)])
+    assert (got["birth_date"].value, got["gender"].value) == ("1960-04-28", "female")
