@@ -250,7 +250,8 @@ PLACE_ALONE_CONF = 0.5
 # of an office's name ('ОВД Г. САМАРЫ', 'РОССИИ ПО Г. МОСКВЕ', 'ЛЕНИНСКОГО РАЙОНА Г. ТУЛЫ').
 _SETTLEMENT_OPENING = re.compile(r"(?:[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Дд]|[Сс]|[Сс]т|СТ|пгт|ПГТ|рп|РП)\.|"
                                  + SETTLEMENT_WORD)
-_WITHIN_PHRASE = re.compile(r"(?i)(?:по|в|во|от|\w*ВД|\w*ФМС|России|района|р-на|округа)[,.]?")
+_WITHIN_PHRASE = re.compile(r"(?i)(?:по|в|во|от|\w*ВД|\w*ФМС|России|района|району|р-на|р-ну|округа|округу|области|обл"
+                            r"|края|краю)[,.]?")
 
 
 def _place_alone(spec: FieldSpec, models: list[PageModel], taken: list[Box]) -> Found | None:
