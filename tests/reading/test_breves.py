@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from obligations.backends.base import BackendInfo, Capabilities, PageText, Word
+from obligations.backends.base import PageText, Word
 from obligations.doctypes import load_doctypes
 from obligations.reading.breves import reread_lost_breves
 
+from .fakes import ReadsEveryRegionAs
+
 DOCTYPES = load_doctypes()
-
-
-@dataclass
-class Rereading:
-    """Reads every region as the given word."""
-
-    answer: str
-    asked: list[tuple] = field(default_factory=list)
-    capabilities = Capabilities(regions=True)
-
-    def info(self) -> BackendInfo:
-        return BackendInfo("fake", None, "cpu", None, "test")
-
-    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
-        self.asked.append((box, lang))
-        return [Word(self.answer, (box[0] + 8, box[1] + 20, box[2] - 8, box[3] - 8), 90.0, ("region", 0, box, 0))]
 
 
 def _page(surname: str = "САМОИЛОВА") -> PageText:
@@ -45,7 +30,7 @@ def _page(surname: str = "САМОИЛОВА") -> PageText:
 
 def test_an_i_after_a_vowel_read_again_as_short_i_takes_it():
     page = _page()
-    backend = Rereading("САМОЙЛОВА")
+    backend = ReadsEveryRegionAs("САМОЙЛОВА")
     reread_lost_breves(page, Image.new("L", (2000, 1000), 255), DOCTYPES["snils"], backend)
     assert [w.text for w in page.words if w.text.startswith("САМО")] == ["САМОЙЛОВА"]
     # Only the value's word with 'И' after a vowel was read again (not a heading's), its box
@@ -57,12 +42,12 @@ def test_an_i_after_a_vowel_read_again_as_short_i_takes_it():
 @pytest.mark.parametrize("answer", ["САМОИЛОВА", "САМОЙЛОВ", "СОМОЙЛОВА", "САМОИЛОВЙ"])
 def test_a_reading_that_differs_otherwise_is_not_taken(answer):
     page = _page()
-    reread_lost_breves(page, Image.new("L", (2000, 1000), 255), DOCTYPES["snils"], Rereading(answer))
+    reread_lost_breves(page, Image.new("L", (2000, 1000), 255), DOCTYPES["snils"], ReadsEveryRegionAs(answer))
     assert "САМОИЛОВА" in [w.text for w in page.words]
 
 
 def test_english_receipts_are_not_read_again():
-    backend = Rereading("HOI")
+    backend = ReadsEveryRegionAs("HOI")
     reread_lost_breves(_page(), Image.new("L", (2000, 1000), 255), DOCTYPES["receipt"], backend)
     assert backend.asked == []
 

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from PIL import Image
 
-from obligations.backends.base import BackendInfo, Capabilities, PageText, Word
+from obligations.backends.base import PageText, Word
 from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
 from obligations.reading.figures import DISAGREED_CONF, SECOND_LANG, doubt_disagreeing_figures, reread_figures
 
+from .fakes import ReadsEveryRegionAs
+
 DOCTYPES = load_doctypes()
-
-
-@dataclass
-class SecondReading:
-    """Reads every region as the given text (the Latin model's reading of a figure)."""
-
-    answer: str
-    asked: list[tuple] = field(default_factory=list)
-    capabilities = Capabilities(regions=True)
-
-    def info(self) -> BackendInfo:
-        return BackendInfo("fake", None, "cpu", None, "test")
-
-    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
-        self.asked.append((box, lang))
-        return [Word(self.answer, (box[0] + 5, box[1] + 5, box[2] - 5, box[3] - 5), 93.0, ("region", angle, box, 0))]
 
 
 def _snils_page() -> PageText:
@@ -44,7 +28,7 @@ def _snils_page() -> PageText:
 
 def test_a_date_read_otherwise_the_second_time_is_doubted_with_both_readings_named():
     page = _snils_page()
-    backend = SecondReading("17.06.1993")
+    backend = ReadsEveryRegionAs("17.06.1993")
     reread_figures(page, Image.new("L", (2000, 1400), 255), DOCTYPES["snils"], backend)
     # Only the date printed in figures is read again, in Latin script; not the one in words.
     assert len(backend.asked) == 1 and backend.asked[0][1] == SECOND_LANG
@@ -58,7 +42,7 @@ def test_a_date_read_otherwise_the_second_time_is_doubted_with_both_readings_nam
 
 def test_a_date_read_alike_the_second_time_stays_sure():
     page = _snils_page()
-    reread_figures(page, Image.new("L", (2000, 1400), 255), DOCTYPES["snils"], SecondReading("17.06.1995"))
+    reread_figures(page, Image.new("L", (2000, 1400), 255), DOCTYPES["snils"], ReadsEveryRegionAs("17.06.1995"))
     found = locate_fields(DOCTYPES["snils"], [page])
     doubt_disagreeing_figures([page], found)
     assert found["birth_date"].confidence > 0.9 and found["birth_date"].warning is None
@@ -66,7 +50,7 @@ def test_a_date_read_alike_the_second_time_stays_sure():
 
 def test_a_second_reading_that_gives_no_value_changes_nothing():
     page = _snils_page()
-    reread_figures(page, Image.new("L", (2000, 1400), 255), DOCTYPES["snils"], SecondReading("~~"))
+    reread_figures(page, Image.new("L", (2000, 1400), 255), DOCTYPES["snils"], ReadsEveryRegionAs("~~"))
     found = locate_fields(DOCTYPES["snils"], [page])
     doubt_disagreeing_figures([page], found)
     assert found["birth_date"].confidence > 0.9
