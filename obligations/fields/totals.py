@@ -46,9 +46,10 @@ NOT_TOTAL = re.compile(r"(?i)(\bQTY|\bQUANTITY|\bITEMS?\b|\bEXCL|\bSUB\W*TOTAL|\
 # Words that make a total's label the total paid, however it also names tax.
 SURE_TOTAL = re.compile(r"(?i)(\bINCL|ROUND|\bNETT?\b|\bGRAND\b|\bPAYABLE\b|\bDUE\b)")
 # A figure OCR read with a space for its decimal point ('80 90', '49. 60', '57, 80'), or a
-# backslash ('1\00'), a dash ('436-85', not a date's '14-03-18'), a colon (a fax's '70:00') or
-# two stops ('52..90'): only at a row's end, after a total's, cash's or change's label.
-SPACED = re.compile(r"(?<![\d.,\-:])(\d{1,4})(?:\s+[.,]?|[.,]\s+|[.,]{2}|\\|-(?!\d{2}-)|:)\s*(\d{2})\W{0,2}$")
+# backslash ('1\00'), a dash ('436-85', not a date's '14-03-18'), a colon with no space after it
+# (a fax's '70:00'; '239: 15' lost a figure) or two stops ('52..90'): only at a row's end, after a
+# total's, cash's or change's label.
+SPACED = re.compile(r"(?<![\d.,\-:])(\d{1,4})(?:\s+[.,]?|[.,]\s+|[.,]{2}|\\|-(?!\d{2}-)|:(?=\d))\s*(\d{2})\W{0,2}$")
 # ... or with a figure for it ('66100' for 66.00, a fax's): taken only as what the cash less
 # the change gives.
 POINT_AS_FIGURE = re.compile(r"(?<![\d.,])(\d{1,4})\d(\d{2})\W{0,2}$")

@@ -2319,3 +2319,11 @@ def test_a_value_over_its_caption_is_the_phrase_over_it_not_the_first_in_reach()
              Word("РОЖДЕНИЯ", (964, 2282, 1202, 2317), 97.0, 4)]
     got = locate_fields(DOCTYPES["passport"], [PageText(1, 2480, 3508, 300, "ocr", words)])
     assert (got["birth_date"].value, got["gender"].value) == ("1960-04-28", "female")
+
+
+def test_receipt_cash_read_with_a_colon_and_a_space_corrects_no_total():
+    """'NET TOTAL 239.75' and 'CASH 239: 15' (a figure of the cash lost under a speck): the cash
+    read so is no reading to put the total right by (it was made 239.15, sure)."""
+    got = values("receipt", [(300, 100, "ABC TRADING SDN BHD"), (300, 400, "SUBTOTAL 259 tho"),
+                             (300, 450, "NET TOTAL 239.75"), (300, 500, "CASH 239: 15"), (300, 550, "CHANGE 0.00")])
+    assert got["total"] == "239.75"
