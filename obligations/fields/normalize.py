@@ -320,13 +320,14 @@ _REGION_HYPHENED = re.compile(r"(?<=[А-Яа-яЁё]{3})-(?=(?:обл|ОБЛ)\.)
 _STOP_OPENING_WORD = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}\s)?(?<=\s)\.(?=[А-ЯЁа-яё]{{2}})")
 # 'Й' read without its breve where no Russian word has 'И' ('РАИОНЕ', 'КРАИ', 'НОВЫИ',
 # 'ЧУКОТСКИИ', 'ГОРОДСКОИ', 'НИЖНИИ': a noun's '-нии' has a vowel before it, 'ЛИНИИ';
-# 'РОССИИ', 'ГЕРОИ' are words).
+# 'РОССИИ', 'ГЕРОИ' are words; 'МАНСИИСКИЙ', 'РОССИИСКОЙ': no word has 'иис').
 _SHORT_I_LOST = re.compile(
-    r"(ра)и(?=он)|\b(кра)и\b|(?<=[а-яё]{2})(ы|[сц]ки|[сц]ко|[бвгджзклмнпрстфхцчшщь]ни)и\b", re.IGNORECASE)
+    r"(ра)и(?=он)|\b(кра)и\b|(?<=[а-яё]{2})(ы|[сц]ки|[сц]ко|[бвгджзклмнпрстфхцчшщь]ни)и\b|(?<=[а-яё])(и)и(?=ск)",
+    re.IGNORECASE)
 
 
 def _short_i(m: re.Match[str]) -> str:
-    return (m.group(1) or m.group(2) or m.group(3)) + ("Й" if m.group()[-1] == "И" else "й")
+    return (m.group(1) or m.group(2) or m.group(3) or m.group(4)) + ("Й" if m.group()[-1] == "И" else "й")
 
 
 # The police offices that issue passports (ОВД, УВД, ГУВД, ОМВД, УМВД, МВД) with their 'Д'
