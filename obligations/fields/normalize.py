@@ -667,7 +667,10 @@ _LONE_LETTER = re.compile(r"(?<=[А-Яа-яЁё]) [гдзлмпртфхцчшщ�
 _CAPITAL_APART = re.compile(r"(?<![^\s«\"“])([ГДЗЛМНПРТФХЦЧШЩ]) (?=[а-яё]{3})")
 # An address after a quoted name, its caption lost ('ООО «Интерком» Санкт-Петербург, бул.'): a
 # comma or a street's or town's abbreviation after the closing quote.
-_ADDRESS_AFTER_QUOTE = re.compile(r"(?<=[»\"”])\s+[^«»\"“”]*?(?:,|\b(?:г|ул|бул|пер|пр|наб|ш|пл|д)\.)[^«»\"“”]*$")
+# Or right after it, a comma and what holds a figure or an address's word ('ПАО "Фарм-Инвест",
+# офис 142', '«Старт-Групп», 23, офис 242').
+_ADDRESS_AFTER_QUOTE = re.compile(r"(?<=[»\"”])(?:\s+[^«»\"“”]*?(?:,|\b(?:г|ул|бул|пер|пр|наб|ш|пл|д)\.)"
+                                  r"|,\s*(?=[^«»\"“”]*(?:\d|\b(?:офис|оф|ул|пом|кв|стр|корп)\b)))[^«»\"“”]*$")
 # A hyphen between a name's two halves read as an apostrophe ('“Профиль’Центр”'): no Russian
 # word takes one before a capital.
 _HYPHEN_AS_APOSTROPHE = re.compile(r"(?<=[а-яё]{2})[’'`](?=[А-ЯЁ][а-яё])")
@@ -820,7 +823,15 @@ def normalize_place(raw: str) -> str | None:
     s = _SETTLEMENT.sub(lambda m: m.group().lower(), s)
     # ... and the name after it opens with a capital, small round letters reading as their
     # capitals' size only ('г. челябинск').
-    return _SMALL_NAME_AFTER_SETTLEMENT.sub(lambda m: m[1] + m[2].upper(), s)
+    s = _SMALL_NAME_AFTER_SETTLEMENT.sub(lambda m: m[1] + m[2].upper(), s)
+    # A region's noun after its adjective in small letters is small ('Красноярского Края'); a
+    # capital alone before a word it opens is that word's first letter read twice ('Хабаровск Х
+    # Хабаровского края').
+    return _REGION_NOUN_TITLED.sub(lambda m: m[0].lower(), _LETTER_BEFORE_ITS_WORD.sub(" ", s))
+
+
+_REGION_NOUN_TITLED = re.compile(r"(?:(?<=[а-яё]{3}[ое]го )|(?<=[а-яё]{3}[ое]й ))(?:Края|Области|Обл\.|Района|Округа)")
+_LETTER_BEFORE_ITS_WORD = re.compile(r"(?<=[а-яё]{2}) ([А-ЯЁ]) (?=\1[а-яё])")
 
 
 # A speck read as a stop after a settlement's name, before the rest of the place ('С.
