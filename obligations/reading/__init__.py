@@ -32,7 +32,7 @@ from .vertical_fields import read_vertical_fields
 # words only with a reading that validates or is clearly surer.
 FOLLOW_UPS = (
     reread_misread_words,  # words in the other script, or far fewer letters than their box holds
-    reread_lost_breves,  # 'И' after a vowel, read again with room above it for a 'Й''s breve
+    reread_lost_breves,  # 'И' after a vowel in a value, read again with room above it for the breve of a 'Й'
     read_vertical_fields,  # a field printed along an edge (a passport's number)
     read_dropped_lines,  # lines the page segmentation dropped: a sparse second reading
     reread_machine_zone,  # a machine-readable zone, read in Latin
