@@ -30,8 +30,9 @@ MACROS = {
         r"|\d{4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*\d{1,2}(?!\d)"
         # One separator lost to a fax ('02.09 1998', '10 03.1945'), the year in full.
         r"|(?<![\d.])\d{1,2}(?:[./\-]\d{1,2} | \d{1,2}[./\-])\d{4}(?![\d.])"
-        # Or one read as a colon ('28:05.2003'), the year in full: no time reads so.
-        r"|(?<![\d.:])\d{1,2}(?::\d{1,2}[./\-]|[./\-]\d{1,2}:)\d{4}(?![\d.:])"
+        # Or one read as a colon or a comma ('28:05.2003', a fax's '03.06,1974'), the year in
+        # full: no time nor amount reads so.
+        r"|(?<![\d.:,])\d{1,2}(?:[:,]\d{1,2}[./\-]|[./\-]\d{1,2}[:,])\d{4}(?![\d.:,])"
         # Or both read as commas on a blurred card ('25,03,1969'), the year in full: no amount
         # reads so.
         r"|(?<![\d,.])\d{1,2},\d{2},(?:1[89]|20)\d{2}(?![\d,]))"

@@ -248,7 +248,7 @@ UNSURE_GENDER = 0.5
 PLACE_ALONE_CONF = 0.5
 # What opens a place of birth ('гор. Кинешма', 'С. ИВАНОВКА') and what, before it, makes it part
 # of an office's name ('ОВД Г. САМАРЫ', 'РОССИИ ПО Г. МОСКВЕ', 'ЛЕНИНСКОГО РАЙОНА Г. ТУЛЫ').
-_SETTLEMENT_OPENING = re.compile(r"(?:[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Дд]|[Сс]|[Сс]т|СТ|пгт|ПГТ|рп|РП)\.|"
+_SETTLEMENT_OPENING = re.compile(r"(?:[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Дд]|[Сс]|[Сс]т|СТ|пгт|ПГТ|рп|РП)\.|[Сс]т-ца|СТ-ЦА|"
                                  + SETTLEMENT_WORD)
 _WITHIN_PHRASE = re.compile(r"(?i)(?:по|в|во|от|\w*ВД|\w*ФМС|России|района|району|р-на|р-ну|округа|округу|области|обл"
                             r"|края|краю)[,.]?")

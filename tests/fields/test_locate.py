@@ -2327,3 +2327,14 @@ def test_receipt_cash_read_with_a_colon_and_a_space_corrects_no_total():
     got = values("receipt", [(300, 100, "ABC TRADING SDN BHD"), (300, 400, "SUBTOTAL 259 tho"),
                              (300, 450, "NET TOTAL 239.75"), (300, 500, "CASH 239: 15"), (300, 550, "CHANGE 0.00")])
     assert got["total"] == "239.75"
+
+
+def test_a_faxed_card_whose_date_has_a_comma_and_whose_place_caption_was_lost():
+    """A SNILS card faxed at 200x100 dpi: 'Дата и место рождения' read 'Да a моста режления', the
+    date's second stop read as a comma, the place a stanitsa's ('СТ-ЦА')."""
+    got = values("snils", [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (300, 150, "№ 624-149-148 78"),
+                           (100, 200, "ФИО АФАНАСЬЕВА"), (300, 240, "ДАРЬЯ"), (300, 280, "РАШИДОВНА"),
+                           (100, 320, "Дата рождения 03.06,1974"),
+                           (100, 400, "Да a моста режления"), (100, 440, "СТ-ЦА ВЕРХНЯЯ САЛДА МИЧУРИНСКОГО Р-НА")])
+    assert got["birth_date"] == "1974-06-03"
+    assert got["birth_place"] == "СТ-ЦА ВЕРХНЯЯ САЛДА МИЧУРИНСКОГО Р-НА"
