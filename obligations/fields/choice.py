@@ -30,6 +30,9 @@ MACROS = {
         r"|\d{4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*\d{1,2}(?!\d)"
         # One separator lost to a fax ('02.09 1998', '10 03.1945'), the year in full.
         r"|(?<![\d.])\d{1,2}(?:[./\-]\d{1,2} | \d{1,2}[./\-])\d{4}(?![\d.])"
+        # Or both ('27 06 1966'): day and month in two figures each, a year of this century or
+        # the last.
+        r"|(?<![\d.,:])\d{2} \d{2} (?:19|20)\d{2}(?![\d.,:])"
         # Or one read as a colon or a comma ('28:05.2003', a fax's '03.06,1974'), the year in
         # full: no time nor amount reads so.
         r"|(?<![\d.:,])\d{1,2}(?:[:,]\d{1,2}[./\-]|[./\-]\d{1,2}[:,])\d{4}(?![\d.:,])"

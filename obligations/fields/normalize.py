@@ -1173,6 +1173,8 @@ _DATE_PATTERNS = (
     # '10 03.1945'); the year in full, so that no two numbers side by side read as a date.
     re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}}){_S}(?P<m>\d{{1,2}}) (?P<y>\d{{4}})(?![\d.])"),
     re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}}) (?P<m>\d{{1,2}}){_S}(?P<y>\d{{4}})(?![\d.])"),
+    # Or both ('27 06 1966'): day and month in two figures each, a year of this century or the last.
+    re.compile(r"(?<![\d.,:])(?P<d>\d{2}) (?P<m>\d{2}) (?P<y>(?:19|20)\d{2})(?![\d.,:])"),
     # One read as a colon ('28:05.2003', a speck on a full stop); the year in full, so that
     # no time reads as a date.
     re.compile(r"(?<![\d.:])(?P<d>\d{1,2})(?::(?P<m>\d{1,2})[./\-]|[./\-](?P<m2>\d{1,2}):)(?P<y>\d{4})(?![\d.:])"),

@@ -2338,3 +2338,7 @@ def test_a_faxed_card_whose_date_has_a_comma_and_whose_place_caption_was_lost():
                            (100, 400, "Да a моста режления"), (100, 440, "СТ-ЦА ВЕРХНЯЯ САЛДА МИЧУРИНСКОГО Р-НА")])
     assert got["birth_date"] == "1974-06-03"
     assert got["birth_place"] == "СТ-ЦА ВЕРХНЯЯ САЛДА МИЧУРИНСКОГО Р-НА"
+    # ... or both of a date's stops lost.
+    got = values("snils", [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (300, 150, "№ 624-149-148 78"),
+                           (100, 320, "Дата рождения 27 06 1966"), (100, 480, "Дата регистрации 19 08 1998")])
+    assert (got["birth_date"], got["registration_date"]) == ("1966-06-27", "1998-08-19")

@@ -397,6 +397,8 @@ DATE_CASES = [
     ("7 декабоя 1999", "1999-12-07"),
     ("3 ионя 2001", None),  # too short to tell
     ("28:05.2003", "2003-05-28"),  # a separator read as a colon, the year in full
+    ("27 06 1966", "1966-06-27"),  # both lost to a fax: two figures, two figures, a year in full
+    ("03.06,1974", "1974-06-03"),
     ("28.05:2003", "2003-05-28"),
     ("10:15:2003", None),  # no date has two colons
     ("02.09 1998", "1998-09-02"),  # one full stop eaten by a fax's binarising
