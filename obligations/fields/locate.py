@@ -21,7 +21,7 @@ from ..backends.base import Box, PageText, inside
 from ..doctypes import DocType, FieldSpec
 from .candidates import (LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, lines_under, pattern_candidates,
                          section_candidates)
-from .normalize import _LAT_TO_CYR, SETTLEMENT_WORD
+from .normalize import _LAT_TO_CYR, SETTLEMENT_ABBREVIATION, SETTLEMENT_WORD
 from .choice import Found, choose, expand, find_text_box, locate_answer, read_value, value_from_words
 from .chronology import dates_in_order
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
@@ -248,7 +248,7 @@ UNSURE_GENDER = 0.5
 PLACE_ALONE_CONF = 0.5
 # What opens a place of birth ('гор. Кинешма', 'С. ИВАНОВКА') and what, before it, makes it part
 # of an office's name ('ОВД Г. САМАРЫ', 'РОССИИ ПО Г. МОСКВЕ', 'ЛЕНИНСКОГО РАЙОНА Г. ТУЛЫ').
-_SETTLEMENT_OPENING = re.compile(r"(?:[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Дд]|[Сс]|[Сс]т|СТ|пгт|ПГТ|рп|РП)\.|[Сс]т-ца|СТ-ЦА|"
+_SETTLEMENT_OPENING = re.compile(rf"(?:{SETTLEMENT_ABBREVIATION}|[Дд]|[Сс]|[Сс]т|СТ|пгт|ПГТ|рп|РП)\.|[Сс]т-ца|СТ-ЦА|"
                                  + SETTLEMENT_WORD)
 _WITHIN_PHRASE = re.compile(r"(?i)(?:по|в|во|от|\w*ВД|\w*ФМС|России|района|району|р-на|р-ну|округа|округу|области|обл"
                             r"|края|краю)[,.]?")

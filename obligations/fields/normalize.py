@@ -251,17 +251,17 @@ _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 
 
 # A city's, a town's, a settlement's and a village's abbreviations ('г.', 'гор.', 'пос.', 'дер.').
-_SETTLEMENT_ABBREVIATION = r"[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР"
+SETTLEMENT_ABBREVIATION = r"[Гг]|[Гг]ор|ГОР|[Пп]ос|ПОС|[Дд]ер|ДЕР"
 # 'Г, НИЖНИЙ ТАГИЛ', 'РЕСП, МАРИЙ-ЭЛ': a settlement's or a republic's abbreviation always
 # ends with a full stop, which OCR reads as a comma now and then.
 # So does a speck above it, read as ';' or ':' ('ГОР; БАРГУЗИН', 'РАЙОНУ Г: НОВОСИБИРСКА').
-_SETTLEMENT_COMMA = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}|[Рр]есп|РЕСП)[,;:](?= [А-ЯЁ])")
+_SETTLEMENT_COMMA = re.compile(rf"(?<![\w.-])({SETTLEMENT_ABBREVIATION}|[Рр]есп|РЕСП)[,;:](?= [А-ЯЁ])")
 # ... or drops it ('ГОР ЧЕЛЯБИНСК'): an abbreviation of more than one letter is no word of its
 # own (a one-letter one may be a preposition: 'с', 'в').
 # A city's 'г' is no word either, unlike 'с' or 'в'.
-_SETTLEMENT_UNDOTTED = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}|[Рр]есп|РЕСП)(?= [А-ЯЁ])")
+_SETTLEMENT_UNDOTTED = re.compile(rf"(?<![\w.-])({SETTLEMENT_ABBREVIATION}|[Рр]есп|РЕСП)(?= [А-ЯЁ])")
 # 'г.Екатеринбурга', 'ГОР.САМАРА': the space after the abbreviation, as the form prints it.
-_ABBREVIATION_GLUED = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}|[Оо]бл|ОБЛ|[Рр]есп|РЕСП)\.(?=[А-ЯЁ])")
+_ABBREVIATION_GLUED = re.compile(rf"(?<![\w.-])({SETTLEMENT_ABBREVIATION}|[Оо]бл|ОБЛ|[Рр]есп|РЕСП)\.(?=[А-ЯЁ])")
 # A region's 'обл.' ends with its full stop as well: 'ПО ЧЕЛЯБИНСКОЙ ОБЛ'.
 _REGION_UNDOTTED = re.compile(r"(?<![\w.-])(ОБЛ|[Оо]бл)(?![\w.-])")
 # ... and its 'Л' read 'Я' ('ЛЕНИНГРАДСКОЙ ОБЯ В ПРИМОРСКОМ'): no word 'ОБЯ'.
@@ -317,7 +317,7 @@ _MARK_FOR_SPACE = re.compile(r"(?<=[А-Яа-яЁё])`(?=[А-Яа-яЁё])")
 _REGION_HYPHENED = re.compile(r"(?<=[А-Яа-яЁё]{3})-(?=(?:обл|ОБЛ)\.)")
 # A stop after a space, glued to the word after it ('в .Фрунзенском районе'): Russian print
 # sets none so; a settlement's stop read after its space ('г .Москва') goes back to it.
-_STOP_OPENING_WORD = re.compile(rf"(?<![\w.-])({_SETTLEMENT_ABBREVIATION}\s)?(?<=\s)\.(?=[А-ЯЁа-яё]{{2}})")
+_STOP_OPENING_WORD = re.compile(rf"(?<![\w.-])({SETTLEMENT_ABBREVIATION}\s)?(?<=\s)\.(?=[А-ЯЁа-яё]{{2}})")
 # 'Й' read without its breve where no Russian word has 'И' ('РАИОНЕ', 'КРАИ', 'НОВЫИ',
 # 'ЧУКОТСКИИ', 'ГОРОДСКОИ', 'НИЖНИИ': a noun's '-нии' has a vowel before it, 'ЛИНИИ';
 # 'РОССИИ', 'ГЕРОИ' are words; 'МАНСИИСКИЙ', 'РОССИИСКОЙ': no word has 'иис').
@@ -859,16 +859,16 @@ _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕ
 # An abbreviation's first letters, or the whole of it read twice ('гор. Гор. Уфа').
 _LEADING_PREFIX = re.compile(r"^(\w{2,})\.? (?=\1\w*\.)", re.IGNORECASE)
 # ... and a one before a settlement's abbreviation is a speck ('1 ДЕР. ГУБКИН').
-_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[^\w\s]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), a figure and a sign ('2% ГОР.'), or a date's 'ГОДА'
+_SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[^\w\s]?|[^\W\d_]|[Гг][Оо][Дд][Аа]) (?=(?:{SETTLEMENT_ABBREVIATION}|[ДдСс])\.)")  # or a letter ('М ГОР.'), a figure and a sign ('2% ГОР.'), or a date's 'ГОДА'
 # ... nor with a word in small letters before a settlement's abbreviation and a name in capitals
 # ('иибиийифриптании гор. САНКТ-ПЕТЕРБУРГ': its caption misread).
-_MISREAD_CAPTION_BEFORE = re.compile(rf"^[а-яё]{{4,}}\s+(?=(?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.\s*[А-ЯЁ]{{2}})")
+_MISREAD_CAPTION_BEFORE = re.compile(rf"^[а-яё]{{4,}}\s+(?=(?:{SETTLEMENT_ABBREVIATION}|[ДдСс])\.\s*[А-ЯЁ]{{2}})")
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс])[,;:]? (?=[А-ЯЁ][А-ЯЁа-яё])")  # or read with a comma, ';' or ':
 # A settlement's type written out, which opens a place as its abbreviation does.
 SETTLEMENT_WORD = r"[Гг]ород|ГОРОД|[Сс]ело|СЕЛО|[Дд]еревня|ДЕРЕВНЯ|[Пп]ос[её]лок|ПОС[ЕЁ]ЛОК"
-_SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{_SETTLEMENT_ABBREVIATION}|[ДдСс])\.|{SETTLEMENT_WORD})"
+_SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{SETTLEMENT_ABBREVIATION}|[ДдСс])\.|{SETTLEMENT_WORD})"
                                      rf"(?:(?<=\.)[1l|](?= [А-ЯЁ])|[’'`‘] ?(?=[А-ЯЁ]))")
 _NOSE_FOR_SETTLEMENT = re.compile(r"(?:^|(?<=, ))([Нн])(ос[.,]|ОС[.,])(?= [А-ЯЁ])")
 _E_FOR_CITY = re.compile(r"(?:^|(?<=, ))[Ее][.,](?= ?[А-ЯЁ])")
@@ -942,7 +942,7 @@ _NAME_SHORT_I_LOST = re.compile(r"(?<=[аеёоуыэюяАЕЁОУЫЭЮЯ])[и
 PATRONYMIC_ENDINGS = ("ович", "евич", "овна", "евна", "ична")
 # (A patronymic read in two pieces too: 'Вас ильевич гор. Омск'.)
 _PATRONYMIC_BEFORE_PLACE = re.compile(
-    rf"^(?:[^\W\d_]+ )?[^\W\d_]*(?:{'|'.join(PATRONYMIC_ENDINGS)}|ьич)[.,]? (?=(?:{_SETTLEMENT_ABBREVIATION}|[СсДд])[.,] ?[А-ЯЁ])",
+    rf"^(?:[^\W\d_]+ )?[^\W\d_]*(?:{'|'.join(PATRONYMIC_ENDINGS)}|ьич)[.,]? (?=(?:{SETTLEMENT_ABBREVIATION}|[СсДд])[.,] ?[А-ЯЁ])",
     re.IGNORECASE)
 _ENDINGS_ALONE = {*PATRONYMIC_ENDINGS, "инична"}
 

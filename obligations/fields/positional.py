@@ -41,9 +41,10 @@ LEADING_DATE = re.compile(
 PHONE_ROW = re.compile(r"^\W*(?:\+?6?\(?0\d{1,2}\)?\s*[\-\s]\s*)?\d{3,4}[\s\-]?\d{3,4}\W*$")
 # A name's legal form ending its row, or followed only by a bracket left open (its registration
 # number read badly: 'SDN BHD (819%').
-LEGAL_FORM_END = re.compile(rf"(?i)\b(SDN\.?\s*BHD|BHD|S/B|PLT|LTD|BERHAD)\W*(?:{LEFT_OPEN})?$")
+LEGAL_FORMS = r"SDN\.?\s*BHD|BHD|S/B|PLT|LTD|BERHAD"
+LEGAL_FORM_END = re.compile(rf"(?i)\b({LEGAL_FORMS})\W*(?:{LEFT_OPEN})?$")
 # ... or alone on its row, wrapped there ('AH SENG MINI MARKET' over 'S/B').
-LEGAL_FORM_ALONE = re.compile(r"(?i)\W*(SDN\.?\s*BHD|BHD|S/B|PLT|PTE\.?\s*LTD|LTD|BERHAD)\W*")
+LEGAL_FORM_ALONE = re.compile(rf"(?i)\W*({LEGAL_FORMS}|PTE\.?\s*LTD)\W*")
 ADDRESS_WORDS = re.compile(r"(?i)\b(JALAN|JLN|LOT|NO|TAMAN|TMN|LEVEL|LORONG|LRG|BLOCK|BLK|BATU|KM)\b")
 # A number of eight digits or more not in a phone's form ('03-87686092', '+60342661226'): a tax or
 # registration number.
@@ -386,7 +387,8 @@ def _scrap(row: Row) -> bool:
     hand (all in small letters: a receipt prints its header in capitals or title case).
     A short row of digits ('52100 KL.') is print, as is one with a speck read as a small letter
     beside its figures ('#03-203 e'): a word of two letters or more tells handwriting."""
-    letters = [c for w in row.words if sum(c.isalpha() for c in w.text) >= 2 for c in w.text if c.isalpha()]
+    words = [w.text for w in row.words if sum(c.isalpha() for c in w.text) >= 2]
+    letters = [c for text in words for c in text if c.isalpha()]
     if sum(c.isalnum() for w in row.words for c in w.text) < MIN_LETTERS:
         return True
     if statistics.mean(w.conf for w in row.words) < SCRAP_CONF:
