@@ -145,6 +145,17 @@ def test_group_label_splits_names_over_rows():
     }
 
 
+def test_a_towns_mark_after_a_date_in_figures_opens_the_place_and_ends_no_year():
+    """'30.03.1950 г. Волгоград' on one line: a year in figures is rarely marked 'г.', a town
+    of birth always is; a date in words keeps its year's mark ('12 марта 1975 г. Москва')."""
+    def place(line):
+        return values("snils", [(100, 100, "№ 112-233-445 95"), (100, 500, line)])["birth_place"]
+    assert place("Дата и место рождения 30.03.1950 г. Волгоград Волгоградской области") == \
+        "г. Волгоград Волгоградской области"
+    assert place("Дата и место рождения 30.03.1950 г. г. Волгоград") == "г. Волгоград"
+    assert place("Дата и место рождения 12 марта 1975 г. Москва") == "Москва"
+
+
 def test_a_one_word_label_joined_to_its_value_by_a_speck_is_a_label():
     """'Пол-мужской': a speck between the label and the value read as a dash. The place of birth
     above ends before it, and the gender is read."""
