@@ -66,7 +66,7 @@ def read_zone(lines: list[str]) -> dict[str, str] | None:
     reads as its second line with every check digit passing."""
     cleaned = [_cleaned(line) for line in lines]
     for index, line in enumerate(cleaned):
-        match = next((m for variant in (line, _figures_where_figures_print(line))
+        match = next((m for variant in _variants(line)
                       if (m := _SECOND_LINE.search(variant)) is not None and _checks_pass(m)), None)
         if match is None:
             continue
@@ -102,11 +102,31 @@ _LETTER_PLACES = {10, 11, 12, 20}
 _AS_FIGURE = str.maketrans("OQD@UIL|ZSBG", "000001112586")
 
 
+def _variants(line: str):
+    """The line as read, then with figures where figures print, then cut at its fixed signs
+    ('RUS', the sex before the fillers, the filler before the last two check digits) and
+    each piece taken at its printed length from the sign it ends at: a figure read as two
+    signs ('RUS0' read 'RUSO0', 'Q0312...' for '0312...') leaves the pieces whole. Only a
+    variant whose four check digits pass is taken."""
+    yield line
+    yield _figures_where_figures_print(line)
+    if (cut := _AT_FIXED_SIGNS.search(line)) is not None:
+        yield _figures_where_figures_print(cut["doc"] + "RUS" + cut["birth"] + "<" * 7 + cut["optional"] + "<"
+                                           + cut["checks"])
+
+
+_AT_FIXED_SIGNS = re.compile(r"(?P<doc>[^<\s]{10})RUS[^<\s]*?(?P<birth>[^<\s]{7}[MF])<{5,}"
+                             r"[^<\s]*?(?P<optional>[^<\s]{13})<(?P<checks>[^<\s]{2})$")
+
+
+ZONE_LINE = 44
+
+
 def _figures_where_figures_print(line: str) -> str:
     """A second line read whole (44 places), with a letter read where a figure prints taken for
     the figure it looks like ('@3196508Q@RUS...': zeros); its check digits then say whether
     that was right."""
-    if len(line) != 44:
+    if len(line) != ZONE_LINE:
         return line
     return "".join(ch if i in _LETTER_PLACES or ch == "<" else ch.translate(_AS_FIGURE) for i, ch in enumerate(line))
 

@@ -47,6 +47,9 @@ def test_a_second_line_misread_where_its_check_digits_still_tell_is_read():
     assert zone["document_number"] == "0313 965080" and "sex" not in zone
     # Read in Latin: zeros as '@' and 'Q' where only figures print.
     assert read_zone(["@3196508Q@RUS9908062F<<<<<<<3131023230037<84"])["birth_date"] == "06.08.1999"
+    # A figure read as two signs ('RUS9' as 'RUSO9', '0' as 'Q0'): the line signs too long.
+    assert read_zone(["Q0319650800RUSO9908062F<<<<<<<3131023230037<84"])["document_number"] == "0313 965080"
+    assert read_zone(["Q0319650800RUSO9908062F<<<<<<<3131023230037<85"]) is None
 
 
 def test_a_second_line_whose_check_digits_fail_is_no_zone():

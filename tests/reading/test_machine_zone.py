@@ -41,6 +41,33 @@ def test_the_zone_read_in_cyrillic_twins_is_read_again_in_latin_line_by_line():
     assert "ЛОБАНОВА" in page.text
 
 
+class ReadsFiguresRightAtTheirSize:
+    """Reads the zone's names line right, and its second line right only where its capitals
+    come about ZONE_HEIGHT high (a region at most 60 px high: the line is 40 px, with half
+    that above and below); larger, a '3' as a '5'."""
+
+    def __init__(self):
+        self.sizes = []
+
+    def read_region(self, image, box, angle, lang=None, flatten=False, keep_rules=False):
+        self.sizes.append(image.size)
+        if image.size == (1200, 1100) and (box[1] + box[3]) / 2 < 1000:
+            text = IN_LATIN[0]
+        else:
+            text = IN_LATIN[1] if box[3] - box[1] <= 60 else IN_LATIN[1].replace("0319", "0519")
+        return [Word(text, (box[0] + 4, box[1] + 10, box[2] - 4, box[3] - 10), 90.0, 1)]
+
+
+def test_a_zone_printed_larger_than_its_page_is_read_again_at_the_size_it_reads_best():
+    page, reader = _page([IN_LATIN[0], IN_LATIN[1].replace("0319", "0519")]), ReadsFiguresRightAtTheirSize()
+    reread_machine_zone(page, Image.new("L", (1200, 1100), 255), DOCTYPES["passport"], reader)
+    assert reader.sizes[:2] == [(1200, 1100)] * 2 and reader.sizes[2][1] < 60  # the page, then the line alone
+    zone = [w for w in page.words if w.text == IN_LATIN[1]]
+    assert len(zone) == 1 and read_zone([IN_LATIN[0], zone[0].text])["document_number"] == "0313 965080"
+    x0, y0, x1, y1 = zone[0].bbox  # on the page, over the line it replaced
+    assert abs(x0 - 84) < 10 and abs(y0 - 1000) < 10 and abs(x1 - 1116) < 10 and abs(y1 - 1060) < 10
+
+
 def test_a_zone_read_whole_or_a_type_without_one_is_not_read_again():
     reader = LatinReader()
     reread_machine_zone(_page(IN_LATIN), Image.new("L", (1200, 1100), 255), DOCTYPES["passport"], reader)
