@@ -296,7 +296,10 @@ _LATIN_INITIAL = re.compile(
 # A full stop after a whole Russian word ending the value (see normalize_text).
 _WORD_THEN_SPECK = re.compile(r"(?<![^\s])([А-Яа-яЁё-]*[А-Яа-яЁё]{4,}|[Рр]-[Нн][АЕУаеу])\.$")
 _INFLECTED_THEN_SPECK = re.compile(
-    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью|у|ю)|по)\.(?= [А-Яа-яЁё«\"])",
+    r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью|у|ю)|по"
+    # ... nor after a district's 'р-на' (its hyphen shortens it) or an office's acronym
+    # ('ЗАРЕЧНОГО Р-НА. ВЛАДИМИРСКОЙ', 'МВД. ПО').
+    r"|р-н[аеу]|МВД|ГУВД|УВД|РОВД|ОВД|УФМС|ОУФМС|ФМС)\.(?= [А-Яа-яЁё«\"])",
     re.IGNORECASE)
 _INFLECTED_GLUED = re.compile(
     r"(?<![^\s])([А-Яа-яЁё]{3,}(?:ого|его|ому|ему|ом|ем|ым|им|ой|ей|ий|ый|ая|ью)|по)\.(?=[А-Яа-яЁё«\"]{2})",
@@ -796,6 +799,9 @@ def normalize_place(raw: str) -> str | None:
     # nor 'Т.': one with a speck on its top ('Т. ЕКАТЕРИНБУРГ').
     raw = _E_FOR_CITY.sub(lambda m: "Г." if m.group()[0] == "Е" else "г.", raw)
     raw = _T_FOR_CITY.sub(lambda m: ("Г" if m[1] == "Т" else "г") + m[2] + ".", raw)  # 'тор. Кандалакша', 'ТОР, МУРАШИ'
+    # ... nor with 'И.': a settlement's 'П.' ('И. ЗАРЕЧЬЕ', 'Р.И. ПЕРВОМАЙСКИЙ': a worker's
+    # settlement), the lookalike no abbreviation is.
+    raw = _P_AS_I.sub(lambda m: (m[1] or "") + ("П." if m[2] == "И" else "п."), raw)
     # ... nor with 'ОР.': a city's 'ГОР.' read in two pieces ('Г. ОР. КРАСНОДАР', 'Е ОР. АНАДЫРЬ').
     raw = _CITY_IN_TWO.sub(lambda m: "ГОР." if m[1] == "ОР" else "гор.", raw)
     # A settlement's abbreviation with a dash for its full stop ('гор-Ершов'): no town's name
@@ -805,6 +811,9 @@ def normalize_place(raw: str) -> str | None:
     if s is None:
         return s
     s = _OKRUG_STOPPED.sub("", _REGION_HEAD_LOST.sub("ОБЛ.", _LETTER_BEFORE_REGION.sub("", s)))
+    # A region's adjective ends '-ской' where 'с' was read 'е' ('Пермекой области': no
+    # adjective ends '-екой'), and 'Россия' closing a place is a word of its own ('ССРРОССИЯ').
+    s = _ROSSIYA_GLUED.sub(" ", _REGION_SK_AS_EK.sub(lambda m: m[1] + ("С" if m[2] == "Е" else "с") + m[3], s))
     s = _PLACE_SHORT_I_LOST.sub(lambda m: "Й" if m[0] == "И" else "й", s)
     # A speck read as a letter between the halves of a hyphenated name ('Ямало- о-Ненецкий'),
     # or as a full stop after the bracket that ends a place ('Г. БЕЛОГОРСК (АМУР.).').
@@ -849,8 +858,11 @@ _SPECK_BEFORE_REGION = re.compile(r"(?<=[^\W\d_]{2})\s+\d\W*(?=\s+[А-ЯЁа-я�
 _CAPITAL_ABBREVIATION = re.compile(r"(?:ГОР|ПОС|ДЕР|РЕСП)\.")
 # A region's 'ОБЛ.' with its 'О' lost after the region's adjective ('НОВОСИБИРСКАЯ БЛ.'), and a
 # settlement's letter between the adjective and its noun ('КУЙБЫШЕВСКОЙ С. ОБЛАСТИ'): specks.
-_REGION_HEAD_LOST = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ) )БЛ\.")
+_REGION_HEAD_LOST = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ) )БЛ(?:\.|$)")  # its stop lost too at the end
 _LETTER_BEFORE_REGION = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ)) [СДП]\.(?= ОБЛ)")
+_REGION_SK_AS_EK = re.compile(r"(?<![\w-])([А-ЯЁа-яё]{3,})([Ее])([Кк][Оо][Йй])(?= (?:ОБЛ|обл|КРА|кра|Р-Н|р-н|РАЙ|рай))")
+_ROSSIYA_GLUED = re.compile(r"(?<=[А-ЯЁ]{2})(?=РОССИЯ$)|(?<=[а-яё]{2})(?=Россия$)")
+_P_AS_I = re.compile(r"^((?:[Рр])\. ?)?([Ии])\.(?= ?[А-ЯЁ])")
 _OKRUG_STOPPED = re.compile(r"(?<= АО)\.$")  # an autonomous okrug's 'АО' takes no stop: a speck
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
