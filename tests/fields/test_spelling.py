@@ -24,3 +24,11 @@ def test_the_receipt_address_reads_its_words_back():
     words = next(f for f in load_doctypes()["receipt"].fields if f.id == "address").words
     assert len(words) == len(set(words)) and all(w == w.upper() for w in words)
     assert respelled("NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR, MALAYSTA", words).endswith("MALAYSIA")
+
+
+def test_the_receipt_company_reads_its_trades_words_back():
+    words = next(f for f in load_doctypes()["receipt"].fields if f.id == "company").words
+    assert len(words) == len(set(words)) and all(w == w.upper() for w in words)
+    assert respelled("99 SPEED HART S/B", words) == "99 SPEED MART S/B"  # H for M
+    assert respelled("FARMAST WAH LEE PTE LTD", words) == "FARMASI WAH LEE PTE LTD"  # T for I
+    assert respelled("RESTURAN WAN SHENG", words) == "RESTORAN WAN SHENG"  # U for O
