@@ -1221,6 +1221,16 @@ def test_receipt_company_name_ending_in_a_conjunction_goes_on_on_the_next_row():
     assert got["company"] == "THORNTON SCHAEFER AND BALLARD (M) SDN BHD"
 
 
+def test_a_receipts_address_ends_before_its_heading_with_the_headings_first_word():
+    """'OFFICIAL RECEIPT' under the address: neither word is the address's ('... PINANG OFFICIAL')."""
+    for heading in ("OFFICIAL RECEIPT", "CASH SALE RECEIPT", "SIMPLIFIED TAX INVOICE"):
+        got = values("receipt", [(300, 150, "SENG FATT TRADING SDN. BHD."), (300, 247, "NO. 52"),
+                                 (170, 278, "JALAN DATO ONN"), (164, 307, "10050 GEORGETOWN PULAU PINANG"),
+                                 (220, 351, heading), (158, 382, "R25662510 04/05/2019 18:28"),
+                                 (156, 442, "MASKING TAPE 6.45"), (156, 600, "TOTAL 6.45")])
+        assert got["address"] == "NO. 52 JALAN DATO ONN 10050 GEORGETOWN PULAU PINANG", heading
+
+
 def test_a_receipts_address_ends_at_a_row_of_numbers_whose_label_was_misread():
     from obligations.fields.positional import _numbers_row
 
