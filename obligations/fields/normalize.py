@@ -239,14 +239,18 @@ def _in_capitals(s: str) -> str:
     'ПО чеЛЯБИНСКОЙ ОБЛ.'). Printed in capitals: a capital word of four letters or more, and
     no word in title or small letters but abbreviations ('г.', 'обл.', 'в')."""
     words = _CYRILLIC_WORD.findall(s)
-    if not any(w.isupper() and len(w) >= 4 for w in words):
+    capitals = sum(w.isupper() and len(w) >= 4 for w in words)
+    if not capitals:
         return s
-    for word in words:
-        if word.islower() and len(word) > 3 or word[0].isupper() and not word.isupper():
-            return s  # 'г. Москва', 'ПАО «Интерком»': the case is the print's
+    other = sum(w.islower() and len(w) > 3 or w[0].isupper() and not w.isupper() for w in words)
+    # 'г. Москва', 'ПАО «Интерком»': the case is the print's; but one word read small among
+    # three in capitals or more is a capital word too ('... РОССИИ ПО московской ОБЛ.').
+    if other and not (other == 1 and capitals >= CAPITALS_AROUND_ONE_SMALL):
+        return s
     return "".join(c.upper() if "а" <= c <= "я" or c == "ё" else c for c in s)
 
 
+CAPITALS_AROUND_ONE_SMALL = 3
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 
 
