@@ -16,7 +16,7 @@ from ..doctypes import FieldSpec
 from .candidates import Candidate
 from .layout import SPECK_CONF, build_rows
 from .matching import squash
-from .normalize import PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize, same_glyphs_in
+from .normalize import LATIN_CITY_MARK, PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize, same_glyphs_in
 from .spelling import respelled
 from .validate import script_of, validate
 
@@ -302,7 +302,10 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
     start, end = 0, len(words)
     while end - start > 1 and stray(words[end - 1]):
         end -= 1
-    while end - start > 1 and stray(words[start]):
+    # (A place's opening 'г.' read in Latin, after a speck's sign or not ('+f. Казань'), is
+    # its settlement's: normalize reads it back.)
+    while end - start > 1 and stray(words[start]) and not (
+            spec.normalize == "place" and start == 0 and re.fullmatch(rf"\W?{LATIN_CITY_MARK}", words[0].text)):
         start += 1
     kept = words[start:end]
     return [replace(w, text=twin) if 0 < i < len(kept) - 1 and (twin := _lone_twin(w.text, script)) else w

@@ -783,6 +783,8 @@ def normalize_place(raw: str) -> str | None:
     # Краснодар'): no place opens with either, nor with a one before its abbreviation; nor
     # with a quote or another sign: a speck ('„г. Москва', '< Г. БРЕДЫ').
     raw = _OPENING_SIGNS.sub("", _VILLAGE_AS_SIGN.sub("С", raw))
+    # ... nor with a Latin letter: a city's 'г.' read in the other script ('r. Казань', '+f.').
+    raw = _LATIN_FOR_CITY.sub("Г.", raw)
     # ... nor with a birth date's day and month whose year was lost ('1 МАЯ. ПОС. ПОРОНАЙСК'),
     # nor with a word's first letters read before the word ('ГО ГОР. МОСКВА').
     raw = _LEADING_PREFIX.sub("", _LEADING_DAY_AND_MONTH.sub("", raw))
@@ -871,6 +873,8 @@ _OKRUG_STOPPED = re.compile(r"(?<= АО)\.$")  # an autonomous okrug's 'АО' ta
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
 _CITY_AS_ONE = re.compile(r"^1[.,]? (?=[А-ЯЁ][а-яё]{2,}\b(?!\.)|[А-ЯЁ]{3,}\b(?!\.))")
+LATIN_CITY_MARK = r"[rfFT]\."  # a city's 'г.' read in Latin
+_LATIN_FOR_CITY = re.compile(rf"^{LATIN_CITY_MARK}(?= ?[А-ЯЁ])")
 _OPENING_SIGNS = re.compile(r"^[^\w(]+")  # '„г. Москва', '< Г. БРЕДЫ'
 # An abbreviation's first letters, or the whole of it read twice ('гор. Гор. Уфа').
 _LEADING_PREFIX = re.compile(r"^(\w{2,})\.? (?=\1\w*\.)", re.IGNORECASE)

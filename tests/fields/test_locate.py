@@ -156,6 +156,13 @@ def test_a_towns_mark_after_a_date_in_figures_opens_the_place_and_ends_no_year()
     assert place("Дата и место рождения 12 марта 1975 г. Москва") == "Москва"
 
 
+def test_a_places_city_mark_read_in_latin_after_a_speck_opens_the_place():
+    """'+f. Казань': the city's 'г.' read in Latin, a speck's '+' before it: no stray scrap."""
+    got = values("snils", [(100, 100, "№ 112-233-445 95"), (100, 500, "Место рождения"),
+                           (100, 560, "+f. Казань Республики Татарстан")])
+    assert got["birth_place"] == "г. Казань Республики Татарстан"
+
+
 def test_a_one_word_label_joined_to_its_value_by_a_speck_is_a_label():
     """'Пол-мужской': a speck between the label and the value read as a dash. The place of birth
     above ends before it, and the gender is read."""
