@@ -334,7 +334,36 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
         if again is not None and again.valid:
             return replace(again, confidence=min(again.confidence, LOOKALIKE_CONF),
                            warning=f"{spec.id}: read with signs or letters taken for the digits they look like")
+    if spec.normalize == "date" and (found is None or not found.valid):
+        return _date_in_boxes(spec, candidate) or found
     return found
+
+
+# A date printed one figure to a box, read with the boxes' walls ('[1|6]/1[2]1]9]5[6'):
+# its figures, the walls left out, day, month and year in full.
+_BOXED = re.compile(r"[\[\]|\d./\-]+")
+_BOX_WALLS = re.compile(r"[\[\]|]")
+_BOXED_DATE = re.compile(r"(\d{2})[./\-]?(\d{2})[./\-]?(\d{4})")
+MIN_WALLS = 2
+
+
+def _date_in_boxes(spec: FieldSpec, candidate: Candidate) -> Found | None:
+    runs: list[list[Word]] = [[]]
+    for word in candidate.words:  # runs of words of figures, walls and separators only
+        if _BOXED.fullmatch(word.text):
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    for run in (part for whole in runs for part in (whole, *([w] for w in whole))):
+        text = "".join(w.text for w in run)
+        date = _BOXED_DATE.fullmatch(_BOX_WALLS.sub("", text)) if len(_BOX_WALLS.findall(text)) >= MIN_WALLS else None
+        value = normalize("date", f"{date[1]}.{date[2]}.{date[3]}") if date else None
+        if value is not None:
+            check = validate(spec.validate, value, **spec.validate_params)
+            return Found(value=value, raw=text, valid=check.valid, confidence=LOOKALIKE_CONF,
+                         page=candidate.page, bbox=union_box([w.bbox for w in run]), source=candidate.method,
+                         warning=f"{spec.id}: read from figures in boxes, the boxes' walls left out")
+    return None
 
 
 CHECK_DIGITS = ("inn", "snils")  # validators whose check digits tell a right reading from a wrong one

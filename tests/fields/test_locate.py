@@ -163,6 +163,18 @@ def test_a_places_city_mark_read_in_latin_after_a_speck_opens_the_place():
     assert got["birth_place"] == "г. Казань Республики Татарстан"
 
 
+def test_a_date_printed_one_figure_to_a_box_is_read_without_the_boxes_walls():
+    """'[1|6]/1[2]1]9]5[6': 16.12.1956 in boxes, their walls read as brackets and bars; doubted."""
+    found = locate_fields(DOCTYPES["inn"], [page_of([
+        (100, 100, "ИНН 500100732259"), (100, 300, "пол Женский дата рождения [1|6]/1[2]1]9]5[6")])])
+    assert (found["birth_date"].value, found["birth_date"].confidence) == ("1956-12-16", 0.5)
+    assert "boxes" in found["birth_date"].warning
+    # No date there, walls or not: nothing made up.
+    found = locate_fields(DOCTYPES["inn"], [page_of([
+        (100, 100, "ИНН 500100732259"), (100, 300, "пол Женский дата рождения [1|6]/1[2]1]9]5")])])
+    assert found["birth_date"].value is None
+
+
 def test_a_one_word_label_joined_to_its_value_by_a_speck_is_a_label():
     """'Пол-мужской': a speck between the label and the value read as a dash. The place of birth
     above ends before it, and the gender is read."""
