@@ -336,7 +336,17 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
                            warning=f"{spec.id}: read with signs or letters taken for the digits they look like")
     if spec.normalize == "date" and (found is None or not found.valid):
         return _date_in_boxes(spec, candidate) or found
+    if found is not None and spec.normalize in ("doc_number", "doc_number_ru") and _after_a_hyphen(candidate, found):
+        # 'Т -4840' for 'ТД-4840' (the 'Д' lost in its underline): a number whose word opens
+        # with a hyphen lost what stood before it.
+        return replace(found, confidence=min(found.confidence, LOOKALIKE_CONF),
+                       warning=f"{spec.id}: read after a hyphen: its beginning may be lost")
     return found
+
+
+def _after_a_hyphen(candidate: Candidate, found: Found) -> bool:
+    first = next((w for w in candidate.words if found.bbox and w.bbox[0] == found.bbox[0]), None)
+    return first is not None and first.text[:1] in "-–—"
 
 
 # A date printed one figure to a box, read with the boxes' walls ('[1|6]/1[2]1]9]5[6'):

@@ -175,6 +175,14 @@ def test_a_date_printed_one_figure_to_a_box_is_read_without_the_boxes_walls():
     assert found["birth_date"].value is None
 
 
+def test_an_invoice_number_read_after_a_hyphen_is_doubted():
+    """'ТД-4840' read 'Т' and '-4840' (the 'Д' lost in its underline): '4840' is no sure number."""
+    found = locate_fields(DOCTYPES["invoice"], [page_of([(100, 100, "СЧЕТ-ФАКТУРА № Т -4840 от 01.03.2017")])])
+    assert found["number"].value == "4840" and found["number"].confidence <= 0.5 and found["number"].warning
+    found = locate_fields(DOCTYPES["invoice"], [page_of([(100, 100, "СЧЕТ-ФАКТУРА № ТД-4840 от 01.03.2017")])])
+    assert found["number"].value == "ТД-4840" and found["number"].confidence > 0.8
+
+
 def test_a_one_word_label_joined_to_its_value_by_a_speck_is_a_label():
     """'Пол-мужской': a speck between the label and the value read as a dash. The place of birth
     above ends before it, and the gender is read."""
