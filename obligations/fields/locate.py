@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 from itertools import combinations
 
-from ..backends.base import Box, PageText, inside
+from ..backends.base import Box, PageText, Word, inside
 from ..doctypes import DocType, FieldSpec
 from .candidates import (LINE_GAP, NEIGHBOUR_ROWS, Candidate, label_candidates, lines_under, pattern_candidates,
                          section_candidates)
@@ -103,6 +103,8 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
             results[spec.id] = lines_above(spec, models, results[spec.above], results) or Found()
         if spec.normalize == "place" and results[spec.id].value is None:
             results[spec.id] = _place_alone(spec, models, [f.bbox for f in results.values() if f.bbox]) or Found()
+        if spec.validate == "office" and results[spec.id].value is None:
+            results[spec.id] = _office_alone(spec, models, [f.bbox for f in results.values() if f.bbox]) or Found()
     return results
 
 
@@ -250,6 +252,9 @@ PLACE_ALONE_CONF = 0.5
 # of an office's name ('ОВД Г. САМАРЫ', 'РОССИИ ПО Г. МОСКВЕ', 'ЛЕНИНСКОГО РАЙОНА Г. ТУЛЫ').
 _SETTLEMENT_OPENING = re.compile(rf"(?:{SETTLEMENT_ABBREVIATION}|[Дд]|[Сс]|[Сс]т|СТ|пгт|ПГТ|рп|РП)\.|[Сс]т-ца|СТ-ЦА|"
                                  + SETTLEMENT_WORD)
+# What opens an issuing office's name on its first row.
+_OFFICE_OPENING = re.compile(r"(?:ОТДЕЛ(?:ОМ|ЕНИЕМ|ЕНИЕ|А)?|УПРАВЛЕНИЕМ|О?УФМС|У?МВД|ГУ(?:ВД)?|Р?ОВД|УВД|ТП|МП|ОВМ|ПВС"
+                             r"|ПАСПОРТНО-ВИЗОВОЙ|ПАСПОРТНЫМ)[,.]?", re.IGNORECASE)
 _WITHIN_PHRASE = re.compile(r"(?i)(?:по|в|во|от|\w*ВД|\w*ФМС|России|района|району|р-на|р-ну|округа|округу|области|обл"
                             r"|края|краю)[,.]?")
 
@@ -259,14 +264,31 @@ def _place_alone(spec: FieldSpec, models: list[PageModel], taken: list[Box]) -> 
     at 84 dpi): the one phrase of the pages, no other field's value (`taken`), that opens with
     a settlement's abbreviation or word and a capital, after no word of an office's name it
     would go on from; with its further lines. Unsure."""
+    def opens(words: list[Word], k: int) -> bool:
+        return bool(k + 1 < len(words) and _SETTLEMENT_OPENING.fullmatch(words[k].text)
+                    and words[k + 1].text[:1].isupper() and (k == 0 or not _WITHIN_PHRASE.fullmatch(words[k - 1].text)))
+
+    return _phrase_alone(spec, models, taken, opens, "the one phrase opening with a settlement")
+
+
+def _office_alone(spec: FieldSpec, models: list[PageModel], taken: list[Box]) -> Found | None:
+    """An issuing office whose label was lost and whose rows lie too far over the issue date to
+    be taken as its (a fax's 'Паспорт выдан' read as a scrap): the one row of the pages that
+    opens with an office's word ('ОТДЕЛОМ', 'УФМС', 'ГУ МВД', ...), no other field's value,
+    with its further lines, where it names an office. Unsure."""
+    def opens(words: list[Word], k: int) -> bool:
+        return k == 0 and bool(_OFFICE_OPENING.fullmatch(words[0].text))
+
+    return _phrase_alone(spec, models, taken, opens, "the one phrase opening with an office's word")
+
+
+def _phrase_alone(spec: FieldSpec, models: list[PageModel], taken: list[Box], opens, what: str) -> Found | None:
     found = []
     for model in models:
         for r, row in enumerate(model.rows):
             words = row.words
-            for k in range(len(words) - 1):
-                if (_SETTLEMENT_OPENING.fullmatch(words[k].text) and words[k + 1].text[:1].isupper()
-                        and (k == 0 or not _WITHIN_PHRASE.fullmatch(words[k - 1].text))
-                        and not any(inside(words[k].bbox, box) for box in taken)):
+            for k in range(len(words)):
+                if opens(words, k) and not any(inside(words[k].bbox, box) for box in taken):
                     end = next((i for i in range(k + 1, len(words))
                                 if words[i].bbox[0] - words[i - 1].bbox[2] > PHRASE_GAP * row.height), len(words))
                     first = words[k:end]
@@ -276,7 +298,7 @@ def _place_alone(spec: FieldSpec, models: list[PageModel], taken: list[Box]) -> 
     if len(found) != 1 or found[0] is None or not found[0].valid:
         return None
     return replace(found[0], confidence=min(found[0].confidence, PLACE_ALONE_CONF),
-                   warning=f"{spec.id}: its label was not read; the one phrase opening with a settlement")
+                   warning=f"{spec.id}: its label was not read; {what}")
 
 
 def _gender_alone(spec: FieldSpec, models: list[PageModel]) -> Found | None:

@@ -2225,6 +2225,19 @@ def test_captions_centred_under_the_lines_their_values_open():
     assert got["last_name"].value == "Ахметова"
 
 
+def test_an_issuing_office_whose_label_was_lost_far_over_its_date_is_the_one_phrase_opening_with_an_office():
+    """A fax of a spread: 'Паспорт выдан' read as scraps, the office's two rows far over the
+    issue date's. The one row opening with an office's word, with its next line, unsure."""
+    rows = [(100, 150, "ОТДЕЛОМ ВНУТРЕННИХ ДЕЛ ПО КАЛИНИНСКОМУ"), (360, 200, "РАЙОНУ Г. ПЕРМИ"),
+            (100, 340, "Донвными 05.08.2024 Кодпоцильнния 591-023"), (600, 800, "ВЛАСОВ")]
+    got = locate_fields(DOCTYPES["passport"], [page_of(rows)])
+    assert got["issued_by"].value == "ОТДЕЛОМ ВНУТРЕННИХ ДЕЛ ПО КАЛИНИНСКОМУ РАЙОНУ Г. ПЕРМИ"
+    assert got["issued_by"].confidence <= 0.5 and got["issued_by"].warning
+    # Two such rows: neither is guessed.
+    got = locate_fields(DOCTYPES["passport"], [page_of(rows + [(100, 1000, "УФМС РОССИИ ПО Г. МОСКВЕ")])])
+    assert got["issued_by"].value is None
+
+
 def test_a_place_of_birth_whose_label_was_lost_is_the_one_phrase_opening_with_a_settlement():
     """A SNILS card scanned at 84 dpi: 'Место рождения' read 'Место фожжиия'. The one phrase on
     the card that opens with a settlement's abbreviation is the place, found unsure."""
