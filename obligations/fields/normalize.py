@@ -44,6 +44,7 @@ from typing import Callable
 from rapidfuzz import fuzz
 
 from .matching import fold
+from .regions import respelled_regions
 
 __all__ = [
     "NORMALIZERS",
@@ -185,7 +186,8 @@ def normalize_text(raw: str) -> str | None:
     # A district in the locative ('ЛЕНИНСКОМ Р-НЕ', 'Калининском районе') follows 'в': the
     # one-letter word, lost on a poor page, is read back.
     s = _LOCATIVE_WITHOUT_IN.sub(lambda m: ("В " if m[1].isupper() else "в ") + m[1], s)
-    return _in_capitals(s) or None
+    # A region's name a letter or two off, before its noun ('МУРМАИСКОЙ ОБЛ.'): read back.
+    return _in_capitals(respelled_regions(s)) or None
 
 
 _LOCATIVE_WITHOUT_IN = re.compile(r"(?<![\w-])(?<![Вв] )(?<![Вв][Оо] )(?<![Ии] )"

@@ -1,0 +1,88 @@
+"""The regions a Russian place of birth or an issuing office names ('ТУЛЬСКОЙ ОБЛ.', 'ПО
+ПЕРМСКОМУ КРАЮ'), read back where OCR misread a letter or two of one ('МУРМАИСКОЙ ОБЛ.',
+'Пермекой области'): a closed list, unlike a settlement's or a district's name.
+
+Only the word right before a region's noun ('ОБЛ.', 'области', 'края', 'АО') is read back,
+only where it is not a listed region already, and only where one listed region is closest
+and close enough: one letter off for a stem of six letters or more, two for one of nine or
+more."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+# Adjective stems, as '-СКАЯ ОБЛАСТЬ' and '-СКИЙ КРАЙ' decline: oblasts and krais of today and
+# of Soviet times (as older documents print them), and of the other Soviet republics.
+REGION_STEMS = (
+    "АМУРСК", "АРХАНГЕЛЬСК", "АСТРАХАНСК", "БЕЛГОРОДСК", "БРЯНСК", "ВЛАДИМИРСК", "ВОЛГОГРАДСК", "ВОЛОГОДСК",
+    "ВОРОНЕЖСК", "ИВАНОВСК", "ИРКУТСК", "КАЛИНИНГРАДСК", "КАЛУЖСК", "КЕМЕРОВСК", "КИРОВСК", "КОСТРОМСК",
+    "КУРГАНСК", "КУРСК", "ЛЕНИНГРАДСК", "ЛИПЕЦК", "МАГАДАНСК", "МОСКОВСК", "МУРМАНСК", "НИЖЕГОРОДСК",
+    "НОВГОРОДСК", "НОВОСИБИРСК", "ОМСК", "ОРЕНБУРГСК", "ОРЛОВСК", "ПЕНЗЕНСК", "ПСКОВСК", "РОСТОВСК",
+    "РЯЗАНСК", "САМАРСК", "САРАТОВСК", "САХАЛИНСК", "СВЕРДЛОВСК", "СМОЛЕНСК", "ТАМБОВСК", "ТВЕРСК", "ТОМСК",
+    "ТУЛЬСК", "ТЮМЕНСК", "УЛЬЯНОВСК", "ЧЕЛЯБИНСК", "ЯРОСЛАВСК", "АЛТАЙСК", "ЗАБАЙКАЛЬСК", "КАМЧАТСК",
+    "КРАСНОДАРСК", "КРАСНОЯРСК", "ПЕРМСК", "ПРИМОРСК", "СТАВРОПОЛЬСК", "ХАБАРОВСК", "ЕВРЕЙСК", "ЧУКОТСК",
+    "НЕНЕЦК", "ХАНТЫ-МАНСИЙСК", "ЯМАЛО-НЕНЕЦК", "КУЙБЫШЕВСК", "ГОРЬКОВСК", "КАЛИНИНСК", "ЧИТИНСК",
+    "ЧКАЛОВСК", "МОЛОТОВСК", "СТАЛИНГРАДСК", "ВОРОШИЛОВГРАДСК", "ДОНЕЦК", "ЛУГАНСК", "ХАРЬКОВСК",
+    "КИЕВСК", "ОДЕССК", "ДНЕПРОПЕТРОВСК", "ЗАПОРОЖСК", "ХЕРСОНСК", "НИКОЛАЕВСК", "ПОЛТАВСК", "ЛЬВОВСК",
+    "ВИННИЦК", "ЧЕРНИГОВСК", "ЖИТОМИРСК", "КРЫМСК", "МИНСК", "ГОМЕЛЬСК", "ВИТЕБСК", "МОГИЛЕВСК",
+    "ГРОДНЕНСК", "БРЕСТСК", "КАРАГАНДИНСК", "АКМОЛИНСК", "ЦЕЛИНОГРАДСК", "ПАВЛОДАРСК", "СЕМИПАЛАТИНСК",
+    "АЛМА-АТИНСК", "ЧИМКЕНТСК", "ДЖАМБУЛСК", "КУСТАНАЙСК", "КОКЧЕТАВСК", "ТАШКЕНТСК", "САМАРКАНДСК",
+    "ЧЕРКАССК", "СУМСК", "ВОЛЫНСК", "РОВЕНСК", "ХМЕЛЬНИЦК", "ИВАНО-ФРАНКОВСК", "ТЕРНОПОЛЬСК", "ЗАКАРПАТСК",
+    "КИРОВОГРАДСК", "ЧЕРНОВИЦК", "АКТЮБИНСК", "ГУРЬЕВСК", "КЗЫЛ-ОРДИНСК", "ТАЛДЫ-КУРГАНСК", "УРАЛЬСК",
+    "ВОСТОЧНО-КАЗАХСТАНСК", "СЕВЕРО-КАЗАХСТАНСК", "ЮЖНО-КАЗАХСТАНСК", "ЗАПАДНО-КАЗАХСТАНСК", "МАНГЫШЛАКСК",
+    "ЖЕЗКАЗГАНСК", "ТУРГАЙСК", "АНДИЖАНСК", "БУХАРСК", "ФЕРГАНСК", "НАМАНГАНСК", "ХОРЕЗМСК", "ОШСК",
+    "ИССЫК-КУЛЬСК", "НАРЫНСК", "ТАЛАССК", "ДЖАЛАЛ-АБАДСК", "ЛЕНИНАБАДСК", "ГОРНО-АЛТАЙСК", "КАМЕНСК",
+    "БАЛАШОВСК", "АРЗАМАССК", "ВЕЛИКОЛУКСК", "ГРОЗНЕНСК",
+)
+# The region's noun after the word ('ОБЛ.', 'области', 'КРАЯ', 'автономного округа', 'АО').
+_BEFORE_NOUN = re.compile(r"(?<![\w-])([А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?)"
+                          r"(?= (?i:обл(?:\.|аст[иьяю]\b|\b)|кра[йяю]\b|кр\.|автономн)| АО\b)")
+_ENDING = re.compile(r"(ОЙ|ОГО|ОМУ|ОМ|АЯ|УЮ|ИЙ|ЫЙ|ОЕ)$")
+ONE_LETTER_FROM = 6  # a stem this long may be one letter off; shorter ones are too alike ('ОМСК', 'ТОМСК')
+TWO_LETTERS_FROM = 9
+
+
+def respelled_regions(text: str) -> str:
+    """`text` with each word before a region's noun that is one or two letters off a listed
+    region's stem, nearer to it than to any other, read as that region, its ending and its
+    case kept."""
+    return _BEFORE_NOUN.sub(lambda m: _respelled(m[1]), text)
+
+
+def _respelled(word: str) -> str:
+    upper = word.upper()
+    ending = _ENDING.search(upper)
+    if ending is None:
+        return word
+    stem = upper[: ending.start()]
+    region = _nearest(stem)
+    if region is None or region == stem:
+        return word
+    read = region + ending[1]
+    if word.isupper():
+        return read
+    if word.islower():
+        return read.lower()
+    if all(part[:1].isupper() and part[1:].islower() for part in word.split("-")):  # 'Ханты-Мансийский'
+        return "-".join(part.capitalize() for part in read.lower().split("-"))
+    return word  # a mix of cases: as read
+
+
+@lru_cache(maxsize=4096)
+def _nearest(stem: str) -> str | None:
+    """The listed stem `stem` is, or the one listed stem it is close enough to; else None."""
+    if stem in _STEMS:
+        return stem
+    allowed = 2 if len(stem) >= TWO_LETTERS_FROM else 1 if len(stem) >= ONE_LETTER_FROM else 0
+    if not allowed:
+        return None
+    near = sorted((d, s) for s in REGION_STEMS if (d := Levenshtein.distance(stem, s, score_cutoff=allowed)) <= allowed)
+    if not near or len(near) > 1 and near[1][0] == near[0][0]:
+        return None  # none close, or two as close: which was printed is not known
+    return near[0][1]
+
+
+_STEMS = frozenset(REGION_STEMS)
