@@ -431,6 +431,9 @@ def normalize_address(raw: str) -> str | None:
     if s is None:
         return None
     s = _DOLLAR_POSTCODE.sub("8", s).replace("$", "S")
+    # ... an at sign, which no address prints either, beside figures is a zero ('#@5-15'); and a
+    # stop after a five-figure postcode before the town is a speck ('47301. PETALING JAYA').
+    s = _POSTCODE_STOPPED.sub(r"\1", _AT_FOR_ZERO.sub("0", s))
     s = _NUMBER_SIGN.sub("NO", s)
     s = _NUMBER_SIGN_ZERO.sub("NO", s)
     s = _SPECK_AFTER_COMMA.sub(", ", _NUMBER_THEN_SPECK.sub(r"\1, ", s))
@@ -439,6 +442,8 @@ def normalize_address(raw: str) -> str | None:
     return _NUMBER_COMMA.sub("NO.", _SPECK_BEFORE_WORD.sub("", s))
 
 
+_AT_FOR_ZERO = re.compile(r"(?<=[#\d])@|@(?=\d)")
+_POSTCODE_STOPPED = re.compile(r"(?<![\w.-])(\d{5})\.(?= [A-Z]{3})")
 # A British postcode ('W0 6NZ', 'IM97 0HZ', 'M0C 6JS'): an outward part of one or two letters, a
 # digit and at most one more digit or letter, then an inward part of a digit and two letters. OCR
 # reads a round zero as O and a one as I, and back; the shape says which was printed. Where the

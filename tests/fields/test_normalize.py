@@ -1092,6 +1092,9 @@ def test_date_pattern_finds_receipt_dates():
     ("LOT 12 3AB", "LOT 12 3AB"),  # figures alone are no area
     ("983: CAMPBELL LANDING, 96721 LOVEMOUTH", "983, CAMPBELL LANDING, 96721 LOVEMOUTH"),  # its comma read ':'
     ("983;:CAMPBELL LANDING", "983, CAMPBELL LANDING"),
+    ("BLK 490 BEDOK NORTH RD, #@5-15, SINGAPORE 512482", "BLK 490 BEDOK NORTH RD, #05-15, SINGAPORE 512482"),  # '@' for 0
+    ("TAMAN DESA, 47301. PETALING JAYA", "TAMAN DESA, 47301 PETALING JAYA"),  # a speck after the postcode
+    ("81100 JOHOR BAHRU, JOHOR.", "81100 JOHOR BAHRU, JOHOR."),
 ])
 def test_receipt_address(raw, expected):
     assert normalize("address", raw) == expected
