@@ -53,6 +53,7 @@ class FieldSpec:
     vertical: bool = False  # may run vertically along a page edge
     after: str | None = None  # lines_after: the field whose rows this one follows
     above: str | None = None  # with no label found: the rows right above this field's (fields/positional.py)
+    letterhead: bool = False  # with no label found: read from the rows over the document's title (a bill's supplier)
     stop: str | None = None  # lines_after / top_lines: a row matching this ends the value
     prefer: str | None = None  # top_lines: a row matching this is the value
     skip: str | None = None  # top_lines: rows matching this are never the value
@@ -147,7 +148,7 @@ _GROUP = {"id": _STR, "labels": _STRS, "lines": _COUNT}
 _FIELD = {
     "id": _STR, "labels": _STRS, "pattern": _REGEX, "normalize": _STR, "validate": _STR,
     "validate_params": _TABLE, "strategy": _STR, "lines": _COUNT, "anywhere": _BOOL, "pick": _STR,
-    "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "above": _STR, "stop": _REGEX,
+    "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "above": _STR, "letterhead": _BOOL, "stop": _REGEX,
     "prefer": _REGEX, "skip": _REGEX, "section": _STRS, "section_labels": _STRS, "words": _STRS, "question": _STR,
     "prompts": _TABLE, "mrz": _STR,
 }

@@ -27,7 +27,7 @@ from .chronology import dates_in_order
 from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .matching import fold
 from .name_order import names_in_order
-from .positional import lines_above, lines_after, top_lines
+from .positional import letterhead, lines_above, lines_after, top_lines
 from .mrz import apply_zone
 from .totals import reconcile_total, sum_of_parts
 from .validate import GENDER_WORD
@@ -103,6 +103,8 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
             results[spec.id] = lines_above(spec, models, results[spec.above], results) or Found()
         if spec.normalize == "place" and results[spec.id].value is None:
             results[spec.id] = _place_alone(spec, models, [f.bbox for f in results.values() if f.bbox]) or Found()
+        if spec.letterhead and results[spec.id].value is None:
+            results[spec.id] = letterhead(spec, doctype.first_page, models, results) or Found()
         if spec.validate == "office" and results[spec.id].value is None:
             results[spec.id] = _office_alone(spec, models, [f.bbox for f in results.values() if f.bbox]) or Found()
     return results

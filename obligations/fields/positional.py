@@ -24,8 +24,9 @@ from dataclasses import replace
 from ..backends.base import Word, inside
 from ..doctypes import FieldSpec
 from .candidates import Candidate
-from .choice import Found, found_in, join_words, text_value_words
+from .choice import Found, found_in, join_words, read_value, text_value_words
 from .layout import SURE_CONF, PageModel, Row
+from .matching import fold, squash
 from .normalize import LEFT_OPEN
 
 HEADER_ROWS = 12  # a receipt's header is never longer
@@ -443,3 +444,38 @@ def _centre(row: Row) -> float:
 
 def _text(words: list[Word]) -> str:
     return " ".join(w.text for w in words)
+
+
+def letterhead(spec: FieldSpec, first_page: tuple[re.Pattern, ...], models: list[PageModel],
+               results: dict[str, Found]) -> Found | None:
+    """A party printed as the document's letterhead, unlabelled (a bill's supplier over its
+    title 'Счёт № 87/5', no 'Поставщик' before it): in the first page's rows over its title
+    (a `first_page` pattern), no other field's value, the first row that reads as the field
+    (an organisation's name); a number, only after one of the field's in-section labels on
+    its row ('ИНН 761828686691', not a bank's 'БИК 047588051'). Unsure."""
+    if not models or not first_page:
+        return None
+    model = models[0]
+    title = next((r for r, row in enumerate(model.rows)
+                  if any(p.search(fold(" ".join(w.text for w in row.words))) for p in first_page)), None)
+    if not title:
+        return None
+    others = [f.bbox for f in results.values() if f.bbox is not None and f.page == model.page.page]
+    for row in model.rows[:title]:
+        words = [w for w in row.words if not any(inside(w.bbox, box) for box in others)]
+        if row.standalone or not spec.pattern and len(words) < len(row.words):
+            continue  # (a number beside another field's: 'ИНН 2355084283 КПП 235501001')
+        if spec.pattern:
+            at = next((i for i, w in enumerate(words) if any(squash(w.text).startswith(squash(label))
+                                                             for label in spec.section_labels)), None)
+            if at is None:
+                continue
+            words = words[at + 1:]
+        found = read_value(spec, Candidate(words, model.page.page, "layout")) if words else None
+        if found is not None and found.value is not None and found.valid:
+            return replace(found, confidence=min(found.confidence, LETTERHEAD_CONF),
+                           warning=f"{spec.id}: its label was not read; the letterhead over the title")
+    return None
+
+
+LETTERHEAD_CONF = 0.7

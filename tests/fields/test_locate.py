@@ -220,6 +220,32 @@ def test_snils_name_label_as_tesseract_misreads_it(label):
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Кабанов", "Артемий", "Антипович")
 
 
+def test_a_bills_supplier_printed_as_its_letterhead_is_the_seller():
+    """No 'Поставщик': the supplier's name, codes and bank over the title 'Счёт № 87/5'. The
+    seller is the letterhead's organisation and its ИНН/КПП, not the bank's БИК; unsure."""
+    got = locate_fields(DOCTYPES["invoice"], [page_of([
+        (100, 100, "ООО «Фармацевт-Плюс»"),
+        (100, 160, "390973, г. Краснодар, ул. Заводская, д. 89"),
+        (100, 200, "ИНН 2355084283 КПП 235501001 ОГРН 8108224043109"),
+        (100, 240, "К/с 30101810789352828858 БИК 047489329"),
+        (600, 400, "Счёт № УТ-3038"), (600, 450, "от 11 сентября 2023 г."),
+        (100, 550, "Плательщик: АО «Альфа-Трейд»"), (100, 600, "ИНН / КПП: 0226099087 / 022601001"),
+        (900, 900, "Итого к оплате: 167607.51"),
+    ])])
+    assert (got["seller_name"].value, got["seller_inn"].value, got["seller_kpp"].value) == (
+        "ООО «Фармацевт-Плюс»", "2355084283", "235501001")
+    assert all(got[f].confidence <= 0.7 and got[f].warning for f in ("seller_name", "seller_inn", "seller_kpp"))
+    assert (got["buyer_name"].value, got["buyer_inn"].value) == ("АО «Альфа-Трейд»", "0226099087")
+    # A sole trader's letterhead prints no КПП: none is made up from the bank's codes.
+    got = locate_fields(DOCTYPES["invoice"], [page_of([
+        (100, 100, "ИП Чистякова Ульяна Руслановна"), (100, 200, "ИНН 761828686691 ОГРНИП 178566038737400"),
+        (100, 240, "к/с 30101810620223033751 БИК 047588051"), (100, 400, "Счёт № 87/5"),
+        (100, 550, "Плательщик: ООО «Промснаб»"),
+    ])])
+    assert (got["seller_name"].value, got["seller_inn"].value, got["seller_kpp"].value) == (
+        "ИП Чистякова Ульяна Руслановна", "761828686691", None)
+
+
 def test_sections_tell_seller_and_buyer_columns_apart():
     got = values("invoice", [
         (100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"),
