@@ -20,6 +20,19 @@ def test_each_type_by_its_phrases():
         assert 0 < result.confidence <= 1
 
 
+def test_the_notice_that_replaced_the_snils_card_is_a_snils_though_it_prints_a_passports_captions():
+    """'Уведомление о регистрации в системе индивидуального (персонифицированного) учета': its
+    captions ('(фамилия, имя, отчество)', 'Место рождения', 'Дата выдачи уведомления',
+    'Пенсионный фонд Российской Федерации') are a passport's too."""
+    text = ("Пенсионный фонд Российской Федерации\nУВЕДОМЛЕНИЕ О РЕГИСТРАЦИИ В СИСТЕМЕ ИНДИВИДУАЛЬНОГО\n"
+            "(ПЕРСОНИФИЦИРОВАННОГО) УЧЕТА\nСтраховой номер индивидуального лицевого счета\n944-024-770 00\n"
+            "ФРОЛОВ АЛЕКСАНДР ПЕТРОВИЧ\n(фамилия, имя, отчество (при наличии))\nДата рождения 31.05.1978\n"
+            "Место рождения СТ-ЦА КУЩЕВСКАЯ\nПол МУЖСКОЙ\nДата регистрации 27.01.1997\n"
+            "Дата выдачи уведомления 25.08.2020")
+    result = classify_page(text, DOCTYPES)
+    assert result.doc_type == "snils", result.explain()
+
+
 def test_a_bill_is_known_by_its_title_and_totals_when_its_captions_were_lost():
     """A bill scanned at 77 dpi: 'Поставщик' and 'Покупатель' read as noise, its title and
     totals as printed."""
