@@ -434,6 +434,8 @@ def normalize_address(raw: str) -> str | None:
     # ... an at sign, which no address prints either, beside figures is a zero ('#@5-15'); and a
     # stop after a five-figure postcode before the town is a speck ('47301. PETALING JAYA').
     s = _POSTCODE_STOPPED.sub(r"\1", _AT_FOR_ZERO.sub("0", s))
+    # A unit number ('#06-256') with its sign read '*' or its hyphen lost ('#07 248').
+    s = _UNIT_HYPHEN_LOST.sub(r"#\1-\2", _UNIT_SIGN_AS_STAR.sub("#", s))
     s = _NUMBER_SIGN.sub("NO", s)
     s = _NUMBER_SIGN_ZERO.sub("NO", s)
     s = _SPECK_AFTER_COMMA.sub(", ", _NUMBER_THEN_SPECK.sub(r"\1, ", s))
@@ -442,6 +444,8 @@ def normalize_address(raw: str) -> str | None:
     return _NUMBER_COMMA.sub("NO.", _SPECK_BEFORE_WORD.sub("", s))
 
 
+_UNIT_SIGN_AS_STAR = re.compile(r"(?<![\w#*])\*(?=\d{2}-\d{2,4}\b)")
+_UNIT_HYPHEN_LOST = re.compile(r"#(\d{2}) (\d{2,4})\b")
 _AT_FOR_ZERO = re.compile(r"(?<=[#\d])@|@(?=\d)")
 _POSTCODE_STOPPED = re.compile(r"(?<![\w.-])(\d{5})\.(?= [A-Z]{3})")
 # A British postcode ('W0 6NZ', 'IM97 0HZ', 'M0C 6JS'): an outward part of one or two letters, a
@@ -814,12 +818,16 @@ def normalize_place(raw: str) -> str | None:
     raw = _T_FOR_CITY.sub(lambda m: ("Г" if m[1] == "Т" else "г") + m[2] + ".", raw)  # 'тор. Кандалакша', 'ТОР, МУРАШИ'
     # ... nor with 'И.': a settlement's 'П.' ('И. ЗАРЕЧЬЕ', 'Р.И. ПЕРВОМАЙСКИЙ': a worker's
     # settlement), the lookalike no abbreviation is.
-    raw = _P_AS_I.sub(lambda m: (m[1] or "") + ("П." if m[2] == "И" else "п."), raw)
+    raw = _P_AS_I.sub(lambda m: (m[1] or "") + ("П." if m[2] == "И" else "п.") if m[2] else m[3] + ("П" if m[4] == "И" else "п"),
+                      raw)
     # ... nor with 'ОР.': a city's 'ГОР.' read in two pieces ('Г. ОР. КРАСНОДАР', 'Е ОР. АНАДЫРЬ').
     raw = _CITY_IN_TWO.sub(lambda m: "ГОР." if m[1] == "ОР" else "гор.", raw)
     # A settlement's abbreviation with a dash for its full stop ('гор-Ершов'): no town's name
     # opens with 'гор-' or 'пос-'.
     raw = _SETTLEMENT_DASHED.sub(r"\1. ", raw)
+    # A settlement's type written out takes no stop ('город. Великие Луки': a speck), and a
+    # guillemet between a name's halves is its hyphen ('Елань»Колено').
+    raw = _NAME_HALVES_QUOTED.sub("-", _SETTLEMENT_WORD_STOPPED.sub(r"\1", raw))
     s = normalize_text(_SPECK_BEFORE_REGION.sub("", _SPECK_AFTER_PLACE.sub("", raw)))
     if s is None:
         return s
@@ -871,11 +879,11 @@ _SPECK_BEFORE_REGION = re.compile(r"(?<=[^\W\d_]{2})\s+\d\W*(?=\s+[А-ЯЁа-я�
 _CAPITAL_ABBREVIATION = re.compile(r"(?:ГОР|ПОС|ДЕР|РЕСП)\.")
 # A region's 'ОБЛ.' with its 'О' lost after the region's adjective ('НОВОСИБИРСКАЯ БЛ.'), and a
 # settlement's letter between the adjective and its noun ('КУЙБЫШЕВСКОЙ С. ОБЛАСТИ'): specks.
-_REGION_HEAD_LOST = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ) )БЛ(?:\.|$)")  # its stop lost too at the end
+_REGION_HEAD_LOST = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ) )(?:БЛ|ОЛ)(?:\.|$)")  # or its 'Б' ('ОЛ.'); its stop lost too at the end
 _LETTER_BEFORE_REGION = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ)) [СДП]\.(?= ОБЛ)")
 _REGION_SK_AS_EK = re.compile(r"(?<![\w-])([А-ЯЁа-яё]{3,})([Ее])([Кк][Оо][Йй])(?= (?:ОБЛ|обл|КРА|кра|Р-Н|р-н|РАЙ|рай))")
 _ROSSIYA_GLUED = re.compile(r"(?<=[А-ЯЁ]{2})(?=РОССИЯ$)|(?<=[а-яё]{2})(?=Россия$)")
-_P_AS_I = re.compile(r"^((?:[Рр])\. ?)?([Ии])\.(?= ?[А-ЯЁ])")
+_P_AS_I = re.compile(r"^((?:[Рр])\. ?)?([Ии])\.(?= ?[А-ЯЁ])|^([Рр])([Ии])(?= [А-ЯЁ])")
 _OKRUG_STOPPED = re.compile(r"(?<= АО)\.$")  # an autonomous okrug's 'АО' takes no stop: a speck
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
@@ -904,6 +912,8 @@ _CITY_IN_TWO = re.compile(r"(?:^|(?<=, ))[ГгЕеТт][.,]? ?(ОР|ор)\.(?= ?
 # 'Й' read without its breve at the end of a place's word ('Г. АЧХОИ МАРТАН', 'АЛТАИ'): no
 # Russian place's word ends in a vowel and 'и'.
 _PLACE_SHORT_I_LOST = re.compile(r"(?<=[А-ЯЁа-яё]{2}[аеёоуыэюяАЕЁОУЫЭЮЯ])[иИ](?![\w-])")
+_SETTLEMENT_WORD_STOPPED = re.compile(rf"^({SETTLEMENT_WORD})\.(?= [А-ЯЁ])")
+_NAME_HALVES_QUOTED = re.compile(r"(?<=[а-яё]{2})[»«](?=[А-ЯЁ][а-яё])")
 _SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-\s?(?=[А-ЯЁ])")
 
 

@@ -145,6 +145,10 @@ PLACE_CASES = [
     ("ГОР. ЛОТОШИНО.", "ГОР. ЛОТОШИНО"),  # a speck read as a full stop after the name
     ("И. ЗАРЕЧЬЕ РАМОНСКОГО Р-НА", "П. ЗАРЕЧЬЕ РАМОНСКОГО Р-НА"),  # a settlement's 'П.' read as its lookalike
     ("r. Казань Республики Татарстан", "г. Казань Республики Татарстан"),  # a city's 'г.' read in Latin
+    ("РИ НОВОСПАССКОЕ НОВОСПАССКОГО Р-НА", "РП НОВОСПАССКОЕ НОВОСПАССКОГО Р-НА"),  # ... its stop not printed
+    ("ГОРОД СТАРЫЙ ОСКОЛ БЕЛГОРОДСКОЙ ОЛ.", "ГОРОД СТАРЫЙ ОСКОЛ БЕЛГОРОДСКОЙ ОБЛ."),  # 'ОБЛ.' lost its 'Б'
+    ("город. Великие Луки Псковской обл.", "город Великие Луки Псковской обл."),  # a type written out: no stop
+    ("село Елань»Колено Воронежской обл.", "село Елань-Колено Воронежской обл."),  # a guillemet for a hyphen
     ("+f. Казань", "г. Казань"), ("F. КАЗАНЬ", "Г. КАЗАНЬ"),
     ("Р.И. ПЕРВОМАЙСКИЙ ИВАНОВСКОЙ ОБЛ.", "Р.П. ПЕРВОМАЙСКИЙ ИВАНОВСКОЙ ОБЛ."),
     ("г. Пермь Пермекой области", "г. Пермь Пермской области"),  # no adjective ends '-екой'
@@ -1094,6 +1098,8 @@ def test_date_pattern_finds_receipt_dates():
     ("983;:CAMPBELL LANDING", "983, CAMPBELL LANDING"),
     ("BLK 490 BEDOK NORTH RD, #@5-15, SINGAPORE 512482", "BLK 490 BEDOK NORTH RD, #05-15, SINGAPORE 512482"),  # '@' for 0
     ("TAMAN DESA, 47301. PETALING JAYA", "TAMAN DESA, 47301 PETALING JAYA"),  # a speck after the postcode
+    ("HOUGANG AVE 8, *06-256, SINGAPORE", "HOUGANG AVE 8, #06-256, SINGAPORE"),  # a unit's sign read '*'
+    ("TAMPINES ST 81 #07 248 SINGAPORE", "TAMPINES ST 81 #07-248 SINGAPORE"),  # ... or its hyphen lost
     ("81100 JOHOR BAHRU, JOHOR.", "81100 JOHOR BAHRU, JOHOR."),
 ])
 def test_receipt_address(raw, expected):
