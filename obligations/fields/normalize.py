@@ -1215,6 +1215,9 @@ _DATE_PATTERNS = (
     # One read as a colon ('28:05.2003', a speck on a full stop); the year in full, so that
     # no time reads as a date.
     re.compile(r"(?<![\d.:])(?P<d>\d{1,2})(?::(?P<m>\d{1,2})[./\-]|[./\-](?P<m2>\d{1,2}):)(?P<y>\d{4})(?![\d.:])"),
+    # Or both, on a copy of a copy ('26:12:2000'): two figures, two figures and a year of this
+    # century or the last, which no time of day has.
+    re.compile(r"(?<![\d.:])(?P<d>\d{2}):(?P<m>\d{2}):(?P<y>(?:19|20)\d{2})(?!\d)"),
 )
 
 # "2010г.", "2010 года" -> "2010 " so that the year token can be repaired.

@@ -2429,3 +2429,7 @@ def test_a_faxed_card_whose_date_has_a_comma_and_whose_place_caption_was_lost():
     got = values("snils", [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (300, 150, "№ 624-149-148 78"),
                            (100, 320, "Дата рождения 27 06 1966"), (100, 480, "Дата регистрации 19 08 1998")])
     assert (got["birth_date"], got["registration_date"]) == ("1966-06-27", "1998-08-19")
+    # ... or both read as colons on a copy of a copy, a speck's colon after it: no place of birth.
+    got = values("snils", [(100, 100, "№ 941-056-807 99"), (100, 330, "Дата и место рождения:"),
+                           (100, 390, "26:12:2000:"), (100, 450, "г. Нижний Тагил Свердловской обл.")])
+    assert (got["birth_date"], got["birth_place"]) == ("2000-12-26", "г. Нижний Тагил Свердловской обл.")

@@ -417,6 +417,7 @@ DATE_CASES = [
     ("3 ионя 2001", None),  # too short to tell
     ("28:05.2003", "2003-05-28"),  # a separator read as a colon, the year in full
     ("27 06 1966", "1966-06-27"),  # both lost to a fax: two figures, two figures, a year in full
+    ("26:12:2000:", "2000-12-26"), ("12:30:45", None),  # both read as colons, a year in full: no time
     ("03.06,1974", "1974-06-03"),
     ("28.05:2003", "2003-05-28"),
     ("10:15:2003", None),  # no date has two colons
