@@ -173,7 +173,7 @@ def normalize_text(raw: str) -> str | None:
     s = _OFFICE_GLUED.sub(r"\1 ", _MAIN_OFFICE_GLUED.sub("ГУ МВД", s))
     s = _POINT_MISREAD.sub("ТП", _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s))
     s = _MIGRATION_MISREAD.sub(lambda m: "И" if m[0] == "Й" else "и", _COMMA_BEFORE_ITS_NOUN.sub("", s))
-    s = _LONE_CAPITAL.sub("", _ON_MISREAD.sub("ПО", s))
+    s = _LONE_CAPITAL.sub("", _ON_MISREAD.sub("ПО", _PO_HYPHENED.sub("ПО ", s)))
     s = _TOWN_GLUED.sub(r"\1 \2.", s)
     s = _DISTRICT_STOPPED.sub(r"\1-\2", s)
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
@@ -362,6 +362,9 @@ _MIGRATION_MISREAD = re.compile(r"(?<=ВОПРОСАМ МИГРАЦИ)Й|(?<=в�
 # РАЙОНЕГОР САМАРЫ'): no such word ends so.
 _TOWN_GLUED = re.compile(r"(?<![^\s])([А-ЯЁ-]*(?:РАЙОНЕ|ОБЛАСТИ|КРАЯ|КРАЮ))(ГОР|Г)\.?(?= [А-ЯЁ]{3})")
 # 'ПО ВОПРОСАМ' with its 'П' read 'Ц', 'Н' or 'И'.
+# 'ПО-ПЕРМСКОМУ КРАЮ': an office's 'ПО' with a speck for its space; no adverb in 'по-' is
+# printed before a word in capitals.
+_PO_HYPHENED = re.compile(r"(?<![\w-])ПО-(?=[А-ЯЁ]{3})")
 _ON_MISREAD = re.compile(r"(?<![^\s])[ЦНИ]О(?= ВОПРОСАМ\b)")
 # A capital that is no word alone between words in capitals ('ЖЕЛЕЗНОДОРОЖНОГО Р РАЙОНА'): a
 # speck or a hyphen's scrap. Russian's one-letter words (А, В, И, К, О, С, У, Я) and a
