@@ -361,10 +361,10 @@ _MIGRATION_MISREAD = re.compile(r"(?<=ВОПРОСАМ МИГРАЦИ)Й|(?<=в�
 # A town's abbreviation glued to the district or region before it, its stop lost ('В ЛЕНИНСКОМ
 # РАЙОНЕГОР САМАРЫ'): no such word ends so.
 _TOWN_GLUED = re.compile(r"(?<![^\s])([А-ЯЁ-]*(?:РАЙОНЕ|ОБЛАСТИ|КРАЯ|КРАЮ))(ГОР|Г)\.?(?= [А-ЯЁ]{3})")
-# 'ПО ВОПРОСАМ' with its 'П' read 'Ц', 'Н' or 'И'.
 # 'ПО-ПЕРМСКОМУ КРАЮ': an office's 'ПО' with a speck for its space; no adverb in 'по-' is
 # printed before a word in capitals.
 _PO_HYPHENED = re.compile(r"(?<![\w-])ПО-(?=[А-ЯЁ]{3})")
+# 'ПО ВОПРОСАМ' with its 'П' read 'Ц', 'Н' or 'И'.
 _ON_MISREAD = re.compile(r"(?<![^\s])[ЦНИ]О(?= ВОПРОСАМ\b)")
 # A capital that is no word alone between words in capitals ('ЖЕЛЕЗНОДОРОЖНОГО Р РАЙОНА'): a
 # speck or a hyphen's scrap. Russian's one-letter words (А, В, И, К, О, С, У, Я) and a
@@ -821,8 +821,7 @@ def normalize_place(raw: str) -> str | None:
     raw = _T_FOR_CITY.sub(lambda m: ("Г" if m[1] == "Т" else "г") + m[2] + ".", raw)  # 'тор. Кандалакша', 'ТОР, МУРАШИ'
     # ... nor with 'И.': a settlement's 'П.' ('И. ЗАРЕЧЬЕ', 'Р.И. ПЕРВОМАЙСКИЙ': a worker's
     # settlement), the lookalike no abbreviation is.
-    raw = _P_AS_I.sub(lambda m: (m[1] or "") + ("П." if m[2] == "И" else "п.") if m[2] else m[3] + ("П" if m[4] == "И" else "п"),
-                      raw)
+    raw = _P_AS_I.sub(_settlement_p, raw)
     # ... nor with 'ОР.': a city's 'ГОР.' read in two pieces ('Г. ОР. КРАСНОДАР', 'Е ОР. АНАДЫРЬ').
     raw = _CITY_IN_TWO.sub(lambda m: "ГОР." if m[1] == "ОР" else "гор.", raw)
     # A settlement's abbreviation with a dash for its full stop ('гор-Ершов'): no town's name
@@ -887,6 +886,15 @@ _LETTER_BEFORE_REGION = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ)) [СДП]\.(?
 _REGION_SK_AS_EK = re.compile(r"(?<![\w-])([А-ЯЁа-яё]{3,})([Ее])([Кк][Оо][Йй])(?= (?:ОБЛ|обл|КРА|кра|Р-Н|р-н|РАЙ|рай))")
 _ROSSIYA_GLUED = re.compile(r"(?<=[А-ЯЁ]{2})(?=РОССИЯ$)|(?<=[а-яё]{2})(?=Россия$)")
 _P_AS_I = re.compile(r"^((?:[Рр])\. ?)?([Ии])\.(?= ?[А-ЯЁ])|^([Рр])([Ии])(?= [А-ЯЁ])")
+
+
+def _settlement_p(m: re.Match[str]) -> str:
+    """'И.' -> 'П.', 'Р.И.' -> 'Р.П.', 'РИ' -> 'РП', in the case read."""
+    if m[2]:
+        return (m[1] or "") + ("П." if m[2] == "И" else "п.")
+    return m[3] + ("П" if m[4] == "И" else "п")
+
+
 _OKRUG_STOPPED = re.compile(r"(?<= АО)\.$")  # an autonomous okrug's 'АО' takes no stop: a speck
 _HYPHEN_SPECK = re.compile(r"(?<=\w\w)- \w-(?=\w\w)")
 _VILLAGE_AS_SIGN = re.compile(r"^©(?=\. ?[А-ЯЁ])")
