@@ -267,7 +267,7 @@ _SETTLEMENT_COMMA = re.compile(rf"(?<![\w.-])({SETTLEMENT_ABBREVIATION}|[Рр]е
 # A city's 'г' is no word either, unlike 'с' or 'в'.
 _SETTLEMENT_UNDOTTED = re.compile(rf"(?<![\w.-])({SETTLEMENT_ABBREVIATION}|[Рр]есп|РЕСП)(?= [А-ЯЁ])")
 # 'г.Екатеринбурга', 'ГОР.САМАРА': the space after the abbreviation, as the form prints it.
-_ABBREVIATION_GLUED = re.compile(rf"(?<![\w.-])({SETTLEMENT_ABBREVIATION}|[Оо]бл|ОБЛ|[Рр]есп|РЕСП)\.(?=[А-ЯЁ])")
+_ABBREVIATION_GLUED = re.compile(rf"(?<![\w.-])({SETTLEMENT_ABBREVIATION}|[Оо]бл|ОБЛ|[Рр]есп|РЕСП|[Рр]\.[Пп])\.(?=[А-ЯЁ])")  # 'Р.П.ТАЛЬМЕНКА' too
 # A region's 'обл.' ends with its full stop as well: 'ПО ЧЕЛЯБИНСКОЙ ОБЛ'.
 _REGION_UNDOTTED = re.compile(r"(?<![\w.-])(ОБЛ|[Оо]бл)(?![\w.-])")
 # ... and its 'Л' read 'Я' ('ЛЕНИНГРАДСКОЙ ОБЯ В ПРИМОРСКОМ'): no word 'ОБЯ'.
