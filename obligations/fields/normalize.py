@@ -811,7 +811,7 @@ def normalize_place(raw: str) -> str | None:
     # ... nor with a four: a village's 'Д.' read so ('4. БОРОВОЕ'), nor with a settlement's
     # letter whose stop was lost ('С КРАСНЫЙ ЯР': no place opens with a preposition), nor with
     # a speck glued to that stop ('Д.1 БОРОВОЕ', 'гор.’Тула').
-    raw = _VILLAGE_AS_FOUR.sub("Д.", raw)
+    raw = _SETTLEMENT_P_AS_ELEVEN.sub("П.", _VILLAGE_AS_FOUR.sub("Д.", raw))  # ... nor with '11.': a 'П.'
     raw = _SPECK_AFTER_SETTLEMENT.sub(r"\1 ", _SETTLEMENT_LETTER_UNDOTTED.sub(r"\1. ", raw))
     # A settlement's 'пос.' read 'нос.' or 'нос,': ... nor with a nose.
     raw = _NOSE_FOR_SETTLEMENT.sub(lambda m: ("П" if m.group(1) == "Н" else "п") + m.group(2), raw)
@@ -830,6 +830,12 @@ def normalize_place(raw: str) -> str | None:
     # A settlement's type written out takes no stop ('город. Великие Луки': a speck), and a
     # guillemet between a name's halves is its hyphen ('Елань»Колено').
     raw = _NAME_HALVES_QUOTED.sub("-", _SETTLEMENT_WORD_STOPPED.sub(r"\1", raw))
+    # ... nor a comma ('ГОРОД, СОЛИКАМСК'); an autonomous republic's 'АССР' with a 'С' read 'Е'
+    # ('ДАГЕСТАНСКОЙ АСЕР'); a capital inside a word in small letters is its small letter read
+    # large ('МиЧуринского': a place prints no word so).
+    raw = _SETTLEMENT_WORD_COMMA.sub(r"\1", raw)
+    raw = _SOVIET_REPUBLIC_MISREAD.sub(lambda m: m[1] + "ССР", raw)
+    raw = _CAPITAL_INSIDE_WORD.sub(lambda m: m[0].lower(), raw)
     s = normalize_text(_SPECK_BEFORE_REGION.sub("", _SPECK_AFTER_PLACE.sub("", raw)))
     if s is None:
         return s
@@ -882,7 +888,7 @@ _CAPITAL_ABBREVIATION = re.compile(r"(?:ГОР|ПОС|ДЕР|РЕСП)\.")
 # A region's 'ОБЛ.' with its 'О' lost after the region's adjective ('НОВОСИБИРСКАЯ БЛ.'), and a
 # settlement's letter between the adjective and its noun ('КУЙБЫШЕВСКОЙ С. ОБЛАСТИ'): specks.
 _REGION_HEAD_LOST = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ) )(?:БЛ|ОЛ)(?:\.|$)")  # or its 'Б' ('ОЛ.'); its stop lost too at the end
-_LETTER_BEFORE_REGION = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ)) [СДП]\.(?= ОБЛ)")
+_LETTER_BEFORE_REGION = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ)) (?:[СДП]\.|№)(?= ОБЛ)")  # or a '№' speck
 _REGION_SK_AS_EK = re.compile(r"(?<![\w-])([А-ЯЁа-яё]{3,})([Ее])([Кк][Оо][Йй])(?= (?:ОБЛ|обл|КРА|кра|Р-Н|р-н|РАЙ|рай))")
 _ROSSIYA_GLUED = re.compile(r"(?<=[А-ЯЁ]{2})(?=РОССИЯ$)|(?<=[а-яё]{2})(?=Россия$)")
 _P_AS_I = re.compile(r"^((?:[Рр])\. ?)?([Ии])\.(?= ?[А-ЯЁ])|^([Рр])([Ии])(?= [А-ЯЁ])")
@@ -911,6 +917,7 @@ _SPECK_BEFORE_SETTLEMENT = re.compile(rf"^(?:\d[^\w\s]?|[^\W\d_]|[Гг][Оо][Д
 _MISREAD_CAPTION_BEFORE = re.compile(rf"^[а-яё]{{4,}}\s+(?=(?:{SETTLEMENT_ABBREVIATION}|[ДдСс])\.\s*[А-ЯЁ]{{2}})")
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
+_SETTLEMENT_P_AS_ELEVEN = re.compile(r"^11\.(?= ?[А-ЯЁ])")
 _SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс])[,;:]? (?=[А-ЯЁ][А-ЯЁа-яё])")  # or read with a comma, ';' or ':
 # A settlement's type written out, which opens a place as its abbreviation does.
 SETTLEMENT_WORD = r"[Гг]ород|ГОРОД|[Сс]ело|СЕЛО|[Дд]еревня|ДЕРЕВНЯ|[Пп]ос[её]лок|ПОС[ЕЁ]ЛОК"
@@ -923,6 +930,9 @@ _CITY_IN_TWO = re.compile(r"(?:^|(?<=, ))[ГгЕеТт][.,]? ?(ОР|ор)\.(?= ?
 # 'Й' read without its breve at the end of a place's word ('Г. АЧХОИ МАРТАН', 'АЛТАИ'): no
 # Russian place's word ends in a vowel and 'и'.
 _PLACE_SHORT_I_LOST = re.compile(r"(?<=[А-ЯЁа-яё]{2}[аеёоуыэюяАЕЁОУЫЭЮЯ])[иИ](?![\w-])")
+_SETTLEMENT_WORD_COMMA = re.compile(rf"^({SETTLEMENT_WORD}),(?= [А-ЯЁ])")
+_SOVIET_REPUBLIC_MISREAD = re.compile(r"(?<=[А-ЯЁ]{3}ОЙ )(А?)(?!ССР\b)[СЕ][СЕ]Р(?![А-ЯЁ])")
+_CAPITAL_INSIDE_WORD = re.compile(r"(?<=[А-ЯЁ][а-яё])[А-ЯЁ](?=[а-яё]{2})")
 _SETTLEMENT_WORD_STOPPED = re.compile(rf"^({SETTLEMENT_WORD})\.(?= [А-ЯЁ])")
 _NAME_HALVES_QUOTED = re.compile(r"(?<=[а-яё]{2})[»«](?=[А-ЯЁ][а-яё])")
 _SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-\s?(?=[А-ЯЁ])")
