@@ -336,6 +336,9 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
         if again is not None and again.valid:
             return replace(again, confidence=min(again.confidence, LOOKALIKE_CONF),
                            warning=f"{spec.id}: read with signs or letters taken for the digits they look like")
+        boxed = _number_in_boxes(spec, candidate)
+        if boxed is not None:
+            return boxed
     if spec.normalize == "date" and (found is None or not found.valid):
         return _date_in_boxes(spec, candidate) or found
     if found is not None and spec.normalize in ("doc_number", "doc_number_ru") and _after_a_hyphen(candidate, found):
@@ -344,6 +347,39 @@ def _pattern_value(spec: FieldSpec, candidate: Candidate, text: str, spans) -> F
         return replace(found, confidence=min(found.confidence, LOOKALIKE_CONF),
                        warning=f"{spec.id}: read after a hyphen: its beginning may be lost")
     return found
+
+
+def _number_in_boxes(spec: FieldSpec, candidate: Candidate) -> Found | None:
+    """A number with check digits printed one figure to a box and read with the boxes' walls,
+    as bars and as ones between the figures ('64|016|215131912101711' for 640625392071): each
+    stretch between bars whose every other sign is a '1' lost those ones. Taken only where the
+    figures left then make a valid number; doubted."""
+    for run in _runs(candidate.words, _BOXED_NUMBER):
+        text = "".join(w.text for w in run)
+        if "|" not in text:
+            continue
+        figures = "".join(part[0::2] if len(part) >= 3 and len(part) % 2 and set(part[1::2]) == {"1"} else part
+                          for part in _BOX_WALLS.split(text))
+        value = normalize(spec.normalize, figures)
+        if value is not None and validate(spec.validate, value, **spec.validate_params).valid:
+            return Found(value=value, raw=text, valid=True, confidence=LOOKALIKE_CONF, page=candidate.page,
+                         bbox=union_box([w.bbox for w in run]), source=candidate.method,
+                         warning=f"{spec.id}: read from figures in boxes, the boxes' walls left out")
+    return None
+
+
+_BOXED_NUMBER = re.compile(r"[\[\]|\d]+")
+
+
+def _runs(words: list[Word], pattern: re.Pattern) -> list[list[Word]]:
+    """The runs of consecutive words wholly of `pattern`."""
+    runs: list[list[Word]] = [[]]
+    for word in words:
+        if pattern.fullmatch(word.text):
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def _after_a_hyphen(candidate: Candidate, found: Found) -> bool:
@@ -360,12 +396,7 @@ MIN_WALLS = 2
 
 
 def _date_in_boxes(spec: FieldSpec, candidate: Candidate) -> Found | None:
-    runs: list[list[Word]] = [[]]
-    for word in candidate.words:  # runs of words of figures, walls and separators only
-        if _BOXED.fullmatch(word.text):
-            runs[-1].append(word)
-        elif runs[-1]:
-            runs.append([])
+    runs = _runs(candidate.words, _BOXED)  # runs of words of figures, walls and separators only
     for run in (part for whole in runs for part in (whole, *([w] for w in whole))):
         text = "".join(w.text for w in run)
         date = _BOXED_DATE.fullmatch(_BOX_WALLS.sub("", text)) if len(_BOX_WALLS.findall(text)) >= MIN_WALLS else None

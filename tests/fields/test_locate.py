@@ -163,6 +163,17 @@ def test_a_places_city_mark_read_in_latin_after_a_speck_opens_the_place():
     assert got["birth_place"] == "г. Казань Республики Татарстан"
 
 
+def test_an_inn_printed_one_figure_to_a_box_is_read_without_the_walls_read_as_bars_and_ones():
+    """'64|016|215131912101711' is 640625392071 in boxes: bars, and ones between the figures."""
+    found = locate_fields(DOCTYPES["inn"], [page_of([
+        (100, 100, "присвоен идентификационный номер налогоплательщика (ИНН)"), (100, 200, "64| 016|215131912101711")])])
+    assert (found["inn"].value, found["inn"].confidence) == ("640625392071", 0.5) and "boxes" in found["inn"].warning
+    # Figures left that make no valid number: none is made up.
+    found = locate_fields(DOCTYPES["inn"], [page_of([
+        (100, 100, "присвоен идентификационный номер налогоплательщика (ИНН)"), (100, 200, "64| 016|215131912101811")])])
+    assert found["inn"].value is None or not found["inn"].valid
+
+
 def test_a_date_printed_one_figure_to_a_box_is_read_without_the_boxes_walls():
     """'[1|6]/1[2]1]9]5[6': 16.12.1956 in boxes, their walls read as brackets and bars; doubted."""
     found = locate_fields(DOCTYPES["inn"], [page_of([
