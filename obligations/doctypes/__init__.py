@@ -54,6 +54,7 @@ class FieldSpec:
     after: str | None = None  # lines_after: the field whose rows this one follows
     above: str | None = None  # with no label found: the rows right above this field's (fields/positional.py)
     letterhead: bool = False  # with no label found: read from the rows over the document's title (a bill's supplier)
+    tax_office_of: str | None = None  # a KPP: the INN field whose region code its own repeats (fields.tax_office)
     stop: str | None = None  # lines_after / top_lines: a row matching this ends the value
     prefer: str | None = None  # top_lines: a row matching this is the value
     skip: str | None = None  # top_lines: rows matching this are never the value
@@ -148,7 +149,8 @@ _GROUP = {"id": _STR, "labels": _STRS, "lines": _COUNT}
 _FIELD = {
     "id": _STR, "labels": _STRS, "pattern": _REGEX, "normalize": _STR, "validate": _STR,
     "validate_params": _TABLE, "strategy": _STR, "lines": _COUNT, "anywhere": _BOOL, "pick": _STR,
-    "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "above": _STR, "letterhead": _BOOL, "stop": _REGEX,
+    "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "above": _STR, "letterhead": _BOOL, "tax_office_of": _STR,
+    "stop": _REGEX,
     "prefer": _REGEX, "skip": _REGEX, "section": _STRS, "section_labels": _STRS, "words": _STRS, "question": _STR,
     "prompts": _TABLE, "mrz": _STR,
 }
@@ -318,10 +320,9 @@ def _build(data: dict, path: Path) -> DocType:
     for spec in fields:
         if spec.group and spec.group not in known_groups:
             raise ValueError(f"field {spec.id!r}: key 'group': group {spec.group!r} is not defined")
-        if spec.after and spec.after not in known_fields:
-            raise ValueError(f"field {spec.id!r}: key 'after': field {spec.after!r} is not defined")
-        if spec.above and spec.above not in known_fields:
-            raise ValueError(f"field {spec.id!r}: key 'above': field {spec.above!r} is not defined")
+        for key in ("after", "above", "tax_office_of"):
+            if getattr(spec, key) and getattr(spec, key) not in known_fields:
+                raise ValueError(f"field {spec.id!r}: key {key!r}: field {getattr(spec, key)!r} is not defined")
     for field_id in data.get("chronology", ()):
         if field_id not in known_fields:
             raise ValueError(f"key 'chronology': field {field_id!r} is not defined")

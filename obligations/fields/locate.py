@@ -28,6 +28,7 @@ from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .matching import fold
 from .name_order import names_in_order
 from .positional import letterhead, lines_above, lines_after, top_lines
+from .tax_office import region_from_inn
 from .mrz import apply_zone
 from .totals import reconcile_total, sum_of_parts
 from .validate import GENDER_WORD
@@ -107,6 +108,7 @@ def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:
             results[spec.id] = letterhead(spec, doctype.first_page, models, results) or Found()
         if spec.validate == "office" and results[spec.id].value is None:
             results[spec.id] = _office_alone(spec, models, [f.bbox for f in results.values() if f.bbox]) or Found()
+    region_from_inn(doctype, results)
     return results
 
 
