@@ -358,6 +358,18 @@ def test_receipt_layout_fields(company_number):
                    "date": "2018-12-25", "total": "9.00"}
 
 
+@pytest.mark.parametrize("company_number", ["(563237.0)", "(2M587928-A)"])
+def test_a_registration_number_misread_alone_on_its_row_is_no_part_of_the_address(company_number):
+    """Its hyphen read as a stop and its letter as a figure, or a figure as a letter; the rows
+    as close as a narrow receipt's."""
+    got = values("receipt", [
+        (140, 108, "HOCK SOON STATIONERY & BOOKS SDN BHD"), (500, 171, company_number),
+        (260, 219, "6-15A JALAN MEWAH 3 BANDAR SUNWAY"), (330, 267, "68100 BATU CAVES, SELANGOR"),
+        (430, 315, "TEL: 012-401 9259"),
+    ])
+    assert got["address"] == "6-15A JALAN MEWAH 3 BANDAR SUNWAY 68100 BATU CAVES, SELANGOR"
+
+
 def test_a_fax_transmission_header_gives_no_date_a_document_at_the_top_keeps_its_own():
     receipt = [(300, 300, "ABC TRADING SDN BHD"), (300, 350, "NO. 12, JALAN BESAR,"), (300, 500, "TOTAL 9.00")]
     header = [(50, 20, "21/01/2019 14:19 FROM: +7 499 201 47 67"), (1900, 20, "P1001/004")]  # its stop read '1'
