@@ -22,6 +22,7 @@ COMB_KINDS = ("inn", "snils")  # validators of numbers printed in boxes, whose c
 DIGITS_LANG = "eng"
 MIN_CELLS = 10  # an INN's 10 or 12 boxes, a SNILS number's 11
 REACH = 30.0  # label heights right of the label a comb may reach
+UNDER = 6.0  # label heights under the label a comb's bottom may lie
 WALL = 1.4  # of the label's height: a wall's ink runs taller than any digit
 STEP_SLACK = 0.2  # walls stand at even steps, this far apart at most
 INSET = 0.15  # of a cell, cut off each side: what is left of its walls
@@ -38,7 +39,9 @@ def read_digit_boxes(page: PageText, image, doctype: DocType, backend: Backend) 
             continue
         for (x0, y0, x1, y1), height in label_boxes(doctype, page, spec.id):
             regions = [(x1, y0 - height, x1 + REACH * height, y1 + height),  # beside the label
-                       (x0, y1, x0 + REACH * height, y1 + 3 * height)]  # under it
+                       # under it, from the page's left edge: a notice prints its boxes in
+                       # larger figures than its text, from the margin ('присвоен ИНН' ends a line)
+                       (0, y1, x0 + REACH * height, y1 + UNDER * height)]
             for region in regions:
                 comb = _comb(image, on_page(region, page), height)
                 if comb is None:

@@ -65,3 +65,27 @@ def test_an_inn_in_boxes_read_as_walls_and_digits_is_read_cell_by_cell():
     read_digit_boxes(page, image, DOCTYPES["inn"], TesseractBackend())
     found = locate_fields(DOCTYPES["inn"], [page])["inn"]
     assert found.value == INN and found.valid
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None or not Path(SERIF).exists(),
+                    reason="Tesseract or DejaVu Serif is not installed")
+def test_a_notices_boxes_under_a_line_ending_in_its_label_are_read_from_the_margin():
+    """'... и ему присвоен ИНН' ends a line of text; the twelve boxes of larger figures stand
+    under it from the page's left margin, left of the label and four of its heights down."""
+    from obligations.backends.tesseract import TesseractBackend
+
+    image = Image.new("L", (1000, 260), 240)
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 20), "присвоен ИНН", font=ImageFont.truetype(SERIF, 24), fill=30)
+    face, step, top, bottom = ImageFont.truetype(SERIF, 34), 48, 80, 140
+    for k in range(13):
+        draw.line((40 + k * step, top, 40 + k * step, bottom), fill=40, width=3)
+    draw.line((40, top, 40 + 12 * step, top), fill=40, width=3)
+    draw.line((40, bottom, 40 + 12 * step, bottom), fill=40, width=3)
+    for k, digit in enumerate(INN):
+        draw.text((40 + k * step + step // 2, (top + bottom) // 2), digit, font=face, fill=25, anchor="mm")
+    page = PageText(1, 1000, 260, 200, "ocr", [Word("присвоен", (40, 24, 150, 44), 96.0, 1),
+                                               Word("ИНН", (158, 22, 205, 44), 96.0, 1)])
+    read_digit_boxes(page, image, DOCTYPES["inn"], TesseractBackend())
+    found = locate_fields(DOCTYPES["inn"], [page])["inn"]
+    assert found.value == INN and found.valid
