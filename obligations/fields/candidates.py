@@ -17,7 +17,7 @@ from typing import Iterable
 from ..backends.base import Word, union_box
 from ..doctypes import DocType, FieldSpec
 from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, SPECK_CONF, SURE_CONF, LabelHit, PageModel, Row
-from .validate import UNFINISHED_END
+from .validate import GENDER_WORD, UNFINISHED_END
 
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 NEIGHBOUR_ROWS = 4  # a value under or over its label starts within this many row heights
@@ -521,6 +521,8 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
         run = _window(model, r - step, left, right)
         if run and POSTAL_ADDRESS.match(" ".join(w.text for w in run)):
             break  # an address row whose caption was lost ('Алрсс: 417133, г. Москва'): no line of a name
+        if any(GENDER_WORD.fullmatch(w.text.strip(".,;:")) for w in run):
+            break  # the sex, its label misread ('По женский' under a birthplace): no line of another value
         if run and current.height < SMALL_PRINT * previous.height:
             # A caption printed small under a value's line ('(фамилия, имя, отчество)' read
             # 'счет]'), or its label's second word beside it ('рождения' between a place's lines).

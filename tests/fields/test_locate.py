@@ -2456,3 +2456,15 @@ def test_a_faxed_card_whose_date_has_a_comma_and_whose_place_caption_was_lost():
     got = values("snils", [(100, 100, "№ 941-056-807 99"), (100, 330, "Дата и место рождения:"),
                            (100, 390, "26:12:2000:"), (100, 450, "г. Нижний Тагил Свердловской обл.")])
     assert (got["birth_date"], got["birth_place"]) == ("2000-12-26", "г. Нижний Тагил Свердловской обл.")
+
+
+def test_the_sex_under_a_birthplace_whose_label_was_misread_is_no_line_of_the_place():
+    """'Пол' read 'По': the row 'По женский' under the place's line holds no label, but the
+    sex is never part of a place."""
+    got = values("snils", [
+        (100, 40, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (360, 100, "175-119-730 73"),
+        (60, 200, "Ф.И.О. Фролова"), (340, 250, "Наталья"), (340, 300, "Александровна"),
+        (60, 360, "Дата и место рождения"), (92, 400, "04 февраля 1971 года г. Артем"),
+        (61, 450, "По женский"), (60, 520, "Дата регистрации 04.07.2022"),
+    ])
+    assert got["birth_place"] == "г. Артем" and got["gender"] == "female"
