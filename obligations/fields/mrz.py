@@ -194,12 +194,17 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
         if zone is None:
             continue
         labelled = {hit.owner for hit in model.hits}
+        # The issuing page's fields are printed together: one of them read there (the issue
+        # date by its label) prints the others, whose own labels a stamp may have taken.
+        issuing_page = any(spec.mrz in ISSUE and (spec.id in labelled or _read_in_print(results.get(spec.id)))
+                           for spec in specs)
         for spec in specs:
             value = normalize(spec.normalize, zone[spec.mrz]) if spec.mrz in zone else None
             found = results.get(spec.id) or Found()
             if value is None:
                 continue
-            if found.value is None and spec.id not in labelled and not spec.vertical and spec.mrz != "birth_date":
+            printed = spec.id in labelled or (spec.mrz in ISSUE and issuing_page)
+            if found.value is None and not printed and not spec.vertical and spec.mrz != "birth_date":
                 # Its label not read (a photographed spread's captions are a few pixels high):
                 # the field is printed where a word on the page is the zone's name.
                 if spec.mrz in NAMES and (printed := _printed_as(spec, model, value)) is not None:
@@ -235,6 +240,11 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
 
 
 NAMES = {"surname", "given_name", "patronymic"}
+ISSUE = {"issue_date", "division_code"}  # printed on the issuing page, which a data page alone lacks
+
+
+def _read_in_print(found: Found | None) -> bool:
+    return found is not None and found.value is not None and found.source != "mrz"
 PRINTED_NAME_CONF = 0.85  # a name with no label, printed as the zone spells it
 MIN_NAME_LETTERS = 3
 

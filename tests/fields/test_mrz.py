@@ -99,6 +99,15 @@ def test_fields_the_page_does_not_print_stay_empty():
     assert found["birth_date"].confidence >= 0.95
 
 
+def test_the_division_code_whose_label_a_stamp_took_is_the_zones_on_a_spread():
+    """The issuing page printed (its issue date read by its label), 'подразделения' under a
+    stamp and the code unread: the page prints the code, and the zone gives it."""
+    page = _passport(["Паспорт выдан ОТДЕЛЕНИЕМ УФМС РОССИИ ПО РОСТОВСКОЙ ОБЛ.", "Дата выдачи 23.10.2013 Код",
+                      "Фамилия ЛОБАНОВА", "Пол ЖЕН. Дата рождения 06.08.1999", LINE_ONE, LINE_TWO])
+    found = locate_fields(DOCTYPES["passport"], [page])
+    assert (found["division_code"].value, found["division_code"].source) == ("230-037", "mrz")
+
+
 def test_the_birth_date_its_label_and_print_lost_is_the_zones_on_its_own_page():
     """A data page photographed alone, its small 'Дата рождения' and the date beside it unread:
     the zone is printed on the page that prints the birth date, and its check digits pass.
