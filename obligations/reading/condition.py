@@ -87,6 +87,7 @@ class Measurement:
     paper: float  # the paper's grey, 0..255
     components: int  # text-like components found
     grain: float = 0.0  # the paper's grain: how far its pixels stray from their neighbours', 0..255
+    streaks: int = 0  # columns of a fax's or scanner's streak down the page (`streak_columns`)
 
     def describe(self) -> str:
         height = "?" if self.text_height is None else f"{self.text_height:.0f}"
@@ -111,11 +112,12 @@ class Conditioning:
     stamps: bool = False
     denoise: bool = False
     sharpen: bool = False  # edges steepened after scaling: a second reading of a poorly read page
+    destreak: bool = False  # a streak down the page (a fax's dusty sensor) painted paper first
 
     @property
     def identity(self) -> bool:
         return (self.scale == 1.0 and not self.despeckle and not self.descreen and self.corners is None
-                and not self.stamps and not self.denoise and not self.sharpen)
+                and not self.stamps and not self.denoise and not self.sharpen and not self.destreak)
 
     @property
     def dpi(self) -> int | None:
@@ -152,6 +154,8 @@ class Conditioning:
             steps.append(f"scaled x{self.scale:.2f}")
         if self.stamps:
             steps.append("stamps taken off")
+        if self.destreak:
+            steps.append("streaks taken off")
         if self.denoise:
             steps.append("grain smoothed")
         if self.sharpen:
@@ -195,7 +199,7 @@ def _measured(gray: np.ndarray, paper: float, ink: float) -> Measurement:
     # photo's grain makes many small components, but few long ones.
     text_height = weighted_median(heights[keep], widths[keep]) if np.count_nonzero(keep) >= 20 else None
     return Measurement(text_height, specks / max(megapixels, 1e-6), contrast, paper, int(np.count_nonzero(keep)),
-                       _paper_grain(gray, threshold))
+                       _paper_grain(gray, threshold), len(streak_columns(binary)))
 
 
 def _ink_of_a_small_card(gray: np.ndarray, paper: float) -> float:
@@ -253,7 +257,8 @@ def plan(found: Measurement, size: tuple[int, int], dpi: int | None,
     denoise = found.contrast < GRAINY * found.grain
     descreen = found.specks_per_mpx >= DITHERED_SPECKS_PER_MPX and not denoise
     despeckle = found.specks_per_mpx >= SPECKS_PER_MPX and not descreen
-    return Conditioning(size, dpi, scale, despeckle, descreen, found.text_height, corners, denoise=denoise)
+    return Conditioning(size, dpi, scale, despeckle, descreen, found.text_height, corners, denoise=denoise,
+                        destreak=found.streaks > 0)
 
 
 def condition_page(image: Image.Image, dpi: int | None) -> tuple[Image.Image, Conditioning]:
@@ -297,6 +302,8 @@ def apply(image: Image.Image, conditioning: Conditioning) -> Image.Image:
         from .stamps import without_stamps
 
         image = without_stamps(image, conditioning.text_height) or image.convert("L")
+    if conditioning.destreak:
+        image = destreaked(image)
     if conditioning.denoise:
         image = denoised(image)
     if conditioning.despeckle:
@@ -314,6 +321,49 @@ def apply(image: Image.Image, conditioning: Conditioning) -> Image.Image:
     if conditioning.sharpen:
         image = sharpened(image, conditioning.scale)
     return image
+
+
+def streak_columns(ink: np.ndarray) -> list[int]:
+    """The columns of a streak down the page: a fax's or a scanner's (dust on its sensor's
+    line), dark down much of the page in dashes no rule's long run finds, across the text it
+    crosses ('ЭДУАРД|ОВНА', a zone's line cut in two). `ink`: the page's ink, 1 or True."""
+    share = ink.mean(axis=0)
+    last = len(share) - 1
+    return [int(col) for col in np.flatnonzero(share >= STREAK_SHARE)
+            if max(share[max(col - STREAK_SIDE, 0)], share[min(col + STREAK_SIDE, last)]) < share[col] / 3
+            and _longest_run(ink[:, col]) < STREAK_DASH * len(ink)]
+
+
+STREAK_SHARE = 0.4  # of the page's height inked in one column: no column of print is (a photo's ~0.2)
+STREAK_SIDE = 4  # pixels: the columns this far either side of a streak are mostly paper
+# A streak's longest dash, of the page's height: generated faxes' measured 0.01-0.05. A printed
+# rule (a frame, a table's or a card's edge) runs on for 0.25 or more, and is the rule
+# remover's (backends.page_cleanup.without_rules), not this.
+STREAK_DASH = 0.1
+
+
+def _longest_run(column: np.ndarray) -> int:
+    edges = np.diff(np.concatenate(([0], column.astype(np.int8), [0])))
+    return int((np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)).max(initial=0))
+
+
+def destreaked(image: Image.Image) -> Image.Image:
+    """The page with its streaks (`streak_columns`) painted, row by row, with the darker of the
+    pixels just either side of them: paper where a streak runs alone, and a letter's stroke
+    where one crosses it (its stroke goes on either side), so the letters it cuts are whole."""
+    def paint(gray: np.ndarray) -> np.ndarray:
+        paper, ink = _paper_and_ink(gray)
+        columns = streak_columns(gray < paper - max(paper - ink, MIN_CONTRAST) * 0.45)
+        cleaned = gray.copy()
+        last = gray.shape[1] - 1
+        # Side by side columns are one streak, a pixel wider either side (its blurred edge).
+        for group in np.split(np.array(columns), np.flatnonzero(np.diff(columns) > 1) + 1) if columns else []:
+            first, end = max(int(group[0]) - 1, 0), min(int(group[-1]) + 1, last)
+            beside = np.minimum(gray[:, max(first - 1, 0)], gray[:, min(end + 1, last)])
+            cleaned[:, first:end + 1] = beside[:, None]
+        return cleaned
+
+    return _in_grey(image, paint)
 
 
 def _contrasted(gray: np.ndarray) -> np.ndarray:

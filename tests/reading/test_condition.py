@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from obligations.reading.condition import Conditioning, apply, condition_page, denoised, despeckled, measure, plan
+from obligations.reading.condition import (Conditioning, apply, condition_page, denoised, despeckled, destreaked, measure,
+                                           plan)
 from obligations.synth import render_clean
 
 
@@ -211,3 +212,23 @@ def test_a_page_scanned_far_askew_is_turned_level_and_its_boxes_map_back():
     assert max(abs(a - b) for a, b in zip(on_page, (xs.min(), ys.min(), xs.max(), ys.max()))) <= 8
     level = condition_page(page, 300)[1]
     assert level.levelled is None and level.corners is None
+
+
+def test_a_streak_down_a_faxed_page_is_painted_paper_and_the_text_it_crosses_kept(page):
+    """A fax's dusty sensor draws a two-pixel line down the page in dashes, across the text:
+    measured, it is taken off; the text's ink beside it is kept."""
+    streaked = np.asarray(page).copy()
+    column = page.width // 3
+    for top in range(0, page.height, 60):
+        streaked[top:top + 45, column:column + 2] = 0
+    found = measure(Image.fromarray(streaked))
+    assert found.streaks >= 1 and not measure(page).streaks
+    assert plan(found, page.size, 300).destreak and not plan(measure(page), page.size, 300).destreak
+    cleaned = np.asarray(destreaked(Image.fromarray(streaked)))
+    # Where it runs alone (paper either side of it on the page as drawn), it is gone.
+    drawn = np.asarray(page)
+    alone = (drawn[:, column - 2] >= 128) & (drawn[:, column + 3] >= 128)
+    assert np.count_nonzero(cleaned[alone, column:column + 2] < 128) <= 0.01 * np.count_nonzero(alone)
+    text = np.asarray(page) < 128
+    text[:, column - 1:column + 3] = False
+    assert np.count_nonzero(cleaned[text] < 128) >= 0.999 * np.count_nonzero(text)
