@@ -254,7 +254,7 @@ UNSURE_GENDER = 0.5
 PLACE_ALONE_CONF = 0.5
 # What opens a place of birth ('гор. Кинешма', 'С. ИВАНОВКА') and what, before it, makes it part
 # of an office's name ('ОВД Г. САМАРЫ', 'РОССИИ ПО Г. МОСКВЕ', 'ЛЕНИНСКОГО РАЙОНА Г. ТУЛЫ').
-_SETTLEMENT_OPENING = re.compile(rf"(?:{SETTLEMENT_ABBREVIATION}|[Дд]|[Сс]|[Сс]т|СТ|пгт|ПГТ|рп|РП)\.|[Сс]т-ца|СТ-ЦА|"
+_SETTLEMENT_OPENING = re.compile(rf"(?:{SETTLEMENT_ABBREVIATION}|[Дд]|[Сс]|[Пп]|[Сс]т|СТ|пгт|ПГТ|рп|РП)\.|[Сс]т-ца|СТ-ЦА|"
                                  + SETTLEMENT_WORD)
 # What opens an issuing office's name on its first row.
 _OFFICE_OPENING = re.compile(r"(?:ОТДЕЛ(?:ОМ|ЕНИЕМ|ЕНИЕ|А)?|УПРАВЛЕНИЕМ|О?УФМС|У?МВД|ГУ(?:ВД)?|Р?ОВД|УВД|ТП|МП|ОВМ|ПВС"

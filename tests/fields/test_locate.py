@@ -2313,6 +2313,10 @@ def test_a_place_of_birth_whose_label_was_lost_is_the_one_phrase_opening_with_a_
     assert got["birth_place"].value == "С. ПРЕОБРАЖЕНКА КИРОВСКОГО Р-НА ВЛАДИМИРСКОЙ ОБЛ."
     got = locate_fields(DOCTYPES["passport"], [page_of([(100, 100, "Фамилия ИВАНОВ"), (560, 200, "РП. МИХАЙЛОВКА")])])
     assert got["birth_place"].value == "РП. МИХАЙЛОВКА"  # a workers' settlement
+    got = locate_fields(DOCTYPES["passport"], [page_of([
+        (100, 100, "РЫБАКОВ"), (540, 300, "м П. СОСНОВКА"), (770, 340, "ГОРОДЕЦКОГО Р-НА"),
+    ])])
+    assert got["birth_place"].value == "П. СОСНОВКА ГОРОДЕЦКОГО Р-НА"  # a settlement, its 'П.' alone
     # Two such phrases (an office's 'Г. САМАРЫ' after no preposition is one): none is guessed.
     got = locate_fields(DOCTYPES["snils"], [page_of([
         (100, 100, "СНИЛС 764-346-938 40"),
