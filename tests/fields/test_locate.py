@@ -2485,3 +2485,14 @@ def test_the_officials_signature_caption_gives_no_surname():
         (350, 900, "Отчество"), (520, 940, "ТИМУРОВНА"),
     ])
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Сафина", "Мария", "Тимуровна")
+
+
+def test_an_inn_read_a_figure_short_before_its_kpp_is_no_kpp():
+    """'ИНН/КПП продавца 643491236/664301002': the INN lost a figure and has the KPP's length;
+    the KPP is still the figures after the slash."""
+    got = values("invoice", [
+        (100, 100, "Счет-фактура № А-01376 от 16 июля 2025"),
+        (100, 160, "Продавец ПАО «Восток-Логистик»"),
+        (100, 220, "ИНН/КПП продавца 643491236/664301002"),
+    ])
+    assert got["seller_kpp"] == "664301002"
