@@ -398,9 +398,10 @@ def _past_qualifier(words: list[Word]) -> list[Word]:
     while words and not words[0].text.strip(LABEL_MARKS):
         words = words[1:]
     # (A qualifier holds words, not figures: '(Ф-76' after 'Счет №' is the number, its 'С' read '('.)
-    if words and words[0].text.startswith("(") and not re.fullmatch(r"\([^\W\d_]{0,3}[-/]?\d[^)]*", words[0].text):
+    # (Its bracket may be read as a brace or a square one: '{при' over 'наличия)' on a fax.)
+    if words and words[0].text[:1] in "([{" and not re.fullmatch(r"[(\[{][^\W\d_]{0,3}[-/]?\d[^)]*", words[0].text):
         for i, word in enumerate(words[:QUALIFIER_WORDS]):
-            if ")" in word.text:
+            if any(c in word.text for c in ")]}"):
                 return words[i + 1:]
         # Its bracket closes on the next line ('Фамилия, имя, отчество (при' over 'наличии)'):
         # its small words here are the qualifier's.

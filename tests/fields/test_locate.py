@@ -2496,3 +2496,14 @@ def test_an_inn_read_a_figure_short_before_its_kpp_is_no_kpp():
         (100, 220, "ИНН/КПП продавца 643491236/664301002"),
     ])
     assert got["seller_kpp"] == "664301002"
+
+
+def test_a_labels_qualifier_opened_with_a_brace_is_no_part_of_the_value():
+    """A fax's 'Фамилия, имя, отчество (при наличии)': its bracket read '{', the qualifier's
+    close on the next line; the names follow on the label's row."""
+    got = values("snils", [
+        (170, 100, "Страховой номер индивидуального лицевого счета (СНИЛС) 010-970-331 12"),
+        (174, 200, "Фамилия, имя, отчество {при Елисеева Нина Романовна"), (172, 240, "наличия)"),
+        (171, 300, "Дата рождения 08 октября 1994"),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Елисеева", "Нина", "Романовна")
