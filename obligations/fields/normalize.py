@@ -840,6 +840,11 @@ def normalize_place(raw: str) -> str | None:
     if s is None:
         return s
     s = _OKRUG_STOPPED.sub("", _REGION_HEAD_LOST.sub("ОБЛ.", _LETTER_BEFORE_REGION.sub("", s)))
+    # ... or its 'о' read 'а' ('Псковская абл.'); and a lone quote at the end is a speck
+    # ('ГОР. ЕКАТЕРИНБУРГ"': a place quotes only a name, whole).
+    s = _REGION_NOUN_A.sub(lambda m: "ОБЛ." if m[0].isupper() else "обл.", s)
+    if s.count('"') == 1 and s.endswith('"'):
+        s = s[:-1].rstrip()
     # A region's adjective ends '-ской' where 'с' was read 'е' ('Пермекой области': no
     # adjective ends '-екой'), and 'Россия' closing a place is a word of its own ('ССРРОССИЯ').
     s = _ROSSIYA_GLUED.sub(" ", _REGION_SK_AS_EK.sub(lambda m: m[1] + ("С" if m[2] == "Е" else "с") + m[3], s))
@@ -888,6 +893,7 @@ _CAPITAL_ABBREVIATION = re.compile(r"(?:ГОР|ПОС|ДЕР|РЕСП)\.")
 # A region's 'ОБЛ.' with its 'О' lost after the region's adjective ('НОВОСИБИРСКАЯ БЛ.'), and a
 # settlement's letter between the adjective and its noun ('КУЙБЫШЕВСКОЙ С. ОБЛАСТИ'): specks.
 _REGION_HEAD_LOST = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ) )(?:БЛ|ОЛ)(?:\.|$)")  # or its 'Б' ('ОЛ.'); its stop lost too at the end
+_REGION_NOUN_A = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ) )АБЛ\.|(?<=[а-яё]{3}(?:ая|ой) )абл\.")
 _LETTER_BEFORE_REGION = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ)) (?:[СДП]\.|№)(?= ОБЛ)")  # or a '№' speck
 _REGION_SK_AS_EK = re.compile(r"(?<![\w-])([А-ЯЁа-яё]{3,})([Ее])([Кк][Оо][Йй])(?= (?:ОБЛ|обл|КРА|кра|Р-Н|р-н|РАЙ|рай))")
 _ROSSIYA_GLUED = re.compile(r"(?<=[А-ЯЁ]{2})(?=РОССИЯ$)|(?<=[а-яё]{2})(?=Россия$)")
