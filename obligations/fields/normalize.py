@@ -174,6 +174,9 @@ def normalize_text(raw: str) -> str | None:
     s = _POINT_MISREAD.sub("ТП", _MIGRATION_OFFICE_MISREAD.sub("ОУФМС", s))
     s = _MIGRATION_MISREAD.sub(lambda m: "И" if m[0] == "Й" else "и", _COMMA_BEFORE_ITS_NOUN.sub("", s))
     s = _LONE_CAPITAL.sub("", _ON_MISREAD.sub("ПО", _PO_HYPHENED.sub("ПО ", s)))
+    s = _LONE_O_BEFORE_NOUN.sub("", s)
+    # A word split before a letter no word opens with ('НАБЕРЕЖН ЫЕ ЧЕЛНЫ', 'СЕВАСТОПОЛ Ь').
+    s = _SPLIT_BEFORE_HARD_LETTER.sub("", s)
     s = _TOWN_GLUED.sub(r"\1 \2.", s)
     s = _DISTRICT_STOPPED.sub(r"\1-\2", s)
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
@@ -370,6 +373,10 @@ _ON_MISREAD = re.compile(r"(?<![^\s])[ЦНИ]О(?= ВОПРОСАМ\b)")
 # speck or a hyphen's scrap. Russian's one-letter words (А, В, И, К, О, С, У, Я) and a
 # settlement's or a district's letter before its stop stay.
 _LONE_CAPITAL = re.compile(r"(?<=[А-ЯЁ]{2}) [БГДЖЗЛМНПРТФХЦЧШЩЪЫЬЭЮ](?= [А-ЯЁ]{2})")
+# ... or an 'О' before a district's or a region's noun or adjective ('СЕМИКАРАКОРСКОГО О
+# ОКРУГА', 'Р-НА О РОСТОВСКОЙ'): the preposition 'о' opens no place nor office's part.
+_LONE_O_BEFORE_NOUN = re.compile(r"(?<=[А-ЯЁ]{2}) О(?= (?:ОКРУГА|ОБЛ|ОБЛАСТИ|Р-НА|РАЙОНА|КРАЯ|[А-ЯЁ]+(?:СКОЙ|СКОГО|ЦКОЙ|ЦКОГО))\b)")
+_SPLIT_BEFORE_HARD_LETTER = re.compile(r"(?<=[А-ЯЁ]{2}) (?=[ЫЬЪ][А-ЯЁ]{0,2}(?![\w-]))|(?<=[а-яё]{2}) (?=[ыьъ][а-яё]{0,2}(?![\w-]))")
 _MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
 # ... and a territorial point, 'ТП №' or 'ТП УФМС', with its 'П' read 'Е', 'Н' or 'И'.
 _POINT_MISREAD = re.compile(r"^Т[ЕНИ](?= (?:№|О?УФМС\b))")
