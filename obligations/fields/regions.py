@@ -49,7 +49,21 @@ def respelled_regions(text: str) -> str:
     """`text` with each word before a region's noun that is one or two letters off a listed
     region's stem, nearer to it than to any other, read as that region, its ending and its
     case kept."""
-    return _BEFORE_NOUN.sub(lambda m: _respelled(m[1]), text)
+    return _BEFORE_NOUN.sub(lambda m: _respelled(m[1]), _SPLIT_BEFORE_NOUN.sub(_joined, text))
+
+
+# A word before a region's noun split in two ('АСТ РАХАНСКОЙ ОБЛАСТИ'): joined where the two
+# halves make a listed region and neither is one.
+_SPLIT_BEFORE_NOUN = re.compile(r"(?<![\w-])([А-ЯЁа-яё]{1,5}) ([А-ЯЁа-яё]{3,})(?= (?i:обл|кра[йяю]\b|кр\.))")
+
+
+def _joined(m: re.Match[str]) -> str:
+    whole = (m[1] + m[2]).upper()
+    ending = _ENDING.search(whole)
+    halves_listed = any((e := _ENDING.search(part.upper())) and part.upper()[: e.start()] in _STEMS for part in (m[1], m[2]))
+    if ending is None or halves_listed or whole[: ending.start()] not in _STEMS:
+        return m[0]
+    return m[1] + m[2]
 
 
 def _respelled(word: str) -> str:

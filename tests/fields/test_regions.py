@@ -16,6 +16,7 @@ from obligations.fields.regions import respelled_regions
     ("г. Волжский Волгогралской обл.", "г. Волжский Волгоградской обл."),
     ("ГОР. НОРИЛЬСК КРАСНОЛРСКОГО КР.", "ГОР. НОРИЛЬСК КРАСНОЯРСКОГО КР."),  # nearer to one of two alike
     ("ОТДЕЛОМ УФМС РОССИИ ПО СВЕРЛОВСКОЙ ОБЛ.", "ОТДЕЛОМ УФМС РОССИИ ПО СВЕРДЛОВСКОЙ ОБЛ."),  # a letter lost
+    ("ГОР. АСТРАХАНЬ АСТ РАХАНСКОЙ ОБЛАСТИ", "ГОР. АСТРАХАНЬ АСТРАХАНСКОЙ ОБЛАСТИ"),  # split in two
 ])
 def test_a_region_read_a_letter_or_two_off_is_read_back(read, printed):
     assert respelled_regions(read) == printed
@@ -26,6 +27,7 @@ def test_a_region_read_a_letter_or_two_off_is_read_back(read, printed):
     "ГОР. НОРИЛЬСК КРАСНОЯРСКОГО КРАЯ",  # a town before a region: no noun after it
     "ГОРНО-АЛТАЙСКОЙ АВТОНОМНОЙ ОБЛАСТИ", "Московская областная больница",
     "ИВАНОВСКОГО Р-НА", "ТАЛДЫ-КУРГАНСКОЙ ОБЛ.", "ГРОДНЕНСКОЙ ОБЛ.", "ГРОЗНЕНСКОЙ ОБЛ.",  # alike, both listed
+    "С. МИР ТВЕРСКОЙ ОБЛ.", "Г. ОРЕЛ ОРЛОВСКОЙ ОБЛ.",  # a town's name before a listed region
 ])
 def test_regions_read_right_or_words_not_before_a_regions_noun_stay(text):
     assert respelled_regions(text) == text
