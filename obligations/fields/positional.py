@@ -465,6 +465,8 @@ def letterhead(spec: FieldSpec, first_page: tuple[re.Pattern, ...], models: list
         words = [w for w in row.words if not any(inside(w.bbox, box) for box in others)]
         if row.standalone or not spec.pattern and len(words) < len(row.words):
             continue  # (a number beside another field's: 'ИНН 2355084283 КПП 235501001')
+        if not spec.pattern and _BANK_ROW.search(" ".join(w.text for w in words)):
+            continue  # the bank's row: 'р/с 40702810961555342688 в ПАО «Банк «Санкт-Петербург»'
         if spec.pattern:
             at = next((i for i, w in enumerate(words) if any(squash(w.text).startswith(squash(label))
                                                              for label in spec.section_labels)), None)
@@ -479,3 +481,4 @@ def letterhead(spec: FieldSpec, first_page: tuple[re.Pattern, ...], models: list
 
 
 LETTERHEAD_CONF = 0.7
+_BANK_ROW = re.compile(r"\d{20}|(?<!\w)(?:[рк]/с|р/сч|БИК)(?!\w)", re.IGNORECASE)  # an account's 20 figures, or its label

@@ -2507,3 +2507,14 @@ def test_a_labels_qualifier_opened_with_a_brace_is_no_part_of_the_value():
         (171, 300, "Дата рождения 08 октября 1994"),
     ])
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Елисеева", "Нина", "Романовна")
+
+
+def test_a_bills_bank_row_in_its_letterhead_is_no_seller():
+    """The supplier's own row misread (a sole trader's name in small letters), the next row
+    of the letterhead is the bank's, which names a bank 'ПАО': no seller."""
+    got = values("invoice", [
+        (100, 100, "ИП Баранов руслан Кириллович"), (100, 160, "ИНН 592322858510 ОГРНИП 483408191282600"),
+        (100, 220, "р/с 40702810961555342688 B ПАО «Банк «Санкт-Петербург»"),
+        (600, 400, "Счёт № СФ-20"), (600, 450, "от 31 марта 2013 г."),
+    ])
+    assert got["seller_name"] is None or "Банк" not in got["seller_name"]
