@@ -607,10 +607,19 @@ def normalize_organization(raw: str) -> str | None:
         rest = _LATIN_INITIAL.sub(lambda m: m[0].translate(_LAT_TO_CYR), rest)  # 'Орлов 6.T.' -> 'Б.Т.'
         rest = _SURNAME_INITIALS.sub(lambda m: m[1] + m[2].upper() + m[3].upper(), rest)
         rest = _INITIALS_RUN_TOGETHER.sub(r"\1\2.\3.", rest)  # or their first stop lost ('Осипова ЕТ.')
+        # ... or a name read in small letters beside capitalised ones ('Баранов руслан
+        # Кириллович': its 'Р' read 'р'); a Turkic patronymic's 'оглы' is printed small.
+        names = rest.split(" ")
+        if any(n[:1].isupper() for n in names[:3]):
+            rest = " ".join(n.capitalize() if k < 3 and len(n) >= 3 and n.isalpha() and n.islower()
+                            and n not in _SMALL_NAME_PARTS else n for k, n in enumerate(names))
         s = head + space + rest
     if space and rest and (form := _legal_form(head)):
         return form.upper() + space + rest
     return s
+
+
+_SMALL_NAME_PARTS = {"оглы", "кызы", "угли", "улы", "уулу"}
 
 
 # A number sign and its number, spaced one way ('№ 1', as typesetting wants it) however

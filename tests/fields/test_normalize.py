@@ -811,6 +811,8 @@ ORGANIZATION_CASES = [
     ("ПАО «Стрелков и.партнеры»", "ПАО «Стрелков и партнеры»"),  # 'и' glued to the next word by a speck
     ("ЗАО «Сорокин.и партнеры»", "ЗАО «Сорокин и партнеры»"),  # ... or to the word before
     ("ИП Лукин я. И.", "ИП Лукин Я. И."),  # an entrepreneur's initial read small
+    ("ИП Баранов руслан Кириллович", "ИП Баранов Руслан Кириллович"),  # ... or a name
+    ("ИП Мамедов Эльчин Гасан оглы", "ИП Мамедов Эльчин Гасан оглы"),  # a Turkic patronymic's word is small
     ("ООО «Лукин я. и.»", "ООО «Лукин я. и.»"),
     ('"Ромашка"', '"Ромашка"'),
     # A bill's party paragraph: the name out of its requisites, before or after them.
