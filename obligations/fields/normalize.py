@@ -74,10 +74,11 @@ __all__ = [
 # Shared helpers
 # --------------------------------------------------------------------------
 
-# Letters OCR commonly reads instead of 0 and 1.  Applied only to tokens made
-# of digits and these letters, so words such as "Олег" or "Jul" are untouched.
-_DIGIT_LOOKALIKES = {"O": "0", "О": "0", "o": "0", "о": "0", "l": "1", "I": "1", "|": "1"}
-_LOOKALIKE_CLASS = "0-9OОoоlI|"
+# Letters OCR commonly reads instead of 0 and 1 (and a slashed or tailed zero as 'Q':
+# 'Q9-AUG-2018').  Applied only to tokens made of digits and these letters, so words such as
+# "Олег" or "Jul" are untouched.
+_DIGIT_LOOKALIKES = {"O": "0", "О": "0", "o": "0", "о": "0", "Q": "0", "l": "1", "I": "1", "|": "1"}
+_LOOKALIKE_CLASS = "0-9OОoоQlI|"
 # A maximal run of digit-like characters, possibly split by number
 # punctuation ("2O.O9.2O1O", "4O5-9l").  Spaces end a token so that
 # "ООО 12" keeps its company form.  (No possessive quantifiers: Python 3.10.)

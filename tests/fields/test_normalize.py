@@ -79,6 +79,8 @@ def test_dispatch_matches_table(kind):
         ("Olga", "Olga"),
         ("A1O", "A10"),
         ("2O.O9.2O1O", "20.09.2010"),  # number punctuation inside one token
+        ("Q9-AUG-2018", "09-AUG-2018"),  # a tailed zero read 'Q'
+        ("QTY 2", "QTY 2"),
         ("4O5-OO", "405-00"),
         ("ООО 12", "ООО 12"),  # a space ends the token
         ("I-O", "I-O"),
