@@ -28,8 +28,8 @@ from .layout import PHRASE_GAP, SURE_CONF, PageModel, build_model, label_boxes
 from .matching import fold
 from .name_order import names_in_order
 from .positional import letterhead, lines_above, lines_after, top_lines
-from .tax_office import region_from_inn
 from .mrz import apply_zone
+from .tax_office import region_from_inn
 from .totals import reconcile_total, sum_of_parts
 from .validate import GENDER_WORD
 

@@ -203,8 +203,8 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
             found = results.get(spec.id) or Found()
             if value is None:
                 continue
-            printed = spec.id in labelled or (spec.mrz in ISSUE and issuing_page)
-            if found.value is None and not printed and not spec.vertical and spec.mrz != "birth_date":
+            on_page = spec.id in labelled or (spec.mrz in ISSUE and issuing_page)
+            if found.value is None and not on_page and not spec.vertical and spec.mrz != "birth_date":
                 # Its label not read (a photographed spread's captions are a few pixels high):
                 # the field is printed where a word on the page is the zone's name.
                 if spec.mrz in NAMES and (printed := _printed_as(spec, model, value)) is not None:
@@ -241,12 +241,12 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
 
 NAMES = {"surname", "given_name", "patronymic"}
 ISSUE = {"issue_date", "division_code"}  # printed on the issuing page, which a data page alone lacks
+PRINTED_NAME_CONF = 0.85  # a name with no label, printed as the zone spells it
+MIN_NAME_LETTERS = 3
 
 
 def _read_in_print(found: Found | None) -> bool:
     return found is not None and found.value is not None and found.source != "mrz"
-PRINTED_NAME_CONF = 0.85  # a name with no label, printed as the zone spells it
-MIN_NAME_LETTERS = 3
 
 
 def _printed_as(spec: FieldSpec, model: PageModel, value: str) -> Found | None:
