@@ -187,8 +187,7 @@ def _measured(gray: np.ndarray, paper: float, ink: float) -> Measurement:
     import cv2
 
     contrast = max(0.0, paper - ink)
-    # Ink: darker than half way from the paper to the ink, locally (uneven light, tints).
-    threshold = paper - max(contrast, MIN_CONTRAST) * 0.45
+    threshold = _ink_level(paper, ink)
     binary = (gray < threshold).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     widths, heights, areas = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
@@ -200,6 +199,11 @@ def _measured(gray: np.ndarray, paper: float, ink: float) -> Measurement:
     text_height = weighted_median(heights[keep], widths[keep]) if np.count_nonzero(keep) >= 20 else None
     return Measurement(text_height, specks / max(megapixels, 1e-6), contrast, paper, int(np.count_nonzero(keep)),
                        _paper_grain(gray, threshold), len(streak_columns(binary)))
+
+
+def _ink_level(paper: float, ink: float) -> float:
+    """Ink: darker than half way from the paper to the ink (less, for uneven light and tints)."""
+    return paper - max(paper - ink, MIN_CONTRAST) * 0.45
 
 
 def _ink_of_a_small_card(gray: np.ndarray, paper: float) -> float:
@@ -353,7 +357,7 @@ def destreaked(image: Image.Image) -> Image.Image:
     where one crosses it (its stroke goes on either side), so the letters it cuts are whole."""
     def paint(gray: np.ndarray) -> np.ndarray:
         paper, ink = _paper_and_ink(gray)
-        columns = streak_columns(gray < paper - max(paper - ink, MIN_CONTRAST) * 0.45)
+        columns = streak_columns(gray < _ink_level(paper, ink))
         cleaned = gray.copy()
         last = gray.shape[1] - 1
         # Side by side columns are one streak, a pixel wider either side (its blurred edge).
