@@ -1016,9 +1016,9 @@ def normalize_name(raw: str) -> str | None:
     return " ".join("-".join(_title_part(p) for p in w.split("-")) for w in words)
 
 
-# 'Й' read without its breve at a name's end ('Варфоломеи', 'Николаи', 'Толстои'): no
-# Russian name, surname or patronymic ends in a vowel and 'и'.
-_NAME_SHORT_I_LOST = re.compile(r"(?<=[аеёоуыэюяАЕЁОУЫЭЮЯ])[иИ](?=-|$)")
+# 'Й' read without its breve at a name's end ('Варфоломеи', 'Николаи', 'Толстои', 'Григории',
+# 'Покровскии'): no Russian name, surname or patronymic ends in a vowel and 'и'.
+_NAME_SHORT_I_LOST = re.compile(r"(?<=[аеёиоуыэюяАЕЁИОУЫЭЮЯ])[иИ](?=-|$)")
 
 PATRONYMIC_ENDINGS = ("ович", "евич", "овна", "евна", "ична")
 # (A patronymic read in two pieces too: 'Вас ильевич гор. Омск'.)
