@@ -166,7 +166,12 @@ def _one_field_per_value(doctype: DocType, models: list[PageModel], results: dic
                 candidates += pattern_candidates(loser, models)
         elif {first.source, second.source} == {"label"}:
             candidates_of = {spec.id: label_candidates(spec, doctype, models) for spec in (a, b)}
-            ranks = {spec.id: _rank(spec, candidates_of[spec.id], claimed) for spec in (a, b)}
+            # The field whose label the words lie on the side of that the page's other labelled
+            # values lie on of theirs: 'САФИНА' under 'Фамилия' and over 'Имя', 'МАРИНА' under
+            # 'Имя' and over 'Отчество', as 'ГОР. ТУАПСЕ' lies under 'Место рождения'.
+            ranks = _against_the_other_values(models, results, a.id, b.id)
+            if ranks[a.id] == ranks[b.id]:
+                ranks = {spec.id: _rank(spec, candidates_of[spec.id], claimed) for spec in (a, b)}
             if ranks[a.id] == ranks[b.id]:
                 # On a page that prints captions over (or under) its values, the field whose
                 # caption is over (under) the words: 'ДОБРОВОЛЬСКИЙ' under 'ФАМИЛИЯ' and over
@@ -209,6 +214,23 @@ def _against_the_page(models: list[PageModel], field_id: str, found: Found) -> i
         return 0
     side = _side(model, field_id, found)
     return int(model.captions_over_values and side == -1 or model.captions_under_values and side == 1)
+
+
+def _against_the_other_values(models: list[PageModel], results: dict[str, Found], a: str, b: str) -> dict[str, int]:
+    """For two fields sharing a value (`a`, `b`), 1 for the one whose value lies on the other
+    side of its label than all the page's other values found by their labels lie of theirs
+    (CAPTION_VOTES or more, none on the other side), else 0 for both."""
+    model = next((m for m in models if m.page.page == results[a].page), None)
+    if model is None:
+        return {a: 0, b: 0}
+    sides = [_side(model, field_id, found) for field_id, found in results.items()
+             if field_id not in (a, b) and found.source == "label" and found.valid and found.page == results[a].page]
+    usual = (1 if sides.count(1) >= CAPTION_VOTES and -1 not in sides
+             else -1 if sides.count(-1) >= CAPTION_VOTES and 1 not in sides else 0)
+    own = {field_id: _side(model, field_id, results[field_id]) for field_id in (a, b)}
+    if not usual or sorted(own.values()) != [-1, 1]:
+        return {a: 0, b: 0}
+    return {field_id: int(side != usual) for field_id, side in own.items()}
 
 
 def _rank(spec: FieldSpec, candidates: list[Candidate], box) -> int:

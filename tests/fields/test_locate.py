@@ -712,6 +712,26 @@ def test_two_names_given_the_same_words_alike_are_both_doubted(monkeypatch):
     assert "middle_name" in first.warning and "first_name" in middle.warning
 
 
+def test_two_names_given_the_same_words_go_by_the_side_the_pages_other_values_lie_on():
+    """A passport printing captions over values, each name as near under its caption as over
+    the next ('САФИНА' under 'Фамилия' and over 'Имя'); the office and the place lie under
+    their captions, so each name is the one under its caption."""
+    lines = [[("ПАСПОРТ", (109, 177, 252, 198)), ("ВЫДАН", (264, 177, 374, 202))],
+             [("ГУ", (124, 238, 175, 268)), ("МВД", (197, 238, 294, 277)), ("РОССИИ", (317, 237, 495, 269)),
+              ("ПО", (520, 237, 578, 269)), ("КРАСНОДАРСКОМУ", (602, 237, 1044, 277)), ("КРАЮ", (1066, 237, 1198, 269))],
+             [("Фамилия", (536, 1194, 650, 1213))], [("САФИНА", (560, 1241, 755, 1273))],
+             [("Имя", (535, 1300, 588, 1319))], [("МАРИНА", (561, 1348, 757, 1378))],
+             [("Отчество", (536, 1405, 651, 1426))], [("ВАДИМОВНА", (561, 1453, 861, 1493))],
+             [("Пол", (535, 1524, 584, 1543)), ("ЖЕН.", (616, 1514, 732, 1543)), ("Дата", (786, 1524, 848, 1548)),
+              ("рождения", (861, 1520, 983, 1553)), ("13.11.1966", (1018, 1515, 1230, 1544))],
+             [("Место", (535, 1607, 611, 1626)), ("рождения", (622, 1613, 747, 1631))],
+             [("ГОР.", (561, 1654, 654, 1686)), ("ТУАПСЕ", (677, 1654, 856, 1686))]]
+    words = [Word(t, box, 96.0, line) for line, texts in enumerate(lines) for t, box in texts]
+    got = locate_fields(DOCTYPES["passport"], [PageText(1, 1476, 2079, 300, "ocr", words)])
+    assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
+        "Сафина", "Марина", "Вадимовна")
+
+
 def test_words_too_flat_to_be_print_are_noise_and_do_not_set_a_rows_height():
     """Stretches of a box's rule read as one-pixel 'words' ('a', 'E') on a value's line made
     its row one pixel high, and every gap on it a column gap."""
