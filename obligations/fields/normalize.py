@@ -176,8 +176,14 @@ def normalize_text(raw: str) -> str | None:
     s = _MIGRATION_MISREAD.sub(lambda m: "И" if m[0] == "Й" else "и", _COMMA_BEFORE_ITS_NOUN.sub("", s))
     s = _LONE_CAPITAL.sub("", _ON_MISREAD.sub("ПО", _PO_HYPHENED.sub("ПО ", s)))
     s = _LONE_O_BEFORE_NOUN.sub("", s)
-    # A word split before a letter no word opens with ('НАБЕРЕЖН ЫЕ ЧЕЛНЫ', 'СЕВАСТОПОЛ Ь').
+    # A word split before a letter no word opens with ('НАБЕРЕЖН ЫЕ ЧЕЛНЫ', 'СЕВАСТОПОЛ Ь'); a
+    # speck read as a hyphen before a town's abbreviation ('РАЙОНА-ГОР.') or as an apostrophe
+    # between words in capitals ("ОТДЕЛА'УФМС"): a space.
     s = _SPLIT_BEFORE_HARD_LETTER.sub("", s)
+    s = _MARK_BETWEEN_WORDS.sub(" ", s)
+    # A city closing an office after a district's genitive is in the genitive too ('... РАЙОНА
+    # ГОР. САНКТ-ПЕТЕРБУРГА'): its last letter, lost, is read back where it ends in a consonant.
+    s = _CITY_GENITIVE_LOST.sub(r"\1А", s)
     s = _TOWN_GLUED.sub(r"\1 \2.", s)
     s = _DISTRICT_STOPPED.sub(r"\1-\2", s)
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
@@ -377,6 +383,8 @@ _LONE_CAPITAL = re.compile(r"(?<=[А-ЯЁ]{2}) [БГДЖЗЛМНПРТФХЦЧШ
 # ... or an 'О' before a district's or a region's noun or adjective ('СЕМИКАРАКОРСКОГО О
 # ОКРУГА', 'Р-НА О РОСТОВСКОЙ'): the preposition 'о' opens no place nor office's part.
 _LONE_O_BEFORE_NOUN = re.compile(r"(?<=[А-ЯЁ]{2}) О(?= (?:ОКРУГА|ОБЛ|ОБЛАСТИ|Р-НА|РАЙОНА|КРАЯ|[А-ЯЁ]+(?:СКОЙ|СКОГО|ЦКОЙ|ЦКОГО))\b)")
+_MARK_BETWEEN_WORDS = re.compile(r"(?<=[А-ЯЁ]{3})-(?=(?:ГОР|Г|ПОС|ДЕР)\. )|(?<=[А-ЯЁ]{2})['’`](?=[А-ЯЁ]{2})")
+_CITY_GENITIVE_LOST = re.compile(r"((?:РАЙОНА|Р-НА|ОКРУГА) (?:ГОР|Г)\. [А-ЯЁ]+(?:-[А-ЯЁ]+)*[БВГДЗКЛМНПРСТФХ])$")
 _SPLIT_BEFORE_HARD_LETTER = re.compile(r"(?<=[А-ЯЁ]{2}) (?=[ЫЬЪ][А-ЯЁ]{0,2}(?![\w-]))|(?<=[а-яё]{2}) (?=[ыьъ][а-яё]{0,2}(?![\w-]))")
 _MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
 # ... and a territorial point, 'ТП №' or 'ТП УФМС', with its 'П' read 'Е', 'Н' or 'И'.

@@ -305,9 +305,15 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
         # No word begins with a soft or hard sign: 'Ьич' is the tail of 'Ильич' under a stamp.
         if word[0].lower() in "ьъ":
             return _fail(f"name word {word!r} begins with {word[0]!r}: its first letters were not read")
+    # A patronymic's ending alone ('Ович' for 'Герасимович' under a stamp): its stem was lost.
+    if value.lower() in _PATRONYMIC_ENDINGS_ALONE:
+        return _fail(f"name {value!r} is a patronymic's ending alone: its first letters were not read")
     if patronymic and not PATRONYMIC.search(value):
         return _fail(f"patronymic {value!r} does not end as one (-вич, -вна, -ич, -ична, оглы, кызы)")
     return _check_script(value, script)
+
+
+_PATRONYMIC_ENDINGS_ALONE = {"ович", "евич", "овна", "евна", "ична", "инична", "ич"}
 
 
 def _check_text(value: str, script: str | None = None) -> Check:
@@ -338,6 +344,10 @@ def _checked_text(value: str, script: str | None = None) -> Check:
         return _fail(f"{value!r} is too short for a place or an office: a scrap of one")
     if script == "cyrillic" and (cut := UNFINISHED_END.search(value)):
         return _fail(f"{value!r} ends with {cut[1]!r}, which words follow: a line was not read")
+    # ... nor in small letters only: a place or an office names its town or authority with a
+    # capital ('в соответствии', prose beside a lost place, is neither).
+    if script == "cyrillic" and not any(c.isupper() for c in value):
+        return _fail(f"{value!r} has no capital letter: prose, not a place or an office")
     if script == "cyrillic" and NAME_LOST.search(value):
         return _fail(f"{value!r} has a settlement's type with no name after it: a line was not read")
     # A place or an office names no date and no gender: 'МУЖ. 05.06.1969' is the row under

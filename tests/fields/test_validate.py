@@ -650,3 +650,16 @@ def test_a_settlements_type_right_before_a_bracket_or_comma_lost_its_name(value)
                                    "п. Луговской", "пос. Степной", "ГОР. ЕКАТЕРИНБУРГ СВЕРДЛОВСКОЙ ОБЛ."])
 def test_a_place_ending_with_its_name_or_region_is_whole(value):
     assert validate("text", value, script="cyrillic").valid
+
+
+def test_a_patronymics_ending_alone_lost_its_stem():
+    """'Ович' for 'Герасимович' under a stamp: the name's first letters were not read."""
+    assert not validate("name", "Ович").valid and not validate("name", "ЕВНА").valid
+    assert validate("name", "Ильич").valid and validate("name", "Герасимович").valid
+
+
+def test_prose_in_small_letters_is_no_place_nor_office():
+    """'в соответствии' beside a lost place of birth: no capital, no town's or office's name."""
+    check = validate("text", "в соответствии", script="cyrillic")
+    assert not check.valid and "capital" in check.warning
+    assert validate("text", "г. Челябинск", script="cyrillic").valid
