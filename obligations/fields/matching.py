@@ -35,6 +35,8 @@ def similar(label: str, text: str) -> float:
         return 100.0 if label == text else 0.0
     if abs(len(label) - len(text)) > _length_slack(label) and not _head_lost(label, text):
         return 0.0  # 'месторождения' is not a misread 'датаиместорождения'
+    if _inflected(label, text):
+        return 0.0  # '... прихода денег на р/с Поставщика.': the word in a sentence, no label
     return max(fuzz.ratio(label, text), _confused(label, text))
 
 
@@ -55,6 +57,16 @@ def _confused(label: str, text: str) -> float:
         return 0.0
     mapped = "".join(label[i] if i in swaps else c for i, c in enumerate(text))
     return fuzz.ratio(label, mapped) - 50.0 * len(swaps) / len(label)
+
+
+# A label ending in a consonant, read with a case's ending after it ('поставщика', 'продавцу'
+# is no such): the noun declined in a sentence of the form's small print.
+_CASE_ENDINGS = ("а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах")
+
+
+def _inflected(label: str, text: str) -> bool:
+    return (text.startswith(label) and text[len(label):] in _CASE_ENDINGS
+            and label[-1] not in "аеёиоуыэюяйь")
 
 
 def _length_slack(label: str) -> float:

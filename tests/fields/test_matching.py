@@ -75,3 +75,10 @@ def test_phrase_in_text_tolerates_a_few_errors():
     assert not phrase_in_text("страховое свидетельство", "свидетельство о постановке")
     assert phrase_in_text("инн", "код инн 7701")
     assert not phrase_in_text("инн", "инна")
+
+
+def test_a_label_declined_in_a_sentence_is_no_label():
+    """'... по факту прихода денег на р/с Поставщика.': the form's small print declines the
+    word; the label stands in the nominative."""
+    assert similar("поставщик", "поставщика") == 0.0 and similar("плательщик", "плательщиком") == 0.0
+    assert similar("поставщик", "поставщик") == 100.0 and similar("поставщик", "поставщнк") > 90
