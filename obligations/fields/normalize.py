@@ -1019,6 +1019,10 @@ def normalize_name(raw: str) -> str | None:
     s = re.sub(r"'+", "'", s)
     words = [w.strip("-'") for w in s.split()]
     words = [w for w in words if any(c.isalpha() for c in w)]
+    # A label's qualifier '(при наличии)' whose brackets were lost opens no name ('Наличии М
+    # Викторовна' under 'Отчество (при наличии)').
+    while words and words[0].lower() in _QUALIFIER_WORDS:
+        words = words[1:]
     if not words:
         return None
     # A patronymic's ending read as a word of its own ('Тарас Овна'): no name is only that.
@@ -1029,6 +1033,7 @@ def normalize_name(raw: str) -> str | None:
     return " ".join("-".join(_title_part(p) for p in w.split("-")) for w in words)
 
 
+_QUALIFIER_WORDS = {"при", "наличии", "наличия"}
 # 'Й' read without its breve at a name's end ('Варфоломеи', 'Николаи', 'Толстои', 'Григории',
 # 'Покровскии'): no Russian name, surname or patronymic ends in a vowel and 'и'.
 _NAME_SHORT_I_LOST = re.compile(r"(?<=[аеёиоуыэюяАЕЁИОУЫЭЮЯ])[иИ](?=-|$)")
