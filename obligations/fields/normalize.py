@@ -181,9 +181,6 @@ def normalize_text(raw: str) -> str | None:
     # between words in capitals ("ОТДЕЛА'УФМС"): a space.
     s = _SPLIT_BEFORE_HARD_LETTER.sub("", s)
     s = _MARK_BETWEEN_WORDS.sub(" ", s)
-    # A city closing an office after a district's genitive is in the genitive too ('... РАЙОНА
-    # ГОР. САНКТ-ПЕТЕРБУРГА'): its last letter, lost, is read back where it ends in a consonant.
-    s = _CITY_GENITIVE_LOST.sub(r"\1А", s)
     s = _TOWN_GLUED.sub(r"\1 \2.", s)
     s = _DISTRICT_STOPPED.sub(r"\1-\2", s)
     s = _CITY_GLUED_TO_PO.sub(r"\1 \2.", s)
@@ -384,7 +381,6 @@ _LONE_CAPITAL = re.compile(r"(?<=[А-ЯЁ]{2}) [БГДЖЗЛМНПРТФХЦЧШ
 # ОКРУГА', 'Р-НА О РОСТОВСКОЙ'): the preposition 'о' opens no place nor office's part.
 _LONE_O_BEFORE_NOUN = re.compile(r"(?<=[А-ЯЁ]{2}) О(?= (?:ОКРУГА|ОБЛ|ОБЛАСТИ|Р-НА|РАЙОНА|КРАЯ|[А-ЯЁ]+(?:СКОЙ|СКОГО|ЦКОЙ|ЦКОГО))\b)")
 _MARK_BETWEEN_WORDS = re.compile(r"(?<=[А-ЯЁ]{3})-(?=(?:ГОР|Г|ПОС|ДЕР)\. )|(?<=[А-ЯЁ]{2})['’`](?=[А-ЯЁ]{2})")
-_CITY_GENITIVE_LOST = re.compile(r"((?:РАЙОНА|Р-НА|ОКРУГА) (?:ГОР|Г)\. [А-ЯЁ]+(?:-[А-ЯЁ]+)*[БВГДЗКЛМНПРСТФХ])$")
 _SPLIT_BEFORE_HARD_LETTER = re.compile(r"(?<=[А-ЯЁ]{2}) (?=[ЫЬЪ][А-ЯЁ]{0,2}(?![\w-]))|(?<=[а-яё]{2}) (?=[ыьъ][а-яё]{0,2}(?![\w-]))")
 _MIGRATION_OFFICE_MISREAD = re.compile(r"\b[Д0]УФМС\.?(?= Р(?:ОССИИ|оссии)\b)")
 # ... and a territorial point, 'ТП №' or 'ТП УФМС', with its 'П' read 'Е', 'Н' or 'И'.
