@@ -59,8 +59,9 @@ def _confused(label: str, text: str) -> float:
     return fuzz.ratio(label, mapped) - 50.0 * len(swaps) / len(label)
 
 
-# A label ending in a consonant, read with a case's ending after it ('поставщика', 'продавцу'
-# is no such): the noun declined in a sentence of the form's small print.
+# A label ending in a consonant, read with a case's ending after it ('поставщика'): the noun
+# declined in a sentence of the form's small print. (A stem that changes as it declines,
+# 'продавец' -> 'продавца', is left to the ratio.)
 _CASE_ENDINGS = ("а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах")
 
 

@@ -844,8 +844,7 @@ def normalize_place(raw: str) -> str | None:
     # settlement), the lookalike no abbreviation is.
     raw = _P_AS_I.sub(_settlement_p, raw)
     # A settlement's short abbreviation ('П.', 'ст.') with its stop read as a comma where it
-    # opens the place ('П, СОЛНЕЧНЫЙ'):
-    # no place opens with a preposition.
+    # opens the place ('П, СОЛНЕЧНЫЙ'): no place opens with a preposition.
     raw = _SHORT_SETTLEMENT_COMMA.sub(r"\1.", raw)
     # ... nor with 'ОР.': a city's 'ГОР.' read in two pieces ('Г. ОР. КРАСНОДАР', 'Е ОР. АНАДЫРЬ').
     raw = _CITY_IN_TWO.sub(lambda m: "ГОР." if m[1] == "ОР" else "гор.", raw)

@@ -313,7 +313,7 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
     return _check_script(value, script)
 
 
-_PATRONYMIC_ENDINGS_ALONE = {"ович", "евич", "овна", "евна", "ична", "инична", "ич"}
+_PATRONYMIC_ENDINGS_ALONE = {*PATRONYMIC_ENDINGS, "инична", "ич"}
 
 
 def _check_text(value: str, script: str | None = None) -> Check:
