@@ -17,15 +17,16 @@ from ..doctypes import DocType
 from .candidates import Candidate
 from .choice import Found, choose
 from .layout import PageModel
+from .mrz import ISSUE
 
 BY_CHRONOLOGY_CONF = 0.5
 
 
 def dates_in_order(doctype: DocType, models: list[PageModel], results: dict[str, Found]) -> None:
     """Fills the dates of `doctype.chronology` missing from `results` (in place)."""
-    order = doctype.chronology
-    absent = [field_id for field_id in order if results[field_id].value is None]
     owners = {h.owner for m in models for h in m.hits}
+    order = [field_id for field_id in doctype.chronology if _printed(doctype, field_id, results, owners)]
+    absent = [field_id for field_id in order if results[field_id].value is None]
     # A field whose label was read has its own value there, read badly ('20.08.198'): not
     # another date.
     if not absent or any(field_id in owners for field_id in absent):
@@ -60,3 +61,13 @@ def dates_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
             continue
         results[field_id] = replace(own, confidence=min(own.confidence, BY_CHRONOLOGY_CONF), source="chronology",
                                     warning="its label was not read; told from the other dates by their order")
+
+
+def _printed(doctype: DocType, field_id: str, results: dict[str, Found], owners: set[str]) -> bool:
+    """Whether the pages may print the field: a passport's issue, printed on the spread's other
+    page with its division code, is not printed on a data page photographed alone, where no
+    field of that page was read nor any of its labels (its one date is then the birth date)."""
+    issue = [spec.id for spec in doctype.fields if spec.mrz in ISSUE]
+    if field_id not in issue:
+        return True
+    return any(f in owners or results[f].value is not None for f in issue)

@@ -1876,6 +1876,17 @@ def test_dates_whose_labels_were_lost_are_told_apart_by_the_order_of_events():
     assert found["birth_date"].confidence <= 0.5 and found["birth_date"].warning
 
 
+def test_the_one_date_of_a_data_page_alone_whose_labels_were_lost_is_the_birth_date():
+    """No field of the spread's other page, nor any of its captions, was read: its issue is not
+    printed here, and the page's one date is the birth date, unsure."""
+    found = locate_fields(DOCTYPES["passport"], [page_of(PASSPORT_SCRAPS[2:])])
+    assert (found["birth_date"].value, found["issue_date"].value) == ("1980-04-03", None)
+    assert found["birth_date"].source == "chronology" and found["birth_date"].confidence <= 0.5
+    # The issuing page read (its division code): which of the two its one date is is not known.
+    found = locate_fields(DOCTYPES["passport"], [page_of(PASSPORT_SCRAPS[1:2] + PASSPORT_SCRAPS[2:6] + PASSPORT_SCRAPS[7:])])
+    assert found["birth_date"].value is None
+
+
 def test_dates_whose_labels_were_lost_are_not_guessed_among_more_dates_than_fields():
     got = values("passport", PASSPORT_SCRAPS + [(100, 1500, "Зарегистрирован 05.06.2011")])
     assert got["birth_date"] is None and got["issue_date"] is None
