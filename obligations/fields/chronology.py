@@ -65,9 +65,11 @@ def dates_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
 
 def _printed(doctype: DocType, field_id: str, results: dict[str, Found], owners: set[str]) -> bool:
     """Whether the pages may print the field: a passport's issue, printed on the spread's other
-    page with its division code, is not printed on a data page photographed alone, where no
-    field of that page was read nor any of its labels (its one date is then the birth date)."""
+    page with its division code and issuing office, is not printed on a data page photographed
+    alone, where no field of that page was read nor any of its labels (its one date is then
+    the birth date)."""
     issue = [spec.id for spec in doctype.fields if spec.mrz in ISSUE]
     if field_id not in issue:
         return True
-    return any(f in owners or results[f].value is not None for f in issue)
+    issuing_page = issue + [spec.id for spec in doctype.fields if spec.validate == "office"]
+    return any(f in owners or results[f].value is not None for f in issuing_page)

@@ -1882,9 +1882,13 @@ def test_the_one_date_of_a_data_page_alone_whose_labels_were_lost_is_the_birth_d
     found = locate_fields(DOCTYPES["passport"], [page_of(PASSPORT_SCRAPS[2:])])
     assert (found["birth_date"].value, found["issue_date"].value) == ("1980-04-03", None)
     assert found["birth_date"].source == "chronology" and found["birth_date"].confidence <= 0.5
-    # The issuing page read (its division code): which of the two its one date is is not known.
+    # The issuing page read (its division code, or its office): which of the two its one date
+    # is is not known.
     found = locate_fields(DOCTYPES["passport"], [page_of(PASSPORT_SCRAPS[1:2] + PASSPORT_SCRAPS[2:6] + PASSPORT_SCRAPS[7:])])
     assert found["birth_date"].value is None
+    found = locate_fields(DOCTYPES["passport"], [page_of(
+        PASSPORT_SCRAPS[:1] + [(100, 220, "Дщтв вьвдч 01.02.2010")] + PASSPORT_SCRAPS[2:6])])
+    assert found["issued_by"].value and found["birth_date"].value is None
 
 
 def test_dates_whose_labels_were_lost_are_not_guessed_among_more_dates_than_fields():
