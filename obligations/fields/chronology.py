@@ -17,7 +17,7 @@ from ..doctypes import DocType
 from .candidates import Candidate
 from .choice import Found, choose
 from .layout import PageModel
-from .mrz import ISSUE
+from .mrz import ISSUE, read_on_page
 
 BY_CHRONOLOGY_CONF = 0.5
 
@@ -71,5 +71,4 @@ def _printed(doctype: DocType, field_id: str, results: dict[str, Found], owners:
     issue = [spec.id for spec in doctype.fields if spec.mrz in ISSUE]
     if field_id not in issue:
         return True
-    issuing_page = issue + [spec.id for spec in doctype.fields if spec.validate == "office"]
-    return any(f in owners or results[f].value is not None for f in issuing_page)
+    return read_on_page(issue + [spec.id for spec in doctype.fields if spec.validate == "office"], results, owners)

@@ -196,8 +196,7 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
         labelled = {hit.owner for hit in model.hits}
         # The issuing page's fields are printed together: one of them read there (the issue
         # date by its label) prints the others, whose own labels a stamp may have taken.
-        issuing_page = any(spec.mrz in ISSUE and (spec.id in labelled or _read_in_print(results.get(spec.id)))
-                           for spec in specs)
+        issuing_page = read_on_page([spec.id for spec in specs if spec.mrz in ISSUE], results, labelled)
         for spec in specs:
             value = normalize(spec.normalize, zone[spec.mrz]) if spec.mrz in zone else None
             found = results.get(spec.id) or Found()
@@ -245,8 +244,13 @@ PRINTED_NAME_CONF = 0.85  # a name with no label, printed as the zone spells it
 MIN_NAME_LETTERS = 3
 
 
-def _read_in_print(found: Found | None) -> bool:
-    return found is not None and found.value is not None and found.source != "mrz"
+def read_on_page(field_ids: list[str], results: dict[str, Found], labelled: set[str]) -> bool:
+    """Whether any of the fields was read in print: its label (`labelled`: the fields whose
+    labels were found), or a value not the zone's."""
+    def in_print(found: Found | None) -> bool:
+        return found is not None and found.value is not None and found.source != "mrz"
+
+    return any(f in labelled or in_print(results.get(f)) for f in field_ids)
 
 
 def _printed_as(spec: FieldSpec, model: PageModel, value: str) -> Found | None:
