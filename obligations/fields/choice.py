@@ -362,10 +362,15 @@ def _number_in_boxes(spec: FieldSpec, candidate: Candidate) -> Found | None:
                           for part in _BOX_WALLS.split(text))
         value = normalize(spec.normalize, figures)
         if value is not None and validate(spec.validate, value, **spec.validate_params).valid:
-            return Found(value=value, raw=text, valid=True, confidence=LOOKALIKE_CONF, page=candidate.page,
-                         bbox=union_box([w.bbox for w in run]), source=candidate.method,
-                         warning=f"{spec.id}: read from figures in boxes, the boxes' walls left out")
+            return _read_in_boxes(spec, candidate, run, value, True)
     return None
+
+
+def _read_in_boxes(spec: FieldSpec, candidate: Candidate, run: list[Word], value: str, valid: bool) -> Found:
+    """A value read from figures in boxes (`run`, its words), doubted."""
+    return Found(value=value, raw="".join(w.text for w in run), valid=valid, confidence=LOOKALIKE_CONF,
+                 page=candidate.page, bbox=union_box([w.bbox for w in run]), source=candidate.method,
+                 warning=f"{spec.id}: read from figures in boxes, the boxes' walls left out")
 
 
 _BOXED_NUMBER = re.compile(r"[\[\]|\d]+")
@@ -402,10 +407,8 @@ def _date_in_boxes(spec: FieldSpec, candidate: Candidate) -> Found | None:
         date = _BOXED_DATE.fullmatch(_BOX_WALLS.sub("", text)) if len(_BOX_WALLS.findall(text)) >= MIN_WALLS else None
         value = normalize("date", f"{date[1]}.{date[2]}.{date[3]}") if date else None
         if value is not None:
-            check = validate(spec.validate, value, **spec.validate_params)
-            return Found(value=value, raw=text, valid=check.valid, confidence=LOOKALIKE_CONF,
-                         page=candidate.page, bbox=union_box([w.bbox for w in run]), source=candidate.method,
-                         warning=f"{spec.id}: read from figures in boxes, the boxes' walls left out")
+            valid = validate(spec.validate, value, **spec.validate_params).valid
+            return _read_in_boxes(spec, candidate, run, value, valid)
     return None
 
 

@@ -1022,7 +1022,7 @@ def normalize_name(raw: str) -> str | None:
         return None
     # A patronymic's ending read as a word of its own ('Тарас Овна'): no name is only that.
     for i in range(len(words) - 1, 0, -1):
-        if words[i].lower() in _ENDINGS_ALONE:
+        if words[i].lower() in PATRONYMIC_ENDINGS_ALONE:
             words[i - 1:i + 1] = [words[i - 1] + words[i].lower()]
     words = [_NAME_SHORT_I_LOST.sub(lambda m: "Й" if m[0] == "И" else "й", w) for w in words]
     return " ".join("-".join(_title_part(p) for p in w.split("-")) for w in words)
@@ -1038,7 +1038,7 @@ PATRONYMIC_ENDINGS = ("ович", "евич", "овна", "евна", "ична"
 _PATRONYMIC_BEFORE_PLACE = re.compile(
     rf"^(?:[^\W\d_]+ )?[^\W\d_]*(?:{'|'.join(PATRONYMIC_ENDINGS)}|ьич)[.,]? (?=(?:{SETTLEMENT_ABBREVIATION}|[СсДд])[.,] ?[А-ЯЁ])",
     re.IGNORECASE)
-_ENDINGS_ALONE = {*PATRONYMIC_ENDINGS, "инична"}
+PATRONYMIC_ENDINGS_ALONE = {*PATRONYMIC_ENDINGS, "инична"}  # a patronymic's ending read as a word of its own
 
 
 def _gender_of_word(word: str) -> str | None:

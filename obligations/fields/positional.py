@@ -457,7 +457,7 @@ def letterhead(spec: FieldSpec, first_page: tuple[re.Pattern, ...], models: list
         return None
     model = models[0]
     title = next((r for r, row in enumerate(model.rows)
-                  if any(p.search(fold(" ".join(w.text for w in row.words))) for p in first_page)), None)
+                  if any(p.search(fold(_text(row.words))) for p in first_page)), None)
     if not title:
         return None
     others = [f.bbox for f in results.values() if f.bbox is not None and f.page == model.page.page]
@@ -465,7 +465,7 @@ def letterhead(spec: FieldSpec, first_page: tuple[re.Pattern, ...], models: list
         words = [w for w in row.words if not any(inside(w.bbox, box) for box in others)]
         if row.standalone or not spec.pattern and len(words) < len(row.words):
             continue  # (a number beside another field's: 'ИНН 2355084283 КПП 235501001')
-        if not spec.pattern and _BANK_ROW.search(" ".join(w.text for w in words)):
+        if not spec.pattern and _BANK_ROW.search(_text(words)):
             continue  # the bank's row: 'р/с 40702810961555342688 в ПАО «Банк «Санкт-Петербург»'
         if spec.pattern:
             at = next((i for i, w in enumerate(words) if any(squash(w.text).startswith(squash(label))

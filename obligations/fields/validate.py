@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from .matching import fold
-from .normalize import FULL_FORMS, LEGAL_FORMS, PATRONYMIC_ENDINGS
+from .normalize import FULL_FORMS, LEGAL_FORMS, PATRONYMIC_ENDINGS, PATRONYMIC_ENDINGS_ALONE
 
 __all__ = [
     "Check",
@@ -306,14 +306,14 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
         if word[0].lower() in "ьъ":
             return _fail(f"name word {word!r} begins with {word[0]!r}: its first letters were not read")
     # A patronymic's ending alone ('Ович' for 'Герасимович' under a stamp): its stem was lost.
-    if value.lower() in _PATRONYMIC_ENDINGS_ALONE:
+    if value.lower() in _ENDING_ALONE:
         return _fail(f"name {value!r} is a patronymic's ending alone: its first letters were not read")
     if patronymic and not PATRONYMIC.search(value):
         return _fail(f"patronymic {value!r} does not end as one (-вич, -вна, -ич, -ична, оглы, кызы)")
     return _check_script(value, script)
 
 
-_PATRONYMIC_ENDINGS_ALONE = {*PATRONYMIC_ENDINGS, "инична", "ич"}
+_ENDING_ALONE = {*PATRONYMIC_ENDINGS_ALONE, "ич"}  # and the 'ич' of 'Ильич'
 
 
 def _check_text(value: str, script: str | None = None) -> Check:
