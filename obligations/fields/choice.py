@@ -491,10 +491,32 @@ def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Foun
     if split and spec.index == size - 1:
         return found_in(spec, candidate, text, spans, (names[-2].start(), names[-1].end()), joined=True)
     if len(names) != size and not split:
-        return None  # the group's words, no fewer and no more
-    if any(_sentence_word(m.group()) for m in names[:size]):
+        return _name_of_its_row(spec, candidate, text, spans, names)
+    if any(_sentence_word(m.group()) and _read_surely(candidate.words, spans, m.span()) for m in names[:size]):
         return None  # names are printed in capitals or capitalised: this is a sentence's words
     return found_in(spec, candidate, text, spans, names[spec.index].span())
+
+
+def _name_of_its_row(spec: FieldSpec, candidate: Candidate, text: str, spans, names: list[re.Match]) -> Found | None:
+    """Names printed one to a row (a card's Ф.И.О. over three lines): where the group's words
+    are not its number of names, a name is still the one name of its row, when each row down
+    to it holds one ('Лукьянова' / 'Ирина' / a patronymic a rule struck through)."""
+    rows = build_rows([w for w in candidate.words if w.text.strip()])
+    if len(rows) < 2 or spec.index >= len(rows):
+        return None
+    row_of = {id(w): i for i, row in enumerate(rows) for w in row.words}
+    per_row: list[list[re.Match]] = [[] for _ in rows]
+    for match in names:
+        covered = {row_of[id(w)] for w in _covered(candidate.words, spans, match.span()) if id(w) in row_of}
+        if len(covered) != 1:
+            return None
+        per_row[covered.pop()].append(match)
+    if any(len(row) != 1 for row in per_row[: spec.index + 1]):
+        return None
+    match = per_row[spec.index][0]
+    if _sentence_word(match.group()) and _read_surely(candidate.words, spans, match.span()):
+        return None
+    return found_in(spec, candidate, text, spans, match.span())
 
 
 def _sentence_word(word: str) -> bool:
@@ -502,6 +524,16 @@ def _sentence_word(word: str) -> bool:
     a name whose first letters were lost ('ьич' of 'Ильич' under a stamp): no word begins
     with a soft or hard sign."""
     return word.islower() and len(word) >= 3 and word[0] not in "ьъ"
+
+
+def _read_surely(words: list[Word], spans, span: tuple[int, int]) -> bool:
+    """Whether the words of `span` were read with some confidence: a name a rule struck through
+    is read as small letters at none ('дмчрьнуюа'), which tells nothing of a sentence."""
+    covered = _covered(words, spans, span)
+    return not covered or min(w.conf for w in covered) >= SURE_WORD_CONF
+
+
+SURE_WORD_CONF = 30.0
 
 
 _PATRONYMIC_TAIL = re.compile(rf"(?i)^[а-яё]{{0,2}}(?:{'|'.join(PATRONYMIC_ENDINGS)})$")  # a whole one is longer

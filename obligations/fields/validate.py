@@ -348,6 +348,8 @@ def _checked_text(value: str, script: str | None = None) -> Check:
     # capital ('в соответствии', prose beside a lost place, is neither).
     if script == "cyrillic" and not any(c.isupper() for c in value):
         return _fail(f"{value!r} has no capital letter: prose, not a place or an office")
+    if script == "cyrillic" and (mark := _NO_PLACE_MARK.search(value)):
+        return _fail(f"{value!r} holds {mark[0]!r}, which no place or office prints: a letter misread")
     if script == "cyrillic" and NAME_LOST.search(value):
         return _fail(f"{value!r} has a settlement's type with no name after it: a line was not read")
     # A place or an office names no date and no gender: 'МУЖ. 05.06.1969' is the row under
@@ -358,6 +360,7 @@ def _checked_text(value: str, script: str | None = None) -> Check:
 
 
 MIN_TEXT_LETTERS = 3
+_NO_PLACE_MARK = re.compile(r"[*|~^{}<>=_@$%&\\]")  # a fax's speck or a stroke read as one
 
 
 # A settlement's or street's type printed before its name ('ГОР.', 'пос.', 'ул.') or a

@@ -88,6 +88,22 @@ def test_a_patronymic_under_a_stamp_read_as_its_tail_keeps_the_other_names():
     assert not found["middle_name"].valid
 
 
+def test_a_patronymic_struck_through_by_its_rule_read_past_recognition_keeps_the_other_names():
+    """A fax: the rule under 'Эдуардовна' crossed it and it was read 'дмчрьнуюа' at no
+    confidence; a word read so is no sentence's word, so the names read right are kept."""
+    page = page_of([(40, 222, "Ф.И.О. Лукьянова"), (229, 261, "Ирина"), (225, 311, "дмчрьнуюа"),
+                    (40, 347, "Дата и место рождения")])
+    page = replace(page, words=[replace(w, conf=0.0 if w.text == "дмчрьнуюа" else w.conf) for w in page.words])
+    found = locate_fields(DOCTYPES["snils"], [page])
+    assert (found["last_name"].value, found["first_name"].value) == ("Лукьянова", "Ирина")
+    assert not found["middle_name"].valid
+    page = page_of([(40, 222, "Ф.И.О. Лукьянова"), (229, 261, "Ирина"), (225, 311, "ат“ мери “лил г"),
+                    (40, 347, "Дата и место рождения")])
+    found = locate_fields(DOCTYPES["snils"], [page])
+    assert (found["last_name"].value, found["first_name"].value) == ("Лукьянова", "Ирина")
+    assert found["middle_name"].value is None
+
+
 def test_a_name_between_two_captions_is_the_one_over_it_on_a_page_of_captions_over_values():
     """The first name's line was lost: the surname lies as near under 'ФАМИЛИЯ' as over 'ИМЯ';
     the page's figures lie under their captions, so it is the surname alone."""

@@ -663,3 +663,11 @@ def test_prose_in_small_letters_is_no_place_nor_office():
     check = validate("text", "в соответствии", script="cyrillic")
     assert not check.valid and "capital" in check.warning
     assert validate("text", "г. Челябинск", script="cyrillic").valid
+
+
+def test_a_mark_no_place_prints_is_a_letter_misread():
+    """'гор. *Аоскаа' (a fax's 'Москва'): no place or office prints an asterisk, a bar or a tilde."""
+    for value in ("гор. *Аоскаа", "ГОР. МОС|КВА", "ОВД ~ Г. ТУЛЫ", "С. ИВАНОВКА_"):
+        check = validate("text", value, script="cyrillic")
+        assert not check.valid and "misread" in check.warning, value
+    assert validate("office", "ОТДЕЛОМ № 2 УФМС РОССИИ ПО Г. МОСКВЕ (ЗАО)", script="cyrillic").valid
