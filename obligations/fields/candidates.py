@@ -524,6 +524,8 @@ def _continuation(model: PageModel, row: int, left: float, right: float, block: 
             break  # an address row whose caption was lost ('Алрсс: 417133, г. Москва'): no line of a name
         if any(GENDER_WORD.fullmatch(w.text.strip(".,;:")) for w in run):
             break  # the sex, its label misread ('По женский' under a birthplace): no line of another value
+        if _under_own_caption(run):
+            break  # 'Дата выдачи: 11.10.2021' under a registration date read '22 июля 2902 г.'
         if run and current.height < SMALL_PRINT * previous.height:
             # A caption printed small under a value's line ('(фамилия, имя, отчество)' read
             # 'счет]'), or its label's second word beside it ('рождения' between a place's lines).

@@ -2569,3 +2569,13 @@ def test_a_bills_bank_row_in_its_letterhead_is_no_seller():
         (600, 400, "Счёт № СФ-20"), (600, 450, "от 31 марта 2013 г."),
     ])
     assert got["seller_name"] is None or "Банк" not in got["seller_name"]
+
+
+def test_a_notices_issue_date_under_a_misread_registration_date_is_not_the_registration():
+    """'22 июля 2902 г.' (a fax's 2002): the notice's 'Дата выдачи: 11.10.2021' two rows down
+    is its own caption's, no registration date."""
+    rows = [(219, 500, "Страховой номер 193-221-669 57"), (216, 940, "Дата рождения 21 декабря 1965 г."),
+            (224, 1080, "Дата регистрации 22 июля 2902 г."), (203, 1125, "Дата выдачи: 11.10.2021")]
+    assert values("snils", rows)["registration_date"] != "2021-10-11"
+    rows.insert(3, (200, 1110, "+ — 4"))
+    assert values("snils", rows)["registration_date"] != "2021-10-11"
