@@ -499,24 +499,22 @@ def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Foun
 
 def _name_of_its_row(spec: FieldSpec, candidate: Candidate, text: str, spans, names: list[re.Match]) -> Found | None:
     """Names printed one to a row (a card's Ф.И.О. over three lines): where the group's words
-    are not its number of names, a name is still the one name of its row, when each row down
-    to it holds one ('Лукьянова' / 'Ирина' / a patronymic a rule struck through)."""
-    rows = build_rows([w for w in candidate.words if w.text.strip()])
-    if len(rows) < 2 or spec.index >= len(rows):
+    are not its number of names but its rows are its number (a rule's row, holding no letter,
+    not counted), a name is the one name of its own row ('Лукьянова' / 'Ирина' / a patronymic
+    a rule struck through, read as three scraps)."""
+    rows = [row for row in build_rows([w for w in candidate.words if w.text.strip()])
+            if any(c.isalpha() for w in row.words for c in w.text)]
+    if len(rows) != candidate.group_size:
         return None
     row_of = {id(w): i for i, row in enumerate(rows) for w in row.words}
-    per_row: list[list[re.Match]] = [[] for _ in rows]
+    own = []
     for match in names:
-        covered = {row_of[id(w)] for w in _covered(candidate.words, spans, match.span()) if id(w) in row_of}
-        if len(covered) != 1:
-            return None
-        per_row[covered.pop()].append(match)
-    if any(len(row) != 1 for row in per_row[: spec.index + 1]):
+        covered = {row_of.get(id(w)) for w in _covered(candidate.words, spans, match.span())}
+        if covered == {spec.index}:
+            own.append(match)
+    if len(own) != 1 or (_sentence_word(own[0].group()) and _read_surely(candidate.words, spans, own[0].span())):
         return None
-    match = per_row[spec.index][0]
-    if _sentence_word(match.group()) and _read_surely(candidate.words, spans, match.span()):
-        return None
-    return found_in(spec, candidate, text, spans, match.span())
+    return found_in(spec, candidate, text, spans, own[0].span())
 
 
 def _sentence_word(word: str) -> bool:

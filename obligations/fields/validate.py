@@ -305,6 +305,9 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
         # No word begins with a soft or hard sign: 'Ьич' is the tail of 'Ильич' under a stamp.
         if word[0].lower() in "ьъ":
             return _fail(f"name word {word!r} begins with {word[0]!r}: its first letters were not read")
+        # ... and every Cyrillic name has a vowel ('Ли', 'Цой'): 'Нт' is a signature's scrawl.
+        if scripts == {"cyrillic"} and not any(c in _CYRILLIC_VOWELS for c in word.lower()):
+            return _fail(f"name word {word!r} has no vowel: a scrap, not a name")
     # A patronymic's ending alone ('Ович' for 'Герасимович' under a stamp): its stem was lost.
     if value.lower() in _ENDING_ALONE:
         return _fail(f"name {value!r} is a patronymic's ending alone: its first letters were not read")
@@ -314,6 +317,7 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
 
 
 _ENDING_ALONE = {*PATRONYMIC_ENDINGS_ALONE, "ич"}  # and the 'ич' of 'Ильич'
+_CYRILLIC_VOWELS = set("аеёиоуыэюя")
 
 
 def _check_text(value: str, script: str | None = None) -> Check:

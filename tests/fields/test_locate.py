@@ -104,6 +104,13 @@ def test_a_patronymic_struck_through_by_its_rule_read_past_recognition_keeps_the
     assert found["middle_name"].value is None
 
 
+def test_two_names_read_of_three_one_to_a_row_are_not_given_rows_by_guess():
+    """The first name's row lost: the patronymic on the next row is not the first name."""
+    found = locate_fields(DOCTYPES["snils"], [page_of([
+        (64, 288, "Ф.И.О. ЕРМАКОВА"), (330, 400, "КИРИЛЛОВНА"), (61, 481, "Дата и место рождения")])])
+    assert found["first_name"].value != "Кирилловна"
+
+
 def test_a_name_between_two_captions_is_the_one_over_it_on_a_page_of_captions_over_values():
     """The first name's line was lost: the surname lies as near under 'ФАМИЛИЯ' as over 'ИМЯ';
     the page's figures lie under their captions, so it is the surname alone."""

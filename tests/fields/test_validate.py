@@ -671,3 +671,9 @@ def test_a_mark_no_place_prints_is_a_letter_misread():
         check = validate("text", value, script="cyrillic")
         assert not check.valid and "misread" in check.warning, value
     assert validate("office", "ОТДЕЛОМ № 2 УФМС РОССИИ ПО Г. МОСКВЕ (ЗАО)", script="cyrillic").valid
+
+
+def test_a_cyrillic_name_word_with_no_vowel_is_a_scrap():
+    """'Нт', a signature's scrawl read under the label: every Russian name has a vowel."""
+    assert not validate("name", "Нт", script="cyrillic").valid
+    assert all(validate("name", v, script="cyrillic").valid for v in ("Ли", "Цой", "Ким", "Мамин-Сибиряк"))
