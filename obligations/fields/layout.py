@@ -268,12 +268,15 @@ def build_rows(words: list[Word]) -> list[Row]:
     lines = [part for line, apart in zip(lines, stacked) for part in (_stacked_apart(line, slope) if apart else [line])]
     rows: list[Row] = []
     for line in lines:
-        centre = sum((w.bbox[1] + w.bbox[3]) / 2 - slope * (w.bbox[0] + w.bbox[2]) / 2 for w in line)
-        height = _print_height(line)
+        # Its centre and height those of its print: a speck read as a letter beside a name
+        # ('к' of 5 px before 'ГАРИПОВА' of 20) drew the line's centre off the name's row.
+        level = _level_words(line) or line
+        centre = sum((w.bbox[1] + w.bbox[3]) / 2 - slope * (w.bbox[0] + w.bbox[2]) / 2 for w in level) / len(level)
+        height = _print_height(level)
         # Region reads and text running vertically (a passport's number in a PDF's text layer)
         # are rows of their own, never merged with the horizontal line they cross.
         standalone = (isinstance(line[0].line, tuple) and line[0].line[:1] == ("region",)) or runs_vertically(line)
-        rows.append(Row(line, centre / len(line), height, standalone))
+        rows.append(Row(line, centre, height, standalone))
     rows.sort(key=lambda r: (r.y, r.x0))
     merged: list[Row] = []
     for row in rows:
@@ -388,7 +391,11 @@ def _level_words(line: list[Word]) -> list[Word]:
     sure = [w for w in line if w.conf >= SURE_CONF and any(c.isalnum() for c in w.text)]
     if not sure:
         return []
-    height = statistics.median(w.bbox[3] - w.bbox[1] for w in sure)
+    # (Each word weighs as many letters as it has: of a speck 'к' of 12 px and 'ГАРИПОВА' of
+    # 49 the print is the name's height, not the middle between them, which left out both.)
+    heights = sorted((w.bbox[3] - w.bbox[1], len(w.text)) for w in sure)
+    half, count = sum(n for _, n in heights) / 2, 0
+    height = next(h for h, n in heights if (count := count + n) >= half)
     low, high = LEVEL_HEIGHT
     return [w for w in sure if low * height <= w.bbox[3] - w.bbox[1] <= high * height]
 

@@ -527,6 +527,17 @@ def test_digits_read_as_lines_of_one_word_each_make_one_row():
     assert values("inn", rows)["inn"] == digits
 
 
+def test_a_speck_read_as_a_letter_beside_a_name_keeps_it_on_its_row():
+    """A sparse reading gave the surname with a speck 'к' under its line (12 px against 49):
+    the surname's line is on the row of the names beside it, read first, as printed."""
+    words = [Word("НАДЕЖДА", (1333, 1165, 1682, 1261), 96.0, (19, 1, 1)),
+             Word("ВАСИЛЬЕВНА", (1706, 1153, 2142, 1250), 96.0, (19, 1, 1)),
+             Word("к", (927, 1270, 935, 1282), 68.0, (20, 1, 1)),
+             Word("ГАРИПОВА", (963, 1201, 1266, 1250), 93.0, (20, 1, 1))]
+    rows = build_rows(words)
+    assert ["ГАРИПОВА", "НАДЕЖДА", "ВАСИЛЬЕВНА"] in [[w.text for w in row.words if w.text != "к"] for row in rows]
+
+
 def test_labels_wrapped_beside_their_values_in_a_passports_narrow_columns():
     """'Дата' over 'рождения' after another value on its row, and 'Место' over 'рождения'
     with the place going on below the label's second line."""
