@@ -528,7 +528,12 @@ class Pipeline:
             answer = self.backend.chat(image, [classification_prompt(self.doctypes)], max_new_tokens=8)[0]
             page.seconds["vlm"] = page.seconds.get("vlm", 0.0) + time.perf_counter() - started
             return classify_answer(answer.text, self.doctypes)
-        return classify(page, self.doctypes)
+        label = classify(page, self.doctypes)
+        if label.doc_type == UNKNOWN and page.claimed is not None:
+            # Its title read first, lost to a follow-up read of the same line ('СТРАХОВОЕ
+            # СВИДЕТЕЛЬСТВО' over a fax's streak, then 'С"ГРАХОВОЕ СВИДЕГЕЛЬСТВО').
+            return page.claimed
+        return label
 
     def _answers(self) -> bool:
         return self.capabilities.kind == "answerer"

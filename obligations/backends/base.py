@@ -41,6 +41,9 @@ class PageText:
     # How the page was conditioned before it was read (reading.condition): boxes are on the
     # conditioned image until reading.page.to_page_pixels puts them back on the page.
     conditioning: Any = None
+    # The classification of the page's first reading, where a type's phrases claimed it
+    # (reading.page): a follow-up read of its title's line may lose what claimed it.
+    claimed: Any = None
 
     @property
     def text(self) -> str:

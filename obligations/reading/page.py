@@ -77,7 +77,9 @@ def read_page(source: Source, number: int, backend: Backend | None, doctypes: di
         # here for the type the page looks like, rather than render it again for each.
         started = time.perf_counter()
         upright = image.rotate(-turned, expand=True) if turned else image
-        guess = doctypes.get(doc_type) or _likeliest(classify(page, doctypes), doctypes)
+        first = classify(page, doctypes)
+        page.claimed = first if first.doc_type in doctypes else None
+        guess = doctypes.get(doc_type) or _likeliest(first, doctypes)
         # A page no type claims, read once more each way in turn until a type claims it: small
         # print (a blurred 80-dpi passport page: 'Hlaenepr выде:') read larger and sharper, then
         # faint print on a tinted page that one threshold for the page lost, read with local ones.

@@ -10,7 +10,7 @@ import shutil
 import pytest
 from PIL import Image
 
-from obligations.backends.base import Capabilities, Word
+from obligations.backends.base import BackendInfo, Capabilities, Word
 from obligations.classify import Classification
 from obligations.doctypes import load_doctypes
 from obligations.pipeline import Pipeline, RunOptions
@@ -175,3 +175,32 @@ def test_a_passport_number_taken_off_with_coloured_ink_is_read_from_the_page_wit
     image.save(tmp_path / "passport.png")
     result = Pipeline(RunOptions(service="tesseract", jobs=1)).process(tmp_path / "passport.png")
     assert result.documents[0].fields["series_number"].value == truth["fields"]["series_number"]
+
+
+class _ReadsACardsTitle:
+    """Reads a SNILS card's title and a name: what claims the page as a SNILS."""
+
+    service = "fake"
+    capabilities = Capabilities(conditions=True)
+
+    def info(self) -> BackendInfo:
+        return BackendInfo(self.service, None, "cpu", None, "test")
+
+    def read(self, image, dpi=None):
+        lines = ["СТРАХОВОЕ СВИДЕТЕЛЬСТВО", "ОБЯЗАТЕЛЬНОГО ПЕНСИОННОГО СТРАХОВАНИЯ", "ГОНЧАРОВА"]
+        return [Word(text, (100, 100 + 120 * i, 900, 160 + 120 * i), 90.0, i) for i, text in enumerate(lines)], 0
+
+
+def test_a_page_its_first_reading_claimed_keeps_its_type_when_a_follow_up_read_loses_its_title(tmp_path, monkeypatch):
+    """A fax's streak through the title: the first reading claimed the page, a follow-up read of
+    the title's line gave 'С"ГРАХ Ни КАТЕР, АНИ', which claims nothing."""
+    Image.new("L", (1000, 700), 255).save(tmp_path / "card.png")
+
+    def reread_worse(page, image, doctype, backend):
+        page.words = [Word('С"ГРАХ Ни КАТЕР, АНИ', (100, 100, 900, 160), 40.0, 0),
+                      Word("ГОНЧАРОВА", (100, 340, 900, 400), 90.0, 2)]
+
+    monkeypatch.setattr(reading_page, "follow_up", reread_worse)
+    monkeypatch.setattr(reading_page, "take_second_look", lambda *args: None)
+    result = Pipeline(RunOptions(jobs=1), backend=(_ReadsACardsTitle(), "test")).process(tmp_path / "card.png")
+    assert result.documents[0].doc_type == "snils"
