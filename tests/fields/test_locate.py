@@ -124,6 +124,9 @@ def test_no_division_code_is_taken_out_of_a_longer_number():
     """'859-615-598 75' (a SNILS) holds two shapes of a division code; neither is one."""
     assert values("passport", [(100, 100, "859-615-598 75"), (100, 200, "8-800-555-35-35")])["division_code"] is None
     assert values("passport", [(100, 100, "Код подразделения 770-001 - 2")])["division_code"] == "770-001"
+    # A SNILS number's first group lost on a fax ('D2€ 936-932 31'): its last groups are no code.
+    assert values("passport", [(100, 100, "can D2€ 936-932 31")])["division_code"] is None
+    assert values("passport", [(100, 100, "Код подразделения 780-056 40 99 027764")])["division_code"] == "780-056"
 
 
 def test_a_speck_between_the_passport_series_pairs_read_as_a_stop():
