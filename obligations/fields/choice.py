@@ -27,7 +27,8 @@ MACROS = {
         # A month in words, the year's 'г.' or 'года' after it.
         r"(?:(?<!\d)(?:«?\d{1,2}»?[.,]?\s*[\-‘’'`]?\s*[A-Za-zА-Яа-яЁё]{3,}[.:‘’'`]?\s*[,\-]?\s*(?:\d{4}(?!\d)|\d{2}(?![\d:]))"
         r"|[A-Za-z]{3,}\.?\s+\d{1,2},?\s+\d{4})"
-        r"(?:\s*(?:[Гг][Оо][Дд][Аа]?|[Гг])\.?(?!\w))?"
+        # ('Тода': its 'Г' misread; a hyphen, a speck on the year's line: '2002-Года'.)
+        r"(?:\s*-?\s*(?:[Гг][Оо][Дд][Аа]?|[Тт][Оо][Дд][Аа]|[Гг])\.?(?!\w))?"
         # In figures: a 'г.' apart before a capitalised word opens a town's name ('30.03.1950
         # г. Волгоград'; a year in figures is rarely marked so, a birthplace's town always is).
         r"|(?<!\d)(?:«?\d{1,2}»?\s*[./\-]\s*\d{1,2}\s*[./\-]\s*(?:\d{4}(?!\d)|\d{2}(?!\d|\s*[./\-]\s*\d))"

@@ -2600,3 +2600,11 @@ def test_a_notices_issue_date_under_a_misread_registration_date_is_not_the_regis
     assert values("snils", rows)["registration_date"] != "2021-10-11"
     rows.insert(3, (200, 1110, "+ — 4"))
     assert values("snils", rows)["registration_date"] != "2021-10-11"
+
+
+@pytest.mark.parametrize("year", ["2002 Тода", "2002-Года"])
+def test_a_years_word_misread_before_a_birthplace_is_no_part_of_it(year):
+    """'13 мая 2002 года г. Каменск-Уральский' on a dusty card: 'года' read 'Тода', or with a
+    speck for a hyphen; the place starts at its town."""
+    got = values("snils", [(40, 300, "Дата и место рождения"), (42, 340, f"13 мая {year} г. Каменск-Уральский")])
+    assert (got["birth_date"], got["birth_place"]) == ("2002-05-13", "г. Каменск-Уральский")

@@ -95,6 +95,28 @@ def test_a_dot_beside_a_word_is_punctuation_not_a_speck():
     assert cleaned[41, 151] == 255 and cleaned[40, 90] == 255
 
 
+def test_dust_blots_thicker_than_the_text_are_removed_and_its_full_stops_kept(page):
+    """Round blots of dust (5-7 px in radius beside text whose strokes are 2-3 px in half-width)
+    read into the letters they touch: taken off, where the text's own full stops and the
+    dots over its letters are kept."""
+    height = measure(page).text_height
+    pixels = np.asarray(page).copy()
+    ink = pixels < 128
+    rng = random.Random(1)
+    blotted = Image.fromarray(pixels)
+    draw = ImageDraw.Draw(blotted)
+    blots = []
+    while len(blots) < 60:  # on paper, apart from each other (not on the photo's grey)
+        x, y = rng.randrange(20, page.width - 20), rng.randrange(20, page.height - 20)
+        if (pixels[y - 12:y + 13, x - 12:x + 13] > 200).all() and all(abs(x - u) + abs(y - v) > 30 for u, v in blots):
+            r = rng.choice((5, 6, 7))
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=30)
+            blots.append((x, y))
+    cleaned = np.asarray(despeckled(blotted, height))
+    assert sum(cleaned[y, x] < 128 for x, y in blots) <= 0.05 * len(blots)
+    assert np.count_nonzero(cleaned[ink] < 128) >= 0.995 * np.count_nonzero(ink)
+
+
 def test_boxes_on_the_conditioned_image_map_back_onto_the_page():
     conditioning = Conditioning((1000, 700), 100, scale=2.5)
     assert conditioning.to_page((250, 500, 1000, 750)) == (100, 200, 400, 300)
