@@ -843,7 +843,7 @@ def normalize_place(raw: str) -> str | None:
     # ... nor with 'И.': a settlement's 'П.' ('И. ЗАРЕЧЬЕ', 'Р.И. ПЕРВОМАЙСКИЙ': a worker's
     # settlement), the lookalike no abbreviation is.
     raw = _P_AS_I.sub(_settlement_p, raw)
-    # A settlement's short abbreviation ('П.', 'ст.') with its stop read as a comma where it
+    # A settlement's short abbreviation ('П.', 'ст.', 'рп.') with its stop read as a comma where it
     # opens the place ('П, СОЛНЕЧНЫЙ'): no place opens with a preposition.
     raw = _SHORT_SETTLEMENT_COMMA.sub(r"\1.", raw)
     # ... nor with 'ОР.': a city's 'ГОР.' read in two pieces ('Г. ОР. КРАСНОДАР', 'Е ОР. АНАДЫРЬ').
@@ -921,7 +921,7 @@ _REGION_NOUN_A = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ) )АБЛ\.|(?<=[а-я
 _LETTER_BEFORE_REGION = re.compile(r"(?<=[А-ЯЁ]{3}(?:АЯ|ОЙ)) (?:[СДП]\.|№)(?= ОБЛ)")  # or a '№' speck
 _REGION_SK_AS_EK = re.compile(r"(?<![\w-])([А-ЯЁа-яё]{3,})([Ее])([Кк][Оо][Йй])(?= (?:ОБЛ|обл|КРА|кра|Р-Н|р-н|РАЙ|рай))")
 _ROSSIYA_GLUED = re.compile(r"(?<=[А-ЯЁ]{2})(?=РОССИЯ$)|(?<=[а-яё]{2})(?=Россия$)")
-_SHORT_SETTLEMENT_COMMA = re.compile(r"^([ПпСсДд]|[Сс]т|СТ),(?= [А-ЯЁ])")
+_SHORT_SETTLEMENT_COMMA = re.compile(r"^([ПпСсДд]|[Сс]т|СТ|[Рр]п|РП),(?= [А-ЯЁ])")
 _P_AS_I = re.compile(r"^((?:[Рр])\. ?)?([Ии])\.(?= ?[А-ЯЁ])|^([Рр])([Ии])(?= [А-ЯЁ])")
 
 
