@@ -2608,3 +2608,13 @@ def test_a_years_word_misread_before_a_birthplace_is_no_part_of_it(year):
     speck for a hyphen; the place starts at its town."""
     got = values("snils", [(40, 300, "Дата и место рождения"), (42, 340, f"13 мая {year} г. Каменск-Уральский")])
     assert (got["birth_date"], got["birth_place"]) == ("2002-05-13", "г. Каменск-Уральский")
+
+
+@pytest.mark.parametrize("heading", ["Утверждена приказом ФНС России от 11.08.2011 № ЯК-7-6/488@",
+                                     "Утверждена приказом ФНС России от 11.08.2011 ЯК-7-6/488@"])
+def test_the_decree_date_a_certificates_form_quotes_is_not_its_issue_date(heading):
+    """The issue date lost on a 100-dpi certificate: the form's heading's decree date (its
+    number sign read or not) is not taken instead."""
+    rows = [(900, 70, "Форма № 2-1-Учет"), (430, 100, heading),
+            (440, 300, "СВИДЕТЕЛЬСТВО"), (300, 350, "о постановке на учет физического лица в налоговом органе")]
+    assert values("inn", rows)["issue_date"] is None
