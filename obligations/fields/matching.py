@@ -33,7 +33,7 @@ def similar(label: str, text: str) -> float:
     so 'Имя' never matches 'Именуемый' and 'Пол' never matches 'Подпись'."""
     if len(label) <= 4:
         return 100.0 if label == text else 0.0
-    if abs(len(label) - len(text)) > _length_slack(label) and not _head_lost(label, text):
+    if abs(len(label) - len(text)) > _length_slack(label) and not _head_lost(label, text) and not _tail_lost(label, text):
         return 0.0  # 'месторождения' is not a misread 'датаиместорождения'
     if _inflected(label, text):
         return 0.0  # '... прихода денег на р/с Поставщика.': the word in a sentence, no label
@@ -86,6 +86,16 @@ def _head_lost(label: str, text: str) -> bool:
     return max(HEAD_LOST_TAIL, len(label) - HEAD_LOST) <= len(text) < len(label) and label.endswith(text)
 
 
+# ... or its last few letters, a value printed over them (a card's 'Фамилия, имя, отче' under
+# 'Казакова'): a long label only, read letter for letter up to there.
+TAIL_LOST = 4
+TAIL_LOST_LABEL = 16
+
+
+def _tail_lost(label: str, text: str) -> bool:
+    return len(label) >= TAIL_LOST_LABEL and len(label) - TAIL_LOST <= len(text) < len(label) and label.startswith(text)
+
+
 def similar_pairs(labels: list[str], texts: list[str], cutoff: float) -> Iterator[tuple[int, int, float]]:
     """(i, j, score) for every label i and text j with similar(labels[i], texts[j]) >= cutoff.
     Each label is scored, in C, against the texts of about its length only (similar() takes
@@ -96,7 +106,8 @@ def similar_pairs(labels: list[str], texts: list[str], cutoff: float) -> Iterato
     by_length = [texts[j] for j in order]
     for i, label in enumerate(labels):
         slack = _length_slack(label)
-        lo, hi = bisect_left(lengths, len(label) - max(slack, HEAD_LOST)), bisect_right(lengths, len(label) + slack)
+        lost = max(slack, HEAD_LOST, TAIL_LOST if len(label) >= TAIL_LOST_LABEL else 0)
+        lo, hi = bisect_left(lengths, len(label) - lost), bisect_right(lengths, len(label) + slack)
         # Confusable letters lift a ratio by CONFUSED_BONUS at most: the C pass looks that far below.
         for _, _, k in process.extract(label, by_length[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff - CONFUSED_BONUS,
                                        limit=None):

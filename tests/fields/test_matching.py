@@ -30,6 +30,14 @@ def test_a_long_label_whose_first_letters_were_lost_still_reads_as_itself():
     assert similar("датавыдачи", "выдачи") == 0.0  # a tail too short to be the label
 
 
+def test_a_long_label_whose_last_letters_a_value_covers_still_reads_as_itself():
+    """'Фамилия, имя, отче' under 'Казакова' printed over its 'ство'."""
+    assert similar("фамилияимяотчество", "фамилияимяотче") > 82
+    assert similar("фамилияимяотчество", "фамилияимяотч") == 0.0  # five lost
+    assert similar("фамилияимяотчество", "фамилияимяотчу") == 0.0  # letter for letter up to there
+    assert similar("паспортвыдан", "паспортвы") == 0.0  # a short label keeps its tail
+
+
 def test_letters_read_for_one_another_cost_half_an_error():
     assert similar("продавец", "пролавеи") > 82  # 'д' read 'л', 'ц' read 'и'
     assert similar("продавец", "пролавеи") < similar("продавец", "продавец")
