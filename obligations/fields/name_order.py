@@ -24,7 +24,8 @@ from .validate import PATRONYMIC
 PARTS = ("last_name", "first_name", "middle_name")
 # ... or its '-вич'/'-вна' with one letter misread on a blurred card ('Вячеславовиа'): a word
 # long enough to be a patronymic, its ending's first letter right.
-PATRONYMIC_MISREAD = re.compile(r"\w{5,}в(?:и\w|\wч|н\w|\wа)$", re.IGNORECASE)
+# (Or its 'в' read 'н' on a fax: 'ВИТАЛЬЕННА'.)
+PATRONYMIC_MISREAD = re.compile(r"\w{5,}(?:в(?:и\w|\wч|н\w|\wа)|[ео]нна)$", re.IGNORECASE)
 CAPITALS = re.compile(r"[А-ЯЁ][А-ЯЁ-]+")
 CAPITALISED = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?")  # a certificate's 'Логинова', 'София'
 GENDER = re.compile(r"(?:муж|жен)", re.IGNORECASE)
@@ -97,18 +98,24 @@ def _name_column(specs: dict, models: list[PageModel], results: dict[str, Found]
                 # only of sure names printed as it is, or of capitals.
                 for style in (CAPITALS,) if CAPITALS.fullmatch(text) else (CAPITALISED, CAPITALS):
                     below = _capitals_below(model, word.bbox, style)
+                    # (A caption over the names, 'Им' of 'Имя', is printed smaller than they are.)
                     if (len(below) == 2 and _patronymic_like(below[1][0].text)
-                            and not PATRONYMIC.search(below[0][0].text)):
+                            and not PATRONYMIC.search(below[0][0].text)
+                            and _height(word) >= CAPTION_SHARE * min(_height(w) for w, _ in below)):
                         columns.add(((word, model.page.page), *below))
                         break
     if len(columns) != 1:
         return  # none, or several: nothing says which is the holder's
-    for field_id, (word, page) in zip(PARTS, columns.pop()):
-        found = choose(specs[field_id], [Candidate([word], page, "layout")])
-        if found is None or not found.valid:
-            return
-        results[field_id] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
-                                    warning="found by its place in the name's column: no caption of the name was read")
+    found = {field_id: choose(specs[field_id], [Candidate([word], page, "layout")])
+             for field_id, (word, page) in zip(PARTS, columns.pop())}
+    # The surname and first name must hold; a patronymic misread is reported invalid, to be
+    # read again, where the column it ends stands.
+    if any(found[f] is None or not found[f].valid for f in PARTS[:2]) or found["middle_name"] is None:
+        return
+    for field_id in PARTS:
+        warning = found[field_id].warning or "found by its place in the name's column: no caption of the name was read"
+        results[field_id] = replace(found[field_id], confidence=min(found[field_id].confidence, BY_ORDER_CONF),
+                                    warning=warning)
 
 
 def _patronymic_like(word: str) -> bool:
@@ -174,3 +181,7 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
             found.append((word, model.page.page))
             last_y = row.y
     return found
+
+
+def _height(word: Word) -> int:
+    return word.bbox[3] - word.bbox[1]

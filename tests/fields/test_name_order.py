@@ -116,6 +116,21 @@ def test_a_blurred_card_whose_patronymic_and_date_stops_were_misread_still_gives
     assert locate_fields(SNILS, [page_of(rows)])["first_name"].value == "Сильвия"
 
 
+def test_a_faxed_passports_column_whose_patronymic_lost_its_v_gives_the_names_and_a_patronymic_to_read_again():
+    """Captions lost on a fax: 'ВИТАЛЬЕННА' (its 'в' read 'н') ends the column; the surname and
+    first name are taken, the patronymic reported invalid."""
+    rows = [(380, 860, "ШЕСТАКОВА"), (380, 930, "ИРИНА"), (380, 1000, "ВИТАЛЬЕННА"), (418, 1044, "ЖЕН"),
+            (704, 1044, "01.11.1995")]
+    found = _found(rows)
+    assert (found["last_name"].value, found["first_name"].value) == ("Шестакова", "Ирина")
+    assert found["middle_name"].value == "Витальенна" and not found["middle_name"].valid
+    # The caption 'Имя' read 'Им', small over the first name, heads no column of its own.
+    page = page_of(HEAD + rows + [(364, 902, "Им")])
+    page.words = [replace(w, bbox=(w.bbox[0], w.bbox[1], w.bbox[2], w.bbox[1] + 12)) if w.text == "Им" else w
+                  for w in page.words]
+    assert locate_fields(PASSPORT, [page])["last_name"].value == "Шестакова"
+
+
 def test_a_surname_read_unsure_in_small_letters_heads_a_column_of_capitals():
     """A 118-dpi card, its captions lost: 'ТИХОНОВ' read 'Тихонов' at 53 % over a sure 'ИЛЬЯ'
     and 'ТИМУРОВИЧ'. The names under it set the column's style; a speck is no surname."""
