@@ -117,6 +117,20 @@ def test_dust_blots_thicker_than_the_text_are_removed_and_its_full_stops_kept(pa
     assert np.count_nonzero(cleaned[ink] < 128) >= 0.995 * np.count_nonzero(ink)
 
 
+def test_a_dust_blot_on_a_grey_letters_stroke_is_kept_with_the_stroke():
+    """A blot on the corner of a grey 'Г' (its print lighter than the blot): painting the blot
+    paper would cut the letter's corner off ('Галина' read 'Талина')."""
+    image = Image.new("L", (400, 200), 235)
+    draw = ImageDraw.Draw(image)
+    for x in range(40, 360, 40):  # letters' strokes, 30 px tall: black ones, and faint grey ones
+        draw.rectangle((x, 20, x + 4, 50), fill=30)
+        draw.rectangle((x, 80, x + 4, 110), fill=190)
+    draw.ellipse((37, 72, 49, 84), fill=20)  # a blot on the first grey stroke's top
+    draw.ellipse((200, 150, 212, 162), fill=20)  # and one alone
+    cleaned = np.asarray(despeckled(image, 30))
+    assert cleaned[78, 43] < 100 and cleaned[156, 206] > 200
+
+
 def test_boxes_on_the_conditioned_image_map_back_onto_the_page():
     conditioning = Conditioning((1000, 700), 100, scale=2.5)
     assert conditioning.to_page((250, 500, 1000, 750)) == (100, 200, 400, 300)
