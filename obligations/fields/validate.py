@@ -311,6 +311,12 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
     # A patronymic's ending alone ('Ович' for 'Герасимович' under a stamp): its stem was lost.
     if value.lower() in _ENDING_ALONE:
         return _fail(f"name {value!r} is a patronymic's ending alone: its first letters were not read")
+    # A surname or a first name followed by a patronymic is the whole name, not one part of it
+    # ('Абдуллаев Илья Степанович' beside a caption read as 'Фамилия').
+    words = value.split()
+    # (A Turkic 'оглы' may be written with the surname: 'Мамедов Оглы'.)
+    if not patronymic and len(words) >= 2 and _RUSSIAN_PATRONYMIC.search(words[-1]):
+        return _fail(f"name {value!r} ends with a patronymic: the whole name, not one part of it")
     if patronymic and not PATRONYMIC.search(value):
         return _fail(f"patronymic {value!r} does not end as one (-вич, -вна, -ич, -ична, оглы, кызы)")
     return _check_script(value, script)
@@ -318,6 +324,7 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
 
 _ENDING_ALONE = {*PATRONYMIC_ENDINGS_ALONE, "ич"}  # and the 'ич' of 'Ильич'
 _CYRILLIC_VOWELS = set("аеёиоуыэюя")
+_RUSSIAN_PATRONYMIC = re.compile(r"\w{2,}(?:вич|вна|ична|ич)$", re.IGNORECASE)  # 'Ильич', 'Степанович'
 
 
 def _check_text(value: str, script: str | None = None) -> Check:

@@ -677,3 +677,11 @@ def test_a_cyrillic_name_word_with_no_vowel_is_a_scrap():
     """'Нт', a signature's scrawl read under the label: every Russian name has a vowel."""
     assert not validate("name", "Нт", script="cyrillic").valid
     assert all(validate("name", v, script="cyrillic").valid for v in ("Ли", "Цой", "Ким", "Мамин-Сибиряк"))
+
+
+def test_a_surname_or_first_name_ending_with_a_patronymic_is_the_whole_name():
+    for value in ("Абдуллаев Илья Степанович", "Илья Степанович", "Кузьмина Анна Ильинична"):
+        check = validate("name", value, script="cyrillic")
+        assert not check.valid and "whole name" in check.warning, value
+    assert validate("name", "Степанович", script="cyrillic", patronymic=True).valid
+    assert validate("name", "Римский-Корсаков", script="cyrillic").valid and validate("name", "Анна Мария").valid
