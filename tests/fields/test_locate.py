@@ -2618,3 +2618,12 @@ def test_the_decree_date_a_certificates_form_quotes_is_not_its_issue_date(headin
     rows = [(900, 70, "Форма № 2-1-Учет"), (430, 100, heading),
             (440, 300, "СВИДЕТЕЛЬСТВО"), (300, 350, "о постановке на учет физического лица в налоговом органе")]
     assert values("inn", rows)["issue_date"] is None
+
+
+def test_an_addresss_postcode_under_a_lost_invoice_number_is_no_number():
+    """A signature across 'Счет-фактура № ТД-8883', and the form's status box's 'счет-фактура'
+    read as its label: the seller's postcode or house number beside it is not the number."""
+    rows = [(375, 180, "Счет-с 353 от 31 октября 2023 г."), (374, 222, "Исправле (1а)"),
+            (374, 260, "Продавец: ЗАО «Ника»"), (141, 285, "1 счет-фактура и"),
+            (373, 300, "Адрес: 536910, г. Санкт-Петербург, ш. Энтузиастов, д. 42")]
+    assert values("invoice", rows)["number"] not in ("536910", "42")
