@@ -55,7 +55,8 @@ MACROS = {
         # (no time has three digits before it); '1015.858,80': a group's space read as a stop.
         # An amount's kopecks after a dash ('792-20') start no amount ('20 664 753-20'); a speck
         # read as a stop before an amount is no part of it ('.550 470,60').
-        r"(?<![\d,])(?<!\d\.)(?<!\d-)(?:\d{1,4}(?:[ \u00a0]\d{3})+(?:[.,\-]\d{2})?|\d{1,4}(?:[ \u00a0.]\d{3})+,\d{2}|\d{3,}(?:, |[:;])\d{2}"
+        # A group's space read as an apostrophe ('528'973,20'), as Swiss print has it.
+        r"(?<![\d,])(?<!\d\.)(?<!\d-)(?:\d{1,4}(?:[ \u00a0'’]\d{3})+(?:[.,\-]\d{2})?|\d{1,4}(?:[ \u00a0.]\d{3})+,\d{2}|\d{3,}(?:, |[:;])\d{2}"
         r"|\d+[.,]\d{1,2}|\d+(?=" + _KOPECKS + "))"
         r"(?!\d|[.,]\d)"
         # Roubles and kopecks in words: '126 099 руб. 50 коп.'

@@ -2627,3 +2627,9 @@ def test_an_addresss_postcode_under_a_lost_invoice_number_is_no_number():
             (374, 260, "Продавец: ЗАО «Ника»"), (141, 285, "1 счет-фактура и"),
             (373, 300, "Адрес: 536910, г. Санкт-Петербург, ш. Энтузиастов, д. 42")]
     assert values("invoice", rows)["number"] not in ("536910", "42")
+
+
+def test_the_total_with_a_groups_space_read_as_an_apostrophe_is_the_rows_last_amount():
+    """'Всего к оплате (9) 440 811,00 X 88 162;20 528'973,20' under a stamp's ring."""
+    rows = [(370, 1192, "Всего к оплате (9) 440 811,00 X 88 162;20 528'973,20")]
+    assert values("invoice", rows)["total"] == "528973.20"
