@@ -33,7 +33,8 @@ def similar(label: str, text: str) -> float:
     so 'Имя' never matches 'Именуемый' and 'Пол' never matches 'Подпись'."""
     if len(label) <= 4:
         return 100.0 if label == text else 0.0
-    if abs(len(label) - len(text)) > _length_slack(label) and not _head_lost(label, text) and not _tail_lost(label, text):
+    if (abs(len(label) - len(text)) > _length_slack(label)
+            and not _head_lost(label, text) and not _tail_lost(label, text)):
         return 0.0  # 'месторождения' is not a misread 'датаиместорождения'
     if _inflected(label, text):
         return 0.0  # '... прихода денег на р/с Поставщика.': the word in a sentence, no label

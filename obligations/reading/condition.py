@@ -449,9 +449,9 @@ def _in_grey(image: Image.Image, step) -> Image.Image:
 def despeckled(image: Image.Image, text_height: float | None) -> Image.Image:
     """The page with specks painted paper: dark components too small to be any mark of its
     text (under TINY_SPECK of the text's height) wherever they are, and ones up to the size of
-    a full stop (SMALL_SPECK) far from other ink. Unlike a median filter this keeps full stops
-    and commas beside their words, the dots of 'ё' and 'i', and thin strokes: a component
-    joined to a letter is that letter."""
+    a full stop (SMALL_SPECK) far from other ink, and dust blots (`_dust_blobs`). Unlike a
+    median filter this keeps full stops and commas beside their words, the dots of 'ё' and
+    'i', and thin strokes: a component joined to a letter is that letter."""
     import cv2
 
     height = text_height or TARGET_TEXT_HEIGHT
