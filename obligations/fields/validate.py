@@ -272,10 +272,12 @@ SHORT_I_MISREAD = re.compile(r"[бвгджзклмнпрстфхцчшщ]й", re
 _WITH_INITIALS = re.compile(r"(?:^|\s)[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? [А-ЯЁ]\.? ?[А-ЯЁ]\.?$")
 
 
-def _check_name(value: str, script: str | None = None, patronymic: bool = False) -> Check:
+def _check_name(value: str, script: str | None = None, patronymic: bool = False, given: bool = False) -> Check:
     """A person's name or one of its parts; with `patronymic`, a part that ends as one: a
     first name under a lost caption ('Анжела'), a word cut short ('Ефимов' for 'Ефимовна') or
-    the gender's row ('Женский') is none."""
+    the gender's row ('Женский') is none. With `given`, a first name: no Russian one ends as a
+    surname or a patronymic does ('Семенова', 'Климов', 'Тимуровна' beside a lost caption are
+    the other parts' words)."""
     if not any(c.isalpha() for c in value):
         return _fail(f"name {value!r} has no letters")
     if sum(c.isalpha() for c in value) == 1:
@@ -317,6 +319,8 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
     # (A Turkic 'оглы' may be written with the surname: 'Мамедов Оглы'.)
     if not patronymic and len(words) >= 2 and _RUSSIAN_PATRONYMIC.search(words[-1]):
         return _fail(f"name {value!r} ends with a patronymic: the whole name, not one part of it")
+    if given and script == "cyrillic" and (ending := _NOT_A_GIVEN_NAME.search(value)):
+        return _fail(f"first name {value!r} ends with {ending[0]!r}, as a surname or a patronymic does: another part's word")
     if patronymic and not PATRONYMIC.search(value):
         return _fail(f"patronymic {value!r} does not end as one (-вич, -вна, -ич, -ична, оглы, кызы)")
     return _check_script(value, script)
@@ -325,6 +329,9 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False)
 _ENDING_ALONE = {*PATRONYMIC_ENDINGS_ALONE, "ич"}  # and the 'ич' of 'Ильич'
 _CYRILLIC_VOWELS = set("аеёиоуыэюя")
 _RUSSIAN_PATRONYMIC = re.compile(r"\w{2,}(?:вич|вна|ична|ич)$", re.IGNORECASE)  # 'Ильич', 'Степанович'
+# A surname's endings ('-ова', '-ев', '-ский'), after a stem of three letters or more ('Лев' and
+# 'Ирина' are first names, '-ина' is both), and a patronymic's.
+_NOT_A_GIVEN_NAME = re.compile(r"(?<=\w{3})(?:[оеё]вн?а|[оеё]в|[сц]к(?:ий|ая)|вич|ична)$", re.IGNORECASE)
 
 
 def _check_text(value: str, script: str | None = None) -> Check:

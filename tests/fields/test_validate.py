@@ -685,3 +685,13 @@ def test_a_surname_or_first_name_ending_with_a_patronymic_is_the_whole_name():
         assert not check.valid and "whole name" in check.warning, value
     assert validate("name", "Степанович", script="cyrillic", patronymic=True).valid
     assert validate("name", "Римский-Корсаков", script="cyrillic").valid and validate("name", "Анна Мария").valid
+
+
+def test_a_first_name_ending_as_a_surname_or_a_patronymic_does_is_another_parts_word():
+    """A first name under a lost caption taken from the surname's or the patronymic's row."""
+    for value in ("Семенова", "Климов", "Тимуровна", "Петровский"):
+        check = validate("name", value, script="cyrillic", given=True)
+        assert not check.valid and "another part" in check.warning, value
+    for value in ("Лев", "Ева", "Ирина", "Сафина", "Вячеслав", "Мирослава", "Ринат", "Любовь"):
+        assert validate("name", value, script="cyrillic", given=True).valid, value
+    assert validate("name", "Семенова", script="cyrillic").valid  # a surname
