@@ -17,6 +17,7 @@ from typing import Iterable
 from ..backends.base import Word, union_box
 from ..doctypes import DocType, FieldSpec
 from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, SPECK_CONF, SURE_CONF, LabelHit, PageModel, Row
+from .normalize import NAME_KINDS
 from .validate import GENDER_WORD, UNFINISHED_END
 
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
@@ -49,7 +50,7 @@ def label_candidates(spec: FieldSpec, doctype: DocType, models: list[PageModel])
                     lines = next(g.lines for g in doctype.groups if g.id == owner) if group else spec.lines
                     size = sum(f.group == owner for f in doctype.fields) if group else 0
                     for words in _near_label(model, hit, lines, free_text=spec.pattern is None, every_phrase=group,
-                                             names=spec.normalize == "name"):
+                                             names=spec.normalize in NAME_KINDS):
                         candidates.append(Candidate(words, model.page.page, "group" if group else "label", size))
         if candidates and owner == spec.id:
             break  # the field's own label beats its group's

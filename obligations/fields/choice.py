@@ -16,7 +16,7 @@ from ..doctypes import FieldSpec
 from .candidates import Candidate
 from .layout import SPECK_CONF, build_rows
 from .matching import squash
-from .normalize import LATIN_CITY_MARK, PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize, same_glyphs_in
+from .normalize import LATIN_CITY_MARK, NAME_KINDS, PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize, same_glyphs_in
 from .spelling import respelled
 from .validate import script_of, validate
 
@@ -132,7 +132,7 @@ SCRAP_SIGNS = 3
 def read_value(spec: FieldSpec, candidate: Candidate) -> Found | None:
     # A name read in two is glued, but not a group already read as its names, one word each:
     # a blurred scan's boxes of 'ФЕДОТОВ СИЛЬВЕСТР ДАНИЛОВИЧ' touch, a space between them.
-    if spec.normalize == "name" and not (candidate.method == "group"
+    if spec.normalize in NAME_KINDS and not (candidate.method == "group"
                                          and len(_names(join_words(candidate.words)[0])) == candidate.group_size):
         candidate = replace(candidate, words=_glued(candidate.words))
     if spec.pattern is None:
@@ -297,7 +297,7 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
         letters = [c for c in word.text if c.isalpha()]
         return (speck(word) or (0 < len(letters) <= STRAY_LETTERS and not any(c.isdigit() for c in word.text)
                                 and not any(script_of(c) == script for c in letters))
-                or (spec.normalize == "name" and len(word.text) == 1 and word.text.isalpha()))
+                or (spec.normalize in NAME_KINDS and len(word.text) == 1 and word.text.isalpha()))
 
     words = [w for w in words if not junk(w)] or words[:1]
     if inside:

@@ -43,6 +43,7 @@ from typing import Callable
 
 from rapidfuzz import fuzz
 
+from .given_names import read_back
 from .matching import fold
 from .regions import respelled_regions
 
@@ -1028,6 +1029,15 @@ def normalize_name(raw: str) -> str | None:
     return " ".join("-".join(_title_part(p) for p in w.split("-")) for w in words)
 
 
+NAME_KINDS = ("name", "given_name")  # the kinds of a person's name or one of its parts
+
+
+def normalize_given_name(raw: str) -> str | None:
+    """A first name: a name (`normalize_name`), a slip of OCR in a given name read back
+    (fields/given_names.py)."""
+    return read_back(normalize_name(raw))
+
+
 _QUALIFIER_WORDS = {"при", "наличии", "наличия"}
 # 'Й' read without its breve at a name's end ('Варфоломеи', 'Николаи', 'Толстои', 'Григории',
 # 'Покровскии'): no Russian name, surname or patronymic ends in a vowel and 'и'.
@@ -1336,6 +1346,7 @@ NORMALIZERS: dict[str, Callable[[str], str | None]] = {
     "business_name": normalize_business_name,
     "place": normalize_place,
     "name": normalize_name,
+    "given_name": normalize_given_name,
     "gender": normalize_gender,
     "date": normalize_date,
     "money": normalize_money,

@@ -7,6 +7,7 @@ from dataclasses import replace
 from ..backends.base import Backend, PageText, Word, mean_confidence, union_box
 from ..doctypes import DocType
 from ..fields.locate import PHRASE_GAP, SURE_CONF
+from ..fields.normalize import NAME_KINDS
 from .regions import UNSURE_CONF, covered, grown, inside, letters_and_digits, located, median_height, overlap_area
 
 
@@ -32,7 +33,7 @@ def reread_doubtful_values(page: PageText, image, doctype: DocType, backend: Bac
         # name is tall), nor a stroke of a signature or a stamp across the lines.
         unsure = [w for w in beside if w.conf < UNSURE_CONF and w.bbox[2] - w.bbox[0] >= WORD_SIZE * height
                   and w.bbox[3] - w.bbox[1] <= TALL * height]
-        in_pieces = spec.normalize == "name" and len((value.raw or "").split()) > 1
+        in_pieces = spec.normalize in NAME_KINDS and len((value.raw or "").split()) > 1
         if not unsure and not in_pieces and mean_confidence(within) >= SURE_CONF:
             continue
         box = grown(union_box([value.bbox] + [w.bbox for w in unsure]), max(4, height // 2), page)

@@ -24,7 +24,7 @@ ALL_KINDS = sorted(NORMALIZERS)
 
 def test_registry_has_every_documented_kind():
     assert set(NORMALIZERS) == {
-        "text", "organization", "place", "name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
+        "text", "organization", "place", "name", "given_name", "gender", "date", "money", "digits", "snils", "inn", "kpp",
         "passport_number", "division_code", "doc_number", "doc_number_ru", "caps", "business_name", "address",
     }
 
