@@ -2633,3 +2633,12 @@ def test_the_total_with_a_groups_space_read_as_an_apostrophe_is_the_rows_last_am
     """'Всего к оплате (9) 440 811,00 X 88 162;20 528'973,20' under a stamp's ring."""
     rows = [(370, 1192, "Всего к оплате (9) 440 811,00 X 88 162;20 528'973,20")]
     assert values("invoice", rows)["total"] == "528973.20"
+
+
+def test_a_certificates_registration_date_is_not_its_issue_date():
+    """'поставлен на учет ... 27.02.2007 в налоговом органе по месту жительства' with the issue
+    date lost: the registration's date is not taken for it."""
+    rows = [(440, 300, "СВИДЕТЕЛЬСТВО"), (300, 350, "о постановке на учет физического лица в налоговом органе"),
+            (165, 1164, "Поставлен(а) на учет в соответствии с Налоговым кодексом Российской Федерации"),
+            (290, 1416, "27.02.2007 в налоговом органе по месту жительства")]
+    assert values("inn", rows)["issue_date"] is None
