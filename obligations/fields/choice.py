@@ -494,8 +494,10 @@ def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Foun
         return found_in(spec, candidate, text, spans, (names[-2].start(), names[-1].end()), joined=True)
     if len(names) != size and not split:
         return _name_of_its_row(spec, candidate, text, spans, names)
-    if any(_sentence_word(m.group()) and _read_surely(candidate.words, spans, m.span()) for m in names[:size]):
-        return None  # names are printed in capitals or capitalised: this is a sentence's words
+    # Names are printed in capitals or capitalised: two words in small letters are a sentence's
+    # ('свидетельство подтверждает, что'); one is a name whose capital was read small ('митрофанова').
+    if sum(_sentence_word(m.group()) and _read_surely(candidate.words, spans, m.span()) for m in names[:size]) >= 2:
+        return None
     return found_in(spec, candidate, text, spans, names[spec.index].span())
 
 
@@ -512,6 +514,8 @@ def _name_of_its_row(spec: FieldSpec, candidate: Candidate, text: str, spans, na
     own = []
     for match in names:
         covered = {row_of.get(id(w)) for w in _covered(candidate.words, spans, match.span())}
+        if covered & set(range(len(rows) - 1)) and _PATRONYMIC_WORD.search(match.group()):
+            return None  # a patronymic over the last row: a row lost, another read in its place
         if covered == {spec.index}:
             own.append(match)
     if len(own) != 1 or (_sentence_word(own[0].group()) and _read_surely(candidate.words, spans, own[0].span())):
@@ -536,6 +540,7 @@ def _read_surely(words: list[Word], spans, span: tuple[int, int]) -> bool:
 SURE_WORD_CONF = 30.0
 
 
+_PATRONYMIC_WORD = re.compile(rf"(?i)\w{{2,}}(?:{'|'.join(PATRONYMIC_ENDINGS)})$")
 _PATRONYMIC_TAIL = re.compile(rf"(?i)^[а-яё]{{0,2}}(?:{'|'.join(PATRONYMIC_ENDINGS)})$")  # a whole one is longer
 
 

@@ -9,6 +9,8 @@ import pytest
 from obligations.backends.base import PageText, Word
 from obligations.doctypes import load_doctypes
 from obligations.fields import layout
+from obligations.fields.candidates import Candidate
+from obligations.fields.choice import choose
 from obligations.fields.layout import build_rows
 from obligations.fields.locate import locate_fields
 
@@ -109,6 +111,19 @@ def test_two_names_read_of_three_one_to_a_row_are_not_given_rows_by_guess():
     found = locate_fields(DOCTYPES["snils"], [page_of([
         (64, 288, "Ф.И.О. ЕРМАКОВА"), (330, 400, "КИРИЛЛОВНА"), (61, 481, "Дата и место рождения")])])
     assert found["first_name"].value != "Кирилловна"
+    # The surname's row lost, and the next label's row, misread, under the patronymic: three
+    # rows, not the names'.
+    words = page_of([(219, 339, "Яна"), (220, 391, "Валерьевна."), (128, 443, "Дота ы мость 12.04.1968")]).words
+    surname = DOCTYPES["snils"].field("last_name")
+    assert choose(surname, [Candidate(words, 1, "group", 3)]) is None
+
+
+def test_a_surname_read_in_small_letters_over_two_capitalised_names_is_no_sentence():
+    """'ФИО. митрофанова' over 'Яна' and 'Валерьевна.' on a 100-dpi card: one word in small
+    letters is a name whose capital was read small, not a sentence's words."""
+    got = values("snils", [(129, 320, "ФИО. митрофанова"), (219, 360, "Яна"), (220, 400, "Валерьевна."),
+                           (128, 440, "Дата и место рождения 12.04.1968")])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Митрофанова", "Яна", "Валерьевна")
 
 
 def test_a_name_between_two_captions_is_the_one_over_it_on_a_page_of_captions_over_values():
