@@ -425,6 +425,7 @@ def page_record(page: PageText) -> dict:
         "figures_read_again": [[field_id, list(box), value] for field_id, box, value in page.figures_read_again],
         "conditioning": None if conditioning is None else {
             f.name: getattr(conditioning, f.name) for f in dataclasses.fields(conditioning) if f.init},
+        "claimed": None if page.claimed is None else dataclasses.asdict(page.claimed),
     }
 
 
@@ -449,7 +450,12 @@ def page_from_record(record: dict) -> PageText:
         from .reading.condition import Conditioning
 
         conditioning = Conditioning(**{k: tuples(v) for k, v in conditioning.items()})
+    claimed = record.get("claimed")
+    if claimed is not None:
+        from .classify import Classification
+
+        claimed = Classification(**claimed)
     figures = [(field_id, tuple(box), value) for field_id, box, value in record.get("figures_read_again", [])]
     return PageText(record["page"], record["width"], record["height"], record["dpi"], record["text_source"],
                     words(record["words"]), record["rotation"], record["seconds"], words(record["reference_words"]),
-                    record["followed_up"], figures, conditioning)
+                    record["followed_up"], figures, conditioning, claimed)

@@ -238,6 +238,7 @@ def test_outputs_follow_the_published_schema(tmp_path: Path):
 
 def test_a_page_as_read_survives_its_record():
     from obligations.backends.base import PageText, Word
+    from obligations.classify import Classification
     from obligations.reading.condition import Conditioning
     from obligations.results import page_from_record, page_record
 
@@ -245,9 +246,10 @@ def test_a_page_as_read_survives_its_record():
                     rotation=90, seconds={"ocr": 1.25}, followed_up="snils",
                     figures_read_again=[("birth_date", (300, 20, 420, 40), "1993-06-17")],
                     conditioning=Conditioning((2480, 3508), 300, scale=2.0, despeckle=True, text_height=12.5,
-                                              corners=((1.0, 2.0), (3.0, 4.0), (5.0, 6.0), (7.0, 8.0))))
+                                              corners=((1.0, 2.0), (3.0, 4.0), (5.0, 6.0), (7.0, 8.0))),
+                    claimed=Classification("snils", 0.6, {"snils": 3.0, "inn": 0.5}))
     again = page_from_record(json.loads(json.dumps(page_record(page))))
-    assert again.words == page.words and again.conditioning == page.conditioning
+    assert again.words == page.words and again.conditioning == page.conditioning and again.claimed == page.claimed
     assert again.figures_read_again == page.figures_read_again
     assert (again.page, again.rotation, again.seconds, again.followed_up, again.text) == (2, 90, {"ocr": 1.25}, "snils", "СНИЛС")
 
