@@ -18,7 +18,7 @@ from .layout import SPECK_CONF, build_rows
 from .matching import squash
 from .normalize import LATIN_CITY_MARK, NAME_KINDS, PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize, same_glyphs_in
 from .spelling import respelled
-from .validate import script_of, validate
+from .validate import RUSSIAN_PATRONYMIC, script_of, validate
 
 _KOPECKS = r"\s*(?:руб(?:лей|ля|ль)?|р)\.?\s*\d{1,2}\s*коп(?:\.|еек|ейки|ейка)?"
 MACROS = {
@@ -514,7 +514,7 @@ def _name_of_its_row(spec: FieldSpec, candidate: Candidate, text: str, spans, na
     own = []
     for match in names:
         covered = {row_of.get(id(w)) for w in _covered(candidate.words, spans, match.span())}
-        if covered & set(range(len(rows) - 1)) and _PATRONYMIC_WORD.search(match.group()):
+        if covered & set(range(len(rows) - 1)) and RUSSIAN_PATRONYMIC.search(match.group()):
             return None  # a patronymic over the last row: a row lost, another read in its place
         if covered == {spec.index}:
             own.append(match)
@@ -540,7 +540,6 @@ def _read_surely(words: list[Word], spans, span: tuple[int, int]) -> bool:
 SURE_WORD_CONF = 30.0
 
 
-_PATRONYMIC_WORD = re.compile(rf"(?i)\w{{2,}}(?:{'|'.join(PATRONYMIC_ENDINGS)})$")
 _PATRONYMIC_TAIL = re.compile(rf"(?i)^[а-яё]{{0,2}}(?:{'|'.join(PATRONYMIC_ENDINGS)})$")  # a whole one is longer
 
 

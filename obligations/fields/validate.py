@@ -317,7 +317,7 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False,
     # ('Абдуллаев Илья Степанович' beside a caption read as 'Фамилия').
     words = value.split()
     # (A Turkic 'оглы' may be written with the surname: 'Мамедов Оглы'.)
-    if not patronymic and len(words) >= 2 and _RUSSIAN_PATRONYMIC.search(words[-1]):
+    if not patronymic and len(words) >= 2 and RUSSIAN_PATRONYMIC.search(words[-1]):
         return _fail(f"name {value!r} ends with a patronymic: the whole name, not one part of it")
     if given and script == "cyrillic" and (ending := _NOT_A_GIVEN_NAME.search(value)):
         return _fail(f"first name {value!r} ends with {ending[0]!r}, as a surname or a patronymic does: another part's word")
@@ -328,7 +328,7 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False,
 
 _ENDING_ALONE = {*PATRONYMIC_ENDINGS_ALONE, "ич"}  # and the 'ич' of 'Ильич'
 _CYRILLIC_VOWELS = set("аеёиоуыэюя")
-_RUSSIAN_PATRONYMIC = re.compile(r"\w{2,}(?:вич|вна|ична|ич)$", re.IGNORECASE)  # 'Ильич', 'Степанович'
+RUSSIAN_PATRONYMIC = re.compile(r"\w{2,}(?:вич|вна|ична|ич)$", re.IGNORECASE)  # 'Ильич', 'Степанович'
 # A surname's endings ('-ова', '-ев', '-ский'), after a stem of three letters or more ('Лев' and
 # 'Ирина' are first names, '-ина' is both), and a patronymic's.
 _NOT_A_GIVEN_NAME = re.compile(r"(?<=\w{3})(?:[оеё]вн?а|[оеё]в|[сц]к(?:ий|ая)|вич|ична)$", re.IGNORECASE)
