@@ -262,7 +262,10 @@ _PHRASE_WORDS = {"о", "об", "в", "во", "на", "по", "с", "со", "к",
 
 # A patronymic's ending: Russian '-вич'/'-вна', '-ич'/'-ична' ('Ильич', 'Кузьминична'), and the
 # Turkic word after the father's name ('Гусейн оглы', 'Айгуль кызы', 'Бакыт уулу').
-PATRONYMIC = re.compile(r"(?:ВИЧ|ВНА|ИЧНА|ИЧ|ОГЛЫ|КЫЗЫ|ГЫЗЫ|УЛЫ|УУЛУ)$", re.IGNORECASE)
+_RUSSIAN_PATRONYMIC_ENDINGS = "ВИЧ|ВНА|ИЧНА|ИЧ"
+PATRONYMIC = re.compile(rf"(?:{_RUSSIAN_PATRONYMIC_ENDINGS}|ОГЛЫ|КЫЗЫ|ГЫЗЫ|УЛЫ|УУЛУ)$", re.IGNORECASE)
+# ... a Russian one as a word of its own, after a stem ('Ильич', 'Степанович').
+RUSSIAN_PATRONYMIC = re.compile(rf"\w{{2,}}(?:{_RUSSIAN_PATRONYMIC_ENDINGS})$", re.IGNORECASE)
 
 
 # 'й' follows a vowel (or opens a word: 'Йосиф'), never a consonant: after one it is 'и' misread.
@@ -328,7 +331,6 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False,
 
 _ENDING_ALONE = {*PATRONYMIC_ENDINGS_ALONE, "ич"}  # and the 'ич' of 'Ильич'
 _CYRILLIC_VOWELS = set("аеёиоуыэюя")
-RUSSIAN_PATRONYMIC = re.compile(r"\w{2,}(?:вич|вна|ична|ич)$", re.IGNORECASE)  # 'Ильич', 'Степанович'
 # A surname's endings ('-ова', '-ев', '-ский'), after a stem of three letters or more ('Лев' and
 # 'Ирина' are first names, '-ина' is both), and a patronymic's.
 _NOT_A_GIVEN_NAME = re.compile(r"(?<=\w{3})(?:[оеё]вн?а|[оеё]в|[сц]к(?:ий|ая)|вич|ична)$", re.IGNORECASE)
