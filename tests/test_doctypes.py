@@ -165,6 +165,7 @@ def test_unknown_validator(tmp_path):
     ('stop_labels = ["Signature"]', 'stop_labels = ["Signature"]\nchronology = ["birth", "issued"]',
      "key 'chronology': field 'birth' is not defined"),
     ('id = "issued"', 'id = "issued"\nabove = "expiry"', "field 'issued': key 'above': field 'expiry' is not defined"),
+    ('id = "issued"', 'id = "issued"\nbeside = "code"', "field 'issued': key 'beside': field 'code' is not defined"),
     ('id = "issued"', 'id = "issued"\ntax_office_of = "inn"', "field 'issued': key 'tax_office_of': field 'inn' is not defined"),
     ('stop_labels = ["Signature"]', 'stop_labels = ["Signature"]\nchronology = "issued"',
      "key 'chronology' must be a list of strings"),

@@ -53,6 +53,7 @@ class FieldSpec:
     vertical: bool = False  # may run vertically along a page edge
     after: str | None = None  # lines_after: the field whose rows this one follows
     above: str | None = None  # with no label found: the rows right above this field's (fields/positional.py)
+    beside: str | None = None  # a date with its label lost: the one on this field's value's row (fields/chronology.py)
     letterhead: bool = False  # with no label found: read from the rows over the document's title (a bill's supplier)
     tax_office_of: str | None = None  # a KPP: the INN field whose region code its own repeats (fields.tax_office)
     stop: str | None = None  # lines_after / top_lines: a row matching this ends the value
@@ -149,7 +150,7 @@ _GROUP = {"id": _STR, "labels": _STRS, "lines": _COUNT}
 _FIELD = {
     "id": _STR, "labels": _STRS, "pattern": _REGEX, "normalize": _STR, "validate": _STR,
     "validate_params": _TABLE, "strategy": _STR, "lines": _COUNT, "anywhere": _BOOL, "pick": _STR,
-    "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "above": _STR, "letterhead": _BOOL, "tax_office_of": _STR,
+    "exclude": _REGEXES, "group": _STR, "index": _INDEX, "vertical": _BOOL, "after": _STR, "above": _STR, "beside": _STR, "letterhead": _BOOL, "tax_office_of": _STR,
     "stop": _REGEX,
     "prefer": _REGEX, "skip": _REGEX, "section": _STRS, "section_labels": _STRS, "words": _STRS, "question": _STR,
     "prompts": _TABLE, "mrz": _STR,
@@ -320,7 +321,7 @@ def _build(data: dict, path: Path) -> DocType:
     for spec in fields:
         if spec.group and spec.group not in known_groups:
             raise ValueError(f"field {spec.id!r}: key 'group': group {spec.group!r} is not defined")
-        for key in ("after", "above", "tax_office_of"):
+        for key in ("after", "above", "beside", "tax_office_of"):
             if getattr(spec, key) and getattr(spec, key) not in known_fields:
                 raise ValueError(f"field {spec.id!r}: key {key!r}: field {getattr(spec, key)!r} is not defined")
     for field_id in data.get("chronology", ()):

@@ -304,7 +304,7 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
         kept = [w for w in words if not speck(w) and not _lone_twin(w.text, script)]
         return kept or words[:1]
     start, end = 0, len(words)
-    while end - start > 1 and stray(words[end - 1]):
+    while end - start > 1 and (stray(words[end - 1]) or _unsure_apart(spec, words[end - 2], words[end - 1])):
         end -= 1
     # (A place's opening 'г.' read in Latin, after a speck's sign or not ('+f. Казань'), is
     # its settlement's: normalize reads it back.)
@@ -314,6 +314,17 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
     kept = words[start:end]
     return [replace(w, text=twin) if 0 < i < len(kept) - 1 and (twin := _lone_twin(w.text, script)) else w
             for i, w in enumerate(kept)]
+
+
+# A name's words are a space apart: an unsure word further off its last is a stamp's or a
+# signature's stroke read beside it ('СЕРГЕЙ що,' at 21 %, three heights right of the name).
+NAME_WORDS_APART = 1.5  # letter heights
+
+
+def _unsure_apart(spec: FieldSpec, before: Word, word: Word) -> bool:
+    height = max(before.bbox[3] - before.bbox[1], 1)
+    return (spec.normalize in NAME_KINDS and word.conf < SPECK_CONF
+            and word.bbox[0] - before.bbox[2] > NAME_WORDS_APART * height)
 
 
 def _lone_twin(text: str, script: str) -> str | None:

@@ -162,6 +162,8 @@ def is_noise(word: Word) -> bool:
         return True
     if len(word.text) <= 2 and word.conf < SPECK_CONF and not word.text.isdigit() and not _CITY.fullmatch(word.text):
         return True
+    if word.conf < SURE_CONF and word.bbox[2] - word.bbox[0] > STRETCHED * (word.bbox[3] - word.bbox[1]) * len(word.text):
+        return True  # a rule across the page read unsure as a few letters ('МИН' 1275 px wide, 47 high)
     # One letter between apostrophes ('’о’', '`и\''): a stroke of a stamp's ring or a signature,
     # read sure; such a scrap between a name's lines cut the name off. ('г.', 'А.' are print.)
     text = word.text
@@ -175,6 +177,7 @@ _SCRAP_MARKS = "’‘'`´\"„“”"
 _CITY = re.compile(r"[\"'`„“]?[гГ][.,]?")
 
 
+STRETCHED = 4  # a word's letters, spaced out too, are no wider than this many times its height each
 MIN_TEXT_HEIGHT = 4  # pixels: no letter or digit is printed flatter at any resolution read
 FLAT_SHARE = 0.25  # nor flatter than this share of its row's print
 NO_CONF = 1.0  # Tesseract's confidence in a guess: ...
@@ -467,7 +470,8 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
         text, r, start, end, wrap = runs[j]
         if wrap is not None and not _reads_in_parts(target, "".join(squashed_rows[r][start:end]), text):
             continue
-        if score < 100 and _mid_sentence(rows[r], start, breaks[r], target, text):
+        if score < 100 and _mid_sentence(rows[r], start, breaks[r], target, text) and not _phrase_one_letter_off(
+                target, text, end - start):
             continue
         # Letters matched: the similarity is twice the matches over both lengths.
         letters = score * (len(target) + len(text)) / 200
@@ -516,6 +520,17 @@ def _mid_sentence(row: Row, start: int, breaks: list[bool], target: str, text: s
     before, first = row.words[start - 1].text, row.words[start].text
     inflected = len(text) > len(target) and text.startswith(target)
     return before[-1:].isalpha() and (first[:1].islower() or inflected)
+
+
+# A label of several words read with one letter wrong is the label wherever it stands: a form
+# that prints its caption in a sentence ('подтверждает, что физическое лицо') reads it there
+# ('физическэе лицо'). A declined phrase differs by more ('физического лица').
+PHRASE_LETTERS = 12
+
+
+def _phrase_one_letter_off(target: str, text: str, words: int) -> bool:
+    return (words >= 2 and len(target) >= PHRASE_LETTERS and len(text) == len(target)
+            and sum(a != b for a, b in zip(target, text)) == 1)
 
 
 def _reads_in_parts(target: str, head: str, text: str) -> bool:

@@ -80,6 +80,18 @@ def test_a_rule_under_a_groups_names_read_as_one_letter_over_and_over_is_no_name
     assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Воробьёва", "Софья", "Егоровна")
 
 
+def test_a_rule_across_the_page_read_as_a_few_letters_is_no_name():
+    """A fax's rule under a surname read 'МИН' at 54 %, one box 1275 pixels wide."""
+    page = page_of([(100, 100, "о постановке на учет физического лица в налоговом органе"),
+                    (100, 200, "Настоящее свидетельство подтверждает, что физическое лицо"),
+                    (700, 280, "ЕРЕМИН"), (700, 360, "МИХАИЛ"), (700, 440, "МАКСИМОВИЧ"),
+                    (100, 520, "пол муж. дата рождения 28 января 1989 г.")])
+    rule = Word("МИН", (100, 296, 1375, 343), 54.0, 99)
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["inn"], [replace(page, words=page.words + [rule])]).items()}
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Еремин", "Михаил", "Максимович")
+    assert not layout.is_noise(Word("МИН", (100, 296, 400, 343), 54.0, 99))  # letters spaced out are print
+
+
 def test_a_patronymic_under_a_stamp_read_as_its_tail_keeps_the_other_names():
     """'Ильич' read 'ьич' under a round stamp: the group is still three names (the tail is no
     sentence's word), the two read right are kept and the tail is invalid, to be read again."""
@@ -554,6 +566,20 @@ def test_a_speck_read_as_a_letter_beside_a_name_keeps_it_on_its_row():
              Word("ГАРИПОВА", (963, 1201, 1266, 1250), 93.0, (20, 1, 1))]
     rows = build_rows(words)
     assert ["ГАРИПОВА", "НАДЕЖДА", "ВАСИЛЬЕВНА"] in [[w.text for w in row.words if w.text != "к"] for row in rows]
+
+
+def test_an_unsure_scrap_far_right_of_a_name_is_no_part_of_it():
+    """A stamp's stroke read 'що,' at 21 %, three heights right of 'СЕРГЕЙ' on its row."""
+    def page(scrap_conf: float) -> PageText:
+        head = page_of([(72, 115, "Паспорт выдан ОВД АВТОЗАВОДСКОГО РАЙОНА")], width=1000).words
+        words = [Word("Фамилия", (356, 792, 438, 806), 96.0, 6), Word("САВИН", (559, 819, 669, 845), 95.0, 8),
+                 Word("Имя", (356, 863, 393, 876), 93.0, 9), Word("СЕРГЕЙ", (556, 886, 672, 916), 94.0, 17),
+                 Word("що,", (774, 895, 855, 911), scrap_conf, 16), Word("Отчество", (356, 933, 439, 947), 92.0, 10),
+                 Word("ИЛЬИЧ", (560, 961, 670, 986), 91.0, 24)]
+        return PageText(1, 1000, 1400, 200, "ocr", head + words)
+
+    got = {k: f.value for k, f in locate_fields(DOCTYPES["passport"], [page(21.0)]).items()}
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Савин", "Сергей", "Ильич")
 
 
 def test_labels_wrapped_beside_their_values_in_a_passports_narrow_columns():
@@ -1894,6 +1920,26 @@ def test_a_label_read_with_letters_wrong_is_no_label_in_the_middle_of_a_sentence
     assert got["seller_name"] == "ПАО «ПромСнаб»"
 
 
+def test_a_caption_of_two_words_printed_in_a_sentence_is_its_label_read_with_a_letter_wrong():
+    """An INN certificate's 'подтверждает, что физическое лицо' heads the names under it; a
+    fax read 'физическэе'."""
+    got = values("inn", [
+        (100, 100, "СВИДЕТЕЛЬСТВО"),
+        (100, 160, "о постановке на учет физического лица в налоговом органе"),
+        (100, 260, "Настоящее свидетельство подтверждает, что физическэе лицо"),
+        (700, 340, "ЕРЕМИН"),
+        (700, 420, "МИХАИЛ"),
+        (700, 500, "МАКСИМОВИЧ"),
+        (100, 580, "пол муж. дата рождения 28 января 1989 г."),
+    ])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Еремин", "Михаил", "Максимович")
+    model = layout.build_model(DOCTYPES["inn"], page_of([(100, 260, "Настоящее свидетельство подтверждает, что физическэе лицо")]))
+    assert "fio" in [h.owner for h in model.hits]
+    # Declined in a sentence it is none: 'физического лица' differs by more than a letter.
+    model = layout.build_model(DOCTYPES["inn"], page_of([(100, 260, "в отношении физического лица")]))
+    assert "fio" not in [h.owner for h in model.hits]
+
+
 def test_names_under_their_captions_on_a_page_whose_figures_lie_under_theirs():
     """Each name's row above is a little nearer than its own below; the dates below their
     captions tell which way the page reads."""
@@ -1944,8 +1990,24 @@ def test_the_one_date_of_a_data_page_alone_whose_labels_were_lost_is_the_birth_d
 
 
 def test_dates_whose_labels_were_lost_are_not_guessed_among_more_dates_than_fields():
+    """... but for the one on the division code's row, the issue date however many are free."""
     got = values("passport", PASSPORT_SCRAPS + [(100, 1500, "Зарегистрирован 05.06.2011")])
-    assert got["birth_date"] is None and got["issue_date"] is None
+    assert got["birth_date"] is None and got["issue_date"] == "2010-02-01"
+
+
+def test_the_date_on_the_division_codes_row_is_the_issue_date_where_the_birth_date_was_misread():
+    """A fax lost both dates' captions and read the birth date '16.114951': its one date left
+    is on the division code's row, as a passport prints them."""
+    found = locate_fields(DOCTYPES["passport"], [page_of(PASSPORT_SCRAPS[:1] + [
+        (100, 160, "on 25.06.1999 в. зах 729-056")] + PASSPORT_SCRAPS[2:6] + [
+        (100, 540, "Дпга рожа 16.114951")] + PASSPORT_SCRAPS[7:])])
+    assert (found["birth_date"].value, found["issue_date"].value) == (None, "1999-06-25")
+    assert found["issue_date"].confidence <= 0.5 and "division_code" in found["issue_date"].warning
+    # Its birth date's caption read: the issue date is still the one on the code's row.
+    found = locate_fields(DOCTYPES["passport"], [page_of(PASSPORT_SCRAPS[:1] + [
+        (100, 160, "on 25.06.1999 в. зах 729-056")] + PASSPORT_SCRAPS[2:6] + [
+        (100, 540, "Дата рождения 16.114951")] + PASSPORT_SCRAPS[7:])])
+    assert found["issue_date"].value == "1999-06-25" and found["birth_date"].value != "1999-06-25"
 
 
 def test_a_qualifier_whose_bracket_closes_on_the_next_line_is_no_part_of_the_value():
@@ -2363,9 +2425,10 @@ def test_captions_centred_under_the_lines_their_values_open():
 
 def test_an_issuing_office_whose_label_was_lost_far_over_its_date_is_the_one_phrase_opening_with_an_office():
     """A fax of a spread: 'Паспорт выдан' read as scraps, the office's two rows far over the
-    issue date's. The one row opening with an office's word, with its next line, unsure."""
+    issue date's. The one row opening with an office's word, with its next line, unsure. (Its
+    division code lost too: the date on its row would be the issue date, the rows over it the office.)"""
     rows = [(100, 150, "ОТДЕЛОМ ВНУТРЕННИХ ДЕЛ ПО КАЛИНИНСКОМУ"), (360, 200, "РАЙОНУ Г. ПЕРМИ"),
-            (100, 340, "Донвными 05.08.2024 Кодпоцильнния 591-023"), (600, 800, "ВЛАСОВ")]
+            (100, 340, "Донвными 05.08.2024 Кодпоцильнния"), (600, 800, "ВЛАСОВ")]
     got = locate_fields(DOCTYPES["passport"], [page_of(rows)])
     assert got["issued_by"].value == "ОТДЕЛОМ ВНУТРЕННИХ ДЕЛ ПО КАЛИНИНСКОМУ РАЙОНУ Г. ПЕРМИ"
     assert got["issued_by"].confidence <= 0.5 and got["issued_by"].warning
