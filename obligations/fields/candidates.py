@@ -121,13 +121,14 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     rows = model.rows
     label_row = rows[hit.row]
     through = None
-    right = _past_qualifier(_until_label(model, hit.row, hit.end, len(label_row.words)))
+    end = _qualified_end(model, hit)
+    right = _past_qualifier(_until_label(model, hit.row, end, len(label_row.words)))
     if not right and free_text:
         # A party's paragraph that opens with its codes ('Покупатель: ИНН 3404662534 КПП
         # 340401001, ПАО «Окна», 400005, г. Волгоград'): the name comes after them, and
         # normalising takes it out of its requisites.
         through = SECTION_LABEL
-        right = _past_qualifier(_until_label(model, hit.row, hit.end, len(label_row.words), through))
+        right = _past_qualifier(_until_label(model, hit.row, end, len(label_row.words), through))
     label_box = union_box([w.bbox for w in label_row.words[hit.start : hit.end]])
     value_row = hit.row
     if not right and (beside_qualifier := _beside_qualifier_below(model, hit.row, label_box)):
@@ -138,7 +139,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
         right = _first_column(right, label_row.height, names)
     # A value may start left of its label: a caption is often centred under a longer value.
     left_edge = label_box[0] - max(2 * label_row.height, 0.75 * (label_box[2] - label_box[0]))
-    later = [h for h in model.hits_in_row(hit.row) if h.start >= hit.end and not (through and h.owner.startswith(through))]
+    later = [h for h in model.hits_in_row(hit.row) if h.start >= end and not (through and h.owner.startswith(through))]
     right_edge = later[0].x0(rows) if later else 10**9
     if names and _specks(right):
         right = []  # a rule beside a name's caption read as letters ('Щл' at 51 %): the name is above or under it
@@ -207,6 +208,15 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step,
                                  unfinished=step == 1 and _unfinished(words))
             yield words + more if step == 1 else more + words
+
+
+def _qualified_end(model: PageModel, hit: LabelHit) -> int:
+    """Where a label ends: past another label of the same field in brackets right after it,
+    its qualifier ('Покупатель (Заказчик): ООО «Сантехмонтаж»'; the value is after both)."""
+    words = model.rows[hit.row].words
+    qualifier = next((h for h in model.hits_in_row(hit.row) if h.owner == hit.owner and h.start == hit.end
+                      and not h.wrap and words[h.start].text.startswith("(")), None)
+    return qualifier.end if qualifier else hit.end
 
 
 def _beside_qualifier_below(model: PageModel, row: int, label_box: tuple[int, int, int, int]

@@ -1913,6 +1913,15 @@ def test_a_bill_names_its_parties_in_paragraphs_of_their_requisites():
     assert got["total"] == "2939365.70"
 
 
+def test_a_party_after_its_label_and_its_bracketed_qualifier_is_beside_both():
+    """'Покупатель (Заказчик): ООО ...': the value after the qualifier, not the label
+    'Основание:' two rows under 'Покупатель'."""
+    got = values("invoice", BILL_ROWS[:7] + [
+        (100, 640, "Покупатель (Заказчик): 000 «Сантехмонтаж», ИНН 6254527578, КПП 625443001, 328470, г. Рязань"),
+        (700, 700, "№"), (100, 760, "Основание: Договор № 72 от 15.01.2013")] + BILL_ROWS[8:])
+    assert (got["buyer_name"], got["buyer_inn"]) == ("ООО «Сантехмонтаж»", "6254527578")
+
+
 def test_a_label_read_with_letters_wrong_is_no_label_in_the_middle_of_a_sentence():
     notice = [(100, 30, "Оплата означает согласие с условиями поставки товара. Товар отпускается"),
               (100, 80, "по факту прихода денег на р/с Поставщика, самовывозом")]
