@@ -1,4 +1,4 @@
-"""Numbers with check digits and dates not read right, read again near their labels."""
+"""Numbers with check digits, division codes and dates not read right, read again near their labels."""
 
 from __future__ import annotations
 
@@ -11,17 +11,18 @@ from ..fields.locate import LINE_GAP, NEIGHBOUR_ROWS, label_boxes, locate_fields
 from .regions import grown, inside, located, on_page, swapped_in
 
 DIGITS_LANG = "eng"  # digits read as well in either script: the English model reads fewer letters into them
-READ_NEAR_LABEL = {"inn": DIGITS_LANG, "snils": DIGITS_LANG, "date": None}  # validator: language (None: the document's)
+READ_NEAR_LABEL = {"inn": DIGITS_LANG, "snils": DIGITS_LANG, "division_code": DIGITS_LANG, "date": None}  # validator: language (None: the document's)
 
 
 def reread_near_labels(page: PageText, image, doctype: DocType, backend: Backend) -> None:
-    """A number with check digits (INN, SNILS) or a date not found or invalid is read again
-    near its label with the light greys made paper (`read_inked`: digits printed in boxes,
-    between what is left of the boxes' rules; a date whose month the first reading dropped,
-    '«02» 2003 г.'). Tesseract reads such a row differently with every framing, so a few
-    regions are tried in turn: the rows under the label, more of them, the rest of the
-    label's row; for a number, then each again with its wide gaps closed up. The validator
-    decides: only a valid reading replaces the words where it lies."""
+    """A number with check digits (INN, SNILS), a division code or a date not found or invalid
+    is read again near its label with the light greys made paper (`read_inked`: digits printed
+    in boxes, between what is left of the boxes' rules; a date whose month the first reading
+    dropped, '«02» 2003 г.'; a code under a grey seal's ring). Tesseract reads such a row
+    differently with every framing, so a few regions are tried in turn: the rows under the
+    label, more of them, the rest of the label's row; for a number, then each again with its
+    wide gaps closed up. The validator decides: only a valid reading replaces the words where
+    it lies."""
     if not backend.capabilities.regions:
         return
     found = located(doctype, page)

@@ -547,6 +547,20 @@ def test_a_date_whose_month_the_first_reading_dropped_is_read_again_under_its_la
     assert locate_fields(DOCTYPES["inn"], [page])["issue_date"].value == "2003-08-02"
 
 
+def test_a_division_code_a_stamp_crossed_is_read_again_near_its_label():
+    """'770-092' under a grey seal read '770- 22': read again, inked, in English (figures)."""
+    lines = [(100, 100, "Паспорт выдан ОТДЕЛЕНИЕМ УФМС РОССИИ ПО Г. МОСКВЕ"),
+             (100, 400, "Дата выдачи 10.12.2008"), (900, 400, "Код подразделения 770- 22"),
+             (100, 800, "Фамилия САВЕЛЬЕВ")]
+    words = [w for i, line in enumerate(lines) for w in _line(*line, i)]
+    backend = InkedBackend(readings=["770-092"])
+    page = PageText(1, 2000, 2800, 300, "ocr", words)
+    assert locate_fields(DOCTYPES["passport"], [page])["division_code"].value is None
+    follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["passport"], backend)
+    assert backend.inked[0][1] == "eng"
+    assert locate_fields(DOCTYPES["passport"], [page])["division_code"].value == "770-092"
+
+
 def test_a_number_read_boxed_three_lines_tall_replaces_only_its_own_line():
     """Digits read between their boxes' walls came as one word 150 px tall: the words it
     replaces are those on its own line, not the date printed over it."""
