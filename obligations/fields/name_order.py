@@ -44,6 +44,8 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
         return
     if all(results[field_id].value is None for field_id in PARTS):
         _name_column(specs, models, results)
+        if all(results[field_id].value is None for field_id in PARTS):
+            _name_row(specs, models, results)
         return
     if results["last_name"].bbox is None:
         return
@@ -116,6 +118,31 @@ def _name_column(specs: dict, models: list[PageModel], results: dict[str, Found]
         warning = found[field_id].warning or "found by its place in the name's column: no caption of the name was read"
         results[field_id] = replace(found[field_id], confidence=min(found[field_id].confidence, BY_ORDER_CONF),
                                     warning=warning)
+
+
+def _name_row(specs: dict, models: list[PageModel], results: dict[str, Found]) -> None:
+    """A name printed on one row whose caption was lost ('Ф.И.О.' in small print on a copy of a
+    card): the one row of the pages that is three words printed alike (capitals, or
+    capitalised), read sure, the third a patronymic, is the surname, the first name and the
+    patronymic, in that order."""
+    rows = []
+    for model in models:
+        for row in model.rows:
+            words = [w for w in row.words if any(c.isalnum() for c in w.text)]
+            texts = [w.text.strip(".,") for w in words]
+            if (len(words) == 3 and all(w.conf >= SURE_CONF for w in words)
+                    and (all(CAPITALS.fullmatch(t) for t in texts) or all(CAPITALISED.fullmatch(t) for t in texts))
+                    and PATRONYMIC.search(texts[2]) and not any(PATRONYMIC.search(t) or GENDER.match(t) for t in texts[:2])):
+                rows.append((words, model.page.page))
+    if len(rows) != 1:
+        return  # none, or several: nothing says which is the holder's
+    words, page = rows[0]
+    found = {field_id: choose(specs[field_id], [Candidate([word], page, "layout")]) for field_id, word in zip(PARTS, words)}
+    if any(f is None or not f.valid for f in found.values()):
+        return
+    for field_id in PARTS:
+        results[field_id] = replace(found[field_id], confidence=min(found[field_id].confidence, BY_ORDER_CONF),
+                                    warning="found as the one row of three names: no caption of the name was read")
 
 
 def _patronymic_like(word: str) -> bool:

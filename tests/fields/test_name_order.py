@@ -229,3 +229,18 @@ def test_a_sure_patronymic_read_smaller_than_the_names_over_it_is_no_caption():
              else w for w in page_of(rows).words]
     found = locate_fields(SNILS, [PageText(1, 2400, 1500, 300, "ocr", words)])
     assert tuple(found[f].value for f in ("last_name", "first_name", "middle_name")) == ("Сорокина", "Анна", "Владиславовна")
+
+
+def test_a_name_on_one_row_whose_caption_was_lost_is_the_one_row_of_three_names():
+    """A copy of a SNILS card: 'Ф.И.О.' in small print lost, 'Цая Нина Петровна' read sure."""
+    rows = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (100, 160, "№ 798-747-232 93"),
+            (100, 300, "Цая Нина Петровна"), (100, 400, "город Бердск Новосибирской обл.")]
+    found = locate_fields(SNILS, [page_of(rows)])
+    assert (found["last_name"].value, found["first_name"].value, found["middle_name"].value) == ("Цая", "Нина", "Петровна")
+    assert found["last_name"].confidence <= 0.5 and "caption" in found["last_name"].warning
+    # Two such rows (a signer's name too): neither is guessed.
+    found = locate_fields(SNILS, [page_of(rows + [(100, 600, "Иванов Иван Иванович")])])
+    assert found["last_name"].value is None
+    # Nor is a row whose third word is no patronymic.
+    found = locate_fields(SNILS, [page_of(rows[:2] + [(100, 300, "Цая Нина Петрова")] + rows[3:])])
+    assert found["last_name"].value is None
