@@ -308,7 +308,7 @@ def _without_specks(spec: FieldSpec, words: list[Word], inside: bool) -> list[Wo
         end -= 1
     # (A place's opening 'г.' read in Latin, after a speck's sign or not ('+f. Казань'), is
     # its settlement's: normalize reads it back.)
-    while end - start > 1 and stray(words[start]) and not (
+    while end - start > 1 and (stray(words[start]) or _small_before_capitals(spec, words[start], words[start + 1:end])) and not (
             spec.normalize == "place" and start == 0 and re.fullmatch(rf"\W?{LATIN_CITY_MARK}", words[0].text)):
         start += 1
     kept = words[start:end]
@@ -325,6 +325,14 @@ def _unsure_apart(spec: FieldSpec, before: Word, word: Word) -> bool:
     height = max(before.bbox[3] - before.bbox[1], 1)
     return (spec.normalize in NAME_KINDS and word.conf < SPECK_CONF
             and word.bbox[0] - before.bbox[2] > NAME_WORDS_APART * height)
+
+
+def _small_before_capitals(spec: FieldSpec, word: Word, rest: list[Word]) -> bool:
+    """A word in small letters opening a name printed in capitals: a caption's scrap ('тче®во'
+    of 'отчество' before 'ХАБИБУЛЛИНА')."""
+    letters = [c for c in word.text if c.isalpha()]
+    return (spec.normalize in NAME_KINDS and bool(letters) and all(c.islower() for c in letters)
+            and all(any(c.isalpha() for c in w.text) and not any(c.islower() for c in w.text) for w in rest))
 
 
 def _lone_twin(text: str, script: str) -> str | None:

@@ -41,6 +41,11 @@ def read_back(name: str | None) -> str | None:
     return readings.pop() if len(readings) == 1 else name
 
 
+def is_listed(name: str) -> bool:
+    """Whether `name` (one word, any case) is a listed given name."""
+    return _fold(name) in _given_names()
+
+
 def _fold(word: str) -> str:
     return word.lower().replace("ё", "е")
 

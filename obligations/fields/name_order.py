@@ -18,6 +18,7 @@ from ..backends.base import Word, inside
 from ..doctypes import DocType
 from .candidates import Candidate
 from .choice import Found, choose
+from .given_names import is_listed
 from .layout import SURE_CONF, PageModel
 from .validate import PATRONYMIC
 
@@ -56,7 +57,7 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
     if model is None:
         return
     # The parts are printed as the surname is: in capitals (a passport) or capitalised.
-    style = CAPITALS if CAPITALS.fullmatch(surname.raw or "") else CAPITALISED
+    style = CAPITALS if CAPITALS.fullmatch((surname.raw or "").strip(".,")) else CAPITALISED
     below = _capitals_below(model, surname.bbox, style)
     names = [w.text.strip(".,;:") for w, _ in below]
     if len(below) == 2 and _patronymic_like(names[1]) and not PATRONYMIC.search(names[0]):
@@ -193,17 +194,18 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
         if i is None:
             continue  # no word there
         word = row.words[i]
-        # (A sure patronymic is no caption, however small its box: a photo's blur made the
-        # names' boxes over it two thirds taller than its own.)
+        # (A sure patronymic or listed first name is no caption, however small its box: a
+        # photo's blur made the names' boxes over it two thirds taller than its own, specks
+        # the surname's and patronymic's over and under 'ЛЮБОВЬ' half as tall again.)
         small = word.bbox[3] - word.bbox[1] < CAPTION_SHARE * name_height
-        if (r, i) in labels or small and not (word.conf >= SURE_CONF and PATRONYMIC.search(word.text.strip(".,"))):
+        text = word.text.strip(".,")
+        if (r, i) in labels or small and not (word.conf >= SURE_CONF and (PATRONYMIC.search(text) or is_listed(text))):
             # A caption ('Фамилия' under its value; one read as another word, 'Ими', smaller
             # print than the names): the column goes on under it, the gap counted from it.
             last_y = row.y
             continue
         if any(c.isdigit() for c in word.text):
             break
-        text = word.text.strip(".,")
         if word.conf >= SURE_CONF and style.fullmatch(text) and not GENDER.match(text):
             found.append((word, model.page.page))
             last_y = row.y

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from obligations.fields.given_names import read_back
+from obligations.fields.given_names import is_listed, read_back
 from obligations.fields.normalize import normalize
 
 
@@ -36,3 +36,8 @@ def test_a_listed_name_a_short_one_and_one_no_slip_makes_a_given_name_stay_as_re
 def test_a_first_names_normaliser_reads_it_back_after_normalising_it():
     assert normalize("given_name", "ЛГОРЬ,") == "Игорь"
     assert normalize("name", "Лгорь") == "Лгорь"  # a surname or a patronymic is not read back
+
+
+def test_a_listed_name_is_told_in_any_case():
+    assert is_listed("ЛЮБОВЬ") and is_listed("Алёна") and is_listed("алена")
+    assert not is_listed("Хабибуллина") and not is_listed("Отчество")

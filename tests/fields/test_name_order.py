@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from obligations.backends.base import PageText
+from obligations.backends.base import PageText, Word
 from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
 
@@ -244,3 +244,21 @@ def test_a_name_on_one_row_whose_caption_was_lost_is_the_one_row_of_three_names(
     # Nor is a row whose third word is no patronymic.
     found = locate_fields(SNILS, [page_of(rows[:2] + [(100, 300, "Цая Нина Петрова")] + rows[3:])])
     assert found["last_name"].value is None
+
+
+def test_a_caption_scrap_in_small_letters_before_a_surname_in_capitals_and_a_first_name_read_small():
+    """A speckled card: 'тче®во' (of 'отчество') read before 'ХАБИБУЛЛИНА.' beside 'Фамилия';
+    'ЛЮБОВЬ' under it read 19 px tall between names read 28 and 32 (specks on them), its own
+    caption lost: still the first name, not a caption."""
+    words = [Word("СТРАХОВОЕ", (158, 41, 323, 65), 97.0, 1), Word("СВИДЕТЕЛЬСТВО", (334, 37, 573, 65), 97.0, 1),
+             Word("снилс", (204, 135, 278, 150), 87.0, 2), Word("013-929-415", (286, 129, 455, 151), 85.0, 2),
+             Word("47", (463, 129, 496, 151), 97.0, 2),
+             Word("Фамилия", (41, 194, 104, 205), 95.0, 3), Word("тче®во", (155, 192, 213, 209), 54.0, 4),
+             Word("ХАБИБУЛЛИНА.", (226, 184, 420, 212), 87.0, 4), Word("ЛЮБОВЬ", (225, 229, 325, 248), 91.0, 5),
+             Word("РОМАНОВНА", (225, 257, 377, 289), 93.0, 6),
+             Word("Дата", (39, 314, 73, 328), 97.0, 7), Word("рождения", (91, 316, 207, 328), 97.0, 7),
+             Word("01", (61, 343, 90, 361), 96.0, 8), Word("ЯНВАРЯ", (107, 343, 209, 365), 96.0, 8),
+             Word("1999", (222, 343, 288, 362), 85.0, 8)]
+    found = locate_fields(SNILS, [PageText(1, 700, 500, 100, "ocr", words)])
+    assert (found["last_name"].value, found["first_name"].value, found["middle_name"].value) == (
+        "Хабибуллина", "Любовь", "Романовна")
