@@ -11,6 +11,7 @@ from ..fields.locate import LINE_GAP, NEIGHBOUR_ROWS, label_boxes, locate_fields
 from .regions import grown, inside, located, on_page, swapped_in
 
 DIGITS_LANG = "eng"  # digits read as well in either script: the English model reads fewer letters into them
+INKED, CLOSED_UP, AS_IT_IS = "inked", "closed up", "as it is"  # how a region is read again
 READ_NEAR_LABEL = {"inn": DIGITS_LANG, "snils": DIGITS_LANG, "division_code": DIGITS_LANG, "date": None}  # validator: language (None: the document's)
 
 
@@ -35,10 +36,13 @@ def reread_near_labels(page: PageText, image, doctype: DocType, backend: Backend
         regions += [(0, y1, page.width, y1 + (NEIGHBOUR_ROWS + LINE_GAP * spec.lines) * h) for (_, _, _, y1), h in labels]
         regions += [(x1, y0 - h / 2, page.width, y1 + h / 2) for (_, y0, x1, y1), h in labels]
         boxes = dict.fromkeys(on_page(region, page) for region in regions)  # labels on one row ('номер налогоплательщика (ИНН)') share some
-        # Then each with its wide gaps closed up: digits a box apart read as spaced digits.
-        tries = [(box, False) for box in boxes] + [(box, True) for box in boxes if spec.validate in CHECK_DIGITS]
-        for box, close_up in tries:
-            words = backend.read_inked(image, box, page.dpi, lang, close_up=close_up)
+        # Then each with its wide gaps closed up: digits a box apart read as spaced digits; then
+        # each as it is, its greys kept ('542687912740' printed clean read '942687912740' inked).
+        tries = ([(box, INKED) for box in boxes] + [(box, CLOSED_UP) for box in boxes if spec.validate in CHECK_DIGITS]
+                 + [(box, AS_IT_IS) for box in boxes])
+        for box, how in tries:
+            words = (backend.read_region(image, box, 0, lang) if how == AS_IT_IS
+                     else backend.read_inked(image, box, page.dpi, lang, close_up=how == CLOSED_UP))
             # Found from its label as any value is, among the page's other words: a region
             # under the seller's INN may hold the buyer's, which is valid too.
             trial = replace(page, words=[w for w in page.words if not inside(w.bbox, box)] + words)
