@@ -21,7 +21,7 @@ from .regions import inside, located, on_page, swapped_in
 COMB_KINDS = ("inn", "snils")  # validators of numbers printed in boxes, whose check digits decide
 DIGITS_LANG = "eng"
 MIN_CELLS = 10  # an INN's 10 or 12 boxes, a SNILS number's 11
-REACH = 30.0  # label heights right of the label a comb may reach
+REACH = 30.0  # label heights right of the label's left a comb under it may reach
 UNDER = 6.0  # label heights under the label a comb's bottom may lie
 WALL = 1.4  # of the label's height: a wall's ink runs taller than any digit
 STEP_SLACK = 0.2  # walls stand at even steps, this far apart at most
@@ -38,7 +38,9 @@ def read_digit_boxes(page: PageText, image, doctype: DocType, backend: Backend) 
         if spec.validate not in COMB_KINDS or (found[spec.id].value is not None and found[spec.id].valid):
             continue
         for (x0, y0, x1, y1), height in label_boxes(doctype, page, spec.id):
-            regions = [(x1, y0 - height, x1 + REACH * height, y1 + height),  # beside the label
+            # Beside the label, to the page's edge: a comb of large boxes after a small label
+            # ('присвоен ИНН' 33 px tall, its comb's twelve cells 850 px long, 330 px off).
+            regions = [(x1, y0 - height, page.width, y1 + height),
                        # under it, from the page's left edge: a notice prints its boxes in
                        # larger figures than its text, from the margin ('присвоен ИНН' ends a line)
                        (0, y1, x0 + REACH * height, y1 + UNDER * height)]
@@ -99,6 +101,17 @@ def _comb(image: Image.Image, region: Box, height: float) -> tuple[list[int], in
     return [x0 + w for w in best], y0 + top, y0 + bottom
 
 
+def _paper_white(cell: Image.Image) -> Image.Image:
+    """A cell with what is lighter than half way from its paper to its ink made white: cells of
+    a tinted card's grey paper, set on white, read as one patch ('668' for '6 6 1')."""
+    import numpy as np
+
+    grey = np.asarray(cell, dtype=np.uint8).copy()
+    paper, ink = float(np.median(grey)), float(np.percentile(grey, 2))
+    grey[grey > (paper + ink) / 2] = 255
+    return Image.fromarray(grey)
+
+
 def _cells_read(image: Image.Image, comb: tuple[list[int], int, int], backend: Backend) -> Word | None:
     """The comb's cells, cut out without their walls, set side by side and read as one line:
     one word of its figures over the whole comb, or None where not every cell read one figure
@@ -106,7 +119,7 @@ def _cells_read(image: Image.Image, comb: tuple[list[int], int, int], backend: B
     walls, top, bottom = comb
     step = (walls[-1] - walls[0]) / (len(walls) - 1)
     inset, inset_y = max(2, round(INSET * step)), max(2, round(INSET * (bottom - top) / 2))
-    cells = [image.crop((a + inset, top + inset_y, b - inset, bottom - inset_y)).convert("L")
+    cells = [_paper_white(image.crop((a + inset, top + inset_y, b - inset, bottom - inset_y)).convert("L"))
              for a, b in zip(walls, walls[1:])]
     width, height = cells[0].width, max(c.height for c in cells)
     gap = max(4, width // 2)

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from obligations.backends.base import PageText, Word
 from obligations.doctypes import load_doctypes
 from obligations.fields.locate import locate_fields
-from obligations.reading.digit_boxes import _comb, read_digit_boxes
+from obligations.reading.digit_boxes import _comb, _paper_white, read_digit_boxes
 
 DOCTYPES = load_doctypes()
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
@@ -89,3 +89,45 @@ def test_a_notices_boxes_under_a_line_ending_in_its_label_are_read_from_the_marg
     read_digit_boxes(page, image, DOCTYPES["inn"], TesseractBackend())
     found = locate_fields(DOCTYPES["inn"], [page])["inn"]
     assert found.value == INN and found.valid
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None or not Path(SERIF).exists(),
+                    reason="Tesseract or DejaVu Serif is not installed")
+def test_a_comb_of_large_boxes_far_right_of_a_small_label_on_grey_paper_is_read():
+    """A certificate's 'присвоен ИНН' 33 px tall, its comb of 70-px cells starting 480 px
+    right of it, on a card's grey paper with grey specks: found to the page's edge."""
+    from obligations.backends.tesseract import TesseractBackend
+
+    image = Image.new("L", (1700, 200), 215)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 80), "присвоен ИНН", font=ImageFont.truetype(SERIF, 28), fill=30)
+    face, step, top, bottom = ImageFont.truetype(SERIF, 40), 70, 50, 140
+    for k in range(13):
+        draw.line((700 + k * step, top, 700 + k * step, bottom), fill=20, width=3)
+    draw.line((700, top, 700 + 12 * step, top), fill=20, width=3)
+    draw.line((700, bottom, 700 + 12 * step, bottom), fill=20, width=3)
+    for k, digit in enumerate(INN):
+        draw.text((700 + k * step + step // 2, (top + bottom) // 2 + 6), digit, font=face, fill=25, anchor="mm")
+    rng = random.Random(3)
+    for _ in range(400):
+        x, y = rng.randrange(700, 1540), rng.randrange(top + 5, bottom - 5)
+        draw.point((x, y), fill=rng.choice((160, 180, 250)))
+    page = PageText(1, 1700, 200, 150, "ocr", [Word("присвоен", (20, 80, 160, 113), 96.0, 1),
+                                               Word("ИНН", (172, 80, 220, 113), 96.0, 1)])
+    read_digit_boxes(page, image, DOCTYPES["inn"], TesseractBackend())
+    found = locate_fields(DOCTYPES["inn"], [page])["inn"]
+    assert found.value == INN and found.valid
+
+
+def test_a_cells_grey_paper_and_its_pattern_are_made_white_and_its_figure_kept():
+    """A tinted card's cell (paper 215, a guilloche line at 185, specks): set on white beside
+    the others as it is, the cells read as one patch ('668' for '6 6 1')."""
+    cell = Image.new("L", (50, 60), 215)
+    draw = ImageDraw.Draw(cell)
+    draw.line([(0, 20), (50, 35)], fill=185, width=2)
+    draw.point([(5, 5), (40, 50)], fill=170)
+    draw.text((25, 30), "6", font=ImageFont.truetype(SERIF, 40), fill=25, anchor="mm")
+    white = _paper_white(cell)
+    assert white.getpixel((2, 2)) == 255 and white.getpixel((5, 5)) == 255  # paper, a speck
+    assert white.getpixel((10, 23)) == 255  # the pattern's line
+    assert white.getextrema()[0] < 60  # the figure
