@@ -638,7 +638,7 @@ _NUMBER_SIGN_SPACED = re.compile(r"№\s*(?=\d)")
 # 712376118281, ИП Климов К.В., 584182, г. Тула'): a code with its label, a postcode, an
 # address's or a phone's part.
 _REQUISITE = re.compile(r"(?:инн|кпп|огрн(?:ип)?|бик|окпо|р/?с|к/?с|тел|факс|e-?mail|адрес)(?![^\W\d_])"
-                        r"|(?:г|гор|ул|пр|пр-т|д|обл|пос|с|т)\.|\d{6}$|\+?[\d(][\d ()-]{6,}$", re.IGNORECASE)
+                        r"|(?:г|гор|ул|пр|пр-т|д|обл|пос|с|т|стр|корп|кв|оф|пом|эт)\.|\d{6}$|\+?[\d(][\d ()-]{6,}$", re.IGNORECASE)
 # Commas outside quotes and brackets part a paragraph ('ООО «Рога, копыта и Ко»' is one name).
 _PARAGRAPH_COMMA = re.compile(r',(?=(?:[^«»"]*(?:«[^»]*»|"[^"]*"))*[^«»"]*$)(?![^()]*\))')
 
