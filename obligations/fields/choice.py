@@ -16,7 +16,8 @@ from ..doctypes import FieldSpec
 from .candidates import Candidate
 from .layout import SPECK_CONF, build_rows
 from .matching import squash
-from .normalize import LATIN_CITY_MARK, NAME_KINDS, PATRONYMIC_ENDINGS, fix_digit_lookalikes, normalize, same_glyphs_in
+from .normalize import (LATIN_CITY_MARK, NAME_KINDS, PATRONYMIC_ENDINGS, YEAR_SPLIT, fix_digit_lookalikes, normalize,
+                        same_glyphs_in)
 from .spelling import respelled
 from .validate import RUSSIAN_PATRONYMIC, script_of, validate
 
@@ -45,7 +46,9 @@ MACROS = {
         # reads so.
         r"|(?<![\d,.])\d{1,2},\d{2},(?:1[89]|20)\d{2}(?![\d,])"
         # Or as colons on a copy of a copy ('26:12:2000'): no time of day has a year.
-        r"|(?<![\d.:])\d{2}:\d{2}:(?:19|20)\d{2}(?!\d))"
+        r"|(?<![\d.:])\d{2}:\d{2}:(?:19|20)\d{2}(?!\d)"
+        # Or a speck's space in its year ('08.06.1 968').
+        rf"|(?<![\d.])\d{{1,2}}[./]\d{{1,2}}[./](?:{YEAR_SPLIT})(?![\d.]))"
         r"(?:\s*[Гг][Оо][Дд][Аа]?\.?(?!\w)|[Гг]\.?(?!\w)|\s+[Гг](?!\.?\s*[А-ЯЁ][А-ЯЁа-яё\-]{2,})\.?(?!\w))?)"
     ),
     "money": (

@@ -1264,6 +1264,10 @@ _TS = r"[\s./,:\-–—‘’'`]*"  # separator around a month word ('05 Mar: 20
 _MW = r"(?P<m>[A-Za-zА-Яа-яЁё]{3,})\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 
+# A year of this century or the last with a space after its first figure or before its last (split
+# in halves it would read as a two-figure year and another number: '12.05.20 21:30').
+YEAR_SPLIT = r"1 9\d{2}|19\d \d|2 0\d{2}|20\d \d"
+
 _DATE_PATTERNS = (
     re.compile(rf"(?<!\d)(?P<y>\d{{4}}){_S}(?P<m>\d{{1,2}}){_S}(?P<d>\d{{1,2}})(?!\d)"),
     # A two-digit year is no part of a longer date ('19- 10/03/2018' is not 19.10.2003).
@@ -1279,6 +1283,8 @@ _DATE_PATTERNS = (
     re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}}) (?P<m>\d{{1,2}}){_S}(?P<y>\d{{4}})(?![\d.])"),
     # Or both ('27 06 1966'): day and month in two figures each, a year of this century or the last.
     re.compile(r"(?<![\d.,:])(?P<d>\d{2}) (?P<m>\d{2}) (?P<y>(?:19|20)\d{2})(?![\d.,:])"),
+    # A speck's space in a year of this century or the last ('08.06.1 968'), its separators read.
+    re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}})[./](?P<m>\d{{1,2}})[./](?P<y>{YEAR_SPLIT})(?![\d.])"),
     # One read as a colon ('28:05.2003', a speck on a full stop); the year in full, so that
     # no time reads as a date.
     re.compile(r"(?<![\d.:])(?P<d>\d{1,2})(?::(?P<m>\d{1,2})[./\-]|[./\-](?P<m2>\d{1,2}):)(?P<y>\d{4})(?![\d.:])"),
@@ -1323,13 +1329,13 @@ def normalize_date(raw: str) -> str | None:
     if m is None:
         return None
     month = int(_month_text(m)) if _month_text(m).isdigit() else _month_number(m["m"])
-    day = int(m["d"])
-    if month > 12 and day <= 12 and "/" in m.group() and len(m["y"]) == 4:
+    day, year = int(m["d"]), m["y"].replace(" ", "")
+    if month > 12 and day <= 12 and "/" in m.group() and len(year) == 4:
         day, month = month, day  # written month first, as in the US ('12/28/2017')
     try:
         # The first date is the answer; an impossible one is not replaced
         # by a later, different date.
-        return _dt.date(_expand_year(m["y"]), month, day).isoformat()
+        return _dt.date(_expand_year(year), month, day).isoformat()
     except ValueError:
         return None
 

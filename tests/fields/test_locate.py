@@ -1929,6 +1929,13 @@ def test_a_label_read_with_letters_wrong_is_no_label_in_the_middle_of_a_sentence
     assert got["seller_name"] == "ПАО «ПромСнаб»"
 
 
+def test_a_date_whose_year_a_speck_split_is_read_by_its_label():
+    """A scanned notice: 'Дата рождения 08.06.1 968' (a speck between the year's figures)."""
+    got = values("snils", [(100, 100, "СНИЛС 146-323-093 43"), (100, 200, "Дата рождения 08.06.1 968"),
+                           (100, 300, "Пол Мужской")])
+    assert got["birth_date"] == "1968-06-08"
+
+
 def test_a_caption_of_two_words_printed_in_a_sentence_is_its_label_read_with_a_letter_wrong():
     """An INN certificate's 'подтверждает, что физическое лицо' heads the names under it; a
     fax read 'физическэе'."""

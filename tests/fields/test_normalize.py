@@ -445,6 +445,8 @@ DATE_CASES = [
     ("7 декабоя 1999", "1999-12-07"),
     ("3 ионя 2001", None),  # too short to tell
     ("28:05.2003", "2003-05-28"),  # a separator read as a colon, the year in full
+    ("08.06.1 968", "1968-06-08"), ("08.06.196 8", "1968-06-08"),  # a speck's space in the year
+    ("12.05.20 21:30", "2020-05-12"),  # a two-figure year and a time: no year split in halves
     ("27 06 1966", "1966-06-27"),  # both lost to a fax: two figures, two figures, a year in full
     ("26:12:2000:", "2000-12-26"), ("12:30:45", None),  # both read as colons, a year in full: no time
     ("03.06,1974", "1974-06-03"),
