@@ -150,7 +150,13 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             # A first line of abbreviations alone ('Место рождения Г.') ends no value: its next
             # line may start as far left as the label does ('РОСТОВ-НА-ДОНУ' under it).
             left = min(left, label_box[0])
-        more = _continuation(model, value_row, left, right_edge, block, lines - 1, unfinished=_unfinished(right))
+        # A value whose row goes on, a space after it, with another field's label ('ИП Нестерова
+        # Мария Анатольевна, ИНН 771292329363, ... кв.' over '161'): its paragraph's next line
+        # is that label's (a label a column's gap off is another column's, the value's next
+        # line under it its own).
+        run_on = bool(later) and value_row == hit.row and later[0].x0(rows) - right[-1].bbox[2] < RUN_ON_GAP * label_row.height
+        more = [] if run_on else _continuation(model, value_row, left, right_edge, block, lines - 1,
+                                               unfinished=_unfinished(right))
         yield right + more
         if every_phrase and more:
             # A group's words may go on on the next row (a long name wrapped); where a small
@@ -208,6 +214,9 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
             more = _continuation(model, r, _continuation_left(words, label_row), right_edge, block, lines - 1, step,
                                  unfinished=step == 1 and _unfinished(words))
             yield words + more if step == 1 else more + words
+
+
+RUN_ON_GAP = 1.5  # row heights: a label this near after a value goes on its paragraph
 
 
 def _qualified_end(model: PageModel, hit: LabelHit) -> int:

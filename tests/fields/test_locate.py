@@ -1922,6 +1922,20 @@ def test_a_party_after_its_label_and_its_bracketed_qualifier_is_beside_both():
     assert (got["buyer_name"], got["buyer_inn"]) == ("ООО «Сантехмонтаж»", "6254527578")
 
 
+def test_a_partys_name_whose_row_goes_on_with_its_codes_takes_none_of_the_next_line():
+    """'Плательщик: ИП Нестерова Мария Анатольевна, ИНН ..., д. 154, кв.' over '161': the
+    flat's number is the address's, after the INN's label; the name ends at the label."""
+    got = values("invoice", BILL_ROWS[:7] + [
+        (100, 640, "Покупатель: ИП Нестерова Мария Анатольевна, ИНН 771292329363, 164525, г. Москва, д. 154, кв."),
+        (560, 700, "161")] + BILL_ROWS[8:])
+    assert (got["buyer_name"], got["buyer_inn"]) == ("ИП Нестерова Мария Анатольевна", "771292329363")
+    # A label a column's gap off is another column's: the value's next line is its own.
+    got = values("passport", [(100, 100, "Паспорт выдан ОВД АВТОЗАВОДСКОГО РАЙОНА"),
+                              (100, 300, "Место рождения ГОР. ВОЛОГДА,"), (1400, 300, "Пол МУЖ."),
+                              (430, 360, "ВОЛОГОДСКОЙ ОБЛ.")])
+    assert got["birth_place"] == "ГОР. ВОЛОГДА, ВОЛОГОДСКОЙ ОБЛ."
+
+
 def test_a_label_read_with_letters_wrong_is_no_label_in_the_middle_of_a_sentence():
     notice = [(100, 30, "Оплата означает согласие с условиями поставки товара. Товар отпускается"),
               (100, 80, "по факту прихода денег на р/с Поставщика, самовывозом")]
