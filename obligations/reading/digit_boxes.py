@@ -68,6 +68,11 @@ def _comb(image: Image.Image, region: Box, height: float) -> tuple[list[int], in
         return None
     grey = np.asarray(image.crop(region).convert("L"), dtype=np.int16)
     ink = grey < (np.percentile(grey, 5) + np.median(grey)) / 2
+    # A wall dithered or broken by a fax's lines (gaps of a pixel or two) is one run of ink.
+    bridged = ink.copy()
+    for gap in (1, 2):
+        bridged[gap:-gap] |= ink[:-2 * gap] & ink[2 * gap:]
+    ink = bridged
     # Each column's longest run of ink, and where it starts.
     runs = np.zeros(ink.shape[1], dtype=int)
     tops = np.zeros(ink.shape[1], dtype=int)

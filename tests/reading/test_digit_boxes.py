@@ -131,3 +131,15 @@ def test_a_cells_grey_paper_and_its_pattern_are_made_white_and_its_figure_kept()
     assert white.getpixel((2, 2)) == 255 and white.getpixel((5, 5)) == 255  # paper, a speck
     assert white.getpixel((10, 23)) == 255  # the pattern's line
     assert white.getextrema()[0] < 60  # the figure
+
+
+def test_the_walls_of_a_faxed_comb_broken_every_few_rows_are_found():
+    """A fax's dither leaves a wall's ink with a blank row every third: still one run."""
+    image = _certificate()
+    pixels = image.load()
+    for y in range(0, 200, 3):
+        for x in range(1000):
+            if pixels[x, y] < 100:
+                pixels[x, y] = 236
+    walls, top, bottom = _comb(image, (80, 50, 900, 150), 30)
+    assert len(walls) == 13 and abs(walls[0] - 150) <= 2
