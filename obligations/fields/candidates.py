@@ -12,13 +12,13 @@ import re
 import statistics
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..backends.base import Word, union_box
 from ..doctypes import DocType, FieldSpec
 from .layout import COLUMN_GAP, SECTION_HEADER, SECTION_LABEL, SPECK_CONF, SURE_CONF, LabelHit, PageModel, Row
 from .normalize import NAME_KINDS
-from .validate import GENDER_WORD, UNFINISHED_END
+from .validate import GENDER_WORD, PATRONYMIC, UNFINISHED_END
 
 LINE_GAP = 2.5  # rows further apart than this many row heights are not one value
 NEIGHBOUR_ROWS = 4  # a value under or over its label starts within this many row heights
@@ -50,7 +50,7 @@ def label_candidates(spec: FieldSpec, doctype: DocType, models: list[PageModel])
                     lines = next(g.lines for g in doctype.groups if g.id == owner) if group else spec.lines
                     size = sum(f.group == owner for f in doctype.fields) if group else 0
                     for words in _near_label(model, hit, lines, free_text=spec.pattern is None, every_phrase=group,
-                                             names=spec.normalize in NAME_KINDS):
+                                             names=spec.normalize in NAME_KINDS, fits=_fits(spec) if not group else None):
                         candidates.append(Candidate(words, model.page.page, "group" if group else "label", size))
         if candidates and owner == spec.id:
             break  # the field's own label beats its group's
@@ -115,8 +115,17 @@ def section_candidates(spec: FieldSpec, models: list[PageModel]) -> list[Candida
     return candidates
 
 
+def _fits(spec: FieldSpec) -> Callable[[list[Word]], bool] | None:
+    """What tells a row that holds the field's value by its words' shape alone: a patronymic's
+    ending."""
+    if spec.validate_params.get("patronymic"):
+        return lambda words: any(PATRONYMIC.search(w.text.strip(".,")) for w in words)
+    return None
+
+
 def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = False,
-                every_phrase: bool = False, names: bool = False) -> Iterable[list[Word]]:
+                every_phrase: bool = False, names: bool = False,
+                fits: Callable[[list[Word]], bool] | None = None) -> Iterable[list[Word]]:
     """Word runs that may hold the label's value, most likely first."""
     rows = model.rows
     label_row = rows[hit.row]
@@ -193,6 +202,11 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     under_value = model.captions_under_values or parenthesised
     over_value = model.captions_over_values and not parenthesised
     ordered = sorted(neighbours, key=lambda n: (under_value and n[2] == 1, over_value and n[2] == -1, n))
+    if (fits and len(ordered) == 2 and not (under_value or over_value) and ordered[1][0] <= NEAR_TIE * ordered[0][0]
+            and not fits(rows[ordered[0][1]].words) and fits(rows[ordered[1][1]].words)):
+        # The rows over and under a caption about as near, only the farther one's words of the
+        # field's shape ('ЯРОСЛАВ' 52 px over 'Отчество', 'РИНАТОВИЧ' 54 px under it).
+        ordered.reverse()
     page_side = -1 if model.captions_under_values else 1 if model.captions_over_values else 0
     if names and page_side and not parenthesised:
         # On a page that prints its values over their captions (or under them), a name's row
@@ -217,6 +231,7 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
 
 
 RUN_ON_GAP = 1.5  # row heights: a label this near after a value goes on its paragraph
+NEAR_TIE = 1.2  # a neighbour row this many times as far as the nearest is about as near
 
 
 def _qualified_end(model: PageModel, hit: LabelHit) -> int:

@@ -49,6 +49,7 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
             _name_row(specs, models, results)
         return
     if results["last_name"].bbox is None:
+        _first_name_over_patronymic(specs, models, results)
         return
     if not _wanting(results["first_name"]) and not _wanting(results["middle_name"]):
         return
@@ -74,6 +75,33 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
         if found is not None and found.valid:
             results[field_id] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
                                         warning="found by its place under the surname: its label was not read")
+
+
+def _first_name_over_patronymic(specs: dict, models: list[PageModel], results: dict[str, Found]) -> None:
+    """A first name whose caption was lost, its surname lost too (under a stamp): the sure word
+    in capitals nearest over the patronymic, in its column, past captions, is the first name
+    where it is a listed given name ('ЯРОСЛАВ' over 'Отчество' over 'РИНАТОВИЧ')."""
+    patronymic = results["middle_name"]
+    if not _wanting(results["first_name"]) or _wanting(patronymic) or patronymic.bbox is None:
+        return
+    model = next((m for m in models if m.page.page == patronymic.page), None)
+    rows = model.rows if model is not None else []
+    start = next((i for i, row in enumerate(rows) if any(w.bbox == tuple(patronymic.bbox) for w in row.words)), None)
+    if start is None:
+        return
+    height, left = rows[start].height, patronymic.bbox[0]
+    for r in range(start - 1, -1, -1):
+        if rows[start].y - rows[r].y > ROW_GAP * height:
+            return
+        word = next((w for w in rows[r].words if abs(w.bbox[0] - left) <= COLUMN_SLACK * height), None)
+        if word is None or word.conf < SURE_CONF or not CAPITALS.fullmatch(word.text.strip(".,")):
+            continue  # nothing in the column, or a caption
+        if is_listed(word.text.strip(".,")):
+            found = choose(specs["first_name"], [Candidate([word], model.page.page, "layout")])
+            if found is not None and found.valid:
+                results["first_name"] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
+                                                warning="found by its place over the patronymic: its label was not read")
+        return
 
 
 def _wanting(found: Found) -> bool:

@@ -262,3 +262,19 @@ def test_a_caption_scrap_in_small_letters_before_a_surname_in_capitals_and_a_fir
     found = locate_fields(SNILS, [PageText(1, 700, 500, 100, "ocr", words)])
     assert (found["last_name"].value, found["first_name"].value, found["middle_name"].value) == (
         "Хабибуллина", "Любовь", "Романовна")
+
+
+def test_a_patronymic_between_two_rows_about_as_near_is_the_one_of_its_shape_and_the_first_name_over_it():
+    """A stamp over a passport's surname and its captions read 'Фа ли', 'мя': 'ЯРОСЛАВ' 52 px
+    over 'Отчество', 'РИНАТОВИЧ' 54 px under it. The patronymic is the row of its shape; the
+    listed first name over it, in its column, is the first name."""
+    words = [Word("Паспорт", (72, 115, 146, 133), 97.0, 1), Word("выдан", (152, 118, 209, 132), 97.0, 1),
+             Word("ОВД", (230, 115, 300, 135), 97.0, 1),
+             Word("Фа", (544, 1179, 575, 1198), 94.0, 9), Word("ли", (611, 1185, 639, 1198), 90.0, 9),
+             Word("мя", (565, 1291, 594, 1304), 70.0, 10), Word("ЯРОСЛАВ", (568, 1333, 775, 1363), 97.0, 11),
+             Word("Отчество", (545, 1391, 655, 1410), 96.0, 12), Word("РИНАТОВИЧ", (570, 1439, 835, 1469), 91.0, 14),
+             Word("Пол", (546, 1509, 590, 1528), 72.0, 15), Word("МУЖ.", (622, 1500, 725, 1528), 96.0, 15)]
+    found = locate_fields(PASSPORT, [PageText(1, 1500, 2100, 200, "ocr", words)])
+    assert (found["first_name"].value, found["middle_name"].value) == ("Ярослав", "Ринатович")
+    assert found["first_name"].confidence <= 0.5 and "patronymic" in found["first_name"].warning
+    assert found["last_name"].value is None
