@@ -464,10 +464,11 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
         labels_of_run[target] = max(score, labels_of_run.get(target, 0.0))
     for i, j, score in scored:
         owner, target = targets[i]
-        if score < LABEL_CUTOFF and (len(target) < LONG_LABEL or any(
+        text, r, start, end, wrap = runs[j]
+        long_enough = len(target) >= LONG_LABEL or (len(target) >= CAPTION_LABEL and _caption_word(rows[r], start, end, wrap))
+        if score < LABEL_CUTOFF and (not long_enough or any(
                 other != target and other_score > score - LONG_LABEL_MARGIN for other, other_score in best[j].items())):
             continue
-        text, r, start, end, wrap = runs[j]
         if wrap is not None and not _reads_in_parts(target, "".join(squashed_rows[r][start:end]), text):
             continue
         if score < 100 and _mid_sentence(rows[r], start, breaks[r], target, text) and not _phrase_one_letter_off(
@@ -497,6 +498,15 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
         hits.append(LabelHit(owner, r, start, end, score, length, wrap))
     hits = [h for h in hits if not _in_a_stop_labels_brackets(rows[h.row], h, hits)]
     return sorted(hits, key=lambda h: (h.row, h.start))
+
+
+# A word of this many letters opening its row with a colon is a form's caption (a bill's
+# 'Заказчик:'): read with letters wrong as a long label is ('Заклэчик:', 81).
+CAPTION_LABEL = 7
+
+
+def _caption_word(row: Row, start: int, end: int, wrap) -> bool:
+    return start == 0 and end == start + 1 and wrap is None and row.words[start].text.endswith(":")
 
 
 def _in_a_stop_labels_brackets(row: Row, hit: LabelHit, hits: list[LabelHit]) -> bool:

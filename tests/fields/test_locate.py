@@ -1936,6 +1936,17 @@ def test_a_partys_name_whose_row_goes_on_with_its_codes_takes_none_of_the_next_l
     assert got["birth_place"] == "ГОР. ВОЛОГДА, ВОЛОГОДСКОЙ ОБЛ."
 
 
+def test_a_caption_opening_its_row_with_a_colon_is_read_with_two_letters_wrong():
+    """A 100-dpi bill's 'Заказчик:' read 'Заклэчик:' (81 against the 82 short labels need):
+    a word opening its row with a colon is a caption; the same word mid-row is not."""
+    got = values("invoice", BILL_ROWS[:7] + [
+        (100, 640, "Заклэчик: ООО «ПромТехСнаб», ИНН 3618899481, КПП 361845002, 245093, г. Воронеж")] + BILL_ROWS[8:])
+    assert (got["buyer_name"], got["buyer_inn"], got["buyer_kpp"]) == ("ООО «ПромТехСнаб»", "3618899481", "361845002")
+    got = values("invoice", BILL_ROWS[:7] + [
+        (100, 640, "Для Заклэчик: ООО «ПромТехСнаб», ИНН 3618899481, КПП 361845002, 245093, г. Воронеж")] + BILL_ROWS[8:])
+    assert got["buyer_name"] != "ООО «ПромТехСнаб»"
+
+
 def test_a_label_read_with_letters_wrong_is_no_label_in_the_middle_of_a_sentence():
     notice = [(100, 30, "Оплата означает согласие с условиями поставки товара. Товар отпускается"),
               (100, 80, "по факту прихода денег на р/с Поставщика, самовывозом")]
