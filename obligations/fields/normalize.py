@@ -1093,13 +1093,19 @@ def normalize_doc_number_ru(raw: str) -> str | None:
     """A Russian document's number: letters that all look alike in both scripts ('А-00054',
     'ВР-12') are Cyrillic, whichever script OCR gave them; 'INV-12' stays as read. A bracket
     that opens it and nothing closes is its round 'С' ('(Ф-76' is 'СФ-76')."""
-    s = normalize_doc_number(_OPEN_BRACKET_FOR_S.sub("С", raw))
+    s = normalize_doc_number(_OPEN_BRACKET_FOR_S.sub("С", _SMALL_EF.sub("Ф", raw)))
     if s is None:
         return None
     letters = [c for c in s if c.isalpha()]
-    if letters and all(c in _LOOKALIKE_CAPITALS for c in letters):
+    if letters and (all(c in _LOOKALIKE_CAPITALS for c in letters)
+                    or any("\u0400" <= c <= "\u04ff" for c in letters) and all(c.isupper() for c in letters)):
+        # (Capitals in both scripts are the Cyrillic ones: 'CФ-7694', its 'С' read in Latin.)
         return s.translate(_LAT_TO_CYR)
     return s
+
+
+# The signs Tesseract reads for a small 'Ф' ('C®-7694' for 'СФ-7694'), in a number's letters.
+_SMALL_EF = re.compile(r"(?<=[A-Za-zА-Яа-яЁё])[®©]|[®©](?=[A-Za-zА-Яа-яЁё]|-?\d)")
 
 
 _OPEN_BRACKET_FOR_S = re.compile(r"^\((?=[А-ЯЁA-Z][^()]*$)")

@@ -1947,6 +1947,11 @@ def test_a_caption_opening_its_row_with_a_colon_is_read_with_two_letters_wrong()
     assert got["buyer_name"] != "ООО «ПромТехСнаб»"
 
 
+def test_an_invoice_number_whose_small_ef_read_as_a_sign_keeps_its_letters():
+    got = values("invoice", BILL_ROWS[:5] + [(100, 440, "СЧЕТ № C®-7694 от 10 мая 2019 г.")] + BILL_ROWS[6:])
+    assert (got["number"], got["date"]) == ("СФ-7694", "2019-05-10")
+
+
 def test_a_label_read_with_letters_wrong_is_no_label_in_the_middle_of_a_sentence():
     notice = [(100, 30, "Оплата означает согласие с условиями поставки товара. Товар отпускается"),
               (100, 80, "по факту прихода денег на р/с Поставщика, самовывозом")]

@@ -700,6 +700,7 @@ DOC_NUMBER_RU_CASES = [
     ("№ BP-12/2020", "ВР-12/2020"),
     ("А-00054", "А-00054"),
     ("(Ф-76", "СФ-76"),  # its round С read as a bracket nothing closes
+    ("C®-7694", "СФ-7694"), ("C©7694", "СФ7694"),  # its small Ф read as a sign, its С in Latin
     ("(12)", "(12)"),
     ("INV-12", "INV-12"),  # I, N, V have no Cyrillic twin: Latin as read
     ("УТ-3296", "УТ-3296"),
