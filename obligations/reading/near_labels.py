@@ -22,8 +22,8 @@ def reread_near_labels(page: PageText, image, doctype: DocType, backend: Backend
     dropped, '«02» 2003 г.'; a code under a grey seal's ring). Tesseract reads such a row
     differently with every framing, so a few regions are tried in turn: the rows under the
     label, more of them, the rest of the label's row; for a number, then each again with its
-    wide gaps closed up. The validator decides: only a valid reading replaces the words where
-    it lies."""
+    wide gaps closed up; then each as it is, its greys kept. The validator decides: only a
+    valid reading replaces the words where it lies."""
     if not backend.capabilities.regions:
         return
     found = located(doctype, page)
