@@ -39,6 +39,18 @@ def _certificate(step: int = 34, seed: int = 1) -> Image.Image:
     return image
 
 
+def _draw_comb(draw: ImageDraw.ImageDraw, left: int, step: int, top: int, bottom: int, size: int, wall: int,
+               drop: int = 0) -> None:
+    """Twelve boxes of INN's figures, from `left`, their walls 3 px wide."""
+    face = ImageFont.truetype(SERIF, size)
+    for k in range(13):
+        draw.line((left + k * step, top, left + k * step, bottom), fill=wall, width=3)
+    draw.line((left, top, left + 12 * step, top), fill=wall, width=3)
+    draw.line((left, bottom, left + 12 * step, bottom), fill=wall, width=3)
+    for k, digit in enumerate(INN):
+        draw.text((left + k * step + step // 2, (top + bottom) // 2 + drop), digit, font=face, fill=25, anchor="mm")
+
+
 def test_the_walls_of_a_comb_are_found_at_even_steps():
     walls, top, bottom = _comb(_certificate(), (80, 50, 900, 150), 30)
     assert len(walls) == 13 and abs(walls[0] - 150) <= 2 and abs(walls[-1] - (150 + 12 * 34)) <= 2
@@ -77,13 +89,7 @@ def test_a_notices_boxes_under_a_line_ending_in_its_label_are_read_from_the_marg
     image = Image.new("L", (1000, 260), 240)
     draw = ImageDraw.Draw(image)
     draw.text((40, 20), "присвоен ИНН", font=ImageFont.truetype(SERIF, 24), fill=30)
-    face, step, top, bottom = ImageFont.truetype(SERIF, 34), 48, 80, 140
-    for k in range(13):
-        draw.line((40 + k * step, top, 40 + k * step, bottom), fill=40, width=3)
-    draw.line((40, top, 40 + 12 * step, top), fill=40, width=3)
-    draw.line((40, bottom, 40 + 12 * step, bottom), fill=40, width=3)
-    for k, digit in enumerate(INN):
-        draw.text((40 + k * step + step // 2, (top + bottom) // 2), digit, font=face, fill=25, anchor="mm")
+    _draw_comb(draw, left=40, step=48, top=80, bottom=140, size=34, wall=40)
     page = PageText(1, 1000, 260, 200, "ocr", [Word("присвоен", (40, 24, 150, 44), 96.0, 1),
                                                Word("ИНН", (158, 22, 205, 44), 96.0, 1)])
     read_digit_boxes(page, image, DOCTYPES["inn"], TesseractBackend())
@@ -101,13 +107,8 @@ def test_a_comb_of_large_boxes_far_right_of_a_small_label_on_grey_paper_is_read(
     image = Image.new("L", (1700, 200), 215)
     draw = ImageDraw.Draw(image)
     draw.text((20, 80), "присвоен ИНН", font=ImageFont.truetype(SERIF, 28), fill=30)
-    face, step, top, bottom = ImageFont.truetype(SERIF, 40), 70, 50, 140
-    for k in range(13):
-        draw.line((700 + k * step, top, 700 + k * step, bottom), fill=20, width=3)
-    draw.line((700, top, 700 + 12 * step, top), fill=20, width=3)
-    draw.line((700, bottom, 700 + 12 * step, bottom), fill=20, width=3)
-    for k, digit in enumerate(INN):
-        draw.text((700 + k * step + step // 2, (top + bottom) // 2 + 6), digit, font=face, fill=25, anchor="mm")
+    top, bottom = 50, 140
+    _draw_comb(draw, left=700, step=70, top=top, bottom=bottom, size=40, wall=20, drop=6)
     rng = random.Random(3)
     for _ in range(400):
         x, y = rng.randrange(700, 1540), rng.randrange(top + 5, bottom - 5)
