@@ -451,7 +451,7 @@ def _first_match_value(spec: FieldSpec, candidate: Candidate, text: str, fixed: 
         matches.sort(key=lambda m: -float(normalize("money", m.group()) or 0))
     first_invalid = None
     for match in matches:
-        if spec.normalize == "money" and _across_columns(candidate.words, spans, match.span()):
+        if spec.normalize in PART_GAPS and _across_columns(candidate.words, spans, match.span(), PART_GAPS[spec.normalize]):
             continue
         found = found_in(spec, candidate, text, spans, match.span())
         if found is None:
@@ -480,15 +480,20 @@ def _unfinished(spec: FieldSpec, found: Found, separator: str) -> Found:
 # digits is between columns: 'Всего к оплате 661 ... 132 ... 794 283,52', whose first two
 # amounts lost their other groups, holds no amount '661 132 794 283,52'.
 AMOUNT_GROUP_GAP = 1.0
+# A date's parts may stand a blank apart ('«02»  августа  2003 г.'), not a column apart: a
+# year's '202' and a stamp's '3' six heights right of it are no '2023'.
+DATE_PART_GAP = 3.0
+PART_GAPS = {"money": AMOUNT_GROUP_GAP, "date": DATE_PART_GAP}  # by normaliser
 
 
-def _across_columns(words: list[Word], spans, span: tuple[int, int]) -> bool:
-    """Whether the words a match covers lie in more than one column of the row."""
+def _across_columns(words: list[Word], spans, span: tuple[int, int], gap: float) -> bool:
+    """Whether the words a match covers lie in more than one column of the row: apart by more
+    than `gap` heights of their print."""
     covered = sorted((w.bbox for w in _covered(words, spans, span)), key=lambda box: box[0])
     if len(covered) < 2:
         return False
     height = min(box[3] - box[1] for box in covered)
-    return any(right[0] - left[2] > AMOUNT_GROUP_GAP * height for left, right in zip(covered, covered[1:]))
+    return any(right[0] - left[2] > gap * height for left, right in zip(covered, covered[1:]))
 
 
 def _overlapping_matches(regex: re.Pattern, text: str) -> Iterable[re.Match]:

@@ -1964,6 +1964,10 @@ def test_a_date_whose_year_a_speck_split_is_read_by_its_label():
     got = values("snils", [(100, 100, "СНИЛС 146-323-093 43"), (100, 200, "Дата рождения 08.06.1 968"),
                            (100, 300, "Пол Мужской")])
     assert got["birth_date"] == "1968-06-08"
+    # A stamp's '3' six heights right of a year read short ('19.06.202') is none of it.
+    page = page_of([(100, 100, "СНИЛС 146-323-093 43"), (100, 200, "Дата рождения 19.06.202"), (1000, 200, "3"),
+                    (100, 300, "Пол Мужской")])
+    assert locate_fields(DOCTYPES["snils"], [page])["birth_date"].value != "2023-06-19"
 
 
 def test_a_caption_of_two_words_printed_in_a_sentence_is_its_label_read_with_a_letter_wrong():
