@@ -451,7 +451,7 @@ def _first_match_value(spec: FieldSpec, candidate: Candidate, text: str, fixed: 
         matches.sort(key=lambda m: -float(normalize("money", m.group()) or 0))
     first_invalid = None
     for match in matches:
-        if spec.normalize in PART_GAPS and _across_columns(candidate.words, spans, match.span(), PART_GAPS[spec.normalize]):
+        if spec.normalize in PART_GAPS and _across_columns(candidate.words, spans, _figures_span(match), PART_GAPS[spec.normalize]):
             continue
         found = found_in(spec, candidate, text, spans, match.span())
         if found is None:
@@ -484,6 +484,13 @@ AMOUNT_GROUP_GAP = 1.0
 # year's '202' and a stamp's '3' six heights right of it are no '2023'.
 DATE_PART_GAP = 3.0
 PART_GAPS = {"money": AMOUNT_GROUP_GAP, "date": DATE_PART_GAP}  # by normaliser
+
+
+def _figures_span(match: re.Match) -> tuple[int, int]:
+    """A match's span up to its last figure: a year's 'г.' may stand off its figures ('18.05.1971
+    г' with the 'г' six heights right)."""
+    last = max((i for i, c in enumerate(match.group()) if c.isdigit()), default=len(match.group()) - 1)
+    return match.start(), match.start() + last + 1
 
 
 def _across_columns(words: list[Word], spans, span: tuple[int, int], gap: float) -> bool:

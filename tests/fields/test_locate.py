@@ -1968,6 +1968,10 @@ def test_a_date_whose_year_a_speck_split_is_read_by_its_label():
     page = page_of([(100, 100, "СНИЛС 146-323-093 43"), (100, 200, "Дата рождения 19.06.202"), (1000, 200, "3"),
                     (100, 300, "Пол Мужской")])
     assert locate_fields(DOCTYPES["snils"], [page])["birth_date"].value != "2023-06-19"
+    # A year's 'г' as far right of its figures stands off no figure of it.
+    page = page_of([(100, 100, "СНИЛС 146-323-093 43"), (100, 200, "Дата рождения 18.05.1971"), (1000, 200, "г"),
+                    (100, 300, "Пол Мужской")])
+    assert locate_fields(DOCTYPES["snils"], [page])["birth_date"].value == "1971-05-18"
 
 
 def test_a_caption_of_two_words_printed_in_a_sentence_is_its_label_read_with_a_letter_wrong():
