@@ -308,6 +308,15 @@ def test_a_bills_supplier_printed_as_its_letterhead_is_the_seller():
     ])])
     assert (got["seller_name"].value, got["seller_inn"].value, got["seller_kpp"].value) == (
         "ИП Чистякова Ульяна Руслановна", "761828686691", None)
+    # Its title read with a word glued ('СЧЕТНА ОПЛАТУ') or its number's 'Ф' as a sign ('С$-794').
+    for title in ("СЧЕТНА ОПЛАТУ № 45/3", "СЧЕТ НА ОПЛАТУ № С$-794"):
+        got = locate_fields(DOCTYPES["invoice"], [page_of([
+            (100, 100, "ООО «Промснаб»"), (100, 160, "546168, г. Ростов-на-Дону, ул. Пушкина, д. 82"),
+            (100, 200, "ИНН 6129785162 КПП 612901001. ОГРН 5587897392717"),
+            (100, 240, "к/с 30101810523702498663 БИК 048981800"), (500, 400, title),
+            (100, 550, "Покупатель: ПАО «НПО Квант»")])])
+        assert (got["seller_name"].value, got["seller_inn"].value, got["seller_kpp"].value) == (
+            "ООО «Промснаб»", "6129785162", "612901001"), title
 
 
 def test_sections_tell_seller_and_buyer_columns_apart():
