@@ -5,7 +5,9 @@ spread the small captions ('Дата рожд.', 'Дата выдачи') read a
 well. The doc type lists its dates earliest first (`chronology`): where the page holds as many
 valid dates no field took as there are such fields missing, and they fit the order with the
 dates found, each goes to its place in it. Any other count (a notice's 'Дата формирования', a
-certificate's 'поставлен на учет') leaves them missing: nothing says which is which.
+certificate's 'поставлен на учет') leaves them missing: nothing says which is which. Only a date
+on the row of the field a missing one is printed `beside` (a passport's issue date and its
+division code) is that field's whatever the count.
 """
 
 from __future__ import annotations

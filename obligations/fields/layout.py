@@ -465,8 +465,7 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
     for i, j, score in scored:
         owner, target = targets[i]
         text, r, start, end, wrap = runs[j]
-        long_enough = len(target) >= LONG_LABEL or (len(target) >= CAPTION_LABEL and _caption_word(rows[r], start, end, wrap))
-        if score < LABEL_CUTOFF and (not long_enough or any(
+        if score < LABEL_CUTOFF and (not _long_enough(target, rows[r], start, end, wrap) or any(
                 other != target and other_score > score - LONG_LABEL_MARGIN for other, other_score in best[j].items())):
             continue
         if wrap is not None and not _reads_in_parts(target, "".join(squashed_rows[r][start:end]), text):
@@ -505,8 +504,11 @@ def find_label_hits(rows: list[Row], owners: list[tuple[str, str]]) -> list[Labe
 CAPTION_LABEL = 7
 
 
-def _caption_word(row: Row, start: int, end: int, wrap) -> bool:
-    return start == 0 and end == start + 1 and wrap is None and row.words[start].text.endswith(":")
+def _long_enough(target: str, row: Row, start: int, end: int, wrap) -> bool:
+    """Whether a label may be read with letters wrong: a long one, or a caption word opening its
+    row with a colon."""
+    return len(target) >= LONG_LABEL or (len(target) >= CAPTION_LABEL and start == 0 and end == start + 1
+                                         and wrap is None and row.words[start].text.endswith(":"))
 
 
 def _in_a_stop_labels_brackets(row: Row, hit: LabelHit, hits: list[LabelHit]) -> bool:

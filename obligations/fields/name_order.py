@@ -85,10 +85,10 @@ def _first_name_over_patronymic(specs: dict, models: list[PageModel], results: d
     if not _wanting(results["first_name"]) or _wanting(patronymic) or patronymic.bbox is None:
         return
     model = next((m for m in models if m.page.page == patronymic.page), None)
-    rows = model.rows if model is not None else []
-    start = next((i for i, row in enumerate(rows) if any(w.bbox == tuple(patronymic.bbox) for w in row.words)), None)
+    start = _row_holding(model, patronymic.bbox) if model is not None else None
     if start is None:
         return
+    rows = model.rows
     height, left = rows[start].height, patronymic.bbox[0]
     for r in range(start - 1, -1, -1):
         if rows[start].y - rows[r].y > ROW_GAP * height:
@@ -186,7 +186,7 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
     box, in its column, up to a row of figures (a date: the name is over) or a gap; at most
     two. A gender ('Мужской') is no name."""
     rows = model.rows
-    start = next((i for i, row in enumerate(rows) if any(w.bbox == tuple(box) for w in row.words)), None)
+    start = _row_holding(model, box)
     if start is None:
         return []
     height, left, last_y = rows[start].height, box[0], rows[start].y
@@ -238,6 +238,11 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
             found.append((word, model.page.page))
             last_y = row.y
     return found
+
+
+def _row_holding(model: PageModel, box) -> int | None:
+    """The row of the word whose box a value's is (a part found as one word)."""
+    return next((i for i, row in enumerate(model.rows) if any(w.bbox == tuple(box) for w in row.words)), None)
 
 
 def _height(word: Word) -> int:
