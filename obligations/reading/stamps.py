@@ -20,6 +20,9 @@ and so is one whose ink lies in bands a line high with blank rows between (`_row
 a faint tint behind a blue header joined its letters into pieces of a seal's size).
 A form's values printed in a dark tinted ink (blue-black) are of a seal's hue, and a seal over
 them joins them into a patch too large for one: there, only its saturated ink is looked at.
+Seals and a signature crossing a card scanned small join into a patch over half of it too; its
+ink mostly saturated and lying through its box (a frame's lies along its edges), it is taken
+off whole.
 
 A page with no coloured ink (most pages) costs one look at a reduced copy.
 """
@@ -52,6 +55,13 @@ MIN_FILL = 0.03
 # (Asked of a page's ink as a whole, a seal anywhere on it made a block of blue-black values
 # elsewhere a stamp too, which was then made pale.)
 STAMP_PIECE = 2.0
+# Stamps and a signature joined into a patch too large for one (`_whole_stamp`) are taken off
+# whole where at least JOINED_SATURATED of its ink is saturated (a seal joined to blue-black
+# values: 0.33 of it), it is at most MAX_JOINED text heights across and at least INNER_INK of
+# its ink lies in the middle half of its box both ways (a frame's lies along its edges).
+JOINED_SATURATED = 0.5
+MAX_JOINED = 45.0
+INNER_INK = 0.1
 BRIDGE = 5  # pixels of the reduced copy: gaps this wide in a patch's ink are bridged
 HUE_REACH = 2  # bins either side of a patch's commonest hue
 FAINT_CHROMA = 0.06  # in a patch, pixels of its hues this coloured are its ink
@@ -131,6 +141,18 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
     margin = round(text_height / 2)
     width, height = image.size
     largest = max(ink.shape) / 2  # a patch over half the page is its frame or its tint, no stamp
+    saturated = chroma > MIN_SATURATION * density.sum(axis=2)
+
+    def stamps(found: list[tuple[int, ...]]) -> list[tuple[int, int, int, int]]:
+        """The page boxes (with a margin) of patches found on the reduced copy, but coloured print."""
+        boxes = []
+        for x, y, bw, bh in found:
+            box = (max(0, x * LOOK_SCALE - margin), max(0, y * LOOK_SCALE - margin),
+                   min(width, (x + bw) * LOOK_SCALE + margin), min(height, (y + bh) * LOOK_SCALE + margin))
+            if not _rows_of_print(np.asarray(image.crop(box)), text_height):
+                boxes.append(box)
+        return boxes
+
     patches = []
     for _ in range(MAX_INKS):
         mode = int(np.argmax(counts))
@@ -140,13 +162,19 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
         counts[family] = 0
         mask = (faint & np.isin(hue, family)).astype(np.uint8)
         found, too_large = _shaped(mask, th, largest)
-        if too_large is not None:
-            found += _shaped(mask * too_large * (chroma > MIN_SATURATION * density.sum(axis=2)), th, largest)[0]
-        for x, y, bw, bh in found:
-            box = (max(0, x * LOOK_SCALE - margin), max(0, y * LOOK_SCALE - margin),
-                   min(width, (x + bw) * LOOK_SCALE + margin), min(height, (y + bh) * LOOK_SCALE + margin))
-            if not _rows_of_print(np.asarray(image.crop(box)), text_height):
-                patches.append(Patch(box, tuple(sorted(family)), text_height))
+        boxes = stamps(found)
+        for box, ink_of_it, holding in too_large:
+            own = mask * ink_of_it
+            # Seals and a signature joined over a small card: their ink is mostly saturated.
+            # A seal joined to values printed in a dark tinted ink: its saturated ink alone is
+            # the seal (and so where the whole is no stamp's shape).
+            own_saturated = own * saturated
+            if (holding and np.count_nonzero(own_saturated) >= JOINED_SATURATED * np.count_nonzero(own)
+                    and _whole_stamp(ink_of_it, box, th)):
+                boxes += stamps([box])
+            else:
+                boxes += stamps(_shaped(own_saturated, th, largest)[0])
+        patches += [Patch(box, tuple(sorted(family)), text_height) for box in boxes]
     return patches
 
 
@@ -171,9 +199,10 @@ def _rows_of_print(rgb: np.ndarray, text_height: float) -> bool:
     return len(bands) >= PRINT_ROWS and max(bands) <= PRINT_ROW_HEIGHT * text_height
 
 
-def _shaped(mask: np.ndarray, th: float, largest: float) -> tuple[list[tuple[int, ...]], np.ndarray | None]:
+def _shaped(mask: np.ndarray, th: float, largest: float) -> tuple[list[tuple[int, ...]], list[tuple]]:
     """The boxes (x, y, w, h) of `mask`'s patches shaped like a stamp (bridged over a seal's
-    grain and a pen's skips), and where patches too large for one lie (None where none do)."""
+    grain and a pen's skips), and the patches too large for one: each its box, where it lies
+    (a mask of the reduced copy) and whether it holds a piece of a seal's size."""
     import cv2
 
     joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((BRIDGE, BRIDGE), np.uint8))
@@ -190,7 +219,21 @@ def _shaped(mask: np.ndarray, th: float, largest: float) -> tuple[list[tuple[int
     shaped, large = wide & small & (area >= MIN_FILL * w * h) & holding, wide & ~small
     shaped[0] = large[0] = False
     boxes = [tuple(int(v) for v in stats[i, :4]) for i in np.flatnonzero(shaped)]
-    return boxes, (np.isin(labels, np.flatnonzero(large)) if large.any() else None)
+    return boxes, [(tuple(int(v) for v in stats[i, :4]), (labels == i).astype(np.uint8), bool(holding[i]))
+                   for i in np.flatnonzero(large)]
+
+
+def _whole_stamp(ink_of_it: np.ndarray, box: tuple[int, ...], th: float) -> bool:
+    """Whether a patch too large for one stamp is still stamps and signatures joined (a seal
+    and a signature crossing it over a small card, together over half of it): at most
+    MAX_JOINED text heights across, inking little of its box, and its ink through the middle
+    of its box; a frame round the page inks its edges only, a tint most of its box."""
+    x, y, w, h = box
+    ink = ink_of_it[y:y + h, x:x + w]
+    inner = ink[h // 4:h - h // 4, w // 4:w - w // 4]
+    count = np.count_nonzero(ink)
+    return (max(w, h) <= MAX_JOINED * th and count <= MAX_INKED_SHARE * w * h
+            and np.count_nonzero(inner) >= INNER_INK * count)
 
 
 def _paper(rgb: np.ndarray, window: int) -> np.ndarray:

@@ -160,6 +160,44 @@ def test_a_seal_over_values_printed_in_blue_black_is_found_and_taken_off():
     assert np.median(out[values & (np.asarray(seal) > 200)]) < 100
 
 
+def _card() -> tuple[Image.Image, int]:
+    """A SNILS-sized card scanned small (text about 20 pixels high) with rows of black text."""
+    card = Image.new("RGB", (760, 490), PAPER)
+    draw = ImageDraw.Draw(card)
+    for i in range(9):
+        draw.text((40, 30 + i * 50), f"Фамилия ИМЯ 035-422-886 46 {i}", fill=(20, 20, 20), font=_font(26))
+    return card, 20
+
+
+def test_a_seal_and_a_signature_joined_over_half_a_small_card_are_taken_off():
+    """On a card scanned small, a seal and a signature crossing it make one patch over half the
+    card: no frame (its ink lies through its box) and no print (its ink is saturated)."""
+    card, text_height = _card()
+    ink = Image.new("L", card.size, 0)
+    draw = ImageDraw.Draw(ink)
+    draw.rectangle((110, 110, 400, 330), outline=255, width=7)  # a square seal, skewed no matter
+    draw.text((150, 200), "М.П. ОТДЕЛ", fill=255, font=_font(30))
+    zigzag = [(360 + 22 * k, 60 if k % 2 else 190) for k in range(12)]  # the signature, from the seal's corner
+    draw.line(zigzag, fill=255, width=4)
+    stamped = _multiply(card, ink, (90, 95, 185), 0.85)
+    patches = stamp_areas(stamped, text_height)
+    assert patches and max(p.box[2] - p.box[0] for p in patches) > card.width / 2
+    out = np.asarray(without_stamps(stamped, text_height)).astype(int)
+    text = np.asarray(card.convert("L")) < 100
+    pen = (np.asarray(ink) > 200) & ~text
+    assert np.median(out[pen]) > np.median(np.asarray(stamped.convert("L"))[pen]) + 40
+    assert np.median(out[text]) < 80
+
+
+def test_a_frame_round_a_small_card_is_no_stamp():
+    """A coloured frame round the card: one patch over half the card, its ink along its edges."""
+    card, text_height = _card()
+    frame = Image.new("L", card.size, 0)
+    ImageDraw.Draw(frame).rectangle((8, 8, 751, 481), outline=255, width=6)
+    framed = _multiply(card, frame, (90, 95, 185), 0.85)
+    assert stamp_areas(framed, text_height) == []
+
+
 def test_coloured_print_is_kept():
     """A red number and green labels: lines of text one letter high, not shaped like a seal."""
     page = _page(colour_lines=[(1550, (150, 25, 30)), (1620, (40, 110, 60))])
