@@ -47,6 +47,8 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
         _name_column(specs, models, results)
         if all(results[field_id].value is None for field_id in PARTS):
             _name_row(specs, models, results)
+        if all(results[field_id].value is None for field_id in PARTS):
+            _given_name_and_patronymic(specs, models, results)
         return
     if results["last_name"].bbox is None:
         _first_name_over_patronymic(specs, models, results)
@@ -172,6 +174,34 @@ def _name_row(specs: dict, models: list[PageModel], results: dict[str, Found]) -
     for field_id in PARTS:
         results[field_id] = replace(found[field_id], confidence=min(found[field_id].confidence, BY_ORDER_CONF),
                                     warning="found as the one row of three names: no caption of the name was read")
+
+
+def _given_name_and_patronymic(specs: dict, models: list[PageModel], results: dict[str, Found]) -> None:
+    """A name none of whose captions was read and whose surname is no name as read (a fax's
+    'Макарова' read 'Aakapopa' over 'Эльвира' and 'Тимуровна'): the one listed given name on the
+    pages, read sure, with a patronymic printed alike under it in its column, is the first name
+    and the patronymic. The surname stays missing."""
+    labels = {(m.page.page, h.row, i) for m in models for h in m.hits for i in range(h.start, h.end)}
+    pairs = []
+    for model in models:
+        for r, row in enumerate(model.rows):
+            for i, word in enumerate(row.words):
+                text = word.text.strip(".,")
+                style = CAPITALS if CAPITALS.fullmatch(text) else CAPITALISED if CAPITALISED.fullmatch(text) else None
+                if (model.page.page, r, i) in labels or word.conf < SURE_CONF or style is None or not is_listed(text):
+                    continue
+                below = _capitals_below(model, word.bbox, style)
+                if below and PATRONYMIC.search(below[0][0].text.strip(".,")):
+                    pairs.append(((word, model.page.page), below[0]))
+    if len(pairs) != 1:
+        return  # none, or several: nothing says which is the holder's
+    found = {field_id: choose(specs[field_id], [Candidate([word], page, "layout")])
+             for field_id, (word, page) in zip(PARTS[1:], pairs[0])}
+    if any(f is None or not f.valid for f in found.values()):
+        return
+    for field_id, value in found.items():
+        results[field_id] = replace(value, confidence=min(value.confidence, BY_ORDER_CONF),
+                                    warning="found as a given name over a patronymic: no caption of the name was read")
 
 
 def _patronymic_like(word: str) -> bool:

@@ -140,8 +140,26 @@ def test_a_surname_read_unsure_in_small_letters_heads_a_column_of_capitals():
     page.words = [replace(w, conf=53.0) if w.text == "Тихонов" else w for w in page.words]
     found = locate_fields(SNILS, [page])
     assert tuple(found[f].value for f in ("last_name", "first_name", "middle_name")) == ("Тихонов", "Илья", "Тимурович")
+    # Read at 30 %, it is no surname: the listed given name over the patronymic are the rest.
     page.words = [replace(w, conf=30.0) if w.text == "Тихонов" else w for w in page.words]
-    assert locate_fields(SNILS, [page])["first_name"].value is None
+    found = locate_fields(SNILS, [page])
+    assert tuple(found[f].value for f in ("last_name", "first_name", "middle_name")) == (None, "Илья", "Тимурович")
+
+
+def test_a_given_name_over_a_patronymic_under_a_surname_read_as_no_name_gives_those_two():
+    """A faxed card, its captions lost, its surname's first letter gone and the rest read in
+    the other script ('Aakapopa'): the listed given name over the patronymic are two of the
+    name; the surname stays missing."""
+    rows = [(100, 100, "СТРАХОВОЕ СВИДЕТЕЛЬСТВО"), (300, 200, "033-865-895 89"), (100, 320, "С. Aakapopa"),
+            (220, 400, "Эльвира."), (220, 480, "Тимуровна"), (100, 600, "жен.")]
+    found = locate_fields(SNILS, [page_of(rows)])
+    assert (found["first_name"].value, found["middle_name"].value) == ("Эльвира", "Тимуровна")
+    assert found["first_name"].confidence <= 0.5 and "no caption" in found["first_name"].warning
+    assert found["last_name"].value is None
+    # A word over the patronymic that is no listed given name gives nothing.
+    rows[3] = (220, 400, "Мельница.")
+    found = locate_fields(SNILS, [page_of(rows)])
+    assert found["first_name"].value is None and found["middle_name"].value is None
 
 
 def test_two_columns_ending_in_patronymics_give_no_name():
