@@ -52,6 +52,7 @@ def names_in_order(doctype: DocType, models: list[PageModel], results: dict[str,
         return
     if results["last_name"].bbox is None:
         _first_name_over_patronymic(specs, models, results)
+        _surname_over_first_name(specs, models, results)
         return
     if not _wanting(results["first_name"]) and not _wanting(results["middle_name"]):
         return
@@ -103,6 +104,42 @@ def _first_name_over_patronymic(specs: dict, models: list[PageModel], results: d
             if found is not None and found.valid:
                 results["first_name"] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
                                                 warning="found by its place over the patronymic: its label was not read")
+        return
+
+
+def _surname_over_first_name(specs: dict, models: list[PageModel], results: dict[str, Found]) -> None:
+    """A surname whose caption was lost (a clean passport's small 'Фамилия' dropped by the
+    page segmentation, 'Имя' and 'Отчество' read): the sure word printed as the first name is,
+    nearest over it in its column (its first letter over the first name's, or its middle: a
+    passport centres its names), past captions and within a few rows, is the surname."""
+    first = results["first_name"]
+    if not _wanting(results["last_name"]) or _wanting(first) or first.bbox is None:
+        return
+    model = next((m for m in models if m.page.page == first.page), None)
+    start = _row_holding(model, first.bbox) if model is not None else None
+    if start is None:
+        return
+    rows = model.rows
+    style = CAPITALS if CAPITALS.fullmatch((first.raw or "").strip(".,")) else CAPITALISED
+    height, left, centre = rows[start].height, first.bbox[0], first.bbox[0] + first.bbox[2]
+    labels = {(h.row, i) for h in model.hits for i in range(h.start, h.end)}
+    for r in range(start - 1, -1, -1):
+        if rows[start].y - rows[r].y > ROW_GAP * height:
+            return
+        i = next((i for i, w in enumerate(rows[r].words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height
+                  or abs(w.bbox[0] + w.bbox[2] - centre) / 2 <= COLUMN_SLACK * height), None)
+        if i is None:
+            continue
+        word = rows[r].words[i]
+        text = word.text.strip(".,")
+        if (r, i) in labels or _height(word) < CAPTION_SHARE * (first.bbox[3] - first.bbox[1]):
+            continue  # a caption ('Фамилия' read, or smaller print than the names)
+        if any(c.isdigit() for c in text) or word.conf < SURE_CONF or not style.fullmatch(text):
+            return  # a date or a number over the names, or no name
+        found = choose(specs["last_name"], [Candidate([word], model.page.page, "layout")])
+        if found is not None and found.valid:
+            results["last_name"] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
+                                           warning="found by its place over the first name: its label was not read")
         return
 
 

@@ -25,6 +25,20 @@ def test_first_name_and_patronymic_under_captions_read_as_other_words():
     assert found["first_name"].confidence <= 0.5 and "label was not read" in found["first_name"].warning
 
 
+def test_a_surname_whose_caption_was_lost_is_the_name_over_the_first_name():
+    """A clean passport whose small 'Фамилия' the page segmentation dropped: 'Имя' and
+    'Отчество' read, the surname centred over the first name is the surname."""
+    rows = [(1000, 530, "НИКОЛАЕВ"), (600, 580, "Имя"), (1030, 620, "РУСТАМ"),
+            (600, 670, "Отчество"), (900, 710, "ВЛАДИСЛАВОВИЧ"), (600, 760, "Пол"), (600, 800, "МУЖ. 21.02.2002")]
+    found = _found(rows)
+    assert tuple(found[f].value for f in ("last_name", "first_name", "middle_name")) == (
+        "Николаев", "Рустам", "Владиславович")
+    assert found["last_name"].confidence <= 0.5 and "over the first name" in found["last_name"].warning
+    # Over the first name a date, not a name: no surname.
+    rows[0] = (1000, 530, "21.02.2002")
+    assert _found(rows)["last_name"].value is None
+
+
 def test_the_column_goes_on_under_each_caption():
     """Values under their captions, spaced wide: the first name is more rows below the surname
     than names stand apart, but near the caption under the surname. Its own caption lost under
