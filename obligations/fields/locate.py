@@ -75,7 +75,19 @@ def _side(model: PageModel, field_id: str, found: Found) -> int:
         return 0
     value = model.rows[rows[0]]
     label = min(labels, key=lambda r: abs(model.rows[r].y - value.y))
-    return 0 if label in rows else (-1 if value.y < model.rows[label].y else 1)
+    if label in rows or _beside(model, field_id, label, found.bbox):
+        return 0
+    return -1 if value.y < model.rows[label].y else 1
+
+
+def _beside(model: PageModel, field_id: str, row: int, box) -> bool:
+    """Whether the label's words on `row` lie level with the value's box, most of their
+    height within its: a small caption printed beside a taller value ('Дата выдачи' left of
+    '22.03.2013', baselines aligned) falls in a row of its own, no caption over or under it."""
+    words = [w for h in model.hits if h.owner == field_id and h.row == row
+             for w in model.rows[row].words[h.start:h.end]]
+    return bool(words) and all(min(w.bbox[3], box[3]) - max(w.bbox[1], box[1]) >= (w.bbox[3] - w.bbox[1]) / 2
+                               for w in words)
 
 
 def _locate(doctype: DocType, models: list[PageModel]) -> dict[str, Found]:

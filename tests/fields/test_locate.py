@@ -661,6 +661,28 @@ def test_a_page_whose_dates_lie_above_their_captions_reads_every_value_above_its
         "1997-04-20", "ГОР. КРАСНОДАР", "2021-09-06")
 
 
+def test_small_captions_beside_taller_dates_do_not_make_a_page_of_captions_under_values():
+    """A passport's issuing page: the small 'Дата выдачи' and 'Код подразделения' printed
+    beside their taller values, baselines aligned, fall in rows of their own under them. Level
+    with their values, they are no captions under them: the data page's names stay under
+    'Фамилия', not the signature's scrap over it ('АИГ', read at 0 %)."""
+    words = page_of([(991, 387, "Паспорт выдан"), (1001, 446, "ТП УФМС РОССИИ ПО НИЖЕГОРОДСКОЙ ОБЛАСТИ"),
+                     (1393, 1412, "Фамилия"), (1416, 1456, "СВЯТОСЛАВСКИЙ"), (1391, 1518, "Имя"),
+                     (1414, 1560, "ОЛЕГ"), (1388, 1625, "Отчество"), (1412, 1667, "СЕРГЕЕВИЧ")]).words
+    # Captions 17 pixels high level with values 39 high, their baselines alike: the captions'
+    # row lies 10 pixels lower than the values'.
+    words += [Word("Дата", (981, 796, 1027, 813), 97.0, 50), Word("выдачи", (1033, 796, 1106, 813), 97.0, 50),
+              Word("22.03.2013", (1144, 775, 1393, 814), 96.0, 51),
+              Word("Код", (1470, 796, 1505, 813), 97.0, 52), Word("подразделения", (1513, 796, 1663, 813), 96.0, 52),
+              Word("521-060", (1702, 776, 1883, 814), 96.0, 53),
+              Word("Личная", (978, 931, 1051, 948), 96.0, 54), Word("подпись", (1059, 931, 1141, 951), 96.0, 54),
+              Word("АИГ", (1271, 890, 1640, 976), 0.0, 54)]
+    got = locate_fields(DOCTYPES["passport"], [PageText(1, 2400, 3000, 300, "ocr", words)])
+    assert (got["issue_date"].value, got["division_code"].value) == ("2013-03-22", "521-060")
+    assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
+        "Святославский", "Олег", "Сергеевич")
+
+
 def test_words_one_text_field_took_are_no_other_text_fields_value():
     """'ЗОЯ' over '(имя)' read '3048', no name: the patronymic under it, over its own caption,
     is the patronymic's, not the first name's too. A speck's 'ae' read unsure between a place
