@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from ..backends.base import Box, Word, union_box
 from ..doctypes import FieldSpec
 from .candidates import Candidate
+from .given_names import is_listed
 from .layout import SPECK_CONF, build_rows
 from .matching import squash
 from .normalize import (LATIN_CITY_MARK, NAME_KINDS, PATRONYMIC_ENDINGS, YEAR_SPLIT, fix_digit_lookalikes, normalize,
@@ -526,6 +527,9 @@ def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Foun
     split = len(names) == size + 1 and bool(_PATRONYMIC_TAIL.search(names[-1].group()))
     if split and spec.index == size - 1:
         return found_in(spec, candidate, text, spans, (names[-2].start(), names[-1].end()), joined=True)
+    if _no_patronymic(names, size):
+        # A surname and a given name, no patronymic: a name that has none ('Коваленко Светлана').
+        return found_in(spec, candidate, text, spans, names[spec.index].span()) if spec.index < 2 else None
     if len(names) != size and not split:
         return _name_of_its_row(spec, candidate, text, spans, names)
     # Names are printed in capitals or capitalised: two words in small letters are a sentence's
@@ -533,6 +537,17 @@ def _group_word(spec: FieldSpec, candidate: Candidate, text: str, spans) -> Foun
     if sum(_sentence_word(m.group()) and _read_surely(candidate.words, spans, m.span()) for m in names[:size]) >= 2:
         return None
     return found_in(spec, candidate, text, spans, names[spec.index].span())
+
+
+def _no_patronymic(names: list[re.Match], size: int) -> bool:
+    """Whether a name's group of three parts holds a surname and a listed given name, printed
+    alike, and no patronymic: a name that has none. (Two words of which one is a patronymic
+    are a name with a part lost, which the parts' rows or order give.)"""
+    if size != 3 or len(names) != 2:
+        return False
+    surname, given = (m.group() for m in names)
+    return (is_listed(given) and not RUSSIAN_PATRONYMIC.search(surname) and not RUSSIAN_PATRONYMIC.search(given)
+            and (surname.isupper() == given.isupper()) and surname[:1].isupper() and given[:1].isupper())
 
 
 def _name_of_its_row(spec: FieldSpec, candidate: Candidate, text: str, spans, names: list[re.Match]) -> Found | None:

@@ -1797,6 +1797,19 @@ def test_a_rule_read_as_one_letter_between_a_value_and_its_caption_is_no_name():
     assert got["middle_name"] == "Бориславович"
 
 
+def test_a_name_without_a_patronymic_gives_its_surname_and_first_name():
+    """'Коваленко Светлана' over '(фамилия, имя, отчество)': a name that has no patronymic;
+    a surname and a patronymic alone are a name whose first name was lost, not this."""
+    rows = [(285, 880, "Настоящее свидетельство подтверждает, что физическое лицо"),
+            (1001, 1006, "Коваленко Светлана"), (1064, 1076, "(фамилия, имя, отчество)"),
+            (285, 1172, "пол женский дата рождения 18.02.1980")]
+    got = values("inn", rows)
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Коваленко", "Светлана", None)
+    rows[1] = (1001, 1006, "Коваленко Андреевна")
+    got = values("inn", rows)
+    assert got["first_name"] != "Андреевна" and got["middle_name"] != "Коваленко"
+
+
 def test_a_patronymic_read_in_two_words_is_one_name_of_the_group():
     """'ЕВСТИГ НЕЕВИЧ' after the surname and the first name: three names, the last in two
     pieces; a whole patronymic after three names is not joined to them."""
