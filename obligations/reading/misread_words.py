@@ -43,6 +43,11 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
                 continue
         x0, y0, x1, y1 = word.bbox
         foreign = len(letters) >= 2 and sum(script_of(c) == script for c in letters) < len(letters) / 2
+        # ... or letters of the other script among figures that look like letters, none of its
+        # own, all of one word ('30A' for 'ЗОЯ'; not a number 'INV-2023', nor a zone's '<' run).
+        figures = [c for c in word.text if c.isdigit()]
+        foreign |= (script == "cyrillic" and bool(letters) and bool(figures) and set(figures) <= LETTER_FIGURES
+                    and word.text.strip(".,:;").isalnum() and not any(script_of(c) == script for c in letters))
         # (Not a box lines high: lines and a rule read as one scrap, which its box read again
         # gives back as several lines' words, all put on one line.)
         too_wide = (word.conf < SURE_CONF and any(c.isalnum() for c in word.text)
@@ -66,6 +71,7 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
     return [new for w in words for new in replacements.get(id(w), [w])]
 
 
+LETTER_FIGURES = set("30468")  # read for З, О, Ч, б, В
 WIDE_LETTER = 2.0  # a letter or digit is never wider than this many times its word's height
 MIN_WORD_HEIGHT = 12  # pixels: flatter scraps are rules' and pictures' edges, not words misread
 TALL_WORD = 2.2  # times the page's sure words' height: two lines (print, then a pitch of 1.2 more)

@@ -85,6 +85,18 @@ def test_latin_misreads_on_a_russian_card_are_read_again_in_russian():
     assert backend.regions[0][2] == "rus"  # in the document's own language
 
 
+def test_latin_letters_among_figures_that_look_like_letters_are_read_again_in_russian():
+    """'30A' for 'ЗОЯ': one Latin letter only, among figures read for 'З' and 'О'. Figures with
+    one Latin letter that no letter's figures are ('1925A': a house) are left as they are."""
+    from obligations.reading.misread_words import reread_misread_words
+
+    backend = RecordingBackend(answer="ЗОЯ")
+    page = _page("30A", "ПЕТРОВНА", "1925A")
+    reread_misread_words(page, Image.new("L", (2000, 2800), 255), DOCTYPES["snils"], backend)
+    assert [w.text for w in page.words] == ["ЗОЯ", "ПЕТРОВНА", "1925A"]
+    assert len(backend.regions) == 1 and backend.regions[0][2] == "rus"
+
+
 def test_main_process_follows_up_only_pages_the_worker_guessed_differently(tmp_path):
     pipeline = Pipeline(RunOptions(service="tesseract", jobs=1), backend=(RecordingBackend(), "test"))
     source = _one_page_png(tmp_path)
