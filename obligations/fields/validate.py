@@ -370,6 +370,8 @@ def _checked_text(value: str, script: str | None = None) -> Check:
         return _fail(f"{value!r} has no capital letter: prose, not a place or an office")
     if script == "cyrillic" and (mark := _NO_PLACE_MARK.search(value)):
         return _fail(f"{value!r} holds {mark[0]!r}, which no place or office prints: a letter misread")
+    if script == "cyrillic" and (scrap := _NO_WORD.search(value)):
+        return _fail(f"{value!r} holds {scrap[0]!r}, which is no word: noise or print misread")
     if script == "cyrillic" and NAME_LOST.search(value):
         return _fail(f"{value!r} has a settlement's type with no name after it: a line was not read")
     # A place or an office names no date and no gender: 'МУЖ. 05.06.1969' is the row under
@@ -380,6 +382,9 @@ def _checked_text(value: str, script: str | None = None) -> Check:
 
 
 MIN_TEXT_LETTERS = 3
+# No Russian word holds one letter four times running, nor five letters without a vowel (an
+# office's capitals have one: 'УФМС', 'ГУВД'): noise read as letters ('Фогпаплтттт').
+_NO_WORD = re.compile(r"(?<![А-ЯЁа-яё])(?:[А-ЯЁа-яё]*([А-ЯЁа-яё])\1{3}[А-ЯЁа-яё]*|[бвгджзйклмнпрстфхцчшщьъБВГДЖЗЙКЛМНПРСТФХЦЧШЩЬЪ]{5,})(?![А-ЯЁа-яё])", re.IGNORECASE)
 _NO_PLACE_MARK = re.compile(r"[*|~^{}<>=_@$%&\\]")  # a fax's speck or a stroke read as one
 
 

@@ -673,6 +673,17 @@ def test_a_mark_no_place_prints_is_a_letter_misread():
     assert validate("office", "ОТДЕЛОМ № 2 УФМС РОССИИ ПО Г. МОСКВЕ (ЗАО)", script="cyrillic").valid
 
 
+def test_a_place_holding_no_word_is_noise_read_as_letters():
+    """'А Фогпаплтттт РАДА' (a mixed scan's speckled place): no Russian word holds one letter
+    four times running, nor five letters with no vowel. 'ООО' and an office's capitals do."""
+    for value in ("А Фогпаплтттт РАДА", "с. Ззззыва", "Г. ВРНГЛСК"):
+        check = validate("text", value, script="cyrillic")
+        assert not check.valid and "no word" in check.warning, value
+    for value in ("ГОР. ЩЁЛКОВО", "ОТДЕЛОМ УФМС РОССИИ ПО Г. МОСКВЕ", "пгт Мстёра", "ГУВД Г. ТВЕРИ"):
+        assert validate("text", value, script="cyrillic").valid, value
+    assert validate("organization", "ООО «Ромашка»", script="cyrillic").valid
+
+
 def test_a_cyrillic_name_word_with_no_vowel_is_a_scrap():
     """'Нт', a signature's scrawl read under the label: every Russian name has a vowel."""
     assert not validate("name", "Нт", script="cyrillic").valid
