@@ -860,7 +860,7 @@ def normalize_place(raw: str) -> str | None:
     # large ('МиЧуринского': a place prints no word so).
     raw = _SETTLEMENT_WORD_COMMA.sub(r"\1", raw)
     raw = _SOVIET_REPUBLIC_MISREAD.sub(lambda m: m[1] + "ССР", raw)
-    raw = _CAPITAL_INSIDE_WORD.sub(lambda m: m[0].lower(), raw)
+    raw = _CAPITAL_IN_ABBREVIATION.sub(lambda m: m[0].lower(), _CAPITAL_INSIDE_WORD.sub(lambda m: m[0].lower(), raw))
     s = normalize_text(_SPECK_BEFORE_REGION.sub("", _SPECK_AFTER_PLACE.sub("", raw)))
     if s is None:
         return s
@@ -950,7 +950,7 @@ _MISREAD_CAPTION_BEFORE = re.compile(rf"^[а-яё]{{4,}}\s+(?=(?:{SETTLEMENT_ABB
 _CAPTION_IN_PLACE = re.compile(r"(?i)(?<!\S)(?:место\s+)?рождения[.:]?(?!\S)")
 _VILLAGE_AS_FOUR = re.compile(r"^4[.,](?= ?[А-ЯЁ])")
 _SETTLEMENT_P_AS_ELEVEN = re.compile(r"^11\.(?= ?[А-ЯЁ])")
-_SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс])[,;:]? (?=[А-ЯЁ][А-ЯЁа-яё])")  # or read with a comma, ';' or ':
+_SETTLEMENT_LETTER_UNDOTTED = re.compile(r"^([ДдСс]|[Сс]т|СТ|[Пп]ос|ПОС|[Дд]ер|ДЕР|[Гг]ор|ГОР)[,;:]? (?=[А-ЯЁ][А-ЯЁа-яё])")  # or read with a comma, ';' or ':
 # A settlement's type written out, which opens a place as its abbreviation does.
 SETTLEMENT_WORD = r"[Гг]ород|ГОРОД|[Сс]ело|СЕЛО|[Дд]еревня|ДЕРЕВНЯ|[Пп]ос[её]лок|ПОС[ЕЁ]ЛОК"
 _SPECK_AFTER_SETTLEMENT = re.compile(rf"^((?:{SETTLEMENT_ABBREVIATION}|[ДдСс])\.|{SETTLEMENT_WORD})"
@@ -965,6 +965,8 @@ _PLACE_SHORT_I_LOST = re.compile(r"(?<=[А-ЯЁа-яё]{2}[аеёоуыэюяА�
 _SETTLEMENT_WORD_COMMA = re.compile(rf"^({SETTLEMENT_WORD}),(?= [А-ЯЁ])")
 _SOVIET_REPUBLIC_MISREAD = re.compile(r"(?<=[А-ЯЁ]{3}ОЙ )(А?)(?!ССР\b)[СЕ][СЕ]Р(?![А-ЯЁ])")
 _CAPITAL_INSIDE_WORD = re.compile(r"(?<=[А-ЯЁ][а-яё])[А-ЯЁ](?=[а-яё]{2})")
+# ... or in an abbreviation's small letters ('р.П.' for a worker's settlement's 'р.п.').
+_CAPITAL_IN_ABBREVIATION = re.compile(r"(?<=(?<![\w.])[а-яё]\.)[А-ЯЁ](?=\.)")
 _SETTLEMENT_WORD_STOPPED = re.compile(rf"^({SETTLEMENT_WORD})\.(?= [А-ЯЁ])")
 _NAME_HALVES_QUOTED = re.compile(r"(?<=[а-яё]{2})[»«](?=[А-ЯЁ][а-яё])")
 _SETTLEMENT_DASHED = re.compile(r"(?:^|(?<=, ))(гор|пос|ГОР|ПОС)\s?-\s?(?=[А-ЯЁ])")
