@@ -36,8 +36,9 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
         letters = [c for c in word.text if c.isalpha()]
         # 'НОМЕ' or 'В1S' on an English receipt: the glyphs say HOME, B1S. (Not the other way:
         # on Russian documents a Latin 'TOP.' is a misread 'ГОР.', so it is read again.)
-        if script == "latin" and any(script_of(c) == "cyrillic" for c in letters):
-            twin = same_glyphs_in(word.text, script)
+        # ... and its 'NO' read as the Russian sign '№' ('(COMPANY №: 386069-D)', '№. 22,').
+        if script == "latin" and ("№" in word.text or any(script_of(c) == "cyrillic" for c in letters)):
+            twin = same_glyphs_in(word.text.replace("№", "NO"), script)
             if twin is not None:
                 replacements[id(word)] = [replace(word, text=twin)]
                 continue

@@ -70,9 +70,10 @@ def _page(*texts: str) -> PageText:
 
 def test_cyrillic_lookalikes_on_an_english_receipt_become_latin_without_reading_again():
     backend = RecordingBackend()
-    page = _page("НОМЕ", "В1$", "TOTAL")
+    page = _page("НОМЕ", "В1$", "TOTAL", "(COMPANY", "№:", "№.")
     follow_up(page, Image.new("L", (2000, 2800), 255), DOCTYPES["receipt"], backend)
-    assert [w.text for w in page.words] == ["HOME", "B1$", "TOTAL"]
+    # ... and its 'NO' read as the Russian sign: '(COMPANY №: 386069-D)', '№. 22, JALAN'.
+    assert [w.text for w in page.words] == ["HOME", "B1$", "TOTAL", "(COMPANY", "NO:", "NO."]
     assert backend.regions == []
     assert page.followed_up == "receipt"
 
