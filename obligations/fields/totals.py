@@ -397,12 +397,19 @@ def sum_of_parts(spec: FieldSpec, models: list[PageModel], chosen: Found | None)
         return replace(chosen, confidence=min(chosen.confidence, DISAGREEING_CONF),
                        warning="the total row's last amount is less than the one before it; one is misread")
     if len(amounts) < 3:
-        if invoice and matches and chosen.warning is None and _unread_figures(row_text[matches[-1][1][1]:]):
+        after = row_text[matches[-1][1][1]:] if matches else ""
+        if invoice and matches and chosen.warning is None and _unread_figures(after):
             # '2 631,80 x $36,346': the tax and the total after it did not read as amounts,
             # and the one that did is the amount without tax.
             return replace(chosen, confidence=min(chosen.confidence, UNREAD_AFTER_CONF),
                            warning="figures after it on the total row did not read as amounts; the total "
                                    "may be one of them")
+        if invoice and len(amounts) == 1 and chosen.warning is None and EXCISE_MARK.search(after):
+            # '5 184 922-43 X': the official form's excise mark after the one amount read, the
+            # tax and the total after it lost (a stamp over them): it is the amount without tax.
+            return replace(chosen, confidence=min(chosen.confidence, UNREAD_AFTER_CONF),
+                           warning="the official form's excise mark follows the one amount read on the total "
+                                   "row: it is the amount without tax, the total was not read")
         return chosen
     part, tax, last = amounts[-3:]
     if invoice and (part + tax == last or _with_vat(part, last) or (last > tax and _misread(part, last - tax)

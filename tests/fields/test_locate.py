@@ -1098,6 +1098,11 @@ def test_an_invoice_total_row_whose_later_figures_did_not_read_as_amounts_is_dou
     assert found.value == "2631.80" and found.confidence <= 0.3 and "did not read as amounts" in found.warning
     rows[1] = (100, 500, "Всего к оплате (9) 3 218,16")
     assert locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"].warning is None
+    # The official form's excise mark after the one amount read, the tax and the total lost
+    # under a stamp ('тетя'): the amount without tax, no total to trust.
+    rows[1] = (100, 500, "Всего к оплате (9) 5 184 922-43 X С О тетя")
+    found = locate_fields(DOCTYPES["invoice"], [page_of(rows)])["total"]
+    assert found.confidence <= 0.3 and "without tax" in found.warning
 
 
 def test_amounts_in_columns_are_not_read_as_one_amount_in_thousands():
