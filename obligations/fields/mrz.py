@@ -208,7 +208,11 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
                 # the field is printed where a word on the page is the zone's name.
                 if spec.mrz in NAMES and (printed := _printed_as(spec, model, value)) is not None:
                     results[spec.id] = printed
-                continue
+                    continue
+                # The names and the sex are printed on the page that prints the zone: where its
+                # checks pass, the zone gives one whose print was lost (a signature over 'БЕЛОВ').
+                if not (checks_pass and spec.mrz in DATA_PAGE):
+                    continue
             if not checks_pass:
                 continue
             checked = spec.mrz in CHECKED
@@ -239,6 +243,7 @@ def apply_zone(doctype: DocType, models: list[PageModel], results: dict[str, Fou
 
 
 NAMES = {"surname", "given_name", "patronymic"}
+DATA_PAGE = NAMES | {"sex"}  # printed on the page that prints the zone
 ISSUE = {"issue_date", "division_code"}  # printed on the issuing page, which a data page alone lacks
 PRINTED_NAME_CONF = 0.85  # a name with no label, printed as the zone spells it
 MIN_NAME_LETTERS = 3
