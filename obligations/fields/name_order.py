@@ -12,6 +12,7 @@ it was found.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from ..backends.base import Word, inside
@@ -87,18 +88,9 @@ def _first_name_over_patronymic(specs: dict, models: list[PageModel], results: d
     patronymic = results["middle_name"]
     if not _wanting(results["first_name"]) or _wanting(patronymic) or patronymic.bbox is None:
         return
-    model = next((m for m in models if m.page.page == patronymic.page), None)
-    start = _row_holding(model, patronymic.bbox) if model is not None else None
-    if start is None:
-        return
-    rows = model.rows
-    height, left = rows[start].height, patronymic.bbox[0]
-    for r in range(start - 1, -1, -1):
-        if rows[start].y - rows[r].y > ROW_GAP * height:
-            return
-        word = next((w for w in rows[r].words if abs(w.bbox[0] - left) <= COLUMN_SLACK * height), None)
-        if word is None or word.conf < SURE_CONF or not CAPITALS.fullmatch(word.text.strip(".,")):
-            continue  # nothing in the column, or a caption
+    for model, _, _, word in _words_over(models, patronymic, centred=False):
+        if word.conf < SURE_CONF or not CAPITALS.fullmatch(word.text.strip(".,")):
+            continue  # a caption
         if is_listed(word.text.strip(".,")):
             found = choose(specs["first_name"], [Candidate([word], model.page.page, "layout")])
             if found is not None and found.valid:
@@ -115,23 +107,10 @@ def _surname_over_first_name(specs: dict, models: list[PageModel], results: dict
     first = results["first_name"]
     if not _wanting(results["last_name"]) or _wanting(first) or first.bbox is None:
         return
-    model = next((m for m in models if m.page.page == first.page), None)
-    start = _row_holding(model, first.bbox) if model is not None else None
-    if start is None:
-        return
-    rows = model.rows
     style = CAPITALS if CAPITALS.fullmatch((first.raw or "").strip(".,")) else CAPITALISED
-    height, left, centre = rows[start].height, first.bbox[0], first.bbox[0] + first.bbox[2]
-    labels = {(h.row, i) for h in model.hits for i in range(h.start, h.end)}
-    for r in range(start - 1, -1, -1):
-        if rows[start].y - rows[r].y > ROW_GAP * height:
-            return
-        i = next((i for i, w in enumerate(rows[r].words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height
-                  or abs(w.bbox[0] + w.bbox[2] - centre) / 2 <= COLUMN_SLACK * height), None)
-        if i is None:
-            continue
-        word = rows[r].words[i]
+    for model, r, i, word in _words_over(models, first, centred=True):
         text = word.text.strip(".,")
+        labels = {(h.row, k) for h in model.hits for k in range(h.start, h.end)}
         if (r, i) in labels or _height(word) < CAPTION_SHARE * (first.bbox[3] - first.bbox[1]):
             continue  # a caption ('Фамилия' read, or smaller print than the names)
         if any(c.isdigit() for c in text) or word.conf < SURE_CONF or not style.fullmatch(text):
@@ -141,6 +120,25 @@ def _surname_over_first_name(specs: dict, models: list[PageModel], results: dict
             results["last_name"] = replace(found, confidence=min(found.confidence, BY_ORDER_CONF),
                                            warning="found by its place over the first name: its label was not read")
         return
+
+
+def _words_over(models: list[PageModel], part: Found, centred: bool) -> Iterator[tuple[PageModel, int, int, Word]]:
+    """The word in a name part's column on each row over it, nearest first, within ROW_GAP of
+    its rows' heights: its first letter over the part's, or (`centred`) its middle over the
+    part's middle too. Each with its page's model, its row and its place in the row."""
+    model = next((m for m in models if m.page.page == part.page), None)
+    start = _row_holding(model, part.bbox) if model is not None else None
+    if start is None:
+        return
+    rows = model.rows
+    height, left, centre = rows[start].height, part.bbox[0], part.bbox[0] + part.bbox[2]
+    for r in range(start - 1, -1, -1):
+        if rows[start].y - rows[r].y > ROW_GAP * height:
+            return
+        i = next((i for i, w in enumerate(rows[r].words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height
+                  or centred and abs(w.bbox[0] + w.bbox[2] - centre) / 2 <= COLUMN_SLACK * height), None)
+        if i is not None:
+            yield model, r, i, rows[r].words[i]
 
 
 def _wanting(found: Found) -> bool:
