@@ -1807,6 +1807,23 @@ def test_a_rule_read_as_one_letter_between_a_value_and_its_caption_is_no_name():
     assert got["middle_name"] == "Бориславович"
 
 
+def test_a_certificates_name_on_three_rows_under_its_label_is_the_groups():
+    """'физическое лицо' over the surname, the first name and the patronymic each on its row
+    (a fax: 'МИХАИЛ' read 'МИХА' under a streak, only by the sparse reading): the group's three
+    rows, not two."""
+    words = [Word("Настоящее", (222, 527, 371, 555), 96.2, 5), Word("свидетельство", (382, 535, 581, 558), 95.9, 5),
+             Word("подтверждает,", (592, 538, 791, 564), 95.3, 5), Word("что", (804, 542, 848, 559), 92.7, 5),
+             Word("физическэе", (859, 538, 1020, 568), 67.1, 5), Word("лицо", (1030, 547, 1098, 567), 96.8, 5),
+             Word("ЕРЕМИН", (792, 614, 928, 653), 89.9, 6), Word("МИХА", (789, 677, 878, 706), 92.4, ("sparse", 14)),
+        Word("о", (393, 767, 477, 771), 14.2, 9), Word("МАКСИМОВИЧ", (743, 738, 965, 780), 69.1, 9),
+        Word("пол", (217, 790, 266, 806), 96.2, 10), Word("муж.", (292, 788, 358, 813), 95.9, 10),
+        Word("дата", (444, 794, 505, 813), 52.4, 10), Word("рождения", (516, 795, 652, 819), 93.1, 10),
+        Word("28.01.1989", (678, 789, 938, 818), 96.6, 10)]
+    got = locate_fields(DOCTYPES["inn"], [PageText(1, 1694, 2367, 200, "ocr", words)])
+    assert (got["last_name"].value, got["first_name"].value, got["middle_name"].value) == (
+        "Еремин", "Миха", "Максимович")
+
+
 def test_a_name_without_a_patronymic_gives_its_surname_and_first_name():
     """'Коваленко Светлана' over '(фамилия, имя, отчество)': a name that has no patronymic;
     a surname and a patronymic alone are a name whose first name was lost, not this."""
