@@ -45,7 +45,7 @@ def misreads_read_again(words: list[Word], page: PageText, image, doctype: DocTy
         x0, y0, x1, y1 = word.bbox
         foreign = len(letters) >= 2 and sum(script_of(c) == script for c in letters) < len(letters) / 2
         # ... or letters of the other script among figures that look like letters, none of its
-        # own, all of one word ('30A' for 'ЗОЯ'; not a number 'INV-2023', nor a zone's '<' run).
+        # own, all of one word ('30A' for 'ЗОЯ'; not '1925A', a house, nor a zone's '<' run).
         figures = [c for c in word.text if c.isdigit()]
         foreign |= (script == "cyrillic" and bool(letters) and bool(figures) and set(figures) <= LETTER_FIGURES
                     and word.text.strip(".,:;").isalnum() and not any(script_of(c) == script for c in letters))
