@@ -146,6 +146,15 @@ def test_the_sex_abbreviated_as_a_passport_prints_it_is_a_passport_s_evidence():
     assert classify_page("РОССИЙСКАЯ ФЕДЕРАЦИЯ\nПол женский", DOCTYPES).scores["passport"] == 1.0
 
 
+def test_a_machine_readable_zones_fillers_are_a_passport_s_evidence():
+    """A faxed spread whose captions read as noise: its office's 'УФМС', the code's label lost,
+    and the zone's second line read broken, its run of fillers whole ('M<<<<<<<4240.0.542029')."""
+    text = ("м МС РОССИИ Пе 4 вост ИРСКОЙ ОБЛАСТИ 3\nЛЕНИНСКОМ Р-НЕ\n. 91.01.2024 54..-079\nВИШНЕВСКИЙ\n"
+            "РИКТОР\nГИКТОРОВИЧ\nУФМС\n1227098050 96199М<<<<<<<4240.0.542029<65")
+    assert classify_page(text, DOCTYPES).doc_type == "passport"
+    assert classify_page("ИТОГО <<< 120.00", DOCTYPES).scores["passport"] == 0.0
+
+
 def test_a_snils_whose_title_was_lost_is_known_by_its_check_digits():
     from obligations.classify import classify
 
