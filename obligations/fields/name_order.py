@@ -88,7 +88,7 @@ def _first_name_over_patronymic(specs: dict, models: list[PageModel], results: d
     patronymic = results["middle_name"]
     if not _wanting(results["first_name"]) or _wanting(patronymic) or patronymic.bbox is None:
         return
-    for model, _, _, word in _words_over(models, patronymic, centred=False):
+    for model, word, _ in _words_over(models, patronymic, centred=False):
         if word.conf < SURE_CONF or not CAPITALS.fullmatch(word.text.strip(".,")):
             continue  # a caption
         if is_listed(word.text.strip(".,")):
@@ -108,10 +108,9 @@ def _surname_over_first_name(specs: dict, models: list[PageModel], results: dict
     if not _wanting(results["last_name"]) or _wanting(first) or first.bbox is None:
         return
     style = CAPITALS if CAPITALS.fullmatch((first.raw or "").strip(".,")) else CAPITALISED
-    for model, r, i, word in _words_over(models, first, centred=True):
+    for model, word, labelled in _words_over(models, first, centred=True):
         text = word.text.strip(".,")
-        labels = {(h.row, k) for h in model.hits for k in range(h.start, h.end)}
-        if (r, i) in labels or _height(word) < CAPTION_SHARE * (first.bbox[3] - first.bbox[1]):
+        if labelled or _height(word) < CAPTION_SHARE * (first.bbox[3] - first.bbox[1]):
             continue  # a caption ('Фамилия' read, or smaller print than the names)
         if any(c.isdigit() for c in text) or word.conf < SURE_CONF or not style.fullmatch(text):
             return  # a date or a number over the names, or no name
@@ -122,15 +121,15 @@ def _surname_over_first_name(specs: dict, models: list[PageModel], results: dict
         return
 
 
-def _words_over(models: list[PageModel], part: Found, centred: bool) -> Iterator[tuple[PageModel, int, int, Word]]:
+def _words_over(models: list[PageModel], part: Found, centred: bool) -> Iterator[tuple[PageModel, Word, bool]]:
     """The word in a name part's column on each row over it, nearest first, within ROW_GAP of
     its rows' heights: its first letter over the part's, or (`centred`) its middle over the
-    part's middle too. Each with its page's model, its row and its place in the row."""
+    part's middle too. Each with its page's model and whether it is a label's word."""
     model = next((m for m in models if m.page.page == part.page), None)
     start = _row_holding(model, part.bbox) if model is not None else None
     if start is None:
         return
-    rows = model.rows
+    rows, labels = model.rows, _label_words(model)
     height, left, centre = rows[start].height, part.bbox[0], part.bbox[0] + part.bbox[2]
     for r in range(start - 1, -1, -1):
         if rows[start].y - rows[r].y > ROW_GAP * height:
@@ -138,7 +137,12 @@ def _words_over(models: list[PageModel], part: Found, centred: bool) -> Iterator
         i = next((i for i, w in enumerate(rows[r].words) if abs(w.bbox[0] - left) <= COLUMN_SLACK * height
                   or centred and abs(w.bbox[0] + w.bbox[2] - centre) / 2 <= COLUMN_SLACK * height), None)
         if i is not None:
-            yield model, r, i, rows[r].words[i]
+            yield model, rows[r].words[i], (r, i) in labels
+
+
+def _label_words(model: PageModel) -> set[tuple[int, int]]:
+    """Where the labels the page's model found lie: each word's row and place in it."""
+    return {(h.row, i) for h in model.hits for i in range(h.start, h.end)}
 
 
 def _wanting(found: Found) -> bool:
@@ -151,7 +155,7 @@ def _name_column(specs: dict, models: list[PageModel], results: dict[str, Found]
     'Отчество' lost while the names read well): the one column on the pages of three words
     printed alike, one under the other, whose third alone is a patronymic, is the surname, the
     first name and the patronymic, in the order every Russian document prints them."""
-    labels = {(m.page.page, h.row, i) for m in models for h in m.hits for i in range(h.start, h.end)}
+    labels = {(m.page.page, *key) for m in models for key in _label_words(m)}
     columns = set()
     for model in models:
         for r, row in enumerate(model.rows):
@@ -216,7 +220,7 @@ def _given_name_and_patronymic(specs: dict, models: list[PageModel], results: di
     'Макарова' read 'Aakapopa' over 'Эльвира' and 'Тимуровна'): the one listed given name on the
     pages, read sure, with a patronymic printed alike under it in its column, is the first name
     and the patronymic. The surname stays missing."""
-    labels = {(m.page.page, h.row, i) for m in models for h in m.hits for i in range(h.start, h.end)}
+    labels = {(m.page.page, *key) for m in models for key in _label_words(m)}
     pairs = []
     for model in models:
         for r, row in enumerate(model.rows):
@@ -257,7 +261,7 @@ def _capitals_below(model: PageModel, box, style: re.Pattern) -> list[tuple[Word
     height, left, last_y = rows[start].height, box[0], rows[start].y
     centre_x = box[0] + box[2]  # twice the middle, as the words' are compared
     found: list[tuple[Word, int]] = []
-    labels = {(h.row, i) for h in model.hits for i in range(h.start, h.end)}
+    labels = _label_words(model)
 
     def in_column(row) -> int | None:
         """The row's word in the surname's column: its first letter under the surname's, or its
