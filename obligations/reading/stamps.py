@@ -163,6 +163,7 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
         mask = (faint & np.isin(hue, family)).astype(np.uint8)
         found, too_large = _shaped(mask, th, largest)
         boxes = stamps(found)
+        looked_again = np.zeros_like(mask)
         for box, ink_of_it, holding in too_large:
             own = mask * ink_of_it
             # Seals and a signature joined over a small card: their ink is mostly saturated.
@@ -173,7 +174,9 @@ def stamp_areas(image: Image.Image, text_height: float) -> list[Patch]:
                     and _whole_stamp(ink_of_it, box, th)):
                 boxes += stamps([box])
             else:
-                boxes += stamps(_shaped(own_saturated, th, largest)[0])
+                looked_again |= own_saturated
+        if looked_again.any():  # the patches apart, as they lay: one look at them all
+            boxes += stamps(_shaped(looked_again, th, largest)[0])
         patches += [Patch(box, tuple(sorted(family)), text_height) for box in boxes]
     return patches
 
