@@ -48,8 +48,37 @@ TWO_LETTERS_FROM = 9
 def respelled_regions(text: str) -> str:
     """`text` with each word before a region's noun that is one or two letters off a listed
     region's stem, nearer to it than to any other, read as that region, its ending and its
-    case kept."""
+    case kept; and an issuing office's word read in two joined."""
+    text = _office_words_joined(text)
     return _BEFORE_NOUN.sub(lambda m: _respelled(m[1]), _SPLIT_BEFORE_NOUN.sub(_joined, text))
+
+
+# The words an issuing office's name is made of, read in two on a speckled or faxed page ('ГУ МВД
+# РОС СИИ', 'ОТДЕЛ ОМ'): joined where the halves make one of them and neither half is one (nor a
+# word of its own: 'ПО', 'В').
+OFFICE_WORDS = frozenset({
+    "РОССИИ", "ОТДЕЛОМ", "ОТДЕЛЕНИЕМ", "ОТДЕЛЕНИЯ", "УПРАВЛЕНИЕМ", "УПРАВЛЕНИЯ", "ФЕДЕРАЛЬНОЙ", "МИГРАЦИОННОЙ",
+    "СЛУЖБЫ", "ВНУТРЕННИХ", "ДЕЛ", "ГЛАВНЫМ", "ТЕРРИТОРИАЛЬНЫМ", "ПУНКТОМ", "ПАСПОРТНО-ВИЗОВОЙ", "ПАСПОРТНЫМ",
+    "СТОЛОМ", "МИЛИЦИИ", "РАЙОНЕ", "РАЙОНА", "ГОРОДЕ", "ГОРОДА", "ОКРУГЕ", "ОКРУГА", "ОБЛАСТИ", "КРАЮ",
+    "РЕСПУБЛИКЕ", "РЕСПУБЛИКИ", "МУНИЦИПАЛЬНОМ", "ВОПРОСАМ", "МИГРАЦИИ", "ОТДЕЛОВ", "УФМС", "ОУФМС", "ГУВД",
+    "РОВД", "ОВД", "УВД", "МВД", "ГУ",
+})
+_WORDS_OF_THEIR_OWN = frozenset({"ПО", "ВО", "НА", "ИЗ", "ОТ", "ДО", "ЗА", "ПРИ", "ДЛЯ", "ИЛИ"})
+_LETTERS = re.compile(r"[А-ЯЁа-яё]{2,}")
+
+
+def _office_words_joined(text: str) -> str:
+    words = text.split(" ")
+    out: list[str] = []
+    for word in words:
+        if out and _LETTERS.fullmatch(out[-1]) and _LETTERS.fullmatch(word):
+            halves = (out[-1].upper(), word.upper())
+            if (halves[0] + halves[1]) in OFFICE_WORDS and not any(
+                    h in OFFICE_WORDS or h in _WORDS_OF_THEIR_OWN for h in halves):
+                out[-1] += word
+                continue
+        out.append(word)
+    return " ".join(out)
 
 
 # A word before a region's noun split in two ('АСТ РАХАНСКОЙ ОБЛАСТИ'): joined where the two

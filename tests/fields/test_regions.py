@@ -33,6 +33,20 @@ def test_regions_read_right_or_words_not_before_a_regions_noun_stay(text):
     assert respelled_regions(text) == text
 
 
+@pytest.mark.parametrize("read, printed", [
+    ("ГУ МВД РОС СИИ ПО САМАРСКОЙ ОБЛ.", "ГУ МВД РОССИИ ПО САМАРСКОЙ ОБЛ."),
+    ("ТП УФ МС РОССИИ", "ТП УФМС РОССИИ"),  # after a word the halves do not join
+    ("Отдел ом УФМС России", "Отделом УФМС России"),
+])
+def test_an_office_word_read_in_two_is_joined(read, printed):
+    assert respelled_regions(read) == printed
+
+
+@pytest.mark.parametrize("text", ["ОВД ПО Г. ТУЛЕ", "УФМС РОССИИ ПО ДЕЛ", "ГУ МВД", "С. ГУ РОС"])
+def test_words_that_are_office_words_or_join_into_none_stay_apart(text):
+    assert respelled_regions(text) == text
+
+
 def test_places_and_offices_are_normalised_with_their_regions_read_back():
     assert normalize("place", "С. УСПЕНКА МУРМАИСКОЙ ОБЛАСТИ") == "С. УСПЕНКА МУРМАНСКОЙ ОБЛАСТИ"
     assert normalize("text", "ОТДЕЛОМ УФМС РОССИИ ПО СВЕРЛОВСКОЙ ОБЛ.") == "ОТДЕЛОМ УФМС РОССИИ ПО СВЕРДЛОВСКОЙ ОБЛ."
