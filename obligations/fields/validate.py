@@ -316,6 +316,9 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False,
     # A patronymic's ending alone ('Ович' for 'Герасимович' under a stamp): its stem was lost.
     if value.lower() in _ENDING_ALONE:
         return _fail(f"name {value!r} is a patronymic's ending alone: its first letters were not read")
+    # ... or after one letter ('Мович' for 'Ефимович'): no father's name is one letter long.
+    if patronymic and _ONE_LETTER_STEM.fullmatch(value):
+        return _fail(f"patronymic {value!r} has one letter before its ending: its first letters were not read")
     # A surname or a first name followed by a patronymic is the whole name, not one part of it
     # ('Абдуллаев Илья Степанович' beside a caption read as 'Фамилия').
     words = value.split()
@@ -330,6 +333,7 @@ def _check_name(value: str, script: str | None = None, patronymic: bool = False,
 
 
 _ENDING_ALONE = {*PATRONYMIC_ENDINGS_ALONE, "ич"}  # and the 'ич' of 'Ильич'
+_ONE_LETTER_STEM = re.compile(rf"[А-ЯЁа-яё](?:{'|'.join(PATRONYMIC_ENDINGS)}|ьич|ьинична)", re.IGNORECASE)
 _CYRILLIC_VOWELS = set("аеёиоуыэюя")
 # A surname's endings ('-ова', '-ев', '-ский'), after a stem of three letters or more ('Лев' and
 # 'Ирина' are first names, '-ина' is both), and a patronymic's.
@@ -372,6 +376,8 @@ def _checked_text(value: str, script: str | None = None) -> Check:
         return _fail(f"{value!r} holds {mark[0]!r}, which no place or office prints: a letter misread")
     if script == "cyrillic" and (scrap := _NO_WORD.search(value)):
         return _fail(f"{value!r} holds {scrap[0]!r}, which is no word: noise or print misread")
+    if script == "cyrillic" and (short := _unknown_abbreviation(value)):
+        return _fail(f"{value!r} holds {short!r}, which no place or office abbreviates: a settlement's type misread")
     if script == "cyrillic" and NAME_LOST.search(value):
         return _fail(f"{value!r} has a settlement's type with no name after it: a line was not read")
     # A place or an office names no date and no gender: 'МУЖ. 05.06.1969' is the row under
@@ -385,6 +391,27 @@ MIN_TEXT_LETTERS = 3
 # No Russian word holds one letter four times running, nor five letters without a vowel (an
 # office's capitals have one: 'УФМС', 'ГУВД'): noise read as letters ('Фогпаплтттт').
 _NO_WORD = re.compile(r"(?<![А-ЯЁа-яё])(?:[А-ЯЁа-яё]*([А-ЯЁа-яё])\1{3}[А-ЯЁа-яё]*|[бвгджзйклмнпрстфхцчшщьъБВГДЖЗЙКЛМНПРСТФХЦЧШЩЬЪ]{5,})(?![А-ЯЁа-яё])", re.IGNORECASE)
+# A word cut short before a name ('ПОС. НОВОРОССИЙКА', 'ГОР. КРАСНОДАРА') is a settlement's or a
+# street's type, a region's or an office's word: one no place or office abbreviates ('ШОС.',
+# 'ЕВЕ.') is one of those misread. (One letter may stand for more: 'Н. Новгород', 'Б. Мурта'; and
+# a republic's name is cut before 'ССР': 'КАЗ. ССР'.)
+_ABBREVIATED_BEFORE_NAME = re.compile(r"(?<![\w.\-/])([А-ЯЁа-яё]{2,4})\.\s+(?=[А-ЯЁ])(?![А-ЯЁа-яё\-]*\.)(?!А?С{2,3}Р\b)")
+KNOWN_ABBREVIATIONS = frozenset({
+    "гор", "пос", "пгт", "рп", "дер", "ст", "хут", "сел", "обл", "респ", "ул", "мкр", "кв", "пр", "просп", "пер",
+    "наб", "пл", "тер", "снт", "им", "авт", "окр", "аул", "сл", "нп", "дп", "кп", "отд", "ниж", "верх", "бол",
+    "мал", "нов", "стар", "сов", "свх", "клх", "уч", "р-н", "кр", "рай", "пасп", "ао", "рф", "овд", "увд", "мвд",
+    "уфмс", "гувд", "ровд", "ссср", "сср", "асср", "тп", "оп", "мо", "гп", "сп", "пр-т", "туп", "лен",
+    "моск", "тюм", "св", "вел", "сев", "юж", "зап", "вост", "кр-й", "пст", "жд", "ст-ца", "ж-д", "лит",
+})
+
+
+def _unknown_abbreviation(value: str) -> str | None:
+    for m in _ABBREVIATED_BEFORE_NAME.finditer(value):
+        if m[1].lower().replace("ё", "е") not in KNOWN_ABBREVIATIONS:
+            return m[0].strip()
+    return None
+
+
 _NO_PLACE_MARK = re.compile(r"[*|~^{}<>=_@$%&\\]")  # a fax's speck or a stroke read as one
 
 

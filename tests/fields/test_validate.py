@@ -658,6 +658,27 @@ def test_a_patronymics_ending_alone_lost_its_stem():
     assert validate("name", "Ильич").valid and validate("name", "Герасимович").valid
 
 
+def test_a_patronymic_with_one_letter_before_its_ending_lost_its_stem():
+    """'Мович' for 'Ефимович' (a signature across its first letters): no father's name is one letter."""
+    for value in ("Мович", "Мовна", "Левич"):
+        check = validate("name", value, script="cyrillic", patronymic=True)
+        assert not check.valid and "first letters" in check.warning, value
+    for value in ("Львович", "Янович", "Ильич", "Ефимович", "Ильинична"):
+        assert validate("name", value, script="cyrillic", patronymic=True).valid, value
+
+
+def test_a_settlements_type_no_place_abbreviates_is_misread():
+    """'ЕВЕ. КРАСНОДАРА' for 'ГОР. КРАСНОДАРА', 'ШОС.' for 'ПОС.' (speckled scans): a word cut short
+    before a name is a settlement's, a street's, a region's or an office's type."""
+    for value in ("ОТДЕЛОМ УФМС РОССИИ ПО КРАСНОДАРСКОМУ КРАЮ В ОКТЯБРЬСКОМ РАЙОНЕ ЕВЕ. КРАСНОДАРА",
+                  "ШОС. НОВОРОССИЙКА, РЕСП. ТЫВА", "дкр. Луговое"):
+        check = validate("office" if "УФМС" in value else "text", value, script="cyrillic")
+        assert not check.valid and "abbreviates" in check.warning, value
+    for value in ("ПОС. НОВОРОССИЙКА, РЕСП. ТЫВА", "Н. Новгород", "ОУФМС РОССИИ ПО ТЮМ. ОБЛ. В ГОР. ТОБОЛЬСКЕ",
+                  "С. ИВАНОВКА КАЗ. ССР", "ДЕР. КУРКИНО", "пгт. Мстёра", "ст-ца Каневская", "ОТД. УФМС РОССИИ ПО Г. ТУЛЕ"):
+        assert validate("office" if "УФМС" in value else "text", value, script="cyrillic").valid, value
+
+
 def test_prose_in_small_letters_is_no_place_nor_office():
     """'в соответствии' beside a lost place of birth: no capital, no town's or office's name."""
     check = validate("text", "в соответствии", script="cyrillic")
