@@ -90,6 +90,12 @@ PRINT_ROWS = 3
 PRINT_ROW_HEIGHT = 1.6
 PRINT_BLANK_ROW = 0.02
 PRINT_SPECK_ROWS = 0.4
+# A pen's ink where it lies alone: this coloured (a navy pen 0.4-0.6, black print under 0.15),
+# its lightest channel keeping more light than print's does (density under PRINT_DENSITY: a
+# navy pen's 0.8-1.1, black print's 2 or more, and print under the pen's stroke as dark).
+PEN_CHROMA = 0.3
+PRINT_DENSITY = 1.3
+PEN_HEIGHT = 1.5  # text heights: a stroke this tall is no letter's
 HUE_BINS = 24
 MAX_INKS = 3  # inks of different hues looked for on one page (a seal, a pen, one more)
 TEXT_HEIGHT = 30.0  # assumed where the page's text height was not measured (300 dpi body text)
@@ -284,11 +290,28 @@ def _neutral(rgb: np.ndarray, gray: np.ndarray, patch: Patch) -> np.ndarray:
     lightest = density.min(axis=2)
     out = gray.copy()
     out[inked] = np.clip(paper_gray * np.exp(-lightest[inked]), 0, 255).astype(np.uint8)
+    # A pen's strokes (a navy signature across bold values) are as dark as print in grey, but
+    # coloured where they lie alone: their ink, in strokes taller than a line of print, is paper.
+    pen = _pen_strokes(inked & (chroma >= PEN_CHROMA) & (lightest >= STAMP_ALONE) & (lightest < PRINT_DENSITY),
+                       patch.text_height)
+    paper_level = np.median(gray[~inked])
     x0, y0, x1, y1 = patch.box
     if inked.mean() <= MAX_INKED_SHARE and min(x1 - x0, y1 - y0) >= MIN_WHITENED * patch.text_height:
         # Print keeps little light in any channel; the pixels round it may be its edge in a JPEG's
         # colours rather than the stamp's (a figure under a pen's circle lost a stroke).
-        by_print = cv2.dilate((lightest >= STAMP_ALONE).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        by_print = cv2.dilate(((lightest >= STAMP_ALONE) & ~pen).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         # The paper as it is round the stamp (most of its box), no whiter: a whiter patch is outlined.
-        out[inked & ~by_print & (lightest < STAMP_ALONE)] = np.median(gray[~inked])
+        out[inked & ~by_print & (lightest < STAMP_ALONE)] = paper_level
+    out[pen] = paper_level
     return out
+
+
+def _pen_strokes(ink: np.ndarray, text_height: float) -> np.ndarray:
+    """The pixels of `ink` in strokes (connected pieces) at least PEN_HEIGHT text heights tall:
+    a pen's loops or a seal's rings, not letters of coloured print."""
+    import cv2
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    tall = np.zeros(count, bool)
+    tall[1:] = stats[1:, cv2.CC_STAT_HEIGHT] >= PEN_HEIGHT * text_height
+    return tall[labels]

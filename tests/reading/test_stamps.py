@@ -160,6 +160,26 @@ def test_a_seal_over_values_printed_in_blue_black_is_found_and_taken_off():
     assert np.median(out[values & (np.asarray(seal) > 200)]) < 100
 
 
+def test_a_navy_signature_across_values_is_taken_off_and_the_values_kept():
+    """A navy pen's strokes are nearly as dark as print in grey; where they lie alone they keep
+    some of the blue light, and a stroke taller than a line is no letter: it becomes paper, and
+    the black values it crosses stay black (under the stroke as well)."""
+    clean = _page()
+    pen = Image.new("L", clean.size, 0)
+    loops = [(300 + 30 * k, 330 if k % 2 else 460) for k in range(14)]  # loops two lines tall over rows 3-4
+    ImageDraw.Draw(pen).line(loops, fill=255, width=5)
+    signed = _multiply(clean, pen, (40, 45, 95), 1.0)
+    out = without_stamps(signed, TEXT_HEIGHT)
+    assert out is not None
+    result = np.asarray(out).astype(int)
+    text = np.asarray(clean.convert("L")) < 100
+    stroke = np.asarray(pen) > 200
+    paper = np.median(np.asarray(clean.convert("L")))
+    assert np.median(np.asarray(signed.convert("L"))[stroke & ~text]) < 100  # as dark as print before
+    assert np.median(result[stroke & ~text]) > paper - 20
+    assert np.median(result[text]) < 80 and np.median(result[text & stroke]) < 100
+
+
 def _card() -> tuple[Image.Image, int]:
     """A SNILS-sized card scanned small (text about 20 pixels high) with rows of black text."""
     card = Image.new("RGB", (760, 490), PAPER)
