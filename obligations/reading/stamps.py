@@ -96,6 +96,10 @@ PRINT_SPECK_ROWS = 0.4
 PEN_CHROMA = 0.3
 PRINT_DENSITY = 1.3
 PEN_HEIGHT = 1.5  # text heights: a stroke this tall is no letter's
+# Of a stamp's box's dark ink (where it keeps under half the paper's light), the part in black
+# print (not coloured) for a pen's strokes to be looked for: 0.79-0.95 on generated forms
+# signed across their values, 0.1 round a pen's circle on a receipt printed in blue.
+BLACK_PRINT_SHARE = 0.5
 HUE_BINS = 24
 MAX_INKS = 3  # inks of different hues looked for on one page (a seal, a pen, one more)
 TEXT_HEIGHT = 30.0  # assumed where the page's text height was not measured (300 dpi body text)
@@ -292,14 +296,18 @@ def _neutral(rgb: np.ndarray, gray: np.ndarray, patch: Patch) -> np.ndarray:
     out[inked] = np.clip(paper_gray * np.exp(-lightest[inked]), 0, 255).astype(np.uint8)
     # A pen's strokes (a navy signature across bold values) are as dark as print in grey, but
     # coloured where they lie alone: their ink, in strokes taller than a line of print, is paper.
-    pen = _pen_strokes(inked & (chroma >= PEN_CHROMA) & (lightest >= STAMP_ALONE) & (lightest < PRINT_DENSITY),
-                       patch.text_height)
+    # Only over black print: a receipt printed in blue is as coloured, and its letters touching
+    # a pen's circle join its stroke (most of the dark ink round a pen there is the print's).
+    dark = lightest >= STAMP_ALONE
+    pen = np.zeros_like(inked)
+    if np.count_nonzero(dark & (chroma < PEN_CHROMA)) >= BLACK_PRINT_SHARE * np.count_nonzero(dark):
+        pen = _pen_strokes(inked & (chroma >= PEN_CHROMA) & dark & (lightest < PRINT_DENSITY), patch.text_height)
     paper_level = np.median(gray[~inked])
     x0, y0, x1, y1 = patch.box
     if inked.mean() <= MAX_INKED_SHARE and min(x1 - x0, y1 - y0) >= MIN_WHITENED * patch.text_height:
         # Print keeps little light in any channel; the pixels round it may be its edge in a JPEG's
         # colours rather than the stamp's (a figure under a pen's circle lost a stroke).
-        by_print = cv2.dilate(((lightest >= STAMP_ALONE) & ~pen).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        by_print = cv2.dilate((dark & ~pen).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         # The paper as it is round the stamp (most of its box), no whiter: a whiter patch is outlined.
         out[inked & ~by_print & (lightest < STAMP_ALONE)] = paper_level
     out[pen] = paper_level

@@ -164,10 +164,14 @@ def test_a_navy_signature_across_values_is_taken_off_and_the_values_kept():
     """A navy pen's strokes are nearly as dark as print in grey; where they lie alone they keep
     some of the blue light, and a stroke taller than a line is no letter: it becomes paper, and
     the black values it crosses stay black (under the stroke as well)."""
-    clean = _page()
+    clean = Image.new("RGB", (1240, 1754), PAPER)
+    draw = ImageDraw.Draw(clean)
+    for i in range(20):  # bold values, as a form prints them
+        draw.text((80, 120 + i * 70), "НИКОНОВА МАЙЯ ЕФИМОВНА 1234", fill=(20, 20, 20), font=_font(36), stroke_width=2,
+                  stroke_fill=(20, 20, 20))
     pen = Image.new("L", clean.size, 0)
     loops = [(300 + 30 * k, 330 if k % 2 else 460) for k in range(14)]  # loops two lines tall over rows 3-4
-    ImageDraw.Draw(pen).line(loops, fill=255, width=5)
+    ImageDraw.Draw(pen).line(loops, fill=255, width=4)
     signed = _multiply(clean, pen, (40, 45, 95), 1.0)
     out = without_stamps(signed, TEXT_HEIGHT)
     assert out is not None
@@ -283,3 +287,26 @@ def test_blue_print_in_rows_a_line_high_is_told_from_a_seal():
     ImageDraw.Draw(signature).line([(20, 150), (90, 30), (160, 170), (240, 40), (330, 160), (420, 60)],
                                    fill=(30, 40, 120), width=6)
     assert not _rows_of_print(np.asarray(signature), TEXT_HEIGHT)
+
+
+def test_a_pens_circle_on_a_receipt_printed_in_blue_keeps_the_print_it_touches():
+    """Round a pen's circle on a receipt printed in blue, the dark ink is mostly the print's:
+    its letters touching the circle join the pen's stroke, and no stroke is taken off there."""
+    import cv2
+
+    receipt = Image.new("RGB", (900, 1400), PAPER)
+    draw = ImageDraw.Draw(receipt)
+    for i in range(18):
+        draw.text((60, 80 + i * 70), f"ROUNDING ADJUSTMENT RM {i}.90", fill=(25, 35, 100), font=_font(36))
+    pen = Image.new("L", receipt.size, 0)
+    ImageDraw.Draw(pen).ellipse((300, 560, 560, 760), outline=255, width=4)
+    circled = _multiply(receipt, pen, (40, 45, 95), 1.0)
+    out = without_stamps(circled, TEXT_HEIGHT)
+    assert out is not None
+    result = np.asarray(out).astype(int)
+    stroke = np.asarray(pen) > 0
+    printed = (np.asarray(receipt.convert("L")) < 150) & ~stroke
+    near = cv2.dilate(stroke.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0  # the print the circle touches
+    rows = np.zeros_like(printed)
+    rows[540:780] = True  # ... as dark as the same print in the circle's rows
+    assert np.median(result[printed & near]) <= np.median(result[printed & rows & ~near]) + 10
