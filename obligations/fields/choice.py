@@ -477,10 +477,11 @@ def _unfinished(spec: FieldSpec, found: Found, separator: str) -> Found:
                    warning=f"{spec.id}: {found.value!r} ends with {separator!r}: the number's next part was not read")
 
 
-# An amount's thousands groups are a space apart; a gap wider than this many heights of its
-# digits is between columns: 'Всего к оплате 661 ... 132 ... 794 283,52', whose first two
-# amounts lost their other groups, holds no amount '661 132 794 283,52'.
-AMOUNT_GROUP_GAP = 1.0
+# An amount's thousands groups are a space apart (or a figure's width: 1.2 heights of its
+# digits, '6 372 199,88'); a gap wider than this many heights of its digits is between
+# columns: 'Всего к оплате 661 ... 132 ... 794 283,52', whose first two amounts lost their
+# other groups, holds no amount '661 132 794 283,52'.
+AMOUNT_GROUP_GAP = 1.5
 # A date's parts may stand a blank apart ('«02»  августа  2003 г.'), not a column apart: a
 # year's '202' and a stamp's '3' six heights right of it are no '2023'.
 DATE_PART_GAP = 3.0

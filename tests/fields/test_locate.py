@@ -1113,6 +1113,14 @@ def test_amounts_in_columns_are_not_read_as_one_amount_in_thousands():
     assert got["total"] == "794283.52"
 
 
+def test_an_amount_whose_groups_stand_a_figure_space_apart_is_one_amount():
+    """Groups set a figure's width apart with a space's bearing each side ('6 372 199,88', gaps 1.2
+    heights of its print) are one amount, the columns of the row three heights apart."""
+    got = values("invoice", [(100, 100, "СЧЕТ-ФАКТУРА № 45 от 15.03.2023"), (100, 500, "Всего к оплате (9)"),
+                             (1000, 500, "1 062 033,31"), (1400, 500, "6"), (1470, 500, "372"), (1584, 500, "199,88")])
+    assert got["total"] == "6372199.88"
+
+
 def test_receipt_company_above_its_registration_number_under_a_brand_and_scribbles():
     got = values("receipt", [
         (300, 40, "tan woon yann"),  # written on the slip by hand
