@@ -208,3 +208,13 @@ def test_a_receipt_whose_head_prints_only_its_number_starts_a_new_receipt():
     head = "KELLY RUIZ AND MORROW STORE\nTEL: 04-4657 3068\nRECEIPT\nINVOICE NO: 81784\nTEA 8.05\nTOTAL 150.45\nCASH 200.00"
     assert classify_page(head, DOCTYPES).opens
     assert not classify_page("MILK 3.20\nTOTAL 15.20\nTHANK YOU FOR YOUR RECEIPT", DOCTYPES).opens
+
+
+def test_a_tax_registers_extract_about_a_person_is_an_inn_document_not_a_passport():
+    """'Сведения о физическом лице (выписка из ЕГРН)' prints a passport's captions (Фамилия,
+    Отчество, Место рождения, '... / дата выдачи') over its INN: its own phrases tell it."""
+    text = ("ИНН 540987611356 стр. 001\nСВЕДЕНИЯ О ФИЗИЧЕСКОМ ЛИЦЕ\n"
+            "(выписка из Единого государственного реестра налогоплательщиков)\nФамилия\nМАТВЕЕВ\nИмя\nПЕТР\n"
+            "Отчество\nПЕТРОВИЧ\nДата рождения Пол\n08.11.1948\nмужской\nМесто рождения\nСТ. ВЕШЕНСКАЯ\n"
+            "Дата постановки на учет / дата выдачи\n18.10.2023\nКод налогового органа 5403 ИФНС России по Калининскому району\n")
+    assert classify_page(text, load_doctypes()).doc_type == "inn"
