@@ -88,6 +88,7 @@ class Measurement:
     components: int  # text-like components found
     grain: float = 0.0  # the paper's grain: how far its pixels stray from their neighbours', 0..255
     streaks: int = 0  # columns of a fax's or scanner's streak down the page (`streak_columns`)
+    dithered: bool = False  # its small components a dithered tint's dots, its text measured blurred
 
     def describe(self) -> str:
         height = "?" if self.text_height is None else f"{self.text_height:.0f}"
@@ -177,7 +178,28 @@ def measure(image: Image.Image) -> Measurement:
         # its print, and tint and print read as one block (a SNILS card on A4: no text found,
         # not scaled up, read upside down). Its print is the darkest of what is not paper.
         found = _measured(gray, paper, darkest)
+    if found.specks_per_mpx >= SPECKS_PER_MPX:
+        # A dithered guilloche behind a passport's text makes dots joined into small strokes,
+        # measured as the text (6 px on a 200-dpi fax whose print stands 17 px high), whatever
+        # the specks left apart (too few for a fax's dither there). Blurred back to grey, its
+        # text measures much taller: the page is dithered, its text that tall. (A page with
+        # fewer specks is not looked at so: a thermal receipt's faint print measured 44 px
+        # blurred, and read nothing descreened.)
+        blurred = np.asarray(descreened(Image.fromarray(gray)))
+        again = _measured(blurred, *_paper_and_ink(blurred))
+        if again.text_height is not None and (found.text_height is None or (
+                again.text_height >= DITHER_HEIGHT_RATIO * found.text_height
+                and again.components <= DITHER_PIECES_LEFT * found.components)):
+            found = replace(found, text_height=again.text_height, components=again.components, dithered=True)
     return found
+
+
+# A page measured blurred whose text stands this many times taller than measured as it is, is
+# dithered (1.0-1.2 on faxes and speckled scans whose dots are not so joined; 2.8 on that passport).
+DITHER_HEIGHT_RATIO = 1.5
+# ... its letter-like pieces mostly the dots' (blurred, a few letters are left of many pieces:
+# 258 of 1,624 on that passport; small print blurred keeps its letters).
+DITHER_PIECES_LEFT = 0.5
 
 
 MIN_CONTRAST = 30.0
@@ -259,7 +281,7 @@ def plan(found: Measurement, size: tuple[int, int], dpi: int | None,
     scale = round(min(scale, _largest_scale(size)), 2)
     # A grainy page's grain makes specks as dense as a fax's dots; a fax's paper has no grain.
     denoise = found.contrast < GRAINY * found.grain
-    descreen = found.specks_per_mpx >= DITHERED_SPECKS_PER_MPX and not denoise
+    descreen = (found.dithered or found.specks_per_mpx >= DITHERED_SPECKS_PER_MPX) and not denoise
     despeckle = found.specks_per_mpx >= SPECKS_PER_MPX and not descreen
     return Conditioning(size, dpi, scale, despeckle, descreen, found.text_height, corners, denoise=denoise,
                         destreak=found.streaks > 0)

@@ -185,6 +185,31 @@ def test_a_faxed_page_s_dither_is_blurred_back_to_grey_and_its_tint_made_paper(p
         assert np.count_nonzero(cleaned[part] < 200) >= 0.8 * np.count_nonzero(part)
 
 
+@pytest.mark.parametrize("pitch", [10, 14])
+def test_a_dithered_guilloche_joined_into_small_strokes_is_not_measured_as_the_text(pitch):
+    """A passport's wavy background lines sent as dots join into strokes a third of the text's
+    height, more of them than letters: measured blurred back to grey, the text is its own
+    height (within 15 %) and the page is dithered."""
+    from PIL import ImageFont
+
+    def page(background: bool) -> Image.Image:
+        image = Image.new("L", (1600, 1200), 255)
+        draw = ImageDraw.Draw(image)
+        if background:
+            for k in range(-40, 120):
+                draw.line([(x, k * pitch + 12 * np.sin(x / 40.0)) for x in range(0, 1600, 8)], fill=140, width=3)
+        font = ImageFont.truetype("DejaVuSans-Bold.ttf", 24)
+        for i in range(14):
+            draw.text((120, 80 + i * 75), f"МАКСИМОВ АРТЕМ МАРАТОВИЧ {i}", fill=0, font=font)
+        return image.convert("1").convert("L")  # Floyd-Steinberg, as a fax sends it
+
+    true_height = measure(page(False)).text_height
+    found = measure(page(True))
+    assert found.dithered and abs(found.text_height - true_height) <= 0.15 * true_height
+    assert plan(found, (1600, 1200), 200).descreen
+    assert not measure(page(False)).dithered
+
+
 def _grainy(page: Image.Image, sigma: float, seed: int = 0) -> Image.Image:
     """`page` at 120 dpi, dim (print at 100 on paper at 180) and grainy (a cheap scanner's or
     a camera's noise of `sigma` grey levels)."""
