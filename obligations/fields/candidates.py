@@ -131,13 +131,13 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
     label_row = rows[hit.row]
     through = None
     end = _qualified_end(model, hit)
-    right = _past_qualifier(_until_label(model, hit.row, end, len(label_row.words)))
+    right = _after_label(model, hit.row, end)
     if not right and free_text:
         # A party's paragraph that opens with its codes ('Покупатель: ИНН 3404662534 КПП
         # 340401001, ПАО «Окна», 400005, г. Волгоград'): the name comes after them, and
         # normalising takes it out of its requisites.
         through = SECTION_LABEL
-        right = _past_qualifier(_until_label(model, hit.row, end, len(label_row.words), through))
+        right = _after_label(model, hit.row, end, through)
     label_box = union_box([w.bbox for w in label_row.words[hit.start : hit.end]])
     value_row = hit.row
     if not right and (beside_qualifier := _beside_qualifier_below(model, hit.row, label_box)):
@@ -232,6 +232,16 @@ def _near_label(model: PageModel, hit: LabelHit, lines: int, free_text: bool = F
 
 RUN_ON_GAP = 1.5  # row heights: a label this near after a value goes on its paragraph
 NEAR_TIE = 1.2  # a neighbour row this many times as far as the nearest is about as near
+
+
+def _after_label(model: PageModel, row: int, end: int, through: str | None = None) -> list[Word]:
+    """The words after a label on its row up to the next label, past its qualifier or its name
+    in another language."""
+    words = model.rows[row].words
+    right = _past_qualifier(_until_label(model, row, end, len(words), through))
+    if right and _after_slash(model, model.rows[row], words[end - 1].bbox[2], right[0]):
+        right = _past_other_language(right)
+    return right
 
 
 def _qualified_end(model: PageModel, hit: LabelHit) -> int:
@@ -432,6 +442,8 @@ def _past_qualifier(words: list[Word]) -> list[Word]:
     value seemed to end at the colon, a column's gap before the name)."""
     while words and not words[0].text.strip(LABEL_MARKS):
         words = words[1:]
+    if words and words[0].text.startswith("/") and (words[0].text.strip("/") or len(words) > 1):
+        return _past_other_language(words)
     # (A qualifier holds words, not figures: '(Ф-76' after 'Счет №' is the number, its 'С' read '('.)
     # (Its bracket may be read as a brace or a square one: '{при' over 'наличия)' on a fax.)
     if words and words[0].text[:1] in "([{" and not re.fullmatch(r"[(\[{][^\W\d_]{0,3}[-/]?\d[^)]*", words[0].text):
@@ -449,6 +461,24 @@ def _past_qualifier(words: list[Word]) -> list[Word]:
 
 QUALIFIER_WORDS = 4
 LABEL_MARKS = ":;.,-–—"
+
+
+def _past_other_language(words: list[Word]) -> list[Word]:
+    """The words after a label's name in its other language, which follows a slash ('Фамилия /
+    Surname', 'Дата рождения / Date of birth'): up to a figure, at most QUALIFIER_WORDS of them
+    ('Зигпате', English read in Russian, is never the value)."""
+    other = 0
+    while other < min(len(words), QUALIFIER_WORDS) and not any(c.isdigit() for c in words[other].text):
+        other += 1
+    return words[other:]
+
+
+def _after_slash(model: PageModel, row: Row, label_end: int, first: Word) -> bool:
+    """Whether a slash read alone (dropped from the rows as a speck) stands between a label's
+    end and the first word after it on its row."""
+    top, bottom = row.words[0].bbox[1], max(w.bbox[3] for w in row.words)
+    return any(w.text.strip() == "/" and label_end - 2 <= w.bbox[0] and w.bbox[2] <= first.bbox[0] + 2
+               and w.bbox[1] < bottom and w.bbox[3] > top for w in model.page.words)
 
 
 def _first_column(words: list[Word], row_height: float, names: bool = False) -> list[Word]:

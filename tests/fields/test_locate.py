@@ -1113,6 +1113,18 @@ def test_amounts_in_columns_are_not_read_as_one_amount_in_thousands():
     assert got["total"] == "794283.52"
 
 
+def test_a_labels_name_in_another_language_after_a_slash_is_no_value():
+    """The tax service's page prints 'Фамилия / Surname' over the value; English read in Russian
+    ('Зигпаше', 'Р!асе о! Ыг') is the label's other name, its slash read alone and dropped."""
+    got = values("inn", [(100, 100, "Сведения о постановке на учет"), (100, 200, "ИНН / ТИН"), (100, 260, "502147908487"),
+                         (100, 340, "Фамилия / Зигпаше"), (900, 340, "Пол / бех"), (100, 400, "ИЛЬИНА"), (900, 400, "Женский"),
+                         (100, 480, "Имя / Буеп Пате"), (900, 480, "Дата рождения / Рае о! ЫнВ"), (100, 540, "ЮЛИЯ"),
+                         (900, 540, "03.08.1957"), (100, 620, "Отчество / Райгопупие"),
+                         (900, 620, "Место рождения / Р!асе о! Ыг"), (100, 680, "КИРИЛЛОВНА"), (900, 680, "Г. ЯРОСЛАВЛЬ")])
+    assert (got["last_name"], got["first_name"], got["middle_name"]) == ("Ильина", "Юлия", "Кирилловна")
+    assert got["birth_place"] == "Г. ЯРОСЛАВЛЬ" and got["inn"] == "502147908487"
+
+
 def test_an_amount_whose_groups_stand_a_figure_space_apart_is_one_amount():
     """Groups set a figure's width apart with a space's bearing each side ('6 372 199,88', gaps 1.2
     heights of its print) are one amount, the columns of the row three heights apart."""
