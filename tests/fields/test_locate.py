@@ -1125,6 +1125,16 @@ def test_a_labels_name_in_another_language_after_a_slash_is_no_value():
     assert got["birth_place"] == "Г. ЯРОСЛАВЛЬ" and got["inn"] == "502147908487"
 
 
+def test_a_notice_of_registration_is_dated_by_its_registration():
+    """'Уведомление о постановке на учет' prints no other date of its own: its registration
+    date, not the electronic signature's ('Действителен: с 20.07.2019'), is the issue date."""
+    got = values("inn", [(100, 100, "УВЕДОМЛЕНИЕ"), (100, 160, "о постановке на учет физического лица в налоговом органе"),
+                         (100, 260, "ИНН 230630026651"), (100, 320, "Дата постановки на учет 05.02.2020"),
+                         (100, 380, "Налоговый орган: ИФНС России № 16 по г. Краснодару"),
+                         (100, 600, "Сертификат: 010706881787"), (100, 660, "Действителен: с 20.07.2019")])
+    assert got["issue_date"] == "2020-02-05"
+
+
 def test_an_amount_whose_groups_stand_a_figure_space_apart_is_one_amount():
     """Groups set a figure's width apart with a space's bearing each side ('6 372 199,88', gaps 1.2
     heights of its print) are one amount, the columns of the row three heights apart."""
