@@ -103,6 +103,20 @@ def test_an_invoice_title_starts_a_new_document_and_a_continuation_page_does_not
     assert third.opens
 
 
+def test_an_invoice_whose_title_was_lost_starts_a_new_document_by_its_parties_captions():
+    """Two bills scanned one after the other, the second's title lost to noise: its seller's and
+    its buyer's captions opening rows start a document; a page of goods prints neither."""
+    first = classify_page("Счет на оплату № 2043 от 14.02.2021\nПоставщик: ПАО «Гранит», ИНН 7435958360\n"
+                          "Покупатель: АО «Восток», ИНН 6129335580\nВсего к оплате 215 607,00", DOCTYPES)
+    goods = classify_page("Наименование товара Кол-во Цена Сумма\nБумага 10 200,00 2 000,00\nИтого 2 000,00\n"
+                          "Всего к оплате 2 000,00\nПоставщик ______ (подпись)", DOCTYPES)
+    second = classify_page("fi | НИ | C Y 131 ИВА\nПродавец / $е!ег\nНаименование / Мате: АО \"Инфосистемы\"\n"
+                           "ИНН / ТМ: 1601438432\nПокупатель / Виуег\nНаименование / Мате: АО \"Кубань Агро\"\n"
+                           "Счет-фактура Всего к оплате 389 129,87", DOCTYPES)
+    assert second.doc_type == "invoice" and second.opens and not goods.opens
+    assert [pages for _, pages, _ in group_pages([first, goods, second], DOCTYPES)] == [[0, 1], [2]]
+
+
 def test_a_receipts_head_starts_a_new_receipt():
     head = "WALLIS MART\nGST REG NO: 000123456789\nTAX INVOICE\nBREAD 2.00\nTOTAL 12.00\nCASH 20.00"
     first, second = classify_page(head, DOCTYPES), classify_page(head.replace("WALLIS", "KIRK"), DOCTYPES)
