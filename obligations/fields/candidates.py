@@ -476,7 +476,7 @@ def _past_other_language(words: list[Word]) -> list[Word]:
 def _after_slash(model: PageModel, row: Row, label_end: int, first: Word) -> bool:
     """Whether a slash read alone (dropped from the rows as a speck) stands between a label's
     end and the first word after it on its row."""
-    top, bottom = row.words[0].bbox[1], max(w.bbox[3] for w in row.words)
+    top, bottom = min(w.bbox[1] for w in row.words), max(w.bbox[3] for w in row.words)
     return any(w.text.strip() == "/" and label_end - 2 <= w.bbox[0] and w.bbox[2] <= first.bbox[0] + 2
                and w.bbox[1] < bottom and w.bbox[3] > top for w in model.page.words)
 

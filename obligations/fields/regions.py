@@ -5,7 +5,8 @@
 Only the word right before a region's noun ('ОБЛ.', 'области', 'края', 'АО') is read back,
 only where it is not a listed region already, and only where one listed region is closest
 and close enough: one letter off for a stem of six letters or more, two for one of nine or
-more."""
+more. The words of an issuing office's name, a closed list too, read in two ('РОС СИИ') are
+joined."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ _LETTERS = re.compile(r"[А-ЯЁа-яё]{2,}")
 
 
 def _office_words_joined(text: str) -> str:
+    """`text` with two words that make one of OFFICE_WORDS, neither of them one, joined."""
     words = text.split(" ")
     out: list[str] = []
     for word in words:
