@@ -44,6 +44,13 @@ def _multiply(page: Image.Image, mask: Image.Image, ink, strength: float) -> Ima
     return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
 
 
+def _taken_off(page: Image.Image, mask: Image.Image, ink, strength: float) -> np.ndarray:
+    """The page's grey with `mask` laid over it in `ink` and taken off again."""
+    out = without_stamps(_multiply(page, mask, ink, strength), TEXT_HEIGHT)
+    assert out is not None
+    return np.asarray(out).astype(int)
+
+
 def _seal(size, centre, radius) -> Image.Image:
     """A seal's alpha: two rings and a row of letters inside."""
     mask = Image.new("L", size, 0)
@@ -101,10 +108,7 @@ def test_a_small_patch_of_dull_ink_is_only_made_pale():
     clean = _page()
     mask = Image.new("L", clean.size, 0)
     ImageDraw.Draw(mask).ellipse((420, 520, 580, 680), outline=255, width=16)
-    stamped = _multiply(clean, mask, (110, 120, 160), 0.9)
-    out = without_stamps(stamped, TEXT_HEIGHT)
-    assert out is not None
-    result = np.asarray(out).astype(int)
+    result = _taken_off(clean, mask, (110, 120, 160), 0.9)
     ring = (np.asarray(mask) > 200) & (np.asarray(clean.convert("L")) > 200)
     paper = np.median(np.asarray(clean.convert("L")))
     assert np.median(result[ring]) < paper - 30
@@ -300,10 +304,7 @@ def test_a_pens_circle_on_a_receipt_printed_in_blue_keeps_the_print_it_touches()
         draw.text((60, 80 + i * 70), f"ROUNDING ADJUSTMENT RM {i}.90", fill=(25, 35, 100), font=_font(36))
     pen = Image.new("L", receipt.size, 0)
     ImageDraw.Draw(pen).ellipse((300, 560, 560, 760), outline=255, width=4)
-    circled = _multiply(receipt, pen, (40, 45, 95), 1.0)
-    out = without_stamps(circled, TEXT_HEIGHT)
-    assert out is not None
-    result = np.asarray(out).astype(int)
+    result = _taken_off(receipt, pen, (40, 45, 95), 1.0)
     stroke = np.asarray(pen) > 0
     printed = (np.asarray(receipt.convert("L")) < 150) & ~stroke
     near = cv2.dilate(stroke.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0  # the print the circle touches
